@@ -1,0 +1,285 @@
+/**
+ * Aho-Corasick automaton over bytes, compiled for a tight scanning loop.
+ *
+ * Line breaks (CR, LF) are transparent: they never appear in patterns and every
+ * state loops to itself on them. That is what lets one pattern match a secret
+ * that a tool wrapped (`base64` at 76 columns, `xxd -p` at 60, a multi-line
+ * value re-joined with CRLF) without registering every wrap position.
+ *
+ * Layout, chosen for speed and bounded memory:
+ * - bytes map to classes (bytes no pattern uses share class 0, CR/LF are class
+ *   1), so a dense row has one entry per class, not 256;
+ * - states are numbered breadth-first, so the shallow states that ordinary text
+ *   keeps visiting come first and get dense rows, as many as DENSE_BUDGET
+ *   allows; deeper states keep only their trie edges and a failure link;
+ * - a transition is stored packed as `target << 1 | hit`, where hit says the
+ *   target ends a pattern or a detector trigger, so the hot loop learns about
+ *   matches without a second memory read.
+ */
+
+/** Dense transition entries allowed (4 bytes each): 32 MiB. */
+const DENSE_BUDGET = 8 * 1024 * 1024;
+
+export const CLASS_OTHER = 0;
+export const CLASS_LINE_BREAK = 1;
+
+export interface PatternInput {
+  readonly bytes: Uint8Array;
+  /** Bit mask of detectors this pattern triggers; 0 for a secret form to mask. */
+  readonly triggers?: number;
+}
+
+/**
+ * States are addressed by *handles*: a dense state's handle is its row offset
+ * in `table` (so the hot loop adds the byte class without multiplying), a
+ * sparse state's handle is `denseLimit` plus its rank among sparse states.
+ */
+export interface Automaton {
+  readonly classOf: Uint8Array;
+  readonly classCount: number;
+  readonly stateCount: number;
+  /** Handles below this are dense rows of `table`. */
+  readonly denseLimit: number;
+  /** Packed transitions `handle << 1 | hit` of the dense states, `classCount` per row. */
+  readonly table: Int32Array;
+  /** Pattern bytes (line breaks excluded) consumed on the way to each state id. */
+  readonly depth: Int32Array;
+  /** Length of the longest masked pattern that ends at each state id; 0 if none. */
+  readonly out: Int32Array;
+  readonly maxPatternLength: number;
+  /** For state ids where triggers end: each detector's longest trigger ending there. */
+  readonly triggerEnds: ReadonlyMap<number, readonly TriggerEnd[]>;
+  /** Packed transition from any state handle on byte class `c`. */
+  readonly step: (handle: number, c: number) => number;
+  /** The state id behind a handle, to index `depth`, `out` and `triggerEnds`. */
+  readonly idOf: (handle: number) => number;
+}
+
+export interface TriggerEnd {
+  readonly detector: number;
+  readonly length: number;
+}
+
+export function isLineBreak(byte: number): boolean {
+  return byte === 10 || byte === 13;
+}
+
+export interface BuildOptions {
+  /** Dense transition entries allowed; tests lower it to exercise sparse states. */
+  readonly denseBudget?: number;
+}
+
+export function buildAutomaton(
+  inputs: readonly PatternInput[],
+  options: BuildOptions = {},
+): Automaton {
+  const patterns = inputs
+    .map((p) => ({ bytes: withoutLineBreaks(p.bytes), triggers: p.triggers ?? 0 }))
+    .filter((p) => p.bytes.length > 0);
+  const classes = assignClasses(patterns.map((p) => p.bytes));
+  const trie = buildTrie(patterns, classes.classOf);
+  return compile(trie, classes, options.denseBudget ?? DENSE_BUDGET);
+}
+
+function withoutLineBreaks(bytes: Uint8Array): Uint8Array {
+  if (!bytes.some(isLineBreak)) return bytes;
+  return bytes.filter((b) => !isLineBreak(b));
+}
+
+interface Classes {
+  readonly classOf: Uint8Array;
+  readonly count: number;
+}
+
+function assignClasses(patterns: readonly Uint8Array[]): Classes {
+  const used = new Uint8Array(256);
+  for (const p of patterns) for (const b of p) used[b] = 1;
+  const classOf = new Uint8Array(256); // CLASS_OTHER everywhere by default
+  classOf[10] = CLASS_LINE_BREAK;
+  classOf[13] = CLASS_LINE_BREAK;
+  let count = 2;
+  for (let b = 0; b < 256; b++) if (used[b] === 1) classOf[b] = count++;
+  return { classOf, count };
+}
+
+/** A trie in first-child / next-sibling form, ids in insertion order. */
+interface Trie {
+  size: number;
+  firstChild: Int32Array;
+  nextSibling: Int32Array;
+  label: Uint16Array;
+  terminalLength: Int32Array;
+  ownTriggers: Uint16Array;
+  maxPatternLength: number;
+}
+
+function buildTrie(
+  patterns: readonly { bytes: Uint8Array; triggers: number }[],
+  classOf: Uint8Array,
+): Trie {
+  const capacity = 1 + patterns.reduce((n, p) => n + p.bytes.length, 0);
+  const trie: Trie = {
+    size: 1,
+    firstChild: new Int32Array(capacity).fill(-1),
+    nextSibling: new Int32Array(capacity).fill(-1),
+    label: new Uint16Array(capacity),
+    terminalLength: new Int32Array(capacity),
+    ownTriggers: new Uint16Array(capacity),
+    maxPatternLength: 0,
+  };
+  for (const { bytes, triggers } of patterns) {
+    let node = 0;
+    for (const byte of bytes) node = childOrNew(trie, node, classOf[byte] ?? CLASS_OTHER);
+    if (triggers === 0) trie.terminalLength[node] = bytes.length;
+    else trie.ownTriggers[node] = (trie.ownTriggers[node] ?? 0) | triggers;
+    trie.maxPatternLength = Math.max(trie.maxPatternLength, bytes.length);
+  }
+  return trie;
+}
+
+function childOrNew(trie: Trie, node: number, cls: number): number {
+  let child = trie.firstChild[node] ?? -1;
+  while (child !== -1) {
+    if (trie.label[child] === cls) return child;
+    child = trie.nextSibling[child] ?? -1;
+  }
+  const id = trie.size++;
+  trie.label[id] = cls;
+  trie.nextSibling[id] = trie.firstChild[node] ?? -1;
+  trie.firstChild[node] = id;
+  return id;
+}
+
+/** Children of every state in breadth-first numbering, as compressed rows. */
+interface Edges {
+  start: Int32Array; // state -> first edge; start[n] is the edge count
+  cls: Uint16Array;
+  target: Int32Array; // unpacked target state
+}
+
+function compile(trie: Trie, classes: Classes, denseBudget: number): Automaton {
+  const n = trie.size;
+  const { order, edges } = breadthFirst(trie);
+  const C = classes.count;
+  const denseCount = Math.min(n, Math.max(1, Math.floor(denseBudget / C)));
+  const table = new Int32Array(denseCount * C);
+  const fail = new Int32Array(n);
+  const depth = new Int32Array(n);
+  const out = new Int32Array(n);
+  const triggers = new Uint16Array(n);
+  const ownTriggers = new Uint16Array(n);
+  const packedEdgeTarget = new Int32Array(edges.target.length);
+
+  const denseLimit = denseCount * C;
+  const handleOf = (id: number): number =>
+    id < denseCount ? id * C : denseLimit + id - denseCount;
+  const idOf = (h: number): number => (h < denseLimit ? h / C : denseCount + h - denseLimit);
+  const hit = (id: number): boolean => (out[id] ?? 0) > 0 || (triggers[id] ?? 0) !== 0;
+  const pack = (id: number): number => (handleOf(id) << 1) | (hit(id) ? 1 : 0);
+  const stepId = (from: number, c: number): number => {
+    if (from >= denseCount && c === CLASS_LINE_BREAK) return handleOf(from) << 1;
+    for (let s = from; ; s = fail[s] ?? 0) {
+      if (s < denseCount) return table[s * C + c] ?? 0;
+      for (let e = edges.start[s] ?? 0, end = edges.start[s + 1] ?? 0; e < end; e++) {
+        if (edges.cls[e] === c) return packedEdgeTarget[e] ?? 0;
+      }
+    }
+  };
+
+  for (let u = 0; u < n; u++) {
+    const from = edges.start[u] ?? 0;
+    const to = edges.start[u + 1] ?? 0;
+    // Children first: their failure links and outputs feed this state's row.
+    for (let e = from; e < to; e++) {
+      const v = edges.target[e] ?? 0;
+      const c = edges.cls[e] ?? 0;
+      const f = u === 0 ? 0 : idOf(stepId(fail[u] ?? 0, c) >>> 1);
+      const oldV = order[v] ?? 0;
+      fail[v] = f;
+      depth[v] = (depth[u] ?? 0) + 1;
+      out[v] = Math.max(trie.terminalLength[oldV] ?? 0, out[f] ?? 0);
+      ownTriggers[v] = trie.ownTriggers[oldV] ?? 0;
+      triggers[v] = (ownTriggers[v] ?? 0) | (triggers[f] ?? 0);
+    }
+    for (let e = from; e < to; e++) packedEdgeTarget[e] = pack(edges.target[e] ?? 0);
+    if (u < denseCount) fillRow(table, u, C, fail[u] ?? 0, edges, packedEdgeTarget);
+  }
+  return {
+    classOf: classes.classOf,
+    classCount: C,
+    stateCount: n,
+    denseLimit,
+    table,
+    depth,
+    out,
+    maxPatternLength: trie.maxPatternLength,
+    triggerEnds: collectTriggerEnds({ triggers, ownTriggers, fail, depth }),
+    step: (handle, c) => stepId(idOf(handle), c),
+    idOf,
+  };
+}
+
+/** Walks each trigger state's failure chain to find which triggers end there. */
+function collectTriggerEnds(a: {
+  triggers: Uint16Array;
+  ownTriggers: Uint16Array;
+  fail: Int32Array;
+  depth: Int32Array;
+}): Map<number, TriggerEnd[]> {
+  const ends = new Map<number, TriggerEnd[]>();
+  for (let s = 1; s < a.triggers.length; s++) {
+    if (a.triggers[s] === 0) continue;
+    const found = new Map<number, number>();
+    for (let x = s; x !== 0; x = a.fail[x] ?? 0) {
+      const own = a.ownTriggers[x] ?? 0;
+      for (let d = 0; d < 16; d++) {
+        if ((own & (1 << d)) !== 0 && !found.has(d)) found.set(d, a.depth[x] ?? 0);
+      }
+    }
+    ends.set(
+      s,
+      [...found].map(([detector, length]) => ({ detector, length })),
+    );
+  }
+  return ends;
+}
+
+/** Dense row of state u: its failure state's row, overridden by u's own edges. */
+function fillRow(
+  table: Int32Array,
+  u: number,
+  C: number,
+  failState: number,
+  edges: Edges,
+  packedEdgeTarget: Int32Array,
+): void {
+  const row = u * C;
+  if (u !== 0) table.copyWithin(row, failState * C, failState * C + C);
+  for (let e = edges.start[u] ?? 0, end = edges.start[u + 1] ?? 0; e < end; e++) {
+    table[row + (edges.cls[e] ?? 0)] = packedEdgeTarget[e] ?? 0;
+  }
+  table[row + CLASS_LINE_BREAK] = row << 1; // line breaks are transparent
+}
+
+function breadthFirst(trie: Trie): { order: Int32Array; edges: Edges } {
+  const n = trie.size;
+  const order = new Int32Array(n); // new id -> old id
+  const start = new Int32Array(n + 1);
+  const cls = new Uint16Array(Math.max(0, n - 1));
+  const target = new Int32Array(Math.max(0, n - 1));
+  let tail = 1; // order[0] = root
+  let edge = 0;
+  for (let head = 0; head < n; head++) {
+    const old = order[head] ?? 0;
+    start[head] = edge;
+    for (let c = trie.firstChild[old] ?? -1; c !== -1; c = trie.nextSibling[c] ?? -1) {
+      order[tail] = c;
+      cls[edge] = trie.label[c] ?? 0;
+      target[edge] = tail;
+      tail++;
+      edge++;
+    }
+  }
+  start[n] = edge;
+  return { order, edges: { start, cls, target } };
+}
