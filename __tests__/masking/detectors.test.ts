@@ -7,7 +7,7 @@ const detect = (input: string): string => maskRaw([], input, true);
 const alnum = (n: number, seed = 7): string => {
   const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   let out = '';
-  for (let i = 0; i < n; i++) out += chars[(i * 31 + seed * 17) % chars.length];
+  for (let i = 0; i < n; i++) out += chars.charAt((i * 31 + seed * 17) % chars.length);
   return out;
 };
 
