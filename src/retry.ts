@@ -118,10 +118,16 @@ export async function retry<T>(
     const remaining = deadline - clock.now();
     if (remaining <= 0)
       throw deadlineError(options.operation, policy.deadlineMs, attempt - 1, lastError);
+    const timeoutMs = Math.min(policy.attemptTimeoutMs, remaining);
     try {
-      return await runAttempt(fn, attempt, Math.min(policy.attemptTimeoutMs, remaining), options);
+      return await runAttempt(fn, attempt, timeoutMs, options);
     } catch (err) {
       throwIfCancelled(options, lastError);
+      if (err instanceof AttemptTimeoutError && timeoutMs < policy.attemptTimeoutMs) {
+        // Cut short by the deadline, not by its own timeout: the error before
+        // it says more about what went wrong.
+        throw deadlineError(options.operation, policy.deadlineMs, attempt, lastError ?? err);
+      }
       lastError = err;
       const decision = classify(err);
       if (!decision.retry) throw err;
@@ -132,7 +138,7 @@ export async function retry<T>(
       }
       const delay = Math.min(decision.afterMs ?? backoffMs(attempt, policy, clock), left);
       logger.info(
-        `${options.operation}: ${describeError(err)}; retrying in ${formatDuration(delay)} (attempt ${attempt + 1}${Number.isFinite(policy.maxAttempts) ? ` of ${policy.maxAttempts}` : ''})`,
+        `${options.operation}: ${brief(err, options.operation)}; retrying in ${formatDuration(delay)} (attempt ${attempt + 1}${Number.isFinite(policy.maxAttempts) ? ` of ${policy.maxAttempts}` : ''})`,
       );
       try {
         await clock.sleep(Math.max(0, delay), options.signal);
@@ -201,15 +207,23 @@ const NETWORK_CODES = new Set([
 
 /** True for errors that mean the connection failed, however deeply `fetch` wrapped them. */
 export function isNetworkError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
-    // undici reports a dropped connection as "TypeError: fetch failed" whose
-    // cause is "other side closed" (UND_ERR_SOCKET) or similar.
-    if (e.name === 'SocketError') return true;
-    e = e.cause;
+  return networkErrorCode(err) !== undefined;
+}
+
+/**
+ * The code of the connection failure behind `err` ("ECONNRESET"), if any.
+ * undici reports one as "TypeError: fetch failed" whose cause holds the code.
+ * Duck-typed, not `instanceof`: fetch's errors may come from another realm.
+ */
+export function networkErrorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, name, cause } = e as { code?: unknown; name?: unknown; cause?: unknown };
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    if (name === 'SocketError') return 'UND_ERR_SOCKET';
+    e = cause;
   }
-  return false;
+  return undefined;
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
@@ -225,9 +239,9 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return seconds === 0 ? `${minutes}m` : `${minutes}m${seconds}s`;
+  const total = Math.round(ms / 1000);
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  return [h > 0 ? `${h}h` : '', m > 0 ? `${m}m` : '', s > 0 ? `${s}s` : ''].join('');
 }
 
 async function runAttempt<T>(
@@ -273,7 +287,7 @@ function throwIfCancelled(options: RetryOptions, lastError: unknown): void {
   const timedOut = (reason as { name?: unknown } | undefined)?.name === 'TimeoutError';
   throw new GatepassError(
     'TIMEOUT',
-    `${options.operation} was ${timedOut ? 'stopped by the deadline' : 'cancelled'}${lastError === undefined ? '' : `; last error: ${describeError(lastError)}`}`,
+    `${options.operation} was ${timedOut ? 'stopped by the deadline' : 'cancelled'}${lastError === undefined ? '' : `; last error: ${brief(lastError, options.operation)}`}`,
     { cause: lastError },
   );
 }
@@ -291,7 +305,7 @@ function deadlineError(
       : `; the server asked to wait ${formatDuration(retryAfterMs)}, past the deadline`;
   return new GatepassError(
     'TIMEOUT',
-    `${operation} did not succeed within ${formatDuration(deadlineMs)} (${attempts} attempt${attempts === 1 ? '' : 's'})${waited}; last error: ${lastError === undefined ? 'none' : describeError(lastError)}`,
+    `${operation} did not succeed within ${formatDuration(deadlineMs)} (${attempts} attempt${attempts === 1 ? '' : 's'})${waited}; last error: ${lastError === undefined ? 'none' : brief(lastError, operation)}`,
     {
       hint: 'Raise `timeout` if the server is slow, or check that it is healthy',
       cause: lastError,
@@ -306,9 +320,18 @@ function exhaustedError(
 ): GatepassError {
   return new GatepassError(
     options.exhaustedCode ?? 'GATEWAY',
-    `${options.operation} failed ${attempts} times; last error: ${describeError(lastError)}`,
+    `${options.operation} failed ${attempts} times; last error: ${brief(lastError, options.operation)}`,
     { cause: lastError },
   );
+}
+
+/** An error's message without its hint, and without repeating the operation's name. */
+function brief(err: unknown, operation: string): string {
+  const text = err instanceof GatepassError ? err.message : describeError(err);
+  const rest = text.startsWith(operation)
+    ? text.slice(operation.length).replace(/^[:\s]+/, '')
+    : text;
+  return rest.replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

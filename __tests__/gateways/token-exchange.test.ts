@@ -1,0 +1,562 @@
+/**
+ * The token-exchange client against the reference gateway running for real on
+ * loopback: no HTTP mocking. Faults are injected by the gateway itself.
+ */
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { GatepassError } from '../../src/errors.js';
+import {
+  awaitIssued,
+  isPending,
+  type CredentialRequest,
+  type Issued,
+  type Pending,
+} from '../../src/gateways/gateway.js';
+import {
+  createTokenExchangeGateway,
+  type TokenExchangeOptions,
+} from '../../src/gateways/token-exchange.js';
+import type { Clock } from '../../src/retry.js';
+import { captureLog, type CapturedLog } from '../helpers/log.js';
+import {
+  forgedToken,
+  garbageToken,
+  testGateway,
+  unsignedToken,
+  type TestGateway,
+} from '../helpers/gateway.js';
+
+let gw: TestGateway;
+let log: CapturedLog;
+const secrets = new Set<string>();
+const signal = new AbortController().signal;
+
+beforeAll(async () => {
+  gw = await testGateway();
+  secrets.add(gw.adminToken);
+  secrets.add(gw.idTokenRequestToken);
+});
+afterAll(async () => {
+  await gw.stop();
+});
+
+beforeEach(() => {
+  log = captureLog();
+});
+
+afterEach(() => {
+  gw.intercept = undefined;
+  // No log line and no audit line may carry a secret: ID tokens, access tokens, admin token.
+  log.expectNoSecrets(secrets);
+  const audit = captureLog();
+  audit.lines.push(...gw.audit);
+  audit.expectNoSecrets(secrets);
+});
+
+function client(overrides: Partial<TokenExchangeOptions> = {}) {
+  return createTokenExchangeGateway({
+    gateway: gw.url,
+    registerSecret: (value) => secrets.add(value),
+    logger: log.logger,
+    timeoutMs: 5000,
+    attemptTimeoutMs: 1000,
+    retry: { initialDelayMs: 20 },
+    ...overrides,
+  });
+}
+
+async function identity(claims: Record<string, string> = {}, mint = {}) {
+  const token = await gw.github(claims, mint);
+  secrets.add(token.value);
+  return token;
+}
+
+function request(scope: string, extra: Partial<CredentialRequest> = {}): CredentialRequest {
+  return {
+    name: scope,
+    ttlSeconds: 600,
+    tokenExchange: { scope, audience: 'https://api.example.com' },
+    ...extra,
+  };
+}
+
+async function issued(result: Promise<Issued | Pending>): Promise<Issued> {
+  const value = await result;
+  if (isPending(value)) throw new Error('unexpectedly pending');
+  return value;
+}
+
+async function failure(promise: Promise<unknown>): Promise<GatepassError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof GatepassError))
+    throw new Error(`expected a GatepassError, got ${String(err)}`);
+  return err;
+}
+
+describe('exchange', () => {
+  it.each(['read', 'deploy'])('issues a token for scope %s', async (scope) => {
+    const id = await identity();
+    const result = await issued(client().issue(request(scope), id, signal));
+    const token = result.values.access_token ?? '';
+    expect(result.name).toBe(scope);
+    expect(result.values).toMatchObject({ token_type: expect.stringMatching(/^bearer$/i), scope });
+    expect(result.publicFields).toContain('token_type');
+    expect(secrets.has(token)).toBe(true);
+    const info = await gw.introspect(token);
+    expect(info).toMatchObject({
+      active: true,
+      scope,
+      sub: 'repo:octo-org/app:ref:refs/heads/main',
+      aud: 'https://api.example.com',
+      client_id: 'gatepass',
+    });
+    expect(result.revocation).toMatchObject({ provider: 'token-exchange', clientId: 'gatepass' });
+  });
+
+  it('caps the TTL at the policy maximum and says so', async () => {
+    const result = await issued(
+      client().issue(request('deploy', { ttlSeconds: 3600 }), await identity(), signal),
+    );
+    expect(result.values.expires_in).toBe('300');
+    const left = (result.expiresAt?.getTime() ?? 0) - Date.now();
+    expect(left).toBeGreaterThan(290_000);
+    expect(left).toBeLessThanOrEqual(300_000);
+    const info = await gw.introspect(result.values.access_token ?? '');
+    expect(Number(info.exp) - Number(info.iat)).toBe(300);
+    expect(log.lines).toContain('info: the gateway granted "deploy" for 5m instead of 1h');
+  });
+
+  it('refuses a subject token minted for another audience, and shows its claims', async () => {
+    const id = await identity({}, { audience: 'https://elsewhere.example' });
+    const err = await failure(client().issue(request('read'), id, signal));
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toContain('invalid_grant');
+    expect(err.message).toContain('audience "https://elsewhere.example" is not accepted');
+    expect(err.hint).toContain('`aud`');
+    const warning = log.lines.find((l) => l.startsWith('warning:')) ?? '';
+    expect(warning).toContain('  aud: https://elsewhere.example');
+    expect(warning).toContain('  repository: octo-org/app');
+    expect(warning).toContain('  ref: refs/heads/main');
+    expect(warning).toContain('  environment: (not set)');
+    expect(warning).toMatch(/ {2}exp: \d{4}-.*\(expires in \d+ s\)/);
+  });
+
+  it.each([
+    ['expired', () => identity({}, { issuedAt: Math.floor(Date.now() / 1000) - 1000 }), 'expired'],
+    ['unsigned', async () => unsignedToken(await identity()), 'unsigned (alg "none")'],
+    ['wrongly signed', async () => forgedToken(gw, await identity()), 'signature does not verify'],
+    ['garbage', () => Promise.resolve(garbageToken()), 'is not a JWT'],
+  ])('refuses an %s subject token', async (_kind, make, text) => {
+    const id = await make();
+    secrets.add(id.value);
+    const started = Date.now();
+    const err = await failure(client().issue(request('read'), id, signal));
+    expect(err.message).toContain('invalid_grant');
+    expect(err.message).toContain(text);
+    // A refusal is final: no retries, well under 2 s.
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('reports what the policy denies', async () => {
+    const stranger = await identity({ repository: 'evil/app', repository_owner: 'evil' });
+    const noRule = await failure(client().issue(request('read'), stranger, signal));
+    expect(noRule.message).toContain('no policy rule matches this identity');
+
+    const badScope = await failure(client().issue(request('admin'), await identity(), signal));
+    expect(badScope.code).toBe('DENIED');
+    expect(badScope.message).toContain('invalid_scope');
+
+    const badAudience = await failure(
+      client().issue(
+        request('read', { tokenExchange: { scope: 'read', audience: 'https://other.example' } }),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(badAudience.code).toBe('DENIED');
+    expect(badAudience.message).toContain('invalid_target');
+  });
+
+  it('fails a bad parameter at once', async () => {
+    const started = Date.now();
+    const err = await failure(
+      client().issue(
+        request('read', { tokenExchange: { scope: 'read', requestedTokenType: 'urn:x:saml' } }),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(err.message).toContain('invalid_request');
+    expect(err.hint).toContain('requested-token-type');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(gw.requests.filter((r) => r === 'POST /token').length).toBeGreaterThan(0);
+  });
+});
+
+describe('approval', () => {
+  const prod = { environment: 'production' };
+  // Each test is its own run, so each gets its own approval request.
+  const run = (id: string) => ({ environment: 'production', run_id: id });
+
+  it('is pending, then issued once approved', async () => {
+    const gateway = client();
+    const first = await gateway.issue(
+      request('prod', { tokenExchange: { scope: 'prod' } }),
+      await identity(prod),
+      signal,
+    );
+    if (!isPending(first)) throw new Error('expected pending');
+    expect(first.approvalUrl).toMatch(new RegExp(`^${gw.url}/approvals/`));
+    expect(first.intervalSeconds).toBe(0.05);
+    let polls = 0;
+    const result = await awaitIssued(
+      {
+        ...gateway,
+        poll: async (p, id, s) => {
+          if (++polls === 2)
+            expect((await gw.decide(first.approvalUrl ?? '', 'approve')).status).toBe(200);
+          return gateway.poll(p, id, s);
+        },
+      },
+      first,
+      { identity: () => identity(prod), timeoutMs: 5000, logger: log.logger },
+    );
+    expect(result.values.scope).toBe('prod');
+    expect(log.lines).toContain(`info: "prod" is waiting for approval: ${first.approvalUrl ?? ''}`);
+    const info = await gw.introspect(result.values.access_token ?? '');
+    expect(info.active).toBe(true);
+    expect(gw.audit.some((l) => l.includes('"event":"approval.approved"'))).toBe(true);
+  });
+
+  it('fails as denied once an approver denies', async () => {
+    const gateway = client();
+    const req = request('prod-deny', { tokenExchange: { scope: 'prod' } });
+    const first = await gateway.issue(req, await identity(run('deny')), signal);
+    if (!isPending(first)) throw new Error('expected pending');
+    await gw.decide(first.approvalUrl ?? '', 'deny');
+    const err = await failure(
+      awaitIssued(gateway, first, { identity: () => identity(run('deny')), timeoutMs: 5000 }),
+    );
+    expect(err.code).toBe('DENIED');
+    expect(err.message).toContain('denied by alice');
+  });
+
+  it('times out when nobody decides within approval-timeout', async () => {
+    const gateway = client();
+    const first = await gateway.issue(
+      request('prod-wait', { tokenExchange: { scope: 'prod' } }),
+      await identity(run('wait')),
+      signal,
+    );
+    const started = Date.now();
+    const err = await failure(
+      awaitIssued(gateway, first, { identity: () => identity(run('wait')), timeoutMs: 300 }),
+    );
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toBe('no approval for "prod-wait" within 300 ms');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('stops when the gateway lets the approval request expire', async () => {
+    const short = await testGateway({
+      approvals: { intervalSeconds: 0.05, expiresInSeconds: 0.2 },
+    });
+    try {
+      const gateway = createTokenExchangeGateway({
+        gateway: short.url,
+        registerSecret: (v) => secrets.add(v),
+      });
+      const id = await short.github(prod);
+      secrets.add(id.value);
+      const first = await gateway.issue(
+        request('prod', { tokenExchange: { scope: 'prod' } }),
+        id,
+        signal,
+      );
+      const err = await failure(
+        awaitIssued(gateway, first, { identity: () => Promise.resolve(id), timeoutMs: 5000 }),
+      );
+      expect(err.code).toBe('TIMEOUT');
+      expect(err.message).toContain('the approval request expired before anyone approved it');
+    } finally {
+      await short.stop();
+    }
+  });
+
+  it('adds 5 s to the interval on slow_down', async () => {
+    const gateway = client();
+    const first = await gateway.issue(
+      request('prod-slow', { tokenExchange: { scope: 'prod' } }),
+      await identity(run('slow')),
+      signal,
+    );
+    if (!isPending(first)) throw new Error('expected pending');
+    // Sleeps return at once, so every poll comes too early for the gateway.
+    const sleeps: number[] = [];
+    const clock: Clock = {
+      now: () => Date.now(),
+      random: () => 0.5,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        if (sleeps.length === 3) await gw.decide(first.approvalUrl ?? '', 'approve');
+      },
+    };
+    const result = await awaitIssued(gateway, first, {
+      identity: () => identity(run('slow')),
+      timeoutMs: 60_000,
+      clock,
+    });
+    expect(result.kind).toBe('issued');
+    expect(sleeps.map(Math.round)).toEqual([50, 5050, 10050]);
+  });
+});
+
+describe('revocation', () => {
+  it('revokes, and revoking again is fine', async () => {
+    const gateway = client();
+    const result = await issued(gateway.issue(request('read'), await identity(), signal));
+    const token = result.values.access_token ?? '';
+    expect((await gw.introspect(token)).active).toBe(true);
+    if (result.revocation === undefined) throw new Error('no revocation handle');
+    const handle = JSON.parse(JSON.stringify(result.revocation)) as typeof result.revocation;
+    await gateway.revoke(handle, signal);
+    expect(await gw.introspect(token)).toEqual({ active: false });
+    await gateway.revoke(handle, signal);
+    expect(gw.audit.filter((l) => l.includes('"event":"token.revoked"')).length).toBeGreaterThan(0);
+  });
+
+  it('revoking after expiry is not an error', async () => {
+    const gateway = client();
+    const result = await issued(
+      gateway.issue(request('read', { ttlSeconds: 1 }), await identity(), signal),
+    );
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await gw.introspect(result.values.access_token ?? '')).active).toBe(false);
+    if (result.revocation === undefined) throw new Error('no revocation handle');
+    await expect(gateway.revoke(result.revocation, signal)).resolves.toBeUndefined();
+  });
+
+  it('works without discovery and without a revocation endpoint (STS-style)', async () => {
+    const gateway = client({ endpoints: { token: `${gw.url}/token` } });
+    const before = gw.requests.length;
+    const result = await issued(gateway.issue(request('read'), await identity(), signal));
+    expect(result.revocation).toBeUndefined();
+    expect(gw.requests.slice(before)).toEqual(['POST /token']);
+    expect(log.lines).toContain(
+      'info: the gateway advertises no revocation_endpoint: credentials live until they expire',
+    );
+  });
+});
+
+describe('resilience', () => {
+  it('retries 503 twice, then succeeds', async () => {
+    let failures = 0;
+    gw.intercept = (req) => (req.path === '/token' && failures++ < 2 ? { status: 503 } : undefined);
+    const result = await issued(client().issue(request('read'), await identity(), signal));
+    expect(result.values.access_token).toBeDefined();
+    expect(failures).toBe(3);
+    const retries = log.lines.filter((l) => l.includes('answered HTTP 503'));
+    expect(retries).toHaveLength(2);
+    expect(retries[0]).toMatch(
+      /^info: POST http:\/\/127\.0\.0\.1:\d+\/token: answered HTTP 503 \(temporarily_unavailable\); retrying in \d+ ms \(attempt 2\)$/,
+    );
+  });
+
+  it('honours Retry-After on 429', async () => {
+    let failures = 0;
+    gw.intercept = (req) =>
+      req.path === '/token' && failures++ < 1
+        ? { status: 429, headers: { 'retry-after': '1' } }
+        : undefined;
+    const started = Date.now();
+    await issued(client().issue(request('read'), await identity(), signal));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('fails at the deadline with the last error when the gateway answers 503 forever', async () => {
+    gw.intercept = (req) =>
+      req.path === '/token' ? { status: 503, body: '{"error":"server_busy"}' } : undefined;
+    const started = Date.now();
+    const err = await failure(
+      client({ timeoutMs: 2000, retry: { initialDelayMs: 100 } }).issue(
+        request('read'),
+        await identity(),
+        signal,
+      ),
+    );
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(elapsed).toBeLessThanOrEqual(3000);
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toMatch(
+      /^POST http:\S+\/token did not succeed within 2 s \(\d+ attempts\); last error: answered HTTP 503 \(server_busy\)$/,
+    );
+  });
+
+  it('times out each attempt against a server that accepts and never answers', async () => {
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const started = Date.now();
+      const err = await failure(
+        client({
+          gateway: `http://127.0.0.1:${port}`,
+          attemptTimeoutMs: 200,
+          timeoutMs: 1000,
+        }).issue(request('read'), await identity(), signal),
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(err.code).toBe('TIMEOUT');
+      expect(err.message).toContain('no answer within 200 ms');
+      expect(
+        log.lines.filter((l) => /openid-configuration: no answer within 200 ms; retrying/.test(l))
+          .length,
+      ).toBeGreaterThanOrEqual(2);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('times out a token endpoint that hangs', async () => {
+    gw.intercept = (req) => (req.path === '/token' ? { hang: true } : undefined);
+    const err = await failure(
+      client({ attemptTimeoutMs: 150, timeoutMs: 600 }).issue(
+        request('read'),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toContain('no answer within');
+  });
+
+  it('retries a dropped connection', async () => {
+    let drops = 0;
+    gw.intercept = (req) => (req.path === '/token' && drops++ < 1 ? { drop: true } : undefined);
+    await issued(client().issue(request('read'), await identity(), signal));
+    expect(drops).toBe(2);
+  });
+
+  it('does not retry malformed JSON, and says what was wrong', async () => {
+    let calls = 0;
+    gw.intercept = (req) => {
+      if (req.path !== '/token') return undefined;
+      calls++;
+      return { status: 200, body: '{"access_token": ' };
+    };
+    const err = await failure(client().issue(request('read'), await identity(), signal));
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toBe('token exchange for "read" failed: the answer is not valid JSON');
+    expect(calls).toBe(1);
+  });
+
+  it('refuses a discovery document whose issuer does not match', async () => {
+    gw.intercept = (req) =>
+      req.path === '/.well-known/openid-configuration'
+        ? {
+            status: 200,
+            body: JSON.stringify({
+              issuer: 'https://evil.example',
+              token_endpoint: 'https://evil.example/token',
+            }),
+          }
+        : undefined;
+    const err = await failure(client().issue(request('read'), await identity(), signal));
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toBe(
+      `the gateway's discovery document names issuer "https://evil.example", not ${gw.url}/`,
+    );
+    expect(err.hint).toContain('issuer URL exactly');
+  });
+
+  it('falls back to RFC 8414 metadata when OIDC discovery is 404', async () => {
+    gw.intercept = (req) =>
+      req.path === '/.well-known/openid-configuration' ? { status: 404, body: '{}' } : undefined;
+    const before = gw.requests.length;
+    await issued(client().issue(request('read'), await identity(), signal));
+    expect(gw.requests.slice(before)).toEqual([
+      'GET /.well-known/openid-configuration',
+      'GET /.well-known/oauth-authorization-server',
+      'POST /token',
+    ]);
+  });
+
+  it('stops when the caller cancels', async () => {
+    gw.intercept = (req) => (req.path === '/token' ? { status: 503 } : undefined);
+    const controller = new AbortController();
+    setTimeout(() => {
+      controller.abort();
+    }, 100);
+    const err = await failure(client().issue(request('read'), await identity(), controller.signal));
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toContain('cancelled');
+  });
+});
+
+describe('configuration', () => {
+  it('requires https except on loopback, before any request', () => {
+    const make = (gateway: string) => () => client({ gateway });
+    expect(make('http://gateway.example.com')).toThrow(
+      '`gateway` must use https: (http://gateway.example.com)',
+    );
+    expect(make('not a url')).toThrow('`gateway` is not a URL');
+    expect(make('https://gateway.example.com')).not.toThrow();
+    expect(make('http://localhost:8200')).not.toThrow();
+    expect(make('http://[::1]:8200')).not.toThrow();
+  });
+
+  it('checks client authentication settings', () => {
+    expect(() => client({ clientSecret: 's', clientAuthMethod: 'none' })).toThrow(
+      'client authentication is `none`',
+    );
+    expect(() => client({ clientAuthMethod: 'client_secret_post' })).toThrow(
+      'needs `client-secret`',
+    );
+  });
+
+  it('authenticates a confidential client with basic or post, and explains a wrong secret', async () => {
+    const confidential = await testGateway({
+      clients: [{ id: 'ci', secret: 'client-secret-value' }],
+    });
+    secrets.add('client-secret-value');
+    try {
+      const id = await confidential.github();
+      secrets.add(id.value);
+      for (const clientAuthMethod of ['client_secret_basic', 'client_secret_post'] as const) {
+        const gateway = client({
+          gateway: confidential.url,
+          clientId: 'ci',
+          clientSecret: 'client-secret-value',
+          clientAuthMethod,
+        });
+        await issued(gateway.issue(request('read'), id, signal));
+      }
+      const wrong = client({ gateway: confidential.url, clientId: 'ci', clientSecret: 'wrong' });
+      const err = await failure(wrong.issue(request('read'), id, signal));
+      expect(err.message).toContain('HTTP 401 invalid_client');
+      expect(err.hint).toContain('`client-secret`');
+    } finally {
+      await confidential.stop();
+    }
+  });
+
+  it('refuses a revocation handle pointing at plain http elsewhere', async () => {
+    const err = await failure(
+      client().revoke(
+        {
+          provider: 'token-exchange',
+          endpoint: 'http://evil.example/revoke',
+          clientId: 'gatepass',
+          tokens: [],
+        },
+        signal,
+      ),
+    );
+    expect(err.code).toBe('INPUT');
+  });
+});

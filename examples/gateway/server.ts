@@ -1,0 +1,25 @@
+/**
+ * Entry point: `node examples/gateway/server.ts --port 0` (Node 24 runs the
+ * TypeScript directly). The sources import each other with `.js` suffixes, as
+ * the repository's tsconfig requires; the hook below maps those to the `.ts`
+ * files when running unbuilt.
+ */
+import { registerHooks } from 'node:module';
+
+async function run(): Promise<void> {
+  registerHooks({
+    resolve(specifier, context, nextResolve) {
+      if (/^\.\.?\/.*\.js$/.test(specifier) && context.parentURL?.endsWith('.ts') === true) {
+        return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
+      }
+      return nextResolve(specifier, context);
+    },
+  });
+  const { main } = await import('./run.js');
+  await main(process.argv.slice(2));
+}
+
+run().catch((err: unknown) => {
+  process.stderr.write(`gateway: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

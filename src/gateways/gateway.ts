@@ -1,0 +1,137 @@
+/**
+ * The contract every gateway (token-exchange, vault, hoop) implements, and the
+ * one loop that waits on a pending request. Gateways never import a CI
+ * platform: they receive the identity token, a logger and `registerSecret`.
+ */
+import { GatepassError } from '../errors.js';
+import type { IdentityToken } from '../identity/token.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { formatDuration, systemClock, type Clock } from '../retry.js';
+
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One item of the `credentials` input, validated. */
+export interface CredentialRequest {
+  /** Unique; [a-z0-9_-]+. */
+  name: string;
+  /** Asked of the gateway; it may grant less. */
+  ttlSeconds: number;
+  /** Environment variable -> field of the issued credential. */
+  env?: Record<string, string>;
+  tokenExchange?: {
+    scope?: string;
+    audience?: string | string[];
+    resource?: string | string[];
+    requestedTokenType?: string;
+  };
+  /** Filled in by the Vault gateway's issue. */
+  vault?: { path: string; method?: 'GET' | 'POST'; data?: Record<string, JsonValue> };
+  /** Filled in by the hoop gateway's issue. */
+  hoop?: { connection: string };
+}
+
+export interface Issued {
+  kind: 'issued';
+  /** The request's name. */
+  name: string;
+  /** Field -> value. Every value not listed in `publicFields` is a secret. */
+  values: Record<string, string>;
+  /**
+   * Fields that are not secret (`token_type`, `scope`, `expires_in`): masking
+   * "Bearer" or "3600" everywhere would mangle the job's output.
+   */
+  publicFields?: readonly string[];
+  expiresAt?: Date;
+  /** JSON-serialisable; may hold a secret (masked, never logged). */
+  revocation?: RevocationHandle;
+}
+
+/** A request a human or policy must act on first; poll it with `Gateway.poll`. */
+export interface Pending {
+  kind: 'pending';
+  name: string;
+  /** Everything needed to ask again. */
+  request: CredentialRequest;
+  /** Where an approver acts, if the gateway said. */
+  approvalUrl?: string;
+  /** Wait at least this long between polls. */
+  intervalSeconds: number;
+  /** The gateway's own words, for the log. */
+  message?: string;
+  /** Provider-specific polling state (e.g. a hoop review id). */
+  state?: Record<string, JsonValue>;
+}
+
+/** What `revoke` needs, saved in the action's state between main and post. */
+export type RevocationHandle =
+  | {
+      provider: 'token-exchange';
+      /** RFC 7009 endpoint, from discovery. */
+      endpoint: string;
+      clientId: string;
+      tokens: Array<{ token: string; hint: 'access_token' | 'refresh_token' }>;
+      /** ISO 8601; after this the credential is dead anyway. */
+      expiresAt?: string;
+    }
+  | { provider: 'vault'; [key: string]: JsonValue }
+  | { provider: 'hoop'; [key: string]: JsonValue };
+
+export interface Gateway {
+  /** Ask for one credential. Pending means a human or policy must act first. */
+  issue(req: CredentialRequest, id: IdentityToken, signal: AbortSignal): Promise<Issued | Pending>;
+  /** Ask again about a pending request. */
+  poll(p: Pending, id: IdentityToken, signal: AbortSignal): Promise<Issued | Pending>;
+  /** Revoke; must be safe to call twice and after expiry. */
+  revoke(h: RevocationHandle, signal: AbortSignal): Promise<void>;
+}
+
+export function isPending(result: Issued | Pending): result is Pending {
+  return result.kind === 'pending';
+}
+
+export interface AwaitOptions {
+  /** A current identity token before each poll (a fresh one when the old nears expiry). */
+  identity: () => Promise<IdentityToken>;
+  /** The approval wait's deadline (`approval-timeout`). */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+/**
+ * Poll a pending request until it is issued, refused or the approval deadline
+ * passes, honouring the gateway's interval (which `slow_down` raises).
+ */
+export async function awaitIssued(
+  gateway: Gateway,
+  first: Issued | Pending,
+  options: AwaitOptions,
+): Promise<Issued> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const signal = options.signal ?? new AbortController().signal;
+  const deadline = clock.now() + options.timeoutMs;
+  let result = first;
+  let announced: string | undefined;
+  while (isPending(result)) {
+    const pending = result;
+    const where = pending.approvalUrl === undefined ? '' : `: ${pending.approvalUrl}`;
+    if (announced !== where) {
+      logger.info(`"${pending.name}" is waiting for approval${where}`);
+      announced = where;
+    }
+    const waitMs = pending.intervalSeconds * 1000;
+    if (clock.now() + waitMs > deadline) {
+      throw new GatepassError(
+        'TIMEOUT',
+        `no approval for "${pending.name}" within ${formatDuration(options.timeoutMs)}`,
+        { hint: `Ask an approver to act${where}, or raise \`approval-timeout\`` },
+      );
+    }
+    await clock.sleep(waitMs, signal);
+    result = await gateway.poll(pending, await options.identity(), signal);
+  }
+  return result;
+}
