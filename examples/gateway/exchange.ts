@@ -160,8 +160,8 @@ export async function tokenExchange(
   const claims = await verifySubject(ctx, form);
   const request = {
     scopes: (form.get('scope') ?? '').split(' ').filter((s) => s !== ''),
-    audiences: form.getAll('audience'),
-    resources: form.getAll('resource'),
+    audiences: form.getAll('audience').filter((a) => a !== ''),
+    resources: form.getAll('resource').filter((r) => r !== ''),
   };
   const who = { client_id: client.id, iss: claims.iss, sub: claims.sub };
   const asked = {

@@ -111,7 +111,8 @@ function coreError(err: unknown): GatepassError {
   const text = err instanceof Error ? err.message : String(err);
   const status = /Error Code\s*:\s*(\d{3})/.exec(text)?.[1];
   const detail = /Error Message\s*:\s*(.+)/.exec(text)?.[1]?.trim() ?? text;
-  const message = `${OPERATION} failed: ${detail.replace(/\s+/g, ' ')}`;
+  const answer = status === undefined ? 'failed' : `answered HTTP ${status}`;
+  const message = `the ID token endpoint ${answer}: ${detail.replace(/\s+/g, ' ')}`;
   const hint =
     'GitHub could not issue an ID token; check `permissions: id-token: write` and https://www.githubstatus.com';
   if (status !== undefined) {
