@@ -1,4 +1,147 @@
-export async function main(): Promise<void> {
-  await Promise.resolve();
-  process.stdout.write('gatepass\n');
+/**
+ * The `gatepass` command line. `run()` takes its arguments and streams as
+ * parameters and returns the exit code, so tests drive it like the binary.
+ * gatepass's own failures exit 2 with one line on stderr.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { GatepassError, describeError } from './errors.js';
+import { createMasker } from './masking/masker.js';
+import { VERSION } from './version.js';
+
+export interface CliIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export const EXIT_FAILURE = 2;
+
+const USAGE = `Usage: gatepass <command> [options]
+
+Commands:
+  mask      Copy stdin to stdout, masking secrets and well-known token formats
+              --secrets-file FILE   JSON array of strings to mask
+              --no-detectors        mask only the given secrets
+            (secrets also come from GATEPASS_MASK_SECRETS, the same JSON)
+
+Options:
+  --help      Show this help
+  --version   Show the version
+`;
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'mask':
+        return await mask(rest, io);
+      case '--version':
+      case 'version':
+        io.stdout.write(`${VERSION}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout.write(USAGE);
+        return 0;
+      default:
+        throw new GatepassError('INPUT', `unknown command "${command}"`, {
+          hint: 'Run "gatepass --help" for the commands',
+        });
+    }
+  } catch (err) {
+    io.stderr.write(`gatepass: ${describeError(err)}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+async function mask(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      'secrets-file': { type: 'string' },
+      'no-detectors': { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const secrets = [
+    ...(values['secrets-file'] === undefined ? [] : await secretsFromFile(values['secrets-file'])),
+    ...secretsFromEnv(io.env.GATEPASS_MASK_SECRETS),
+  ];
+  const detectors = !values['no-detectors'];
+  if (secrets.length === 0 && !detectors) {
+    throw new GatepassError('INPUT', 'nothing to mask', {
+      hint: 'Pass --secrets-file FILE or set GATEPASS_MASK_SECRETS, or drop --no-detectors',
+    });
+  }
+  const masker = createMasker({
+    secrets,
+    detectors,
+    onWarning: (message) => io.stderr.write(`gatepass: warning: ${message}\n`),
+  });
+  await pipeline(io.stdin, masker.stream(), io.stdout).catch(ignoreClosedOutput);
+  return 0;
+}
+
+/** `gatepass mask | head` closing the pipe early is not a failure. */
+function ignoreClosedOutput(err: unknown): void {
+  if (err instanceof Error && 'code' in err && err.code === 'EPIPE') return;
+  throw err;
+}
+
+async function secretsFromFile(path: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const reason = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
+    throw new GatepassError('INPUT', `cannot read --secrets-file ${path} (${reason})`, {
+      hint: 'Pass the path of a readable file holding a JSON array of strings',
+    });
+  }
+  return parseSecrets(text, `--secrets-file ${path}`);
+}
+
+function secretsFromEnv(value: string | undefined): string[] {
+  if (value === undefined || value === '') return [];
+  return parseSecrets(value, 'GATEPASS_MASK_SECRETS');
+}
+
+/** Parses a JSON array of strings. Errors name the source, never its content. */
+export function parseSecrets(text: string, source: string): string[] {
+  const hint = 'It must hold a JSON array of strings, like ["first secret", "second"]';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // The parser's own message quotes the input; it must not reach a log.
+    throw new GatepassError('INPUT', `${source} is not valid JSON`, { hint });
+  }
+  if (!Array.isArray(parsed)) {
+    throw new GatepassError('INPUT', `${source} holds a JSON ${jsonKind(parsed)}, not an array`, {
+      hint,
+    });
+  }
+  return parsed.map((item: unknown, index) => {
+    if (typeof item !== 'string') {
+      throw new GatepassError(
+        'INPUT',
+        `${source}: item ${index} is a ${jsonKind(item)}, not a string`,
+        { hint },
+      );
+    }
+    return item;
+  });
+}
+
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? 'object' : typeof value;
 }

@@ -32,11 +32,11 @@ export function scanChunks(
   let from = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     if (cut <= from || cut >= input.length) continue;
-    out.push(scanner.write(input.subarray(from, cut)));
+    out.push(...scanner.write(input.subarray(from, cut)));
     from = cut;
   }
-  out.push(scanner.write(input.subarray(from)));
-  out.push(scanner.end());
+  out.push(...scanner.write(input.subarray(from)));
+  out.push(...scanner.end());
   return Buffer.concat(out);
 }
 

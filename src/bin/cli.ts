@@ -1,4 +1,11 @@
 #!/usr/bin/env node
-import { main } from '../cli.js';
+import { run } from '../cli.js';
 
-void main();
+void run(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -13,9 +13,11 @@
  *   keeps visiting come first and get dense rows, as many as DENSE_BUDGET
  *   allows; deeper states keep only their trie edges and a failure link;
  * - a transition is stored packed as `target << 1 | hit`, where hit says the
- *   target ends a pattern or a detector trigger, so the hot loop learns about
- *   matches without a second memory read.
+ *   target ends a pattern or a detector trigger, or is sparse, so the hot loop
+ *   learns all it must stop for without a second memory read or a bounds test.
  */
+
+import { createScanKernel, gramBit, type ScanKernel } from './kernel.js';
 
 /** Dense transition entries allowed (4 bytes each): 32 MiB. */
 const DENSE_BUDGET = 8 * 1024 * 1024;
@@ -40,7 +42,7 @@ export interface Automaton {
   readonly stateCount: number;
   /** Handles below this are dense rows of `table`. */
   readonly denseLimit: number;
-  /** Packed transitions `handle << 1 | hit` of the dense states, `classCount` per row. */
+  /** Dense rows: a packed transition `handle << 1 | hit` per class, then the state's depth. */
   readonly table: Int32Array;
   /** Pattern bytes (line breaks excluded) consumed on the way to each state id. */
   readonly depth: Int32Array;
@@ -53,6 +55,8 @@ export interface Automaton {
   readonly step: (handle: number, c: number) => number;
   /** The state id behind a handle, to index `depth`, `out` and `triggerEnds`. */
   readonly idOf: (handle: number) => number;
+  /** The hot loop over the dense rows, in WebAssembly; shares `table` and `classOf`. */
+  readonly kernel: ScanKernel;
 }
 
 export interface TriggerEnd {
@@ -78,7 +82,7 @@ export function buildAutomaton(
     .filter((p) => p.bytes.length > 0);
   const classes = assignClasses(patterns.map((p) => p.bytes));
   const trie = buildTrie(patterns, classes.classOf);
-  return compile(trie, classes, options.denseBudget ?? DENSE_BUDGET);
+  return compile(trie, classes, patterns, options.denseBudget ?? DENSE_BUDGET);
 }
 
 function withoutLineBreaks(bytes: Uint8Array): Uint8Array {
@@ -157,12 +161,21 @@ interface Edges {
   target: Int32Array; // unpacked target state
 }
 
-function compile(trie: Trie, classes: Classes, denseBudget: number): Automaton {
+function compile(
+  trie: Trie,
+  classes: Classes,
+  patterns: readonly { bytes: Uint8Array }[],
+  denseBudget: number,
+): Automaton {
   const n = trie.size;
   const { order, edges } = breadthFirst(trie);
   const C = classes.count;
-  const denseCount = Math.min(n, Math.max(1, Math.floor(denseBudget / C)));
-  const table = new Int32Array(denseCount * C);
+  const W = C + 1; // row width: one transition per class, then the state's depth
+  const denseCount = Math.min(n, Math.max(1, Math.floor(denseBudget / W)));
+  const kernel = createScanKernel(denseCount * W, W);
+  kernel.classOf.set(classes.classOf);
+  markPrefixGrams(kernel, patterns);
+  const table = kernel.table;
   const fail = new Int32Array(n);
   const depth = new Int32Array(n);
   const out = new Int32Array(n);
@@ -170,16 +183,19 @@ function compile(trie: Trie, classes: Classes, denseBudget: number): Automaton {
   const ownTriggers = new Uint16Array(n);
   const packedEdgeTarget = new Int32Array(edges.target.length);
 
-  const denseLimit = denseCount * C;
+  const denseLimit = denseCount * W;
   const handleOf = (id: number): number =>
-    id < denseCount ? id * C : denseLimit + id - denseCount;
-  const idOf = (h: number): number => (h < denseLimit ? h / C : denseCount + h - denseLimit);
-  const hit = (id: number): boolean => (out[id] ?? 0) > 0 || (triggers[id] ?? 0) !== 0;
+    id < denseCount ? id * W : denseLimit + id - denseCount;
+  const idOf = (h: number): number => (h < denseLimit ? h / W : denseCount + h - denseLimit);
+  // The hit bit also marks sparse targets, so the hot loop, which only reads
+  // dense rows, hands over to the general step before using a sparse handle.
+  const hit = (id: number): boolean =>
+    id >= denseCount || (out[id] ?? 0) > 0 || (triggers[id] ?? 0) !== 0;
   const pack = (id: number): number => (handleOf(id) << 1) | (hit(id) ? 1 : 0);
   const stepId = (from: number, c: number): number => {
     if (from >= denseCount && c === CLASS_LINE_BREAK) return handleOf(from) << 1;
     for (let s = from; ; s = fail[s] ?? 0) {
-      if (s < denseCount) return table[s * C + c] ?? 0;
+      if (s < denseCount) return table[s * W + c] ?? 0;
       for (let e = edges.start[s] ?? 0, end = edges.start[s + 1] ?? 0; e < end; e++) {
         if (edges.cls[e] === c) return packedEdgeTarget[e] ?? 0;
       }
@@ -202,10 +218,10 @@ function compile(trie: Trie, classes: Classes, denseBudget: number): Automaton {
       triggers[v] = (ownTriggers[v] ?? 0) | (triggers[f] ?? 0);
     }
     for (let e = from; e < to; e++) packedEdgeTarget[e] = pack(edges.target[e] ?? 0);
-    if (u < denseCount) fillRow(table, u, C, fail[u] ?? 0, edges, packedEdgeTarget);
+    if (u < denseCount) fillRow(table, u, W, depth[u] ?? 0, fail[u] ?? 0, edges, packedEdgeTarget);
   }
   return {
-    classOf: classes.classOf,
+    classOf: kernel.classOf,
     classCount: C,
     stateCount: n,
     denseLimit,
@@ -216,6 +232,7 @@ function compile(trie: Trie, classes: Classes, denseBudget: number): Automaton {
     triggerEnds: collectTriggerEnds({ triggers, ownTriggers, fail, depth }),
     step: (handle, c) => stepId(idOf(handle), c),
     idOf,
+    kernel,
   };
 }
 
@@ -248,17 +265,44 @@ function collectTriggerEnds(a: {
 function fillRow(
   table: Int32Array,
   u: number,
-  C: number,
+  W: number,
+  depth: number,
   failState: number,
   edges: Edges,
   packedEdgeTarget: Int32Array,
 ): void {
-  const row = u * C;
-  if (u !== 0) table.copyWithin(row, failState * C, failState * C + C);
+  const row = u * W;
+  if (u !== 0) table.copyWithin(row, failState * W, failState * W + W);
   for (let e = edges.start[u] ?? 0, end = edges.start[u + 1] ?? 0; e < end; e++) {
     table[row + (edges.cls[e] ?? 0)] = packedEdgeTarget[e] ?? 0;
   }
   table[row + CLASS_LINE_BREAK] = row << 1; // line breaks are transparent
+  table[row + W - 1] = depth;
+}
+
+/**
+ * Fills the kernel's skip filter: the bigram and hashed 3-gram every pattern
+ * starts with, and every bigram ending in a line break (a pattern may continue
+ * after one). A pattern shorter than three bytes (a short secret) could start
+ * anywhere, so then nothing is skipped.
+ */
+function markPrefixGrams(kernel: ScanKernel, patterns: readonly { bytes: Uint8Array }[]): void {
+  const { bigrams, grams } = kernel;
+  for (const { bytes } of patterns) {
+    const [b0, b1, b2] = bytes;
+    if (b0 === undefined || b1 === undefined || b2 === undefined) {
+      bigrams.fill(1);
+      grams.fill(0xff);
+      return;
+    }
+    bigrams[b0 | (b1 << 8)] = 1;
+    const bit = gramBit(b0, b1, b2);
+    grams[bit >>> 3] = (grams[bit >>> 3] ?? 0) | (1 << (bit & 7));
+  }
+  for (let b = 0; b < 256; b++) {
+    bigrams[b | (10 << 8)] = 1;
+    bigrams[b | (13 << 8)] = 1;
+  }
 }
 
 function breadthFirst(trie: Trie): { order: Int32Array; edges: Edges } {

@@ -21,6 +21,8 @@ export interface Compiled {
 /** Bytes of a possible secret after which an idle release prints `***`, not text. */
 export const RISKY_DEPTH = 8;
 const STARS = Buffer.from('***');
+const LF = Buffer.from('\n');
+const CR = Buffer.from('\r');
 const EMPTY = Buffer.alloc(0);
 
 interface OpenRun {
@@ -32,9 +34,15 @@ export class Scanner {
   private compiled: Compiled;
   /** Automaton state handle (0 is the root). */
   private state = 0;
-  /** Bytes scanned but not yet released, starting at stream offset `heldFrom`. */
+  /**
+   * Bytes not yet released: `held` (scanned by earlier writes, starting at
+   * stream offset `heldFrom`) followed by `chunk` (the write being scanned).
+   * Keeping them apart means a chunk is scanned and released in place, never
+   * copied: that halves both the time and the garbage per chunk.
+   */
   private held: Buffer = EMPTY;
   private heldFrom = 0;
+  private chunk: Buffer = EMPTY;
   /** Disjoint, sorted ranges still to be replaced, in stream offsets. */
   private masks: Range[] = [];
   private runs: OpenRun[] = [];
@@ -62,18 +70,13 @@ export class Scanner {
     this.runs = [];
     this.openDetectors = 0;
     const held = this.held;
-    this.scan(held, this.heldFrom, 0, held.length);
+    this.held = EMPTY;
+    this.consume(held);
   }
 
-  /** Feeds a chunk; returns what can be printed now. */
-  write(chunk: Uint8Array): Buffer {
-    const buf =
-      this.held.length === 0
-        ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-        : Buffer.concat([this.held, chunk]);
-    const base = this.heldFrom;
-    this.scan(buf, base, this.held.length, buf.length);
-    this.release(buf, base, this.holdPoint(buf, base));
+  /** Feeds a chunk; returns what can be printed now, in order. */
+  write(chunk: Uint8Array): Buffer[] {
+    this.consume(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     if (this.held.length > this.holdLimit) this.releaseHeld();
     return this.takeOutput();
   }
@@ -84,67 +87,82 @@ export class Scanner {
    * automaton keeps its place, so the rest of a slowly printed secret is still
    * recognised and masked.
    */
-  idle(): Buffer {
+  idle(): Buffer[] {
     this.releaseHeld();
     return this.takeOutput();
   }
 
   /** End of input: a detector run still open is decided; everything is released. */
-  end(): Buffer {
-    const end = this.heldFrom + this.held.length;
+  end(): Buffer[] {
+    const end = this.endOffset();
     for (const { run } of this.runs) {
       const range = run.finish(end);
       if (range) this.addMask(range.start, range.end);
     }
     this.runs = [];
     this.openDetectors = 0;
-    this.release(this.held, this.heldFrom, this.held.length);
+    this.release(end);
     return this.takeOutput();
   }
 
+  private consume(chunk: Buffer): void {
+    this.chunk = chunk;
+    this.scan(chunk, this.chunkFrom(), 0, chunk.length);
+    this.release(this.holdPoint());
+  }
+
+  private chunkFrom(): number {
+    return this.heldFrom + this.held.length;
+  }
+
+  private endOffset(): number {
+    return this.chunkFrom() + this.chunk.length;
+  }
+
+  private byteAt(pos: number): number {
+    const inChunk = pos - this.chunkFrom();
+    return inChunk >= 0 ? this.chunk[inChunk]! : this.held[pos - this.heldFrom]!;
+  }
+
   private releaseHeld(): void {
-    const held = this.held;
-    if (held.length === 0) return;
-    const end = this.heldFrom + held.length;
+    const end = this.endOffset();
+    if (end === this.heldFrom) return;
     const risky =
       this.depthNow() >= RISKY_DEPTH || this.runs.some(({ run }) => end - run.start >= RISKY_DEPTH);
     if (risky) this.addMask(this.heldFrom, end);
-    this.release(held, this.heldFrom, held.length);
+    this.release(end);
   }
 
   private scan(buf: Buffer, base: number, from: number, to: number): void {
     let i = from;
-    while (i < to)
-      i = this.runs.length === 0 ? this.scanFast(buf, base, i, to) : this.scanOne(buf, base, i);
-  }
-
-  /** The hot loop: no detector run open. Returns where to continue. */
-  private scanFast(buf: Buffer, base: number, from: number, to: number): number {
-    const automaton = this.compiled.automaton;
-    const { classOf, table, denseLimit } = automaton;
-    let s = this.state;
-    for (let i = from; i < to; i++) {
-      const c = classOf[buf[i]!]!;
-      const t = s < denseLimit ? table[s + c]! : automaton.step(s, c);
-      s = t >>> 1;
-      if ((t & 1) !== 0) {
-        this.state = s;
-        this.onHit(buf, base, i);
-        return i + 1;
-      }
+    const { denseLimit } = this.compiled.automaton;
+    while (i < to) {
+      const fast = this.runs.length === 0 && this.state < denseLimit;
+      i = fast ? this.scanFast(buf, base, i, to) : this.scanOne(buf, base, i);
     }
-    this.state = s;
-    return to;
   }
 
-  /** One byte while detector runs are open: the runs see it before any new trigger. */
+  /**
+   * The hot loop: no detector run open, dense states only (entering a sparse
+   * state sets the hit bit and ends the loop). Returns where to continue.
+   */
+  private scanFast(buf: Buffer, base: number, from: number, to: number): number {
+    const { kernel } = this.compiled.automaton;
+    const hit = kernel.scan(buf, from, to, this.state);
+    this.state = kernel.state;
+    if (hit < 0) return to;
+    this.onHit(base + hit);
+    return hit + 1;
+  }
+
+  /** One byte, any state; open detector runs see it before any new trigger. */
   private scanOne(buf: Buffer, base: number, i: number): number {
     const automaton = this.compiled.automaton;
     const byte = buf[i]!;
     const t = automaton.step(this.state, automaton.classOf[byte]!);
     this.state = t >>> 1;
     this.feedRuns(byte, base + i);
-    if ((t & 1) !== 0) this.onHit(buf, base, i);
+    if ((t & 1) !== 0) this.onHit(base + i);
     return i + 1;
   }
 
@@ -162,27 +180,41 @@ export class Scanner {
     this.runs.length = kept;
   }
 
-  /** The state reached at `buf[i]` ends a secret form, a trigger, or both. */
-  private onHit(buf: Buffer, base: number, i: number): void {
+  /** The state reached at stream offset `pos` ends a secret form, a trigger, or both. */
+  private onHit(pos: number): void {
     const { out, triggerEnds, idOf } = this.compiled.automaton;
     const id = idOf(this.state);
     const length = out[id]!;
-    if (length > 0) this.addMask(base + startOfLast(buf, i, length), base + i + 1);
+    if (length > 0) this.addMask(this.startOfLast(pos, length), pos + 1);
     for (const { detector: d, length: trigger } of triggerEnds.get(id) ?? []) {
       if ((this.openDetectors & (1 << d)) !== 0) continue;
       const detector = this.compiled.detectors[d]!;
-      const start = base + startOfLast(buf, i, trigger);
-      this.runs.push({ detector: d, run: detector.begin(start, base + i + 1) });
+      this.runs.push({ detector: d, run: detector.begin(this.startOfLast(pos, trigger), pos + 1) });
       this.openDetectors |= 1 << d;
     }
   }
 
-  /** Index from which bytes must be held: the open partial match or detector run. */
-  private holdPoint(buf: Buffer, base: number): number {
+  /**
+   * Stream offset of the first of the last `count` non-line-break bytes ending
+   * at `pos`. Before `heldFrom` when some were already released (after an idle
+   * release): masks are clamped, but a detector still learns its true length.
+   */
+  private startOfLast(pos: number, count: number): number {
+    let seen = 0;
+    for (let k = pos; k >= this.heldFrom; k--) {
+      if (isLineBreak(this.byteAt(k))) continue;
+      if (++seen === count) return k;
+    }
+    return this.heldFrom - (count - seen);
+  }
+
+  /** Offset from which bytes must be held: the open partial match or detector run. */
+  private holdPoint(): number {
+    const end = this.endOffset();
     const depth = this.depthNow();
-    let point = depth === 0 ? buf.length : startOfLast(buf, buf.length - 1, depth);
-    for (const { run } of this.runs) point = Math.min(point, run.start - base);
-    return Math.max(0, point);
+    let point = depth === 0 ? end : this.startOfLast(end - 1, depth);
+    for (const { run } of this.runs) point = Math.min(point, run.start);
+    return Math.max(this.heldFrom, point);
   }
 
   /** Pattern bytes of the partial match the automaton is in. */
@@ -202,42 +234,63 @@ export class Scanner {
     const merged: Range[] = [];
     for (const m of masks) {
       const last = merged[merged.length - 1];
-      if (last && m.start <= last.end)
+      if (last && m.start <= last.end) {
         merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, m.end) };
-      else merged.push(m);
+      } else {
+        merged.push(m);
+      }
     }
     this.masks = merged;
   }
 
-  /** Releases buf[0, point) (stream offsets from `base`), masked; keeps the rest. */
-  private release(buf: Buffer, base: number, point: number): void {
-    let pos = 0;
+  /** Releases the bytes before stream offset `point`, masked; holds the rest. */
+  private release(point: number): void {
+    let pos = this.heldFrom;
     while (this.masks.length > 0 && pos < point) {
       const m = this.masks[0]!;
-      const ms = Math.max(m.start - base, pos);
+      const ms = Math.max(m.start, pos);
       if (ms >= point) break;
-      const me = Math.min(m.end - base, point);
-      if (ms > pos) this.emitText(buf.subarray(pos, ms));
-      this.emitMasked(buf, ms, me);
+      const me = Math.min(m.end, point);
+      this.emitText(pos, ms);
+      this.emitMasked(ms, me);
       pos = me;
-      if (m.end - base <= point) this.masks.shift();
+      if (m.end <= point) this.masks.shift();
     }
-    if (pos < point) this.emitText(buf.subarray(pos, point));
-    this.held = point >= buf.length ? EMPTY : Buffer.from(buf.subarray(point));
-    this.heldFrom = base + point;
+    this.emitText(pos, point);
+    this.keepFrom(point);
   }
 
-  private emitText(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    this.out.push(bytes);
+  /** The bytes from `point` on become the held bytes (a copy: small, bounded). */
+  private keepFrom(point: number): void {
+    const chunkFrom = this.chunkFrom();
+    const end = this.endOffset();
+    if (point >= end) this.held = EMPTY;
+    else if (point >= chunkFrom) this.held = Buffer.from(this.chunk.subarray(point - chunkFrom));
+    else this.held = Buffer.concat([this.held.subarray(point - this.heldFrom), this.chunk]);
+    this.heldFrom = point;
+    this.chunk = EMPTY;
+  }
+
+  /** Queues the bytes in [from, to) as they are, without copying them. */
+  private emitText(from: number, to: number): void {
+    if (to <= from) return;
+    const chunkFrom = this.chunkFrom();
+    if (from < chunkFrom) {
+      this.out.push(
+        this.held.subarray(from - this.heldFrom, Math.min(to, chunkFrom) - this.heldFrom),
+      );
+    }
+    if (to > chunkFrom)
+      this.out.push(this.chunk.subarray(Math.max(from, chunkFrom) - chunkFrom, to - chunkFrom));
     this.starOpen = false;
   }
 
   /** One `***` per line of masked bytes; the line breaks themselves are kept. */
-  private emitMasked(buf: Buffer, from: number, to: number): void {
-    for (let i = from; i < to; i++) {
-      if (isLineBreak(buf[i]!)) {
-        this.out.push(buf.subarray(i, i + 1));
+  private emitMasked(from: number, to: number): void {
+    for (let pos = from; pos < to; pos++) {
+      const byte = this.byteAt(pos);
+      if (isLineBreak(byte)) {
+        this.out.push(byte === 10 ? LF : CR);
         this.starOpen = false;
       } else if (!this.starOpen) {
         this.out.push(STARS);
@@ -246,26 +299,16 @@ export class Scanner {
     }
   }
 
-  private takeOutput(): Buffer {
+  /**
+   * The queued pieces, not concatenated: a write usually releases the tail of
+   * the held bytes plus most of the chunk, and joining them would copy the
+   * chunk a second time.
+   */
+  private takeOutput(): Buffer[] {
     const out = this.out;
     this.out = [];
-    if (out.length === 0) return EMPTY;
-    return out.length === 1 ? out[0]! : Buffer.concat(out);
+    return out;
   }
-}
-
-/**
- * Index of the first of the last `count` non-line-break bytes ending at `i`.
- * Negative when some of them were released before `buf` (after an idle
- * release): callers clamp, but a detector still learns its run's true length.
- */
-function startOfLast(buf: Buffer, i: number, count: number): number {
-  let seen = 0;
-  for (let k = i; k >= 0; k--) {
-    if (isLineBreak(buf[k]!)) continue;
-    if (++seen === count) return k;
-  }
-  return seen - count;
 }
 
 /**

@@ -11,15 +11,17 @@ import { Scanner, type Compiled } from './scanner.js';
 export const DEFAULT_IDLE_MS = 50;
 
 export class MaskingStream extends Transform {
+  private readonly current: () => Compiled;
+  private readonly idleMs: number;
   private readonly scanner: Scanner;
   private compiled: Compiled;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly current: () => Compiled,
-    private readonly idleMs: number = DEFAULT_IDLE_MS,
-  ) {
+  /** `current` returns the compiled secrets; a new object means secrets were added. */
+  constructor(current: () => Compiled, idleMs: number = DEFAULT_IDLE_MS) {
     super();
+    this.current = current;
+    this.idleMs = idleMs;
     this.compiled = current();
     this.scanner = new Scanner(this.compiled);
   }
@@ -57,8 +59,8 @@ export class MaskingStream extends Transform {
     this.scanner.recompile(latest);
   }
 
-  private emit_(bytes: Buffer): void {
-    if (bytes.length > 0) this.push(bytes);
+  private emit_(pieces: readonly Buffer[]): void {
+    for (const piece of pieces) if (piece.length > 0) this.push(piece);
   }
 
   private armIdle(): void {

@@ -1,0 +1,84 @@
+/**
+ * `createMasker`: the masking component the rest of gatepass uses. Pure: it
+ * knows nothing of CI platforms; callers pass a warning sink if they want one.
+ */
+import type { Transform } from 'node:stream';
+import { buildAutomaton, type PatternInput } from './automaton.js';
+import { DETECTORS } from './detectors.js';
+import { MIN_PART_LENGTH, secretForms } from './encodings.js';
+import { Scanner, type Compiled } from './scanner.js';
+import { DEFAULT_IDLE_MS, MaskingStream } from './stream.js';
+
+export interface MaskerOptions {
+  readonly secrets?: Iterable<string>;
+  /** Also mask well-known token formats nobody registered. Default true. */
+  readonly detectors?: boolean;
+  /** Quiet time after which held bytes are released. Default 50 ms. */
+  readonly idleMs?: number;
+  /** Told about secrets that cannot be masked well; never given a secret value. */
+  readonly onWarning?: (message: string) => void;
+}
+
+export interface Masker {
+  /** Registers a secret; streams already open mask it from their next chunk. */
+  add(secret: string): void;
+  /** A new Transform that masks every registered secret. */
+  stream(): Transform;
+  /** Masks a whole text at once, as a stream would. */
+  maskText(text: string): string;
+  /** Number of distinct secrets registered. */
+  readonly size: number;
+}
+
+export function createMasker(options: MaskerOptions = {}): Masker {
+  const detectors = options.detectors === false ? [] : DETECTORS;
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  const warn = options.onWarning ?? (() => undefined);
+  const secrets = new Set<string>();
+  let compiled: Compiled | undefined;
+
+  const current = (): Compiled => {
+    compiled ??= compile([...secrets], detectors);
+    return compiled;
+  };
+
+  const add = (secret: string): void => {
+    if (secret.length === 0 || secrets.has(secret)) return;
+    if (secret.length < MIN_PART_LENGTH) {
+      warn(
+        `a secret of ${secret.length} characters is masked as exact text only; ` +
+          `short values also hide innocent output that happens to contain them`,
+      );
+    }
+    secrets.add(secret);
+    compiled = undefined;
+  };
+
+  for (const secret of options.secrets ?? []) add(secret);
+
+  return {
+    add,
+    stream: () => new MaskingStream(current, idleMs),
+    maskText(text: string): string {
+      const scanner = new Scanner(current());
+      const pieces = [...scanner.write(Buffer.from(text)), ...scanner.end()];
+      return Buffer.concat(pieces).toString();
+    },
+    get size() {
+      return secrets.size;
+    },
+  };
+}
+
+function compile(secrets: readonly string[], detectors: Compiled['detectors']): Compiled {
+  const patterns: PatternInput[] = [];
+  for (const secret of secrets) {
+    for (const form of secretForms(secret)) patterns.push({ bytes: form.bytes });
+  }
+  detectors.forEach((detector, index) => {
+    for (const trigger of detector.triggers) {
+      patterns.push({ bytes: Buffer.from(trigger), triggers: 1 << index });
+    }
+  });
+  return { automaton: buildAutomaton(patterns), detectors };
+}
