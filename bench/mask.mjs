@@ -74,7 +74,7 @@ async function makeLog(path, secrets) {
 function timeFilter(args, input) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(node, ['--import', './bench/max-rss.mjs', ...args], {
+    const child = spawn(node, ['--import', './scripts/report-max-rss.mjs', ...args], {
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     let stderr = '';

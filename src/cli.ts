@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { GatepassError, describeError } from './errors.js';
 import { createMasker } from './masking/masker.js';
 import { VERSION } from './version.js';
@@ -61,14 +61,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function mask(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      'secrets-file': { type: 'string' },
-      'no-detectors': { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
+  const values = parseOptions(args, {
+    'secrets-file': { type: 'string' },
+    'no-detectors': { type: 'boolean', default: false },
   });
   const secrets = [
     ...(values['secrets-file'] === undefined ? [] : await secretsFromFile(values['secrets-file'])),
@@ -87,6 +82,17 @@ async function mask(args: readonly string[], io: CliIo): Promise<number> {
   });
   await pipeline(io.stdin, masker.stream(), io.stdout).catch(ignoreClosedOutput);
   return 0;
+}
+
+/** `parseArgs` with its errors turned into one-line usage errors. */
+function parseOptions<T extends ParseArgsOptionsConfig>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    const reason =
+      err instanceof Error ? (err.message.split('.')[0] ?? err.message) : 'bad options';
+    throw new GatepassError('INPUT', reason, { hint: 'Run "gatepass --help" for the options' });
+  }
 }
 
 /** `gatepass mask | head` closing the pipe early is not a failure. */
