@@ -1,0 +1,782 @@
+/**
+ * One typed, validated RunConfig from the inputs of a step (`INPUT_*` on
+ * GitHub, flags or `GATEPASS_*` for the CLI). Pure: it only reads the values
+ * `getInput` returns, so the action and the CLI share every rule, and every
+ * configuration error is found before the first network call.
+ *
+ * All problems are collected, not just the first, so a user fixes a workflow
+ * in one round instead of one failed run per typo. Messages name the input and
+ * the fix, never a value of a secret input.
+ */
+import { parseDocument } from 'yaml';
+import { GatepassError } from './errors.js';
+import type { CredentialRequest, JsonValue } from './gateways/gateway.js';
+
+/** Returns the input's value, or '' when it is not set (like `core.getInput`). */
+export type GetInput = (name: string) => string;
+
+export const PROVIDERS = ['token-exchange', 'vault', 'hoop'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+export const APPROVAL_SOURCES = [
+  'github-pr',
+  'gitlab-notes',
+  'gitlab-mr-approvals',
+  'gateway',
+] as const;
+export type ApprovalSource = (typeof APPROVAL_SOURCES)[number];
+export type ExportMode = 'none' | 'env';
+
+/** How to run the script: the program, its arguments with `{0}` for the script file, the file's extension. */
+export interface ShellCommand {
+  /** As written in the input, for messages. */
+  name: string;
+  program: string;
+  args: string[];
+  extension: string;
+}
+
+export interface RunConfig {
+  /** As given (trimmed): also the default audience, which must match exactly. */
+  gateway: string;
+  provider: Provider;
+  audience: string;
+  credentials: CredentialRequest[];
+  /** The script to run; undefined when the step only validates access or exports. */
+  run: string | undefined;
+  shell: ShellCommand;
+  /** Relative to the workspace unless absolute; undefined means the workspace. */
+  workingDirectory: string | undefined;
+  export: ExportMode;
+  approvals: {
+    required: number;
+    approvers: string[];
+    timeoutMs: number;
+    allowSelfApproval: boolean;
+    /** undefined: chosen by platform, or `gateway` when the gateway answers pending. */
+    source: ApprovalSource | undefined;
+  };
+  githubToken: string | undefined;
+  /** Deadline to obtain credentials, approval wait excluded. */
+  timeoutMs: number;
+  revoke: boolean;
+  maskDetectors: boolean;
+  clientId: string;
+  clientSecret: string | undefined;
+  vault: { role: string | undefined; authPath: string; namespace: string | undefined };
+  hoopApiKey: string | undefined;
+  idTokenVariable: string;
+}
+
+/** Inputs whose values are secrets: registered with the masker, never echoed. */
+export const SECRET_INPUTS = ['client-secret', 'hoop-api-key', 'github-token'] as const;
+
+/** Every input the action declares, for the CLI's flags and for tests. */
+export const INPUT_NAMES = [
+  'gateway',
+  'provider',
+  'audience',
+  'credentials',
+  'run',
+  'shell',
+  'working-directory',
+  'export',
+  'approvals',
+  'approvers',
+  'approval-timeout',
+  'allow-self-approval',
+  'approval-source',
+  'github-token',
+  'timeout',
+  'revoke',
+  'mask-detectors',
+  'client-id',
+  'client-secret',
+  'vault-role',
+  'vault-auth-path',
+  'vault-namespace',
+  'hoop-api-key',
+  'id-token-variable',
+] as const;
+
+/** Raised with every problem found; `problems` holds one error per input. */
+export class ConfigError extends GatepassError {
+  readonly problems: readonly GatepassError[];
+
+  constructor(problems: readonly GatepassError[]) {
+    const first = problems[0];
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s) above)` : '';
+    super('INPUT', `${first?.message ?? 'invalid inputs'}${more}`, {
+      ...(first?.hint === undefined ? {} : { hint: first.hint }),
+    });
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const DEFAULT_TTL_SECONDS = 15 * 60;
+const MAX_TTL_SECONDS = 24 * 3600;
+
+export function parseConfig(getInput: GetInput): RunConfig {
+  const problems: GatepassError[] = [];
+  const input = (name: string): string => getInput(name).trim();
+  const check = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(...err.problems);
+      else if (err instanceof GatepassError) problems.push(err);
+      else throw err;
+      return fallback;
+    }
+  };
+
+  const gateway = check(() => parseGateway(input('gateway')), '');
+  const parsedProvider = check<Provider | undefined>(
+    () => oneOf(input('provider') || 'token-exchange', PROVIDERS, 'provider'),
+    undefined,
+  );
+  const provider = parsedProvider ?? 'token-exchange';
+  const audience = input('audience') || gateway;
+  // Fields depend on the provider: with an unknown one, checking them only adds noise.
+  const credentials =
+    parsedProvider === undefined
+      ? []
+      : check(() => parseCredentials(getInput('credentials'), provider), []);
+  const runScript = getInput('run');
+  const config: RunConfig = {
+    gateway,
+    provider,
+    audience,
+    credentials,
+    run: runScript.trim() === '' ? undefined : runScript,
+    shell: check(() => parseShell(input('shell') || 'bash'), BASH),
+    workingDirectory: input('working-directory') || undefined,
+    export: check(() => oneOf(input('export') || 'none', ['none', 'env'], 'export'), 'none'),
+    approvals: {
+      required: check(() => parseCount(input('approvals') || '0', 'approvals'), 0),
+      approvers: splitList(getInput('approvers')),
+      timeoutMs: check(
+        () => parseDurationMs(input('approval-timeout') || '30m', 'approval-timeout'),
+        0,
+      ),
+      allowSelfApproval: check(
+        () => parseBoolean(input('allow-self-approval'), 'allow-self-approval', false),
+        false,
+      ),
+      source: check(
+        () => optionalOneOf(input('approval-source'), APPROVAL_SOURCES, 'approval-source'),
+        undefined,
+      ),
+    },
+    githubToken: input('github-token') || undefined,
+    timeoutMs: check(() => parseDurationMs(input('timeout') || '2m', 'timeout'), 0),
+    revoke: check(() => parseBoolean(input('revoke'), 'revoke', true), true),
+    maskDetectors: check(() => parseBoolean(input('mask-detectors'), 'mask-detectors', true), true),
+    clientId: input('client-id') || 'gatepass',
+    clientSecret: input('client-secret') || undefined,
+    vault: {
+      role: input('vault-role') || undefined,
+      authPath: check(() => parseAuthPath(input('vault-auth-path') || 'jwt'), 'jwt'),
+      namespace: input('vault-namespace') || undefined,
+    },
+    hoopApiKey: input('hoop-api-key') || undefined,
+    idTokenVariable: check(
+      () => parseVariableName(input('id-token-variable') || 'GATEPASS_ID_TOKEN'),
+      '',
+    ),
+  };
+  check(() => {
+    crossChecks(config);
+  }, undefined);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function crossChecks(config: RunConfig): void {
+  if (config.provider === 'vault' && config.vault.role === undefined) {
+    throw inputError(
+      'vault-role',
+      'is required with `provider: vault`',
+      'Set `vault-role` to the Vault JWT role this job logs in as',
+    );
+  }
+  if (config.approvals.required > 0 && config.approvals.timeoutMs === 0) {
+    throw inputError(
+      'approval-timeout',
+      'must be longer than 0 when `approvals` is set',
+      'Use a duration such as `30m`',
+    );
+  }
+  if (config.timeoutMs === 0) {
+    throw inputError('timeout', 'must be longer than 0', 'Use a duration such as `2m`');
+  }
+}
+
+function inputError(input: string, problem: string, hint: string): GatepassError {
+  return new GatepassError('INPUT', `input \`${input}\` ${problem}`, { hint });
+}
+
+function parseGateway(value: string): string {
+  if (value === '') {
+    throw inputError(
+      'gateway',
+      'is required',
+      "Set `gateway` to the gateway's base URL, e.g. https://gateway.example.com",
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw inputError(
+      'gateway',
+      `is not a URL: "${value}"`,
+      'Use an absolute URL, e.g. https://gateway.example.com',
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    // Never echo it: the user part may be a password.
+    throw inputError(
+      'gateway',
+      'must not contain a user name or password',
+      'Remove `user:password@` from the URL; use `client-secret` for client authentication',
+    );
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
+    throw inputError(
+      'gateway',
+      `must use https: (${url.origin})`,
+      'Plain http is allowed only to localhost, 127.0.0.0/8 and [::1]',
+    );
+  }
+  return value;
+}
+
+export function isLoopback(url: URL): boolean {
+  const host = url.hostname;
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], input: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw inputError(input, `is "${value}"`, `Use one of: ${allowed.join(', ')}`);
+}
+
+function optionalOneOf<T extends string>(
+  value: string,
+  allowed: readonly T[],
+  input: string,
+): T | undefined {
+  return value === '' ? undefined : oneOf(value, allowed, input);
+}
+
+/** YAML 1.2 core booleans, as `core.getBooleanInput` accepts them. */
+export function parseBoolean(value: string, input: string, fallback: boolean): boolean {
+  if (value === '') return fallback;
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  throw inputError(input, `is "${value}", not a boolean`, 'Use true or false');
+}
+
+function parseCount(value: string, input: string): number {
+  if (!/^\d{1,3}$/.test(value)) {
+    throw inputError(
+      input,
+      `is "${value}", not a whole number`,
+      'Use 0 (no approval) or the number of approvers needed, e.g. 1',
+    );
+  }
+  return Number(value);
+}
+
+/** Comma- or newline-separated, blanks dropped. */
+function splitList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** `90s`, `15m`, `1h30m`, or a bare number of seconds. */
+export function parseDurationMs(value: string, input: string): number {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+  if (match === null || text === '') {
+    throw inputError(
+      input,
+      `is "${value}", not a duration`,
+      'Use a number with h, m or s, e.g. 90s, 15m or 1h30m',
+    );
+  }
+  const [, h = '0', m = '0', s = '0'] = match;
+  return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
+}
+
+const BASH: ShellCommand = {
+  name: 'bash',
+  program: 'bash',
+  args: ['--noprofile', '--norc', '-eo', 'pipefail', '{0}'],
+  extension: '.sh',
+};
+
+/** The shells GitHub's `run:` steps know, with the same arguments. */
+const SHELLS: Record<string, ShellCommand> = {
+  bash: BASH,
+  sh: { name: 'sh', program: 'sh', args: ['-e', '{0}'], extension: '.sh' },
+  pwsh: { name: 'pwsh', program: 'pwsh', args: ['-command', ". '{0}'"], extension: '.ps1' },
+  powershell: {
+    name: 'powershell',
+    program: 'powershell',
+    args: ['-command', ". '{0}'"],
+    extension: '.ps1',
+  },
+  python: { name: 'python', program: 'python', args: ['{0}'], extension: '.py' },
+  cmd: {
+    name: 'cmd',
+    program: 'cmd',
+    args: ['/D', '/E:ON', '/V:OFF', '/S', '/C', 'CALL "{0}"'],
+    extension: '.cmd',
+  },
+};
+
+/** A known shell name, or a command line with `{0}` where the script file goes (`perl {0}`). */
+export function parseShell(value: string): ShellCommand {
+  const known = SHELLS[value];
+  if (known !== undefined) return known;
+  const words = value.split(/\s+/).filter((w) => w !== '');
+  const [program, ...args] = words;
+  if (program === undefined || !args.some((arg) => arg.includes('{0}'))) {
+    throw inputError(
+      'shell',
+      `is "${value}": not a known shell and has no {0}`,
+      `Use ${Object.keys(SHELLS).join(', ')}, or a command with {0} for the script file, e.g. \`perl {0}\``,
+    );
+  }
+  return { name: value, program, args, extension: '' };
+}
+
+function parseAuthPath(value: string): string {
+  const path = value.replace(/^\/+|\/+$/g, '');
+  if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(path)) {
+    throw inputError(
+      'vault-auth-path',
+      `is "${value}"`,
+      'Use the mount path of the JWT auth method, e.g. jwt or gitlab-jwt',
+    );
+  }
+  return path;
+}
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function parseVariableName(value: string): string {
+  if (VARIABLE_NAME.test(value)) return value;
+  throw inputError(
+    'id-token-variable',
+    `is "${value}", not a variable name`,
+    'Use letters, digits and underscores, e.g. GATEPASS_ID_TOKEN',
+  );
+}
+
+// ---------------------------------------------------------------------------
+// credentials
+
+const COMMON_FIELDS = ['name', 'ttl', 'env'];
+const PROVIDER_FIELDS: Record<Provider, string[]> = {
+  'token-exchange': ['scope', 'audience', 'resource', 'requested-token-type'],
+  vault: ['path', 'method', 'data'],
+  hoop: ['connection'],
+};
+
+/** Fields a token-exchange credential has (the token response members). */
+export const TOKEN_EXCHANGE_FIELDS = [
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'token_type',
+  'issued_token_type',
+  'scope',
+  'expires_in',
+];
+
+type Raw = Record<string, unknown>;
+
+function credentialsError(problem: string, hint: string): GatepassError {
+  return new GatepassError('INPUT', `input \`credentials\`: ${problem}`, { hint });
+}
+
+export function parseCredentials(text: string, provider: Provider): CredentialRequest[] {
+  const items = parseYamlList(text);
+  const problems: GatepassError[] = [];
+  const requests: CredentialRequest[] = [];
+  items.forEach((item, index) => {
+    try {
+      requests.push(parseRequest(item, index, provider));
+    } catch (err) {
+      if (!(err instanceof GatepassError)) throw err;
+      problems.push(err);
+    }
+  });
+  problems.push(...duplicates(requests));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return requests;
+}
+
+const EXAMPLE = 'e.g.\n  credentials: |\n    - name: deploy\n      scope: deploy';
+
+function parseYamlList(text: string): unknown[] {
+  if (text.trim() === '') {
+    throw inputError(
+      'credentials',
+      'is required',
+      `Set it to a YAML list of credential requests, ${EXAMPLE.replace(/\n\s*/g, ' ')}`,
+    );
+  }
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error !== undefined) {
+    // The parser's message can quote the text; keep only its first clause and position.
+    const where =
+      error.linePos?.[0] === undefined
+        ? ''
+        : ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`;
+    const reason = error.message.split(/ at line |:\n/)[0] ?? 'invalid YAML';
+    throw credentialsError(
+      `is not valid YAML${where}: ${reason}`,
+      'Check the indentation; use `credentials: |` so the list is one multi-line string',
+    );
+  }
+  const value: unknown = doc.toJS();
+  if (!Array.isArray(value) || value.length === 0) {
+    throw credentialsError(
+      'must be a non-empty YAML list (items start with "- ")',
+      `One item per credential, ${EXAMPLE.replace(/\n\s*/g, ' ')}`,
+    );
+  }
+  return value;
+}
+
+function parseRequest(raw: unknown, index: number, provider: Provider): CredentialRequest {
+  if (!isRecord(raw)) {
+    throw credentialsError(
+      `item ${index + 1} is not a mapping`,
+      'Each item needs `name:` and the fields of the provider',
+    );
+  }
+  const name = parseName(raw.name, index);
+  const where = `credential "${name}"`;
+  checkKeys(raw, provider, where);
+  const request: CredentialRequest = {
+    name,
+    ttlSeconds: parseTtl(raw.ttl, where),
+  };
+  if (raw.env !== undefined) request.env = parseEnv(raw.env, where, provider);
+  else checkDefaultPrefix(name);
+  switch (provider) {
+    case 'token-exchange':
+      request.tokenExchange = parseTokenExchange(raw, where);
+      break;
+    case 'vault':
+      request.vault = parseVault(raw, where);
+      break;
+    case 'hoop':
+      request.hoop = {
+        connection: requiredString(
+          raw,
+          'connection',
+          where,
+          'Name the hoop connection, e.g. `connection: pg-prod`',
+        ),
+      };
+      break;
+  }
+  return request;
+}
+
+function parseName(value: unknown, index: number): string {
+  if (typeof value !== 'string' || value === '') {
+    throw credentialsError(
+      `item ${index + 1} has no \`name\``,
+      'Give each credential a unique name of a-z, 0-9, _ and -',
+    );
+  }
+  if (!/^[a-z0-9_-]{1,64}$/.test(value)) {
+    throw credentialsError(
+      `item ${index + 1}: name "${value}" is not allowed`,
+      'Use 1 to 64 of a-z, 0-9, _ and - (lower case)',
+    );
+  }
+  return value;
+}
+
+function checkKeys(raw: Raw, provider: Provider, where: string): void {
+  const own = [...COMMON_FIELDS, ...PROVIDER_FIELDS[provider]];
+  for (const key of Object.keys(raw)) {
+    if (own.includes(key)) continue;
+    const other = PROVIDERS.find((p) => PROVIDER_FIELDS[p].includes(key));
+    throw credentialsError(
+      other === undefined
+        ? `${where} has an unknown field \`${key}\``
+        : `${where}: \`${key}\` is a field of provider ${other}, but \`provider\` is ${provider}`,
+      other === undefined
+        ? `Fields for ${provider}: ${own.join(', ')}`
+        : `Set \`provider: ${other}\`, or remove \`${key}\``,
+    );
+  }
+}
+
+function parseTtl(value: unknown, where: string): number {
+  if (value === undefined) return DEFAULT_TTL_SECONDS;
+  const text = typeof value === 'number' ? String(value) : value;
+  const hint = 'Use a duration such as 15m or 1h (at most 24h); the gateway may grant less';
+  if (typeof text !== 'string') throw credentialsError(`${where}: \`ttl\` is not a duration`, hint);
+  let ms: number;
+  try {
+    ms = parseDurationMs(text, 'ttl');
+  } catch {
+    throw credentialsError(`${where}: \`ttl\` is "${text}", not a duration`, hint);
+  }
+  const seconds = ms / 1000;
+  if (seconds < 1 || seconds > MAX_TTL_SECONDS) {
+    throw credentialsError(`${where}: \`ttl\` ${text} is out of range`, hint);
+  }
+  return seconds;
+}
+
+// Names a child process or the runner gives meaning to: a credential there
+// could hijack the script (PATH, LD_PRELOAD, BASH_ENV) or the runner.
+const RESERVED_NAMES = new Set([
+  'PATH',
+  'HOME',
+  'SHELL',
+  'USER',
+  'LOGNAME',
+  'PWD',
+  'OLDPWD',
+  'TMPDIR',
+  'IFS',
+  'ENV',
+  'BASH_ENV',
+  'SHELLOPTS',
+  'BASHOPTS',
+  'PS4',
+  'PROMPT_COMMAND',
+  'CDPATH',
+  'GLOBIGNORE',
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'NODE_EXTRA_CA_CERTS',
+  'PYTHONPATH',
+  'PYTHONHOME',
+  'PYTHONSTARTUP',
+  'PERL5LIB',
+  'PERL5OPT',
+  'PERLLIB',
+  'RUBYOPT',
+  'RUBYLIB',
+  'JAVA_TOOL_OPTIONS',
+  '_JAVA_OPTIONS',
+  'GIT_ASKPASS',
+  'GIT_SSH',
+  'GIT_SSH_COMMAND',
+  'SSH_ASKPASS',
+  'CI',
+  'COMSPEC',
+  'PATHEXT',
+  'SYSTEMROOT',
+]);
+const RESERVED_PREFIXES = [
+  'LD_',
+  'DYLD_',
+  'GITHUB_',
+  'RUNNER_',
+  'ACTIONS_',
+  'INPUT_',
+  'STATE_',
+  'GATEPASS_',
+  'BASH_FUNC_',
+  'GIT_CONFIG_',
+  'CI_',
+];
+
+/** Why `name` cannot hold a credential, or undefined when it can. */
+export function envNameProblem(name: string): string | undefined {
+  if (!VARIABLE_NAME.test(name))
+    return 'is not a valid variable name (letters, digits, _; not starting with a digit)';
+  // Windows compares names without case; refuse `Path` as well as `PATH`.
+  const upper = name.toUpperCase();
+  if (RESERVED_NAMES.has(upper)) return 'is reserved: the shell, the runner or a tool reads it';
+  const prefix = RESERVED_PREFIXES.find((p) => upper.startsWith(p));
+  if (prefix !== undefined)
+    return `is reserved: names starting with ${prefix} belong to the runner or a tool`;
+  return undefined;
+}
+
+function parseEnv(value: unknown, where: string, provider: Provider): Record<string, string> {
+  if (!isRecord(value) || Object.keys(value).length === 0) {
+    throw credentialsError(
+      `${where}: \`env\` must map variable names to fields`,
+      'e.g. `env: { DEPLOY_TOKEN: access_token }`',
+    );
+  }
+  const env: Record<string, string> = {};
+  for (const [name, field] of Object.entries(value)) {
+    const problem = envNameProblem(name);
+    if (problem !== undefined) {
+      throw credentialsError(
+        `${where}: env name ${name} ${problem}`,
+        'Pick another name, e.g. DEPLOY_TOKEN',
+      );
+    }
+    if (typeof field !== 'string' || field === '') {
+      throw credentialsError(
+        `${where}: env ${name} must name a field of the credential`,
+        'e.g. `DEPLOY_TOKEN: access_token`',
+      );
+    }
+    if (provider === 'token-exchange' && !TOKEN_EXCHANGE_FIELDS.includes(field)) {
+      throw credentialsError(
+        `${where}: env ${name} names field "${field}", which a token exchange does not return`,
+        `Use one of: ${TOKEN_EXCHANGE_FIELDS.join(', ')}`,
+      );
+    }
+    env[name] = field;
+  }
+  return env;
+}
+
+/** Without `env`, fields become `<NAME>_<FIELD>`: the prefix must make valid names. */
+export function defaultPrefix(name: string): string {
+  return name.toUpperCase().replace(/-/g, '_');
+}
+
+function checkDefaultPrefix(name: string): void {
+  const problem = envNameProblem(`${defaultPrefix(name)}_X`);
+  if (problem !== undefined) {
+    throw credentialsError(
+      `credential "${name}" has no \`env\`, and ${defaultPrefix(name)}_<FIELD> ${problem}`,
+      'Add `env:` mapping variable names to fields, or rename the credential',
+    );
+  }
+}
+
+function parseTokenExchange(
+  raw: Raw,
+  where: string,
+): NonNullable<CredentialRequest['tokenExchange']> {
+  const out: NonNullable<CredentialRequest['tokenExchange']> = {};
+  const scope = optionalString(raw, 'scope', where);
+  if (scope !== undefined) out.scope = scope;
+  const audience = stringOrList(raw, 'audience', where);
+  if (audience !== undefined) out.audience = audience;
+  const resource = stringOrList(raw, 'resource', where);
+  if (resource !== undefined) {
+    for (const r of Array.isArray(resource) ? resource : [resource]) {
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(r)) {
+        throw credentialsError(
+          `${where}: \`resource\` "${r}" is not an absolute URI`,
+          'RFC 8707 resources are absolute URIs, e.g. https://api.example.com',
+        );
+      }
+    }
+    out.resource = resource;
+  }
+  const type = optionalString(raw, 'requested-token-type', where);
+  if (type !== undefined) out.requestedTokenType = type;
+  return out;
+}
+
+function parseVault(raw: Raw, where: string): NonNullable<CredentialRequest['vault']> {
+  const path = requiredString(
+    raw,
+    'path',
+    where,
+    'Name the secret path, e.g. `path: database/creds/migrator`',
+  ).replace(/^\/+/, '');
+  if (path.startsWith('v1/') || path.includes('..')) {
+    throw credentialsError(
+      `${where}: \`path\` "${path}" must be relative to /v1/ without ..`,
+      'e.g. `path: database/creds/migrator` or `path: secret/data/app`',
+    );
+  }
+  const method = optionalString(raw, 'method', where)?.toUpperCase();
+  if (method !== undefined && method !== 'GET' && method !== 'POST') {
+    throw credentialsError(
+      `${where}: \`method\` is "${method}"`,
+      'Use GET (read) or POST (write, e.g. pki/issue)',
+    );
+  }
+  const out: NonNullable<CredentialRequest['vault']> = { path };
+  if (method !== undefined) out.method = method;
+  if (raw.data !== undefined) {
+    if (!isRecord(raw.data))
+      throw credentialsError(
+        `${where}: \`data\` must be a mapping`,
+        'e.g. `data: { common_name: app.example.com }`',
+      );
+    if (method !== 'POST')
+      throw credentialsError(
+        `${where}: \`data\` needs \`method: POST\``,
+        'Add `method: POST`, or remove `data`',
+      );
+    out.data = raw.data as Record<string, JsonValue>;
+  }
+  return out;
+}
+
+function requiredString(raw: Raw, key: string, where: string, hint: string): string {
+  const value = optionalString(raw, key, where);
+  if (value === undefined || value === '')
+    throw credentialsError(`${where} needs \`${key}\``, hint);
+  return value;
+}
+
+function optionalString(raw: Raw, key: string, where: string): string | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string')
+    throw credentialsError(`${where}: \`${key}\` must be a string`, `Quote it: ${key}: "..."`);
+  return value;
+}
+
+function stringOrList(raw: Raw, key: string, where: string): string | string[] | undefined {
+  const value = raw[key];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== ''))
+    return value as string[];
+  return optionalString(raw, key, where);
+}
+
+function duplicates(requests: CredentialRequest[]): GatepassError[] {
+  const problems: GatepassError[] = [];
+  const names = new Set<string>();
+  const variables = new Map<string, string>();
+  for (const request of requests) {
+    if (names.has(request.name)) {
+      problems.push(
+        credentialsError(
+          `name "${request.name}" is used twice`,
+          'Give each credential a unique name',
+        ),
+      );
+    }
+    names.add(request.name);
+    for (const variable of Object.keys(request.env ?? {})) {
+      const owner = variables.get(variable.toUpperCase());
+      if (owner !== undefined) {
+        problems.push(
+          credentialsError(
+            `env ${variable} is set by both "${owner}" and "${request.name}"`,
+            'Give each variable one source',
+          ),
+        );
+      }
+      variables.set(variable.toUpperCase(), request.name);
+    }
+  }
+  return problems;
+}
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
