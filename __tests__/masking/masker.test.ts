@@ -1,0 +1,187 @@
+/**
+ * The masker end to end: every job in `jobs.ts` prints every secret the way a
+ * real CI job would, and the output goes through `createMasker` whole
+ * (`maskText`) and as a stream cut into small random chunks. Nothing of the
+ * encoded secret may survive: no 8 characters in a row of a text payload, no
+ * 8 characters in a row of the base64 characters made only of the secret's
+ * bits. Line breaks are removed before comparing, as tools wrap their output
+ * and the engine ignores line breaks.
+ */
+import type { Transform } from 'node:stream';
+import { describe, expect, it } from '@jest/globals';
+import { MIN_PART_LENGTH } from '../../src/masking/encodings.js';
+import { createMasker } from '../../src/masking/masker.js';
+import { JOBS, SECRETS, flat, outputOf, type Check } from './jobs.js';
+
+// ---------------------------------------------------------------------------
+// Helpers.
+
+/** A small seeded PRNG (mulberry32), so every chunking is reproducible. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Cuts `bytes` into chunks of 1 to `max` bytes (so UTF-8 characters are split too). */
+function chunks(bytes: Buffer, seed: number, max = 16): Buffer[] {
+  const next = random(seed);
+  const out: Buffer[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const size = 1 + Math.floor(next() * max);
+    out.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return out;
+}
+
+/** Writes `pieces` into a fresh stream of `stream` and resolves with everything it printed. */
+async function throughStream(stream: Transform, pieces: readonly Buffer[]): Promise<Buffer> {
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  for (const piece of pieces) stream.write(piece);
+  stream.end();
+  await ended;
+  return Buffer.concat(out);
+}
+
+/** A 32-bit string hash, to seed each case's chunking. */
+function hash(text: string): number {
+  let h = 7;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h, 31) + text.charCodeAt(i);
+  return h;
+}
+
+/** Every run of MIN_PART_LENGTH characters (code points) of `text`. */
+function windows(text: string): string[] {
+  const chars = Array.from(text);
+  if (chars.length < MIN_PART_LENGTH) return chars.length === 0 ? [] : [text];
+  return Array.from({ length: chars.length - MIN_PART_LENGTH + 1 }, (_, i) =>
+    chars.slice(i, i + MIN_PART_LENGTH).join(''),
+  );
+}
+
+/** The text that encodes the secret in a job's output (line breaks removed). */
+function encodedParts(check: Check, output: Buffer, secret: string): string[] {
+  const text = flat(output).toString('utf8');
+  if (check.kind === 'text') {
+    const payload = check.payload(text);
+    return Array.isArray(payload) ? payload : [payload];
+  }
+  // base64(prefix + secret): only the characters whose 6 bits all come from the secret.
+  const before = Buffer.byteLength(check.prefix);
+  const firstPure = Math.ceil((before * 8) / 6);
+  const endPure = Math.floor(((before + Buffer.byteLength(secret)) * 8) / 6);
+  return [text.slice(firstPure, endPure)];
+}
+
+/** The runs of 8 characters of `parts` still in the masked output (line breaks removed). */
+function survivors(parts: readonly string[], masked: Buffer): string[] {
+  const out = flat(masked).toString('utf8');
+  return parts.flatMap(windows).filter((w) => out.includes(w));
+}
+
+// ---------------------------------------------------------------------------
+// Every job, every secret.
+
+describe.each(SECRETS)('the %s secret', (label, secret) => {
+  it.each(JOBS)('is masked when printed with $name', async (job) => {
+    const output = outputOf(job, secret);
+    const parts = encodedParts(job.check, output, secret);
+    expect(parts.join('').length).toBeGreaterThanOrEqual(MIN_PART_LENGTH);
+
+    const masker = createMasker({ secrets: [secret], detectors: false });
+    const whole = Buffer.from(masker.maskText(output.toString('utf8')), 'utf8');
+    expect(survivors(parts, whole)).toEqual([]);
+    expect(whole.toString('utf8')).toContain('***');
+
+    const seed = hash(`${label}/${job.name}`);
+    const streamed = await throughStream(masker.stream(), chunks(output, seed));
+    expect(survivors(parts, streamed)).toEqual([]);
+    expect(streamed.toString('utf8')).toBe(whole.toString('utf8'));
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The rest of the masker's contract.
+
+describe('createMasker', () => {
+  it('masks a secret added after a stream was opened, from the next chunk', async () => {
+    const masker = createMasker({ secrets: ['first-secret-value'], detectors: false });
+    const stream = masker.stream();
+    const out: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => out.push(chunk));
+    const ended = new Promise<void>((resolve) => stream.on('end', resolve));
+    const added = 'added-later-secret';
+    const base64 = Buffer.from(added).toString('base64');
+    stream.write(`1 first-secret-value ${added}\n`);
+    masker.add(added);
+    stream.write(`2 ${added} ${base64}\n`);
+    stream.end(`3 first-secret-value\n`);
+    await ended;
+    expect(Buffer.concat(out).toString()).toBe(`1 *** ${added}\n2 *** ***\n3 ***\n`);
+    expect(masker.size).toBe(2);
+  });
+
+  it('masks a secret under 8 characters as exact text, with a warning that does not hold it', () => {
+    const warnings: string[] = [];
+    const masker = createMasker({
+      secrets: ['hunter2'],
+      detectors: false,
+      onWarning: (message) => warnings.push(message),
+    });
+    masker.add('pw0rd');
+    masker.add('hunter2'); // already registered: no second warning
+    const base64 = Buffer.from('hunter2').toString('base64');
+    expect(masker.maskText(`a=hunter2 b=pw0rd c=${base64}`)).toBe(`a=*** b=*** c=${base64}`);
+    expect(warnings).toHaveLength(2);
+    for (const message of warnings) {
+      expect(message).toMatch(/short|characters/);
+      expect(message).not.toContain('hunter2');
+      expect(message).not.toContain('pw0rd');
+    }
+  });
+
+  it('does not warn about a secret of 8 characters', () => {
+    const warnings: string[] = [];
+    createMasker({ secrets: ['8chars!!'], onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+  });
+
+  it('counts distinct secrets in size', () => {
+    const masker = createMasker({
+      secrets: ['secret-one-1', 'secret-two-2', 'secret-one-1'],
+      detectors: false,
+    });
+    expect(masker.size).toBe(2);
+    masker.add('secret-two-2');
+    expect(masker.size).toBe(2);
+    masker.add('secret-three-3');
+    expect(masker.size).toBe(3);
+  });
+
+  it('ignores empty secrets', () => {
+    const warnings: string[] = [];
+    const masker = createMasker({
+      secrets: ['', 'a-real-secret'],
+      detectors: false,
+      onWarning: (m) => warnings.push(m),
+    });
+    masker.add('');
+    expect(masker.size).toBe(1);
+    expect(warnings).toEqual([]);
+    expect(masker.maskText('x a-real-secret y')).toBe('x *** y');
+    const none = createMasker({ secrets: [''], detectors: false });
+    expect(none.size).toBe(0);
+    expect(none.maskText('nothing to hide\n')).toBe('nothing to hide\n');
+  });
+});
