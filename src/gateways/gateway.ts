@@ -25,10 +25,24 @@ export interface CredentialRequest {
     resource?: string | string[];
     requestedTokenType?: string;
   };
-  /** Filled in by the Vault gateway's issue. */
-  vault?: { path: string; method?: 'GET' | 'POST'; data?: Record<string, JsonValue> };
-  /** Filled in by the hoop gateway's issue. */
-  hoop?: { connection: string };
+  /** The Vault gateway's part: what to read. */
+  vault?: VaultRequest;
+  /** The hoop gateway's part: which connection. */
+  hoop?: HoopRequest;
+}
+
+export interface VaultRequest {
+  /** Below `/v1/`: `database/creds/migrator`, `secret/data/app` (kv v2), `kv/app` (kv v1). */
+  path: string;
+  /** Default GET; POST for endpoints that take parameters (`aws/creds/<role>` with `ttl`). */
+  method?: 'GET' | 'POST';
+  /** The POST body; only with `method: POST`. */
+  data?: Record<string, JsonValue>;
+}
+
+export interface HoopRequest {
+  /** The hoop connection's name (or id). */
+  connection: string;
 }
 
 export interface Issued {
@@ -74,8 +88,45 @@ export type RevocationHandle =
       /** ISO 8601; after this the credential is dead anyway. */
       expiresAt?: string;
     }
-  | { provider: 'vault'; [key: string]: JsonValue }
-  | { provider: 'hoop'; [key: string]: JsonValue };
+  | VaultRevocation
+  | HoopRevocation;
+
+/** A Vault login token and the leases read with it. */
+export interface VaultRevocation {
+  provider: 'vault';
+  /** Vault's address, as `gateway` gave it. */
+  address: string;
+  /** Sent as `X-Vault-Namespace`: the token only exists there. */
+  namespace?: string;
+  /** The login token (secret). Revoking it also revokes every lease it created. */
+  token: string;
+  /** `lease_id`s of dynamic secrets, revoked one by one before the token. */
+  leases: string[];
+  /** ISO 8601: the token's expiry; after it, Vault has revoked token and leases itself. */
+  expiresAt?: string;
+}
+
+/** A hoop connection credential. */
+export interface HoopRevocation {
+  provider: 'hoop';
+  /** hoop's base URL, as `gateway` gave it. */
+  gateway: string;
+  connection: string;
+  /** The credential's id (`id` of the credentials response). */
+  credentialId: string;
+  /**
+   * The bearer token that obtained the credential, when it came from a token
+   * exchange (secret). Absent with an API key, which `revoke` takes from its
+   * options again rather than keeping it in saved state.
+   */
+  token?: string;
+  /** Revocation of that exchanged token, done after the credential's. */
+  auth?: TokenExchangeRevocation;
+  /** ISO 8601; after this the credential is dead anyway. */
+  expiresAt?: string;
+}
+
+export type TokenExchangeRevocation = Extract<RevocationHandle, { provider: 'token-exchange' }>;
 
 export interface Gateway {
   /** Ask for one credential. Pending means a human or policy must act first. */

@@ -1,0 +1,666 @@
+/**
+ * The Vault gateway against the Vault double: a real HTTP server on loopback
+ * that checks every request and response against Vault's OpenAPI description,
+ * verifies the JWT, and keeps tokens and leases, so tests assert on state.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { GatepassError, describeError } from '../../src/errors.js';
+import {
+  isPending,
+  type CredentialRequest,
+  type Issued,
+  type Pending,
+  type RevocationHandle,
+  type VaultRevocation,
+} from '../../src/gateways/gateway.js';
+import {
+  checkVaultRequest,
+  createVaultGateway,
+  type VaultOptions,
+} from '../../src/gateways/vault.js';
+import type { IdentityToken } from '../../src/identity/token.js';
+import { VERSION } from '../../src/version.js';
+import {
+  startVaultDouble,
+  VAULT_AUDIENCE,
+  type JwtRole,
+  type VaultDouble,
+} from '../doubles/vault.js';
+import { captureLog, type CapturedLog } from '../helpers/log.js';
+
+const READ_ALL = [
+  { path: 'database/creds/*', capabilities: ['read' as const] },
+  { path: 'aws/creds/*', capabilities: ['read' as const, 'update' as const] },
+  { path: 'kv/*', capabilities: ['read' as const] },
+  { path: 'secret/data/*', capabilities: ['read' as const] },
+];
+const ROLES: Record<string, JwtRole> = {
+  // May revoke its own leases (sys/leases/revoke is not in Vault's default policy).
+  migrator: {
+    boundAudiences: [VAULT_AUDIENCE],
+    boundClaims: { repository: ['octo-org/app'], ref: ['refs/heads/main'] },
+    tokenTtl: 900,
+    policies: [...READ_ALL, { path: 'sys/leases/revoke', capabilities: ['update'] }],
+  },
+  // Cannot: its leases end with its token.
+  reader: { boundAudiences: [VAULT_AUDIENCE], tokenTtl: 900, policies: READ_ALL },
+  // Reads nothing.
+  nobody: { boundAudiences: [VAULT_AUDIENCE], policies: [] },
+};
+
+let vault: VaultDouble;
+let log: CapturedLog;
+const secrets = new Set<string>();
+const errors: string[] = [];
+const signal = new AbortController().signal;
+
+beforeAll(async () => {
+  vault = await startVaultDouble({
+    roles: ROLES,
+    databaseRoles: { migrator: { ttl: 600 }, reporting: { ttl: 3600 } },
+    kvV1: { 'ci/app': { api_key: 'kv1-api-key-9f8e7d6c', retries: 3, debug: false } },
+    kvV2: { 'ci/app': { db_password: 'kv2-db-password-1a2b3c', port: 5432 } },
+  });
+});
+afterAll(async () => {
+  await vault.stop();
+});
+beforeEach(() => {
+  log = captureLog();
+  errors.length = 0;
+});
+afterEach(() => {
+  vault.intercept = undefined;
+  vault.seal(0);
+  // The double saw nothing the Vault API description does not allow.
+  expect(vault.violations).toEqual([]);
+  // No secret in any log line or error message.
+  log.lines.push(...errors);
+  log.expectNoSecrets(secrets);
+});
+
+function gateway(overrides: Partial<VaultOptions> = {}) {
+  return createVaultGateway({
+    gateway: vault.url,
+    role: 'migrator',
+    registerSecret: (value) => secrets.add(value),
+    logger: log.logger,
+    timeoutMs: 2000,
+    attemptTimeoutMs: 400,
+    retry: { initialDelayMs: 10, maxDelayMs: 50 },
+    ...overrides,
+  });
+}
+
+async function identity(claims: Record<string, string> = {}, mint = {}): Promise<IdentityToken> {
+  const token = await vault.idToken(claims, mint);
+  secrets.add(token.value);
+  return token;
+}
+
+function request(path: string, extra: Partial<CredentialRequest> = {}): CredentialRequest {
+  return { name: 'db', ttlSeconds: 900, vault: { path }, ...extra };
+}
+
+async function issued(result: Promise<Issued | Pending>): Promise<Issued> {
+  const value = await result;
+  if (isPending(value)) throw new Error('unexpectedly pending');
+  return value;
+}
+
+function vaultHandle(result: Issued): VaultRevocation {
+  const handle = result.revocation;
+  if (handle?.provider !== 'vault') throw new Error('expected a vault revocation handle');
+  return handle;
+}
+
+/** Tokens and leases alive now; `aliveSince` lists those that were not. */
+function alive(): Set<string> {
+  return new Set([...vault.liveTokens(), ...vault.liveLeases()]);
+}
+function aliveSince(before: Set<string>): string[] {
+  return [...alive()].filter((x) => !before.has(x));
+}
+
+async function failure(promise: Promise<unknown>): Promise<GatepassError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof GatepassError))
+    throw new Error(`expected a GatepassError, got ${String(err)}`);
+  errors.push(describeError(err));
+  return err;
+}
+
+describe('issue', () => {
+  it('logs in with the role and reads a dynamic database secret with its lease', async () => {
+    const before = vault.requests.length;
+    const result = await issued(
+      gateway().issue(request('database/creds/migrator'), await identity(), signal),
+    );
+    expect(Object.keys(result.values).sort()).toEqual(['password', 'username']);
+    expect(result.publicFields).toEqual([]);
+    for (const value of Object.values(result.values)) expect(secrets.has(value)).toBe(true);
+    const handle = vaultHandle(result);
+    expect(handle.leases).toHaveLength(1);
+    expect(handle.leases[0]).toMatch(/^database\/creds\/migrator\//);
+    expect(vault.leaseValid(handle.leases[0] ?? '')).toBe(true);
+    expect(vault.tokenValid(handle.token)).toBe(true);
+    expect(secrets.has(handle.token)).toBe(true);
+    // expiresAt from lease_duration (600 s), within the token's 900 s.
+    const left = (result.expiresAt?.getTime() ?? 0) - Date.now();
+    expect(left).toBeGreaterThan(590_000);
+    expect(left).toBeLessThanOrEqual(600_000);
+    expect(Date.parse(handle.expiresAt ?? '') - Date.now()).toBeGreaterThan(890_000);
+    const seen = vault.requests.slice(before);
+    expect(seen.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /v1/auth/jwt/login',
+      'GET /v1/database/creds/migrator',
+    ]);
+    for (const r of seen) expect(r.userAgent).toBe(`gatepass/${VERSION}`);
+    expect(
+      log.lines.some((l) =>
+        /logged in to Vault as role "migrator" \(token accessor .+\), token valid for 15m/.test(l),
+      ),
+    ).toBe(true);
+  });
+
+  it('says when the lease is longer than the ttl asked', async () => {
+    await issued(
+      gateway().issue(
+        request('database/creds/reporting', { ttlSeconds: 600 }),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(log.lines).toContain(
+      'info: Vault leased "db" (database/creds/reporting) for 1h, longer than the 10m asked: the secrets engine role\'s default_ttl decides; gatepass revokes it when the step ends',
+    );
+  });
+
+  it('POSTs data to endpoints that take parameters (aws/creds with ttl)', async () => {
+    const result = await issued(
+      gateway().issue(
+        request('aws/creds/deploy', {
+          vault: { path: 'aws/creds/deploy', method: 'POST', data: { ttl: '300' } },
+        }),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(Object.keys(result.values).sort()).toEqual(['access_key', 'secret_key']);
+    const left = (result.expiresAt?.getTime() ?? 0) - Date.now();
+    expect(left).toBeGreaterThan(290_000);
+    expect(left).toBeLessThanOrEqual(300_000);
+  });
+
+  it('reads kv v1: every field, numbers and booleans not secret, no lease', async () => {
+    const result = await issued(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(result.values).toEqual({
+      api_key: 'kv1-api-key-9f8e7d6c',
+      retries: '3',
+      debug: 'false',
+    });
+    expect(result.publicFields).toEqual(['retries', 'debug']);
+    expect(secrets.has('kv1-api-key-9f8e7d6c')).toBe(true);
+    expect(secrets.has('3')).toBe(false);
+    expect(result.expiresAt).toBeUndefined();
+    expect(vaultHandle(result).leases).toEqual([]);
+  });
+
+  it('flattens kv v2: data.data are the fields, metadata is not one', async () => {
+    const result = await issued(
+      gateway().issue(request('/v1/secret/data/ci/app'), await identity(), signal),
+    );
+    expect(result.values).toEqual({ db_password: 'kv2-db-password-1a2b3c', port: '5432' });
+    expect(result.publicFields).toEqual(['port']);
+  });
+
+  it('sends vault-namespace as X-Vault-Namespace and logs in at vault-auth-path', async () => {
+    const ns = await startVaultDouble({
+      namespace: 'team-a/ci',
+      authPath: 'github',
+      roles: ROLES,
+      kvV1: { x: { k: 'namespaced-value-1' } },
+    });
+    try {
+      const token = await ns.idToken();
+      secrets.add(token.value);
+      const result = await issued(
+        gateway({ gateway: ns.url, namespace: '/team-a/ci/', authPath: 'auth/github' }).issue(
+          request('kv/x'),
+          token,
+          signal,
+        ),
+      );
+      expect(result.values).toEqual({ k: 'namespaced-value-1' });
+      expect(ns.requests.map((r) => [r.path, r.namespace])).toEqual([
+        ['/v1/auth/github/login', 'team-a/ci'],
+        ['/v1/kv/x', 'team-a/ci'],
+      ]);
+      expect(vaultHandle(result).namespace).toBe('team-a/ci');
+      await gateway({ gateway: ns.url, namespace: 'team-a/ci' }).revoke(
+        vaultHandle(result),
+        signal,
+      );
+      expect(ns.liveTokens()).toEqual([]);
+      expect(ns.violations).toEqual([]);
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('names the fields that exist when env asks for one that does not, and revokes what it got', async () => {
+    const before = alive();
+    const err = await failure(
+      gateway().issue(
+        request('database/creds/migrator', { env: { PGUSER: 'username', PGPASSWORD: 'pass' } }),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(err.code).toBe('CONFIG');
+    expect(err.message).toBe(
+      'credential "db": the secret at database/creds/migrator has no field pass (for PGPASSWORD); its fields are: password, username',
+    );
+    expect(err.hint).toContain('`env`');
+    expect(aliveSince(before)).toEqual([]);
+  });
+
+  it('checks the request before any call', () => {
+    const bad = (vault: CredentialRequest['vault']) => () =>
+      checkVaultRequest({ name: 'x', ttlSeconds: 60, ...(vault === undefined ? {} : { vault }) });
+    expect(bad(undefined)).toThrow('credential "x" has no `path`');
+    expect(bad({ path: 'secret/../sys/raw' })).toThrow('is not a Vault path');
+    expect(bad({ path: 'kv/app?version=1' })).toThrow('is not a Vault path');
+    expect(bad({ path: 'kv/app', data: { a: 1 } })).toThrow('has `data` but method GET');
+    expect(
+      checkVaultRequest({ name: 'x', ttlSeconds: 60, vault: { path: '/v1/secret/data/app/' } }),
+    ).toEqual({
+      path: 'secret/data/app',
+      method: 'GET',
+    });
+    expect(() => gateway({ role: ' ' })).toThrow('needs `vault-role`');
+    expect(() => gateway({ gateway: 'http://vault.example.com' })).toThrow('must use https:');
+  });
+});
+
+describe('refusals', () => {
+  it("shows the claims when Vault refuses the login, with Vault's error text, at once", async () => {
+    const started = Date.now();
+    const err = await failure(
+      gateway().issue(request('kv/ci/app'), await identity({ repository: 'evil/app' }), signal),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(err.code).toBe('DENIED');
+    expect(err.message).toContain(
+      'Vault refused the login as role "migrator": POST ' +
+        vault.url +
+        '/v1/auth/jwt/login answered HTTP 400 (error validating claims: claim "repository" does not match any associated bound claim values)',
+    );
+    expect(err.hint).toContain('bound_claims');
+    const warning = log.lines.find((l) => l.startsWith('warning:')) ?? '';
+    expect(warning).toContain('  repository: evil/app');
+    expect(warning).toContain(`  aud: ${VAULT_AUDIENCE}`);
+    expect(warning).toContain('  ref: refs/heads/main');
+  });
+
+  it('refuses an expired ID token and one for another audience', async () => {
+    const expired = await failure(
+      gateway().issue(
+        request('kv/ci/app'),
+        await identity({}, { issuedAt: Math.floor(Date.now() / 1000) - 1000 }),
+        signal,
+      ),
+    );
+    expect(expired.message).toContain('token is expired');
+    const elsewhere = await failure(
+      gateway().issue(
+        request('kv/ci/app'),
+        await identity({}, { audience: 'https://elsewhere.example' }),
+        signal,
+      ),
+    );
+    expect(elsewhere.message).toContain('invalid audience (aud) claim');
+  });
+
+  it('explains a 403 at login: wrong vault-auth-path or namespace', async () => {
+    const err = await failure(
+      gateway({ namespace: 'other' }).issue(request('kv/ci/app'), await identity(), signal),
+    );
+    expect(err.code).toBe('DENIED');
+    expect(err.message).toContain('HTTP 403 (permission denied)');
+    expect(err.hint).toContain('nothing is mounted at auth/jwt: check `vault-auth-path`');
+  });
+
+  it('reports a read the role may not do, with claims, and revokes the token', async () => {
+    const before = alive();
+    const err = await failure(
+      gateway({ role: 'nobody' }).issue(
+        request('database/creds/migrator'),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(err.code).toBe('DENIED');
+    expect(err.message).toContain(
+      'GET ' +
+        vault.url +
+        '/v1/database/creds/migrator answered HTTP 403 (1 error occurred: * permission denied)',
+    );
+    expect(err.hint).toContain(
+      'policies of role "nobody" do not allow read on database/creds/migrator',
+    );
+    expect(
+      log.lines.some((l) => l.startsWith('warning:') && l.includes('  repository: octo-org/app')),
+    ).toBe(true);
+    expect(aliveSince(before)).toEqual([]);
+  });
+
+  it('reports a path with nothing there', async () => {
+    const before = alive();
+    const err = await failure(gateway().issue(request('kv/none'), await identity(), signal));
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toContain('HTTP 404');
+    expect(err.hint).toContain('kv v2 reads go through <mount>/data/<name>');
+    expect(aliveSince(before)).toEqual([]);
+  });
+
+  it("puts every one of Vault's errors in the message", async () => {
+    vault.intercept = (r) =>
+      r.path.endsWith('/login')
+        ? { status: 400, body: JSON.stringify({ errors: ['first problem', 'second problem'] }) }
+        : undefined;
+    const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(err.message).toContain('HTTP 400 (first problem; second problem)');
+  });
+
+  it('never repeats a token the server echoes back', async () => {
+    const id = await identity();
+    vault.intercept = (r) =>
+      r.path.endsWith('/login')
+        ? { status: 400, body: JSON.stringify({ errors: [`bad jwt ${id.value}`] }) }
+        : undefined;
+    const err = await failure(gateway().issue(request('kv/ci/app'), id, signal));
+    expect(err.message).toContain('bad jwt ***');
+  });
+});
+
+describe('resilience', () => {
+  it('retries while Vault is sealed, then succeeds', async () => {
+    vault.seal(2);
+    const result = await issued(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(result.values.api_key).toBe('kv1-api-key-9f8e7d6c');
+    expect(
+      log.lines.filter((l) => l.includes('HTTP 503 (Vault is sealed)') && l.includes('retrying')),
+    ).toHaveLength(2);
+  });
+
+  it('fails at the deadline with the last error when Vault stays sealed', async () => {
+    vault.seal();
+    const started = Date.now();
+    const err = await failure(
+      gateway({ timeoutMs: 500 }).issue(request('kv/ci/app'), await identity(), signal),
+    );
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toMatch(
+      /did not succeed within \d+ ms \(\d+ attempts\); last error: answered HTTP 503 \(Vault is sealed\)/,
+    );
+    expect(err.hint).toContain('Raise `timeout`');
+  });
+
+  it('retries through a sealed read after login, on the same token', async () => {
+    let reads = 0;
+    vault.intercept = (r) =>
+      r.path === '/v1/kv/ci/app' && ++reads === 1
+        ? { status: 503, body: '{"errors":["Vault is sealed"]}' }
+        : undefined;
+    const result = await issued(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(result.values.api_key).toBe('kv1-api-key-9f8e7d6c');
+    expect(reads).toBe(2);
+  });
+
+  it('fails at the deadline when Vault is down', async () => {
+    const closed = createNetServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((r) =>
+      closed.close(() => {
+        r();
+      }),
+    );
+    const err = await failure(
+      gateway({ gateway: `http://127.0.0.1:${port}`, timeoutMs: 300 }).issue(
+        request('kv/ci/app'),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toContain('cannot reach Vault (ECONNREFUSED)');
+  });
+
+  it('times out an attempt that gets no answer, and tries again', async () => {
+    let logins = 0;
+    vault.intercept = (r) =>
+      r.path.endsWith('/login') && ++logins === 1 ? { hang: true } : undefined;
+    const started = Date.now();
+    const result = await issued(
+      gateway({ attemptTimeoutMs: 200 }).issue(request('kv/ci/app'), await identity(), signal),
+    );
+    expect(result.values.api_key).toBe('kv1-api-key-9f8e7d6c');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(
+      log.lines.some((l) => l.includes('no answer within 200 ms') && l.includes('retrying')),
+    ).toBe(true);
+  });
+
+  it('retries a dropped connection', async () => {
+    let logins = 0;
+    vault.intercept = (r) =>
+      r.path.endsWith('/login') && ++logins === 1 ? { drop: true } : undefined;
+    await issued(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(logins).toBe(2);
+  });
+
+  it('does not believe a 200 without a token, and does not retry it', async () => {
+    let logins = 0;
+    vault.intercept = (r) =>
+      r.path.endsWith('/login') && ++logins > 0
+        ? { status: 200, body: '{"hello":"world"}' }
+        : undefined;
+    const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toBe(`Vault's answer to POST auth/jwt/login holds no auth.client_token`);
+    expect(logins).toBe(1);
+  });
+
+  it('does not believe a read without data, and revokes the token', async () => {
+    vault.intercept = (r) =>
+      r.path === '/v1/kv/ci/app' ? { status: 200, body: '{"data":"nope"}' } : undefined;
+    const before = alive();
+    const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(err.message).toBe("Vault's answer to GET kv/ci/app holds no `data` object");
+    expect(aliveSince(before)).toEqual([]);
+  });
+
+  it('says malformed JSON is not Vault, without retrying', async () => {
+    let logins = 0;
+    vault.intercept = (r) =>
+      r.path.endsWith('/login') && ++logins > 0
+        ? { status: 200, body: '{"auth": {"client_token": "hvs.' }
+        : undefined;
+    const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(err.message).toContain('answered something that is not a JSON object');
+    expect(logins).toBe(1);
+  });
+
+  it('stops when the caller cancels', async () => {
+    vault.seal();
+    const controller = new AbortController();
+    setTimeout(() => {
+      controller.abort();
+    }, 100);
+    const err = await failure(
+      gateway().issue(request('kv/ci/app'), await identity(), controller.signal),
+    );
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toContain('cancelled');
+  });
+});
+
+describe('revoke', () => {
+  it('revokes the leases, then the token', async () => {
+    const g = gateway();
+    const result = await issued(
+      g.issue(request('database/creds/migrator'), await identity(), signal),
+    );
+    const handle = vaultHandle(result);
+    const lease = handle.leases[0] ?? '';
+    const before = vault.requests.length;
+    await g.revoke(handle, signal);
+    expect(vault.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PUT /v1/sys/leases/revoke',
+      'POST /v1/auth/token/revoke-self',
+    ]);
+    expect(vault.leaseRevokedBy(lease)).toBe('lease');
+    expect(vault.leaseValid(lease)).toBe(false);
+    expect(vault.tokenValid(handle.token)).toBe(false);
+  });
+
+  it('revokes through the token when the role may not revoke leases', async () => {
+    const g = gateway({ role: 'reader' });
+    const handle = vaultHandle(
+      await issued(g.issue(request('database/creds/migrator'), await identity(), signal)),
+    );
+    await g.revoke(handle, signal);
+    expect(vault.leaseRevokedBy(handle.leases[0] ?? '')).toBe('token');
+    expect(vault.tokenValid(handle.token)).toBe(false);
+    expect(log.lines.some((l) => l.startsWith('warning:'))).toBe(false);
+  });
+
+  it("revokes after the job's command failed", async () => {
+    const g = gateway();
+    const result = await issued(
+      g.issue(
+        request('database/creds/migrator', { env: { PGPASSWORD: 'password' } }),
+        await identity(),
+        signal,
+      ),
+    );
+    const child = spawnSync(process.execPath, ['-e', 'process.exit(3)'], {
+      env: { PGPASSWORD: result.values.password ?? '' },
+    });
+    expect(child.status).toBe(3);
+    await g.revoke(vaultHandle(result), signal);
+    expect(vault.leaseValid(vaultHandle(result).leases[0] ?? '')).toBe(false);
+  });
+
+  it('is fine twice', async () => {
+    const g = gateway();
+    const handle = vaultHandle(
+      await issued(g.issue(request('database/creds/migrator'), await identity(), signal)),
+    );
+    await g.revoke(handle, signal);
+    await g.revoke(handle, signal);
+    expect(vault.tokenValid(handle.token)).toBe(false);
+    expect(log.lines.some((l) => l.startsWith('warning:'))).toBe(false);
+  });
+
+  it('is fine after expiry, whether or not gatepass knows it expired', async () => {
+    const g = gateway();
+    const handle = vaultHandle(
+      await issued(g.issue(request('database/creds/migrator'), await identity(), signal)),
+    );
+    vault.advance(901_000);
+    try {
+      await g.revoke(handle, signal);
+      // Expired by gatepass's clock too: nothing to ask Vault.
+      const before = vault.requests.length;
+      await g.revoke({ ...handle, expiresAt: new Date(Date.now() - 1000).toISOString() }, signal);
+      expect(vault.requests.length).toBe(before);
+    } finally {
+      vault.advance(-901_000);
+    }
+  });
+
+  it('survives a crash: the saved handle alone lets a fresh gateway revoke', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatepass-vault-'));
+    try {
+      const result = await issued(
+        gateway().issue(request('database/creds/migrator'), await identity(), signal),
+      );
+      // What the main step saves as soon as it has a credential.
+      const state = join(dir, 'state.json');
+      await writeFile(state, JSON.stringify({ revocations: [result.revocation] }));
+      // A new process: only the file and the inputs.
+      const saved = JSON.parse(await readFile(state, 'utf8')) as {
+        revocations: RevocationHandle[];
+      };
+      const handle = saved.revocations[0];
+      if (handle === undefined) throw new Error('no handle saved');
+      await gateway().revoke(handle, signal);
+      expect(vault.leaseValid(vaultHandle(result).leases[0] ?? '')).toBe(false);
+      expect(vault.tokenValid(vaultHandle(result).token)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says what stays valid when Vault cannot be reached to revoke', async () => {
+    const g = gateway();
+    const handle = vaultHandle(
+      await issued(g.issue(request('database/creds/migrator'), await identity(), signal)),
+    );
+    vault.seal();
+    const err = await failure(gateway({ timeoutMs: 300 }).revoke(handle, signal));
+    vault.seal(0);
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toMatch(
+      /^Vault revocation failed: lease database\/creds\/migrator\/\S+: .*; token: .*Vault is sealed/,
+    );
+    expect(err.hint).toContain('stay valid until');
+    await g.revoke(handle, signal);
+  });
+
+  it('refuses a handle of another provider', () => {
+    expect(() =>
+      gateway().revoke(
+        { provider: 'hoop', gateway: 'https://h', connection: 'c', credentialId: 'x' },
+        signal,
+      ),
+    ).toThrow('a hoop revocation handle reached the Vault gateway');
+  });
+});
+
+describe('the double', () => {
+  it('rejects a request the Vault API description does not allow, loudly', async () => {
+    const token = await identity();
+    // A misspelt field: `roles` for `role`.
+    const misspelt = await fetch(`${vault.url}/v1/auth/jwt/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ roles: 'migrator', jwt: token.value }),
+    });
+    expect(misspelt.status).toBe(400);
+    // A method the path does not have.
+    const method = await fetch(`${vault.url}/v1/sys/leases/revoke`, { method: 'GET' });
+    expect(method.status).toBe(405);
+    // A path no mounted engine has.
+    const path = await fetch(`${vault.url}/v1/database/roles-of-nobody/x/y`);
+    expect(path.status).toBe(405);
+    expect(vault.violations).toEqual([
+      'POST /v1/auth/jwt/login: body: "roles" is not a field the spec describes',
+      'GET /v1/sys/leases/revoke: method not in the Vault API description (it lists post)',
+      'GET /v1/database/roles-of-nobody/x/y: no such path in the Vault API description (for the mounts of this double)',
+    ]);
+    vault.violations.length = 0;
+  });
+});
