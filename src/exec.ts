@@ -17,8 +17,10 @@ import { constants } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Readable, Transform, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { ShellCommand } from './config.js';
+import { defaultPrefix, envNameProblem, type ShellCommand } from './config.js';
 import { GatepassError } from './errors.js';
+import type { CredentialRequest, Issued } from './gateways/gateway.js';
+import type { Logger } from './logger.js';
 
 export type Command = { script: string; shell: ShellCommand } | { argv: readonly string[] };
 
@@ -261,4 +263,43 @@ export async function resolveWorkingDirectory(
     );
   }
   return path;
+}
+
+/**
+ * The variables one credential provides: its `env` mapping, or every field
+ * as `<NAME>_<FIELD>`. A mapped field the gateway did not return is an error
+ * naming the fields it did return (names only, never values).
+ */
+export function credentialVariables(
+  request: CredentialRequest,
+  issued: Issued,
+  logger: Logger,
+): Record<string, string> {
+  const variables: Record<string, string> = {};
+  if (request.env !== undefined) {
+    for (const [name, field] of Object.entries(request.env)) {
+      const value = issued.values[field];
+      if (value === undefined) {
+        throw new GatepassError(
+          'GATEWAY',
+          `credential "${request.name}" has no field "${field}" (env ${name})`,
+          {
+            hint: `The gateway returned: ${Object.keys(issued.values).join(', ') || 'no fields'}; map env to one of them`,
+          },
+        );
+      }
+      variables[name] = value;
+    }
+    return variables;
+  }
+  for (const [field, value] of Object.entries(issued.values)) {
+    const name = `${defaultPrefix(request.name)}_${field.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+    const problem = envNameProblem(name);
+    if (problem === undefined) variables[name] = value;
+    else
+      logger.warning(
+        `field "${field}" of "${request.name}" is not exported: ${name} ${problem}; use \`env:\` to name it`,
+      );
+  }
+  return variables;
 }

@@ -1,0 +1,6 @@
+import { githubPostRuntime } from '../platform/github.js';
+import { run } from '../post.js';
+
+void run(githubPostRuntime()).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,417 @@
+/**
+ * The action's main step: inputs → identity → approval gate → credentials →
+ * delivery (wrapped script, exported variables) → outputs, audit record and
+ * job summary. Orchestration only; each stage is a small function, and
+ * everything that touches the platform comes in through `MainRuntime`.
+ *
+ * Ordering guarantees (DESIGN.md § Data flow):
+ * - every input is checked, and the gateway built, before the first network call;
+ * - each secret reaches the platform's mask list and the masker before anything else;
+ * - each revocation handle is saved as soon as its credential exists, so a
+ *   crash or a cancelled job after that point is still revoked by post.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import {
+  auditFileName,
+  credentialRecord,
+  earliestExpiry,
+  renderSummary,
+  requestId,
+  type Approver,
+  type AuditRecord,
+} from './audit.js';
+import { ConfigError, SECRET_INPUTS, parseConfig, type RunConfig } from './config.js';
+import { GatepassError, describeError } from './errors.js';
+import {
+  credentialVariables,
+  scriptEnvironment,
+  resolveWorkingDirectory,
+  startCommand,
+  type RunningCommand,
+} from './exec.js';
+import {
+  awaitIssued,
+  type CredentialRequest,
+  type Gateway,
+  type Issued,
+} from './gateways/gateway.js';
+import { createGateway } from './gateways/index.js';
+import type { IdentitySource } from './identity/source.js';
+import type { IdentityToken } from './identity/token.js';
+import { createMasker, type Masker } from './masking/masker.js';
+import type { ActionHost } from './platform/host.js';
+import { STATE_KEY, type SavedState } from './state.js';
+import { VERSION } from './version.js';
+
+export type ForwardedSignal = 'SIGINT' | 'SIGTERM';
+
+/** Waits for human approval before anything is issued (the approvals issue plugs in here). */
+export interface ApprovalGate {
+  wait(request: {
+    id: string;
+    config: RunConfig;
+    identity: IdentityToken;
+    signal: AbortSignal;
+  }): Promise<Approver[]>;
+}
+
+export interface MainRuntime {
+  host: ActionHost;
+  /** Where the script's masked output goes. */
+  stdout: Writable;
+  stderr: Writable;
+  /** Subscribe to the signals a cancelled job sends; returns the unsubscribe. */
+  onSignal(handler: (sig: ForwardedSignal) => void): () => void;
+  createGateway?: typeof createGateway;
+  approvalGate?: ApprovalGate;
+  /** Grace between forwarding a signal to the script and SIGKILL. Default 10 s. */
+  killAfterMs?: number;
+}
+
+/** One run's moving parts, passed between the stages. */
+interface Job {
+  config: RunConfig;
+  host: ActionHost;
+  masker: Masker;
+  register: (value: string) => void;
+  record: AuditRecord;
+  saved: SavedState;
+  cancel: AbortController;
+  running: RunningCommand | undefined;
+}
+
+export async function run(runtime: MainRuntime): Promise<number> {
+  const host = runtime.host;
+  const config = loadConfig(host);
+  if (config === undefined) return 1;
+  const job = startJob(config, host);
+  const unsubscribe = runtime.onSignal((sig) => {
+    onSignal(job, sig);
+  });
+  try {
+    const { cwd, gateway } = await preflight(job, runtime);
+    const issued = await obtain(job, runtime, gateway);
+    return await deliver(job, runtime, cwd, issued);
+  } catch (err) {
+    job.record.outcome = job.cancel.signal.aborted ? 'cancelled' : 'failed';
+    job.record.error = {
+      code: err instanceof GatepassError ? err.code : 'INTERNAL',
+      message: describeError(err),
+    };
+    host.log.error(describeError(err));
+    return 1;
+  } finally {
+    unsubscribe();
+    await finish(job);
+  }
+}
+
+/** Parses the inputs; reports every problem as its own `::error::`. */
+function loadConfig(host: ActionHost): RunConfig | undefined {
+  try {
+    return parseConfig((name) => host.getInput(name));
+  } catch (err) {
+    const problems = err instanceof ConfigError ? err.problems : [err];
+    for (const problem of problems) host.log.error(describeError(problem));
+    return undefined;
+  }
+}
+
+function startJob(config: RunConfig, host: ActionHost): Job {
+  const masker = createMasker({
+    detectors: config.maskDetectors,
+    onWarning: (message) => {
+      host.log.warning(message);
+    },
+  });
+  const seen = new Set<string>();
+  const register = (value: string): void => {
+    if (value === '' || seen.has(value)) return;
+    seen.add(value);
+    host.setSecret(value);
+    // The runner masks line by line: a multi-line secret's lines must be masked on their own.
+    for (const line of value.split(/\r?\n/)) {
+      if (line !== value && line.trim().length >= 8) host.setSecret(line);
+    }
+    masker.add(value);
+  };
+  for (const name of SECRET_INPUTS) register(host.getInput(name).trim());
+  const id = requestId(host.context, config.credentials);
+  const auditFile = join(host.tempDir, auditFileName(id));
+  host.setOutput('request-id', id);
+  host.setOutput('audit-file', auditFile);
+  return {
+    config,
+    host,
+    masker,
+    register,
+    record: newRecord(config, host, id),
+    saved: {
+      version: 1,
+      requestId: id,
+      settings: {
+        provider: config.provider,
+        gateway: config.gateway,
+        timeoutMs: config.timeoutMs,
+        clientId: config.clientId,
+        vault: config.vault,
+      },
+      revoke: config.revoke,
+      auditFile,
+      credentials: [],
+    },
+    cancel: new AbortController(),
+    running: undefined,
+  };
+}
+
+function newRecord(config: RunConfig, host: ActionHost, id: string): AuditRecord {
+  return {
+    version: 1,
+    tool: 'gatepass',
+    toolVersion: VERSION,
+    requestId: id,
+    outcome: 'pending',
+    startedAt: new Date().toISOString(),
+    context: host.context,
+    gateway: { provider: config.provider, url: config.gateway },
+    approval: { required: config.approvals.required, approvers: [] },
+    credentials: [],
+    delivery: { run: config.run !== undefined, export: config.export },
+  };
+}
+
+/** A cancelled job: forward to the script if it runs, else stop obtaining credentials. */
+function onSignal(job: Job, sig: ForwardedSignal): void {
+  if (job.running !== undefined) {
+    job.host.log.info(`received ${sig}: forwarding it to the script`);
+    job.running.signal(sig);
+    return;
+  }
+  job.cancel.abort(
+    new GatepassError('TIMEOUT', `the step was cancelled (${sig}) before the script started`, {
+      hint: 'Credentials issued so far are revoked by the post step',
+    }),
+  );
+}
+
+/** Every local check, before the first network call. */
+async function preflight(
+  job: Job,
+  runtime: MainRuntime,
+): Promise<{ cwd: string; gateway: Gateway }> {
+  const { config, host } = job;
+  host.preflight({ exportEnv: config.export === 'env' });
+  const cwd =
+    config.run === undefined
+      ? host.workspace
+      : await resolveWorkingDirectory(config.workingDirectory, host.workspace);
+  const needsGate = config.approvals.required > 0 && config.approvals.source !== 'gateway';
+  if (needsGate && runtime.approvalGate === undefined) {
+    throw new GatepassError(
+      'CONFIG',
+      `\`approvals: ${config.approvals.required}\` needs an approval source this build does not include`,
+      {
+        hint: 'Set `approval-source: gateway` with a gateway that holds requests for approval, or `approvals: 0`',
+      },
+    );
+  }
+  const gateway = await (runtime.createGateway ?? createGateway)(config, {
+    registerSecret: job.register,
+    logger: host.log,
+  });
+  if (config.run === undefined && config.export === 'none') {
+    host.log.info(
+      'no `run` and `export: none`: gatepass checks that the credentials can be issued, then post revokes them',
+    );
+  }
+  if (!config.revoke) {
+    host.log.warning(
+      '`revoke: false`: the credentials stay valid until they expire, after this step too',
+    );
+  }
+  return { cwd, gateway };
+}
+
+/** Identity, approval, then every credential (in parallel), each handle saved at once. */
+async function obtain(
+  job: Job,
+  runtime: MainRuntime,
+  gateway: Gateway,
+): Promise<Array<[CredentialRequest, Issued]>> {
+  const { config, host, cancel } = job;
+  const started = performance.now();
+  const count = config.credentials.length;
+  host.log.info(
+    `gatepass ${VERSION}: request ${job.record.requestId}, ${count} credential${count === 1 ? '' : 's'} from ${config.gateway} (${config.provider})`,
+  );
+  const source = host.identity({
+    audience: config.audience,
+    registerSecret: job.register,
+    logger: host.log,
+  });
+  const identity = await source.token(cancel.signal);
+  const { iss, sub, aud } = identity.claims;
+  job.record.identity = {
+    ...(iss === undefined ? {} : { iss }),
+    ...(sub === undefined ? {} : { sub }),
+    ...(aud === undefined ? {} : { aud }),
+  };
+  if (runtime.approvalGate !== undefined && config.approvals.required > 0) {
+    job.record.approval.approvers = await runtime.approvalGate.wait({
+      id: job.record.requestId,
+      config,
+      identity,
+      signal: cancel.signal,
+    });
+  }
+  const settled = await Promise.allSettled(
+    config.credentials.map((request) => issueOne(job, gateway, source, identity, request)),
+  );
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+  host.log.debug(`credentials obtained in ${Math.round(performance.now() - started)} ms`);
+  return settled.map((s, i) => [
+    config.credentials[i] as CredentialRequest,
+    (s as PromiseFulfilledResult<Issued>).value,
+  ]);
+}
+
+async function issueOne(
+  job: Job,
+  gateway: Gateway,
+  source: IdentitySource,
+  identity: IdentityToken,
+  request: CredentialRequest,
+): Promise<Issued> {
+  const signal = job.cancel.signal;
+  const first = await gateway.issue(request, identity, signal);
+  const issued = await awaitIssued(gateway, first, {
+    identity: () => source.token(signal),
+    timeoutMs: job.config.approvals.timeoutMs,
+    signal,
+    logger: job.host.log,
+  });
+  // The gateway registered its secrets; anything it did not call public is one too.
+  for (const [field, value] of Object.entries(issued.values)) {
+    if (issued.publicFields?.includes(field) !== true) job.register(value);
+  }
+  saveHandle(job, issued);
+  return issued;
+}
+
+function saveHandle(job: Job, issued: Issued): void {
+  job.saved.credentials.push({
+    name: issued.name,
+    ...(issued.expiresAt === undefined ? {} : { expiresAt: issued.expiresAt.toISOString() }),
+    ...(issued.revocation === undefined ? {} : { handle: issued.revocation }),
+  });
+  // The runner keeps the last value of a key: the whole list is saved each time.
+  job.host.saveState(STATE_KEY, JSON.stringify(job.saved));
+}
+
+/** Outputs, export, then the script; the step's result is the script's exit code. */
+async function deliver(
+  job: Job,
+  runtime: MainRuntime,
+  cwd: string,
+  issued: Array<[CredentialRequest, Issued]>,
+): Promise<number> {
+  const { config, host, record } = job;
+  const now = new Date();
+  const variables: Record<string, string> = {};
+  for (const [request, credential] of issued) {
+    const own = credentialVariables(request, credential, host.log);
+    Object.assign(variables, own);
+    record.credentials.push(
+      credentialRecord(config.provider, request, credential, Object.keys(own), now),
+    );
+    host.log.info(describeIssued(record.credentials.at(-1)));
+  }
+  record.outcome = 'issued';
+  setOutputs(job);
+  await writeAudit(job);
+  if (config.export === 'env') exportVariables(job, variables);
+  job.cancel.signal.throwIfAborted();
+  if (config.run === undefined) {
+    record.outcome = 'succeeded';
+    return 0;
+  }
+  return runScript(job, runtime, cwd, config.run, variables);
+}
+
+function describeIssued(c: AuditRecord['credentials'][number] | undefined): string {
+  if (c === undefined) return '';
+  const until = c.expiresAt === undefined ? '' : `, expires ${c.expiresAt}`;
+  const env = c.env.length === 0 ? '' : ` → ${c.env.join(', ')}`;
+  return `"${c.name}": issued (${c.target}${until})${env}`;
+}
+
+function setOutputs(job: Job): void {
+  const { host, record } = job;
+  host.setOutput('expires-at', earliestExpiry(record.credentials) ?? '');
+  host.setOutput('approved-by', record.approval.approvers.map((a) => a.login).join(','));
+}
+
+function exportVariables(job: Job, variables: Record<string, string>): void {
+  // Every value was passed to setSecret when it arrived, before this point.
+  for (const [name, value] of Object.entries(variables)) job.host.exportVariable(name, value);
+  job.host.log.warning(
+    `exported ${Object.keys(variables).join(', ')} to later steps: their output is masked only by the runner (exact values and a few encodings), not by gatepass; prefer \`run\``,
+  );
+}
+
+async function runScript(
+  job: Job,
+  runtime: MainRuntime,
+  cwd: string,
+  script: string,
+  variables: Record<string, string>,
+): Promise<number> {
+  const { config, host, record } = job;
+  host.log.info(`running the script with ${config.shell.name} in ${cwd}; its output is masked`);
+  job.running = await startCommand({
+    command: { script, shell: config.shell },
+    cwd,
+    env: scriptEnvironment(host.env, variables),
+    tempDir: host.tempDir,
+    stdout: runtime.stdout,
+    stderr: runtime.stderr,
+    mask: () => job.masker.stream(),
+    ...(runtime.killAfterMs === undefined ? {} : { killAfterMs: runtime.killAfterMs }),
+  });
+  const result = await job.running.result;
+  job.running = undefined;
+  record.delivery = {
+    ...record.delivery,
+    exitCode: result.exitCode,
+    ...(result.signal === undefined ? {} : { signal: result.signal }),
+    durationMs: result.durationMs,
+  };
+  record.outcome = result.exitCode === 0 ? 'succeeded' : 'failed';
+  if (result.exitCode !== 0) {
+    host.log.error(
+      `the script exited with ${result.exitCode}${result.signal === undefined ? '' : ` (${result.signal})`}`,
+    );
+  }
+  return result.exitCode;
+}
+
+/** The audit file, rewritten at each stage so a cancelled job still leaves one. */
+async function writeAudit(job: Job): Promise<void> {
+  const text = job.masker.maskText(`${JSON.stringify(job.record, null, 2)}\n`);
+  await mkdir(job.host.tempDir, { recursive: true });
+  await writeFile(job.saved.auditFile, text, { mode: 0o600 });
+}
+
+async function finish(job: Job): Promise<void> {
+  job.record.finishedAt = new Date().toISOString();
+  try {
+    await writeAudit(job);
+    await job.host.appendSummary(job.masker.maskText(renderSummary(job.record)));
+  } catch (err) {
+    job.host.log.warning(`could not write the audit record: ${describeError(err)}`);
+  }
+}
