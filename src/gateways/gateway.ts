@@ -137,6 +137,26 @@ export interface Gateway {
   revoke(h: RevocationHandle, signal: AbortSignal): Promise<void>;
 }
 
+/**
+ * Every field `env` names must be in `values`. The error lists the fields
+ * that are there, by name only: a value never goes into a message.
+ */
+export function requireEnvFields(
+  request: CredentialRequest,
+  values: Readonly<Record<string, string>>,
+  where: string,
+): void {
+  const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
+  if (missing.length === 0) return;
+  const names = Object.keys(values).sort();
+  const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
+  throw new GatepassError(
+    'CONFIG',
+    `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`,
+    { hint: `Map \`env\` of "${request.name}" to one of the fields listed` },
+  );
+}
+
 export function isPending(result: Issued | Pending): result is Pending {
   return result.kind === 'pending';
 }

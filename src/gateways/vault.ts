@@ -27,13 +27,14 @@ import {
   type RetryOptions,
 } from '../retry.js';
 import { VERSION } from '../version.js';
-import type {
-  CredentialRequest,
-  Gateway,
-  Issued,
-  JsonValue,
-  VaultRequest,
-  VaultRevocation,
+import {
+  requireEnvFields,
+  type CredentialRequest,
+  type Gateway,
+  type Issued,
+  type JsonValue,
+  type VaultRequest,
+  type VaultRevocation,
 } from './gateway.js';
 import { requireSafeUrl } from './token-exchange.js';
 
@@ -195,7 +196,7 @@ async function issue(
     const envelope = readEnvelope(body, `${target.method} ${target.path}`);
     if (envelope.lease_id !== '') handle.leases.push(envelope.lease_id);
     const issued = toIssued(settings, request, target.path, envelope, login);
-    requireFields(request, issued.values, target.path);
+    requireEnvFields(request, issued.values, `the secret at ${target.path}`);
     return { ...issued, revocation: handle };
   } catch (err) {
     // Nothing will use the token or its lease: do not leave them alive.
@@ -361,23 +362,6 @@ function expiry(envelope: Envelope, login: Login): Date | undefined {
   const lease = Date.now() + envelope.lease_duration * 1000;
   const token = login.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
   return new Date(Math.min(lease, token));
-}
-
-/** Every field `env` names must exist; the error lists the fields that do (names only). */
-function requireFields(
-  request: CredentialRequest,
-  values: Record<string, string>,
-  path: string,
-): void {
-  const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
-  if (missing.length === 0) return;
-  const names = Object.keys(values).sort();
-  const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
-  throw new GatepassError(
-    'CONFIG',
-    `credential "${request.name}": the secret at ${path} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`,
-    { hint: `Map \`env\` of "${request.name}" to one of the fields listed` },
-  );
 }
 
 function readEnvelope(body: Body, what: string): Envelope {
