@@ -20,6 +20,7 @@ import {
   type RevocationHandle,
 } from '../../src/gateways/gateway.js';
 import { createHoopGateway, runMetadata, type HoopOptions } from '../../src/gateways/hoop.js';
+import { createGateway, type GatewaySettings } from '../../src/gateways/index.js';
 import { createTokenExchangeGateway } from '../../src/gateways/token-exchange.js';
 import type { IdentityToken } from '../../src/identity/token.js';
 import { VERSION } from '../../src/version.js';
@@ -562,6 +563,33 @@ describe('resilience', () => {
           l.includes('HTTP 403 (forbidden)'),
       ),
     ).toBe(true);
+  });
+});
+
+describe('createGateway', () => {
+  const settings: GatewaySettings = {
+    provider: 'hoop',
+    gateway: '',
+    timeoutMs: 2000,
+    clientId: 'gatepass',
+    clientSecret: undefined,
+    vault: { role: undefined, authPath: 'jwt', namespace: undefined },
+    hoopApiKey: API_KEY,
+  };
+  const deps = () => ({ registerSecret: (v: string) => secrets.add(v), logger: log.logger });
+
+  it('builds the hoop gateway from the inputs', async () => {
+    const g = await createGateway({ ...settings, gateway: hoop.url }, deps());
+    const handle = hoopHandle(await issued(g.issue(request('pg'), await identity(), signal)));
+    await g.revoke(handle, signal);
+    expect(hoop.credentialValid(handle.credentialId)).toBe(false);
+  });
+
+  it('asks for hoop-api-key', async () => {
+    const err = await failure(
+      createGateway({ ...settings, gateway: hoop.url, hoopApiKey: undefined }, deps()),
+    );
+    expect(err.message).toBe('input `hoop-api-key` is required with `provider: hoop`');
   });
 });
 

@@ -18,6 +18,7 @@ import {
   type RevocationHandle,
   type VaultRevocation,
 } from '../../src/gateways/gateway.js';
+import { createGateway } from '../../src/gateways/index.js';
 import {
   checkVaultRequest,
   createVaultGateway,
@@ -639,6 +640,27 @@ describe('revoke', () => {
         signal,
       ),
     ).toThrow('a hoop revocation handle reached the Vault gateway');
+  });
+});
+
+describe('createGateway', () => {
+  it('builds the Vault gateway from the inputs', async () => {
+    const g = await createGateway(
+      {
+        provider: 'vault',
+        gateway: vault.url,
+        timeoutMs: 2000,
+        clientId: 'gatepass',
+        clientSecret: undefined,
+        vault: { role: 'reader', authPath: 'jwt', namespace: undefined },
+        hoopApiKey: undefined,
+      },
+      { registerSecret: (v) => secrets.add(v), logger: log.logger },
+    );
+    const result = await issued(g.issue(request('kv/ci/app'), await identity(), signal));
+    expect(result.values.api_key).toBe('kv1-api-key-9f8e7d6c');
+    await g.revoke(vaultHandle(result), signal);
+    expect(vault.tokenValid(vaultHandle(result).token)).toBe(false);
   });
 });
 

@@ -55,11 +55,16 @@ export async function createGateway(
         logger: deps.logger,
       });
     }
-    case 'hoop':
-      // Wired by the change that adds src/gateways/<provider>.ts.
-      throw new GatepassError('CONFIG', `provider ${provider} is not available in this build`, {
-        hint: 'Use `provider: token-exchange`, or a gatepass release that includes this provider',
+    case 'hoop': {
+      const { createHoopGateway } = await import('./hoop.js');
+      return createHoopGateway({
+        gateway: settings.gateway,
+        apiKey: requireHoopApiKey(settings.hoopApiKey),
+        timeoutMs: settings.timeoutMs,
+        registerSecret: deps.registerSecret,
+        logger: deps.logger,
       });
+    }
     default: {
       const unknown: never = provider;
       throw new GatepassError('INTERNAL', `unknown provider ${String(unknown)}`);
@@ -71,5 +76,17 @@ function requireRole(role: string | undefined): string {
   if (role !== undefined) return role;
   throw new GatepassError('INPUT', 'input `vault-role` is required with `provider: vault`', {
     hint: 'Set `vault-role` to the Vault JWT role this job logs in as',
+  });
+}
+
+/**
+ * hoop's other way in, a token exchanged at the IdP hoop trusts
+ * (`createHoopGateway({ exchange })`), needs that IdP's URL, which no input
+ * names yet; until one does, the action authenticates with an API key.
+ */
+function requireHoopApiKey(key: string | undefined): string {
+  if (key !== undefined && key !== '') return key;
+  throw new GatepassError('INPUT', 'input `hoop-api-key` is required with `provider: hoop`', {
+    hint: 'Create an API key in hoop (Settings > API keys) and pass it from a secret as `hoop-api-key`',
   });
 }
