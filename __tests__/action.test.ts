@@ -264,7 +264,7 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     );
 
     const outputs = readCommands(s.files.output);
-    expect(outputs['request-id']).toMatch(/^[0-9a-f]{12}$/);
+    expect(outputs['request-id']).toMatch(/^[0-9a-f]{8}$/);
     expect(Date.parse(outputs['expires-at'] ?? '')).toBeGreaterThan(Date.now() + 8 * 60_000);
     expect(outputs['approved-by']).toBe('');
     const auditFile = outputs['audit-file'] ?? '';

@@ -5,7 +5,6 @@ import {
   earliestExpiry,
   renderRevocations,
   renderSummary,
-  requestId,
   type AuditRecord,
 } from '../src/audit.js';
 import type { CredentialRequest, Issued } from '../src/gateways/gateway.js';
@@ -67,18 +66,6 @@ function record(overrides: Partial<AuditRecord> = {}): AuditRecord {
     ...overrides,
   };
 }
-
-describe('requestId', () => {
-  it('is stable for one run and changes with the commit, attempt, step or request', () => {
-    const id = requestId(CONTEXT, [REQUEST]);
-    expect(id).toMatch(/^[0-9a-f]{12}$/);
-    expect(requestId({ ...CONTEXT }, [{ ...REQUEST }])).toBe(id);
-    expect(requestId({ ...CONTEXT, sha: 'other' }, [REQUEST])).not.toBe(id);
-    expect(requestId({ ...CONTEXT, runAttempt: '3' }, [REQUEST])).not.toBe(id);
-    expect(requestId({ ...CONTEXT, step: 'second' }, [REQUEST])).not.toBe(id);
-    expect(requestId(CONTEXT, [{ ...REQUEST, ttlSeconds: 60 }])).not.toBe(id);
-  });
-});
 
 describe('credentialRecord', () => {
   it('keeps names, targets and times, never values', () => {

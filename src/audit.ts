@@ -5,7 +5,6 @@
  * still pass the text through the masker before writing it, in case a
  * gateway's error message quoted one.
  */
-import { createHash } from 'node:crypto';
 import type { ExportMode, Provider } from './config.js';
 import type { CredentialRequest, Issued } from './gateways/gateway.js';
 import type { RunContext } from './platform/host.js';
@@ -61,25 +60,6 @@ export interface AuditRecord {
   };
   error?: { code: string; message: string };
   revocations?: RevocationRecord[];
-}
-
-/**
- * The id approvals name: a digest of where this run is (repository, commit,
- * run, attempt, job, step) and what it asks for. A new commit, another run or
- * different credentials give a new id, so an approval cannot be replayed.
- */
-export function requestId(context: RunContext, credentials: readonly CredentialRequest[]): string {
-  const material = JSON.stringify([
-    context.platform,
-    context.repository,
-    context.sha,
-    context.runId,
-    context.runAttempt,
-    context.job,
-    context.step,
-    credentials,
-  ]);
-  return createHash('sha256').update(material).digest('hex').slice(0, 12);
 }
 
 export function auditFileName(id: string): string {

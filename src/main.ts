@@ -18,10 +18,10 @@ import {
   credentialRecord,
   earliestExpiry,
   renderSummary,
-  requestId,
   type Approver,
   type AuditRecord,
 } from './audit.js';
+import { requestId } from './approvals/policy.js';
 import { ConfigError, SECRET_INPUTS, parseConfig, type RunConfig } from './config.js';
 import { GatepassError, describeError } from './errors.js';
 import {
@@ -138,7 +138,16 @@ function startJob(config: RunConfig, host: ActionHost): Job {
     masker.add(value);
   };
   for (const name of SECRET_INPUTS) register(host.getInput(name).trim());
-  const id = requestId(host.context, config.credentials);
+  const { repository, sha, runId, runAttempt, job } = host.context;
+  const id = requestId({
+    repository: repository ?? '',
+    sha: sha ?? '',
+    runId: runId ?? '',
+    runAttempt: runAttempt ?? '',
+    ...(job === undefined ? {} : { job }),
+    gateway: `${config.provider} ${config.gateway}`,
+    credentials: config.credentials,
+  });
   const auditFile = join(host.tempDir, auditFileName(id));
   host.setOutput('request-id', id);
   host.setOutput('audit-file', auditFile);
