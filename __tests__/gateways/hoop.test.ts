@@ -456,6 +456,18 @@ describe('revoke', () => {
     }
   });
 
+  it('never sends the API key to a hoop other than the configured one', async () => {
+    const handle = hoopHandle(
+      await issued(withKey().issue(request('pg'), await identity(), signal)),
+    );
+    const elsewhere = { ...handle, gateway: 'http://localhost:9/' };
+    const err = await failure(withKey().revoke(elsewhere, signal));
+    expect(err.message).toBe(
+      `the revocation handle names another hoop (http://localhost:9) than \`gateway\` (${hoop.url})`,
+    );
+    await withKey().revoke(handle, signal);
+  });
+
   it('says what stays valid when hoop cannot be reached to revoke', async () => {
     const handle = hoopHandle(
       await issued(withKey().issue(request('pg'), await identity(), signal)),

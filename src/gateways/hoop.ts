@@ -503,6 +503,15 @@ async function revokeCredential(
       },
     );
   }
+  // The API key comes from the inputs, the URL from saved state the job could
+  // have written: never send the key anywhere but the configured hoop.
+  if (handle.token === undefined && base.origin !== settings.base.origin) {
+    throw new GatepassError(
+      'CONFIG',
+      `the revocation handle names another hoop (${base.origin}) than \`gateway\` (${settings.base.origin})`,
+      { hint: 'Revoke with the same `gateway` that issued the credential' },
+    );
+  }
   const bearer: Bearer = {
     token,
     exchanged: handle.token !== undefined,
