@@ -405,6 +405,11 @@ async function revokeCredential(settings, handle, signal) {
             hint: 'Give the same `hoop-api-key` to the step that revokes',
         });
     }
+    // The API key comes from the inputs, the URL from saved state the job could
+    // have written: never send the key anywhere but the configured hoop.
+    if (handle.token === undefined && base.origin !== settings.base.origin) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `the revocation handle names another hoop (${base.origin}) than \`gateway\` (${settings.base.origin})`, { hint: 'Revoke with the same `gateway` that issued the credential' });
+    }
     const bearer = {
         token,
         exchanged: handle.token !== undefined,
