@@ -7,8 +7,9 @@
  * so any chunking of the same input gives the same output.
  */
 /* eslint-disable @typescript-eslint/no-non-null-assertion --
-   The hot loop indexes typed arrays inside their bounds; `!` keeps it free of
-   the `?? 0` branches V8 would otherwise have to evaluate on every byte. */
+   Every `!` here indexes a buffer or typed array at an offset the scanner has
+   just bounds-checked (a held or chunk offset, a state id from the automaton);
+   `?? 0` would hide a bug as a silent zero instead. */
 import { isLineBreak, type Automaton } from './automaton.js';
 import type { Detector, DetectorRun, Range } from './detectors.js';
 
