@@ -20,6 +20,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from './doubles/vault.js';
 import { testGateway, type TestGateway } from './helpers/gateway.js';
 
 const MAIN = 'dist/main/index.js';
@@ -33,14 +36,41 @@ const CREDENTIALS = `
 `;
 
 let gw: TestGateway;
+let vault: VaultDouble;
+/** The runner's ID token endpoint for the Vault double's issuer. */
+let vaultTokens: Server;
+let vaultTokenUrl: string;
 let root: string;
 
 beforeAll(async () => {
   gw = await testGateway();
+  vault = await startVaultDouble({
+    roles: {
+      ci: {
+        boundAudiences: [VAULT_AUDIENCE],
+        boundClaims: { repository: ['octo-org/app'] },
+        policies: [{ path: 'database/creds/migrator', capabilities: ['read'] }],
+      },
+    },
+    databaseRoles: { migrator: { ttl: 600 } },
+  });
+  vaultTokens = createServer((req, res) => {
+    const audience = new URL(req.url ?? '/', 'http://x').searchParams.get('audience') ?? undefined;
+    void vault.issuer
+      .mint({ platform: 'github', ...(audience === undefined ? {} : { audience }) })
+      .then((value) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ value }));
+      });
+  });
+  await new Promise<void>((resolve) => vaultTokens.listen(0, '127.0.0.1', resolve));
+  vaultTokenUrl = `http://127.0.0.1:${(vaultTokens.address() as AddressInfo).port}/token?api-version=2.0`;
   root = mkdtempSync(join(tmpdir(), 'gatepass-action-'));
 });
 afterAll(async () => {
   await gw.stop();
+  await vault.stop();
+  vaultTokens.close();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -419,6 +449,36 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     expectMaskedLog(main.stdout, token);
     expect((await runPost(s)).code).toBe(0);
     expect(await gw.introspect(token)).toEqual({ active: false });
+  });
+
+  it('provider vault: a dynamic database credential, masked, and post revokes lease and token', async () => {
+    const s = step(
+      {
+        provider: 'vault',
+        gateway: vault.url,
+        audience: VAULT_AUDIENCE,
+        'vault-role': 'ci',
+        credentials:
+          '- name: db\n  path: database/creds/migrator\n  env: { PGUSER: username, PGPASSWORD: password }',
+        run: 'echo "started $(node -p "Date.now()")"\necho "user=$PGUSER password=$PGPASSWORD"\nprintf %s "$PGPASSWORD" > seen',
+      },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: vaultTokenUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x' },
+    );
+    const main = await runMain(s);
+    expect(main.stderr).toBe('');
+    expect(main.code).toBe(0);
+    expect(main.stdout).toMatch(/^user=\*\*\* password=\*\*\*$/m);
+    const password = seenToken(s);
+    expectMaskedLog(main.stdout, password);
+    const started = Number(/^started (\d+)$/m.exec(main.stdout)?.[1]);
+    process.stdout.write(
+      `gatepass e2e (vault): node dist/main start → script start ${started - main.startedAt} ms\n`,
+    );
+    expect(vault.liveLeases()).toHaveLength(1);
+    expect((await runPost(s)).code).toBe(0);
+    expect(vault.liveLeases()).toEqual([]);
+    expect(vault.liveTokens()).toEqual([]);
+    expect(vault.violations).toEqual([]);
   });
 
   it('a gateway refusal fails the step with the reason; nothing is left to revoke', async () => {

@@ -100,7 +100,11 @@ describe('parseConfig: defaults', () => {
       { path: 'database/creds/migrator' },
       { path: 'pki/issue/web', method: 'POST', data: { common_name: 'app.example.com' } },
     ]);
-    const hoop = parse({ provider: 'hoop', credentials: '- name: pg\n  connection: pg-prod\n' });
+    const hoop = parse({
+      provider: 'hoop',
+      'hoop-api-key': 'hpk_x',
+      credentials: '- name: pg\n  connection: pg-prod\n',
+    });
     expect(hoop.credentials[0]?.hoop).toEqual({ connection: 'pg-prod' });
   });
 
@@ -308,6 +312,11 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
       credentials: '- name: a\n  path: x',
     },
     /input `vault-auth-path` is "a b"/,
+  ],
+  [
+    'hoop without API key',
+    { provider: 'hoop', credentials: '- name: a\n  connection: pg' },
+    /input `hoop-api-key` is required with `provider: hoop`/,
   ],
   [
     'hoop without connection',

@@ -200,6 +200,13 @@ function crossChecks(config: RunConfig): void {
       'Set `vault-role` to the Vault JWT role this job logs in as',
     );
   }
+  if (config.provider === 'hoop' && config.hoopApiKey === undefined) {
+    throw inputError(
+      'hoop-api-key',
+      'is required with `provider: hoop`',
+      'Create an API key in hoop (Settings > API keys) and pass it from a secret as `hoop-api-key`',
+    );
+  }
   if (config.approvals.required > 0 && config.approvals.timeoutMs === 0) {
     throw inputError(
       'approval-timeout',

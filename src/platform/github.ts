@@ -1,53 +1,71 @@
 /**
  * The GitHub Actions host: inputs, outputs, state, masking, exported
- * variables, the job summary and the ID token, through `@actions/core`. The
- * only file besides identity/github.ts that imports `@actions/*`.
+ * variables, the job summary and the ID token.
+ *
+ * It speaks the runner's contract directly (INPUT_* / STATE_* variables,
+ * workflow commands on stdout, file commands in GITHUB_OUTPUT / _STATE / _ENV
+ * / _STEP_SUMMARY) instead of importing `@actions/core`: loading core costs
+ * about 100 ms at every start (its HTTP client bundles undici), and its
+ * fallback of printing state and variables as workflow commands when a file
+ * is missing would put a revocation handle or a credential in the log. The
+ * ID token still comes through identity/github.ts.
  */
-import { tmpdir } from 'node:os';
-import * as core from '@actions/core';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import { EOL, tmpdir } from 'node:os';
 import { GatepassError } from '../errors.js';
 import { githubIdentity } from '../identity/github.js';
 import type { MainRuntime } from '../main.js';
 import type { PostRuntime } from '../post.js';
 import type { ActionHost, HostLogger, RunContext } from './host.js';
 
-export function githubHost(env: NodeJS.ProcessEnv = process.env): ActionHost {
+export function githubHost(
+  env: NodeJS.ProcessEnv = process.env,
+  write: (text: string) => void = (text) => {
+    process.stdout.write(text);
+  },
+): ActionHost {
+  const command = (name: string, message: string): void => {
+    write(`::${name}::${escapeData(message)}${EOL}`);
+  };
   const log: HostLogger = {
     debug: (message) => {
-      core.debug(message);
+      command('debug', message);
     },
     info: (message) => {
-      core.info(message);
+      write(`${message}${EOL}`);
     },
     warning: (message) => {
-      core.warning(message);
+      command('warning', message);
     },
     error: (message) => {
-      core.error(message);
+      command('error', message);
     },
   };
+  const fileCommand = (file: string, key: string, value: string): void => {
+    appendFileSync(requireFile(env, file, `write ${key}`), keyValue(key, value), 'utf8');
+  };
   return {
-    getInput: (name) => core.getInput(name),
+    getInput: (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim(),
     setOutput: (name, value) => {
-      core.setOutput(name, value);
+      fileCommand('GITHUB_OUTPUT', name, value);
     },
     saveState: (name, value) => {
-      core.saveState(name, value);
+      fileCommand('GITHUB_STATE', name, value);
     },
-    getState: (name) => core.getState(name),
+    getState: (name) => env[`STATE_${name}`] ?? '',
     setSecret: (value) => {
-      core.setSecret(value);
+      command('add-mask', value);
     },
     exportVariable: (name, value) => {
-      core.exportVariable(name, value);
+      fileCommand('GITHUB_ENV', name, value);
     },
     appendSummary: async (markdown) => {
-      try {
-        await core.summary.addRaw(markdown, true).write();
-      } finally {
-        // A failed write must not leave the text to be written twice.
-        core.summary.emptyBuffer();
-      }
+      await appendFile(
+        requireFile(env, 'GITHUB_STEP_SUMMARY', 'write the job summary'),
+        `${markdown}${EOL}`,
+      );
     },
     log,
     context: githubContext(env),
@@ -56,16 +74,30 @@ export function githubHost(env: NodeJS.ProcessEnv = process.env): ActionHost {
     env,
     identity: (options) => githubIdentity(options),
     preflight: ({ exportEnv }) => {
-      // Without these files, @actions/core falls back to workflow commands on
-      // stdout: a revocation handle or an exported credential would be printed.
       requireFile(env, 'GITHUB_STATE', 'save revocation handles');
+      requireFile(env, 'GITHUB_OUTPUT', 'set outputs');
       if (exportEnv) requireFile(env, 'GITHUB_ENV', 'export variables');
     },
   };
 }
 
-function requireFile(env: NodeJS.ProcessEnv, name: string, purpose: string): void {
-  if ((env[name] ?? '') !== '') return;
+/** A workflow command's data: the runner unescapes %25, %0D and %0A. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** `name<<delimiter` block of a file command; the delimiter is random, so no value can end it early. */
+export function keyValue(key: string, value: string): string {
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  if (key.includes(delimiter) || value.includes(delimiter)) {
+    throw new GatepassError('INTERNAL', `a value for ${key} contains the file command delimiter`);
+  }
+  return `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
+}
+
+function requireFile(env: NodeJS.ProcessEnv, name: string, purpose: string): string {
+  const path = env[name] ?? '';
+  if (path !== '') return path;
   throw new GatepassError('CONFIG', `the runner set no ${name} file, needed to ${purpose}`, {
     hint: 'Use GitHub Actions runner 2.297.0 or later (every hosted runner is)',
   });
