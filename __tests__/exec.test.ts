@@ -119,6 +119,20 @@ describe('execCommand', () => {
     expect(result.durationMs).toBeLessThan(5_000);
   });
 
+  it('kills sooner when SIGTERM follows SIGINT, as the runner escalates', async () => {
+    const { opts, out } = options("trap '' TERM INT\necho started\nsleep 30", {
+      killAfterMs: 20_000,
+    });
+    const running = await startCommand(opts);
+    await waitFor(() => out.text().includes('started'));
+    running.signal('SIGINT');
+    running.signal('SIGTERM');
+    const result = await running.result;
+    expect(result.signal).toBe('SIGKILL');
+    expect(result.durationMs).toBeGreaterThanOrEqual(1_900);
+    expect(result.durationMs).toBeLessThan(5_000);
+  });
+
   it('does not hang on a background job that keeps the pipe open', async () => {
     const { opts, out } = options('(sleep 5; echo late) &\necho done', { drainMs: 200 });
     const result = await execCommand(opts);

@@ -41,6 +41,7 @@ interface Recorded {
 function recordingHost(
   inputs: Record<string, string>,
   state: Record<string, string> = {},
+  claims: Record<string, string> = {},
 ): Recorded {
   const lines: string[] = [];
   const outputs: Record<string, string> = {};
@@ -96,7 +97,7 @@ function recordingHost(
       platform: 'github',
       canRefresh: true,
       token: async () => {
-        const token = await gw.github();
+        const token = await gw.github(claims);
         registerSecret(token.value);
         return token;
       },
@@ -193,6 +194,22 @@ describe('main', () => {
     expect(JSON.parse(rec.state[STATE_KEY] ?? '{}')).toMatchObject({
       credentials: [{ name: 'api' }],
     });
+  });
+
+  it('one refused credential stops another that waits for approval', async () => {
+    const rec = recordingHost(
+      {
+        credentials: '- name: prod\n  scope: prod\n- name: bad\n  scope: admin',
+        'approval-timeout': '30m',
+      },
+      {},
+      { environment: 'production' },
+    );
+    const started = Date.now();
+    expect(await runMain(runtime(rec.host).rt)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(rec.lines.join('\n')).toMatch(/"prod" is waiting for approval/);
+    expect(rec.lines.join('\n')).toMatch(/error: token exchange for "bad" was refused/);
   });
 
   it('refuses approvals it cannot collect, before any network call', async () => {

@@ -141,11 +141,21 @@ function spawned(child: ChildProcess, program: string): Promise<void> {
   });
 }
 
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then
+ * SIGKILL 2.5 s after that, to our process only. So the group is killed
+ * `killAfterMs` after the first signal, or sooner once SIGTERM follows SIGINT:
+ * by then only {@link TERM_GRACE_MS} remain before the runner kills us.
+ */
+export const TERM_GRACE_MS = 2_000;
+
 function groupKiller(
   child: ChildProcess,
   killAfterMs: number,
 ): { forward(sig: 'SIGINT' | 'SIGTERM'): void; done(): void } {
   let timer: NodeJS.Timeout | undefined;
+  let killAt = Number.POSITIVE_INFINITY;
+  let interrupted = false;
   let over = false;
   const send = (sig: NodeJS.Signals): void => {
     if (over || child.pid === undefined) return;
@@ -159,13 +169,19 @@ function groupKiller(
   return {
     forward(sig) {
       send(sig);
-      timer ??= setTimeout(() => {
+      const wait =
+        sig === 'SIGTERM' && interrupted ? Math.min(killAfterMs, TERM_GRACE_MS) : killAfterMs;
+      interrupted ||= sig === 'SIGINT';
+      if (Date.now() + wait >= killAt) return;
+      killAt = Date.now() + wait;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
         send('SIGKILL');
-      }, killAfterMs);
+      }, wait);
     },
     done() {
       over = true;
-      if (timer !== undefined) clearTimeout(timer);
+      clearTimeout(timer);
     },
   };
 }

@@ -276,11 +276,19 @@ async function obtain(
       signal: cancel.signal,
     });
   }
+  // One failure stops the others (a pending approval could wait for half an
+  // hour); what was issued by then is already saved for post.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([cancel.signal, stop.signal]);
   const settled = await Promise.allSettled(
-    config.credentials.map((request) => issueOne(job, gateway, source, identity, request)),
+    config.credentials.map((request) =>
+      issueOne(job, gateway, source, identity, request, signal).catch((err: unknown) => {
+        stop.abort(err);
+        throw err;
+      }),
+    ),
   );
-  const failure = settled.find((s) => s.status === 'rejected');
-  if (failure !== undefined) throw failure.reason;
+  if (stop.signal.aborted) throw stop.signal.reason;
   host.log.debug(`credentials obtained in ${Math.round(performance.now() - started)} ms`);
   return settled.map((s, i) => [
     config.credentials[i] as CredentialRequest,
@@ -294,8 +302,8 @@ async function issueOne(
   source: IdentitySource,
   identity: IdentityToken,
   request: CredentialRequest,
+  signal: AbortSignal,
 ): Promise<Issued> {
-  const signal = job.cancel.signal;
   const first = await gateway.issue(request, identity, signal);
   const issued = await awaitIssued(gateway, first, {
     identity: () => source.token(signal),
