@@ -100,6 +100,21 @@ export const goJsonMarshal = (s: string): string =>
 /** Newtonsoft JsonConvert.ToString, the runner's JsonStringEscape. */
 export const newtonsoftToString = (s: string): string =>
   unicodeEscapes(JSON.stringify(s), /[\u0085\u2028\u2029]/g);
+/** Go url.UserPassword(user, s).String(): only `-_.~$&+,;=` and alphanumerics stay as they are. */
+export const goUserPassword = (s: string): string =>
+  Array.from(Buffer.from(s, 'utf8'), (b) =>
+    /^[A-Za-z0-9\-_.~$&+,;=]$/.test(String.fromCharCode(b))
+      ? String.fromCharCode(b)
+      : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+  ).join('');
+
+/** Node's (WHATWG) URL with the secret as its password, as `url.href` prints it. */
+function whatwgUrlWithPassword(s: string): string {
+  const url = new URL('https://registry.example/');
+  url.username = 'ci';
+  url.password = s;
+  return url.href;
+}
 
 // ---------------------------------------------------------------------------
 // Jobs: a way a job prints the secret, and which part of its output encodes it.
@@ -124,6 +139,12 @@ const after = (prefix: string): Check => ({
 });
 const base64Of = (prefix = ''): Check => ({ kind: 'base64', prefix });
 
+/** What follows the `+ : ` of a bash trace line. */
+const afterTrace = (flat: string): string => flat.slice(flat.indexOf('+ : ') + 4);
+
+/** `'...'` or `$'...'` inside a single-quoted word, as `'\''...'\''` or `$'\''...'\''`. */
+const innerQuoted = (text: string): string => text.replace(/^\$?'\\''/, '').replace(/'\\''$/, '');
+
 /** Removes the quotes a tool put around a string: "..", '..', `..`, $'..'. */
 export function stripQuotes(text: string): string {
   if (text.startsWith("$'") && text.endsWith("'")) return text.slice(2, -1);
@@ -133,6 +154,12 @@ export function stripQuotes(text: string): string {
   }
   return text;
 }
+
+/** The password in `https://ci:PASSWORD@host/`. */
+const userinfo: Check = {
+  kind: 'text',
+  payload: (flat) => flat.slice(flat.indexOf('ci:') + 3, flat.lastIndexOf('@')),
+};
 
 const lowerHex = (s: string): string => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
 
@@ -208,6 +235,18 @@ export const JOBS: readonly Job[] = [
     check: after('+ : '),
   },
   {
+    // set -x quotes a word that already holds the quoted secret: quoting twice.
+    name: 'bash set -x of ${S@Q}',
+    output: (s) => bash('set -x; : "${1@Q}"', s, { stderr: true }),
+    check: { kind: 'text', payload: (f) => innerQuoted(stripQuotes(afterTrace(f))) },
+  },
+  {
+    // As when a script passes `printf %q` output to eval or ssh.
+    name: 'bash set -x of printf %q',
+    output: (s) => bash('q=$(printf %q "$1"); set -x; : "X=$q"', s, { stderr: true }),
+    check: { kind: 'text', payload: (f) => innerQuoted(stripQuotes(afterTrace(f)).slice(2)) },
+  },
+  {
     name: 'python shlex.quote',
     output: (s) => python('import shlex; print(shlex.quote(s))', s),
     check: quoted,
@@ -256,6 +295,12 @@ export const JOBS: readonly Job[] = [
     output: newtonsoftToString,
     check: quoted,
   },
+  {
+    // Quoted with "" for " when it holds a quote, a comma or a line break.
+    name: 'python csv.writer',
+    output: (s) => python('import csv; csv.writer(sys.stdout).writerow([s])', s),
+    check: quoted,
+  },
   // Percent-encoding.
   { name: 'encodeURIComponent', output: (s) => encodeURIComponent(s), check: whole },
   {
@@ -296,6 +341,12 @@ export const JOBS: readonly Job[] = [
     check: after('t='),
   },
   { name: 'jq @uri', output: (s) => jq('$s | @uri', s), check: whole },
+  { name: 'WHATWG URL password (url.href)', output: whatwgUrlWithPassword, check: userinfo },
+  {
+    name: 'Go url.UserPassword (emulated)',
+    output: (s) => `https://ci:${goUserPassword(s)}@registry.example/`,
+    check: userinfo,
+  },
   // XML / HTML.
   {
     name: 'python html.escape',

@@ -159,7 +159,7 @@ const jwts = tokenDetector({
   accept: (s) => s.dots >= 2 && s.firstSegment >= 14,
 });
 
-const PEM_BODY = charset(/[A-Za-z0-9+/=\s:,.-]/);
+const PEM_BODY = charset(/[A-Za-z0-9+/=\s:,.\\-]/); // `\` for `\n` in a JSON key file
 const PEM_LABEL = charset(/[A-Z0-9 ]/);
 const END_MARKER = Buffer.from('-----END');
 const DASH = 0x2d;

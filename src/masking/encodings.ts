@@ -232,6 +232,10 @@ const PERCENT_STYLES: readonly PercentStyle[] = [
   { name: 'form-rfc3986', safe: '-_.~', plus: true },
   // PHP urlencode.
   { name: 'form-php', safe: '-_.', plus: true },
+  // WHATWG URL userinfo (`url.password = s; url.href`).
+  { name: 'userinfo-whatwg', safe: "!$%&'()*+,-._~", plus: false },
+  // Go url.UserPassword(u, s).String().
+  { name: 'userinfo-go', safe: '-_.~$&+,;=', plus: false },
 ];
 
 const PERCENT_TABLES: readonly (readonly boolean[])[] = PERCENT_STYLES.map((style) =>
@@ -411,12 +415,17 @@ function shellForms(text: string): Named[] {
     ['single-quote', text.replace(/'/g, "'\\''")],
     // Python shlex.quote.
     ['single-quote-shlex', text.replace(/'/g, `'"'"'`)],
+    // set -x tracing a word that already holds a quoted secret (`${v@Q}`, `printf %q`, eval).
+    ['single-quote-twice', text.replace(/'/g, "'\\''").replace(/'/g, "'\\''")],
+    ['printf-q-single-quoted', printfQ(text, false).replace(/'/g, "'\\''")],
     // Inside "...": sh, bash, Makefiles.
     ['double-quote', text.replace(/[\\"$`]/g, '\\$&')],
     // PowerShell "...", with the backtick as escape character.
     ['powershell-double-quote', text.replace(/[`"$]/g, '`$&')],
     // PowerShell '...', SQL, YAML single-quoted; also the runner's ExpressionStringEscape.
     ['expression-escape', text.replace(/'/g, "''")],
+    // CSV fields (Python csv, Export-Csv); PowerShell "..." also takes `""`.
+    ['double-quote-doubled', text.replace(/"/g, '""')],
     // The runner's CommandLineArgumentEscape (docker -e "NAME=value").
     ['command-line-escape', text.replace(/"/g, '\\"')],
     // Backslashes doubled and nothing else (Azure Pipelines agent's BackslashEscape).
