@@ -1,0 +1,496 @@
+/**
+ * The approval gate: post a request where humans will see it, wait until
+ * enough of them approve (or one denies, or the deadline passes), and say so
+ * where the request was posted. Platform-neutral: GitHub and GitLab plug in
+ * as an {@link ApprovalSource}; gateway-side approval (token-exchange
+ * `authorization_pending`, hoop reviews) goes through
+ * {@link awaitGatewayApproval}, which prints the same status lines and times
+ * out the same way.
+ *
+ * Nothing here issues a credential: `main` calls the gate first, and only
+ * then the gateway (DESIGN.md § Data flow, rule "no credential exists before
+ * the gate has passed").
+ */
+import { GatepassError, describeError } from '../errors.js';
+import { isPending, type Gateway, type Issued, type Pending } from '../gateways/gateway.js';
+import type { IdentityToken } from '../identity/token.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { formatDuration, systemClock, type Clock } from '../retry.js';
+import {
+  checkSatisfiable,
+  evaluate,
+  requestId,
+  usersToLookUp,
+  type Actor,
+  type ApprovalEvent,
+  type ApprovalPolicy,
+  type CommandSyntax,
+  type CountedApproval,
+  type Decision,
+  type Eligibility,
+  type RequestSubject,
+} from './policy.js';
+
+/** What every call into a source gets: cancellation, and the time by which the wait ends. */
+export interface CallContext {
+  signal: AbortSignal;
+  /** Epoch ms (by the gate's clock); network retries must stop by then. */
+  deadline: number;
+}
+
+/** Who may approve, resolved once, before anything is posted. */
+export interface Preparation {
+  /** `approvers` as user ids (teams expanded); undefined when `approvers` is empty. */
+  approverIds?: ReadonlySet<number> | undefined;
+  /** The resolved approvers, so that an impossible policy is found now. */
+  candidates?: readonly Actor[];
+  /** PR author, actor, triggering actor. */
+  self: { ids: ReadonlySet<number>; logins: ReadonlySet<string> };
+}
+
+/** Where the request was posted. */
+export interface OpenedRequest {
+  /** Server time of the request comment (epoch ms); only later comments count. */
+  createdAt: number;
+  /** The request comment's id, when comments share its id space. */
+  sequence?: number;
+  url: string;
+  /** MR approvals: when the commit under approval became the head (see PendingRequest.grantsFrom). */
+  grantsFrom?: number;
+}
+
+export type Outcome =
+  | { state: 'approved'; approvers: readonly CountedApproval[] }
+  | { state: 'denied'; by: CountedApproval }
+  | { state: 'timed-out'; approvers: readonly CountedApproval[] }
+  | { state: 'failed'; reason: string };
+
+/** A platform that can carry an approval conversation. */
+export interface ApprovalSource {
+  /** "pull request #12", "issue", "merge request !7": for messages. */
+  readonly where: string;
+  readonly syntax: CommandSyntax;
+  /** Who may approve when `approvers` is empty, in words ("anyone with write access"). */
+  readonly defaultApprovers: string;
+  /** What an approver does, in words, for the comment and the status line. */
+  howToApprove(id: string): string;
+  howToDeny(id: string): string;
+  /** Resolve `approvers` and the people who may not approve their own run. Fails closed. */
+  prepare(approvers: readonly string[], ctx: CallContext): Promise<Preparation>;
+  /** Post the request (Markdown). */
+  open(markdown: string, ctx: CallContext): Promise<OpenedRequest>;
+  /** Everything said since the request, every page. */
+  events(ctx: CallContext): Promise<ApprovalEvent[]>;
+  /** The default rule for these users (cached by the source). */
+  lookUp(users: readonly Actor[], ctx: CallContext): Promise<Eligibility>;
+  /** Say how it ended, where the request was posted. Best effort. */
+  close(outcome: Outcome, markdown: string, ctx: CallContext): Promise<void>;
+}
+
+/** The policy inputs, as config.ts parses them (`approvals`, `approvers`, ...). */
+export interface PolicyInputs {
+  required: number;
+  approvers: readonly string[];
+  timeoutMs: number;
+  allowSelfApproval: boolean;
+}
+
+export interface GateOptions {
+  policy: PolicyInputs;
+  /** What is being approved; its digest is the request id. */
+  subject: RequestSubject;
+  /** Link to the workflow run / pipeline, shown in the request. */
+  runUrl?: string;
+  source: ApprovalSource;
+  logger?: Logger;
+  clock?: Clock;
+  signal?: AbortSignal;
+  /** First wait between polls; grows to `maxPollMs` while nothing happens. Default 5 s. */
+  initialPollMs?: number;
+  /** Default 30 s. */
+  maxPollMs?: number;
+  /** A status line this often. Default 1 minute. */
+  statusEveryMs?: number;
+}
+
+export interface ApprovalResult {
+  requestId: string;
+  /** Distinct approvers in the order they approved, with links: for the audit record and summary. */
+  approvers: CountedApproval[];
+  /** The request comment / issue / note, when one was posted. */
+  url?: string;
+}
+
+const DEFAULT_POLL = { initialMs: 5_000, maxMs: 30_000, growth: 1.5 };
+const STATUS_EVERY_MS = 60_000;
+/** How long closing (editing the request comment) may take after the wait ended. */
+const CLOSE_BUDGET_MS = 15_000;
+
+/**
+ * Wait for approval. Returns the approvers; throws a GatepassError with code
+ * DENIED (an eligible deny), TIMEOUT (`approval-timeout` passed) or CONFIG
+ * (a policy that cannot pass, an approver or team that cannot be resolved).
+ * With `approvals: 0` it returns at once and posts nothing.
+ */
+export async function awaitApproval(options: GateOptions): Promise<ApprovalResult> {
+  const id = requestId(options.subject);
+  if (options.policy.required <= 0) return { requestId: id, approvers: [] };
+  const run = new GateRun(options, id);
+  return run.execute();
+}
+
+class GateRun {
+  readonly #options: GateOptions;
+  readonly #id: string;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #signal: AbortSignal;
+  readonly #deadline: number;
+  readonly #seenIgnored = new Set<string>();
+  #markdown = '';
+
+  constructor(options: GateOptions, id: string) {
+    this.#options = options;
+    this.#id = id;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#signal = options.signal ?? new AbortController().signal;
+    this.#deadline = this.#clock.now() + options.policy.timeoutMs;
+  }
+
+  async execute(): Promise<ApprovalResult> {
+    const { source } = this.#options;
+    const ctx: CallContext = { signal: this.#signal, deadline: this.#deadline };
+    const prepared = await source.prepare(this.#options.policy.approvers, ctx);
+    const policy = this.#policy(prepared);
+    checkSatisfiable(policy, prepared.candidates);
+    this.#markdown = renderRequest({
+      id: this.#id,
+      subject: this.#options.subject,
+      ...(this.#options.runUrl === undefined ? {} : { runUrl: this.#options.runUrl }),
+      policy: this.#options.policy,
+      source,
+    });
+    const opened = await source.open(this.#markdown, ctx);
+    this.#logger.info(
+      `Approval requested on ${source.where}: ${opened.url} (request ${this.#id}; ${source.howToApprove(this.#id)})`,
+    );
+    try {
+      const approvers = await this.#wait(policy, opened, ctx);
+      await this.#close({ state: 'approved', approvers });
+      return { requestId: this.#id, approvers, url: opened.url };
+    } catch (err) {
+      await this.#close(outcomeOf(err));
+      throw err;
+    }
+  }
+
+  #policy(prepared: Preparation): ApprovalPolicy {
+    return {
+      required: this.#options.policy.required,
+      approverIds: prepared.approverIds,
+      allowSelfApproval: this.#options.policy.allowSelfApproval,
+      self: prepared.self,
+      syntax: this.#options.source.syntax,
+    };
+  }
+
+  async #wait(
+    policy: ApprovalPolicy,
+    opened: OpenedRequest,
+    ctx: CallContext,
+  ): Promise<CountedApproval[]> {
+    const { source } = this.#options;
+    const request = {
+      id: this.#id,
+      createdAt: opened.createdAt,
+      ...(opened.sequence === undefined ? {} : { sequence: opened.sequence }),
+      ...(opened.grantsFrom === undefined ? {} : { grantsFrom: opened.grantsFrom }),
+    };
+    const schedule = new PollSchedule(this.#options);
+    let lastStatus = this.#clock.now();
+    let lastCount = -1;
+    for (;;) {
+      const events = await source.events(ctx);
+      const eligibility = await source.lookUp(usersToLookUp(policy, request, events), ctx);
+      const decision = evaluate(policy, request, events, eligibility);
+      this.#logIgnored(decision);
+      if (decision.state === 'approved') return decision.approvers;
+      if (decision.deniedBy !== undefined) throw deniedError(this.#id, decision.deniedBy);
+      const now = this.#clock.now();
+      if (now >= this.#deadline) throw this.#timeout(decision);
+      const changed = lastCount !== -1 && decision.approvers.length !== lastCount;
+      if (changed || now - lastStatus >= this.#statusEvery) {
+        this.#status(decision, opened);
+        lastStatus = now;
+      }
+      // Activity (a new approval) brings the next look sooner; quiet lets it back off.
+      if (changed) schedule.reset();
+      lastCount = decision.approvers.length;
+      await this.#clock.sleep(Math.min(schedule.next(), this.#deadline - now), this.#signal);
+    }
+  }
+
+  get #statusEvery(): number {
+    return this.#options.statusEveryMs ?? STATUS_EVERY_MS;
+  }
+
+  #status(decision: Decision, opened: OpenedRequest): void {
+    const { source, policy } = this.#options;
+    this.#logger.info(
+      statusLine({
+        what: `request ${this.#id}`,
+        approvals: { have: decision.approvers, need: policy.required },
+        leftMs: this.#deadline - this.#clock.now(),
+        action: `${source.howToApprove(this.#id)} on ${opened.url}`,
+      }),
+    );
+  }
+
+  #logIgnored(decision: Decision): void {
+    for (const item of decision.ignored) {
+      const key = `${item.event}:${item.reason}`;
+      if (this.#seenIgnored.has(key)) continue;
+      this.#seenIgnored.add(key);
+      this.#logger.debug(`approval: ignored ${item.event} by ${item.who}: ${item.reason}`);
+    }
+  }
+
+  #timeout(decision: Decision): GatepassError {
+    const { source, policy } = this.#options;
+    const have = decision.approvers.length;
+    return approvalTimeoutError(
+      `request ${this.#id}`,
+      policy.timeoutMs,
+      `${source.howToApprove(this.#id)} (${have} of ${policy.required} so far)`,
+    );
+  }
+
+  async #close(outcome: Outcome): Promise<void> {
+    // The job's own signal may be what ended the wait: closing gets its own short budget.
+    const signal = AbortSignal.timeout(CLOSE_BUDGET_MS);
+    const ctx: CallContext = { signal, deadline: this.#clock.now() + CLOSE_BUDGET_MS };
+    try {
+      await this.#options.source.close(
+        outcome,
+        `${renderOutcome(outcome)}\n\n${this.#markdown}`,
+        ctx,
+      );
+    } catch (err) {
+      this.#logger.warning(
+        `Could not record the approval outcome on ${this.#options.source.where}: ${describeError(err)}`,
+      );
+    }
+  }
+}
+
+/** 5 s, then ×1.5 per quiet poll up to 30 s: quick while people are acting, cheap while they are not. */
+class PollSchedule {
+  readonly #initial: number;
+  readonly #max: number;
+  #current: number;
+
+  constructor(options: Pick<GateOptions, 'initialPollMs' | 'maxPollMs'>) {
+    this.#initial = options.initialPollMs ?? DEFAULT_POLL.initialMs;
+    this.#max = options.maxPollMs ?? DEFAULT_POLL.maxMs;
+    this.#current = this.#initial;
+  }
+
+  next(): number {
+    const wait = this.#current;
+    this.#current = Math.min(this.#max, this.#current * DEFAULT_POLL.growth);
+    return wait;
+  }
+
+  reset(): void {
+    this.#current = this.#initial;
+  }
+}
+
+function outcomeOf(err: unknown): Outcome {
+  if (err instanceof ApprovalDeniedError) return { state: 'denied', by: err.by };
+  if (err instanceof ApprovalTimeoutError) return { state: 'timed-out', approvers: [] };
+  return { state: 'failed', reason: describeError(err) };
+}
+
+/** DENIED, with who denied, for the outcome comment. */
+export class ApprovalDeniedError extends GatepassError {
+  readonly by: CountedApproval;
+
+  constructor(message: string, by: CountedApproval, hint: string) {
+    super('DENIED', message, { hint });
+    this.name = 'ApprovalDeniedError';
+    this.by = by;
+  }
+}
+
+/** TIMEOUT of the approval wait (not of a network call). */
+export class ApprovalTimeoutError extends GatepassError {
+  constructor(message: string, hint: string) {
+    super('TIMEOUT', message, { hint });
+    this.name = 'ApprovalTimeoutError';
+  }
+}
+
+function deniedError(id: string, by: CountedApproval): ApprovalDeniedError {
+  return new ApprovalDeniedError(
+    `request ${id} was denied by ${by.actor.login}`,
+    by,
+    'A deny is final; start a new run once the concern is resolved',
+  );
+}
+
+/** The one wording of an approval timeout, for comments and gateways alike. */
+export function approvalTimeoutError(
+  what: string,
+  timeoutMs: number,
+  action: string,
+): ApprovalTimeoutError {
+  return new ApprovalTimeoutError(
+    `no approval for ${what} within ${formatDuration(timeoutMs)}`,
+    `${capitalise(action)}, then re-run the job; or raise \`approval-timeout\``,
+  );
+}
+
+/** The one status line: approvals so far, who, time left, what to do. */
+export function statusLine(status: {
+  what: string;
+  approvals?: { have: readonly CountedApproval[]; need: number };
+  leftMs: number;
+  action: string;
+}): string {
+  const left = formatDuration(Math.max(0, status.leftMs));
+  const count =
+    status.approvals === undefined
+      ? ''
+      : ` ${status.approvals.have.length} of ${status.approvals.need} approval${status.approvals.need === 1 ? '' : 's'}${status.approvals.have.length > 0 ? ` (${status.approvals.have.map((a) => a.actor.login).join(', ')})` : ''};`;
+  return `Waiting for approval of ${status.what}:${count} ${left} left. ${capitalise(status.action)}`;
+}
+
+export interface GatewayWaitOptions {
+  /** A current identity token before each poll. */
+  identity: () => Promise<IdentityToken>;
+  /** `approval-timeout`. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  logger?: Logger;
+  clock?: Clock;
+  statusEveryMs?: number;
+}
+
+export interface GatewayApproval {
+  issued: Issued;
+  /** Where the approver acted, if the gateway said. */
+  approvalUrl?: string;
+  /** Time spent waiting for the gateway's decision. */
+  waitedMs: number;
+}
+
+/**
+ * Wait for a gateway-side approval (token-exchange `authorization_pending`,
+ * hoop review) with the same status lines and timeout as comment approvals.
+ * The gateway's decision is final: a refusal surfaces as the error its
+ * `poll` throws. Equivalent to `awaitIssued` in gateways/gateway.ts, which
+ * stays for callers that want no status lines.
+ */
+export async function awaitGatewayApproval(
+  gateway: Gateway,
+  first: Issued | Pending,
+  options: GatewayWaitOptions,
+): Promise<GatewayApproval> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const signal = options.signal ?? new AbortController().signal;
+  const started = clock.now();
+  const deadline = started + options.timeoutMs;
+  const statusEvery = options.statusEveryMs ?? STATUS_EVERY_MS;
+  let result = first;
+  let approvalUrl: string | undefined;
+  let lastStatus = Number.NEGATIVE_INFINITY;
+  while (isPending(result)) {
+    const pending = result;
+    approvalUrl = pending.approvalUrl ?? approvalUrl;
+    const action =
+      approvalUrl === undefined
+        ? 'ask an approver to act at the gateway'
+        : `approve at ${approvalUrl}`;
+    const now = clock.now();
+    if (now - lastStatus >= statusEvery) {
+      logger.info(
+        statusLine({ what: `"${pending.name}" at the gateway`, leftMs: deadline - now, action }),
+      );
+      lastStatus = now;
+    }
+    const waitMs = pending.intervalSeconds * 1000;
+    if (now + waitMs > deadline) {
+      throw approvalTimeoutError(`"${pending.name}" at the gateway`, options.timeoutMs, action);
+    }
+    await clock.sleep(waitMs, signal);
+    result = await gateway.poll(pending, await options.identity(), signal);
+  }
+  return {
+    issued: result,
+    waitedMs: clock.now() - started,
+    ...(approvalUrl === undefined ? {} : { approvalUrl }),
+  };
+}
+
+/** The request comment: what, for which commit and run, who may approve, what to type. */
+export function renderRequest(input: {
+  id: string;
+  subject: RequestSubject;
+  runUrl?: string;
+  policy: PolicyInputs;
+  source: Pick<ApprovalSource, 'defaultApprovers' | 'howToApprove' | 'howToDeny'>;
+}): string {
+  const { id, subject, policy, source } = input;
+  const rows = subject.credentials.map((c) => {
+    const scope =
+      c.tokenExchange?.scope ??
+      c.vault?.path ??
+      (c.hoop === undefined ? '' : `connection ${c.hoop.connection}`);
+    return `| \`${c.name}\` | ${scope === '' ? '—' : `\`${scope}\``} | ${formatDuration(c.ttlSeconds * 1000)} |`;
+  });
+  const who =
+    policy.approvers.length === 0
+      ? source.defaultApprovers
+      : policy.approvers.map(mention).join(', ');
+  return [
+    `### 🔐 gatepass: approval requested (\`${id}\`)`,
+    '',
+    `This job asks for short-lived credentials. Nothing has been issued yet.`,
+    '',
+    '| credential | scope / path | TTL |',
+    '|---|---|---|',
+    ...rows,
+    '',
+    `- commit: \`${subject.sha}\` in \`${subject.repository}\``,
+    `- run: ${input.runUrl ?? `${subject.runId} (attempt ${subject.runAttempt})`}`,
+    `- needs: ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${who}${policy.allowSelfApproval ? '' : ' (not the author or whoever started the run)'}`,
+    `- expires: in ${formatDuration(policy.timeoutMs)}`,
+    '',
+    `To approve, ${source.howToApprove(id)}. To deny, ${source.howToDeny(id)}.`,
+    'The id binds this commit, run and these credentials; an edited comment does not count.',
+  ].join('\n');
+}
+
+function renderOutcome(outcome: Outcome): string {
+  switch (outcome.state) {
+    case 'approved':
+      return `**✅ Approved** by ${outcome.approvers.map((a) => `@${a.actor.login}`).join(', ')}.`;
+    case 'denied':
+      return `**⛔ Denied** by @${outcome.by.actor.login}.`;
+    case 'timed-out':
+      return '**⌛ Timed out**: no credentials were issued.';
+    case 'failed':
+      return `**⚠️ Stopped**: ${outcome.reason}`;
+  }
+}
+
+function mention(approver: string): string {
+  return approver.startsWith('@') ? approver : `@${approver}`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
