@@ -1,0 +1,373 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { awaitApproval, type PolicyInputs } from '../../src/approvals/gate.js';
+import {
+  GitLabApprovals,
+  isGitLabBot,
+  nextPage,
+  type GitLabMode,
+} from '../../src/approvals/gitlab.js';
+import { requestId, type RequestSubject } from '../../src/approvals/policy.js';
+import { GatepassError } from '../../src/errors.js';
+import { GitLabDouble, type GlUser } from '../doubles/gitlab.js';
+import { captureLog, type CapturedLog } from '../helpers/log.js';
+import { FakeClock } from './clock.js';
+
+const T0 = Date.parse('2025-03-01T10:00:00Z');
+const MINUTE = 60_000;
+const SHA = 'a'.repeat(40);
+
+const subject: RequestSubject = {
+  repository: 'acme/app',
+  sha: SHA,
+  runId: '555',
+  runAttempt: '1',
+  job: '9001',
+  credentials: [{ name: 'db', ttlSeconds: 600, vault: { path: 'database/creds/migrator' } }],
+};
+const ID = requestId(subject);
+
+interface World {
+  gl: GitLabDouble;
+  clock: FakeClock;
+  log: CapturedLog;
+  people: Record<
+    'dev' | 'maintainer' | 'reporter' | 'blocked' | 'bot' | 'actor' | 'outsider',
+    GlUser
+  >;
+  source: (
+    mode?: GitLabMode,
+    extra?: Partial<ConstructorParameters<typeof GitLabApprovals>[0]>,
+  ) => GitLabApprovals;
+  run: (
+    policy?: Partial<PolicyInputs>,
+    source?: GitLabApprovals,
+  ) => ReturnType<typeof awaitApproval>;
+  say: (ms: number, who: GlUser, body: string) => void;
+}
+
+const doubles: GitLabDouble[] = [];
+
+async function world(): Promise<World> {
+  const clock = new FakeClock(T0);
+  const gl = await GitLabDouble.start({ now: () => clock.now() });
+  doubles.push(gl);
+  const people = {
+    dev: gl.addUser('dev', 30),
+    maintainer: gl.addUser('maintainer', 40),
+    reporter: gl.addUser('reporter', 20),
+    blocked: gl.addUser('blocked-dev', 30, 'blocked'),
+    bot: gl.addUser('project_77_bot_1a2b3c', 40),
+    actor: gl.addUser('actor', 40),
+    outsider: gl.addUser('outsider'),
+  };
+  const log = captureLog();
+  const source: World['source'] = (mode = 'notes', extra = {}) =>
+    new GitLabApprovals({
+      token: gl.token,
+      apiUrl: gl.apiUrl,
+      projectId: String(gl.projectId),
+      mergeRequestIid: gl.mr.iid,
+      sha: SHA,
+      mode,
+      actor: { id: people.actor.id, login: 'actor' },
+      clock,
+      logger: log.logger,
+      ...extra,
+    });
+  const run: World['run'] = (policy = {}, src = source()) =>
+    awaitApproval({
+      policy: {
+        required: 1,
+        approvers: [],
+        timeoutMs: 30 * MINUTE,
+        allowSelfApproval: false,
+        ...policy,
+      },
+      subject,
+      source: src,
+      clock,
+      logger: log.logger,
+    });
+  const say: World['say'] = (ms, who, body) => {
+    clock.after(ms, () => gl.note(who, body));
+  };
+  return { gl, clock, log, people, source, run, say };
+}
+
+afterEach(async () => {
+  for (const gl of doubles.splice(0)) {
+    expect(gl.violations).toEqual([]);
+    await gl.stop();
+  }
+});
+
+function requestNote(w: World): string {
+  return w.gl.notes.find((n) => n.author.id === 1)?.body ?? '';
+}
+
+describe('GitLab notes (`approval-source: gitlab-notes`)', () => {
+  it('is approved by N Developers or more with `/gatepass approve <id>`', async () => {
+    const w = await world();
+    w.say(10_000, w.people.dev, `/gatepass approve ${ID}`);
+    w.say(40_000, w.people.maintainer, `/gatepass approve ${ID}`);
+    const result = await w.run({ required: 2 });
+    expect(result.approvers.map((a) => a.actor.login)).toEqual(['dev', 'maintainer']);
+    expect(requestNote(w)).toMatch(/^\*\*✅ Approved\*\* by @dev, @maintainer/);
+    expect(requestNote(w)).toContain(`/gatepass approve ${ID}`);
+    expect(requestNote(w)).not.toMatch(/`\/approve /);
+    expect(result.url).toMatch(/\/-\/merge_requests\/5#note_\d+$/);
+    w.log.expectNoSecrets([w.gl.token]);
+  });
+
+  it('is denied by one eligible `/gatepass deny`', async () => {
+    const w = await world();
+    w.say(10_000, w.people.maintainer, `/gatepass deny ${ID}`);
+    const err = await w.run().catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('DENIED');
+    expect(requestNote(w)).toMatch(/^\*\*⛔ Denied\*\* by @maintainer/);
+  });
+
+  it('times out', async () => {
+    const w = await world();
+    const err = await w.run({ timeoutMs: 5 * MINUTE }).catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('TIMEOUT');
+    expect(requestNote(w)).toMatch(/^\*\*⌛ Timed out/);
+  });
+
+  it.each<[string, (w: World) => void]>([
+    [
+      'the `/approve` quick action',
+      (w) => {
+        w.say(5_000, w.people.dev, `/approve ${ID}`);
+      },
+    ],
+    [
+      'a Reporter',
+      (w) => {
+        w.say(5_000, w.people.reporter, `/gatepass approve ${ID}`);
+      },
+    ],
+    [
+      'a blocked member',
+      (w) => {
+        w.say(5_000, w.people.blocked, `/gatepass approve ${ID}`);
+      },
+    ],
+    [
+      'a non-member',
+      (w) => {
+        w.say(5_000, w.people.outsider, `/gatepass approve ${ID}`);
+      },
+    ],
+    [
+      'a bot (project access token)',
+      (w) => {
+        w.say(5_000, w.people.bot, `/gatepass approve ${ID}`);
+      },
+    ],
+    [
+      'the MR author',
+      (w) => {
+        w.say(5_000, w.gl.mr.author, `/gatepass approve ${ID}`);
+      },
+    ],
+    [
+      'the actor',
+      (w) => {
+        w.say(5_000, w.people.actor, `/gatepass approve ${ID}`);
+      },
+    ],
+    [
+      'a quote',
+      (w) => {
+        w.say(5_000, w.people.dev, `> /gatepass approve ${ID}`);
+      },
+    ],
+    [
+      'a wrong id',
+      (w) => {
+        w.say(5_000, w.people.dev, '/gatepass approve 0badc0de');
+      },
+    ],
+    [
+      'a system note',
+      (w) => {
+        w.clock.after(5_000, () =>
+          w.gl.note(w.people.dev, `/gatepass approve ${ID}`, { system: true }),
+        );
+      },
+    ],
+    [
+      'a note written before the request',
+      (w) => {
+        w.gl.note(w.people.dev, `/gatepass approve ${ID}`, { at: T0 - MINUTE });
+      },
+    ],
+    [
+      'an edited note',
+      (w) => {
+        w.clock.after(5_000, () => {
+          w.gl.editNote(
+            w.gl.note(w.people.dev, `/gatepass approve ${ID}`),
+            `/gatepass approve ${ID}`,
+          );
+        });
+      },
+    ],
+  ])('does not count %s', async (_what, act) => {
+    const w = await world();
+    act(w);
+    w.say(3 * MINUTE, w.people.maintainer, `/gatepass approve ${ID}`);
+    const result = await w.run();
+    expect(result.approvers.map((a) => a.actor.login)).toEqual(['maintainer']);
+  });
+
+  it('matches `approvers` usernames by id, resolved once', async () => {
+    const w = await world();
+    const original = w.people.reporter;
+    w.clock.after(1_000, () => {
+      original.username = 'reporter-old';
+      const impostor = w.gl.addUser('reporter', 30);
+      w.gl.note(impostor, `/gatepass approve ${ID}`);
+    });
+    w.say(2 * MINUTE, original, `/gatepass approve ${ID}`);
+    const result = await w.run({ approvers: ['reporter', 'dev'] });
+    expect(result.approvers.map((a) => a.actor.id)).toEqual([original.id]);
+    const missing = await w.run({ approvers: ['nobody'] }).catch((e: unknown) => e);
+    expect((missing as GatepassError).code).toBe('CONFIG');
+  });
+
+  it('reads every page: 150 notes', async () => {
+    const w = await world();
+    w.clock.after(2_000, () => {
+      for (let i = 0; i < 150; i++) w.gl.note(w.people.reporter, `chatter ${i}`);
+      w.gl.note(w.people.dev, `/gatepass approve ${ID}`);
+    });
+    const result = await w.run();
+    expect(result.approvers).toHaveLength(1);
+    expect(w.gl.requests.some((r) => r.path.endsWith('/notes') && r.query.includes('page=2'))).toBe(
+      true,
+    );
+  });
+
+  it('honours 429 Retry-After, and fails closed with the token hint on 401', async () => {
+    const w = await world();
+    // The first call to a notes URL is posting the request: it waits 20 s, then posts.
+    w.gl.faults.push({ path: '/notes', status: 429, headers: { 'retry-after': '20' } });
+    w.say(MINUTE, w.people.dev, `/gatepass approve ${ID}`);
+    await expect(w.run()).resolves.toMatchObject({ requestId: ID });
+    expect(w.clock.sleeps).toContain(20_000);
+
+    const bad = await w
+      .run({}, w.source('notes', { token: 'glpat-wrongwrongwrong0000' }))
+      .catch((e: unknown) => e);
+    expect((bad as GatepassError).code).toBe('CONFIG');
+    expect((bad as GatepassError).hint).toMatch(/GATEPASS_GITLAB_TOKEN.*`api` scope/);
+    expect((bad as Error).message).not.toContain('glpat-');
+  });
+
+  it('knows GitLab bots and pagination headers', () => {
+    expect(isGitLabBot({ id: 1, username: 'project_12_bot_abcdef' })).toBe(true);
+    expect(isGitLabBot({ id: 1, username: 'group_3_bot' })).toBe(true);
+    expect(isGitLabBot({ id: 1, username: 'alert-bot' })).toBe(true);
+    expect(isGitLabBot({ id: 1, username: 'robert' })).toBe(false);
+    expect(nextPage(new Headers({ 'x-next-page': '3' }))).toBe(3);
+    expect(nextPage(new Headers({ 'x-next-page': '' }))).toBeUndefined();
+    expect(
+      nextPage(new Headers({ link: '<https://g/api/v4/x?page=4&per_page=100>; rel="next"' })),
+    ).toBe(4);
+  });
+});
+
+describe('GitLab MR approvals (`approval-source: gitlab-mr-approvals`)', () => {
+  it('counts eligible approvals given after this commit became the head', async () => {
+    const w = await world();
+    w.clock.after(30_000, () => {
+      w.gl.approve(w.people.dev);
+    });
+    const result = await w.run({}, w.source('mr-approvals'));
+    expect(result.approvers.map((a) => a.actor.login)).toEqual(['dev']);
+    expect(requestNote(w)).toContain('approve the merge request');
+  });
+
+  it('does not count an approval of an earlier push that GitLab kept', async () => {
+    const w = await world();
+    // The head was SHA an hour ago (the double's first version); approved then;
+    // a push of other code and a force-push back to SHA followed.
+    w.gl.approve(w.people.maintainer, T0 - 50 * MINUTE);
+    w.gl.push('b'.repeat(40), T0 - 40 * MINUTE);
+    w.gl.push(SHA, T0 - MINUTE);
+    w.clock.after(3 * MINUTE, () => {
+      w.gl.approve(w.people.dev);
+    });
+    const result = await w.run({}, w.source('mr-approvals'));
+    expect(result.approvers.map((a) => a.actor.login)).toEqual(['dev']);
+  });
+
+  it('does not count the author, bots, Reporters, or an approval without a time', async () => {
+    const w = await world();
+    w.gl.approve(w.gl.mr.author);
+    w.gl.approve(w.people.bot);
+    w.gl.approve(w.people.reporter);
+    w.gl.approve(w.people.maintainer, null);
+    const err = await w
+      .run({ timeoutMs: 2 * MINUTE }, w.source('mr-approvals'))
+      .catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('TIMEOUT');
+  });
+
+  it('stops when a push moves the head: approvals reset by GitLab stay reset', async () => {
+    const w = await world();
+    w.gl.approve(w.people.dev, T0 - 10_000);
+    w.clock.after(30_000, () => {
+      w.gl.push('c'.repeat(40), w.clock.now(), true);
+    });
+    const err = await w.run({ required: 2 }, w.source('mr-approvals')).catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('DENIED');
+    expect((err as GatepassError).message).toMatch(/moved to cccccccccccc/);
+  });
+
+  it('refuses a commit that is not a version of the MR', async () => {
+    const w = await world();
+    const err = await w
+      .run({}, w.source('mr-approvals', { sha: 'd'.repeat(40) }))
+      .catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('CONFIG');
+    expect(w.gl.notes).toEqual([]);
+  });
+
+  it('still takes `/gatepass deny` notes', async () => {
+    const w = await world();
+    w.say(5_000, w.people.maintainer, `/gatepass deny ${ID}`);
+    const err = await w.run({}, w.source('mr-approvals')).catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('DENIED');
+  });
+});
+
+describe('the GitLab double checks requests against the documented API', () => {
+  it('records a request outside the description', async () => {
+    const w = await world();
+    const headers = { 'PRIVATE-TOKEN': w.gl.token, 'content-type': 'application/json' };
+    const base = `${w.gl.apiUrl}/projects/77/merge_requests/5`;
+    expect((await fetch(`${base}/notes?per_page=500`, { headers })).status).toBe(400);
+    expect((await fetch(`${base}/notes?sort=random`, { headers })).status).toBe(400);
+    expect(
+      (
+        await fetch(`${base}/notes`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ note: 'x' }),
+        })
+      ).status,
+    ).toBe(400);
+    expect((await fetch(`${base}/approve`, { method: 'POST', headers })).status).toBe(404);
+    expect(w.gl.violations).toEqual([
+      expect.stringMatching(/query.per_page: above 100/),
+      expect.stringMatching(/query.sort: "random" is not one of asc, desc/),
+      expect.stringMatching(/body: "body" is required/),
+      expect.stringMatching(/body: "note" is not a field/),
+      expect.stringMatching(/not an endpoint of the description/),
+    ]);
+    w.gl.violations.length = 0;
+  });
+});
