@@ -41,7 +41,11 @@ const subject: RequestSubject = {
 };
 const ID = requestId(subject);
 /** The reference gateway's `production` rule: approval required, no audience. */
-const gatedRequest: CredentialRequest = { name: 'prod', ttlSeconds: 600, tokenExchange: { scope: 'prod' } };
+const gatedRequest: CredentialRequest = {
+  name: 'prod',
+  ttlSeconds: 600,
+  tokenExchange: { scope: 'prod' },
+};
 
 /** A source kept in memory: what the gate asks of a platform, and nothing else. */
 class MemorySource implements ApprovalSource {
@@ -76,7 +80,7 @@ class MemorySource implements ApprovalSource {
     return Promise.resolve(this.events_);
   }
   lookUp(): Promise<Map<number, boolean>> {
-    return Promise.resolve(new Map());
+    return Promise.resolve(new Map<number, boolean>());
   }
   close(outcome: Outcome): Promise<void> {
     this.closed = outcome;
