@@ -9,6 +9,7 @@
  */
 import type { Transform } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { MIN_PART_LENGTH } from '../../src/masking/encodings.js';
 import { createMasker } from '../../src/masking/masker.js';
 import { JOBS, SECRETS, flat, outputOf, type Check } from './jobs.js';
@@ -183,5 +184,69 @@ describe('createMasker', () => {
     const none = createMasker({ secrets: [''], detectors: false });
     expect(none.size).toBe(0);
     expect(none.maskText('nothing to hide\n')).toBe('nothing to hide\n');
+  });
+});
+
+describe('pieces of a secret', () => {
+  const secret = 'Zq8-vT3wLp0sXe7RkYb2NcHa';
+
+  it('masks a secret cut short, or printed in pieces of 8 characters or more', () => {
+    const masker = createMasker({ secrets: [secret], detectors: false });
+    expect(masker.maskText(`token=${secret.slice(0, 20)}\n`)).toBe('token=***\n');
+    expect(masker.maskText(`a=${secret.slice(0, 10)} b=${secret.slice(10)}`)).toBe('a=*** b=***');
+    expect(masker.maskText(`yaml: "${secret.slice(0, 12)}\\xE9${secret.slice(12)}"`)).toBe(
+      'yaml: "***\\xE9***"',
+    );
+  });
+
+  it('leaves pieces shorter than 8 characters, and punctuation-only runs of a secret', () => {
+    const masker = createMasker({ secrets: ['ab--------------cd'], detectors: false });
+    expect(masker.maskText('---------------- section ----------------')).toBe(
+      '---------------- section ----------------',
+    );
+    const plain = createMasker({ secrets: [secret], detectors: false });
+    expect(plain.maskText(`x=${secret.slice(0, 7)} y=${secret.slice(-7)}`)).toBe(
+      `x=${secret.slice(0, 7)} y=${secret.slice(-7)}`,
+    );
+  });
+
+  it('never lets 9 consecutive characters of a secret through', () => {
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom(...'abcdefghijkLMNOP0123-_/+'),
+          minLength: 8,
+          maxLength: 40,
+        }),
+        fc.nat(),
+        fc.nat(),
+        (secret, a, b) => {
+          const from = a % secret.length;
+          const piece = secret.slice(from, from + 9 + (b % secret.length));
+          const masker = createMasker({ secrets: [secret], detectors: false });
+          const out = masker.maskText(`<${piece}>`);
+          for (let i = 0; i + 9 <= secret.length; i++)
+            expect(out).not.toContain(secret.slice(i, i + 9));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('masks a hundred thousand matches in one chunk, each once', () => {
+    const masker = createMasker({ secrets: [secret], detectors: false });
+    const input = `${secret} `.repeat(100_000);
+    expect(masker.maskText(input)).toBe('*** '.repeat(100_000));
+  });
+});
+
+describe('short secrets, counted in characters', () => {
+  it('warns about a secret of 4 emoji (8 UTF-16 code units) and masks it', () => {
+    const warnings: string[] = [];
+    const masker = createMasker({ detectors: false, onWarning: (w) => warnings.push(w) });
+    masker.add('🔑🔒🗝🔐');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('a secret of 4 characters');
+    expect(masker.maskText('x 🔑🔒🗝🔐 y')).toBe('x *** y');
   });
 });

@@ -70,6 +70,27 @@ export function secretForms(secret: string): SecretForm[] {
 }
 
 /**
+ * Runs of MIN_PART_LENGTH characters of the secret (line breaks removed: the
+ * matcher ignores them), starting every `stride` characters and at the very
+ * end, as UTF-8, deduplicated, punctuation-only runs left out. Registered
+ * beside the forms, they mask a secret printed in pieces or cut short
+ * (`${S:0:20}`, a value folded by a YAML dumper, the part before an escaped
+ * character): no MIN_PART_LENGTH + stride - 1 characters of it in a row reach
+ * the log.
+ */
+export function secretWindows(secret: string, stride = 1): Buffer[] {
+  const chars = Array.from(secret.replace(/[\r\n]/g, ''));
+  const windows = new Map<string, Buffer>();
+  const last = chars.length - MIN_PART_LENGTH;
+  for (let i = 0; i <= last; i = i < last ? Math.min(i + stride, last) : i + 1) {
+    const part = chars.slice(i, i + MIN_PART_LENGTH).join('');
+    if (!windows.has(part) && !isPunctuationOnly(part))
+      windows.set(part, Buffer.from(part, 'utf8'));
+  }
+  return [...windows.values()];
+}
+
+/**
  * True when a part (a line of a multi-line secret, an encoded form) may be
  * registered alone: >= MIN_PART_LENGTH characters and not made only of
  * punctuation/whitespace (registering `{` or `-----` would mask innocent text).
@@ -653,7 +674,7 @@ function isPunctuationOnly(text: string): boolean {
 }
 
 /** At least MIN_PART_LENGTH characters (code points, so an emoji counts once). */
-function hasMinLength(text: string): boolean {
+export function hasMinLength(text: string): boolean {
   // A code point takes one or two code units: most strings are decided by their length.
   if (text.length < MIN_PART_LENGTH) return false;
   if (text.length >= 2 * MIN_PART_LENGTH) return true;

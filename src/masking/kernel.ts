@@ -86,15 +86,32 @@ export function createScanKernel(tableEntries: number, rowWidth: number): ScanKe
   const heap = new Uint8Array(memory.buffer);
   let lastState = 0;
 
+  // What is in the staging area: after a hit the scanner resumes in the same
+  // bytes, and copying the slice again for every hit would make many matches
+  // in one chunk quadratic.
+  let staged: Uint8Array | undefined;
+  let stagedFrom = 0;
+  let stagedTo = 0;
+
+  const stage = (bytes: Uint8Array, at: number, to: number): number => {
+    if (bytes !== staged || at < stagedFrom || at >= stagedTo) {
+      staged = bytes;
+      stagedFrom = at;
+      stagedTo = Math.min(to, at + STAGING);
+      heap.set(bytes.subarray(stagedFrom, stagedTo), inputAt);
+    }
+    return Math.min(to, stagedTo);
+  };
+
   const scan = (bytes: Uint8Array, from: number, to: number, state: number): number => {
     lastState = state;
     for (let at = from; at < to;) {
-      const n = Math.min(STAGING, to - at);
-      heap.set(bytes.subarray(at, at + n), inputAt);
-      const stop = wasmScan(inputAt, inputAt + n, lastState);
+      const end = stage(bytes, at, to);
+      const base = inputAt - stagedFrom; // heap address of bytes[0]
+      const stop = wasmScan(base + at, base + end, lastState);
       lastState = stateGlobal.value;
-      if (stop !== 0) return at + (stop - inputAt) - 1;
-      at += n;
+      if (stop !== 0) return stop - base - 1;
+      at = end;
     }
     return -1;
   };

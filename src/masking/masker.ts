@@ -5,9 +5,17 @@
 import type { Transform } from 'node:stream';
 import { buildAutomaton, type PatternInput } from './automaton.js';
 import { DETECTORS } from './detectors.js';
-import { MIN_PART_LENGTH, secretForms } from './encodings.js';
+import { hasMinLength, secretForms, secretWindows } from './encodings.js';
 import { Scanner, type Compiled } from './scanner.js';
 import { DEFAULT_IDLE_MS, MaskingStream } from './stream.js';
+
+/**
+ * Windows of a secret are registered every WINDOW_STRIDE characters (the last
+ * one always): stride 2 keeps any 9 consecutive characters of a secret out of
+ * the output for a third fewer patterns than stride 1, which matters because
+ * windows starting everywhere would fill the kernel's skip filter.
+ */
+const WINDOW_STRIDE = 2;
 
 export interface MaskerOptions {
   readonly secrets?: Iterable<string>;
@@ -44,9 +52,9 @@ export function createMasker(options: MaskerOptions = {}): Masker {
 
   const add = (secret: string): void => {
     if (secret.length === 0 || secrets.has(secret)) return;
-    if (secret.length < MIN_PART_LENGTH) {
+    if (!hasMinLength(secret)) {
       warn(
-        `a secret of ${secret.length} characters is masked as exact text only; ` +
+        `a secret of ${Array.from(secret).length} characters is masked as exact text only; ` +
           `short values also hide innocent output that happens to contain them`,
       );
     }
@@ -74,6 +82,7 @@ function compile(secrets: readonly string[], detectors: Compiled['detectors']): 
   const patterns: PatternInput[] = [];
   for (const secret of secrets) {
     for (const form of secretForms(secret)) patterns.push({ bytes: form.bytes });
+    for (const window of secretWindows(secret, WINDOW_STRIDE)) patterns.push({ bytes: window });
   }
   detectors.forEach((detector, index) => {
     for (const trigger of detector.triggers) {

@@ -11,7 +11,7 @@
    just bounds-checked (a held or chunk offset, a state id from the automaton);
    `?? 0` would hide a bug as a silent zero instead. */
 import { isLineBreak, type Automaton } from './automaton.js';
-import type { Detector, DetectorRun, Range } from './detectors.js';
+import type { Detector, DetectorRun } from './detectors.js';
 
 /** What the scanner needs to know about the secrets at one moment. */
 export interface Compiled {
@@ -25,6 +25,23 @@ const STARS = Buffer.from('***');
 const LF = Buffer.from('\n');
 const CR = Buffer.from('\r');
 const EMPTY = Buffer.alloc(0);
+
+/** A range to mask; `end` grows while overlapping matches keep arriving. */
+interface MaskRange {
+  start: number;
+  end: number;
+}
+
+/** Inserts `range` into sorted, disjoint `masks`, merging overlapping and touching ranges. */
+function mergeInto(masks: readonly MaskRange[], range: MaskRange): MaskRange[] {
+  const merged: MaskRange[] = [];
+  for (const m of [...masks, range].sort((a, b) => a.start - b.start)) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && m.start <= last.end) last.end = Math.max(last.end, m.end);
+    else merged.push({ ...m });
+  }
+  return merged;
+}
 
 interface OpenRun {
   readonly detector: number;
@@ -45,7 +62,7 @@ export class Scanner {
   private heldFrom = 0;
   private chunk: Buffer = EMPTY;
   /** Disjoint, sorted ranges still to be replaced, in stream offsets. */
-  private masks: Range[] = [];
+  private masks: MaskRange[] = [];
   private runs: OpenRun[] = [];
   private openDetectors = 0;
   /** The last thing released was `***` that a following masked byte extends. */
@@ -228,35 +245,29 @@ export class Scanner {
     const from = Math.max(start, this.heldFrom);
     if (end <= from) return;
     const masks = this.masks;
-    let i = masks.length;
-    while (i > 0 && masks[i - 1]!.start > from) i--;
-    masks.splice(i, 0, { start: from, end });
-    // Merge overlapping and touching ranges into one `***`.
-    const merged: Range[] = [];
-    for (const m of masks) {
-      const last = merged[merged.length - 1];
-      if (last && m.start <= last.end) {
-        merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, m.end) };
-      } else {
-        merged.push(m);
-      }
-    }
-    this.masks = merged;
+    const last = masks[masks.length - 1];
+    // Matches arrive in order of their end, so a new range almost always
+    // extends the last one or follows it: keep that O(1).
+    if (last === undefined || from > last.end) masks.push({ start: from, end });
+    else if (from >= last.start) last.end = Math.max(last.end, end);
+    else this.masks = mergeInto(masks, { start: from, end });
   }
 
   /** Releases the bytes before stream offset `point`, masked; holds the rest. */
   private release(point: number): void {
     let pos = this.heldFrom;
-    while (this.masks.length > 0 && pos < point) {
-      const m = this.masks[0]!;
+    let done = 0;
+    for (const m of this.masks) {
       const ms = Math.max(m.start, pos);
       if (ms >= point) break;
       const me = Math.min(m.end, point);
       this.emitText(pos, ms);
       this.emitMasked(ms, me);
       pos = me;
-      if (m.end <= point) this.masks.shift();
+      if (m.end > point) break;
+      done++;
     }
+    if (done > 0) this.masks.splice(0, done);
     this.emitText(pos, point);
     this.keepFrom(point);
   }
