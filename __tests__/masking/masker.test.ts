@@ -213,11 +213,7 @@ describe('pieces of a secret', () => {
   it('never lets 9 consecutive characters of a secret through', () => {
     fc.assert(
       fc.property(
-        fc.string({
-          unit: fc.constantFrom(...'abcdefghijkLMNOP0123-_/+'),
-          minLength: 8,
-          maxLength: 40,
-        }),
+        fc.stringMatching(/^[a-kL-P0-3_/+-]{8,40}$/),
         fc.nat(),
         fc.nat(),
         (secret, a, b) => {
