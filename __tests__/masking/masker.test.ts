@@ -210,7 +210,7 @@ describe('pieces of a secret', () => {
     );
   });
 
-  it('never lets 9 consecutive characters of a secret through', () => {
+  it('never lets 9 consecutive characters of a secret through, unless all punctuation', () => {
     fc.assert(
       fc.property(
         fc.stringMatching(/^[a-kL-P0-3_/+-]{8,40}$/),
@@ -221,8 +221,12 @@ describe('pieces of a secret', () => {
           const piece = secret.slice(from, from + 9 + (b % secret.length));
           const masker = createMasker({ secrets: [secret], detectors: false });
           const out = masker.maskText(`<${piece}>`);
-          for (let i = 0; i + 9 <= secret.length; i++)
-            expect(out).not.toContain(secret.slice(i, i + 9));
+          // Runs of punctuation alone are never registered (they would hide
+          // `---------` separators everywhere); every other run is masked.
+          for (let i = 0; i + 9 <= secret.length; i++) {
+            const run = secret.slice(i, i + 9);
+            if (/[a-kL-P0-3]/.test(run)) expect(out).not.toContain(run);
+          }
         },
       ),
       { numRuns: 300 },
