@@ -167,81 +167,140 @@ function compile(
   patterns: readonly { bytes: Uint8Array }[],
   denseBudget: number,
 ): Automaton {
-  const n = trie.size;
-  const { order, edges } = breadthFirst(trie);
-  const C = classes.count;
-  const W = C + 1; // row width: one transition per class, then the state's depth
-  const denseCount = Math.min(n, Math.max(1, Math.floor(denseBudget / W)));
+  const W = classes.count + 1; // row width: one transition per class, then the state's depth
+  const denseCount = Math.min(trie.size, Math.max(1, Math.floor(denseBudget / W)));
   const kernel = createScanKernel(denseCount * W, W);
   kernel.classOf.set(classes.classOf);
   markPrefixGrams(kernel, patterns);
-  const table = kernel.table;
-  const fail = new Int32Array(n);
-  const depth = new Int32Array(n);
-  const out = new Int32Array(n);
-  const triggers = new Uint16Array(n);
-  const ownTriggers = new Uint16Array(n);
-  const packedEdgeTarget = new Int32Array(edges.target.length);
-
-  const denseLimit = denseCount * W;
-  const handleOf = (id: number): number =>
-    id < denseCount ? id * W : denseLimit + id - denseCount;
-  const idOf = (h: number): number => (h < denseLimit ? h / W : denseCount + h - denseLimit);
-  // The hit bit also marks sparse targets, so the hot loop, which only reads
-  // dense rows, hands over to the general step before using a sparse handle.
-  const hit = (id: number): boolean =>
-    id >= denseCount || (out[id] ?? 0) > 0 || (triggers[id] ?? 0) !== 0;
-  const pack = (id: number): number => (handleOf(id) << 1) | (hit(id) ? 1 : 0);
-  const stepId = (from: number, c: number): number => {
-    if (from >= denseCount && c === CLASS_LINE_BREAK) return handleOf(from) << 1;
-    for (let s = from; ; s = fail[s] ?? 0) {
-      if (s < denseCount) return table[s * W + c] ?? 0;
-      for (let e = edges.start[s] ?? 0, end = edges.start[s + 1] ?? 0; e < end; e++) {
-        if (edges.cls[e] === c) return packedEdgeTarget[e] ?? 0;
-      }
-    }
-  };
-
-  for (let u = 0; u < n; u++) {
-    const from = edges.start[u] ?? 0;
-    const to = edges.start[u + 1] ?? 0;
-    // Children first: their failure links and outputs feed this state's row.
-    for (let e = from; e < to; e++) {
-      const v = edges.target[e] ?? 0;
-      const c = edges.cls[e] ?? 0;
-      const f = u === 0 ? 0 : idOf(stepId(fail[u] ?? 0, c) >>> 1);
-      const oldV = order[v] ?? 0;
-      fail[v] = f;
-      depth[v] = (depth[u] ?? 0) + 1;
-      out[v] = Math.max(trie.terminalLength[oldV] ?? 0, out[f] ?? 0);
-      ownTriggers[v] = trie.ownTriggers[oldV] ?? 0;
-      triggers[v] = (ownTriggers[v] ?? 0) | (triggers[f] ?? 0);
-    }
-    for (let e = from; e < to; e++) packedEdgeTarget[e] = pack(edges.target[e] ?? 0);
-    if (u < denseCount) fillRow(table, u, W, depth[u] ?? 0, fail[u] ?? 0, edges, packedEdgeTarget);
-  }
+  const links = new Linker(trie, kernel.table, W, denseCount);
+  links.linkAll();
   return {
     classOf: kernel.classOf,
-    classCount: C,
-    stateCount: n,
-    denseLimit,
-    table,
-    depth,
-    out,
+    classCount: classes.count,
+    stateCount: trie.size,
+    denseLimit: links.denseLimit,
+    table: kernel.table,
+    depth: links.depth,
+    out: links.out,
     maxPatternLength: trie.maxPatternLength,
-    triggerEnds: collectTriggerEnds({ triggers, ownTriggers, fail, depth }),
-    step: (handle, c) => stepId(idOf(handle), c),
-    idOf,
+    triggerEnds: collectTriggerEnds(links),
+    step: (handle, c) => links.stepId(links.idOf(handle), c),
+    idOf: (handle) => links.idOf(handle),
     kernel,
   };
 }
 
+/**
+ * Computes, breadth first, every state's failure link, depth, outputs and
+ * triggers, and fills the dense rows. Its `stepId` is the automaton's general
+ * transition, used both while building (to find failure links) and by the
+ * scanner for sparse states.
+ */
+class Linker {
+  readonly denseLimit: number;
+  readonly fail: Int32Array;
+  readonly depth: Int32Array;
+  readonly out: Int32Array;
+  readonly triggers: Uint16Array;
+  readonly ownTriggers: Uint16Array;
+  private readonly order: Int32Array;
+  private readonly edges: Edges;
+  private readonly packedEdgeTarget: Int32Array;
+
+  private readonly trie: Trie;
+  private readonly table: Int32Array;
+  private readonly W: number;
+  private readonly denseCount: number;
+
+  constructor(trie: Trie, table: Int32Array, W: number, denseCount: number) {
+    this.trie = trie;
+    this.table = table;
+    this.W = W;
+    this.denseCount = denseCount;
+    const n = trie.size;
+    ({ order: this.order, edges: this.edges } = breadthFirst(trie));
+    this.denseLimit = denseCount * W;
+    this.fail = new Int32Array(n);
+    this.depth = new Int32Array(n);
+    this.out = new Int32Array(n);
+    this.triggers = new Uint16Array(n);
+    this.ownTriggers = new Uint16Array(n);
+    this.packedEdgeTarget = new Int32Array(this.edges.target.length);
+  }
+
+  linkAll(): void {
+    const { edges } = this;
+    for (let u = 0; u < this.trie.size; u++) {
+      // Children first: their failure links and outputs feed this state's row.
+      this.linkChildren(u);
+      for (let e = edges.start[u] ?? 0, end = edges.start[u + 1] ?? 0; e < end; e++) {
+        this.packedEdgeTarget[e] = this.pack(edges.target[e] ?? 0);
+      }
+      if (u < this.denseCount) {
+        fillRow(
+          this.table,
+          u,
+          this.W,
+          this.depth[u] ?? 0,
+          this.fail[u] ?? 0,
+          edges,
+          this.packedEdgeTarget,
+        );
+      }
+    }
+  }
+
+  private linkChildren(u: number): void {
+    const { edges, fail, depth, out, triggers, ownTriggers, trie } = this;
+    for (let e = edges.start[u] ?? 0, end = edges.start[u + 1] ?? 0; e < end; e++) {
+      const v = edges.target[e] ?? 0;
+      const f = u === 0 ? 0 : this.idOf(this.stepId(fail[u] ?? 0, edges.cls[e] ?? 0) >>> 1);
+      const old = this.order[v] ?? 0;
+      fail[v] = f;
+      depth[v] = (depth[u] ?? 0) + 1;
+      out[v] = Math.max(trie.terminalLength[old] ?? 0, out[f] ?? 0);
+      ownTriggers[v] = trie.ownTriggers[old] ?? 0;
+      triggers[v] = (ownTriggers[v] ?? 0) | (triggers[f] ?? 0);
+    }
+  }
+
+  handleOf(id: number): number {
+    return id < this.denseCount ? id * this.W : this.denseLimit + id - this.denseCount;
+  }
+
+  idOf(handle: number): number {
+    return handle < this.denseLimit ? handle / this.W : this.denseCount + handle - this.denseLimit;
+  }
+
+  /**
+   * Packed `handle << 1 | hit`. The hit bit also marks sparse targets, so the
+   * hot loop, which only reads dense rows, hands over to `stepId` before it
+   * would use a sparse handle.
+   */
+  private pack(id: number): number {
+    const hit = id >= this.denseCount || (this.out[id] ?? 0) > 0 || (this.triggers[id] ?? 0) !== 0;
+    return (this.handleOf(id) << 1) | (hit ? 1 : 0);
+  }
+
+  /** Packed transition from state id `from` on class `c`. */
+  stepId(from: number, c: number): number {
+    const { edges } = this;
+    if (from >= this.denseCount && c === CLASS_LINE_BREAK) return this.handleOf(from) << 1;
+    for (let s = from; ; s = this.fail[s] ?? 0) {
+      if (s < this.denseCount) return this.table[s * this.W + c] ?? 0;
+      for (let e = edges.start[s] ?? 0, end = edges.start[s + 1] ?? 0; e < end; e++) {
+        if (edges.cls[e] === c) return this.packedEdgeTarget[e] ?? 0;
+      }
+    }
+  }
+}
+
 /** Walks each trigger state's failure chain to find which triggers end there. */
 function collectTriggerEnds(a: {
-  triggers: Uint16Array;
-  ownTriggers: Uint16Array;
-  fail: Int32Array;
-  depth: Int32Array;
+  readonly triggers: Uint16Array;
+  readonly ownTriggers: Uint16Array;
+  readonly fail: Int32Array;
+  readonly depth: Int32Array;
 }): Map<number, TriggerEnd[]> {
   const ends = new Map<number, TriggerEnd[]>();
   for (let s = 1; s < a.triggers.length; s++) {
