@@ -1,6 +1,6 @@
 import { run } from '../main.js';
-import { githubMainRuntime } from '../platform/github.js';
+import { failStep, githubMainRuntime } from '../platform/github.js';
 
 void run(githubMainRuntime()).then((code) => {
   process.exitCode = code;
-});
+}, failStep);

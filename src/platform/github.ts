@@ -1,71 +1,62 @@
 /**
  * The GitHub Actions host: inputs, outputs, state, masking, exported
- * variables, the job summary and the ID token.
+ * variables, the job summary and the ID token, through `@actions/core`.
  *
- * It speaks the runner's contract directly (INPUT_* / STATE_* variables,
- * workflow commands on stdout, file commands in GITHUB_OUTPUT / _STATE / _ENV
- * / _STEP_SUMMARY) instead of importing `@actions/core`: loading core costs
- * about 100 ms at every start (its HTTP client bundles undici), and its
- * fallback of printing state and variables as workflow commands when a file
- * is missing would put a revocation handle or a credential in the log. The
- * ID token still comes through identity/github.ts.
+ * One guard sits in front of core: when GITHUB_OUTPUT, GITHUB_STATE or
+ * GITHUB_ENV is unset, core falls back to printing the value as a workflow
+ * command (`::save-state`, `::set-env`), which would put a revocation handle
+ * or a credential in the log. So each of those calls first checks that the
+ * runner named the file and that it exists, and `preflight` checks the same
+ * before any network call. Core reads `process.env`, so the host does too.
  */
-import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
-import { EOL, tmpdir } from 'node:os';
-import { GatepassError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
+import { GatepassError, describeError } from '../errors.js';
 import { githubIdentity } from '../identity/github.js';
 import type { MainRuntime } from '../main.js';
 import type { PostRuntime } from '../post.js';
 import type { ActionHost, HostLogger, RunContext } from './host.js';
 
-export function githubHost(
-  env: NodeJS.ProcessEnv = process.env,
-  write: (text: string) => void = (text) => {
-    process.stdout.write(text);
+const log: HostLogger = {
+  debug: (message) => {
+    core.debug(message);
   },
-): ActionHost {
-  const command = (name: string, message: string): void => {
-    write(`::${name}::${escapeData(message)}${EOL}`);
-  };
-  const log: HostLogger = {
-    debug: (message) => {
-      command('debug', message);
-    },
-    info: (message) => {
-      write(`${message}${EOL}`);
-    },
-    warning: (message) => {
-      command('warning', message);
-    },
-    error: (message) => {
-      command('error', message);
-    },
-  };
-  const fileCommand = (file: string, key: string, value: string): void => {
-    appendFileSync(requireFile(env, file, `write ${key}`), keyValue(key, value), 'utf8');
-  };
+  info: (message) => {
+    core.info(message);
+  },
+  warning: (message) => {
+    core.warning(message);
+  },
+  error: (message) => {
+    core.error(message);
+  },
+};
+
+export function githubHost(): ActionHost {
+  const env = process.env;
   return {
-    getInput: (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim(),
+    getInput: (name) => core.getInput(name),
     setOutput: (name, value) => {
-      fileCommand('GITHUB_OUTPUT', name, value);
+      requireFile('GITHUB_OUTPUT', `set the output ${name}`);
+      core.setOutput(name, value);
     },
     saveState: (name, value) => {
-      fileCommand('GITHUB_STATE', name, value);
+      requireFile('GITHUB_STATE', 'save revocation handles');
+      core.saveState(name, value);
     },
-    getState: (name) => env[`STATE_${name}`] ?? '',
+    getState: (name) => core.getState(name),
     setSecret: (value) => {
-      command('add-mask', value);
+      core.setSecret(value);
     },
     exportVariable: (name, value) => {
-      fileCommand('GITHUB_ENV', name, value);
+      requireFile('GITHUB_ENV', 'export variables');
+      // Core also sets process.env[name]: the script, started later, gets it anyway.
+      core.exportVariable(name, value);
     },
     appendSummary: async (markdown) => {
-      await appendFile(
-        requireFile(env, 'GITHUB_STEP_SUMMARY', 'write the job summary'),
-        `${markdown}${EOL}`,
-      );
+      // core.summary throws (never prints) without GITHUB_STEP_SUMMARY.
+      await core.summary.addRaw(markdown, true).write();
     },
     log,
     context: githubContext(env),
@@ -74,36 +65,25 @@ export function githubHost(
     env,
     identity: (options) => githubIdentity(options),
     preflight: ({ exportEnv }) => {
-      requireFile(env, 'GITHUB_STATE', 'save revocation handles');
-      requireFile(env, 'GITHUB_OUTPUT', 'set outputs');
-      if (exportEnv) requireFile(env, 'GITHUB_ENV', 'export variables');
+      requireFile('GITHUB_STATE', 'save revocation handles');
+      requireFile('GITHUB_OUTPUT', 'set outputs');
+      if (exportEnv) requireFile('GITHUB_ENV', 'export variables');
     },
   };
 }
 
-/** A workflow command's data: the runner unescapes %25, %0D and %0A. */
-export function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** `name<<delimiter` block of a file command; the delimiter is random, so no value can end it early. */
-export function keyValue(key: string, value: string): string {
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (key.includes(delimiter) || value.includes(delimiter)) {
-    throw new GatepassError('INTERNAL', `a value for ${key} contains the file command delimiter`);
-  }
-  return `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
-}
-
-function requireFile(env: NodeJS.ProcessEnv, name: string, purpose: string): string {
-  const path = env[name] ?? '';
-  if (path !== '') return path;
-  throw new GatepassError('CONFIG', `the runner set no ${name} file, needed to ${purpose}`, {
-    hint: 'Use GitHub Actions runner 2.297.0 or later (every hosted runner is)',
+/** The file command's path; throws rather than let core print the value to the log. */
+function requireFile(name: string, purpose: string): string {
+  const path = process.env[name] ?? '';
+  if (path !== '' && existsSync(path)) return path;
+  const problem =
+    path === '' ? `the runner set no ${name} file` : `the ${name} file does not exist`;
+  throw new GatepassError('CONFIG', `${problem}, needed to ${purpose}`, {
+    hint: 'Run gatepass as a step of a GitHub Actions runner 2.297.0 or later (every hosted runner is)',
   });
 }
 
-function githubContext(env: NodeJS.ProcessEnv): RunContext {
+export function githubContext(env: NodeJS.ProcessEnv): RunContext {
   const get = (name: string): string | undefined => {
     const value = env[name];
     return value === undefined || value === '' ? undefined : value;
@@ -126,8 +106,9 @@ function githubContext(env: NodeJS.ProcessEnv): RunContext {
 
 /** Main's runtime on a GitHub runner: the host, process streams and signals. */
 export function githubMainRuntime(): MainRuntime {
+  const host = githubHost();
   return {
-    host: githubHost(),
+    host,
     stdout: process.stdout,
     stderr: process.stderr,
     onSignal: (handler) => {
@@ -146,4 +127,9 @@ export function githubMainRuntime(): MainRuntime {
 
 export function githubPostRuntime(): PostRuntime {
   return { host: githubHost() };
+}
+
+/** An error `run` did not catch: one `::error::` line and a failed step, not a stack trace. */
+export function failStep(err: unknown): void {
+  core.setFailed(describeError(err));
 }
