@@ -44,9 +44,10 @@ describe('parseConfig: defaults', () => {
         approvers: [],
         timeoutMs: 30 * 60_000,
         allowSelfApproval: false,
-        source: undefined,
+        source: 'github-pr',
       },
       githubToken: undefined,
+      gitlabToken: undefined,
       timeoutMs: 120_000,
       revoke: true,
       maskDetectors: true,
@@ -392,6 +393,75 @@ describe('parseConfig: every bad input fails with a message naming it and the fi
   it('keeps the YAML excerpt (which can quote the text) out of the message', () => {
     const problems = problemsOf({ credentials: '- name: a\n  scope: "unterminated secret-ish\n' });
     expect(problems.join('\n')).not.toContain('secret-ish');
+  });
+});
+
+describe('parseConfig: approval source by platform', () => {
+  const approvals = { approvals: '1', 'github-token': 'ghs_x' };
+
+  it("defaults to the platform's own source", () => {
+    const on = (platform: 'github' | 'gitlab' | 'local') =>
+      parseConfig((name) => ({ ...GOOD, ...approvals })[name] ?? '', {
+        platform,
+        env: { GATEPASS_GITLAB_TOKEN: 'glpat-x' },
+      }).approvals.source;
+    expect([on('github'), on('gitlab'), on('local')]).toEqual([
+      'github-pr',
+      'gitlab-notes',
+      'gateway',
+    ]);
+  });
+
+  it('takes GATEPASS_GITLAB_TOKEN for a GitLab source', () => {
+    const config = parseConfig(
+      (name) => ({ ...GOOD, ...approvals, 'approval-source': 'gitlab-mr-approvals' })[name] ?? '',
+      { platform: 'gitlab', env: { GATEPASS_GITLAB_TOKEN: ' glpat-x ' } },
+    );
+    expect(config.gitlabToken).toBe('glpat-x');
+  });
+
+  it.each<[string, 'github' | 'gitlab', Record<string, string>, RegExp]>([
+    [
+      'gitlab-notes without GATEPASS_GITLAB_TOKEN',
+      'gitlab',
+      { 'approval-source': 'gitlab-notes' },
+      /`approval-source: gitlab-notes` needs GATEPASS_GITLAB_TOKEN, which is not set\. Set GATEPASS_GITLAB_TOKEN/,
+    ],
+    [
+      'gitlab-mr-approvals without GATEPASS_GITLAB_TOKEN',
+      'gitlab',
+      { 'approval-source': 'gitlab-mr-approvals' },
+      /needs GATEPASS_GITLAB_TOKEN/,
+    ],
+    [
+      'a GitLab source in GitHub Actions',
+      'github',
+      { 'approval-source': 'gitlab-notes' },
+      /input `approval-source` `gitlab-notes` works only in GitLab CI, not here \(github\)\. Use `github-pr`/,
+    ],
+    [
+      'github-pr without a token',
+      'github',
+      { 'github-token': '' },
+      /input `github-token` is empty, and `approvals` needs it/,
+    ],
+  ])('%s is an input error', (_label, platform, inputs, message) => {
+    const all: Record<string, string> = { ...GOOD, ...approvals, ...inputs };
+    let problems: string[] = [];
+    try {
+      parseConfig((name) => all[name] ?? '', { platform, env: {} });
+    } catch (err) {
+      if (err instanceof ConfigError) problems = err.problems.map((p) => describeError(p));
+    }
+    expect(problems.some((p) => message.test(p))).toBe(true);
+  });
+
+  it('needs no token when nothing is to be approved', () => {
+    const config = parseConfig(
+      (name) => ({ ...GOOD, 'approval-source': 'gitlab-notes' })[name] ?? '',
+      { platform: 'gitlab', env: {} },
+    );
+    expect(config.approvals.required).toBe(0);
   });
 });
 

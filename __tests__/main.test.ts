@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GatepassError } from '../src/errors.js';
 import type { Gateway } from '../src/gateways/gateway.js';
 import { createGateway } from '../src/gateways/index.js';
-import { run as runMain, type ForwardedSignal } from '../src/main.js';
+import { run as runMain, type ApprovalGate, type ForwardedSignal } from '../src/main.js';
 import type { ActionHost, HostLogger } from '../src/platform/host.js';
 import { run as runPost } from '../src/post.js';
 import { STATE_KEY } from '../src/state.js';
@@ -119,6 +119,7 @@ function runtime(
   extra: {
     onSignal?: (h: (s: ForwardedSignal) => void) => () => void;
     createGateway?: typeof createGateway;
+    approvalGate?: ApprovalGate;
   } = {},
 ) {
   const stdout = io();
@@ -130,6 +131,7 @@ function runtime(
       stderr: stdout.out,
       onSignal: extra.onSignal ?? (() => () => undefined),
       ...(extra.createGateway === undefined ? {} : { createGateway: extra.createGateway }),
+      ...(extra.approvalGate === undefined ? {} : { approvalGate: extra.approvalGate }),
     },
   };
 }
@@ -208,16 +210,45 @@ describe('main', () => {
     const started = Date.now();
     expect(await runMain(runtime(rec.host).rt)).toBe(1);
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(rec.lines.join('\n')).toMatch(/"prod" is waiting for approval/);
+    expect(rec.lines.join('\n')).toMatch(/Waiting for approval of "prod" at the gateway: /);
     expect(rec.lines.join('\n')).toMatch(/error: token exchange for "bad" was refused/);
   });
 
-  it('refuses approvals it cannot collect, before any network call', async () => {
+  it('waits at the gate before anything is issued; its id is the output, its approvers the output', async () => {
+    const rec = recordingHost({ approvals: '1', 'github-token': 'ghs_x' });
+    const seen: Array<{ id: string; tokenRequests: number }> = [];
+    const gate: ApprovalGate = {
+      check: () => undefined,
+      wait: ({ id }) => {
+        seen.push({ id, tokenRequests: gw.requests.filter((r) => r === 'POST /token').length });
+        return Promise.resolve([{ login: 'alice', url: 'https://github.com/alice' }]);
+      },
+    };
+    const before = gw.requests.filter((r) => r === 'POST /token').length;
+    expect(await runMain(runtime(rec.host, { approvalGate: gate }).rt)).toBe(0);
+    expect(seen).toEqual([{ id: rec.outputs['request-id'], tokenRequests: before }]);
+    expect(rec.outputs['approved-by']).toBe('alice');
+    expect(rec.summary.join('')).toContain('[alice](https://github.com/alice)');
+  });
+
+  it('a gate that refuses leaves nothing issued', async () => {
+    const rec = recordingHost({ approvals: '1', 'github-token': 'ghs_x' });
+    const before = gw.requests.filter((r) => r === 'POST /token').length;
+    const gate: ApprovalGate = {
+      wait: () => Promise.reject(new GatepassError('DENIED', 'request x was denied by bob')),
+    };
+    expect(await runMain(runtime(rec.host, { approvalGate: gate }).rt)).toBe(1);
+    expect(rec.lines).toContain('error: request x was denied by bob');
+    expect(gw.requests.filter((r) => r === 'POST /token').length).toBe(before);
+    expect(rec.state).toEqual({});
+  });
+
+  it('fails closed, before any network call, when the host has no gate for the source', async () => {
     const before = gw.requests.length;
-    const rec = recordingHost({ approvals: '1' });
+    const rec = recordingHost({ approvals: '1', 'github-token': 'ghs_x' });
     expect(await runMain(runtime(rec.host).rt)).toBe(1);
     expect(rec.lines).toContain(
-      'error: `approvals: 1` needs an approval source this build does not include. Set `approval-source: gateway` with a gateway that holds requests for approval, or `approvals: 0`',
+      'error: no approval gate for `approval-source: github-pr` on this host',
     );
     expect(gw.requests.length).toBe(before);
   });

@@ -15,6 +15,21 @@ import type { CredentialRequest, JsonValue } from './gateways/gateway.js';
 /** Returns the input's value, or '' when it is not set (like `core.getInput`). */
 export type GetInput = (name: string) => string;
 
+/** Where the step runs: it decides the default approval source and which sources exist. */
+export interface ParseOptions {
+  /** Default `github`: action.yml is a GitHub Action. */
+  platform?: 'github' | 'gitlab' | 'local';
+  /** Variables that are not inputs (`GATEPASS_GITLAB_TOKEN`). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The approval source when `approval-source` is empty. */
+const DEFAULT_SOURCE = {
+  github: 'github-pr',
+  gitlab: 'gitlab-notes',
+  local: 'gateway',
+} as const satisfies Record<NonNullable<ParseOptions['platform']>, ApprovalSource>;
+
 export const PROVIDERS = ['token-exchange', 'vault', 'hoop'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 export const APPROVAL_SOURCES = [
@@ -52,10 +67,12 @@ export interface RunConfig {
     approvers: string[];
     timeoutMs: number;
     allowSelfApproval: boolean;
-    /** undefined: chosen by platform, or `gateway` when the gateway answers pending. */
-    source: ApprovalSource | undefined;
+    /** `approval-source`, or the platform's default (github-pr on GitHub). */
+    source: ApprovalSource;
   };
   githubToken: string | undefined;
+  /** `GATEPASS_GITLAB_TOKEN`, read only when a GitLab approval source is chosen. */
+  gitlabToken: string | undefined;
   /** Deadline to obtain credentials, approval wait excluded. */
   timeoutMs: number;
   revoke: boolean;
@@ -116,7 +133,8 @@ export class ConfigError extends GatepassError {
 const DEFAULT_TTL_SECONDS = 15 * 60;
 const MAX_TTL_SECONDS = 24 * 3600;
 
-export function parseConfig(getInput: GetInput): RunConfig {
+export function parseConfig(getInput: GetInput, options: ParseOptions = {}): RunConfig {
+  const platform = options.platform ?? 'github';
   const problems: GatepassError[] = [];
   const input = (name: string): string => getInput(name).trim();
   const check = <T>(fn: () => T, fallback: T): T => {
@@ -164,11 +182,14 @@ export function parseConfig(getInput: GetInput): RunConfig {
         false,
       ),
       source: check(
-        () => optionalOneOf(input('approval-source'), APPROVAL_SOURCES, 'approval-source'),
-        undefined,
+        () =>
+          optionalOneOf(input('approval-source'), APPROVAL_SOURCES, 'approval-source') ??
+          DEFAULT_SOURCE[platform],
+        DEFAULT_SOURCE[platform],
       ),
     },
     githubToken: input('github-token') || undefined,
+    gitlabToken: undefined,
     timeoutMs: check(() => parseDurationMs(input('timeout') || '2m', 'timeout'), 0),
     revoke: check(() => parseBoolean(input('revoke'), 'revoke', true), true),
     maskDetectors: check(() => parseBoolean(input('mask-detectors'), 'mask-detectors', true), true),
@@ -185,8 +206,14 @@ export function parseConfig(getInput: GetInput): RunConfig {
       '',
     ),
   };
+  if (config.approvals.source.startsWith('gitlab-')) {
+    config.gitlabToken = options.env?.GATEPASS_GITLAB_TOKEN?.trim() || undefined;
+  }
   check(() => {
     crossChecks(config);
+  }, undefined);
+  check(() => {
+    approvalChecks(config, platform);
   }, undefined);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -216,6 +243,36 @@ function crossChecks(config: RunConfig): void {
   }
   if (config.timeoutMs === 0) {
     throw inputError('timeout', 'must be longer than 0', 'Use a duration such as `2m`');
+  }
+}
+
+/** The approval source must exist where the step runs, with the token it needs. */
+function approvalChecks(config: RunConfig, platform: NonNullable<ParseOptions['platform']>): void {
+  const { required, source } = config.approvals;
+  if (required === 0 || source === 'gateway') return;
+  const home = source === 'github-pr' ? 'github' : 'gitlab';
+  if (home !== platform) {
+    throw inputError(
+      'approval-source',
+      `\`${source}\` works only in ${home === 'github' ? 'GitHub Actions' : 'GitLab CI'}, not here (${platform})`,
+      `Use \`${DEFAULT_SOURCE[platform]}\` (the default here) or \`gateway\``,
+    );
+  }
+  if (source === 'github-pr' && config.githubToken === undefined) {
+    throw inputError(
+      'github-token',
+      'is empty, and `approvals` needs it to post and read the request comment',
+      'Leave `github-token` at its default (`${{ github.token }}`) or pass a token that may comment',
+    );
+  }
+  if (home === 'gitlab' && config.gitlabToken === undefined) {
+    throw new GatepassError(
+      'INPUT',
+      `\`approval-source: ${source}\` needs GATEPASS_GITLAB_TOKEN, which is not set`,
+      {
+        hint: 'Set GATEPASS_GITLAB_TOKEN (a masked CI/CD variable) to an access token with the `api` scope and at least the Reporter role',
+      },
+    );
   }
 }
 

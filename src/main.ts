@@ -21,7 +21,8 @@ import {
   type Approver,
   type AuditRecord,
 } from './audit.js';
-import { requestId } from './approvals/policy.js';
+import { awaitGatewayApproval } from './approvals/gate.js';
+import { requestId, type RequestSubject } from './approvals/policy.js';
 import { ConfigError, SECRET_INPUTS, parseConfig, type RunConfig } from './config.js';
 import { GatepassError, describeError } from './errors.js';
 import {
@@ -31,12 +32,7 @@ import {
   startCommand,
   type RunningCommand,
 } from './exec.js';
-import {
-  awaitIssued,
-  type CredentialRequest,
-  type Gateway,
-  type Issued,
-} from './gateways/gateway.js';
+import type { CredentialRequest, Gateway, Issued } from './gateways/gateway.js';
 import { createGateway } from './gateways/index.js';
 import type { IdentitySource } from './identity/source.js';
 import type { IdentityToken } from './identity/token.js';
@@ -47,10 +43,16 @@ import { VERSION } from './version.js';
 
 export type ForwardedSignal = 'SIGINT' | 'SIGTERM';
 
-/** Waits for human approval before anything is issued (the approvals issue plugs in here). */
+/** Waits for human approval before anything is issued (platform/github.ts builds GitHub's). */
 export interface ApprovalGate {
+  /** Local checks (event payload, run variables); throws before any network call. */
+  check?(config: RunConfig): void;
+  /** Resolves with the approvers, or throws (denied, timed out, lookup failed). */
   wait(request: {
+    /** The request id main announced and set as the output; the gate must post this one. */
     id: string;
+    /** What `id` is a digest of. */
+    subject: RequestSubject;
     config: RunConfig;
     identity: IdentityToken;
     signal: AbortSignal;
@@ -76,6 +78,7 @@ interface Job {
   host: ActionHost;
   masker: Masker;
   register: (value: string) => void;
+  subject: RequestSubject;
   record: AuditRecord;
   saved: SavedState;
   cancel: AbortController;
@@ -111,7 +114,10 @@ export async function run(runtime: MainRuntime): Promise<number> {
 /** Parses the inputs; reports every problem as its own `::error::`. */
 function loadConfig(host: ActionHost): RunConfig | undefined {
   try {
-    return parseConfig((name) => host.getInput(name));
+    return parseConfig((name) => host.getInput(name), {
+      platform: host.context.platform,
+      env: host.env,
+    });
   } catch (err) {
     const problems = err instanceof ConfigError ? err.problems : [err];
     for (const problem of problems) host.log.error(describeError(problem));
@@ -138,16 +144,9 @@ function startJob(config: RunConfig, host: ActionHost): Job {
     masker.add(value);
   };
   for (const name of SECRET_INPUTS) register(host.getInput(name).trim());
-  const { repository, sha, runId, runAttempt, job } = host.context;
-  const id = requestId({
-    repository: repository ?? '',
-    sha: sha ?? '',
-    runId: runId ?? '',
-    runAttempt: runAttempt ?? '',
-    ...(job === undefined ? {} : { job }),
-    gateway: `${config.provider} ${config.gateway}`,
-    credentials: config.credentials,
-  });
+  register(config.gitlabToken ?? '');
+  const subject = requestSubject(config, host);
+  const id = requestId(subject);
   const auditFile = join(host.tempDir, auditFileName(id));
   host.setOutput('request-id', id);
   host.setOutput('audit-file', auditFile);
@@ -156,6 +155,7 @@ function startJob(config: RunConfig, host: ActionHost): Job {
     host,
     masker,
     register,
+    subject,
     record: newRecord(config, host, id),
     saved: {
       version: 1,
@@ -174,6 +174,25 @@ function startJob(config: RunConfig, host: ActionHost): Job {
     cancel: new AbortController(),
     running: undefined,
   };
+}
+
+/** What an approval says yes to: this commit, run, job, gateway and these credentials. */
+function requestSubject(config: RunConfig, host: ActionHost): RequestSubject {
+  const { repository, sha, runId, runAttempt, job } = host.context;
+  return {
+    repository: repository ?? '',
+    sha: sha ?? '',
+    runId: runId ?? '',
+    runAttempt: runAttempt ?? '',
+    ...(job === undefined ? {} : { job }),
+    gateway: `${config.provider} ${config.gateway}`,
+    credentials: config.credentials,
+  };
+}
+
+/** Whether humans must approve through the platform (gateway-side approval needs no gate). */
+function needsGate(config: RunConfig): boolean {
+  return config.approvals.required > 0 && config.approvals.source !== 'gateway';
 }
 
 function newRecord(config: RunConfig, host: ActionHost, id: string): AuditRecord {
@@ -217,15 +236,15 @@ async function preflight(
     config.run === undefined
       ? host.workspace
       : await resolveWorkingDirectory(config.workingDirectory, host.workspace);
-  const needsGate = config.approvals.required > 0 && config.approvals.source !== 'gateway';
-  if (needsGate && runtime.approvalGate === undefined) {
-    throw new GatepassError(
-      'CONFIG',
-      `\`approvals: ${config.approvals.required}\` needs an approval source this build does not include`,
-      {
-        hint: 'Set `approval-source: gateway` with a gateway that holds requests for approval, or `approvals: 0`',
-      },
-    );
+  if (needsGate(config)) {
+    // config.ts only lets through sources this platform has: no gate is a bug, and fails closed.
+    if (runtime.approvalGate === undefined) {
+      throw new GatepassError(
+        'INTERNAL',
+        `no approval gate for \`approval-source: ${config.approvals.source}\` on this host`,
+      );
+    }
+    runtime.approvalGate.check?.(config);
   }
   const gateway = await (runtime.createGateway ?? createGateway)(config, {
     registerSecret: job.register,
@@ -268,9 +287,10 @@ async function obtain(
     ...(sub === undefined ? {} : { sub }),
     ...(aud === undefined ? {} : { aud }),
   };
-  if (runtime.approvalGate !== undefined && config.approvals.required > 0) {
+  if (runtime.approvalGate !== undefined && needsGate(config)) {
     job.record.approval.approvers = await runtime.approvalGate.wait({
       id: job.record.requestId,
+      subject: job.subject,
       config,
       identity,
       signal: cancel.signal,
@@ -305,7 +325,8 @@ async function issueOne(
   signal: AbortSignal,
 ): Promise<Issued> {
   const first = await gateway.issue(request, identity, signal);
-  const issued = await awaitIssued(gateway, first, {
+  // Gateway-side approval (authorization_pending, hoop review): the same status lines as comments.
+  const { issued } = await awaitGatewayApproval(gateway, first, {
     identity: () => source.token(signal),
     timeoutMs: job.config.approvals.timeoutMs,
     signal,

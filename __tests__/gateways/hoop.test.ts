@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { GatepassError, describeError } from '../../src/errors.js';
+import { awaitGatewayApproval } from '../../src/approvals/gate.js';
 import {
-  awaitIssued,
   isPending,
   type CredentialRequest,
   type HoopRevocation,
@@ -320,7 +320,7 @@ describe('review', () => {
     // Reviewers see which job asks before they decide.
     expect(hoop.sessionMetadata(review.sessionId)?.ci_repository).toBe('octo-org/app');
     let polls = 0;
-    const result = await awaitIssued(
+    const { issued: result } = await awaitGatewayApproval(
       {
         ...gateway,
         poll: (p, id, s) => {
@@ -333,7 +333,13 @@ describe('review', () => {
     );
     expect(polls).toBeGreaterThanOrEqual(2);
     expect(hoop.credentialValid(hoopHandle(result).credentialId)).toBe(true);
-    expect(log.lines).toContain(`info: "db" is waiting for approval: ${first.approvalUrl ?? ''}`);
+    expect(
+      log.lines.some(
+        (l) =>
+          l.startsWith('info: Waiting for approval of "db" at the gateway: ') &&
+          l.endsWith(`Approve at ${first.approvalUrl ?? ''}`),
+      ),
+    ).toBe(true);
     const resumed = hoop.requests.filter(
       (r) => r.path === `/api/connections/pg-prod/credentials/${review.sessionId}`,
     );
@@ -362,7 +368,7 @@ describe('review', () => {
     const { gateway, first, review } = await start();
     hoop.decide(review.id, status, reason);
     const err = await failure(
-      awaitIssued(gateway, first, { identity: () => identity(), timeoutMs: 5000 }),
+      awaitGatewayApproval(gateway, first, { identity: () => identity(), timeoutMs: 5000 }),
     );
     expect(err.code).toBe('DENIED');
     expect(err.message).toBe(`hoop review ${review.id} of "db" ${text}`);

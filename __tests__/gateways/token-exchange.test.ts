@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { GatepassError } from '../../src/errors.js';
+import { awaitGatewayApproval } from '../../src/approvals/gate.js';
 import {
-  awaitIssued,
   isPending,
   type CredentialRequest,
   type Issued,
@@ -213,7 +213,7 @@ describe('approval', () => {
     expect(first.approvalUrl).toMatch(new RegExp(`^${gw.url}/approvals/`));
     expect(first.intervalSeconds).toBe(0.05);
     let polls = 0;
-    const result = await awaitIssued(
+    const { issued: result } = await awaitGatewayApproval(
       {
         ...gateway,
         poll: async (p, id, s) => {
@@ -226,7 +226,13 @@ describe('approval', () => {
       { identity: () => identity(prod), timeoutMs: 5000, logger: log.logger },
     );
     expect(result.values.scope).toBe('prod');
-    expect(log.lines).toContain(`info: "prod" is waiting for approval: ${first.approvalUrl ?? ''}`);
+    expect(
+      log.lines.some(
+        (l) =>
+          l.startsWith('info: Waiting for approval of "prod" at the gateway: ') &&
+          l.endsWith(`Approve at ${first.approvalUrl ?? ''}`),
+      ),
+    ).toBe(true);
     const info = await gw.introspect(result.values.access_token ?? '');
     expect(info.active).toBe(true);
     expect(gw.audit.some((l) => l.includes('"event":"approval.approved"'))).toBe(true);
@@ -239,7 +245,10 @@ describe('approval', () => {
     if (!isPending(first)) throw new Error('expected pending');
     await gw.decide(first.approvalUrl ?? '', 'deny');
     const err = await failure(
-      awaitIssued(gateway, first, { identity: () => identity(run('deny')), timeoutMs: 5000 }),
+      awaitGatewayApproval(gateway, first, {
+        identity: () => identity(run('deny')),
+        timeoutMs: 5000,
+      }),
     );
     expect(err.code).toBe('DENIED');
     expect(err.message).toContain('denied by alice');
@@ -254,10 +263,13 @@ describe('approval', () => {
     );
     const started = Date.now();
     const err = await failure(
-      awaitIssued(gateway, first, { identity: () => identity(run('wait')), timeoutMs: 300 }),
+      awaitGatewayApproval(gateway, first, {
+        identity: () => identity(run('wait')),
+        timeoutMs: 300,
+      }),
     );
     expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toBe('no approval for "prod-wait" within 300 ms');
+    expect(err.message).toBe('no approval for "prod-wait" at the gateway within 300 ms');
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
@@ -278,7 +290,10 @@ describe('approval', () => {
         signal,
       );
       const err = await failure(
-        awaitIssued(gateway, first, { identity: () => Promise.resolve(id), timeoutMs: 5000 }),
+        awaitGatewayApproval(gateway, first, {
+          identity: () => Promise.resolve(id),
+          timeoutMs: 5000,
+        }),
       );
       expect(err.code).toBe('TIMEOUT');
       expect(err.message).toContain('the approval request expired before anyone approved it');
@@ -305,7 +320,7 @@ describe('approval', () => {
         if (sleeps.length === 3) await gw.decide(first.approvalUrl ?? '', 'approve');
       },
     };
-    const result = await awaitIssued(gateway, first, {
+    const { issued: result } = await awaitGatewayApproval(gateway, first, {
       identity: () => identity(run('slow')),
       timeoutMs: 60_000,
       clock,

@@ -150,7 +150,7 @@ async function poll(settings, waiting, pending, id, signal) {
         await discard(settings, bearer, signal);
         throw refusal(err, settings, bearer, id, connection);
     }
-    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .isPending */ .mm)(result))
+    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .isPending */ .m)(result))
         waiting.delete(reviewId);
     return result;
 }
@@ -232,7 +232,7 @@ async function toIssued(settings, request, connection, answer, bearer, signal) {
         ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
     };
     try {
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .requireEnvFields */ .e$)(request, values, `hoop connection ${connection}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .requireEnvFields */ .e)(request, values, `hoop connection ${connection}`);
     }
     catch (err) {
         await revokeCredential(settings, handle, signal).catch(() => undefined);
@@ -382,7 +382,7 @@ async function obtainBearer(settings, request, id, signal) {
         ttlSeconds: request.ttlSeconds + BEARER_MARGIN_SECONDS,
         ...(exchange.tokenExchange === undefined ? {} : { tokenExchange: exchange.tokenExchange }),
     }, id, signal);
-    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .isPending */ .mm)(result)) {
+    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .isPending */ .m)(result)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', 'the token exchange for hoop authentication asks for approval', {
             hint: "Let hoop's reviews approve access to the connection, and let the IdP issue hoop tokens without approval",
         });

@@ -6,20 +6,16 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   e$: () => (/* binding */ requireEnvFields),
-/* harmony export */   mm: () => (/* binding */ isPending)
+/* harmony export */   e: () => (/* binding */ requireEnvFields),
+/* harmony export */   m: () => (/* binding */ isPending)
 /* harmony export */ });
-/* unused harmony export awaitIssued */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6999);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9809);
 /**
- * The contract every gateway (token-exchange, vault, hoop) implements, and the
- * one loop that waits on a pending request. Gateways never import a CI
+ * The contract every gateway (token-exchange, vault, hoop) implements. A
+ * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
+ * with the same status lines as comment approvals. Gateways never import a CI
  * platform: they receive the identity token, a logger and `registerSecret`.
  */
-
-
 
 /**
  * Every field `env` names must be in `values`. The error lists the fields
@@ -35,33 +31,6 @@ function requireEnvFields(request, values, where) {
 }
 function isPending(result) {
     return result.kind === 'pending';
-}
-/**
- * Poll a pending request until it is issued, refused or the approval deadline
- * passes, honouring the gateway's interval (which `slow_down` raises).
- */
-async function awaitIssued(gateway, first, options) {
-    const clock = options.clock ?? systemClock;
-    const logger = options.logger ?? silentLogger;
-    const signal = options.signal ?? new AbortController().signal;
-    const deadline = clock.now() + options.timeoutMs;
-    let result = first;
-    let announced;
-    while (isPending(result)) {
-        const pending = result;
-        const where = pending.approvalUrl === undefined ? '' : `: ${pending.approvalUrl}`;
-        if (announced !== where) {
-            logger.info(`"${pending.name}" is waiting for approval${where}`);
-            announced = where;
-        }
-        const waitMs = pending.intervalSeconds * 1000;
-        if (clock.now() + waitMs > deadline) {
-            throw new GatepassError('TIMEOUT', `no approval for "${pending.name}" within ${formatDuration(options.timeoutMs)}`, { hint: `Ask an approver to act${where}, or raise \`approval-timeout\`` });
-        }
-        await clock.sleep(waitMs, signal);
-        result = await gateway.poll(pending, await options.identity(), signal);
-    }
-    return result;
 }
 
 
@@ -198,7 +167,7 @@ async function issue(settings, request, id, signal) {
         if (envelope.lease_id !== '')
             handle.leases.push(envelope.lease_id);
         const issued = toIssued(settings, request, target.path, envelope, login);
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .requireEnvFields */ .e)(request, issued.values, `the secret at ${target.path}`);
         return { ...issued, revocation: handle };
     }
     catch (err) {

@@ -390,8 +390,7 @@ export interface GatewayApproval {
  * Wait for a gateway-side approval (token-exchange `authorization_pending`,
  * hoop review) with the same status lines and timeout as comment approvals.
  * The gateway's decision is final: a refusal surfaces as the error its
- * `poll` throws. Equivalent to `awaitIssued` in gateways/gateway.ts, which
- * stays for callers that want no status lines.
+ * `poll` throws. main waits this way for every credential, approvals or not.
  */
 export async function awaitGatewayApproval(
   gateway: Gateway,

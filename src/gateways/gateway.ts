@@ -1,12 +1,11 @@
 /**
- * The contract every gateway (token-exchange, vault, hoop) implements, and the
- * one loop that waits on a pending request. Gateways never import a CI
+ * The contract every gateway (token-exchange, vault, hoop) implements. A
+ * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
+ * with the same status lines as comment approvals. Gateways never import a CI
  * platform: they receive the identity token, a logger and `registerSecret`.
  */
 import { GatepassError } from '../errors.js';
 import type { IdentityToken } from '../identity/token.js';
-import { silentLogger, type Logger } from '../logger.js';
-import { formatDuration, systemClock, type Clock } from '../retry.js';
 
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -159,50 +158,4 @@ export function requireEnvFields(
 
 export function isPending(result: Issued | Pending): result is Pending {
   return result.kind === 'pending';
-}
-
-export interface AwaitOptions {
-  /** A current identity token before each poll (a fresh one when the old nears expiry). */
-  identity: () => Promise<IdentityToken>;
-  /** The approval wait's deadline (`approval-timeout`). */
-  timeoutMs: number;
-  signal?: AbortSignal;
-  logger?: Logger;
-  clock?: Clock;
-}
-
-/**
- * Poll a pending request until it is issued, refused or the approval deadline
- * passes, honouring the gateway's interval (which `slow_down` raises).
- */
-export async function awaitIssued(
-  gateway: Gateway,
-  first: Issued | Pending,
-  options: AwaitOptions,
-): Promise<Issued> {
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
-  const signal = options.signal ?? new AbortController().signal;
-  const deadline = clock.now() + options.timeoutMs;
-  let result = first;
-  let announced: string | undefined;
-  while (isPending(result)) {
-    const pending = result;
-    const where = pending.approvalUrl === undefined ? '' : `: ${pending.approvalUrl}`;
-    if (announced !== where) {
-      logger.info(`"${pending.name}" is waiting for approval${where}`);
-      announced = where;
-    }
-    const waitMs = pending.intervalSeconds * 1000;
-    if (clock.now() + waitMs > deadline) {
-      throw new GatepassError(
-        'TIMEOUT',
-        `no approval for "${pending.name}" within ${formatDuration(options.timeoutMs)}`,
-        { hint: `Ask an approver to act${where}, or raise \`approval-timeout\`` },
-      );
-    }
-    await clock.sleep(waitMs, signal);
-    result = await gateway.poll(pending, await options.identity(), signal);
-  }
-  return result;
 }

@@ -9,12 +9,15 @@
  * runner named the file and that it exists, and `preflight` checks the same
  * before any network call. Core reads `process.env`, so the host does too.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { GatepassError, describeError } from '../errors.js';
 import { githubIdentity } from '../identity/github.js';
-import type { MainRuntime } from '../main.js';
+import type { GitHubApprovalOptions } from '../approvals/github.js';
+import type { Approver } from '../audit.js';
+import type { ApprovalGate, MainRuntime } from '../main.js';
+import type { Logger } from '../logger.js';
 import type { PostRuntime } from '../post.js';
 import type { ActionHost, HostLogger, RunContext } from './host.js';
 
@@ -104,13 +107,14 @@ export function githubContext(env: NodeJS.ProcessEnv): RunContext {
   };
 }
 
-/** Main's runtime on a GitHub runner: the host, process streams and signals. */
+/** Main's runtime on a GitHub runner: the host, process streams, signals, the approval gate. */
 export function githubMainRuntime(): MainRuntime {
   const host = githubHost();
   return {
     host,
     stdout: process.stdout,
     stderr: process.stderr,
+    approvalGate: githubApprovalGate(process.env, host.log),
     onSignal: (handler) => {
       const listener = (sig: NodeJS.Signals): void => {
         handler(sig === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
@@ -132,4 +136,126 @@ export function githubPostRuntime(): PostRuntime {
 /** An error `run` did not catch: one `::error::` line and a failed step, not a stack trace. */
 export function failStep(err: unknown): void {
   core.setFailed(describeError(err));
+}
+
+/** Who and where, for the PR comment gate: from the runner's variables and the event payload. */
+export type GitHubApprovalContext = Omit<GitHubApprovalOptions, 'token' | 'clock' | 'logger'> & {
+  runUrl: string;
+};
+
+/**
+ * `approval-source: github-pr`: a comment on the pull request (an issue on
+ * other events) through approvals/github.ts, awaited by approvals/gate.ts.
+ * Both load on first use: a run without approvals never parses them.
+ */
+export function githubApprovalGate(env: NodeJS.ProcessEnv, logger: Logger): ApprovalGate {
+  let context: GitHubApprovalContext | undefined;
+  const resolve = (): GitHubApprovalContext => (context ??= githubApprovalContext(env));
+  return {
+    check: () => {
+      resolve();
+    },
+    async wait({ id, subject, config, signal }) {
+      const [{ GitHubApprovals }, { awaitApproval }] = await Promise.all([
+        import('../approvals/github.js'),
+        import('../approvals/gate.js'),
+      ]);
+      const { runUrl, ...where } = resolve();
+      const source = new GitHubApprovals({ ...where, token: config.githubToken ?? '', logger });
+      const result = await awaitApproval({
+        policy: config.approvals,
+        subject,
+        runUrl,
+        source,
+        logger,
+        signal,
+      });
+      if (result.requestId !== id) {
+        throw new GatepassError(
+          'INTERNAL',
+          `the gate posted request ${result.requestId}, not ${id}`,
+        );
+      }
+      return result.approvers.map((a): Approver => ({
+        login: a.actor.login,
+        // The comment that approved, else the profile.
+        ...((a.url ?? a.actor.url) === undefined ? {} : { url: a.url ?? a.actor.url }),
+      }));
+    },
+  };
+}
+
+interface EventUser {
+  id?: unknown;
+  login?: unknown;
+}
+
+interface EventPayload {
+  pull_request?: { number?: unknown; user?: EventUser };
+  issue?: { number?: unknown; user?: EventUser; pull_request?: unknown };
+}
+
+/** The gate's context; throws CONFIG when the runner did not say what it must. */
+export function githubApprovalContext(env: NodeJS.ProcessEnv): GitHubApprovalContext {
+  const need = (name: string): string => {
+    const value = env[name] ?? '';
+    if (value !== '') return value;
+    throw new GatepassError('CONFIG', `\`approvals\` needs ${name}, which the runner did not set`, {
+      hint: 'Run gatepass as a step of a GitHub Actions job, or set `approvals: 0`',
+    });
+  };
+  const repository = need('GITHUB_REPOSITORY');
+  const runId = need('GITHUB_RUN_ID');
+  need('GITHUB_SHA');
+  const actorId = Number(env.GITHUB_ACTOR_ID ?? '');
+  const thread = pullRequestOf(env);
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const attempt = env.GITHUB_RUN_ATTEMPT ?? '';
+  return {
+    repository,
+    ...thread,
+    actor: {
+      login: need('GITHUB_ACTOR'),
+      ...(Number.isSafeInteger(actorId) && actorId > 0 ? { id: actorId } : {}),
+    },
+    ...(env.GITHUB_TRIGGERING_ACTOR === undefined || env.GITHUB_TRIGGERING_ACTOR === ''
+      ? {}
+      : { triggeringActor: env.GITHUB_TRIGGERING_ACTOR }),
+    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    runUrl: `${server}/${repository}/actions/runs/${runId}${attempt === '' ? '' : `/attempts/${attempt}`}`,
+  };
+}
+
+/** The pull request and its author, when the event is about one; none means "open an issue". */
+function pullRequestOf(
+  env: NodeJS.ProcessEnv,
+): Pick<GitHubApprovalOptions, 'pullNumber' | 'author'> {
+  const event = env.GITHUB_EVENT_NAME ?? '';
+  const prEvent = event.startsWith('pull_request');
+  const path = env.GITHUB_EVENT_PATH ?? '';
+  let payload: EventPayload = {};
+  try {
+    if (path !== '') payload = JSON.parse(readFileSync(path, 'utf8')) as EventPayload;
+  } catch {
+    if (prEvent) throw eventError(event, 'its payload (GITHUB_EVENT_PATH) could not be read');
+  }
+  const pr =
+    payload.pull_request ?? (payload.issue?.pull_request === undefined ? undefined : payload.issue);
+  const number = pr?.number;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number)) {
+    if (prEvent) throw eventError(event, 'its payload names no pull request');
+    return {};
+  }
+  const { id, login } = pr?.user ?? {};
+  // Without the author, the author could approve their own request: fail closed.
+  if (typeof id !== 'number' || typeof login !== 'string') {
+    throw eventError(event, `its payload names no author of pull request #${number}`);
+  }
+  return { pullNumber: number, author: { id, login } };
+}
+
+function eventError(event: string, problem: string): GatepassError {
+  return new GatepassError('CONFIG', `the ${event} event: ${problem}`, {
+    hint: 'The approval request is posted on the pull request; re-run the workflow, or set `approvals: 0`',
+  });
 }

@@ -1,0 +1,631 @@
+export const id = 313;
+export const ids = [313];
+export const modules = {
+
+/***/ 1313:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GitHubApprovals: () => (/* binding */ GitHubApprovals),
+/* harmony export */   GitHubRateLimitError: () => (/* binding */ GitHubRateLimitError),
+/* harmony export */   rateLimitWait: () => (/* binding */ rateLimitWait)
+/* harmony export */ });
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6999);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9809);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3268);
+
+
+
+
+/** Every call may take this long, even when the approval deadline is closer. */
+const MIN_CALL_BUDGET_MS = 30_000;
+const WRITE_PERMISSIONS = new Set(['admin', 'maintain', 'write']);
+class GitHubApprovals {
+    syntax = 'slash';
+    defaultApprovers = 'anyone with write, maintain or admin access to the repository';
+    #options;
+    #owner;
+    #repo;
+    #clock;
+    #logger;
+    #perPage;
+    #pages = new Map();
+    #permissions = new Map();
+    #request;
+    #thread;
+    #since;
+    /** Responses other than 304, for tests and the budget log. */
+    countedRequests = 0;
+    conditionalHits = 0;
+    constructor(options) {
+        const [owner, repo, ...rest] = options.repository.split('/');
+        if (owner === undefined ||
+            repo === undefined ||
+            owner === '' ||
+            repo === '' ||
+            rest.length > 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INPUT', `repository must be "owner/repo", got "${options.repository}"`);
+        }
+        this.#options = options;
+        this.#owner = owner;
+        this.#repo = repo;
+        this.#clock = options.clock ?? _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .ml;
+        this.#logger = options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_0__/* .silentLogger */ .q;
+        this.#perPage = Math.min(100, Math.max(1, options.perPage ?? 100));
+        this.#request = options.request;
+    }
+    get where() {
+        return this.#options.pullNumber === undefined
+            ? `an issue in ${this.#options.repository}`
+            : `pull request #${this.#options.pullNumber}`;
+    }
+    howToApprove(id) {
+        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .commandText */ .jt)('slash', 'approve', id)}\``;
+    }
+    howToDeny(id) {
+        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .commandText */ .jt)('slash', 'deny', id)}\``;
+    }
+    async prepare(approvers, ctx) {
+        const self = await this.#selfIds(ctx);
+        if (approvers.length === 0)
+            return { self };
+        const candidates = new Map();
+        for (const entry of approvers) {
+            const name = entry.replace(/^@/, '');
+            const found = name.includes('/')
+                ? await this.#teamMembers(name, ctx)
+                : [await this.#user(name, ctx)];
+            for (const actor of found)
+                candidates.set(actor.id, actor);
+        }
+        return { approverIds: new Set(candidates.keys()), candidates: [...candidates.values()], self };
+    }
+    async open(markdown, ctx) {
+        const pull = this.#options.pullNumber;
+        if (pull !== undefined) {
+            const res = await this.#call('posting the approval request comment', 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { issue_number: pull, body: markdown }, ctx, 'Give the job `permissions: pull-requests: write` (or pass a `github-token` that may comment)');
+            const comment = res.data;
+            this.#thread = { number: pull, commentId: comment.id, isIssue: false };
+            this.#since = comment.created_at;
+            return {
+                createdAt: Date.parse(comment.created_at),
+                sequence: comment.id,
+                url: comment.html_url,
+            };
+        }
+        const res = await this.#call('opening the approval request issue', 'POST /repos/{owner}/{repo}/issues', { title: 'gatepass: approval requested', body: markdown }, ctx, 'Give the job `permissions: issues: write` (or pass a `github-token` that may open issues)');
+        const issue = res.data;
+        this.#thread = { number: issue.number, isIssue: true };
+        this.#since = issue.created_at;
+        // Issue and comment ids are different sequences: no same-second ordering.
+        return { createdAt: Date.parse(issue.created_at), url: issue.html_url };
+    }
+    /** Every comment touched since the request, every page, each page conditional. */
+    async events(ctx) {
+        const thread = this.#requireThread();
+        const out = [];
+        for (let page = 1;; page++) {
+            const { comments, hasNext, fresh } = await this.#commentPage(thread.number, page, ctx);
+            out.push(...comments);
+            // A 304 repeats the old Link header: a full last page may have grown a next one.
+            const mayHaveMore = hasNext || (!fresh && comments.length === this.#perPage);
+            if (!mayHaveMore || (comments.length === 0 && page > 1))
+                break;
+        }
+        return out.filter((c) => c.sequence !== thread.commentId);
+    }
+    async lookUp(users, ctx) {
+        const result = new Map();
+        for (const user of users) {
+            let eligible = this.#permissions.get(user.id);
+            if (eligible === undefined) {
+                eligible = await this.#hasWriteAccess(user, ctx);
+                this.#permissions.set(user.id, eligible);
+            }
+            result.set(user.id, eligible);
+        }
+        return result;
+    }
+    async close(outcome, markdown, ctx) {
+        const thread = this.#thread;
+        if (thread === undefined)
+            return;
+        if (!thread.isIssue && thread.commentId !== undefined) {
+            await this.#call('updating the approval request comment', 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { comment_id: thread.commentId, body: markdown }, ctx, 'Give the job `permissions: pull-requests: write`');
+            return;
+        }
+        await this.#call('closing the approval request issue', 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+            issue_number: thread.number,
+            body: markdown,
+            state: 'closed',
+            state_reason: outcome.state === 'approved' ? 'completed' : 'not_planned',
+        }, ctx, 'Give the job `permissions: issues: write`');
+    }
+    #requireThread() {
+        if (this.#thread === undefined)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INTERNAL', 'approval request not opened');
+        return this.#thread;
+    }
+    async #commentPage(issue, page, ctx) {
+        const cached = this.#pages.get(page);
+        const res = await this.#call('listing comments', 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+            issue_number: issue,
+            per_page: this.#perPage,
+            page,
+            ...(this.#since === undefined ? {} : { since: this.#since }),
+            ...(cached === undefined ? {} : { headers: { 'if-none-match': cached.etag } }),
+        }, ctx, 'Give the job `permissions: pull-requests: read` (or `issues: read`)');
+        if (res.status === 304 && cached !== undefined) {
+            return { comments: cached.comments, hasNext: cached.hasNext, fresh: false };
+        }
+        const comments = res.data.flatMap(toComment);
+        const hasNext = /<[^>]*>;\s*rel="next"/.test(String(res.headers.link ?? ''));
+        const etag = res.headers.etag;
+        if (typeof etag === 'string')
+            this.#pages.set(page, { etag, comments, hasNext });
+        return { comments, hasNext, fresh: true };
+    }
+    async #hasWriteAccess(user, ctx) {
+        try {
+            const res = await this.#call(`looking up ${user.login}'s permission`, 'GET /repos/{owner}/{repo}/collaborators/{username}/permission', { username: user.login }, ctx, 'The token needs read access to the repository (`permissions: contents: read` or metadata)');
+            const data = res.data;
+            // The login may have been renamed and re-registered since the comment: the ids must agree.
+            if (data.user?.id !== user.id)
+                return false;
+            return WRITE_PERMISSIONS.has(data.permission) || WRITE_PERMISSIONS.has(data.role_name);
+        }
+        catch (err) {
+            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && err.status === 404)
+                return false;
+            throw err;
+        }
+    }
+    async #user(login, ctx) {
+        try {
+            const res = await this.#call(`looking up approver ${login}`, 'GET /users/{username}', { username: login }, ctx);
+            return toActor(res.data);
+        }
+        catch (err) {
+            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && err.status === 404) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvers: "${login}" is not a GitHub user`, {
+                    hint: 'Fix the login in `approvers` (logins, or org/team slugs)',
+                });
+            }
+            throw err;
+        }
+    }
+    /** Every member of `org/team`. A team that cannot be read fails closed: it never becomes "nobody" or a login. */
+    async #teamMembers(slug, ctx) {
+        const [org, team] = slug.split('/');
+        if (org === undefined || team === undefined || org === '' || team === '') {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvers: "${slug}" is not an org/team slug`);
+        }
+        const members = [];
+        try {
+            for (let page = 1;; page++) {
+                const res = await this.#call(`listing team ${slug}`, 'GET /orgs/{org}/teams/{team_slug}/members', { org, team_slug: team, per_page: 100, page }, ctx);
+                members.push(...res.data.map(toActor));
+                if (!/rel="next"/.test(String(res.headers.link ?? '')))
+                    break;
+            }
+        }
+        catch (err) {
+            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && (err.status === 403 || err.status === 404)) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvers: team ${slug} could not be read (HTTP ${err.status}); failing closed`, {
+                    hint: 'Pass a `github-token` that can read org teams: `read:org` (classic PAT) or "Members: read" (GitHub App / fine-grained); GITHUB_TOKEN cannot',
+                    cause: err,
+                });
+            }
+            throw err;
+        }
+        if (members.length === 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvers: team ${slug} has no members`, {
+                hint: 'Name a team with members, or list logins',
+            });
+        }
+        return members;
+    }
+    /** The PR author, actor and triggering actor, as ids (logins too, as a second net). */
+    async #selfIds(ctx) {
+        const { author, actor, triggeringActor } = this.#options;
+        const ids = new Set();
+        const logins = new Set();
+        for (const person of [author, actor]) {
+            if (person === undefined)
+                continue;
+            if (person.id !== undefined)
+                ids.add(person.id);
+            logins.add(person.login.toLowerCase());
+        }
+        if (actor.id === undefined)
+            ids.add((await this.#user(actor.login, ctx)).id);
+        if (triggeringActor !== undefined && triggeringActor !== '') {
+            logins.add(triggeringActor.toLowerCase());
+            if (triggeringActor.toLowerCase() !== actor.login.toLowerCase()) {
+                ids.add((await this.#user(triggeringActor, ctx)).id);
+            }
+        }
+        return { ids, logins };
+    }
+    /** One API call with the retry policy; 304 comes back as a response, not an error. */
+    async #call(operation, route, params, ctx, forbiddenHint) {
+        const request = await this.#client();
+        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L5)(async ({ signal }) => {
+            try {
+                const repoParams = route.includes('{owner}')
+                    ? { owner: this.#owner, repo: this.#repo }
+                    : {};
+                const res = await request(route, { ...repoParams, ...params, request: { signal } });
+                this.countedRequests++;
+                return res;
+            }
+            catch (err) {
+                const converted = this.#convert(err, operation, forbiddenHint);
+                if (converted === 'not-modified') {
+                    this.conditionalHits++;
+                    return { status: 304, headers: {}, data: undefined };
+                }
+                throw converted;
+            }
+        }, {
+            operation,
+            signal: ctx.signal,
+            // The final look at the deadline still needs time to answer.
+            deadlineMs: Math.max(MIN_CALL_BUDGET_MS, ctx.deadline - this.#clock.now()),
+            clock: this.#clock,
+            logger: this.#logger,
+            classify: classifyGitHub,
+        });
+    }
+    #convert(err, operation, forbiddenHint) {
+        const response = err.response;
+        const status = err.status;
+        if (typeof status !== 'number' || response === undefined) {
+            // No answer: Octokit wraps the fetch failure; the cause carries the network code.
+            return err.cause ?? err;
+        }
+        if (status === 304)
+            return 'not-modified';
+        this.countedRequests++;
+        const message = githubMessage(response.data);
+        const wait = rateLimitWait(status, response.headers, message, this.#clock.now());
+        if (wait !== undefined) {
+            return new GitHubRateLimitError(status, `${operation}: GitHub rate limit (HTTP ${status})`, wait);
+        }
+        const hint = status === 401
+            ? 'The `github-token` is invalid or expired'
+            : status === 403 && forbiddenHint !== undefined
+                ? forbiddenHint
+                : undefined;
+        return new _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9(status, `${operation}: HTTP ${status}${message === '' ? '' : ` ${message}`}`, {
+            code: status === 403 || status === 401 ? 'CONFIG' : 'GATEWAY',
+            ...(hint === undefined ? {} : { hint }),
+            ...optional('retryAfterMs', (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#clock.now())),
+        });
+    }
+    async #client() {
+        if (this.#request !== undefined)
+            return this.#request;
+        const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+        const octokit = getOctokit(this.#options.token, {
+            ...(this.#options.apiUrl === undefined ? {} : { baseUrl: this.#options.apiUrl }),
+        });
+        const request = (route, params) => octokit.request(route, params);
+        this.#request = request;
+        return request;
+    }
+}
+/** A rate-limit answer: always retried, after the time GitHub asks for. */
+class GitHubRateLimitError extends _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 {
+    constructor(status, message, waitMs) {
+        super(status, message, {
+            retryAfterMs: waitMs,
+            hint: 'Too many requests from this token; gatepass waits as GitHub asks',
+        });
+        this.name = 'GitHubRateLimitError';
+    }
+}
+function classifyGitHub(err) {
+    if (err instanceof GitHubRateLimitError) {
+        return err.retryAfterMs === undefined
+            ? { retry: true }
+            : { retry: true, afterMs: err.retryAfterMs };
+    }
+    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyError */ .fe)(err);
+}
+/**
+ * How long GitHub asks us to wait, when this answer is a rate limit
+ * (docs.github.com "Rate limits for the REST API"): `retry-after` seconds;
+ * else, with `x-ratelimit-remaining: 0`, until `x-ratelimit-reset`; else a
+ * 403/429 that says "secondary rate limit" means at least a minute.
+ */
+function rateLimitWait(status, headers, message, now) {
+    if (status !== 403 && status !== 429)
+        return undefined;
+    const retryAfter = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(headers['retry-after'], now);
+    if (retryAfter !== undefined)
+        return retryAfter;
+    if (headers['x-ratelimit-remaining'] === '0') {
+        const reset = Number(headers['x-ratelimit-reset']);
+        if (Number.isFinite(reset))
+            return Math.max(1_000, reset * 1000 - now);
+    }
+    if (status === 429 || /rate limit/i.test(message))
+        return 60_000;
+    return undefined;
+}
+function optional(key, value) {
+    return value === undefined ? {} : { [key]: value };
+}
+function githubMessage(data) {
+    const message = data?.message;
+    return typeof message === 'string' ? message.replace(/\s+/g, ' ').slice(0, 200) : '';
+}
+function toActor(user) {
+    return {
+        id: user.id,
+        login: user.login,
+        bot: user.type === 'Bot',
+        ...(user.html_url === undefined ? {} : { url: user.html_url }),
+    };
+}
+function toComment(raw) {
+    // A deleted account ("ghost") has no user: nobody to count.
+    if (raw.user === null)
+        return [];
+    return [
+        {
+            kind: 'comment',
+            id: String(raw.id),
+            sequence: raw.id,
+            author: toActor(raw.user),
+            body: raw.body ?? '',
+            createdAt: Date.parse(raw.created_at),
+            updatedAt: Date.parse(raw.updated_at),
+            url: raw.html_url,
+        },
+    ];
+}
+
+
+/***/ }),
+
+/***/ 3268:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   _3: () => (/* binding */ evaluate),
+/* harmony export */   jt: () => (/* binding */ commandText),
+/* harmony export */   uI: () => (/* binding */ usersToLookUp),
+/* harmony export */   wz: () => (/* binding */ checkSatisfiable),
+/* harmony export */   z2: () => (/* binding */ requestId)
+/* harmony export */ });
+/* unused harmony exports REQUEST_ID_LENGTH, canonicalJson, parseCommand, isBot, isSelf, ineligibility */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
+/**
+ * The approval policy: a pure function from (policy, request, events) to a
+ * decision, so that GitHub comments, GitLab notes, GitLab MR approvals and the
+ * tests all go through the same rules (DESIGN.md § Approval gate):
+ *
+ * 1. A request has an id, a digest of what is being approved; an approval
+ *    must name it, so a new commit, another run or other credentials need a
+ *    new approval.
+ * 2. People are matched by numeric user id. Logins can be renamed and then
+ *    taken by someone else; ids cannot.
+ * 3. Only comments created after the request and never edited count, and only
+ *    when their first line is exactly the command: a quote (`> /approve x`),
+ *    a code block or a sentence that mentions the command is not one.
+ * 4. Bots, the PR author, the actor and the triggering actor never approve
+ *    their own request, unless `allow-self-approval`.
+ * 5. N distinct eligible approvers; one eligible deny is final.
+ * 6. Eligibility that could not be established counts as "not eligible".
+ *
+ * Nothing here does I/O: the platform adapters look things up and hand in
+ * the results.
+ */
+
+
+/** Hex digits of the request id. 32 bits: easy to type, and one comment names one request. */
+const REQUEST_ID_LENGTH = 8;
+/**
+ * The request id: a short SHA-256 digest of repository, commit, run, attempt,
+ * job, gateway and the credential requests (names, scopes, TTLs, paths). Any
+ * change gives another id, so an approval cannot carry over to a new commit,
+ * a re-run or a widened scope. `env` is left out: where a value is exposed in
+ * the job does not change what is issued.
+ */
+function requestId(subject) {
+    const credentials = subject.credentials.map((c) => Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'env')));
+    const canonical = canonicalJson({
+        repository: subject.repository,
+        sha: subject.sha.toLowerCase(),
+        runId: subject.runId,
+        runAttempt: subject.runAttempt,
+        job: subject.job ?? null,
+        gateway: subject.gateway ?? null,
+        credentials,
+    });
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonical).digest('hex').slice(0, REQUEST_ID_LENGTH);
+}
+/** JSON with sorted keys and no undefined, so equal subjects give equal digests. */
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        const keys = Object.keys(value)
+            .filter((k) => value[k] !== undefined)
+            .sort();
+        return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] ?? null)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+/** What an approver types to approve (or deny) `id`. */
+function commandText(syntax, verb, id) {
+    return syntax === 'slash' ? `/${verb} ${id}` : `/gatepass ${verb} ${id}`;
+}
+const COMMANDS = {
+    // No leading whitespace: four spaces make a Markdown code block. Command
+    // words are case-insensitive; the id is compared on its own.
+    slash: /^\/(approve|deny)[ \t]+(\S+)[ \t]*$/i,
+    gatepass: /^\/gatepass[ \t]+(approve|deny)[ \t]+(\S+)[ \t]*$/i,
+};
+/**
+ * The command on the first line of `body`, if that line is exactly one.
+ * Looking only at the first line, unindented, is what keeps quotes (`>`),
+ * fenced or indented code and prose from ever being read as a command.
+ */
+function parseCommand(body, syntax) {
+    const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+    const match = COMMANDS[syntax].exec(firstLine);
+    if (match === null)
+        return undefined;
+    const verb = (match[1] ?? '').toLowerCase() === 'deny' ? 'deny' : 'approve';
+    return { verb, id: (match[2] ?? '').toLowerCase() };
+}
+function isBot(actor) {
+    // GitHub Apps comment as `name[bot]`; the flag is the authority, the suffix a second net.
+    return actor.bot === true || actor.login.toLowerCase().endsWith('[bot]');
+}
+function isSelf(policy, actor) {
+    return policy.self.ids.has(actor.id) || policy.self.logins.has(actor.login.toLowerCase());
+}
+/** Why `actor` may not decide, or undefined when they may. */
+function ineligibility(policy, actor, eligibility) {
+    if (isBot(actor))
+        return 'bots never approve';
+    if (!policy.allowSelfApproval && isSelf(policy, actor)) {
+        return 'the PR author, the actor and the triggering actor do not approve their own request (allow-self-approval: false)';
+    }
+    if (policy.approverIds !== undefined) {
+        return policy.approverIds.has(actor.id) ? undefined : 'not in `approvers` (matched by user id)';
+    }
+    const known = eligibility.get(actor.id);
+    if (known === undefined)
+        return 'eligibility could not be established (fails closed)';
+    return known ? undefined : 'lacks the permission to approve';
+}
+/**
+ * Decide. Deny wins: an eligible deny anywhere in `events` makes the request
+ * denied, whatever came before it, because a snapshot cannot tell whether
+ * the wait had already ended.
+ */
+function evaluate(policy, request, events, eligibility = new Map()) {
+    const ignored = [];
+    const approvers = new Map();
+    let deniedBy;
+    for (const event of events) {
+        const verdict = classify(policy, request, event, eligibility);
+        if ('reason' in verdict) {
+            ignored.push({ event: describeEvent(event), who: who(event.author), reason: verdict.reason });
+            continue;
+        }
+        const counted = {
+            actor: event.author,
+            evidence: describeEvent(event),
+            ...(event.url === undefined ? {} : { url: event.url }),
+        };
+        if (verdict.verb === 'deny')
+            deniedBy ??= counted;
+        else if (!approvers.has(event.author.id))
+            approvers.set(event.author.id, counted);
+        else
+            ignored.push({ event: counted.evidence, who: who(event.author), reason: 'already counted' });
+    }
+    const list = [...approvers.values()];
+    if (deniedBy !== undefined)
+        return { state: 'denied', approvers: list, deniedBy, ignored };
+    const state = list.length >= Math.max(1, policy.required) ? 'approved' : 'pending';
+    return { state, approvers: list, ignored };
+}
+/** The users whose default-rule eligibility `evaluate` will need: authors of commands for this request. */
+function usersToLookUp(policy, request, events) {
+    if (policy.approverIds !== undefined)
+        return [];
+    const out = new Map();
+    for (const event of events) {
+        const verdict = classify(policy, request, event, new Map([[event.author.id, true]]));
+        if (!('reason' in verdict))
+            out.set(event.author.id, event.author);
+    }
+    return [...out.values()];
+}
+/**
+ * A policy that can never pass is a configuration error, found before anyone
+ * is asked to approve: `approvals: 3` with two named approvers, or with the
+ * actor as the only one.
+ */
+function checkSatisfiable(policy, candidates) {
+    if (!Number.isInteger(policy.required) || policy.required < 1) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvals must be a whole number of 1 or more to wait`, {
+            hint: 'Set `approvals` to the number of distinct approvers needed',
+        });
+    }
+    if (policy.approverIds === undefined)
+        return;
+    const usable = candidates === undefined
+        ? [...policy.approverIds].filter((id) => policy.allowSelfApproval || !policy.self.ids.has(id))
+        : candidates
+            .filter((a) => policy.approverIds?.has(a.id) === true)
+            .filter((a) => ineligibility(policy, a, new Map()) === undefined)
+            .map((a) => a.id);
+    const distinct = new Set(usable).size;
+    if (distinct < policy.required) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvals: ${policy.required} can never be met: \`approvers\` name ${distinct} user${distinct === 1 ? '' : 's'} who may approve (bots, the PR author and the actor excluded)`, {
+            hint: 'Add approvers, lower `approvals`, or set `allow-self-approval: true` if the author may approve',
+        });
+    }
+}
+function classify(policy, request, event, eligibility) {
+    const timing = event.kind === 'comment' ? commentTiming(request, event) : grantTiming(request, event);
+    if (timing !== undefined)
+        return { reason: timing };
+    let verb = 'approve';
+    if (event.kind === 'comment') {
+        const command = parseCommand(event.body, policy.syntax);
+        if (command === undefined)
+            return { reason: 'first line is not a command' };
+        if (command.id !== request.id.toLowerCase()) {
+            return { reason: `names request ${command.id}, not ${request.id}` };
+        }
+        verb = command.verb;
+    }
+    const notEligible = ineligibility(policy, event.author, eligibility);
+    return notEligible === undefined ? { verb } : { reason: notEligible };
+}
+function commentTiming(request, event) {
+    if (event.system === true)
+        return 'system note';
+    if (event.updatedAt !== event.createdAt)
+        return 'edited after it was written';
+    if (event.createdAt > request.createdAt)
+        return undefined;
+    const sameSecondAfter = event.createdAt === request.createdAt &&
+        event.sequence !== undefined &&
+        request.sequence !== undefined &&
+        event.sequence > request.sequence;
+    return sameSecondAfter ? undefined : 'written before the request';
+}
+function grantTiming(request, event) {
+    if (request.grantsFrom === undefined)
+        return 'approvals are not accepted for this request';
+    if (event.at === undefined)
+        return 'the platform does not say when it was approved (fails closed)';
+    return event.at >= request.grantsFrom ? undefined : 'given before this commit was pushed';
+}
+function describeEvent(event) {
+    return event.kind === 'comment' ? `comment ${event.id}` : `approval ${event.id}`;
+}
+function who(actor) {
+    return `${actor.login} (id ${actor.id})`;
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=313.index.js.map
