@@ -5,7 +5,6 @@
  * `STATE_*` for post from what main saved, and the ID token endpoint of the
  * reference gateway's local issuer. No HTTP mocking.
  */
-import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -19,14 +18,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parse } from 'yaml';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from './doubles/vault.js';
 import { testGateway, type TestGateway } from './helpers/gateway.js';
+import { MAIN, POST, inputEnv, launch, readCommands, type Result } from './helpers/runner.js';
 
-const MAIN = 'dist/main/index.js';
-const POST = 'dist/post/index.js';
 const CREDENTIALS = `
 - name: api
   ttl: 10m
@@ -79,14 +76,6 @@ interface Step {
   dir: string;
   env: Record<string, string>;
   files: { output: string; state: string; env: string; summary: string };
-}
-
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  startedAt: number;
 }
 
 let counter = 0;
@@ -144,47 +133,6 @@ function step(inputs: Record<string, string>, extra: Record<string, string> = {}
   };
 }
 
-/** INPUT_<NAME> for every input of action.yml: its default unless given. */
-function inputEnv(inputs: Record<string, string>): Record<string, string> {
-  const action = parse(readFileSync('action.yml', 'utf8')) as {
-    inputs: Record<string, { default?: string }>;
-  };
-  const env: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(action.inputs)) {
-    // The runner evaluates `${{ github.token }}`; a placeholder token stands in.
-    const fallback = (spec.default ?? '').replace(
-      '${{ github.token }}',
-      'ghs_placeholderTokenForTests0000000000',
-    );
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = inputs[name] ?? fallback;
-  }
-  for (const name of Object.keys(inputs)) {
-    if (!(name in action.inputs)) throw new Error(`action.yml has no input ${name}`);
-  }
-  return env;
-}
-
-function launch(entry: string, env: Record<string, string>) {
-  const startedAt = Date.now();
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
-  const result = new Promise<Result>((resolve) => {
-    child.on('close', (code, signal) => {
-      resolve({
-        code,
-        signal,
-        stdout: Buffer.concat(out).toString(),
-        stderr: Buffer.concat(err).toString(),
-        startedAt,
-      });
-    });
-  });
-  return { child, result, stdout: () => Buffer.concat(out).toString() };
-}
-
 function runMain(s: Step): Promise<Result> {
   return launch(MAIN, s.env).result;
 }
@@ -199,22 +147,6 @@ function runPost(
   const env: Record<string, string> = { ...s.env, GITHUB_STEP_SUMMARY: summary };
   for (const [name, value] of Object.entries(state)) env[`STATE_${name}`] = value;
   return launch(POST, env).result;
-}
-
-/** Parses a file-command file (`name<<delimiter` blocks); the last value of a key wins. */
-function readCommands(file: string): Record<string, string> {
-  const text = readFileSync(file, 'utf8');
-  const values: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '');
-    if (m === null) continue;
-    const [, name = '', delimiter] = m;
-    const body: string[] = [];
-    for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i] ?? '');
-    values[name] = body.join('\n');
-  }
-  return values;
 }
 
 /** The token the script received, which it wrote to a file of its own. */
