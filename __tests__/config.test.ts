@@ -55,6 +55,7 @@ describe('parseConfig: defaults', () => {
       clientSecret: undefined,
       vault: { role: undefined, authPath: 'jwt', namespace: undefined },
       hoopApiKey: undefined,
+      hoopExchange: undefined,
       idTokenVariable: 'GATEPASS_ID_TOKEN',
     });
   });
@@ -107,6 +108,20 @@ describe('parseConfig: defaults', () => {
       credentials: '- name: pg\n  connection: pg-prod\n',
     });
     expect(hoop.credentials[0]?.hoop).toEqual({ connection: 'pg-prod' });
+    const exchanged = parse({
+      provider: 'hoop',
+      gateway: 'https://hoop.example.com',
+      'hoop-token-exchange-url': 'https://idp.example.com/realms/ci',
+      credentials: '- name: db\n  connection: pg-prod',
+    });
+    expect([exchanged.hoopApiKey, exchanged.hoopExchange]).toEqual([
+      undefined,
+      {
+        url: 'https://idp.example.com/realms/ci',
+        audience: 'https://hoop.example.com',
+        scope: undefined,
+      },
+    ]);
   });
 
   it('knows the shells a run step knows, and custom ones with {0}', () => {
@@ -317,7 +332,50 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   [
     'hoop without API key',
     { provider: 'hoop', credentials: '- name: a\n  connection: pg' },
-    /input `hoop-api-key` is required with `provider: hoop`/,
+    /input `hoop-api-key` or `hoop-token-exchange-url` is required with `provider: hoop`\. Pass a hoop API key/,
+  ],
+  [
+    'hoop with both an API key and a token exchange',
+    {
+      provider: 'hoop',
+      'hoop-api-key': 'hpk_x',
+      'hoop-token-exchange-url': 'https://idp.example.com',
+      credentials: '- name: a\n  connection: pg',
+    },
+    /input `hoop-api-key` and `hoop-token-exchange-url` are both set\. Authenticate to hoop one way/,
+  ],
+  [
+    'hoop token exchange over plain http',
+    {
+      provider: 'hoop',
+      'hoop-token-exchange-url': 'http://idp.example.com',
+      credentials: '- name: a\n  connection: pg',
+    },
+    /input `hoop-token-exchange-url` must use https: \(http:\/\/idp\.example\.com\)/,
+  ],
+  [
+    'hoop token exchange URL with a password',
+    {
+      provider: 'hoop',
+      'hoop-token-exchange-url': 'https://u:p@idp.example.com',
+      credentials: '- name: a\n  connection: pg',
+    },
+    /input `hoop-token-exchange-url` must not contain a user name or password/,
+  ],
+  [
+    'hoop token audience without the exchange',
+    {
+      provider: 'hoop',
+      'hoop-api-key': 'hpk_x',
+      'hoop-token-audience': 'https://hoop.example.com',
+      credentials: '- name: a\n  connection: pg',
+    },
+    /input `hoop-token-audience` needs `hoop-token-exchange-url`/,
+  ],
+  [
+    'hoop token exchange with another provider',
+    { 'hoop-token-exchange-url': 'https://idp.example.com' },
+    /input `hoop-token-exchange-url` is only for `provider: hoop`/,
   ],
   [
     'hoop without connection',

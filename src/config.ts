@@ -81,7 +81,18 @@ export interface RunConfig {
   clientSecret: string | undefined;
   vault: { role: string | undefined; authPath: string; namespace: string | undefined };
   hoopApiKey: string | undefined;
+  /** hoop authenticated by a token exchange at the IdP hoop trusts, instead of an API key. */
+  hoopExchange: HoopExchangeConfig | undefined;
   idTokenVariable: string;
+}
+
+export interface HoopExchangeConfig {
+  /** `hoop-token-exchange-url`: the IdP's issuer URL (discovery, RFC 8693 token endpoint). */
+  url: string;
+  /** `hoop-token-audience`: the audience hoop checks; default the hoop `gateway` URL. */
+  audience: string;
+  /** `hoop-token-scope`, when the IdP wants one. */
+  scope: string | undefined;
 }
 
 /** Inputs whose values are secrets: registered with the masker, never echoed. */
@@ -112,6 +123,9 @@ export const INPUT_NAMES = [
   'vault-auth-path',
   'vault-namespace',
   'hoop-api-key',
+  'hoop-token-exchange-url',
+  'hoop-token-audience',
+  'hoop-token-scope',
   'id-token-variable',
 ] as const;
 
@@ -149,6 +163,7 @@ export function parseConfig(getInput: GetInput, options: ParseOptions = {}): Run
   };
 
   const gateway = check(() => parseGateway(input('gateway')), '');
+  const hoopExchangeUrl = check(() => parseOptionalUrl(input('hoop-token-exchange-url')), '');
   const parsedProvider = check<Provider | undefined>(
     () => oneOf(input('provider') || 'token-exchange', PROVIDERS, 'provider'),
     undefined,
@@ -201,6 +216,14 @@ export function parseConfig(getInput: GetInput, options: ParseOptions = {}): Run
       namespace: input('vault-namespace') || undefined,
     },
     hoopApiKey: input('hoop-api-key') || undefined,
+    hoopExchange:
+      hoopExchangeUrl === ''
+        ? undefined
+        : {
+            url: hoopExchangeUrl,
+            audience: input('hoop-token-audience') || gateway,
+            scope: input('hoop-token-scope') || undefined,
+          },
     idTokenVariable: check(
       () => parseVariableName(input('id-token-variable') || 'GATEPASS_ID_TOKEN'),
       '',
@@ -211,6 +234,9 @@ export function parseConfig(getInput: GetInput, options: ParseOptions = {}): Run
   }
   check(() => {
     crossChecks(config);
+  }, undefined);
+  check(() => {
+    hoopChecks(config, input);
   }, undefined);
   check(() => {
     approvalChecks(config, platform);
@@ -227,13 +253,6 @@ function crossChecks(config: RunConfig): void {
       'Set `vault-role` to the Vault JWT role this job logs in as',
     );
   }
-  if (config.provider === 'hoop' && config.hoopApiKey === undefined) {
-    throw inputError(
-      'hoop-api-key',
-      'is required with `provider: hoop`',
-      'Create an API key in hoop (Settings > API keys) and pass it from a secret as `hoop-api-key`',
-    );
-  }
   if (config.approvals.required > 0 && config.approvals.timeoutMs === 0) {
     throw inputError(
       'approval-timeout',
@@ -243,6 +262,40 @@ function crossChecks(config: RunConfig): void {
   }
   if (config.timeoutMs === 0) {
     throw inputError('timeout', 'must be longer than 0', 'Use a duration such as `2m`');
+  }
+}
+
+/** hoop authenticates one way: an API key, or a token exchange at the IdP it trusts. */
+function hoopChecks(config: RunConfig, input: (name: string) => string): void {
+  const exchange = config.hoopExchange !== undefined || input('hoop-token-exchange-url') !== '';
+  if (config.provider !== 'hoop') {
+    if (exchange) {
+      throw inputError(
+        'hoop-token-exchange-url',
+        'is only for `provider: hoop`',
+        'Remove it, or set `provider: hoop`',
+      );
+    }
+    return;
+  }
+  if (config.hoopApiKey === undefined && !exchange) {
+    throw inputError(
+      'hoop-api-key',
+      'or `hoop-token-exchange-url` is required with `provider: hoop`',
+      'Pass a hoop API key (Settings > API keys) from a secret as `hoop-api-key`, or set `hoop-token-exchange-url` to the issuer URL of the IdP hoop trusts',
+    );
+  }
+  if (config.hoopApiKey !== undefined && exchange) {
+    throw inputError(
+      'hoop-api-key',
+      'and `hoop-token-exchange-url` are both set',
+      'Authenticate to hoop one way: remove one of them',
+    );
+  }
+  for (const name of ['hoop-token-audience', 'hoop-token-scope']) {
+    if (!exchange && input(name) !== '') {
+      throw inputError(name, 'needs `hoop-token-exchange-url`', `Set it, or remove \`${name}\``);
+    }
   }
 }
 
@@ -288,12 +341,22 @@ function parseGateway(value: string): string {
       "Set `gateway` to the gateway's base URL, e.g. https://gateway.example.com",
     );
   }
+  return parseUrl(value, 'gateway');
+}
+
+/** `hoop-token-exchange-url`: '' when unset, else checked like `gateway`. */
+function parseOptionalUrl(value: string): string {
+  return value === '' ? '' : parseUrl(value, 'hoop-token-exchange-url');
+}
+
+/** An absolute https URL (http only to loopback) without credentials in it. */
+function parseUrl(value: string, name: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw inputError(
-      'gateway',
+      name,
       `is not a URL: "${value}"`,
       'Use an absolute URL, e.g. https://gateway.example.com',
     );
@@ -301,14 +364,14 @@ function parseGateway(value: string): string {
   if (url.username !== '' || url.password !== '') {
     // Never echo it: the user part may be a password.
     throw inputError(
-      'gateway',
+      name,
       'must not contain a user name or password',
       'Remove `user:password@` from the URL; use `client-secret` for client authentication',
     );
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
     throw inputError(
-      'gateway',
+      name,
       `must use https: (${url.origin})`,
       'Plain http is allowed only to localhost, 127.0.0.0/8 and [::1]',
     );

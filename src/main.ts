@@ -166,6 +166,7 @@ function startJob(config: RunConfig, host: ActionHost): Job {
         timeoutMs: config.timeoutMs,
         clientId: config.clientId,
         vault: config.vault,
+        hoopExchange: config.hoopExchange,
       },
       revoke: config.revoke,
       auditFile,

@@ -593,6 +593,7 @@ describe('createGateway', () => {
     clientSecret: undefined,
     vault: { role: undefined, authPath: 'jwt', namespace: undefined },
     hoopApiKey: API_KEY,
+    hoopExchange: undefined,
   };
   const deps = () => ({ registerSecret: (v: string) => secrets.add(v), logger: log.logger });
 
@@ -607,7 +608,50 @@ describe('createGateway', () => {
     const err = await failure(
       createGateway({ ...settings, gateway: hoop.url, hoopApiKey: undefined }, deps()),
     );
-    expect(err.message).toBe('input `hoop-api-key` is required with `provider: hoop`');
+    expect(err.message).toBe(
+      'input `hoop-api-key` or `hoop-token-exchange-url` is required with `provider: hoop`',
+    );
+  });
+
+  it('authenticates by token exchange with hoop-token-exchange-url; post rebuilds it to revoke', async () => {
+    const byExchange: GatewaySettings = {
+      ...settings,
+      gateway: hoop.url,
+      hoopApiKey: undefined,
+      hoopExchange: { url: gw.url, audience: HOOP_AUDIENCE, scope: 'hoop' },
+    };
+    const g = await createGateway(byExchange, deps());
+    const handle = hoopHandle(await issued(g.issue(request('pg'), await identity(), signal)));
+    expect(hoop.requests.at(-2)?.auth).toBe('jwt');
+    expect(await gw.introspect(handle.token ?? '')).toMatchObject({
+      active: true,
+      aud: HOOP_AUDIENCE,
+      scope: 'hoop',
+    });
+    // The post step has only the saved settings (no secret inputs) and the handle.
+    const post = await createGateway(
+      JSON.parse(JSON.stringify(byExchange)) as GatewaySettings,
+      deps(),
+    );
+    await post.revoke(JSON.parse(JSON.stringify(handle)) as typeof handle, signal);
+    expect(hoop.credentialValid(handle.credentialId)).toBe(false);
+    expect(await gw.introspect(handle.token ?? '')).toEqual({ active: false });
+  });
+
+  it('an IdP the exchanged token does not satisfy fails with the claims hint, nothing issued', async () => {
+    const g = await createGateway(
+      {
+        ...settings,
+        gateway: hoop.url,
+        hoopApiKey: undefined,
+        hoopExchange: { url: gw.url, audience: 'https://elsewhere.example', scope: 'hoop' },
+      },
+      deps(),
+    );
+    const before = hoop.requests.length;
+    const err = await failure(g.issue(request('pg'), await identity(), signal));
+    expect(err.message).toMatch(/refused/);
+    expect(hoop.requests.length).toBe(before);
   });
 });
 

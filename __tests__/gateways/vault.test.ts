@@ -654,6 +654,7 @@ describe('createGateway', () => {
         clientSecret: undefined,
         vault: { role: 'reader', authPath: 'jwt', namespace: undefined },
         hoopApiKey: undefined,
+        hoopExchange: undefined,
       },
       { registerSecret: (v) => secrets.add(v), logger: log.logger },
     );

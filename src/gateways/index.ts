@@ -9,12 +9,20 @@ import { GatepassError } from '../errors.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { Logger } from '../logger.js';
 import type { Gateway } from './gateway.js';
+import type { HoopOptions } from './hoop.js';
 import { createTokenExchangeGateway } from './token-exchange.js';
 
 /** What a gateway needs from the configuration; post rebuilds it from saved state. */
 export type GatewaySettings = Pick<
   RunConfig,
-  'provider' | 'gateway' | 'timeoutMs' | 'clientId' | 'clientSecret' | 'vault' | 'hoopApiKey'
+  | 'provider'
+  | 'gateway'
+  | 'timeoutMs'
+  | 'clientId'
+  | 'clientSecret'
+  | 'vault'
+  | 'hoopApiKey'
+  | 'hoopExchange'
 >;
 
 export interface GatewayDeps {
@@ -59,7 +67,7 @@ export async function createGateway(
       const { createHoopGateway } = await import('./hoop.js');
       return createHoopGateway({
         gateway: settings.gateway,
-        apiKey: requireHoopApiKey(settings.hoopApiKey),
+        ...hoopAuthentication(settings, deps),
         timeoutMs: settings.timeoutMs,
         registerSecret: deps.registerSecret,
         logger: deps.logger,
@@ -80,13 +88,41 @@ function requireRole(role: string | undefined): string {
 }
 
 /**
- * hoop's other way in, a token exchanged at the IdP hoop trusts
- * (`createHoopGateway({ exchange })`), needs that IdP's URL, which no input
- * names yet; until one does, the action authenticates with an API key.
+ * hoop's bearer: the API key, or (`hoop-token-exchange-url`) a token
+ * exchanged per credential at the IdP hoop trusts, with the token-exchange
+ * client inputs (`client-id`, `client-secret`) and the audience hoop checks.
  */
+function hoopAuthentication(
+  settings: GatewaySettings,
+  deps: GatewayDeps,
+): Pick<HoopOptions, 'apiKey' | 'exchange'> {
+  const exchange = settings.hoopExchange;
+  if (exchange === undefined) return { apiKey: requireHoopApiKey(settings.hoopApiKey) };
+  return {
+    exchange: {
+      gateway: createTokenExchangeGateway({
+        gateway: exchange.url,
+        clientId: settings.clientId,
+        ...(settings.clientSecret === undefined ? {} : { clientSecret: settings.clientSecret }),
+        timeoutMs: settings.timeoutMs,
+        registerSecret: deps.registerSecret,
+        logger: deps.logger,
+      }),
+      tokenExchange: {
+        audience: exchange.audience,
+        ...(exchange.scope === undefined ? {} : { scope: exchange.scope }),
+      },
+    },
+  };
+}
+
 function requireHoopApiKey(key: string | undefined): string {
   if (key !== undefined && key !== '') return key;
-  throw new GatepassError('INPUT', 'input `hoop-api-key` is required with `provider: hoop`', {
-    hint: 'Create an API key in hoop (Settings > API keys) and pass it from a secret as `hoop-api-key`',
-  });
+  throw new GatepassError(
+    'INPUT',
+    'input `hoop-api-key` or `hoop-token-exchange-url` is required with `provider: hoop`',
+    {
+      hint: 'Pass a hoop API key (Settings > API keys) from a secret as `hoop-api-key`, or set `hoop-token-exchange-url` to the issuer URL of the IdP hoop trusts',
+    },
+  );
 }
