@@ -245,12 +245,15 @@ interface Answer {
   body?: Record<string, unknown>;
 }
 
+/** Fields assigned by hand, not as parameter properties: bench/action.ts loads this file with Node's type stripping. */
 class VaultError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errors: string[],
-  ) {
+  readonly status: number;
+  readonly errors: string[];
+
+  constructor(status: number, errors: string[]) {
     super(errors.join('; '));
+    this.status = status;
+    this.errors = errors;
   }
 }
 
