@@ -233,6 +233,13 @@ describe('pieces of a secret', () => {
     );
   });
 
+  it('keeps covering a secret whose windows are partly punctuation', () => {
+    // Stride-2 windows here would be `_0/-+--/` and two punctuation-only
+    // ones, leaving `0/-+--/_+` unmasked; every window masks all but the `+`.
+    const masker = createMasker({ secrets: ['_0/-+--/_+_'], detectors: false });
+    expect(masker.maskText('<0/-+--/_+>')).toBe('<***+>');
+  });
+
   it('masks a hundred thousand matches in one chunk, each once', () => {
     const masker = createMasker({ secrets: [secret], detectors: false });
     const input = `${secret} `.repeat(100_000);

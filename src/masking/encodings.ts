@@ -80,10 +80,17 @@ export function secretForms(secret: string): SecretForm[] {
  */
 export function secretWindows(secret: string, stride = 1): Buffer[] {
   const chars = Array.from(secret.replace(/[\r\n]/g, ''));
+  const parts: string[] = [];
+  for (let i = 0; i + MIN_PART_LENGTH <= chars.length; i++) {
+    parts.push(chars.slice(i, i + MIN_PART_LENGTH).join(''));
+  }
+  // A skipped punctuation-only window would leave a gap in stride coverage
+  // next to it, so such secrets get every window.
+  const step = parts.some(isPunctuationOnly) ? 1 : stride;
   const windows = new Map<string, Buffer>();
-  const last = chars.length - MIN_PART_LENGTH;
-  for (let i = 0; i <= last; i = i < last ? Math.min(i + stride, last) : i + 1) {
-    const part = chars.slice(i, i + MIN_PART_LENGTH).join('');
+  const last = parts.length - 1;
+  for (let i = 0; i <= last; i = i < last ? Math.min(i + step, last) : i + 1) {
+    const part = parts[i] ?? '';
     if (!windows.has(part) && !isPunctuationOnly(part))
       windows.set(part, Buffer.from(part, 'utf8'));
   }
