@@ -22,7 +22,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from './doubles/vault.js';
 import { testGateway, type TestGateway } from './helpers/gateway.js';
-import { MAIN, POST, inputEnv, launch, readCommands, type Result } from './helpers/runner.js';
+import { CLI, MAIN, POST, inputEnv, launch, readCommands, type Result } from './helpers/runner.js';
 
 const CREDENTIALS = `
 - name: api
@@ -310,6 +310,26 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     const post = await runPost(s);
     expect(post.code).toBe(0);
     expect(await gw.introspect(token)).toEqual({ active: false });
+  });
+
+  it('a run whose post step never came is revoked by `gatepass revoke --state FILE`', async () => {
+    const s = step({ run: 'printf %s "$API_TOKEN" > seen' });
+    expect((await runMain(s)).code).toBe(0);
+    const token = seenToken(s);
+    expect(await gw.introspect(token)).toMatchObject({ active: true }); // no post: a crash
+    const stateFile = join(s.dir, 'gatepass-state.json');
+    writeFileSync(stateFile, readCommands(s.files.state).gatepass ?? '');
+    const revoke = (file: string) =>
+      launch(CLI, { PATH: process.env.PATH ?? '' }, ['revoke', '--state', file]).result;
+    const first = await revoke(stateFile);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('"api" revoked');
+    expect(first.stderr).not.toContain(token);
+    expect(await gw.introspect(token)).toEqual({ active: false });
+    expect((await revoke(stateFile)).code).toBe(0); // twice is fine
+    const missing = await revoke(join(s.dir, 'nope.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^gatepass: cannot read --state .*nope\.json \(ENOENT\)/);
   });
 
   it('bad input fails before any network call, naming the input and the fix', async () => {

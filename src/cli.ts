@@ -9,6 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { GatepassError, describeError } from './errors.js';
 import { createMasker } from './masking/masker.js';
+import { stateFileHost } from './platform/local.js';
+import { revokeSaved } from './post.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -28,6 +30,11 @@ Commands:
               --no-detectors        mask only the given secrets
             (secrets also come from GATEPASS_MASK_SECRETS, the same JSON)
 
+  revoke    Revoke the credentials a crashed or killed run left behind
+              --state FILE          the state gatepass saved when it issued them
+            (secret settings from GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY);
+            exits 2 if any credential could not be revoked
+
 Options:
   --help      Show this help
   --version   Show the version
@@ -39,6 +46,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     switch (command) {
       case 'mask':
         return await mask(rest, io);
+      case 'revoke':
+        return await revoke(rest, io);
       case '--version':
       case 'version':
         io.stdout.write(`${VERSION}\n`);
@@ -82,6 +91,17 @@ async function mask(args: readonly string[], io: CliIo): Promise<number> {
   });
   await pipeline(io.stdin, masker.stream(), io.stdout).catch(ignoreClosedOutput);
   return 0;
+}
+
+async function revoke(args: readonly string[], io: CliIo): Promise<number> {
+  const values = parseOptions(args, { state: { type: 'string' } });
+  if (values.state === undefined) {
+    throw new GatepassError('INPUT', 'revoke needs --state FILE', {
+      hint: 'Pass the state file gatepass wrote when it issued the credentials',
+    });
+  }
+  const results = await revokeSaved({ host: await stateFileHost(values.state, io) });
+  return results?.some((r) => r.result === 'failed') === true ? EXIT_FAILURE : 0;
 }
 
 /** `parseArgs` with its errors turned into one-line usage errors. */

@@ -12,25 +12,39 @@ import { createGateway } from './gateways/index.js';
 import { STATE_KEY, parseState, type SavedState } from './state.js';
 import type { ActionHost } from './platform/host.js';
 
+/** What revoking needs from its host: the action's post step, or `gatepass revoke`. */
+export type PostHost = Pick<
+  ActionHost,
+  'getState' | 'getInput' | 'setSecret' | 'appendSummary' | 'log'
+>;
+
 export interface PostRuntime {
-  host: ActionHost;
+  host: PostHost;
   createGateway?: typeof createGateway;
 }
 
 export async function run(runtime: PostRuntime): Promise<number> {
-  const { host } = runtime;
   try {
-    const saved = readState(host);
-    if (saved === undefined) return 0;
-    const results = await revokeAll(saved, runtime);
-    await report(host, saved, results);
+    await revokeSaved(runtime);
   } catch (err) {
-    host.log.warning(`gatepass post: ${describeError(err)}`);
+    runtime.host.log.warning(`gatepass post: ${describeError(err)}`);
   }
   return 0;
 }
 
-function readState(host: ActionHost): SavedState | undefined {
+/**
+ * Revokes what the state holds and reports it; the results, or undefined when
+ * there was nothing usable to revoke.
+ */
+export async function revokeSaved(runtime: PostRuntime): Promise<RevocationRecord[] | undefined> {
+  const saved = readState(runtime.host);
+  if (saved === undefined) return undefined;
+  const results = await revokeAll(saved, runtime);
+  await report(runtime.host, saved, results);
+  return results;
+}
+
+function readState(host: PostHost): SavedState | undefined {
   const raw = host.getState(STATE_KEY);
   if (raw === '') {
     host.log.info('gatepass: nothing to revoke (the main step issued no credentials)');
@@ -92,7 +106,7 @@ async function revokeOne(
   name: string,
   handle: RevocationHandle,
   timeoutMs: number,
-  host: ActionHost,
+  host: PostHost,
 ): Promise<RevocationRecord> {
   const at = (): string => new Date().toISOString();
   try {
@@ -112,7 +126,7 @@ function skipped(name: string, detail: string): RevocationRecord {
 
 /** Appends to the job summary and the audit file; neither may fail the step. */
 async function report(
-  host: ActionHost,
+  host: PostHost,
   saved: SavedState,
   results: RevocationRecord[],
 ): Promise<void> {

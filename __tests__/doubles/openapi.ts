@@ -1,6 +1,6 @@
 /**
  * A small checker for the part of OpenAPI 3.0 / JSON Schema that the vendor
- * descriptions in shared/specs use: type (with nullable), properties,
+ * descriptions in specs/ (vendored from shared/specs) use: type (with nullable), properties,
  * required, additionalProperties, items, enum, allOf, $ref, minLength,
  * maxLength, minItems. Annotations (description, example, format, default,
  * readOnly, deprecated, x-*) are ignored; any other keyword throws, so a spec
@@ -54,9 +54,12 @@ const KEYWORDS = new Set([
 ]);
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
 
-/** shared/specs/<name>, found from this file whatever the working directory. */
+/**
+ * specs/<name> beside this file (the team's shared/specs, vendored so that a
+ * clean clone anywhere runs the contract tests), whatever the working directory.
+ */
 export function specPath(name: string): string {
-  return fileURLToPath(new URL(`../../../shared/specs/${name}`, import.meta.url));
+  return fileURLToPath(new URL(`./specs/${name}`, import.meta.url));
 }
 
 export class OpenApi {

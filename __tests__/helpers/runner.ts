@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 
 export const MAIN = 'dist/main/index.js';
 export const POST = 'dist/post/index.js';
+export const CLI = 'dist/cli/index.js';
 
 export interface Result {
   code: number | null;
@@ -38,9 +39,12 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
   return env;
 }
 
-export function launch(entry: string, env: Record<string, string>) {
+export function launch(entry: string, env: Record<string, string>, args: readonly string[] = []) {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -1,0 +1,503 @@
+export const id = 459;
+export const ids = [459];
+export const modules = {
+
+/***/ 8281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ requireEnvFields),
+/* harmony export */   m: () => (/* binding */ isPending)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/**
+ * The contract every gateway (token-exchange, vault, hoop) implements. A
+ * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
+ * with the same status lines as comment approvals. Gateways never import a CI
+ * platform: they receive the identity token, a logger and `registerSecret`.
+ */
+
+/**
+ * Every field `env` names must be in `values`. The error lists the fields
+ * that are there, by name only: a value never goes into a message.
+ */
+function requireEnvFields(request, values, where) {
+    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
+    if (missing.length === 0)
+        return;
+    const names = Object.keys(values).sort();
+    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
+}
+function isPending(result) {
+    return result.kind === 'pending';
+}
+
+
+/***/ }),
+
+/***/ 1459:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   createVaultGateway: () => (/* binding */ createVaultGateway)
+/* harmony export */ });
+/* unused harmony export checkVaultRequest */
+/* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8096);
+/* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_vault__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8718);
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6999);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(311);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8281);
+/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4728);
+/**
+ * The Vault / OpenBao gateway, through node-vault. Each credential request is
+ * its own JWT login (`auth/<vault-auth-path>/login {role, jwt}`) followed by
+ * one read of `path`, so each issued credential owns a token and its leases
+ * and can be revoked on its own: the leases first (`sys/leases/revoke`), then
+ * the token (`auth/token/revoke-self`), which takes any lease left with it.
+ *
+ * Every HTTP call goes through the shared retry policy: network errors, 408,
+ * 429 and 5xx (503 is "sealed" or "standby") are retried with backoff, each
+ * attempt bounded by node-vault's request `timeout`, the whole call by one
+ * deadline. node-vault cannot take an AbortSignal or report response headers,
+ * so a cancelled attempt is abandoned (it ends at its own timeout) and a 429's
+ * `Retry-After` is not seen (the jittered backoff stands in for it).
+ */
+
+
+
+
+
+
+
+
+const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x}`;
+/** Validates the options before any network call, then returns the gateway. */
+function createVaultGateway(options) {
+    const settings = resolve(options);
+    return {
+        issue: (request, id, signal) => issue(settings, request, id, signal),
+        poll: (pending) => Promise.reject(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
+        revoke: (handle, signal) => {
+            if (handle.provider !== 'vault') {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INTERNAL', `a ${handle.provider} revocation handle reached the Vault gateway`);
+            }
+            return revoke(settings, handle, signal);
+        },
+    };
+}
+function resolve(options) {
+    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_5__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    if (options.role.trim() === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', 'the vault provider needs `vault-role`', {
+            hint: 'Set `vault-role` to the JWT auth role bound to this repository or project',
+        });
+    }
+    const authPath = (options.authPath ?? 'jwt').replace(/^\/+|\/+$/g, '').replace(/^auth\//, '');
+    if (!/^[\w.-]+(\/[\w.-]+)*$/.test(authPath)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INPUT', `\`vault-auth-path\` "${authPath}" is not a mount path`, {
+            hint: 'Use the path JWT auth is enabled at, e.g. `jwt` or `github-actions` (no leading auth/)',
+        });
+    }
+    const namespace = options.namespace?.replace(/^\/+|\/+$/g, '');
+    return {
+        address,
+        role: options.role.trim(),
+        authPath,
+        namespace: namespace === '' ? undefined : namespace,
+        timeoutMs: options.timeoutMs ?? 120_000,
+        attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
+        retry: options.retry,
+        registerSecret: options.registerSecret,
+        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q,
+    };
+}
+/**
+ * The Vault part of a credential request, checked and normalised: a path
+ * below `/v1/` without `..`, query or fragment; `data` only with POST. Config
+ * validation calls it too, so mistakes surface before any network call.
+ */
+function checkVaultRequest(request) {
+    const vault = request.vault;
+    const where = `credential "${request.name}"`;
+    if (vault === undefined || vault.path.trim() === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `${where} has no \`path\``, {
+            hint: 'With provider vault, each credential names a `path`, e.g. database/creds/migrator',
+        });
+    }
+    const path = vault.path.trim().replace(/^\/+/, '').replace(/^v1\//, '').replace(/\/+$/, '');
+    if (/[?#\s]/.test(path) || path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `${where}: \`path\` "${path}" is not a Vault path`, {
+            hint: 'Give the path below /v1/ without query or "..", e.g. secret/data/app',
+        });
+    }
+    const method = vault.method ?? 'GET';
+    if (method === 'GET' && vault.data !== undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `${where} has \`data\` but method GET`, {
+            hint: 'Set `method: POST` to send `data`, or remove `data`',
+        });
+    }
+    return { path, method, ...(vault.data === undefined ? {} : { data: vault.data }) };
+}
+async function issue(settings, request, id, signal) {
+    const target = checkVaultRequest(request);
+    const deadline = Date.now() + settings.timeoutMs;
+    const client = vaultClient(settings.address, settings.namespace, settings.attemptTimeoutMs);
+    const login = await logIn(settings, client, id, signal, deadline);
+    const handle = {
+        provider: 'vault',
+        address: settings.address.href,
+        ...(settings.namespace === undefined ? {} : { namespace: settings.namespace }),
+        token: login.token,
+        leases: [],
+        ...(login.expiresAt === undefined ? {} : { expiresAt: login.expiresAt.toISOString() }),
+    };
+    try {
+        const secrets = [id.value, login.token];
+        const body = await call(settings, client, signal, deadline, secrets, {
+            method: target.method,
+            path: target.path,
+            token: login.token,
+            ...(target.data === undefined ? {} : { json: target.data }),
+        });
+        const envelope = readEnvelope(body, `${target.method} ${target.path}`);
+        if (envelope.lease_id !== '')
+            handle.leases.push(envelope.lease_id);
+        const issued = toIssued(settings, request, target.path, envelope, login);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .requireEnvFields */ .e)(request, issued.values, `the secret at ${target.path}`);
+        return { ...issued, revocation: handle };
+    }
+    catch (err) {
+        // Nothing will use the token or its lease: do not leave them alive.
+        await revoke(settings, handle, signal).catch((e) => {
+            settings.logger.warning(`could not revoke the unused Vault token: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .U)(e)}`);
+        });
+        throw readError(err, settings, target, id);
+    }
+}
+async function logIn(settings, client, id, signal, deadline) {
+    const path = `auth/${settings.authPath}/login`;
+    let body;
+    try {
+        body = await call(settings, client, signal, deadline, [id.value], {
+            method: 'POST',
+            path,
+            json: { role: settings.role, jwt: id.value },
+        });
+    }
+    catch (err) {
+        throw loginError(err, settings, id);
+    }
+    const auth = body?.auth;
+    const token = isObject(auth) ? auth.client_token : undefined;
+    if (!isObject(auth) || typeof token !== 'string' || token === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `Vault's answer to POST ${path} holds no auth.client_token`, {
+            hint: 'Check that `gateway` is the Vault address and `vault-auth-path` a JWT auth mount',
+        });
+    }
+    // Before anything else can see it.
+    settings.registerSecret(token);
+    const ttl = typeof auth.lease_duration === 'number' ? auth.lease_duration : 0;
+    const accessor = typeof auth.accessor === 'string' ? auth.accessor : '';
+    // The accessor is what Vault's audit log shows; it cannot be used to read secrets.
+    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
+    return {
+        token,
+        accessor,
+        expiresAt: ttl > 0 ? new Date(Date.now() + ttl * 1000) : undefined,
+    };
+}
+function loginError(err, settings, id) {
+    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
+        return err;
+    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .identityDiagnostics */ .zx)(id, err.message));
+    const mount = err.status === 403
+        ? ` A 403 at login also means nothing is mounted at auth/${settings.authPath}: check \`vault-auth-path\`.`
+        : '';
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
+        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .bindingHint */ .jw)(id)}`,
+    });
+}
+function readError(err, settings, target, id) {
+    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9))
+        return err;
+    if (err.status === 403) {
+        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .identityDiagnostics */ .zx)(id, err.message));
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('DENIED', err.message, {
+            hint: `The policies of role "${settings.role}" do not allow ${target.method === 'GET' ? 'read' : 'create/update'} on ${target.path}; attach a policy that does, or fix \`path\``,
+        });
+    }
+    if (err.status === 404) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', err.message, {
+            hint: `Nothing is at ${target.path}${settings.namespace === undefined ? '' : ` in namespace ${settings.namespace}`}: check \`path\` (kv v2 reads go through <mount>/data/<name>) and \`vault-namespace\``,
+        });
+    }
+    if (err.status === 400 || err.status === 405) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', err.message, {
+            hint: 'Vault rejected the request: check `method` and `data` against the secrets engine',
+        });
+    }
+    return err;
+}
+/** The answer's `data` as string fields; kv v2's `data.data` flattened, `metadata` dropped. */
+function toIssued(settings, request, path, envelope, login) {
+    const data = kvV2Data(envelope.data) ?? envelope.data;
+    const values = {};
+    const publicFields = [];
+    for (const [field, value] of Object.entries(data)) {
+        if (typeof value === 'string') {
+            // Before anything else can see it.
+            if (value !== '')
+                settings.registerSecret(value);
+            values[field] = value;
+        }
+        else if (typeof value === 'number' || typeof value === 'boolean') {
+            // Ports, flags and counts: masking "5432" or "true" everywhere would
+            // mangle the job's output, and no credential is a bare number.
+            values[field] = String(value);
+            publicFields.push(field);
+        }
+        else if (value !== null && value !== undefined) {
+            const text = JSON.stringify(value);
+            settings.registerSecret(text);
+            values[field] = text;
+        }
+    }
+    const expiresAt = expiry(envelope, login);
+    if (envelope.lease_id !== '' && envelope.lease_duration > request.ttlSeconds) {
+        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
+    }
+    return {
+        kind: 'issued',
+        name: request.name,
+        values,
+        publicFields,
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+    };
+}
+/** kv v2 nests the secret in `data.data` next to `data.metadata` (version, times). */
+function kvV2Data(data) {
+    const keys = Object.keys(data);
+    const isKvV2 = keys.length === 2 &&
+        isObject(data.metadata) &&
+        typeof data.metadata.version === 'number' &&
+        (isObject(data.data) || data.data === null);
+    if (!isKvV2)
+        return undefined;
+    if (data.data === null) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', 'the kv v2 secret has no data (its version is deleted or destroyed)', {
+            hint: 'Undelete the version, write a new one, or read another version',
+        });
+    }
+    return data.data;
+}
+/** A lease ends at its duration, or with the token that created it, whichever is first. */
+function expiry(envelope, login) {
+    if (envelope.lease_id === '' || envelope.lease_duration <= 0)
+        return undefined;
+    const lease = Date.now() + envelope.lease_duration * 1000;
+    const token = login.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
+    return new Date(Math.min(lease, token));
+}
+function readEnvelope(body, what) {
+    const data = body?.data;
+    if (body === undefined || !isObject(data)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `Vault's answer to ${what} holds no \`data\` object`, {
+            hint: 'The path answered without a secret: check `path` (and `method`), or that `gateway` is Vault',
+        });
+    }
+    return {
+        lease_id: typeof body.lease_id === 'string' ? body.lease_id : '',
+        lease_duration: typeof body.lease_duration === 'number' ? body.lease_duration : 0,
+        data,
+    };
+}
+/**
+ * Revoke the leases, then the token. Revoking the token also revokes every
+ * lease it created, so a token that is already gone (403: revoked, or expired)
+ * means the leases are gone too: that is success, as is an expired handle.
+ * The explicit lease revocation comes first because it ends the database
+ * user at once, while a token's leases are revoked in the background.
+ */
+async function revoke(settings, handle, signal) {
+    if (handle.expiresAt !== undefined && Date.parse(handle.expiresAt) <= Date.now()) {
+        settings.logger.debug('the Vault token has expired: Vault has revoked it and its leases');
+        return;
+    }
+    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_5__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
+    const client = vaultClient(address, handle.namespace, settings.attemptTimeoutMs);
+    // The token's revocation settles everything, so the leases may use only
+    // half of the budget: an unreachable Vault must not leave it no time.
+    const started = Date.now();
+    const leaseDeadline = started + settings.timeoutMs / 2;
+    const deadline = started + settings.timeoutMs;
+    const secrets = [handle.token];
+    const leaseProblems = [];
+    for (const lease of handle.leases) {
+        try {
+            // PUT, as Vault's API documentation writes it; Vault treats it as POST.
+            await call(settings, client, signal, leaseDeadline, secrets, {
+                method: 'PUT',
+                path: 'sys/leases/revoke',
+                token: handle.token,
+                json: { lease_id: lease },
+            });
+        }
+        catch (err) {
+            // 403: the token may not revoke leases (not in Vault's default policy),
+            // or is gone already; revoking the token below settles both.
+            if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 403)) {
+                leaseProblems.push(`lease ${lease}: ${messageOf(err)}`);
+            }
+        }
+    }
+    try {
+        await call(settings, client, signal, deadline, secrets, {
+            method: 'POST',
+            path: 'auth/token/revoke-self',
+            token: handle.token,
+        });
+    }
+    catch (err) {
+        if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 403) {
+            settings.logger.debug('the Vault token was already revoked or expired');
+            return;
+        }
+        const problems = [...leaseProblems, `token: ${messageOf(err)}`];
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
+            hint: `The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
+            cause: err,
+        });
+    }
+    if (leaseProblems.length > 0) {
+        settings.logger.debug(`revoked the token, which takes its leases along (${leaseProblems.join('; ')})`);
+    }
+}
+function vaultClient(address, namespace, timeoutMs) {
+    const client = node_vault__WEBPACK_IMPORTED_MODULE_0___default()({
+        endpoint: `${address.origin}${address.pathname.replace(/\/+$/, '')}`,
+        apiVersion: 'v1',
+        ...(namespace === undefined ? {} : { namespace }),
+        // node-vault prints request bodies (the JWT) through `debug` when
+        // DEBUG=node-vault is set; nothing of ours goes there.
+        debug: () => undefined,
+        // Overrides VAULT_SKIP_VERIFY, which node-vault would otherwise obey.
+        requestOptions: { strictSSL: true, timeout: timeoutMs },
+    });
+    // node-vault falls back to VAULT_TOKEN, VAULT_NAMESPACE and VAULT_PREFIX from
+    // the environment; only gatepass's own inputs may decide what is sent.
+    client.token = '';
+    Object.assign(client, { namespace, pathPrefix: '' });
+    return client;
+}
+/**
+ * One Vault request under the retry policy. `secrets` are scrubbed from any
+ * text the server sends back, in case it echoes what it was given.
+ */
+async function call(settings, client, signal, deadline, secrets, request) {
+    const label = `${request.method} ${settings.address.origin}/v1/${request.path}`;
+    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async () => {
+        // A fresh headers object per request: node-vault writes the token into it.
+        const headers = { 'User-Agent': USER_AGENT };
+        if (request.token !== undefined)
+            headers['X-Vault-Token'] = request.token;
+        try {
+            const body = await client.request({
+                method: request.method,
+                path: `/${request.path}`,
+                headers,
+                timeout: settings.attemptTimeoutMs,
+                ...(request.json === undefined ? {} : { json: request.json }),
+            });
+            return toBody(body, label);
+        }
+        catch (err) {
+            throw transportError(err, label, secrets);
+        }
+    }, {
+        operation: label,
+        deadlineMs: Math.max(0, deadline - Date.now()),
+        attemptTimeoutMs: settings.attemptTimeoutMs,
+        signal,
+        logger: settings.logger,
+        ...settings.retry,
+    });
+}
+/** 200 with a JSON object, or 204 with nothing; anything else is not Vault. */
+function toBody(body, label) {
+    if (body === '' || body === undefined || body === null)
+        return undefined;
+    if (isObject(body))
+        return body;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `${label} answered something that is not a JSON object`, {
+        hint: 'Check that `gateway` is the Vault address (not a proxy or login page)',
+    });
+}
+function transportError(err, label, secrets) {
+    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J)
+        return err;
+    const response = err
+        ?.response;
+    if (response !== undefined && typeof response.statusCode === 'number') {
+        const status = response.statusCode;
+        const detail = oneLine(scrub(vaultErrors(response.body), secrets));
+        const code = status === 403 ? 'DENIED' : 'GATEWAY';
+        return new _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
+            code,
+            ...((0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
+        });
+    }
+    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .networkErrorCode */ .a0)(err);
+    if (network !== undefined) {
+        // Keeps the cause, so the retry policy still sees a network failure.
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `${label}: cannot reach Vault (${network})`, {
+            hint: 'Check `gateway` and that Vault is reachable from the runner',
+            cause: err,
+        });
+    }
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `${label} failed: ${oneLine(scrub((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .U)(err), secrets))}`, {
+        cause: err,
+    });
+}
+/** Vault's `{"errors": [...]}`, joined; else a short excerpt of whatever came. */
+function vaultErrors(body) {
+    if (isObject(body) && Array.isArray(body.errors)) {
+        const texts = body.errors.filter((e) => typeof e === 'string' && e.trim() !== '');
+        return texts.join('; ');
+    }
+    return typeof body === 'string' ? body : '';
+}
+/** Before any truncation, so no prefix of a secret survives a cut. */
+function scrub(text, secrets) {
+    let out = text;
+    for (const secret of secrets) {
+        // A JWT's signature (or payload) echoed alone is as bad as the whole token.
+        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
+            if (piece.length >= 8)
+                out = out.split(piece).join('***');
+        }
+    }
+    return out;
+}
+function oneLine(text) {
+    // eslint-disable-next-line no-control-regex
+    const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+    return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
+/** The message without its hint: several go into one line. */
+function messageOf(err) {
+    return err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J ? err.message : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .U)(err);
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=459.index.js.map

@@ -1,0 +1,596 @@
+export const id = 865;
+export const ids = [865];
+export const modules = {
+
+/***/ 8281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ requireEnvFields),
+/* harmony export */   m: () => (/* binding */ isPending)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/**
+ * The contract every gateway (token-exchange, vault, hoop) implements. A
+ * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
+ * with the same status lines as comment approvals. Gateways never import a CI
+ * platform: they receive the identity token, a logger and `registerSecret`.
+ */
+
+/**
+ * Every field `env` names must be in `values`. The error lists the fields
+ * that are there, by name only: a value never goes into a message.
+ */
+function requireEnvFields(request, values, where) {
+    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
+    if (missing.length === 0)
+        return;
+    const names = Object.keys(values).sort();
+    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
+}
+function isPending(result) {
+    return result.kind === 'pending';
+}
+
+
+/***/ }),
+
+/***/ 865:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   createHoopGateway: () => (/* binding */ createHoopGateway)
+/* harmony export */ });
+/* unused harmony exports checkHoopRequest, runMetadata */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8718);
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6999);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9809);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(311);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8281);
+/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4728);
+/**
+ * The hoop.dev gateway: a small typed client for the part of hoop's REST API
+ * (shared/specs/hoop-openapi-v3.json, served under `<gateway>/api`) that
+ * issues connection credentials. hoop has no official client, so this is
+ * Node's fetch under the shared retry policy.
+ *
+ * - `POST /api/connections/{c}/credentials {access_duration_seconds}`: 201 is
+ *   the credential; 202 means a review must approve it first (Pending).
+ * - `GET /api/reviews/{id}` until APPROVED, then `POST
+ *   /api/connections/{c}/credentials/{session_id}` resumes the request;
+ *   REJECTED / REVOKED are denials, 410 an expired review.
+ * - `POST /api/connections/{c}/credentials/{id}/revoke` when the step ends.
+ * - `PATCH /api/sessions/{id}/metadata` records which CI run holds the
+ *   credential (the credentials request itself takes no metadata), so hoop's
+ *   audit trail and its reviewers see the repository, run and commit.
+ *
+ * Authentication is `Authorization: Bearer`: an `hpk_` API key, or a token
+ * from a token exchange at the IdP hoop trusts. An exchanged token is asked
+ * per credential and revoked with it.
+ */
+
+
+
+
+
+
+
+const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .VERSION */ .x} (+https://github.com/gatepass/gatepass)`;
+/** Not secret: masking a host name or port everywhere would mangle the job's output. */
+const PUBLIC_FIELDS = new Set(['hostname', 'host', 'port', 'database_name', 'endpoint_url']);
+/** An exchanged bearer must outlive the credential, or it cannot revoke it. */
+const BEARER_MARGIN_SECONDS = 300;
+/** Validates the options before any network call, then returns the gateway. */
+function createHoopGateway(options) {
+    const settings = resolve(options);
+    // Bearers of pending reviews, kept here so no secret goes into Pending.state.
+    const waiting = new Map();
+    return {
+        issue: (request, id, signal) => issue(settings, waiting, request, id, signal),
+        poll: (pending, id, signal) => poll(settings, waiting, pending, id, signal),
+        revoke: (handle, signal) => {
+            if (handle.provider !== 'hoop') {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', `a ${handle.provider} revocation handle reached the hoop gateway`);
+            }
+            return revoke(settings, handle, signal);
+        },
+    };
+}
+function resolve(options) {
+    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_4__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    const apiKey = options.apiKey === '' ? undefined : options.apiKey;
+    if ((apiKey === undefined) === (options.exchange === undefined)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', apiKey === undefined
+            ? 'the hoop provider needs `hoop-api-key` or a token exchange'
+            : '`hoop-api-key` and a token exchange are both set', {
+            hint: 'Set `hoop-api-key` (an hpk_ key from hoop), or authenticate by token exchange, not both',
+        });
+    }
+    return {
+        base,
+        api: apiBase(base),
+        apiKey,
+        exchange: options.exchange,
+        metadata: options.metadata ?? {},
+        pollIntervalSeconds: options.pollIntervalSeconds ?? 5,
+        timeoutMs: options.timeoutMs ?? 120_000,
+        attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
+        retry: options.retry,
+        registerSecret: options.registerSecret,
+        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_1__/* .silentLogger */ .q,
+    };
+}
+/** `<gateway>/api`, whether or not `gateway` already ended in /api. */
+function apiBase(base) {
+    const path = base.pathname.replace(/\/+$/, '').replace(/\/api$/, '');
+    return `${base.origin}${path}/api`;
+}
+/** The connection of a request, checked: one path segment. */
+function checkHoopRequest(request) {
+    const connection = request.hoop?.connection.trim() ?? '';
+    if (!/^[\w.:-]+$/.test(connection)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', connection === ''
+            ? `credential "${request.name}" has no \`connection\``
+            : `credential "${request.name}": \`connection\` "${connection}" is not a hoop connection name`, { hint: 'Name the hoop connection (letters, digits, - _ . :), e.g. `connection: pg-prod`' });
+    }
+    return connection;
+}
+async function issue(settings, waiting, request, id, signal) {
+    const connection = checkHoopRequest(request);
+    const deadline = Date.now() + settings.timeoutMs;
+    const bearer = await obtainBearer(settings, request, id, signal);
+    try {
+        const answer = await send(settings, bearer, signal, deadline, [id.value], {
+            method: 'POST',
+            path: `/connections/${encodeURIComponent(connection)}/credentials`,
+            body: { access_duration_seconds: request.ttlSeconds },
+        });
+        if (answer.status === 202) {
+            const pending = toPending(settings, request, connection, answer.body);
+            await recordRun(settings, bearer, id, pending.state?.sessionId, signal, deadline);
+            waiting.set(stateOf(pending, 'reviewId'), bearer);
+            return pending;
+        }
+        const issued = await toIssued(settings, request, connection, answer, bearer, signal);
+        const sessionId = (isObject(answer.body) ? answer.body : {}).session_id;
+        await recordRun(settings, bearer, id, sessionId, signal, deadline);
+        return issued;
+    }
+    catch (err) {
+        await discard(settings, bearer, signal);
+        throw refusal(err, settings, bearer, id, connection);
+    }
+}
+async function poll(settings, waiting, pending, id, signal) {
+    const reviewId = stateOf(pending, 'reviewId');
+    const sessionId = stateOf(pending, 'sessionId');
+    const connection = stateOf(pending, 'connection');
+    const deadline = Date.now() + settings.timeoutMs;
+    let bearer = waiting.get(reviewId);
+    if (bearer === undefined || expiresSoon(bearer)) {
+        if (bearer !== undefined)
+            await discard(settings, bearer, signal);
+        bearer = await obtainBearer(settings, pending.request, id, signal);
+        waiting.set(reviewId, bearer);
+    }
+    let result;
+    try {
+        result = await checkReview(settings, bearer, pending, { reviewId, sessionId, connection }, id, signal, deadline);
+    }
+    catch (err) {
+        waiting.delete(reviewId);
+        await discard(settings, bearer, signal);
+        throw refusal(err, settings, bearer, id, connection);
+    }
+    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .isPending */ .m)(result))
+        waiting.delete(reviewId);
+    return result;
+}
+async function checkReview(settings, bearer, pending, ids, id, signal, deadline) {
+    const request = pending.request;
+    const review = await send(settings, bearer, signal, deadline, [id.value], {
+        method: 'GET',
+        path: `/reviews/${encodeURIComponent(ids.reviewId)}`,
+    });
+    const status = isObject(review.body) ? review.body.status : undefined;
+    switch (status) {
+        case 'PENDING':
+            return pending;
+        case 'APPROVED': {
+            const answer = await send(settings, bearer, signal, deadline, [id.value], {
+                method: 'POST',
+                path: `/connections/${encodeURIComponent(ids.connection)}/credentials/${encodeURIComponent(ids.sessionId)}`,
+                body: { access_duration_seconds: request.ttlSeconds },
+            });
+            // The session is the one the pending answer named: its metadata is recorded.
+            return toIssued(settings, request, ids.connection, answer, bearer, signal);
+        }
+        case 'REJECTED':
+        case 'REVOKED':
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('DENIED', `hoop review ${ids.reviewId} of "${request.name}" was ${status.toLowerCase()}${decidedBy(review.body, status)}${reasonOf(review.body)}`, { hint: 'A reviewer of the hoop connection refused this request' });
+        default:
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `hoop review ${ids.reviewId} of "${request.name}" is ${typeof status === 'string' ? status : 'in no known state'}`, {
+                hint: 'Only PENDING, APPROVED, REJECTED and REVOKED are expected for a credentials review',
+            });
+    }
+}
+function stateOf(pending, key) {
+    const value = pending.state?.[key];
+    if (typeof value !== 'string' || value === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', `the pending hoop request "${pending.name}" has no ${key}`);
+    }
+    return value;
+}
+function toPending(settings, request, connection, body) {
+    const answer = (isObject(body) ? body : {});
+    const { review_id: reviewId, session_id: sessionId } = answer;
+    if (typeof reviewId !== 'string' ||
+        reviewId === '' ||
+        typeof sessionId !== 'string' ||
+        sessionId === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `hoop answered 202 for "${request.name}" without review_id and session_id`, {
+            hint: 'Check that `gateway` is hoop and its version has the connection credentials API',
+        });
+    }
+    return {
+        kind: 'pending',
+        name: request.name,
+        request,
+        approvalUrl: `${settings.base.origin}/reviews/${encodeURIComponent(reviewId)}`,
+        intervalSeconds: settings.pollIntervalSeconds,
+        message: `hoop review ${reviewId} of connection ${connection} must be approved`,
+        state: { reviewId, sessionId, connection },
+    };
+}
+async function toIssued(settings, request, connection, answer, bearer, signal) {
+    const body = (isObject(answer.body) ? answer.body : {});
+    const fields = body.connection_credentials;
+    if (answer.status < 200 ||
+        answer.status > 201 ||
+        !isObject(fields) ||
+        typeof body.id !== 'string' ||
+        body.id === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `hoop's answer for "${request.name}" (HTTP ${answer.status}) holds no credential id and connection_credentials`, { hint: 'Check that `gateway` is hoop and that the connection supports credentials' });
+    }
+    const { values, publicFields } = credentialValues(settings, fields);
+    const expiresAt = parseDate(body.expire_at);
+    const handle = {
+        provider: 'hoop',
+        gateway: settings.base.href,
+        connection,
+        credentialId: body.id,
+        ...(bearer.exchanged ? { token: bearer.token } : {}),
+        ...(bearer.auth === undefined ? {} : { auth: bearer.auth }),
+        ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
+    };
+    try {
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .requireEnvFields */ .e)(request, values, `hoop connection ${connection}`);
+    }
+    catch (err) {
+        await revokeCredential(settings, handle, signal).catch(() => undefined);
+        throw err;
+    }
+    return {
+        kind: 'issued',
+        name: request.name,
+        values,
+        publicFields,
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+        revocation: handle,
+    };
+}
+function credentialValues(settings, fields) {
+    const values = {};
+    const publicFields = [];
+    for (const [field, value] of Object.entries(fields)) {
+        if (value === null || value === undefined)
+            continue;
+        const text = typeof value === 'string'
+            ? value
+            : typeof value === 'number' || typeof value === 'boolean'
+                ? String(value)
+                : JSON.stringify(value);
+        values[field] = text;
+        if (PUBLIC_FIELDS.has(field) || typeof value === 'number' || typeof value === 'boolean') {
+            publicFields.push(field);
+        }
+        else if (text !== '') {
+            // Before anything else can see it.
+            settings.registerSecret(text);
+        }
+    }
+    return { values, publicFields };
+}
+/**
+ * Session metadata naming the CI run, from the identity token's claims. Best
+ * effort: hoop keeps the credential's audit trail either way, so a refusal
+ * here is a warning, not a failed step.
+ */
+async function recordRun(settings, bearer, id, sessionId, signal, deadline) {
+    if (typeof sessionId !== 'string' || sessionId === '')
+        return;
+    const metadata = { ...runMetadata(id), ...settings.metadata };
+    try {
+        await send(settings, bearer, signal, deadline, [id.value], {
+            method: 'PATCH',
+            path: `/sessions/${encodeURIComponent(sessionId)}/metadata`,
+            body: { metadata },
+        });
+    }
+    catch (err) {
+        settings.logger.warning(`could not record the CI run on hoop session ${sessionId}: ${messageOf(err)}`);
+    }
+}
+/** What identifies the job: repository or project, run, attempt, commit, ref, actor. */
+function runMetadata(id) {
+    const c = id.claims;
+    const pick = (...names) => {
+        for (const name of names) {
+            const value = c[name];
+            if (typeof value === 'string' || typeof value === 'number')
+                return String(value);
+        }
+        return undefined;
+    };
+    const entries = [
+        ['gatepass_version', _version_js__WEBPACK_IMPORTED_MODULE_5__/* .VERSION */ .x],
+        ['ci_platform', id.platform],
+        ['ci_repository', pick('repository', 'project_path')],
+        ['ci_run_id', pick('run_id', 'pipeline_id')],
+        ['ci_run_attempt', pick('run_attempt')],
+        ['ci_job_id', pick('job_id')],
+        ['ci_commit', pick('sha')],
+        ['ci_ref', pick('ref')],
+        ['ci_workflow', pick('workflow_ref', 'ci_config_ref_uri')],
+        ['ci_actor', pick('actor', 'user_login')],
+    ];
+    return Object.fromEntries(entries.filter((e) => e[1] !== undefined));
+}
+/** Revoke the credential, then the exchanged token that obtained it. */
+async function revoke(settings, handle, signal) {
+    const expired = handle.expiresAt !== undefined && Date.parse(handle.expiresAt) <= Date.now();
+    if (expired) {
+        settings.logger.debug(`the hoop credential for ${handle.connection} has expired: nothing to revoke`);
+    }
+    else {
+        await revokeCredential(settings, handle, signal);
+    }
+    if (handle.auth !== undefined) {
+        if (settings.exchange === undefined) {
+            settings.logger.debug('no token exchange configured: the exchanged hoop token lives until it expires');
+        }
+        else {
+            await settings.exchange.gateway.revoke(handle.auth, signal);
+        }
+    }
+}
+async function revokeCredential(settings, handle, signal) {
+    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_4__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
+    const token = handle.token ?? settings.apiKey;
+    if (token === undefined) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `revoking the hoop credential for ${handle.connection} needs \`hoop-api-key\``, {
+            hint: 'Give the same `hoop-api-key` to the step that revokes',
+        });
+    }
+    // The API key comes from the inputs, the URL from saved state the job could
+    // have written: never send the key anywhere but the configured hoop.
+    if (handle.token === undefined && base.origin !== settings.base.origin) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `the revocation handle names another hoop (${base.origin}) than \`gateway\` (${settings.base.origin})`, { hint: 'Revoke with the same `gateway` that issued the credential' });
+    }
+    const bearer = {
+        token,
+        exchanged: handle.token !== undefined,
+        expiresAt: undefined,
+        auth: undefined,
+    };
+    try {
+        await send({ ...settings, api: apiBase(base) }, bearer, signal, Date.now() + settings.timeoutMs, [], {
+            method: 'POST',
+            path: `/connections/${encodeURIComponent(handle.connection)}/credentials/${encodeURIComponent(handle.credentialId)}/revoke`,
+        });
+    }
+    catch (err) {
+        // Revoked already, or gone with its session: nothing left to revoke.
+        if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && (err.status === 404 || err.status === 410)) {
+            settings.logger.debug(`the hoop credential for ${handle.connection} was already gone`);
+            return;
+        }
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `revoking the hoop credential for ${handle.connection} failed: ${messageOf(err)}`, {
+            hint: `It stays valid until ${handle.expiresAt ?? 'hoop expires it'}; revoke it in hoop's web app if it matters`,
+            cause: err,
+        });
+    }
+}
+// ---- authentication ---------------------------------------------------------
+async function obtainBearer(settings, request, id, signal) {
+    if (settings.apiKey !== undefined) {
+        return { token: settings.apiKey, exchanged: false, expiresAt: undefined, auth: undefined };
+    }
+    const exchange = settings.exchange;
+    if (exchange === undefined)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', 'hoop has no way to authenticate');
+    const result = await exchange.gateway.issue({
+        name: `${request.name}-hoop-auth`,
+        ttlSeconds: request.ttlSeconds + BEARER_MARGIN_SECONDS,
+        ...(exchange.tokenExchange === undefined ? {} : { tokenExchange: exchange.tokenExchange }),
+    }, id, signal);
+    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .isPending */ .m)(result)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', 'the token exchange for hoop authentication asks for approval', {
+            hint: "Let hoop's reviews approve access to the connection, and let the IdP issue hoop tokens without approval",
+        });
+    }
+    const token = result.values.access_token;
+    if (token === undefined || token === '') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', 'the token exchange for hoop returned no access_token');
+    }
+    const auth = result.revocation?.provider === 'token-exchange' ? result.revocation : undefined;
+    return { token, exchanged: true, expiresAt: result.expiresAt, auth };
+}
+function expiresSoon(bearer) {
+    return bearer.expiresAt !== undefined && bearer.expiresAt.getTime() - Date.now() < 60_000;
+}
+/** Revoke an exchanged bearer nothing will use. */
+async function discard(settings, bearer, signal) {
+    if (bearer.auth === undefined || settings.exchange === undefined)
+        return;
+    await settings.exchange.gateway.revoke(bearer.auth, signal).catch((err) => {
+        settings.logger.debug(`could not revoke an unused hoop token: ${messageOf(err)}`);
+    });
+}
+function refusal(err, settings, bearer, id, connection) {
+    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9))
+        return err;
+    if (err.status === 401 || err.status === 403) {
+        if (bearer.exchanged)
+            settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_6__/* .identityDiagnostics */ .zx)(id, err.message));
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('DENIED', err.message, {
+            hint: bearer.exchanged
+                ? `hoop did not accept the exchanged token, or its user may not use connection ${connection}. The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_6__/* .bindingHint */ .jw)(id)}`
+                : `Check that \`hoop-api-key\` is valid and that its user may use connection ${connection}`,
+        });
+    }
+    if (err.status === 404) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', err.message, {
+            hint: `Check \`connection\` (${connection}) and that \`gateway\` is hoop's URL`,
+        });
+    }
+    if (err.status === 410) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('TIMEOUT', `${err.message}: the hoop review expired before it was approved`, {
+            hint: 'Run the job again and ask a reviewer to act sooner',
+        });
+    }
+    return err;
+}
+/**
+ * One hoop request under the retry policy. 2xx comes back parsed; other
+ * statuses become HttpStatusErrors (retried when transient) carrying hoop's
+ * `message`. `secrets` (and the bearer) are scrubbed from anything hoop says.
+ */
+async function send(settings, bearer, signal, deadline, secrets, request) {
+    const url = `${settings.api}${request.path}`;
+    const label = `${request.method} ${url}`;
+    const hidden = [bearer.token, ...secrets];
+    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L5)(async ({ signal: attempt }) => {
+        let response;
+        let text;
+        try {
+            response = await fetch(url, {
+                method: request.method,
+                headers: {
+                    authorization: `Bearer ${bearer.token}`,
+                    'user-agent': USER_AGENT,
+                    accept: 'application/json',
+                    ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+                },
+                ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+                redirect: 'error',
+                signal: attempt,
+            });
+            // Inside the attempt: a server that stalls mid-body hits the timeout too.
+            text = await response.text();
+        }
+        catch (err) {
+            throw transportError(err, label, attempt);
+        }
+        if (response.status >= 200 && response.status < 300) {
+            return { status: response.status, body: parseBody(text, label) };
+        }
+        const detail = oneLine(scrub(errorText(text), hidden));
+        const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
+        const code = response.status === 403 ? 'DENIED' : 'GATEWAY';
+        throw new _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    }, {
+        operation: label,
+        deadlineMs: Math.max(0, deadline - Date.now()),
+        attemptTimeoutMs: settings.attemptTimeoutMs,
+        signal,
+        logger: settings.logger,
+        ...settings.retry,
+    });
+}
+function parseBody(text, label) {
+    if (text.trim() === '')
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `${label} answered something that is not JSON`, {
+            hint: "Check that `gateway` is hoop's URL (not a proxy or login page)",
+        });
+    }
+}
+function transportError(err, label, attempt) {
+    // The attempt's own timeout or a cancellation: the retry policy words it.
+    if (attempt.aborted)
+        return attempt.reason;
+    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .networkErrorCode */ .a0)(err);
+    if (network !== undefined) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `${label}: cannot reach hoop (${network})`, {
+            hint: 'Check `gateway` and that hoop is reachable from the runner',
+            cause: err,
+        });
+    }
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `${label} failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(err)}`, { cause: err });
+}
+/** hoop's `{"message": ...}`, else the text itself. */
+function errorText(text) {
+    try {
+        const json = JSON.parse(text);
+        if (isObject(json) && typeof json.message === 'string')
+            return json.message;
+    }
+    catch {
+        // not JSON: the text itself
+    }
+    return text;
+}
+function decidedBy(review, status) {
+    const groups = isObject(review) && Array.isArray(review.review_groups_data) ? review.review_groups_data : [];
+    const names = groups
+        .filter((g) => isObject(g) && g.status === status)
+        .map((g) => (isObject(g.reviewed_by) ? (g.reviewed_by.email ?? g.reviewed_by.name) : undefined))
+        .filter((n) => typeof n === 'string' && n !== '');
+    return names.length === 0 ? '' : ` by ${oneLine(names.join(', '))}`;
+}
+function reasonOf(review) {
+    const reason = isObject(review) ? review.rejection_reason : undefined;
+    return typeof reason === 'string' && reason.trim() !== '' ? `: ${oneLine(reason)}` : '';
+}
+function parseDate(value) {
+    if (typeof value !== 'string' || value === '')
+        return undefined;
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? undefined : new Date(time);
+}
+/** Before any truncation, so no prefix of a secret survives a cut. */
+function scrub(text, secrets) {
+    let out = text;
+    for (const secret of secrets) {
+        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
+            if (piece.length >= 8)
+                out = out.split(piece).join('***');
+        }
+    }
+    return out;
+}
+function oneLine(text) {
+    // eslint-disable-next-line no-control-regex
+    const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+    return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
+function messageOf(err) {
+    return err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J ? err.message : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(err);
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=865.index.js.map
