@@ -1,7 +1,7 @@
 /**
  * A hoop.dev double: a real HTTP server on loopback serving the part of
  * hoop's API gatepass uses under `/api`, checking every exchange against the
- * published description (shared/specs/hoop-openapi-v3.json):
+ * published description (specs/hoop-openapi-v3.json, vendored from shared/specs):
  *
  * - the request's path and method must be an operation of the spec;
  * - its JSON body must validate against the operation's request schema, with

@@ -1,7 +1,7 @@
 /**
  * A Vault double: a real HTTP server on loopback that answers the part of
  * Vault's API gatepass uses, and checks every exchange against the published
- * description (shared/specs/vault-openapi.json):
+ * description (specs/vault-openapi.json, vendored from shared/specs):
  *
  * - the request's path must be an operation of the spec for a secrets engine
  *   or auth method mounted here (`{database_mount_path}` only matches the
