@@ -12,12 +12,13 @@ export const modules = {
 /* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8096);
 /* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_vault__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8718);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6999);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(311);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8281);
-/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4728);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8044);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6999);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9809);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(311);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8281);
+/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4728);
 /**
  * The Vault / OpenBao gateway, through node-vault. Each credential request is
  * its own JWT login (`auth/<vault-auth-path>/login {role, jwt}`) followed by
@@ -40,7 +41,8 @@ export const modules = {
 
 
 
-const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x}`;
+
+const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x}`;
 /** Validates the options before any network call, then returns the gateway. */
 function createVaultGateway(options) {
     const settings = resolve(options);
@@ -56,7 +58,7 @@ function createVaultGateway(options) {
     };
 }
 function resolve(options) {
-    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_5__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     if (options.role.trim() === '') {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', 'the vault provider needs `vault-role`', {
             hint: 'Set `vault-role` to the JWT auth role bound to this repository or project',
@@ -78,7 +80,7 @@ function resolve(options) {
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
         retry: options.retry,
         registerSecret: options.registerSecret,
-        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q,
+        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_3__/* .silentLogger */ .q,
     };
 }
 /**
@@ -133,7 +135,7 @@ async function issue(settings, request, id, signal) {
         if (envelope.lease_id !== '')
             handle.leases.push(envelope.lease_id);
         const issued = toIssued(settings, request, target.path, envelope, login);
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .requireEnvFields */ .e)(request, issued.values, `the secret at ${target.path}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .requireEnvFields */ .e)(request, issued.values, `the secret at ${target.path}`);
         return { ...issued, revocation: handle };
     }
     catch (err) {
@@ -169,7 +171,7 @@ async function logIn(settings, client, id, signal, deadline) {
     const ttl = typeof auth.lease_duration === 'number' ? auth.lease_duration : 0;
     const accessor = typeof auth.accessor === 'string' ? auth.accessor : '';
     // The accessor is what Vault's audit log shows; it cannot be used to read secrets.
-    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
+    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
     return {
         token,
         accessor,
@@ -177,21 +179,21 @@ async function logIn(settings, client, id, signal, deadline) {
     };
 }
 function loginError(err, settings, id) {
-    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
+    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
         return err;
-    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .identityDiagnostics */ .zx)(id, err.message));
+    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
     const mount = err.status === 403
         ? ` A 403 at login also means nothing is mounted at auth/${settings.authPath}: check \`vault-auth-path\`.`
         : '';
     return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
-        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .bindingHint */ .jw)(id)}`,
+        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .bindingHint */ .jw)(id)}`,
     });
 }
 function readError(err, settings, target, id) {
-    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9))
+    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9))
         return err;
     if (err.status === 403) {
-        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .identityDiagnostics */ .zx)(id, err.message));
+        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
         return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('DENIED', err.message, {
             hint: `The policies of role "${settings.role}" do not allow ${target.method === 'GET' ? 'read' : 'create/update'} on ${target.path}; attach a policy that does, or fix \`path\``,
         });
@@ -234,7 +236,7 @@ function toIssued(settings, request, path, envelope, login) {
     }
     const expiresAt = expiry(envelope, login);
     if (envelope.lease_id !== '' && envelope.lease_duration > request.ttlSeconds) {
-        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
+        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
     }
     return {
         kind: 'issued',
@@ -293,7 +295,7 @@ async function revoke(settings, handle, signal) {
         settings.logger.debug('the Vault token has expired: Vault has revoked it and its leases');
         return;
     }
-    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_5__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
+    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
     const client = vaultClient(address, handle.namespace, settings.attemptTimeoutMs);
     // The token's revocation settles everything, so the leases may use only
     // half of the budget: an unreachable Vault must not leave it no time.
@@ -315,8 +317,8 @@ async function revoke(settings, handle, signal) {
         catch (err) {
             // 403: the token may not revoke leases (not in Vault's default policy),
             // or is gone already; revoking the token below settles both.
-            if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 403)) {
-                leaseProblems.push(`lease ${lease}: ${messageOf(err)}`);
+            if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && err.status === 403)) {
+                leaseProblems.push(`lease ${lease}: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}`);
             }
         }
     }
@@ -328,11 +330,11 @@ async function revoke(settings, handle, signal) {
         });
     }
     catch (err) {
-        if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 403) {
+        if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && err.status === 403) {
             settings.logger.debug('the Vault token was already revoked or expired');
             return;
         }
-        const problems = [...leaseProblems, `token: ${messageOf(err)}`];
+        const problems = [...leaseProblems, `token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}`];
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
             hint: `The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
             cause: err,
@@ -365,7 +367,7 @@ function vaultClient(address, namespace, timeoutMs) {
  */
 async function call(settings, client, signal, deadline, secrets, request) {
     const label = `${request.method} ${settings.address.origin}/v1/${request.path}`;
-    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async () => {
+    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L5)(async () => {
         // A fresh headers object per request: node-vault writes the token into it.
         const headers = { 'User-Agent': USER_AGENT };
         if (request.token !== undefined)
@@ -409,14 +411,14 @@ function transportError(err, label, secrets) {
         ?.response;
     if (response !== undefined && typeof response.statusCode === 'number') {
         const status = response.statusCode;
-        const detail = oneLine(scrub(vaultErrors(response.body), secrets));
+        const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(vaultErrors(response.body), secrets));
         const code = status === 403 ? 'DENIED' : 'GATEWAY';
-        return new _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
+        return new _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
             code,
-            ...((0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
+            ...((0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
         });
     }
-    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .networkErrorCode */ .a0)(err);
+    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .networkErrorCode */ .a0)(err);
     if (network !== undefined) {
         // Keeps the cause, so the retry policy still sees a network failure.
         return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `${label}: cannot reach Vault (${network})`, {
@@ -424,7 +426,7 @@ function transportError(err, label, secrets) {
             cause: err,
         });
     }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `${label} failed: ${oneLine(scrub((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .U)(err), secrets))}`, {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .U)(err), secrets))}`, {
         cause: err,
     });
 }
@@ -435,27 +437,6 @@ function vaultErrors(body) {
         return texts.join('; ');
     }
     return typeof body === 'string' ? body : '';
-}
-/** Before any truncation, so no prefix of a secret survives a cut. */
-function scrub(text, secrets) {
-    let out = text;
-    for (const secret of secrets) {
-        // A JWT's signature (or payload) echoed alone is as bad as the whole token.
-        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
-            if (piece.length >= 8)
-                out = out.split(piece).join('***');
-        }
-    }
-    return out;
-}
-function oneLine(text) {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-    return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
-}
-/** The message without its hint: several go into one line. */
-function messageOf(err) {
-    return err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J ? err.message : (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .U)(err);
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -44,12 +44,13 @@ function isPending(result) {
 /* harmony export */ });
 /* unused harmony exports checkHoopRequest, runMetadata */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8718);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6999);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9809);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(311);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8281);
-/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4728);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8044);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8718);
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6999);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(311);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8281);
+/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4728);
 /**
  * The hoop.dev gateway: a small typed client for the part of hoop's REST API
  * (shared/specs/hoop-openapi-v3.json, served under `<gateway>/api`) that
@@ -77,7 +78,8 @@ function isPending(result) {
 
 
 
-const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .VERSION */ .x} (+https://github.com/gatepass/gatepass)`;
+
+const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x} (+https://github.com/gatepass/gatepass)`;
 /** Not secret: masking a host name or port everywhere would mangle the job's output. */
 const PUBLIC_FIELDS = new Set(['hostname', 'host', 'port', 'database_name', 'endpoint_url']);
 /** An exchanged bearer must outlive the credential, or it cannot revoke it. */
@@ -99,7 +101,7 @@ function createHoopGateway(options) {
     };
 }
 function resolve(options) {
-    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_4__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_5__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     const apiKey = options.apiKey === '' ? undefined : options.apiKey;
     if ((apiKey === undefined) === (options.exchange === undefined)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', apiKey === undefined
@@ -119,7 +121,7 @@ function resolve(options) {
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
         retry: options.retry,
         registerSecret: options.registerSecret,
-        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_1__/* .silentLogger */ .q,
+        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q,
     };
 }
 /** `<gateway>/api`, whether or not `gateway` already ended in /api. */
@@ -184,7 +186,7 @@ async function poll(settings, waiting, pending, id, signal) {
         await discard(settings, bearer, signal);
         throw refusal(err, settings, bearer, id, connection);
     }
-    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .isPending */ .m)(result))
+    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .m)(result))
         waiting.delete(reviewId);
     return result;
 }
@@ -266,7 +268,7 @@ async function toIssued(settings, request, connection, answer, bearer, signal) {
         ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
     };
     try {
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .requireEnvFields */ .e)(request, values, `hoop connection ${connection}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .requireEnvFields */ .e)(request, values, `hoop connection ${connection}`);
     }
     catch (err) {
         await revokeCredential(settings, handle, signal).catch(() => undefined);
@@ -320,7 +322,7 @@ async function recordRun(settings, bearer, id, sessionId, signal, deadline) {
         });
     }
     catch (err) {
-        settings.logger.warning(`could not record the CI run on hoop session ${sessionId}: ${messageOf(err)}`);
+        settings.logger.warning(`could not record the CI run on hoop session ${sessionId}: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(err)}`);
     }
 }
 /** What identifies the job: repository or project, run, attempt, commit, ref, actor. */
@@ -335,7 +337,7 @@ function runMetadata(id) {
         return undefined;
     };
     const entries = [
-        ['gatepass_version', _version_js__WEBPACK_IMPORTED_MODULE_5__/* .VERSION */ .x],
+        ['gatepass_version', _version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x],
         ['ci_platform', id.platform],
         ['ci_repository', pick('repository', 'project_path')],
         ['ci_run_id', pick('run_id', 'pipeline_id')],
@@ -367,7 +369,7 @@ async function revoke(settings, handle, signal) {
     }
 }
 async function revokeCredential(settings, handle, signal) {
-    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_4__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
+    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_5__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
     const token = handle.token ?? settings.apiKey;
     if (token === undefined) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `revoking the hoop credential for ${handle.connection} needs \`hoop-api-key\``, {
@@ -393,11 +395,11 @@ async function revokeCredential(settings, handle, signal) {
     }
     catch (err) {
         // Revoked already, or gone with its session: nothing left to revoke.
-        if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && (err.status === 404 || err.status === 410)) {
+        if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && (err.status === 404 || err.status === 410)) {
             settings.logger.debug(`the hoop credential for ${handle.connection} was already gone`);
             return;
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `revoking the hoop credential for ${handle.connection} failed: ${messageOf(err)}`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `revoking the hoop credential for ${handle.connection} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(err)}`, {
             hint: `It stays valid until ${handle.expiresAt ?? 'hoop expires it'}; revoke it in hoop's web app if it matters`,
             cause: err,
         });
@@ -416,7 +418,7 @@ async function obtainBearer(settings, request, id, signal) {
         ttlSeconds: request.ttlSeconds + BEARER_MARGIN_SECONDS,
         ...(exchange.tokenExchange === undefined ? {} : { tokenExchange: exchange.tokenExchange }),
     }, id, signal);
-    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_3__/* .isPending */ .m)(result)) {
+    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .m)(result)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', 'the token exchange for hoop authentication asks for approval', {
             hint: "Let hoop's reviews approve access to the connection, and let the IdP issue hoop tokens without approval",
         });
@@ -436,18 +438,18 @@ async function discard(settings, bearer, signal) {
     if (bearer.auth === undefined || settings.exchange === undefined)
         return;
     await settings.exchange.gateway.revoke(bearer.auth, signal).catch((err) => {
-        settings.logger.debug(`could not revoke an unused hoop token: ${messageOf(err)}`);
+        settings.logger.debug(`could not revoke an unused hoop token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(err)}`);
     });
 }
 function refusal(err, settings, bearer, id, connection) {
-    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9))
+    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9))
         return err;
     if (err.status === 401 || err.status === 403) {
         if (bearer.exchanged)
-            settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_6__/* .identityDiagnostics */ .zx)(id, err.message));
+            settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .identityDiagnostics */ .zx)(id, err.message));
         return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('DENIED', err.message, {
             hint: bearer.exchanged
-                ? `hoop did not accept the exchanged token, or its user may not use connection ${connection}. The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_6__/* .bindingHint */ .jw)(id)}`
+                ? `hoop did not accept the exchanged token, or its user may not use connection ${connection}. The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .bindingHint */ .jw)(id)}`
                 : `Check that \`hoop-api-key\` is valid and that its user may use connection ${connection}`,
         });
     }
@@ -472,7 +474,7 @@ async function send(settings, bearer, signal, deadline, secrets, request) {
     const url = `${settings.api}${request.path}`;
     const label = `${request.method} ${url}`;
     const hidden = [bearer.token, ...secrets];
-    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L5)(async ({ signal: attempt }) => {
+    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal: attempt }) => {
         let response;
         let text;
         try {
@@ -497,10 +499,10 @@ async function send(settings, bearer, signal, deadline, secrets, request) {
         if (response.status >= 200 && response.status < 300) {
             return { status: response.status, body: parseBody(text, label) };
         }
-        const detail = oneLine(scrub(errorText(text), hidden));
-        const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
+        const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(errorText(text), hidden));
+        const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
         const code = response.status === 403 ? 'DENIED' : 'GATEWAY';
-        throw new _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+        throw new _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
     }, {
         operation: label,
         deadlineMs: Math.max(0, deadline - Date.now()),
@@ -526,7 +528,7 @@ function transportError(err, label, attempt) {
     // The attempt's own timeout or a cancellation: the retry policy words it.
     if (attempt.aborted)
         return attempt.reason;
-    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .networkErrorCode */ .a0)(err);
+    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .networkErrorCode */ .a0)(err);
     if (network !== undefined) {
         return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `${label}: cannot reach hoop (${network})`, {
             hint: 'Check `gateway` and that hoop is reachable from the runner',
@@ -553,36 +555,17 @@ function decidedBy(review, status) {
         .filter((g) => isObject(g) && g.status === status)
         .map((g) => (isObject(g.reviewed_by) ? (g.reviewed_by.email ?? g.reviewed_by.name) : undefined))
         .filter((n) => typeof n === 'string' && n !== '');
-    return names.length === 0 ? '' : ` by ${oneLine(names.join(', '))}`;
+    return names.length === 0 ? '' : ` by ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(names.join(', '))}`;
 }
 function reasonOf(review) {
     const reason = isObject(review) ? review.rejection_reason : undefined;
-    return typeof reason === 'string' && reason.trim() !== '' ? `: ${oneLine(reason)}` : '';
+    return typeof reason === 'string' && reason.trim() !== '' ? `: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(reason)}` : '';
 }
 function parseDate(value) {
     if (typeof value !== 'string' || value === '')
         return undefined;
     const time = Date.parse(value);
     return Number.isNaN(time) ? undefined : new Date(time);
-}
-/** Before any truncation, so no prefix of a secret survives a cut. */
-function scrub(text, secrets) {
-    let out = text;
-    for (const secret of secrets) {
-        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
-            if (piece.length >= 8)
-                out = out.split(piece).join('***');
-        }
-    }
-    return out;
-}
-function oneLine(text) {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-    return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
-}
-function messageOf(err) {
-    return err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J ? err.message : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(err);
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -13,6 +13,7 @@
  */
 import * as oidc from 'openid-client';
 import { GatepassError, describeError, type ErrorCode } from '../errors.js';
+import { oneLine } from './text.js';
 import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
@@ -378,11 +379,6 @@ function errorText(text: string): string {
     // not JSON: fall through to an excerpt
   }
   return oneLine(text);
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
 function exchangeParameters(

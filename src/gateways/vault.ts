@@ -14,6 +14,7 @@
  */
 import nodeVault from 'node-vault';
 import { GatepassError, describeError, type ErrorCode } from '../errors.js';
+import { messageOf, oneLine, scrub } from './text.js';
 import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
@@ -577,29 +578,6 @@ function vaultErrors(body: unknown): string {
     return texts.join('; ');
   }
   return typeof body === 'string' ? body : '';
-}
-
-/** Before any truncation, so no prefix of a secret survives a cut. */
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    // A JWT's signature (or payload) echoed alone is as bad as the whole token.
-    for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
-      if (piece.length >= 8) out = out.split(piece).join('***');
-    }
-  }
-  return out;
-}
-
-function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
-}
-
-/** The message without its hint: several go into one line. */
-function messageOf(err: unknown): string {
-  return err instanceof GatepassError ? err.message : describeError(err);
 }
 
 function isObject(value: unknown): value is Record<string, JsonValue> {
