@@ -230,7 +230,7 @@ function onSignal(job: Job, sig: ForwardedSignal): void {
 async function preflight(
   job: Job,
   runtime: MainRuntime,
-): Promise<{ cwd: string; gateway: Gateway }> {
+): Promise<{ cwd: string; gateway: Promise<Gateway> }> {
   const { config, host } = job;
   host.preflight({ exportEnv: config.export === 'env' });
   const cwd =
@@ -247,10 +247,14 @@ async function preflight(
     }
     runtime.approvalGate.check?.(config);
   }
-  const gateway = await (runtime.createGateway ?? createGateway)(config, {
+  // Not awaited: loading a provider's client (Vault's is 680 KB) overlaps the
+  // ID-token request in obtain(), which awaits it and so sees its rejection;
+  // the empty catch only stops a rejection before then from being "unhandled".
+  const gateway = (runtime.createGateway ?? createGateway)(config, {
     registerSecret: job.register,
     logger: host.log,
   });
+  gateway.catch(() => undefined);
   if (config.run === undefined && config.export === 'none') {
     host.log.info(
       'no `run` and `export: none`: gatepass checks that the credentials can be issued, then post revokes them',
@@ -268,7 +272,7 @@ async function preflight(
 async function obtain(
   job: Job,
   runtime: MainRuntime,
-  gateway: Gateway,
+  loading: Promise<Gateway>,
 ): Promise<Array<[CredentialRequest, Issued]>> {
   const { config, host, cancel } = job;
   const started = performance.now();
@@ -281,7 +285,7 @@ async function obtain(
     registerSecret: job.register,
     logger: host.log,
   });
-  const identity = await source.token(cancel.signal);
+  const [identity, gateway] = await Promise.all([source.token(cancel.signal), loading]);
   const { iss, sub, aud } = identity.claims;
   job.record.identity = {
     ...(iss === undefined ? {} : { iss }),
