@@ -2,40 +2,6 @@ export const id = 459;
 export const ids = [459];
 export const modules = {
 
-/***/ 8281:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ requireEnvFields),
-/* harmony export */   m: () => (/* binding */ isPending)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/**
- * The contract every gateway (token-exchange, vault, hoop) implements. A
- * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
- * with the same status lines as comment approvals. Gateways never import a CI
- * platform: they receive the identity token, a logger and `registerSecret`.
- */
-
-/**
- * Every field `env` names must be in `values`. The error lists the fields
- * that are there, by name only: a value never goes into a message.
- */
-function requireEnvFields(request, values, where) {
-    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
-    if (missing.length === 0)
-        return;
-    const names = Object.keys(values).sort();
-    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
-}
-function isPending(result) {
-    return result.kind === 'pending';
-}
-
-
-/***/ }),
-
 /***/ 1459:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -83,12 +49,7 @@ function createVaultGateway(options) {
     return {
         issue: (request, id, signal) => issue(settings, request, id, signal),
         poll: (pending) => Promise.reject(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
-        revoke: (handle, signal) => {
-            if (handle.provider !== 'vault') {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INTERNAL', `a ${handle.provider} revocation handle reached the Vault gateway`);
-            }
-            return revoke(settings, handle, signal);
-        },
+        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
     };
 }
 function resolve(options) {
@@ -169,7 +130,7 @@ async function issue(settings, request, id, signal) {
         if (envelope.lease_id !== '')
             handle.leases.push(envelope.lease_id);
         const issued = toIssued(settings, request, target.path, envelope, login);
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .requireEnvFields */ .e)(request, issued.values, `the secret at ${target.path}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
         return { ...issued, revocation: handle };
     }
     catch (err) {

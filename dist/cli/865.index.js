@@ -2,40 +2,6 @@ export const id = 865;
 export const ids = [865];
 export const modules = {
 
-/***/ 8281:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ requireEnvFields),
-/* harmony export */   m: () => (/* binding */ isPending)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/**
- * The contract every gateway (token-exchange, vault, hoop) implements. A
- * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
- * with the same status lines as comment approvals. Gateways never import a CI
- * platform: they receive the identity token, a logger and `registerSecret`.
- */
-
-/**
- * Every field `env` names must be in `values`. The error lists the fields
- * that are there, by name only: a value never goes into a message.
- */
-function requireEnvFields(request, values, where) {
-    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
-    if (missing.length === 0)
-        return;
-    const names = Object.keys(values).sort();
-    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
-}
-function isPending(result) {
-    return result.kind === 'pending';
-}
-
-
-/***/ }),
-
 /***/ 865:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -92,12 +58,7 @@ function createHoopGateway(options) {
     return {
         issue: (request, id, signal) => issue(settings, waiting, request, id, signal),
         poll: (pending, id, signal) => poll(settings, waiting, pending, id, signal),
-        revoke: (handle, signal) => {
-            if (handle.provider !== 'hoop') {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', `a ${handle.provider} revocation handle reached the hoop gateway`);
-            }
-            return revoke(settings, handle, signal);
-        },
+        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .handleOf */ .mP)(handle, 'hoop'), signal),
     };
 }
 function resolve(options) {
@@ -186,7 +147,7 @@ async function poll(settings, waiting, pending, id, signal) {
         await discard(settings, bearer, signal);
         throw refusal(err, settings, bearer, id, connection);
     }
-    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .m)(result))
+    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .mm)(result))
         waiting.delete(reviewId);
     return result;
 }
@@ -268,7 +229,7 @@ async function toIssued(settings, request, connection, answer, bearer, signal) {
         ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
     };
     try {
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .requireEnvFields */ .e)(request, values, `hoop connection ${connection}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .requireEnvFields */ .e$)(request, values, `hoop connection ${connection}`);
     }
     catch (err) {
         await revokeCredential(settings, handle, signal).catch(() => undefined);
@@ -418,7 +379,7 @@ async function obtainBearer(settings, request, id, signal) {
         ttlSeconds: request.ttlSeconds + BEARER_MARGIN_SECONDS,
         ...(exchange.tokenExchange === undefined ? {} : { tokenExchange: exchange.tokenExchange }),
     }, id, signal);
-    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .m)(result)) {
+    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .mm)(result)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', 'the token exchange for hoop authentication asks for approval', {
             hint: "Let hoop's reviews approve access to the connection, and let the IdP issue hoop tokens without approval",
         });

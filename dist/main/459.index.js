@@ -49,12 +49,7 @@ function createVaultGateway(options) {
     return {
         issue: (request, id, signal) => issue(settings, request, id, signal),
         poll: (pending) => Promise.reject(new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
-        revoke: (handle, signal) => {
-            if (handle.provider !== 'vault') {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INTERNAL', `a ${handle.provider} revocation handle reached the Vault gateway`);
-            }
-            return revoke(settings, handle, signal);
-        },
+        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
     };
 }
 function resolve(options) {
@@ -135,7 +130,7 @@ async function issue(settings, request, id, signal) {
         if (envelope.lease_id !== '')
             handle.leases.push(envelope.lease_id);
         const issued = toIssued(settings, request, target.path, envelope, login);
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .requireEnvFields */ .e)(request, issued.values, `the secret at ${target.path}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
         return { ...issued, revocation: handle };
     }
     catch (err) {

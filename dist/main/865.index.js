@@ -58,12 +58,7 @@ function createHoopGateway(options) {
     return {
         issue: (request, id, signal) => issue(settings, waiting, request, id, signal),
         poll: (pending, id, signal) => poll(settings, waiting, pending, id, signal),
-        revoke: (handle, signal) => {
-            if (handle.provider !== 'hoop') {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', `a ${handle.provider} revocation handle reached the hoop gateway`);
-            }
-            return revoke(settings, handle, signal);
-        },
+        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .handleOf */ .mP)(handle, 'hoop'), signal),
     };
 }
 function resolve(options) {
@@ -152,7 +147,7 @@ async function poll(settings, waiting, pending, id, signal) {
         await discard(settings, bearer, signal);
         throw refusal(err, settings, bearer, id, connection);
     }
-    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .m)(result))
+    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .mm)(result))
         waiting.delete(reviewId);
     return result;
 }
@@ -234,7 +229,7 @@ async function toIssued(settings, request, connection, answer, bearer, signal) {
         ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
     };
     try {
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .requireEnvFields */ .e)(request, values, `hoop connection ${connection}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .requireEnvFields */ .e$)(request, values, `hoop connection ${connection}`);
     }
     catch (err) {
         await revokeCredential(settings, handle, signal).catch(() => undefined);
@@ -384,7 +379,7 @@ async function obtainBearer(settings, request, id, signal) {
         ttlSeconds: request.ttlSeconds + BEARER_MARGIN_SECONDS,
         ...(exchange.tokenExchange === undefined ? {} : { tokenExchange: exchange.tokenExchange }),
     }, id, signal);
-    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .m)(result)) {
+    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .mm)(result)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', 'the token exchange for hoop authentication asks for approval', {
             hint: "Let hoop's reviews approve access to the connection, and let the IdP issue hoop tokens without approval",
         });

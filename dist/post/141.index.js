@@ -252,7 +252,7 @@ async function awaitGatewayApproval(gateway, first, options) {
     let result = first;
     let approvalUrl;
     let lastStatus = Number.NEGATIVE_INFINITY;
-    while ((0,_gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__/* .isPending */ .m)(result)) {
+    while ((0,_gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__/* .isPending */ .mm)(result)) {
         const pending = result;
         approvalUrl = pending.approvalUrl ?? approvalUrl;
         const action = approvalUrl === undefined
@@ -557,40 +557,6 @@ function describeEvent(event) {
 }
 function who(actor) {
     return `${actor.login} (id ${actor.id})`;
-}
-
-
-/***/ }),
-
-/***/ 8281:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   e: () => (/* binding */ requireEnvFields),
-/* harmony export */   m: () => (/* binding */ isPending)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/**
- * The contract every gateway (token-exchange, vault, hoop) implements. A
- * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
- * with the same status lines as comment approvals. Gateways never import a CI
- * platform: they receive the identity token, a logger and `registerSecret`.
- */
-
-/**
- * Every field `env` names must be in `values`. The error lists the fields
- * that are there, by name only: a value never goes into a message.
- */
-function requireEnvFields(request, values, where) {
-    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
-    if (missing.length === 0)
-        return;
-    const names = Object.keys(values).sort();
-    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
-}
-function isPending(result) {
-    return result.kind === 'pending';
 }
 
 

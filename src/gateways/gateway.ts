@@ -156,6 +156,25 @@ export function requireEnvFields(
   );
 }
 
+/**
+ * The handle, narrowed to `provider`'s own kind. Another provider's handle
+ * reaching a gateway is a bug (state from a different configuration), not a
+ * user error, so it fails as INTERNAL.
+ */
+export function handleOf<P extends RevocationHandle['provider']>(
+  handle: RevocationHandle,
+  provider: P,
+  gatewayName: string = provider,
+): Extract<RevocationHandle, { provider: P }> {
+  if (handle.provider !== provider) {
+    throw new GatepassError(
+      'INTERNAL',
+      `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`,
+    );
+  }
+  return handle as Extract<RevocationHandle, { provider: P }>;
+}
+
 export function isPending(result: Issued | Pending): result is Pending {
   return result.kind === 'pending';
 }

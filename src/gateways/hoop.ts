@@ -33,6 +33,7 @@ import {
 } from '../retry.js';
 import { VERSION } from '../version.js';
 import {
+  handleOf,
   isPending,
   requireEnvFields,
   type CredentialRequest,
@@ -118,15 +119,7 @@ export function createHoopGateway(options: HoopOptions): Gateway {
   return {
     issue: (request, id, signal) => issue(settings, waiting, request, id, signal),
     poll: (pending, id, signal) => poll(settings, waiting, pending, id, signal),
-    revoke: (handle, signal) => {
-      if (handle.provider !== 'hoop') {
-        throw new GatepassError(
-          'INTERNAL',
-          `a ${handle.provider} revocation handle reached the hoop gateway`,
-        );
-      }
-      return revoke(settings, handle, signal);
-    },
+    revoke: (handle, signal) => revoke(settings, handleOf(handle, 'hoop'), signal),
   };
 }
 

@@ -26,7 +26,14 @@ import {
   retry,
   type RetryOptions,
 } from '../retry.js';
-import type { CredentialRequest, Gateway, Issued, Pending, RevocationHandle } from './gateway.js';
+import {
+  handleOf,
+  type CredentialRequest,
+  type Gateway,
+  type Issued,
+  type Pending,
+  type RevocationHandle,
+} from './gateway.js';
 
 export const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
@@ -638,17 +645,12 @@ function findCause(
 }
 
 async function revokeAll(
-  handle: RevocationHandle,
+  saved: RevocationHandle,
   settings: Resolved,
   options: TokenExchangeOptions,
   signal: AbortSignal,
 ): Promise<void> {
-  if (handle.provider !== 'token-exchange') {
-    throw new GatepassError(
-      'INTERNAL',
-      `a ${handle.provider} revocation handle reached the token-exchange gateway`,
-    );
-  }
+  const handle = handleOf(saved, 'token-exchange');
   requireSafeUrl(handle.endpoint, 'the revocation endpoint');
   const deadline = Date.now() + settings.timeoutMs;
   const metadata: oidc.ServerMetadata = {

@@ -29,6 +29,7 @@ import {
 } from '../retry.js';
 import { VERSION } from '../version.js';
 import {
+  handleOf,
   requireEnvFields,
   type CredentialRequest,
   type Gateway,
@@ -99,15 +100,7 @@ export function createVaultGateway(options: VaultOptions): Gateway {
       Promise.reject(
         new GatepassError('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`),
       ),
-    revoke: (handle, signal) => {
-      if (handle.provider !== 'vault') {
-        throw new GatepassError(
-          'INTERNAL',
-          `a ${handle.provider} revocation handle reached the Vault gateway`,
-        );
-      }
-      return revoke(settings, handle, signal);
-    },
+    revoke: (handle, signal) => revoke(settings, handleOf(handle, 'vault', 'Vault'), signal),
   };
 }
 
