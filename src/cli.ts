@@ -20,7 +20,7 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-export const EXIT_FAILURE = 2;
+const EXIT_FAILURE = 2;
 
 const USAGE = `Usage: gatepass <command> [options]
 
@@ -140,7 +140,7 @@ function secretsFromEnv(value: string | undefined): string[] {
 }
 
 /** Parses a JSON array of strings. Errors name the source, never its content. */
-export function parseSecrets(text: string, source: string): string[] {
+function parseSecrets(text: string, source: string): string[] {
   const hint = 'It must hold a JSON array of strings, like ["first secret", "second"]';
   let parsed: unknown;
   try {

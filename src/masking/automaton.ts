@@ -22,8 +22,8 @@ import { createScanKernel, gramBit, type ScanKernel } from './kernel.js';
 /** Dense transition entries allowed (4 bytes each): 32 MiB. */
 const DENSE_BUDGET = 8 * 1024 * 1024;
 
-export const CLASS_OTHER = 0;
-export const CLASS_LINE_BREAK = 1;
+const CLASS_OTHER = 0;
+const CLASS_LINE_BREAK = 1;
 
 export interface PatternInput {
   readonly bytes: Uint8Array;

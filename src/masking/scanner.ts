@@ -20,7 +20,7 @@ export interface Compiled {
 }
 
 /** Bytes of a possible secret after which an idle release prints `***`, not text. */
-export const RISKY_DEPTH = 8;
+const RISKY_DEPTH = 8;
 const STARS = Buffer.from('***');
 const LF = Buffer.from('\n');
 const CR = Buffer.from('\r');
