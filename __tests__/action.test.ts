@@ -326,10 +326,15 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     expect(first.stderr).toContain('"api" revoked');
     expect(first.stderr).not.toContain(token);
     expect(await gw.introspect(token)).toEqual({ active: false });
-    expect((await revoke(stateFile)).code).toBe(0); // twice is fine
-    const missing = await revoke(join(s.dir, 'nope.json'));
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^gatepass: cannot read --state .*nope\.json \(ENOENT\)/);
+    expect(existsSync(stateFile)).toBe(false); // done with: removed
+    const again = await revoke(stateFile); // twice is fine
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(
+      /^gatepass: nothing to revoke: .*gatepass-state\.json does not exist/,
+    );
+    const unreadable = await revoke(s.dir); // a directory
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toMatch(/^gatepass: cannot read --state .* \(EISDIR\)/);
   });
 
   it('bad input fails before any network call, naming the input and the fix', async () => {

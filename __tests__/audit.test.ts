@@ -121,6 +121,31 @@ describe('renderSummary', () => {
     expect(md).not.toContain(SECRET);
   });
 
+  it('links a GitLab pipeline and commit, and no links for a local run', () => {
+    const gitlab = renderSummary(
+      record({
+        context: {
+          ...CONTEXT,
+          platform: 'gitlab',
+          repository: 'group/project',
+          runId: '77',
+          runAttempt: '1001',
+          serverUrl: 'https://gitlab.example.com',
+        },
+      }),
+    );
+    expect(gitlab).toContain(
+      '[pipeline 77 job 1001](https://gitlab.example.com/group/project/-/pipelines/77)',
+    );
+    expect(gitlab).toContain('(https://gitlab.example.com/group/project/-/commit/d6cd1e2bd19e');
+    expect(gitlab).not.toContain('actions/runs');
+    const local = renderSummary(
+      record({ context: { ...CONTEXT, platform: 'local', serverUrl: undefined } }),
+    );
+    expect(local).toContain('run 42 attempt 2');
+    expect(local).not.toContain('](https://github.com/octo-org');
+  });
+
   it('keeps table cells intact whatever the text holds', () => {
     const md = renderSummary(
       record({

@@ -165,6 +165,7 @@ describe('run() in process', () => {
       stdout,
       stderr,
       env: { GATEPASS_MASK_SECRETS: JSON.stringify([SECRET]) },
+      cwd: process.cwd(),
     });
     expect(code).toBe(0);
     expect(String(stdout.read() as Buffer)).toBe('a *** b');

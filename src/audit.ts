@@ -146,21 +146,38 @@ function identityLine(record: AuditRecord): string {
   if (c.ref !== undefined) parts.push(`ref \`${code(c.ref)}\``);
   if (c.sha !== undefined) {
     const short = `\`${code(c.sha.slice(0, 12))}\``;
-    parts.push(
-      `commit ${base === undefined ? short : link(short, `${base}/commit/${c.sha}`, false)}`,
-    );
+    const url = base === undefined ? undefined : commitUrl(c.platform, base, c.sha);
+    parts.push(`commit ${url === undefined ? short : link(short, url, false)}`);
   }
   if (c.runId !== undefined) {
-    const label = `run ${c.runId}${c.runAttempt === undefined ? '' : ` attempt ${c.runAttempt}`}`;
-    const url =
-      base === undefined
-        ? undefined
-        : `${base}/actions/runs/${c.runId}${c.runAttempt === undefined ? '' : `/attempts/${c.runAttempt}`}`;
+    const { label, url } = runLink(c, base);
     parts.push(url === undefined ? label : link(label, url));
   }
   if (record.identity?.sub !== undefined) parts.push(`identity \`${code(record.identity.sub)}\``);
   parts.push(`gateway ${cell(record.gateway.url)} (${record.gateway.provider})`);
   return parts.join(' · ');
+}
+
+function commitUrl(
+  platform: RunContext['platform'],
+  base: string,
+  sha: string,
+): string | undefined {
+  if (platform === 'gitlab') return `${base}/-/commit/${sha}`;
+  return platform === 'github' ? `${base}/commit/${sha}` : undefined;
+}
+
+/** GitHub: run and attempt; GitLab: pipeline and job (a retried job is a new job). */
+function runLink(c: RunContext, base: string | undefined): { label: string; url?: string } {
+  const runId = c.runId ?? '';
+  if (c.platform === 'gitlab') {
+    const label = `pipeline ${runId}${c.runAttempt === undefined ? '' : ` job ${c.runAttempt}`}`;
+    return base === undefined ? { label } : { label, url: `${base}/-/pipelines/${runId}` };
+  }
+  const attempt = c.runAttempt === undefined ? '' : `/attempts/${c.runAttempt}`;
+  const label = `run ${runId}${c.runAttempt === undefined ? '' : ` attempt ${c.runAttempt}`}`;
+  if (base === undefined || c.platform !== 'github') return { label };
+  return { label, url: `${base}/actions/runs/${runId}${attempt}` };
 }
 
 function credentialRow(c: CredentialRecord, approvers: readonly Approver[]): string {

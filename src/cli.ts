@@ -3,12 +3,15 @@
  * parameters and returns the exit code, so tests drive it like the binary.
  * gatepass's own failures exit 2 with one line on stderr.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { GatepassError, describeError } from './errors.js';
+import { EXIT_FAILURE, runCommand } from './cli-run.js';
 import { createMasker } from './masking/masker.js';
+import { detectPlatform, stateDir } from './platform/detect.js';
 import { stateFileHost } from './platform/local.js';
 import { revokeSaved } from './post.js';
 import { VERSION } from './version.js';
@@ -18,13 +21,25 @@ export interface CliIo {
   readonly stdout: Writable;
   readonly stderr: Writable;
   readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** SIGINT/SIGTERM for `run`; none in tests that do not send any. */
+  readonly signals?: SignalSource;
 }
 
-const EXIT_FAILURE = 2;
+export interface SignalSource {
+  /** Returns the unsubscribe. */
+  subscribe(handler: (sig: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /** Ends the process now (a second signal while revoking). */
+  exit(code: number): void;
+}
 
 const USAGE = `Usage: gatepass <command> [options]
 
 Commands:
+  run       Get credentials, run a command with them and its output masked,
+            then revoke them:  gatepass run [options] -- <command> [args...]
+            (gatepass run --help lists the options)
+
   mask      Copy stdin to stdout, masking secrets and well-known token formats
               --secrets-file FILE   JSON array of strings to mask
               --no-detectors        mask only the given secrets
@@ -32,6 +47,8 @@ Commands:
 
   revoke    Revoke the credentials a crashed or killed run left behind
               --state FILE          the state gatepass saved when it issued them
+                                    (default: every state file in the job's
+                                    temp dir, as an after_script wants)
             (secret settings from GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY);
             exits 2 if any credential could not be revoked
 
@@ -44,6 +61,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
+      case 'run':
+        return await runCommand(rest, io);
       case 'mask':
         return await mask(rest, io);
       case 'revoke':
@@ -95,13 +114,31 @@ async function mask(args: readonly string[], io: CliIo): Promise<number> {
 
 async function revoke(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, { state: { type: 'string' } });
-  if (values.state === undefined) {
-    throw new GatepassError('INPUT', 'revoke needs --state FILE', {
-      hint: 'Pass the state file gatepass wrote when it issued the credentials',
-    });
+  const files = values.state === undefined ? await stateFiles(io) : [resolve(io.cwd, values.state)];
+  let failed = false;
+  for (const file of files) {
+    const host = await stateFileHost(file, io);
+    if (host === undefined) {
+      // A job that issued nothing, or whose run already revoked, leaves no state: not an error.
+      io.stderr.write(`gatepass: nothing to revoke: ${file} does not exist\n`);
+      continue;
+    }
+    const results = await revokeSaved({ host });
+    if (results?.some((r) => r.result === 'failed') === true) failed = true;
+    // Done with: an after_script, or a second revoke, must not try again.
+    else await rm(file, { force: true });
   }
-  const results = await revokeSaved({ host: await stateFileHost(values.state, io) });
-  return results?.some((r) => r.result === 'failed') === true ? EXIT_FAILURE : 0;
+  return failed ? EXIT_FAILURE : 0;
+}
+
+/** The state files `gatepass run` left in this job's state directory. */
+async function stateFiles(io: CliIo): Promise<string[]> {
+  const dir = stateDir(detectPlatform(io.env), io.env);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const files = names.filter((n) => /^state-.*\.json$/.test(n)).map((n) => join(dir, n));
+  if (files.length === 0)
+    io.stderr.write(`gatepass: nothing to revoke (no state files in ${dir})\n`);
+  return files;
 }
 
 /** `parseArgs` with its errors turned into one-line usage errors. */

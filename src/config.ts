@@ -188,9 +188,10 @@ export function parseConfig(getInput: GetInput, options: ParseOptions = {}): Run
     approvals: {
       required: check(() => parseCount(input('approvals') || '0', 'approvals'), 0),
       approvers: splitList(getInput('approvers')),
+      // Fallbacks are the defaults: an unparsable value is one problem, not two.
       timeoutMs: check(
         () => parseDurationMs(input('approval-timeout') || '30m', 'approval-timeout'),
-        0,
+        30 * 60_000,
       ),
       allowSelfApproval: check(
         () => parseBoolean(input('allow-self-approval'), 'allow-self-approval', false),
@@ -205,7 +206,7 @@ export function parseConfig(getInput: GetInput, options: ParseOptions = {}): Run
     },
     githubToken: input('github-token') || undefined,
     gitlabToken: undefined,
-    timeoutMs: check(() => parseDurationMs(input('timeout') || '2m', 'timeout'), 0),
+    timeoutMs: check(() => parseDurationMs(input('timeout') || '2m', 'timeout'), 2 * 60_000),
     revoke: check(() => parseBoolean(input('revoke'), 'revoke', true), true),
     maskDetectors: check(() => parseBoolean(input('mask-detectors'), 'mask-detectors', true), true),
     clientId: input('client-id') || 'gatepass',

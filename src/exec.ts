@@ -236,16 +236,18 @@ function pump(
 /**
  * The child's environment: the caller's, minus what belongs to gatepass or
  * the action (its inputs, which can hold `client-secret`; its saved state,
- * which holds revocation handles; GATEPASS_* settings and ID token), plus the
+ * which holds revocation handles; GATEPASS_* settings and ID token; `hidden`,
+ * such as GitLab's ID token variable when it has another name), plus the
  * credentials.
  */
 export function scriptEnvironment(
   base: Readonly<Record<string, string | undefined>>,
   credentials: Readonly<Record<string, string>>,
+  hidden: readonly string[] = [],
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) {
-    if (value === undefined || isPrivate(name)) continue;
+    if (value === undefined || isPrivate(name) || hidden.includes(name)) continue;
     env[name] = value;
   }
   return { ...env, ...credentials };

@@ -30,6 +30,7 @@ import {
   scriptEnvironment,
   resolveWorkingDirectory,
   startCommand,
+  type Command,
   type RunningCommand,
 } from './exec.js';
 import type { CredentialRequest, Gateway, Issued } from './gateways/gateway.js';
@@ -37,11 +38,12 @@ import { createGateway } from './gateways/index.js';
 import type { IdentitySource } from './identity/source.js';
 import type { IdentityToken } from './identity/token.js';
 import { createMasker, type Masker } from './masking/masker.js';
-import type { ActionHost } from './platform/host.js';
+import type { ActionHost, RunContext } from './platform/host.js';
 import { STATE_KEY, type SavedState } from './state.js';
+import type { ForwardedSignal } from './signals.js';
 import { VERSION } from './version.js';
 
-export type ForwardedSignal = 'SIGINT' | 'SIGTERM';
+export type { ForwardedSignal } from './signals.js';
 
 /** Waits for human approval before anything is issued (platform/github.ts builds GitHub's). */
 export interface ApprovalGate {
@@ -70,7 +72,16 @@ export interface MainRuntime {
   approvalGate?: ApprovalGate;
   /** Grace between forwarding a signal to the script and SIGKILL. Default 10 s. */
   killAfterMs?: number;
+  /** `gatepass run -- cmd`: the command to run instead of the `run` script. */
+  command?: readonly string[];
+  /** The command's stdin: `inherit` for a terminal; a CI step has none. Default ignore. */
+  stdin?: 'ignore' | 'inherit';
+  /** Where the audit record goes. Default `<tempDir>/gatepass-audit-<request id>.json`. */
+  auditFile?: string;
 }
+
+/** How a run ended: the wrapped command's exit code, or gatepass's own failure (already logged). */
+export type JobResult = { ok: true; exitCode: number } | { ok: false };
 
 /** One run's moving parts, passed between the stages. */
 interface Job {
@@ -85,18 +96,25 @@ interface Job {
   running: RunningCommand | undefined;
 }
 
+/** The action's main step: the script's exit code, or 1 when gatepass itself failed. */
 export async function run(runtime: MainRuntime): Promise<number> {
-  const host = runtime.host;
-  const config = loadConfig(host);
+  const config = loadConfig(runtime.host);
   if (config === undefined) return 1;
-  const job = startJob(config, host);
+  const result = await runJob(config, runtime);
+  return result.ok ? result.exitCode : 1;
+}
+
+/** One run with a parsed configuration; shared by the action and `gatepass run`. */
+export async function runJob(config: RunConfig, runtime: MainRuntime): Promise<JobResult> {
+  const host = runtime.host;
+  const job = startJob(config, runtime);
   const unsubscribe = runtime.onSignal((sig) => {
     onSignal(job, sig);
   });
   try {
     const { cwd, gateway } = await preflight(job, runtime);
     const issued = await obtain(job, runtime, gateway);
-    return await deliver(job, runtime, cwd, issued);
+    return { ok: true, exitCode: await deliver(job, runtime, cwd, issued) };
   } catch (err) {
     job.record.outcome = job.cancel.signal.aborted ? 'cancelled' : 'failed';
     job.record.error = {
@@ -104,15 +122,17 @@ export async function run(runtime: MainRuntime): Promise<number> {
       message: describeError(err),
     };
     host.log.error(describeError(err));
-    return 1;
+    return { ok: false };
   } finally {
     unsubscribe();
     await finish(job);
   }
 }
 
-/** Parses the inputs; reports every problem as its own `::error::`. */
-function loadConfig(host: ActionHost): RunConfig | undefined {
+/** Parses the inputs; reports every problem as its own error line (`::error::` on GitHub). */
+export function loadConfig(
+  host: Pick<ActionHost, 'getInput' | 'env' | 'log'> & { context: Pick<RunContext, 'platform'> },
+): RunConfig | undefined {
   try {
     return parseConfig((name) => host.getInput(name), {
       platform: host.context.platform,
@@ -125,7 +145,8 @@ function loadConfig(host: ActionHost): RunConfig | undefined {
   }
 }
 
-function startJob(config: RunConfig, host: ActionHost): Job {
+function startJob(config: RunConfig, runtime: MainRuntime): Job {
+  const host = runtime.host;
   const masker = createMasker({
     detectors: config.maskDetectors,
     onWarning: (message) => {
@@ -147,7 +168,7 @@ function startJob(config: RunConfig, host: ActionHost): Job {
   register(config.gitlabToken ?? '');
   const subject = requestSubject(config, host);
   const id = requestId(subject);
-  const auditFile = join(host.tempDir, auditFileName(id));
+  const auditFile = runtime.auditFile ?? join(host.tempDir, auditFileName(id));
   host.setOutput('request-id', id);
   host.setOutput('audit-file', auditFile);
   return {
@@ -156,7 +177,7 @@ function startJob(config: RunConfig, host: ActionHost): Job {
     masker,
     register,
     subject,
-    record: newRecord(config, host, id),
+    record: newRecord(config, host, id, wraps(config, runtime)),
     saved: {
       version: 1,
       requestId: id,
@@ -196,7 +217,12 @@ function needsGate(config: RunConfig): boolean {
   return config.approvals.required > 0 && config.approvals.source !== 'gateway';
 }
 
-function newRecord(config: RunConfig, host: ActionHost, id: string): AuditRecord {
+/** Whether a command runs with the credentials: the `run` script, or the CLI's `-- cmd`. */
+function wraps(config: RunConfig, runtime: MainRuntime): boolean {
+  return config.run !== undefined || runtime.command !== undefined;
+}
+
+function newRecord(config: RunConfig, host: ActionHost, id: string, run: boolean): AuditRecord {
   return {
     version: 1,
     tool: 'gatepass',
@@ -208,7 +234,7 @@ function newRecord(config: RunConfig, host: ActionHost, id: string): AuditRecord
     gateway: { provider: config.provider, url: config.gateway },
     approval: { required: config.approvals.required, approvers: [] },
     credentials: [],
-    delivery: { run: config.run !== undefined, export: config.export },
+    delivery: { run, export: config.export },
   };
 }
 
@@ -233,10 +259,9 @@ async function preflight(
 ): Promise<{ cwd: string; gateway: Promise<Gateway> }> {
   const { config, host } = job;
   host.preflight({ exportEnv: config.export === 'env' });
-  const cwd =
-    config.run === undefined
-      ? host.workspace
-      : await resolveWorkingDirectory(config.workingDirectory, host.workspace);
+  const cwd = !wraps(config, runtime)
+    ? host.workspace
+    : await resolveWorkingDirectory(config.workingDirectory, host.workspace);
   if (needsGate(config)) {
     // config.ts only lets through sources this platform has: no gate is a bug, and fails closed.
     if (runtime.approvalGate === undefined) {
@@ -255,7 +280,7 @@ async function preflight(
     logger: host.log,
   });
   gateway.catch(() => undefined);
-  if (config.run === undefined && config.export === 'none') {
+  if (!wraps(config, runtime) && config.export === 'none') {
     host.log.info(
       'no `run` and `export: none`: gatepass checks that the credentials can be issued, then post revokes them',
     );
@@ -378,11 +403,18 @@ async function deliver(
   await writeAudit(job);
   if (config.export === 'env') exportVariables(job, variables);
   job.cancel.signal.throwIfAborted();
-  if (config.run === undefined) {
+  const command = commandOf(config, runtime);
+  if (command === undefined) {
     record.outcome = 'succeeded';
     return 0;
   }
-  return runScript(job, runtime, cwd, config.run, variables);
+  return runCommand(job, runtime, cwd, command, variables);
+}
+
+/** What to run: the CLI's argv, else the `run` script with its shell. */
+function commandOf(config: RunConfig, runtime: MainRuntime): Command | undefined {
+  if (runtime.command !== undefined) return { argv: runtime.command };
+  return config.run === undefined ? undefined : { script: config.run, shell: config.shell };
 }
 
 function describeIssued(c: AuditRecord['credentials'][number] | undefined): string {
@@ -406,19 +438,22 @@ function exportVariables(job: Job, variables: Record<string, string>): void {
   );
 }
 
-async function runScript(
+async function runCommand(
   job: Job,
   runtime: MainRuntime,
   cwd: string,
-  script: string,
+  command: Command,
   variables: Record<string, string>,
 ): Promise<number> {
   const { config, host, record } = job;
-  host.log.info(`running the script with ${config.shell.name} in ${cwd}; its output is masked`);
+  const what =
+    'argv' in command ? `\`${command.argv[0] ?? ''}\`` : `the script with ${command.shell.name}`;
+  host.log.info(`running ${what} in ${cwd}; its output is masked`);
   job.running = await startCommand({
-    command: { script, shell: config.shell },
+    command,
     cwd,
-    env: scriptEnvironment(host.env, variables),
+    env: scriptEnvironment(host.env, variables, [config.idTokenVariable]),
+    ...(runtime.stdin === undefined ? {} : { stdin: runtime.stdin }),
     tempDir: host.tempDir,
     stdout: runtime.stdout,
     stderr: runtime.stderr,
@@ -436,7 +471,7 @@ async function runScript(
   record.outcome = result.exitCode === 0 ? 'succeeded' : 'failed';
   if (result.exitCode !== 0) {
     host.log.error(
-      `the script exited with ${result.exitCode}${result.signal === undefined ? '' : ` (${result.signal})`}`,
+      `${'argv' in command ? 'the command' : 'the script'} exited with ${result.exitCode}${result.signal === undefined ? '' : ` (${result.signal})`}`,
     );
   }
   return result.exitCode;

@@ -10,6 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   ApprovalDeniedError: () => (/* binding */ ApprovalDeniedError),
 /* harmony export */   ApprovalTimeoutError: () => (/* binding */ ApprovalTimeoutError),
 /* harmony export */   approvalTimeoutError: () => (/* binding */ approvalTimeoutError),
+/* harmony export */   approversOf: () => (/* binding */ approversOf),
 /* harmony export */   awaitApproval: () => (/* binding */ awaitApproval),
 /* harmony export */   awaitGatewayApproval: () => (/* binding */ awaitGatewayApproval),
 /* harmony export */   renderRequest: () => (/* binding */ renderRequest),
@@ -20,24 +21,22 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6999);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
-/**
- * The approval gate: post a request where humans will see it, wait until
- * enough of them approve (or one denies, or the deadline passes), and say so
- * where the request was posted. Platform-neutral: GitHub and GitLab plug in
- * as an {@link ApprovalSource}; gateway-side approval (token-exchange
- * `authorization_pending`, hoop reviews) goes through
- * {@link awaitGatewayApproval}, which prints the same status lines and times
- * out the same way.
- *
- * Nothing here issues a credential: `main` calls the gate first, and only
- * then the gateway (DESIGN.md § Data flow, rule "no credential exists before
- * the gate has passed").
- */
 
 
 
 
 
+/** The audit record's approvers; first checks that the gate posted the id the run announced. */
+function approversOf(result, announcedId) {
+    if (result.requestId !== announcedId) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', `the gate posted request ${result.requestId}, not ${announcedId}`);
+    }
+    return result.approvers.map((a) => {
+        // The comment or note that approved, else the profile.
+        const url = a.url ?? a.actor.url;
+        return { login: a.actor.login, ...(url === undefined ? {} : { url }) };
+    });
+}
 const DEFAULT_POLL = { initialMs: 5_000, maxMs: 30_000, growth: 1.5 };
 const STATUS_EVERY_MS = 60_000;
 /** How long closing (editing the request comment) may take after the wait ended. */

@@ -11,6 +11,7 @@
  * then the gateway (DESIGN.md § Data flow, rule "no credential exists before
  * the gate has passed").
  */
+import type { Approver } from '../audit.js';
 import { GatepassError, describeError } from '../errors.js';
 import { isPending, type Gateway, type Issued, type Pending } from '../gateways/gateway.js';
 import type { IdentityToken } from '../identity/token.js';
@@ -119,6 +120,21 @@ export interface ApprovalResult {
   approvers: CountedApproval[];
   /** The request comment / issue / note, when one was posted. */
   url?: string;
+}
+
+/** The audit record's approvers; first checks that the gate posted the id the run announced. */
+export function approversOf(result: ApprovalResult, announcedId: string): Approver[] {
+  if (result.requestId !== announcedId) {
+    throw new GatepassError(
+      'INTERNAL',
+      `the gate posted request ${result.requestId}, not ${announcedId}`,
+    );
+  }
+  return result.approvers.map((a) => {
+    // The comment or note that approved, else the profile.
+    const url = a.url ?? a.actor.url;
+    return { login: a.actor.login, ...(url === undefined ? {} : { url }) };
+  });
 }
 
 const DEFAULT_POLL = { initialMs: 5_000, maxMs: 30_000, growth: 1.5 };

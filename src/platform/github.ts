@@ -15,11 +15,12 @@ import * as core from '@actions/core';
 import { GatepassError, describeError } from '../errors.js';
 import { githubIdentity } from '../identity/github.js';
 import type { GitHubApprovalOptions } from '../approvals/github.js';
-import type { Approver } from '../audit.js';
 import type { ApprovalGate, MainRuntime } from '../main.js';
 import type { Logger } from '../logger.js';
 import type { PostRuntime } from '../post.js';
-import type { ActionHost, HostLogger, RunContext } from './host.js';
+import { jobTempDir } from './detect.js';
+import { onProcessSignals } from '../signals.js';
+import type { ActionHost, CliPlatform, HostLogger, RunContext } from './host.js';
 
 const log: HostLogger = {
   debug: (message) => {
@@ -115,17 +116,24 @@ export function githubMainRuntime(): MainRuntime {
     stdout: process.stdout,
     stderr: process.stderr,
     approvalGate: githubApprovalGate(process.env, host.log),
-    onSignal: (handler) => {
-      const listener = (sig: NodeJS.Signals): void => {
-        handler(sig === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
-      };
-      process.on('SIGINT', listener);
-      process.on('SIGTERM', listener);
-      return () => {
-        process.off('SIGINT', listener);
-        process.off('SIGTERM', listener);
-      };
+    onSignal: onProcessSignals,
+  };
+}
+
+/** `gatepass run` inside a GitHub Actions step: the runner's ID token, masking and summary. */
+export function githubCliPlatform(env: NodeJS.ProcessEnv, cwd: string): CliPlatform {
+  return {
+    context: githubContext(env),
+    workspace: env.GITHUB_WORKSPACE ?? cwd,
+    tempDir: jobTempDir('github', env),
+    identity: (options) => githubIdentity(options),
+    setSecret: (value) => {
+      core.setSecret(value);
     },
+    appendSummary: async (markdown) => {
+      await core.summary.addRaw(markdown, true).write();
+    },
+    approvalGate: githubApprovalGate(env, log),
   };
 }
 
@@ -156,7 +164,7 @@ export function githubApprovalGate(env: NodeJS.ProcessEnv, logger: Logger): Appr
       resolve();
     },
     async wait({ id, subject, config, signal }) {
-      const [{ GitHubApprovals }, { awaitApproval }] = await Promise.all([
+      const [{ GitHubApprovals }, { approversOf, awaitApproval }] = await Promise.all([
         import('../approvals/github.js'),
         import('../approvals/gate.js'),
       ]);
@@ -170,17 +178,7 @@ export function githubApprovalGate(env: NodeJS.ProcessEnv, logger: Logger): Appr
         logger,
         signal,
       });
-      if (result.requestId !== id) {
-        throw new GatepassError(
-          'INTERNAL',
-          `the gate posted request ${result.requestId}, not ${id}`,
-        );
-      }
-      return result.approvers.map((a): Approver => ({
-        login: a.actor.login,
-        // The comment that approved, else the profile.
-        ...((a.url ?? a.actor.url) === undefined ? {} : { url: a.url ?? a.actor.url }),
-      }));
+      return approversOf(result, id);
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { IdentitySource, RegisterSecret } from '../identity/source.js';
 import type { Logger } from '../logger.js';
+import type { ApprovalGate } from '../main.js';
 
 export interface HostLogger extends Logger {
   /** An error annotation (`::error::`); one line, no secret. */
@@ -58,4 +59,27 @@ export interface ActionHost {
    * that keeps values out of the log); called before any network call.
    */
   preflight(needs: { exportEnv: boolean }): void;
+}
+
+/**
+ * What `gatepass run` needs from the CI it runs in: platform/github.ts,
+ * gitlab.ts and local.ts each make one; platform/local.ts's terminal host
+ * builds an ActionHost on top of it.
+ */
+export interface CliPlatform {
+  readonly context: RunContext;
+  /** Default working directory of the command. */
+  readonly workspace: string;
+  /** Where state and audit files go; survives until the job's last script. */
+  readonly tempDir: string;
+  identity(options: {
+    audience: string;
+    registerSecret: RegisterSecret;
+    logger: Logger;
+  }): IdentitySource;
+  /** Masks the value in the CI's log from now on, where the CI can (GitHub); else nothing. */
+  setSecret(value: string): void;
+  /** The job summary, where the CI has one; undefined: the summary is printed. */
+  appendSummary?(markdown: string): Promise<void>;
+  approvalGate?: ApprovalGate;
 }

@@ -1,40 +1,207 @@
 /**
- * The plain-terminal host for `gatepass revoke --state FILE`: the saved state
- * comes from a file (what the action's main step, or `gatepass run`, wrote),
- * secret settings from `GATEPASS_<NAME>` variables, and messages go to stderr.
- * There is no job summary here; the audit file is still updated.
+ * The CLI's side of the host interface, for a plain terminal and for CI jobs
+ * that run `gatepass` as a command (GitLab):
+ *
+ * - `terminalHost`: what main's flow needs (ActionHost) on top of a CI
+ *   platform (platform/gitlab.ts, github.ts, or `localPlatform` here): inputs
+ *   from flags, environment and file; messages on stderr; revocation state
+ *   written to a file at once, so `gatepass revoke` can finish the job;
+ * - `stateFileHost`: `gatepass revoke --state FILE`.
  */
+import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
+import type { GetInput } from '../config.js';
 import { GatepassError } from '../errors.js';
+import { envName } from '../settings.js';
+import { localIdentity } from '../identity/local.js';
 import type { PostHost } from '../post.js';
 import { STATE_KEY } from '../state.js';
+import { jobTempDir } from './detect.js';
+import type { ActionHost, CliPlatform, HostLogger, RunContext } from './host.js';
 
 export interface TerminalIo {
   readonly stderr: Writable;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-export async function stateFileHost(path: string, io: TerminalIo): Promise<PostHost> {
+/** gatepass's own lines on stderr; debug ones only when asked for. */
+export function terminalLogger(stderr: Writable, debug: boolean): HostLogger {
+  // Messages shared with the action's log may already name gatepass.
+  const say = (prefix: string) => (message: string) => {
+    stderr.write(`gatepass: ${prefix}${message.replace(/^gatepass: /, '')}\n`);
+  };
+  return {
+    debug: debug ? say('debug: ') : () => undefined,
+    info: say(''),
+    warning: say('warning: '),
+    error: say('error: '),
+  };
+}
+
+/** GATEPASS_DEBUG=1, or the CI's own debug switch (CI_DEBUG_TRACE, RUNNER_DEBUG). */
+export function wantsDebug(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.GATEPASS_DEBUG === '1' || env.CI_DEBUG_TRACE === 'true' || env.RUNNER_DEBUG === '1';
+}
+
+export interface LocalPlatformOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** `--id-token-file`; else the token is read from GATEPASS_ID_TOKEN. */
+  idTokenFile: string | undefined;
+}
+
+/** A developer's machine, or a CI gatepass does not know: the ID token is handed in. */
+export function localPlatform(options: LocalPlatformOptions): CliPlatform {
+  const { env } = options;
+  const context: RunContext = {
+    platform: 'local',
+    repository: undefined,
+    ref: undefined,
+    sha: undefined,
+    runId: undefined,
+    runAttempt: undefined,
+    job: undefined,
+    step: undefined,
+    actor: env.USER ?? env.USERNAME,
+    workflow: undefined,
+    eventName: undefined,
+    serverUrl: undefined,
+  };
+  return {
+    context,
+    workspace: options.cwd,
+    tempDir: jobTempDir('local', env),
+    identity: ({ registerSecret, logger }) =>
+      localIdentity({
+        ...(options.idTokenFile === undefined ? {} : { file: options.idTokenFile }),
+        registerSecret,
+        logger,
+        env: { ...env },
+      }),
+    setSecret: () => undefined,
+  };
+}
+
+export interface TerminalHostOptions {
+  platform: CliPlatform;
+  getInput: GetInput;
+  /** Where the revocation state is written, each time it changes. */
+  statePath: string;
+  log: HostLogger;
+  stderr: Writable;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface TerminalHost extends ActionHost {
+  /** The last state saved ('' when nothing was issued). */
+  readonly savedState: () => string;
+}
+
+export function terminalHost(options: TerminalHostOptions): TerminalHost {
+  const { platform, statePath, log } = options;
+  let saved = '';
+  return {
+    getInput: options.getInput,
+    // Outputs are the action's; the CLI reports the same facts in its log and audit file.
+    setOutput: (name, value) => {
+      log.debug(`${name}: ${value}`);
+    },
+    saveState: (name, value) => {
+      if (name !== STATE_KEY) return;
+      writePrivateFile(statePath, value);
+      saved = value;
+    },
+    getState: (name) => (name === STATE_KEY ? saved : ''),
+    savedState: () => saved,
+    setSecret: (value) => {
+      platform.setSecret(value);
+    },
+    exportVariable: () => {
+      throw new GatepassError('INTERNAL', '`export: env` is not available to `gatepass run`');
+    },
+    appendSummary: async (markdown) => {
+      if (platform.appendSummary !== undefined) await platform.appendSummary(markdown);
+      else options.stderr.write(`\n${markdown}\n`);
+    },
+    log,
+    context: platform.context,
+    workspace: platform.workspace,
+    tempDir: platform.tempDir,
+    env: options.env,
+    identity: (identityOptions) => platform.identity(identityOptions),
+    preflight: () => {
+      preparePrivateDir(dirname(statePath));
+      if (exists(statePath)) {
+        throw new GatepassError('INPUT', `the state file ${statePath} already exists`, {
+          hint: `It may hold credentials of an earlier run: run \`gatepass revoke --state ${statePath}\` first, or pass another --state`,
+        });
+      }
+    },
+  };
+}
+
+/**
+ * Creates the directory for state files, readable by this user only, and
+ * refuses one that is a symlink or someone else's: /tmp is shared, and the
+ * state holds revocation handles.
+ */
+export function preparePrivateDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new GatepassError('INPUT', `cannot create the state directory ${dir} (${codeOf(err)})`, {
+      hint: 'Pass --state with a path in a writable directory',
+    });
+  }
+  const info = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) {
+    throw new GatepassError('INPUT', `the state directory ${dir} is not a directory of this user`, {
+      hint: 'Remove it, or pass --state with a path in a directory of your own',
+    });
+  }
+}
+
+/** Written whole or not at all (a killed job must not leave half a state file). */
+function writePrivateFile(path: string, text: string): void {
+  const temporary = `${path}.${String(process.pid)}.tmp`;
+  writeFileSync(temporary, text, { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function codeOf(err: unknown): string {
+  return err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
+}
+
+/** The host for `gatepass revoke --state FILE`; undefined when the file does not exist. */
+export async function stateFileHost(path: string, io: TerminalIo): Promise<PostHost | undefined> {
   let state: string;
   try {
     state = await readFile(path, 'utf8');
   } catch (err) {
-    const reason = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
-    throw new GatepassError('INPUT', `cannot read --state ${path} (${reason})`, {
+    if (codeOf(err) === 'ENOENT') return undefined;
+    throw new GatepassError('INPUT', `cannot read --state ${path} (${codeOf(err)})`, {
       hint: 'Pass the state file gatepass wrote when it issued the credentials',
     });
   }
-  const say = (message: string): void => {
-    io.stderr.write(`${message}\n`);
-  };
   return {
     getState: (name) => (name === STATE_KEY ? state.trim() : ''),
     // client-secret -> GATEPASS_CLIENT_SECRET, hoop-api-key -> GATEPASS_HOOP_API_KEY
-    getInput: (name) => io.env[`GATEPASS_${name.replace(/-/g, '_').toUpperCase()}`] ?? '',
+    getInput: (name) => io.env[envName(name)] ?? '',
     // Nothing here prints a secret, and a terminal has no log masking to tell.
     setSecret: () => undefined,
     appendSummary: () => Promise.resolve(),
-    log: { debug: () => undefined, info: say, warning: say, error: say },
+    log: terminalLogger(io.stderr, wantsDebug(io.env)),
   };
 }

@@ -1,0 +1,95 @@
+/**
+ * The CLI's inputs: the action's vocabulary from three places, the first
+ * that sets a name wins: a flag (`--gateway URL`), an environment variable
+ * (`GATEPASS_GATEWAY`), a key of the `--config` file (`gateway: URL`).
+ * Pure: it turns them into the same `getInput` the action's inputs give
+ * config.ts, so every rule of the action applies to the CLI unchanged.
+ */
+import { parseDocument, stringify } from 'yaml';
+import { GatepassError } from './errors.js';
+import { INPUT_NAMES, SECRET_INPUTS, type GetInput } from './config.js';
+
+export type InputName = (typeof INPUT_NAMES)[number];
+
+export interface SettingSources {
+  /** From the command line, by input name. */
+  flags: Readonly<Partial<Record<string, string>>>;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The config file's parsed values (see {@link parseConfigFile}). */
+  file: Readonly<Partial<Record<string, string>>>;
+}
+
+/** `client-secret` -> `GATEPASS_CLIENT_SECRET`. */
+export function envName(input: string): string {
+  return `GATEPASS_${input.replace(/-/g, '_').toUpperCase()}`;
+}
+
+export function settingsInput(sources: SettingSources): GetInput {
+  return (name) => {
+    const value = sources.flags[name] ?? sources.env[envName(name)] ?? sources.file[name];
+    return value ?? '';
+  };
+}
+
+const KNOWN: ReadonlySet<string> = new Set(INPUT_NAMES);
+const SECRETS: ReadonlySet<string> = new Set(SECRET_INPUTS);
+
+/**
+ * A `gatepass.yml`: a mapping of input names to values. `credentials` may be
+ * a YAML list (it is passed on as YAML), `approvers` a list; every other
+ * value is a scalar. Secret inputs are refused: files get committed.
+ */
+export function parseConfigFile(text: string, path: string): Record<string, string> {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const error = doc.errors[0];
+  if (error !== undefined) {
+    // The parser's message can quote the file, which may hold anything: only the position.
+    const line = error.linePos?.[0].line;
+    throw fileError(
+      path,
+      `is not valid YAML${line === undefined ? '' : ` (line ${line})`}`,
+      'Fix the YAML: a mapping of input names to values',
+    );
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw fileError(
+      path,
+      'must be a mapping of input names to values',
+      'See `gatepass run --help`',
+    );
+  }
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    values[key] = fileValue(key, value, path);
+  }
+  return values;
+}
+
+function fileValue(key: string, value: unknown, path: string): string {
+  if (!KNOWN.has(key)) {
+    throw fileError(
+      path,
+      `has an unknown key \`${key}\``,
+      'Use the action input names, e.g. `gateway`, `credentials`',
+    );
+  }
+  if (SECRETS.has(key)) {
+    throw fileError(
+      path,
+      `must not hold \`${key}\`, a secret`,
+      `Set ${envName(key)} in the environment (a masked CI/CD variable) instead`,
+    );
+  }
+  if (key === 'credentials' && typeof value === 'object' && value !== null) return stringify(value);
+  if (key === 'approvers' && Array.isArray(value)) return value.map(String).join(',');
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  throw fileError(path, `key \`${key}\` must be a single value`, 'Use a string, number or boolean');
+}
+
+function fileError(path: string, problem: string, hint: string): GatepassError {
+  return new GatepassError('INPUT', `--config ${path} ${problem}`, { hint });
+}
