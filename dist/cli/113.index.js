@@ -1,0 +1,315 @@
+export const id = 113;
+export const ids = [113];
+export const modules = {
+
+/***/ 1113:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DEVELOPER_ACCESS: () => (/* binding */ DEVELOPER_ACCESS),
+/* harmony export */   GitLabApprovals: () => (/* binding */ GitLabApprovals),
+/* harmony export */   isGitLabBot: () => (/* binding */ isGitLabBot),
+/* harmony export */   nextPage: () => (/* binding */ nextPage)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6999);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9809);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3268);
+/**
+ * Approvals on a GitLab merge request, through REST API v4 with `fetch` and
+ * the token from `GATEPASS_GITLAB_TOKEN` (passed in; never logged).
+ *
+ * Two sources, chosen by `approval-source`:
+ * - `gitlab-notes`: MR notes whose first line is `/gatepass approve <id>` or
+ *   `/gatepass deny <id>`. Never `/approve`: that is a GitLab quick action,
+ *   which approves the MR and leaves no note to read.
+ * - `gitlab-mr-approvals`: the MR's own approvals (`approved_by`). They are
+ *   not bound to a request id, so they are bound to the commit instead: they
+ *   count only while the MR's head is the commit this job runs, and only if
+ *   given after that commit became the head (the MR version's `created_at`),
+ *   so an approval of an earlier push never carries over, whatever the
+ *   project's "reset approvals on push" setting. When GitLab resets
+ *   approvals, they are gone from `approved_by` and stay gone here too: each
+ *   poll reads the current list.
+ *
+ * Eligibility by default: a project member (direct or inherited) with access
+ * level Developer (30) or more, looked up per user id and cached.
+ */
+
+
+
+
+/** Developer: may push code, so may already change what the job runs. */
+const DEVELOPER_ACCESS = 30;
+const MIN_CALL_BUDGET_MS = 30_000;
+const TOKEN_HINT = 'Set GATEPASS_GITLAB_TOKEN to a project, group or personal access token with the `api` scope and at least the Reporter role';
+class GitLabApprovals {
+    syntax = 'gatepass';
+    defaultApprovers = 'project members with the Developer role or higher';
+    #options;
+    #clock;
+    #logger;
+    #fetch;
+    #perPage;
+    #members = new Map();
+    #noteId;
+    /** Notes are listed oldest first: pages before the one holding the request never change. */
+    #firstPage = 1;
+    constructor(options) {
+        this.#options = options;
+        this.#clock = options.clock ?? _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .ml;
+        this.#logger = options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_1__/* .silentLogger */ .q;
+        this.#fetch = options.fetch ?? fetch;
+        this.#perPage = Math.min(100, Math.max(1, options.perPage ?? 100));
+    }
+    get where() {
+        return `merge request !${this.#options.mergeRequestIid}`;
+    }
+    howToApprove(id) {
+        return this.#options.mode === 'notes'
+            ? `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .commandText */ .jt)('gatepass', 'approve', id)}\``
+            : 'approve the merge request (its Approve button)';
+    }
+    howToDeny(id) {
+        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .commandText */ .jt)('gatepass', 'deny', id)}\``;
+    }
+    async prepare(approvers, ctx) {
+        const mr = await this.#mergeRequest(ctx);
+        const { actor } = this.#options;
+        const self = {
+            ids: new Set([actor.id, mr.author.id]),
+            logins: new Set([actor.login.toLowerCase(), mr.author.username.toLowerCase()]),
+        };
+        if (approvers.length === 0)
+            return { self };
+        const candidates = [];
+        for (const name of approvers)
+            candidates.push(await this.#user(name.replace(/^@/, ''), ctx));
+        return { approverIds: new Set(candidates.map((c) => c.id)), candidates, self };
+    }
+    async open(markdown, ctx) {
+        const grantsFrom = this.#options.mode === 'mr-approvals' ? await this.#headSince(ctx) : undefined;
+        const note = await this.#call('posting the approval request note', 'POST', `${this.#mrPath()}/notes`, { body: { body: markdown } }, ctx);
+        this.#noteId = note.data.id;
+        return {
+            createdAt: Date.parse(note.data.created_at),
+            sequence: note.data.id,
+            url: `${this.#options.apiUrl.replace(/\/api\/v4\/?$/, '')}/-/merge_requests/${this.#options.mergeRequestIid}#note_${note.data.id}`,
+            ...(grantsFrom === undefined ? {} : { grantsFrom }),
+        };
+    }
+    async events(ctx) {
+        const notes = await this.#notes(ctx);
+        if (this.#options.mode === 'notes')
+            return notes;
+        // Denials still come as notes; approvals come from GitLab's approval state.
+        return [...notes, ...(await this.#grants(ctx))];
+    }
+    async lookUp(users, ctx) {
+        const out = new Map();
+        for (const user of users) {
+            let eligible = this.#members.get(user.id);
+            if (eligible === undefined) {
+                eligible = await this.#isDeveloper(user, ctx);
+                this.#members.set(user.id, eligible);
+            }
+            out.set(user.id, eligible);
+        }
+        return out;
+    }
+    async close(_outcome, markdown, ctx) {
+        if (this.#noteId === undefined)
+            return;
+        await this.#call('updating the approval request note', 'PUT', `${this.#mrPath()}/notes/${this.#noteId}`, { body: { body: markdown } }, ctx);
+    }
+    #mrPath() {
+        return `/projects/${encodeURIComponent(this.#options.projectId)}/merge_requests/${this.#options.mergeRequestIid}`;
+    }
+    async #mergeRequest(ctx) {
+        const res = await this.#call('reading the merge request', 'GET', this.#mrPath(), {}, ctx);
+        return res.data;
+    }
+    /** When this job's commit (last) became the MR's head, from the MR's diff versions. */
+    async #headSince(ctx) {
+        const versions = await this.#all('listing merge request versions', `${this.#mrPath()}/versions`, {}, ctx);
+        const ours = versions
+            .filter((v) => v.head_commit_sha === this.#options.sha)
+            .map((v) => Date.parse(v.created_at));
+        if (ours.length === 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `commit ${this.#options.sha.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`, {
+                hint: 'Run the job in a merge request pipeline for the MR head, or use `approval-source: gitlab-notes`',
+            });
+        }
+        // The latest time it became the head: after a force-push away and back,
+        // approvals given in between were for other code.
+        return Math.max(...ours);
+    }
+    async #notes(ctx) {
+        const out = [];
+        let page = this.#firstPage;
+        for (;;) {
+            const res = await this.#call('listing merge request notes', 'GET', `${this.#mrPath()}/notes`, {
+                query: {
+                    sort: 'asc',
+                    order_by: 'created_at',
+                    per_page: String(this.#perPage),
+                    page: String(page),
+                },
+            }, ctx);
+            if (res.data.some((n) => n.id === this.#noteId) && this.#firstPage < page)
+                this.#firstPage = page;
+            out.push(...res.data.filter((n) => n.id !== this.#noteId).map(toNote));
+            const next = nextPage(res.headers);
+            if (next === undefined || next <= page)
+                break;
+            page = next;
+        }
+        return out;
+    }
+    async #grants(ctx) {
+        const mr = await this.#mergeRequest(ctx);
+        if (mr.sha !== this.#options.sha) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('DENIED', `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${this.#options.sha.slice(0, 12)}, which this job runs`, { hint: 'The pipeline of the new head asks again' });
+        }
+        const res = await this.#call('reading merge request approvals', 'GET', `${this.#mrPath()}/approvals`, {}, ctx);
+        return (res.data.approved_by ?? []).map((a) => ({
+            kind: 'grant',
+            id: `by ${a.user.username}`,
+            author: toActor(a.user),
+            at: typeof a.approved_at === 'string' ? Date.parse(a.approved_at) : undefined,
+        }));
+    }
+    async #isDeveloper(user, ctx) {
+        try {
+            const res = await this.#call(`looking up ${user.login}'s membership`, 'GET', `/projects/${encodeURIComponent(this.#options.projectId)}/members/all/${user.id}`, {}, ctx);
+            const active = res.data.state === undefined || res.data.state === 'active';
+            return res.data.id === user.id && active && res.data.access_level >= DEVELOPER_ACCESS;
+        }
+        catch (err) {
+            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && err.status === 404)
+                return false;
+            throw err;
+        }
+    }
+    async #user(username, ctx) {
+        const res = await this.#call(`looking up approver ${username}`, 'GET', '/users', { query: { username } }, ctx);
+        const user = res.data.find((u) => u.username.toLowerCase() === username.toLowerCase());
+        if (user === undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `approvers: "${username}" is not a GitLab user`, {
+                hint: 'Fix the username in `approvers` (GitLab usernames; groups are not supported)',
+            });
+        }
+        return toActor(user);
+    }
+    async #all(operation, path, query, ctx) {
+        const out = [];
+        for (let page = 1; page !== undefined;) {
+            const res = await this.#call(operation, 'GET', path, { query: { ...query, per_page: '100', page: String(page) } }, ctx);
+            out.push(...res.data);
+            const next = nextPage(res.headers);
+            page = next !== undefined && next > page ? next : undefined;
+        }
+        return out;
+    }
+    /** One API call under the retry policy (network errors, 408, 429 with `Retry-After`, 5xx). */
+    async #call(operation, method, path, input, ctx) {
+        const url = new URL(`${this.#options.apiUrl.replace(/\/$/, '')}${path}`);
+        for (const [k, v] of Object.entries(input.query ?? {}))
+            url.searchParams.set(k, v);
+        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L5)(async ({ signal }) => {
+            const res = await this.#fetch(url, {
+                method,
+                signal,
+                headers: {
+                    'PRIVATE-TOKEN': this.#options.token,
+                    accept: 'application/json',
+                    ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
+                },
+                ...(input.body === undefined ? {} : { body: JSON.stringify(input.body) }),
+            });
+            if (!res.ok)
+                throw await this.#error(res, operation);
+            return { data: (await res.json()), headers: res.headers };
+        }, {
+            operation,
+            signal: ctx.signal,
+            deadlineMs: Math.max(MIN_CALL_BUDGET_MS, ctx.deadline - this.#clock.now()),
+            clock: this.#clock,
+            logger: this.#logger,
+        });
+    }
+    async #error(res, operation) {
+        const message = gitlabMessage(await res.text().catch(() => ''));
+        const auth = res.status === 401 || res.status === 403;
+        const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(res.headers.get('retry-after'), this.#clock.now());
+        return new _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9(res.status, `${operation}: HTTP ${res.status}${message === '' ? '' : ` ${message.replace(/\s+/g, ' ').slice(0, 200)}`}`, {
+            code: auth ? 'CONFIG' : 'GATEWAY',
+            ...(auth ? { hint: TOKEN_HINT } : {}),
+            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        });
+    }
+}
+/** GitLab's error text: `{"message": ...}` (a string or a field -> errors object) or `{"error": ...}`. */
+function gitlabMessage(text) {
+    try {
+        const parsed = JSON.parse(text);
+        const m = parsed.message ?? parsed.error;
+        return typeof m === 'string' ? m : JSON.stringify(m ?? '');
+    }
+    catch {
+        return '';
+    }
+}
+/**
+ * The next page from GitLab's offset-pagination headers: `x-next-page` (empty
+ * on the last page), else a `Link` rel="next" (GitLab omits the totals past
+ * 10,000 records, never these).
+ */
+function nextPage(headers) {
+    const next = headers.get('x-next-page');
+    if (next !== null && next.trim() !== '')
+        return Number(next);
+    const link = /<([^>]+)>;\s*rel="next"/.exec(headers.get('link') ?? '')?.[1];
+    if (link === undefined)
+        return undefined;
+    const page = new URL(link).searchParams.get('page');
+    return page === null ? undefined : Number(page);
+}
+/**
+ * GitLab's bot users: project and group access tokens act as
+ * `project_<id>_bot_<hash>` / `group_<id>_bot_<hash>`, and the API shows a
+ * `bot` flag only to administrators.
+ */
+function isGitLabBot(user) {
+    return (user.bot === true ||
+        /^(project|group)_\d+_bot(_|$)/i.test(user.username) ||
+        /-bot$/i.test(user.username));
+}
+function toActor(user) {
+    return {
+        id: user.id,
+        login: user.username,
+        bot: isGitLabBot(user),
+        ...(user.web_url === undefined ? {} : { url: user.web_url }),
+    };
+}
+function toNote(n) {
+    return {
+        kind: 'comment',
+        id: String(n.id),
+        sequence: n.id,
+        author: toActor(n.author),
+        body: n.body,
+        createdAt: Date.parse(n.created_at),
+        updatedAt: Date.parse(n.updated_at),
+        system: n.system,
+    };
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=113.index.js.map
