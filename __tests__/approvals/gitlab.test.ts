@@ -115,7 +115,9 @@ describe('GitLab notes (`approval-source: gitlab-notes`)', () => {
     expect(requestNote(w)).toMatch(/^\*\*✅ Approved\*\* by @dev, @maintainer/);
     expect(requestNote(w)).toContain(`/gatepass approve ${ID}`);
     expect(requestNote(w)).not.toMatch(/`\/approve /);
-    expect(result.url).toMatch(/\/-\/merge_requests\/5#note_\d+$/);
+    expect(result.url).toMatch(
+      /^https:\/\/gitlab\.example\/acme\/app\/-\/merge_requests\/5#note_\d+$/,
+    );
     w.log.expectNoSecrets([w.gl.token]);
   });
 

@@ -83,6 +83,8 @@ export class GitLabApprovals implements ApprovalSource {
   readonly #perPage: number;
   readonly #members = new Map<number, boolean>();
   #noteId: number | undefined;
+  /** The MR's page (`web_url`): the API URL does not hold the project's path. */
+  #webUrl: string | undefined;
   /** Notes are listed oldest first: pages before the one holding the request never change. */
   #firstPage = 1;
 
@@ -135,7 +137,7 @@ export class GitLabApprovals implements ApprovalSource {
     return {
       createdAt: Date.parse(note.data.created_at),
       sequence: note.data.id,
-      url: `${this.#options.apiUrl.replace(/\/api\/v4\/?$/, '')}/-/merge_requests/${this.#options.mergeRequestIid}#note_${note.data.id}`,
+      url: `${this.#webUrl ?? this.#options.apiUrl}#note_${String(note.data.id)}`,
       ...(grantsFrom === undefined ? {} : { grantsFrom }),
     };
   }
@@ -176,13 +178,14 @@ export class GitLabApprovals implements ApprovalSource {
   }
 
   async #mergeRequest(ctx: CallContext): Promise<{ author: RawUser; sha: string }> {
-    const res = await this.#call<{ author: RawUser; sha: string }>(
+    const res = await this.#call<{ author: RawUser; sha: string; web_url?: string }>(
       'reading the merge request',
       'GET',
       this.#mrPath(),
       {},
       ctx,
     );
+    this.#webUrl ??= res.data.web_url;
     return res.data;
   }
 
