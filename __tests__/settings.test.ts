@@ -17,6 +17,16 @@ describe('settingsInput', () => {
     expect(get('audience')).toBe('');
   });
 
+  it('treats an empty value as unset, as an empty action input is', () => {
+    const empty = settingsInput({
+      flags: { audience: '' },
+      env: { GATEPASS_AUDIENCE: '  ', GATEPASS_PROVIDER: '' },
+      file: { audience: 'https://aud.example.com', provider: 'hoop' },
+    });
+    expect(empty('audience')).toBe('https://aud.example.com');
+    expect(empty('provider')).toBe('hoop');
+  });
+
   it('names variables GATEPASS_ plus the input, upper-cased, dashes as underscores', () => {
     expect(envName('hoop-api-key')).toBe('GATEPASS_HOOP_API_KEY');
     expect(envName('id-token-variable')).toBe('GATEPASS_ID_TOKEN_VARIABLE');

@@ -276,7 +276,7 @@ export async function resolveWorkingDirectory(
       'INPUT',
       `input \`working-directory\` ${directory ?? base} is not a directory${info === undefined ? ' (it does not exist)' : ''}`,
       {
-        hint: 'Check out the repository first (actions/checkout), or fix the path (relative to the workspace)',
+        hint: 'Check out the repository first, or fix the path (relative to the workspace)',
       },
     );
   }

@@ -24,11 +24,15 @@ export function envName(input: string): string {
   return `GATEPASS_${input.replace(/-/g, '_').toUpperCase()}`;
 }
 
+/**
+ * An empty value counts as unset, as an empty action input does: a CI
+ * template that sets `GATEPASS_AUDIENCE: ""` must not hide the file's value.
+ */
 export function settingsInput(sources: SettingSources): GetInput {
-  return (name) => {
-    const value = sources.flags[name] ?? sources.env[envName(name)] ?? sources.file[name];
-    return value ?? '';
-  };
+  return (name) =>
+    [sources.flags[name], sources.env[envName(name)], sources.file[name]].find(
+      (value) => value !== undefined && value.trim() !== '',
+    ) ?? '';
 }
 
 const KNOWN: ReadonlySet<string> = new Set(INPUT_NAMES);
