@@ -3,7 +3,7 @@
  * token verification, RFC 8693 token exchange, RFC 7009 revocation and
  * RFC 7662 introspection. All signing and verification is jose's.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
   SignJWT,
@@ -17,12 +17,19 @@ import {
 } from 'jose';
 import { ApprovalStore } from './approvals.js';
 import { OAuthError, secretEquals } from './http.js';
-import { evaluate, type Policy } from './policy.js';
+import { evaluate, type Policy, type Rule } from './policy.js';
+import { PostgresError, type PostgresCredential, type PostgresRoles } from './postgres.js';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
 const JWT = 'urn:ietf:params:oauth:token-type:jwt';
 const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
+/**
+ * RFC 8693 lets the issued token be something other than an access token: with
+ * this type, `access_token` is the PostgreSQL URL itself, for clients that only
+ * read the standard members (gatepass today) and revoke what they got.
+ */
+export const POSTGRES_URL_TOKEN_TYPE = 'urn:gatepass:token-type:postgresql-url';
 const ASYMMETRIC = [
   'RS256',
   'RS384',
@@ -57,9 +64,24 @@ export interface ExchangeContext {
   keys: IssuerKeys;
   approvals: ApprovalStore;
   signer: { key: CryptoKey; kid: string; verify: JWTVerifyGetKey };
-  issued: Map<string, { revoked: boolean; clientId: string }>;
+  /** By `jti`. */
+  issued: Map<string, IssuedToken>;
+  /** sha256 of a token that is not our JWT (a PostgreSQL URL) -> its `jti`. */
+  opaque: Map<string, string>;
+  /** Absent without `postgres` in the gateway options. */
+  postgres: PostgresRoles | undefined;
   audit: Audit;
   now: () => number;
+}
+
+export interface IssuedToken {
+  revoked: boolean;
+  clientId: string;
+  claims: JWTPayload;
+  /** The role created with it, dropped when it is revoked. */
+  postgresRole: string | undefined;
+  /** While a revocation is under way. */
+  revoking?: Promise<void> | undefined;
 }
 
 /** Verification keys of each trusted issuer, remote ones fetched lazily. */
@@ -150,7 +172,7 @@ export async function tokenExchange(
     throw new OAuthError(400, 'invalid_request', 'actor_token (delegation) is not supported');
   }
   const requested = form.get('requested_token_type') ?? ACCESS_TOKEN;
-  if (requested !== ACCESS_TOKEN && requested !== JWT) {
+  if (![ACCESS_TOKEN, JWT, POSTGRES_URL_TOKEN_TYPE].includes(requested)) {
     throw new OAuthError(
       400,
       'invalid_request',
@@ -174,50 +196,155 @@ export async function tokenExchange(
     ctx.audit({ event: 'token.denied', ...who, ...asked, reason: decision.reason });
     throw new OAuthError(400, decision.error, decision.reason);
   }
+  checkPostgres(ctx, decision.rule, requested);
   const ttl = Math.min(requestedTtl(form) ?? ctx.policy.defaultTtlSeconds, decision.maxTtlSeconds);
   let approvedBy: string | undefined;
   if (decision.rule.approval) {
     approvedBy = gate(ctx, client, claims, request, decision.rule.name, { ...who, ...asked });
   }
+  return issue(ctx, {
+    client,
+    claims,
+    rule: decision.rule,
+    ttl,
+    approvedBy,
+    requested,
+    request,
+    log: { ...who, ...asked },
+  });
+}
+
+/** What the policy (and any approver) granted, to be issued. */
+interface Grant {
+  client: Client;
+  claims: JWTPayload;
+  rule: Rule;
+  ttl: number;
+  approvedBy: string | undefined;
+  requested: string;
+  request: { scopes: string[]; audiences: string[]; resources: string[] };
+  /** Who asked for what, for the audit log. */
+  log: Record<string, unknown>;
+}
+
+async function issue(ctx: ExchangeContext, grant: Grant): Promise<Record<string, unknown>> {
+  const { client, rule, ttl, approvedBy } = grant;
+  const scope = grant.request.scopes.join(' ');
   const jti = randomUUID();
   const now = Math.floor(ctx.now() / 1000);
+  const postgres = await createRole(ctx, rule, now + ttl, jti, grant.log);
+  const payload: JWTPayload = {
+    iss: ctx.url,
+    sub: grant.claims.sub ?? '',
+    aud: audienceOf(ctx, grant.request),
+    iat: now,
+    exp: now + ttl,
+    jti,
+    client_id: client.id,
+    rule: rule.name,
+    ...(scope === '' ? {} : { scope }),
+    ...(approvedBy === undefined ? {} : { approved_by: approvedBy }),
+  };
+  const accessToken = await sign(ctx, payload);
+  ctx.issued.set(jti, {
+    revoked: false,
+    clientId: client.id,
+    claims: payload,
+    postgresRole: postgres?.username,
+  });
+  const wantsUrl = grant.requested === POSTGRES_URL_TOKEN_TYPE;
+  const issuedToken = wantsUrl ? (postgres?.url ?? '') : accessToken;
+  if (wantsUrl) ctx.opaque.set(digest(issuedToken), jti);
+  ctx.audit({
+    event: 'token.issued',
+    ...grant.log,
+    rule: rule.name,
+    ttl,
+    jti,
+    approved_by: approvedBy,
+    postgres_role: postgres?.username,
+  });
+  return {
+    access_token: issuedToken,
+    issued_token_type: grant.requested,
+    // RFC 8693 says N_A for a token that is not an access token, but openid-client
+    // (and so gatepass) refuses any token_type other than Bearer and DPoP.
+    token_type: 'Bearer',
+    expires_in: ttl,
+    ...(scope === '' ? {} : { scope }),
+    ...(postgres === undefined ? {} : postgres),
+  };
+}
+
+function audienceOf(
+  ctx: ExchangeContext,
+  request: { audiences: string[]; resources: string[] },
+): string | string[] {
   const audience =
     request.audiences.length > 0
       ? request.audiences
       : request.resources.length > 0
         ? request.resources
         : [ctx.url];
-  const accessToken = await new SignJWT({
-    client_id: client.id,
-    rule: decision.rule.name,
-    ...(asked.scope === '' ? {} : { scope: asked.scope }),
-    ...(approvedBy === undefined ? {} : { approved_by: approvedBy }),
-  })
+  return audience.length === 1 ? (audience[0] ?? ctx.url) : audience;
+}
+
+function sign(ctx: ExchangeContext, payload: JWTPayload): Promise<string> {
+  return new SignJWT(payload)
     .setProtectedHeader({ alg: 'ES256', kid: ctx.signer.kid, typ: 'at+jwt' })
-    .setIssuer(ctx.url)
-    .setSubject(claims.sub ?? '')
-    .setAudience(audience.length === 1 ? (audience[0] ?? ctx.url) : audience)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttl)
-    .setJti(jti)
     .sign(ctx.signer.key);
-  ctx.issued.set(jti, { revoked: false, clientId: client.id });
-  ctx.audit({
-    event: 'token.issued',
-    ...who,
-    ...asked,
-    rule: decision.rule.name,
-    ttl,
-    jti,
-    approved_by: approvedBy,
-  });
-  return {
-    access_token: accessToken,
-    issued_token_type: requested,
-    token_type: 'Bearer',
-    expires_in: ttl,
-    ...(asked.scope === '' ? {} : { scope: asked.scope }),
-  };
+}
+
+/** Before anyone is asked to approve: a request this gateway cannot serve fails now. */
+function checkPostgres(ctx: ExchangeContext, rule: Rule, requested: string): void {
+  if (requested === POSTGRES_URL_TOKEN_TYPE && rule.postgres === undefined) {
+    throw new OAuthError(
+      400,
+      'invalid_request',
+      `requested_token_type ${POSTGRES_URL_TOKEN_TYPE} needs a policy rule with \`postgres:\`, and rule "${rule.name}" has none`,
+    );
+  }
+  if (rule.postgres !== undefined && ctx.postgres === undefined) {
+    throw new OAuthError(
+      400,
+      'invalid_request',
+      `rule "${rule.name}" issues PostgreSQL roles, but this gateway has no PostgreSQL server: start it with --postgres postgresql://ADMIN@HOST:PORT/DB (or the \`postgres\` option)`,
+    );
+  }
+}
+
+/** The rule's role, if it has `postgres:`; a failure leaves no role and answers an OAuth error. */
+async function createRole(
+  ctx: ExchangeContext,
+  rule: Rule,
+  exp: number,
+  jti: string,
+  who: Record<string, unknown>,
+): Promise<PostgresCredential | undefined> {
+  if (rule.postgres === undefined || ctx.postgres === undefined) return undefined;
+  try {
+    return await ctx.postgres.create(
+      rule.postgres,
+      new Date(exp * 1000),
+      `gatepass reference gateway: rule ${rule.name}, token ${jti}`,
+    );
+  } catch (err) {
+    const problem = postgresProblem(err, `rule "${rule.name}"`);
+    ctx.audit({ event: 'token.failed', ...who, rule: rule.name, reason: problem.message });
+    throw problem;
+  }
+}
+
+/** Unreachable is worth retrying (503); anything else is the gateway's setup, and says how to fix it. */
+function postgresProblem(err: unknown, context: string): OAuthError {
+  if (!(err instanceof PostgresError)) throw err;
+  return err.unreachable
+    ? new OAuthError(503, 'temporarily_unavailable', `${context}: ${err.message}`)
+    : new OAuthError(400, 'invalid_request', `${context}: ${err.message}`);
+}
+
+function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }
 
 /** Throws the device-flow style answers until an admin approves; returns the approver. */
@@ -375,16 +502,37 @@ export async function revoke(
   const token = form.get('token');
   if (token === null || token === '')
     throw new OAuthError(400, 'invalid_request', 'token is missing');
-  const payload = await verifyOwn(ctx, token, true);
-  const record = typeof payload?.jti === 'string' ? ctx.issued.get(payload.jti) : undefined;
-  if (payload === undefined || record === undefined) return;
+  const record = await findIssued(ctx, token, true);
+  if (record === undefined) return;
   if (record.clientId !== client.id) {
     throw new OAuthError(400, 'unauthorized_client', 'the token was issued to another client');
   }
-  if (!record.revoked) {
-    record.revoked = true;
-    ctx.audit({ event: 'token.revoked', client_id: client.id, sub: payload.sub, jti: payload.jti });
+  if (record.revoked) return;
+  // Concurrent revocations of one token share one: one DROP ROLE, one audit line.
+  record.revoking ??= finishRevocation(ctx, record).finally(() => {
+    record.revoking = undefined;
+  });
+  await record.revoking;
+}
+
+async function finishRevocation(ctx: ExchangeContext, record: IssuedToken): Promise<void> {
+  if (record.postgresRole !== undefined) {
+    try {
+      await ctx.postgres?.drop(record.postgresRole);
+    } catch (err) {
+      // Not revoked until the role is gone: the client is told, and may ask again.
+      const problem = postgresProblem(err, 'the token stays active');
+      throw problem.status === 503 ? problem : new OAuthError(500, 'server_error', problem.message);
+    }
   }
+  record.revoked = true;
+  ctx.audit({
+    event: 'token.revoked',
+    client_id: record.clientId,
+    sub: record.claims.sub,
+    jti: record.claims.jti,
+    postgres_role: record.postgresRole,
+  });
 }
 
 /** RFC 7662. */
@@ -396,13 +544,27 @@ export async function introspect(
   const token = form.get('token');
   if (token === null || token === '')
     throw new OAuthError(400, 'invalid_request', 'token is missing');
-  const payload = await verifyOwn(ctx, token, false);
-  const record = typeof payload?.jti === 'string' ? ctx.issued.get(payload.jti) : undefined;
-  const active = payload !== undefined && record !== undefined && !record.revoked;
-  ctx.audit({ event: 'token.introspected', caller, jti: payload?.jti, active });
-  if (!active) return { active: false };
-  const { iss, sub, aud, exp, iat, jti, scope, client_id } = payload;
+  const record = await findIssued(ctx, token, false);
+  const claims = record?.claims;
+  const active = record !== undefined && !record.revoked;
+  ctx.audit({ event: 'token.introspected', caller, jti: claims?.jti, active });
+  if (!active || claims === undefined) return { active: false };
+  const { iss, sub, aud, exp, iat, jti, scope, client_id } = claims;
   return { active: true, token_type: 'Bearer', iss, sub, aud, exp, iat, jti, scope, client_id };
+}
+
+/** Our JWT (verified), or a token we issued in its place; expired ones only when asked. */
+async function findIssued(
+  ctx: ExchangeContext,
+  token: string,
+  allowExpired: boolean,
+): Promise<IssuedToken | undefined> {
+  const opaque = ctx.opaque.get(digest(token));
+  const jti = opaque ?? (await verifyOwn(ctx, token, allowExpired))?.jti;
+  const record = typeof jti === 'string' ? ctx.issued.get(jti) : undefined;
+  if (record === undefined) return undefined;
+  const expired = (record.claims.exp ?? 0) * 1000 <= ctx.now();
+  return expired && !allowExpired ? undefined : record;
 }
 
 async function verifyOwn(

@@ -37,10 +37,14 @@ import {
 } from './http.js';
 import { LocalIssuer, type LocalIssuerOptions, type MintOptions } from './issuer.js';
 import { parsePolicy, type Policy } from './policy.js';
+import { PostgresRoles, type PostgresOptions } from './postgres.js';
 
 export type { Client, TrustedIssuer } from './exchange.js';
+export { POSTGRES_URL_TOKEN_TYPE } from './exchange.js';
 export type { LocalIssuerOptions, MintOptions } from './issuer.js';
 export { parsePolicy } from './policy.js';
+export type { PostgresCredential, PostgresOptions } from './postgres.js';
+export { describeAdmin } from './postgres.js';
 
 /** A fault to inject in place of the real answer (tests of client resilience). */
 export type Fault =
@@ -66,6 +70,11 @@ export interface GatewayOptions {
   /** Bearer token for `POST /approvals/{id}`. Default: random. */
   adminToken?: string;
   approvals?: ApprovalSettings;
+  /**
+   * The PostgreSQL server where rules with `postgres:` create roles, reached as
+   * an admin that may create roles. Default: none (such rules are refused).
+   */
+  postgres?: PostgresOptions;
   /** Receives one JSON line per decision. Default: dropped. */
   audit?: (line: string) => void;
   /** Called before routing; return a fault to answer with instead. */
@@ -83,6 +92,7 @@ export interface RunningGateway {
   idTokenRequestToken: string;
   /** Mint an ID token in-process (local issuer only). */
   mintIdToken(options: MintOptions): Promise<string>;
+  /** Stops serving, then drops every PostgreSQL role it created (throws naming any it could not). */
   stop(): Promise<void>;
 }
 
@@ -115,7 +125,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         if (app.issuer === undefined) throw new Error('the local issuer is off');
         return app.issuer.mint({ audience: url, ...mint });
       },
-      stop: () => stopServer(server),
+      stop: async () => {
+        await stopServer(server);
+        await app.postgres?.close();
+      },
     };
   } catch (err) {
     await stopServer(server);
@@ -136,6 +149,7 @@ function stopServer(server: ReturnType<typeof createServer>): Promise<void> {
 interface App {
   issuer: LocalIssuer | undefined;
   adminToken: string;
+  postgres: PostgresRoles | undefined;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
@@ -161,6 +175,12 @@ async function createApp(url: string, options: GatewayOptions): Promise<App> {
   jwk.kid = await calculateJwkThumbprint(jwk);
   const jwks = { keys: [jwk] };
   const sink = options.audit;
+  const audit = (event: Record<string, unknown>): void =>
+    sink?.(JSON.stringify({ time: new Date(now()).toISOString(), ...event }));
+  const postgres =
+    options.postgres === undefined
+      ? undefined
+      : await PostgresRoles.create(options.postgres, audit, now);
   const ctx: ExchangeContext = {
     url,
     policy,
@@ -170,13 +190,16 @@ async function createApp(url: string, options: GatewayOptions): Promise<App> {
     approvals: new ApprovalStore(options.approvals),
     signer: { key: privateKey, kid: jwk.kid, verify: createLocalJWKSet(jwks) },
     issued: new Map(),
-    audit: (event) => sink?.(JSON.stringify({ time: new Date(now()).toISOString(), ...event })),
+    opaque: new Map(),
+    postgres,
+    audit,
     now,
   };
   const routes = createRoutes(ctx, { issuer, adminToken, jwks });
   return {
     issuer,
     adminToken,
+    postgres,
     handle: async (req, res) => {
       try {
         const path = new URL(req.url ?? '/', url).pathname;

@@ -13,6 +13,10 @@
  *     audiences: [https://deploy.example.com]
  *     max_ttl: 15m
  *     approval: required
+ *   - name: migrate
+ *     match: { repository: octo-org/app, ref: refs/heads/main }
+ *     scopes: ['db:migrator']
+ *     postgres: { grants: [migrator], connection_limit: 5 }   # a new role per exchange
  * ```
  *
  * Globs: `*` matches within one path segment (no `/`), `**` matches anything,
@@ -28,6 +32,18 @@ export interface Rule {
   resources: string[];
   maxTtlSeconds: number | undefined;
   approval: boolean;
+  /** Each exchange under this rule creates a PostgreSQL role (postgres.ts). */
+  postgres: PostgresGrant | undefined;
+}
+
+/** What the role created for one exchange gets. */
+export interface PostgresGrant {
+  /** Roles it becomes a member of (`GRANT <role> TO <new role>`). */
+  grants: string[];
+  /** The database named in the credential. Default: the admin connection's. */
+  database: string | undefined;
+  /** `CONNECTION LIMIT`. Default: none. */
+  connectionLimit: number | undefined;
 }
 
 export interface Policy {
@@ -54,7 +70,9 @@ const RULE_KEYS = new Set([
   'resources',
   'max_ttl',
   'approval',
+  'postgres',
 ]);
+const POSTGRES_KEYS = new Set(['grants', 'database', 'connection_limit']);
 
 export function parsePolicy(text: string): Policy {
   const doc: unknown = parse(text);
@@ -94,7 +112,31 @@ function parseRule(raw: unknown, index: number): Rule {
     maxTtlSeconds:
       raw.max_ttl === undefined ? undefined : parseDuration(raw.max_ttl, `${where}.max_ttl`),
     approval: raw.approval === 'required',
+    postgres:
+      raw.postgres === undefined ? undefined : parsePostgres(raw.postgres, `${where}.postgres`),
   };
+}
+
+function parsePostgres(raw: unknown, where: string): PostgresGrant {
+  // `postgres: {}` (or `postgres:` alone) is a login role without grants.
+  if (raw === null) return { grants: [], database: undefined, connectionLimit: undefined };
+  if (!isObject(raw)) throw new Error(`${where} must be a mapping, e.g. { grants: [migrator] }`);
+  for (const key of Object.keys(raw)) {
+    if (!POSTGRES_KEYS.has(key)) {
+      throw new Error(`${where}: unknown key \`${key}\` (use grants, database, connection_limit)`);
+    }
+  }
+  const grants = stringList(raw.grants ?? [], `${where}.grants`);
+  if (grants.some((g) => g === '')) throw new Error(`${where}.grants: a role name is empty`);
+  const database = raw.database;
+  if (database !== undefined && (typeof database !== 'string' || database === '')) {
+    throw new Error(`${where}.database must be a database name`);
+  }
+  const limit = raw.connection_limit;
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
+    throw new Error(`${where}.connection_limit must be a positive whole number`);
+  }
+  return { grants, database, connectionLimit: limit };
 }
 
 /** The first rule that matches the claims and allows everything asked for wins. */

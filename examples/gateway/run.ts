@@ -3,16 +3,18 @@
  *
  *   node examples/gateway/server.ts [--port 0] [--host 127.0.0.1] [--policy FILE]
  *     [--audit-log FILE] [--trust github|gitlab|ISSUER_URL]... [--audience AUD]...
- *     [--no-local-issuer] [--approval-interval SECONDS]
+ *     [--no-local-issuer] [--approval-interval SECONDS] [--postgres ADMIN_URL]
  *
  * Prints the gateway URL as the first line of stdout, then one audit line per
  * decision (or writes them to --audit-log); the admin token and the values
  * for ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN go to stderr, the way `vault server
- * -dev` prints its root token. Stops cleanly on SIGTERM and SIGINT.
+ * -dev` prints its root token. Stops cleanly on SIGTERM and SIGINT, dropping
+ * every PostgreSQL role it created. The admin URL may come from
+ * GATEWAY_POSTGRES_URL instead, to keep its password off the command line.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startGateway, type GatewayOptions, type TrustedIssuer } from './index.js';
+import { describeAdmin, startGateway, type GatewayOptions, type TrustedIssuer } from './index.js';
 
 const SHORTHANDS: Record<string, string> = {
   github: 'https://token.actions.githubusercontent.com',
@@ -31,6 +33,7 @@ export async function main(argv: string[]): Promise<void> {
       audience: { type: 'string', multiple: true, default: [] },
       'no-local-issuer': { type: 'boolean', default: false },
       'approval-interval': { type: 'string' },
+      postgres: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -39,6 +42,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const auditFile = values['audit-log'];
+  const postgresUrl = values.postgres ?? process.env.GATEWAY_POSTGRES_URL ?? '';
   const options: GatewayOptions = {
     port: Number(values.port),
     host: values.host,
@@ -56,6 +60,7 @@ export async function main(argv: string[]): Promise<void> {
     ...(values['approval-interval'] === undefined
       ? {}
       : { approvals: { intervalSeconds: Number(values['approval-interval']) } }),
+    ...(postgresUrl === '' ? {} : { postgres: { url: postgresUrl } }),
   };
   const gateway = await startGateway(options);
   process.stdout.write(`${gateway.url}\n`);
@@ -70,11 +75,20 @@ export async function main(argv: string[]): Promise<void> {
             `export ACTIONS_ID_TOKEN_REQUEST_URL='${gateway.idTokenRequestUrl}'`,
             `export ACTIONS_ID_TOKEN_REQUEST_TOKEN='${gateway.idTokenRequestToken}'`,
           ]),
+      ...(options.postgres === undefined
+        ? []
+        : [`PostgreSQL roles are created as ${describeAdmin(options.postgres)}`]),
       '',
     ].join('\n'),
   );
   const stop = (): void => {
-    void gateway.stop().then(() => process.exit(0));
+    gateway.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`gateway: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
@@ -92,4 +106,8 @@ rules:
     match: { project_path: group/project }
     scopes: [read, deploy]
     audiences: ["https://**"]
+  - name: demo-postgres
+    match: { repository: octo-org/app }
+    scopes: [db]
+    postgres: {}
 `;
