@@ -135,6 +135,13 @@ describe('parseConfig: defaults', () => {
     });
   });
 
+  it("takes any field of a token exchange: servers add members (a database's password)", () => {
+    const config = parse({
+      credentials: '- name: db\n  scope: db\n  env: { PGPASSWORD: password, DATABASE_URL: url }',
+    });
+    expect(config.credentials[0]?.env).toEqual({ PGPASSWORD: 'password', DATABASE_URL: 'url' });
+  });
+
   it('parses lists, booleans and durations', () => {
     const config = parse({
       approvers: 'alice, octo-org/sre\nbob',
@@ -274,9 +281,9 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
     /env TOKEN must name a field/,
   ],
   [
-    'env unknown token field',
-    { credentials: '- name: a\n  env: { TOKEN: password }' },
-    /names field "password", which a token exchange does not return\. Use one of: access_token/,
+    'env misspelled token field',
+    { credentials: '- name: a\n  env: { TOKEN: acess_token }' },
+    /names field "acess_token"; did you mean "access_token"\?\. Token responses hold access_token/,
   ],
   [
     'env set twice',

@@ -517,7 +517,11 @@ const PROVIDER_FIELDS: Record<Provider, string[]> = {
   hoop: ['connection'],
 };
 
-/** Fields a token-exchange credential has (the token response members). */
+/**
+ * The standard members of a token response. A server may add others (a
+ * database gateway's `username`, `password`): any name is a field, and one
+ * the server did not return is reported, with the names it did, at delivery.
+ */
 export const TOKEN_EXCHANGE_FIELDS = [
   'access_token',
   'refresh_token',
@@ -763,15 +767,37 @@ function parseEnv(value: unknown, where: string, provider: Provider): Record<str
         'e.g. `DEPLOY_TOKEN: access_token`',
       );
     }
-    if (provider === 'token-exchange' && !TOKEN_EXCHANGE_FIELDS.includes(field)) {
+    const meant =
+      provider === 'token-exchange' ? misspelled(field, TOKEN_EXCHANGE_FIELDS) : undefined;
+    if (meant !== undefined) {
       throw credentialsError(
-        `${where}: env ${name} names field "${field}", which a token exchange does not return`,
-        `Use one of: ${TOKEN_EXCHANGE_FIELDS.join(', ')}`,
+        `${where}: env ${name} names field "${field}"; did you mean "${meant}"?`,
+        `Token responses hold ${TOKEN_EXCHANGE_FIELDS.join(', ')}, and whatever members the server adds`,
       );
     }
     env[name] = field;
   }
   return env;
+}
+
+/** The standard field `field` is a typo of (1 or 2 edits away, not equal), if any. */
+function misspelled(field: string, known: readonly string[]): string | undefined {
+  if (known.includes(field)) return undefined;
+  return known.find((name) => editDistance(field.toLowerCase(), name) <= 2);
+}
+
+/** Levenshtein distance; the names are short. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
 }
 
 /** Without `env`, fields become `<NAME>_<FIELD>`: the prefix must make valid names. */

@@ -117,6 +117,56 @@ describe('exchange', () => {
     expect(result.revocation).toMatchObject({ provider: 'token-exchange', clientId: 'gatepass' });
   });
 
+  it("exposes the server's extra members as fields; strings are secret unless connection details", async () => {
+    const body = {
+      access_token: 'tok-extra-members-0123456789',
+      token_type: 'Bearer',
+      issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      expires_in: 600,
+      host: 'db.internal.example',
+      port: 5432,
+      database: 'app',
+      username: 'gp_3f9a1c2b7d4e',
+      password: 'pw-extra-members-9876543210',
+      url: 'postgresql://gp_3f9a1c2b7d4e:pw-extra-members-9876543210@db.internal.example:5432/app',
+      read_only: false,
+      details: { nested: 'objects are not fields' },
+    };
+    gw.intercept = (req) =>
+      req.path === '/token'
+        ? {
+            status: 200,
+            body: JSON.stringify(body),
+            headers: { 'content-type': 'application/json' },
+          }
+        : undefined;
+    const registered: string[] = [];
+    const result = await issued(
+      client({ registerSecret: (v) => registered.push(v) }).issue(
+        request('read'),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(result.values).toMatchObject({
+      host: 'db.internal.example',
+      port: '5432',
+      database: 'app',
+      username: 'gp_3f9a1c2b7d4e',
+      password: body.password,
+      url: body.url,
+      read_only: 'false',
+    });
+    expect(result.values).not.toHaveProperty('details');
+    expect([...registered].sort()).toEqual(
+      [body.access_token, body.username, body.password, body.url].sort(),
+    );
+    expect(result.publicFields).toEqual(
+      expect.arrayContaining(['host', 'port', 'database', 'read_only', 'token_type', 'expires_in']),
+    );
+    expect(result.publicFields).not.toContain('username');
+  });
+
   it('caps the TTL at the policy maximum and says so', async () => {
     const result = await issued(
       client().issue(request('deploy', { ttlSeconds: 3600 }), await identity(), signal),

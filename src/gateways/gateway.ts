@@ -44,6 +44,20 @@ export interface HoopRequest {
   connection: string;
 }
 
+/**
+ * Connection details gateways return beside a secret (hoop's credentials,
+ * a token-exchange server's extra members): not secret, and masking a host
+ * name or a port everywhere would mangle the job's output.
+ */
+export const CONNECTION_FIELDS: ReadonlySet<string> = new Set([
+  'host',
+  'hostname',
+  'port',
+  'database',
+  'database_name',
+  'endpoint_url',
+]);
+
 export interface Issued {
   kind: 'issued';
   /** The request's name. */

@@ -33,6 +33,7 @@ import {
 } from '../retry.js';
 import { VERSION } from '../version.js';
 import {
+  CONNECTION_FIELDS,
   handleOf,
   isPending,
   requireEnvFields,
@@ -106,8 +107,6 @@ interface CredentialsAnswer {
 }
 
 const USER_AGENT = `gatepass/${VERSION} (+https://github.com/gatepass/gatepass)`;
-/** Not secret: masking a host name or port everywhere would mangle the job's output. */
-const PUBLIC_FIELDS = new Set(['hostname', 'host', 'port', 'database_name', 'endpoint_url']);
 /** An exchanged bearer must outlive the credential, or it cannot revoke it. */
 const BEARER_MARGIN_SECONDS = 300;
 
@@ -393,7 +392,7 @@ function credentialValues(
           ? String(value)
           : JSON.stringify(value);
     values[field] = text;
-    if (PUBLIC_FIELDS.has(field) || typeof value === 'number' || typeof value === 'boolean') {
+    if (CONNECTION_FIELDS.has(field) || typeof value === 'number' || typeof value === 'boolean') {
       publicFields.push(field);
     } else if (text !== '') {
       // Before anything else can see it.

@@ -27,6 +27,7 @@ import {
   type RetryOptions,
 } from '../retry.js';
 import {
+  CONNECTION_FIELDS,
   handleOf,
   type CredentialRequest,
   type Gateway,
@@ -80,9 +81,13 @@ interface Resolved {
   logger: Logger;
 }
 
-/** Values of the token response that are not secret (see Issued.publicFields). */
-const PUBLIC_FIELDS = ['token_type', 'issued_token_type', 'scope', 'expires_in'] as const;
-const SECRET_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const;
+/** RFC 8693 members of the token response that are not secret (see Issued.publicFields). */
+const PUBLIC_FIELDS: ReadonlySet<string> = new Set([
+  'token_type',
+  'issued_token_type',
+  'scope',
+  'expires_in',
+]);
 
 /** Validates everything it can before any network call, then returns the gateway. */
 export function createTokenExchangeGateway(options: TokenExchangeOptions): Gateway {
@@ -411,22 +416,39 @@ function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
+/**
+ * Every member of the token response becomes a field: the RFC 8693 ones, and
+ * whatever else the server adds (a database gateway's `username`, `password`,
+ * `url`). Strings are secrets unless known to be public; numbers and
+ * booleans are not (no credential is a bare number). Secrets are registered
+ * first: nothing else may see them before the masker does.
+ */
+function responseFields(
+  response: oidc.TokenEndpointResponse,
+  registerSecret: RegisterSecret,
+): { values: Record<string, string>; publicFields: string[] } {
+  const values: Record<string, string> = {};
+  const publicFields: string[] = [];
+  for (const [field, value] of Object.entries(response)) {
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      values[field] = String(value);
+      publicFields.push(field);
+    } else if (typeof value === 'string') {
+      if (PUBLIC_FIELDS.has(field) || CONNECTION_FIELDS.has(field)) publicFields.push(field);
+      else if (value !== '') registerSecret(value);
+      values[field] = value;
+    }
+  }
+  return { values, publicFields };
+}
+
 function toIssued(
   request: CredentialRequest,
   response: oidc.TokenEndpointResponse,
   registerSecret: RegisterSecret,
   logger: Logger,
 ): Issued {
-  // Secrets first: nothing else may see them before the masker does.
-  for (const field of SECRET_FIELDS) {
-    const value = response[field];
-    if (typeof value === 'string' && value !== '') registerSecret(value);
-  }
-  const values: Record<string, string> = {};
-  for (const field of [...SECRET_FIELDS, ...PUBLIC_FIELDS]) {
-    const value: unknown = response[field];
-    if (typeof value === 'string' || typeof value === 'number') values[field] = String(value);
-  }
+  const { values, publicFields } = responseFields(response, registerSecret);
   const expiresIn = typeof response.expires_in === 'number' ? response.expires_in : undefined;
   if (expiresIn !== undefined && expiresIn < request.ttlSeconds) {
     logger.info(
@@ -437,7 +459,7 @@ function toIssued(
     kind: 'issued',
     name: request.name,
     values,
-    publicFields: PUBLIC_FIELDS,
+    publicFields,
     ...(expiresIn === undefined ? {} : { expiresAt: new Date(Date.now() + expiresIn * 1000) }),
   };
 }
