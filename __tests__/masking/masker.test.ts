@@ -247,6 +247,36 @@ describe('pieces of a secret', () => {
   });
 });
 
+describe('URL secrets', () => {
+  const url = 'postgresql://gp_3f9a1c2b7d4e:Kx9-vQ2wLp0sXe7RkYb2@db.internal.example:5432/app';
+
+  it('masks the URL whole and its secret parts in pieces, never its host and port alone', () => {
+    const masker = createMasker({ secrets: [url], detectors: false });
+    expect(masker.maskText(`url=${url}\n`)).toBe('url=***\n');
+    expect(masker.maskText('connecting to db.internal.example:5432/app')).toBe(
+      'connecting to db.internal.example:5432/app',
+    );
+    expect(masker.maskText('password starts Kx9-vQ2wLp')).toBe('password starts ***');
+    expect(masker.maskText('user gp_3f9a1c2b7d4e')).toBe('user ***');
+    expect(masker.maskText(`cut: ${url.slice(0, 40)}`)).not.toContain('Kx9-vQ2w');
+  });
+
+  it('keeps windows over path segments, query values and fragments (webhooks keep secrets there)', () => {
+    const hook =
+      'https://hooks.example.com/services/T0AAAAAAA/B0BBBBBBB/XyZ9sEcReTpAtHvAlUe0?sig=s1gN4tUrEvAlUe#fr4gMeNtSeCrEt';
+    const masker = createMasker({ secrets: [hook], detectors: false });
+    for (const piece of ['XyZ9sEcReTpAtH', 's1gN4tUrEvAl', 'fr4gMeNtSeCr']) {
+      expect(masker.maskText(`<${piece}>`)).toBe('<***>');
+    }
+    expect(masker.maskText('see hooks.example.com')).toBe('see hooks.example.com');
+  });
+
+  it('windows a string that only looks like a URL as a whole', () => {
+    const masker = createMasker({ secrets: ['http://[not a url-PASSWORD123'], detectors: false });
+    expect(masker.maskText('<t a url-PASS>')).toBe('<***>');
+  });
+});
+
 describe('short secrets, counted in characters', () => {
   it('warns about a secret of 4 emoji (8 UTF-16 code units) and masks it', () => {
     const warnings: string[] = [];

@@ -98,6 +98,39 @@ export function secretWindows(secret: string, stride = 1): Buffer[] {
 }
 
 /**
+ * What a secret's windows are cut from. A URL's host and port are not
+ * secret, and windows over them would mask every mention of the host (a
+ * database URL's `127.0.0.1:5432`): only its user name, password, path
+ * segments (webhook URLs keep their secret there), query values and fragment
+ * get windows. Every other secret is windowed whole. The URL itself is still
+ * masked whole, in every form.
+ */
+export function windowSources(secret: string): string[] {
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+/i.test(secret)) return [secret];
+  let url: URL;
+  try {
+    url = new URL(secret);
+  } catch {
+    return [secret];
+  }
+  const decode = (part: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  const parts = [
+    decode(url.username),
+    decode(url.password),
+    ...url.pathname.split('/').map(decode),
+    ...[...url.searchParams.values()],
+    decode(url.hash.slice(1)),
+  ];
+  return parts.filter((part) => part !== '');
+}
+
+/**
  * True when a part (a line of a multi-line secret, an encoded form) may be
  * registered alone: >= MIN_PART_LENGTH characters and not made only of
  * punctuation/whitespace (registering `{` or `-----` would mask innocent text).

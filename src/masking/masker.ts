@@ -5,7 +5,7 @@
 import type { Transform } from 'node:stream';
 import { buildAutomaton, type PatternInput } from './automaton.js';
 import { DETECTORS } from './detectors.js';
-import { hasMinLength, secretForms, secretWindows } from './encodings.js';
+import { hasMinLength, secretForms, secretWindows, windowSources } from './encodings.js';
 import { Scanner, type Compiled } from './scanner.js';
 import { DEFAULT_IDLE_MS, MaskingStream } from './stream.js';
 
@@ -82,7 +82,9 @@ function compile(secrets: readonly string[], detectors: Compiled['detectors']): 
   const patterns: PatternInput[] = [];
   for (const secret of secrets) {
     for (const form of secretForms(secret)) patterns.push({ bytes: form.bytes });
-    for (const window of secretWindows(secret, WINDOW_STRIDE)) patterns.push({ bytes: window });
+    for (const source of windowSources(secret)) {
+      for (const window of secretWindows(source, WINDOW_STRIDE)) patterns.push({ bytes: window });
+    }
   }
   detectors.forEach((detector, index) => {
     for (const trigger of detector.triggers) {
