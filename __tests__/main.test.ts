@@ -3,7 +3,7 @@
  * the paths the end-to-end suite cannot reach cheaply (cancellation before
  * the script, a failed revocation, `revoke: false`, several credentials).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -157,7 +157,7 @@ describe('main', () => {
     const tokens = saved.credentials.map((c) => c.handle.tokens[0]?.token ?? '');
     for (const token of tokens) expect(rec.secrets).toContain(token);
     // Default variable names, and the public fields are not registered as secrets.
-    expect(rec.lines.join('\n')).toMatch(/"one": issued .*→ ONE_ACCESS_TOKEN, ONE_TOKEN_TYPE/);
+    expect(rec.lines.join('\n')).toMatch(/"one": issued .*→ ONE_ACCESS_TOKEN, .*ONE_TOKEN_TYPE/);
     expect(rec.secrets).not.toContain('Bearer');
 
     const post = recordingHost({}, { ...rec.state });
@@ -212,6 +212,29 @@ describe('main', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(rec.lines.join('\n')).toMatch(/Waiting for approval of "prod" at the gateway: /);
     expect(rec.lines.join('\n')).toMatch(/error: token exchange for "bad" was refused/);
+  });
+
+  it("records the gateway's own approval in the summary and the audit file", async () => {
+    const rec = recordingHost(
+      { credentials: '- name: prod\n  scope: prod', 'approval-timeout': '30m' },
+      {},
+      { environment: 'production' },
+    );
+    const running = runMain(runtime(rec.host).rt);
+    let url: string | undefined;
+    for (const deadline = Date.now() + 10_000; url === undefined && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      url = /Approve at (\S+)/.exec(rec.lines.join('\n'))?.[1];
+    }
+    if (url === undefined) throw new Error(`no approval URL in the log:\n${rec.lines.join('\n')}`);
+    expect((await gw.decide(url, 'approve')).ok).toBe(true);
+    expect(await running).toBe(0);
+    expect(rec.summary.join('')).toContain(`[at the gateway](${url})`);
+    const audit = JSON.parse(readFileSync(rec.outputs['audit-file'] ?? '', 'utf8')) as {
+      credentials: Array<{ gatewayApproval?: { url?: string; waitedMs: number } }>;
+    };
+    expect(audit.credentials[0]?.gatewayApproval).toMatchObject({ url });
+    expect(audit.credentials[0]?.gatewayApproval?.waitedMs).toBeGreaterThan(0);
   });
 
   it('waits at the gate before anything is issued; its id is the output, its approvers the output', async () => {

@@ -27,6 +27,8 @@ export interface CredentialRecord {
   /** Variable names only. */
   env: string[];
   revocable: boolean;
+  /** Approved by the gateway's own review (it answered pending, then issued). */
+  gatewayApproval?: { url?: string; waitedMs: number };
 }
 
 export interface RevocationRecord {
@@ -183,12 +185,12 @@ function runLink(c: RunContext, base: string | undefined): { label: string; url?
 function credentialRow(c: CredentialRecord, approvers: readonly Approver[]): string {
   const granted =
     c.grantedTtlSeconds === undefined ? 'unknown' : formatDuration(c.grantedTtlSeconds * 1000);
-  const who =
-    approvers.length === 0
-      ? '—'
-      : approvers
-          .map((a) => (a.url === undefined ? cell(a.login) : link(a.login, a.url)))
-          .join(', ');
+  const people = approvers.map((a) => (a.url === undefined ? cell(a.login) : link(a.login, a.url)));
+  const gateway = c.gatewayApproval;
+  if (gateway !== undefined) {
+    people.push(gateway.url === undefined ? 'at the gateway' : link('at the gateway', gateway.url));
+  }
+  const who = people.length === 0 ? '—' : people.join(', ');
   const env = c.env.length === 0 ? '—' : c.env.map((v) => `\`${code(v)}\``).join(' ');
   return `| ${cell(c.name)} | ${c.provider} | ${cell(c.target)} | ${granted} | ${c.expiresAt ?? 'unknown'} | ${who} | ${env} |`;
 }

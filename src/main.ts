@@ -20,6 +20,7 @@ import {
   renderSummary,
   type Approver,
   type AuditRecord,
+  type CredentialRecord,
 } from './audit.js';
 import { awaitGatewayApproval } from './approvals/gate.js';
 import { requestId, type RequestSubject } from './approvals/policy.js';
@@ -33,7 +34,12 @@ import {
   type Command,
   type RunningCommand,
 } from './exec.js';
-import type { CredentialRequest, Gateway, Issued } from './gateways/gateway.js';
+import {
+  isPending,
+  type CredentialRequest,
+  type Gateway,
+  type Issued,
+} from './gateways/gateway.js';
 import { createGateway } from './gateways/index.js';
 import type { IdentitySource } from './identity/source.js';
 import type { IdentityToken } from './identity/token.js';
@@ -94,6 +100,8 @@ interface Job {
   saved: SavedState;
   cancel: AbortController;
   running: RunningCommand | undefined;
+  /** Credentials the gateway held for its own approval, by name. */
+  gatewayApprovals: Map<string, NonNullable<CredentialRecord['gatewayApproval']>>;
 }
 
 /** The action's main step: the script's exit code, or 1 when gatepass itself failed. */
@@ -195,6 +203,7 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
     },
     cancel: new AbortController(),
     running: undefined,
+    gatewayApprovals: new Map(),
   };
 }
 
@@ -356,12 +365,18 @@ async function issueOne(
 ): Promise<Issued> {
   const first = await gateway.issue(request, identity, signal);
   // Gateway-side approval (authorization_pending, hoop review): the same status lines as comments.
-  const { issued } = await awaitGatewayApproval(gateway, first, {
+  const { issued, approvalUrl, waitedMs } = await awaitGatewayApproval(gateway, first, {
     identity: () => source.token(signal),
     timeoutMs: job.config.approvals.timeoutMs,
     signal,
     logger: job.host.log,
   });
+  if (isPending(first)) {
+    job.gatewayApprovals.set(request.name, {
+      ...(approvalUrl === undefined ? {} : { url: approvalUrl }),
+      waitedMs,
+    });
+  }
   // The gateway registered its secrets; anything it did not call public is one too.
   for (const [field, value] of Object.entries(issued.values)) {
     if (issued.publicFields?.includes(field) !== true) job.register(value);
@@ -393,9 +408,11 @@ async function deliver(
   for (const [request, credential] of issued) {
     const own = credentialVariables(request, credential, host.log);
     Object.assign(variables, own);
-    record.credentials.push(
-      credentialRecord(config.provider, request, credential, Object.keys(own), now),
-    );
+    const approval = job.gatewayApprovals.get(request.name);
+    record.credentials.push({
+      ...credentialRecord(config.provider, request, credential, Object.keys(own), now),
+      ...(approval === undefined ? {} : { gatewayApproval: approval }),
+    });
     host.log.info(describeIssued(record.credentials.at(-1)));
   }
   record.outcome = 'issued';
