@@ -54,6 +54,8 @@ class GitLabApprovals {
     #perPage;
     #members = new Map();
     #noteId;
+    /** The MR's page (`web_url`): the API URL does not hold the project's path. */
+    #webUrl;
     /** Notes are listed oldest first: pages before the one holding the request never change. */
     #firstPage = 1;
     constructor(options) {
@@ -95,7 +97,7 @@ class GitLabApprovals {
         return {
             createdAt: Date.parse(note.data.created_at),
             sequence: note.data.id,
-            url: `${this.#options.apiUrl.replace(/\/api\/v4\/?$/, '')}/-/merge_requests/${this.#options.mergeRequestIid}#note_${note.data.id}`,
+            url: `${this.#webUrl ?? this.#options.apiUrl}#note_${String(note.data.id)}`,
             ...(grantsFrom === undefined ? {} : { grantsFrom }),
         };
     }
@@ -128,6 +130,7 @@ class GitLabApprovals {
     }
     async #mergeRequest(ctx) {
         const res = await this.#call('reading the merge request', 'GET', this.#mrPath(), {}, ctx);
+        this.#webUrl ??= res.data.web_url;
         return res.data;
     }
     /** When this job's commit (last) became the MR's head, from the MR's diff versions. */

@@ -46,8 +46,6 @@ export const modules = {
 
 
 const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x} (+https://github.com/gatepass/gatepass)`;
-/** Not secret: masking a host name or port everywhere would mangle the job's output. */
-const PUBLIC_FIELDS = new Set(['hostname', 'host', 'port', 'database_name', 'endpoint_url']);
 /** An exchanged bearer must outlive the credential, or it cannot revoke it. */
 const BEARER_MARGIN_SECONDS = 300;
 /** Validates the options before any network call, then returns the gateway. */
@@ -256,7 +254,7 @@ function credentialValues(settings, fields) {
                 ? String(value)
                 : JSON.stringify(value);
         values[field] = text;
-        if (PUBLIC_FIELDS.has(field) || typeof value === 'number' || typeof value === 'boolean') {
+        if (_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .CONNECTION_FIELDS */ .jE.has(field) || typeof value === 'number' || typeof value === 'boolean') {
             publicFields.push(field);
         }
         else if (text !== '') {

@@ -1,0 +1,219 @@
+/**
+ * `npm start`: the whole story on one machine. A GitLab-style job gets an ID
+ * token, asks the gateway for a database credential, waits for a human (the
+ * demo approves itself after a pause), runs a "migration" with the
+ * credential while gatepass masks its output, and revokes it; then the demo
+ * checks, at the gateway and the database, that nothing is left.
+ *
+ * It runs the committed `dist/cli` bundle as a child process, exactly as a
+ * CI job runs `gatepass run`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { tokenExchangeBackend, vaultBackend, type Backend } from './backends.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'index.js');
+const APPROVER = 'alice (demo reviewer)';
+const PAUSE_MS = 3_000;
+
+const HELP = `Usage: npm start [-- options]
+
+Runs gatepass end to end on this machine: local OIDC issuer, reference
+gateway, a real PostgreSQL role when PostgreSQL is installed, approval,
+masked output, revocation, audit record. Nothing needs an account or network.
+
+Options:
+  --no-approval         skip the approval step
+  --provider NAME       token-exchange (default: the reference gateway) or
+                        vault (a Vault double: JWT login, dynamic DB secret)
+  --fail                make the migration fail, to show revocation after a failure
+  --no-postgres         use a token credential even when PostgreSQL is installed
+  --help                this text
+`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      'no-approval': { type: 'boolean', default: false },
+      provider: { type: 'string', default: 'token-exchange' },
+      fail: { type: 'boolean', default: false },
+      'no-postgres': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.provider !== 'token-exchange' && values.provider !== 'vault') {
+    process.stderr.write(`demo: --provider must be token-exchange or vault\n${HELP}`);
+    return 2;
+  }
+  const approval = values.provider === 'token-exchange' && !values['no-approval'];
+  const backend =
+    values.provider === 'vault'
+      ? await vaultBackend()
+      : await tokenExchangeBackend({ approval, usePostgres: !values['no-postgres'] });
+  const work = mkdtempSync(join(tmpdir(), 'gatepass-demo-'));
+  try {
+    return await story(backend, work, { fail: values.fail });
+  } finally {
+    await backend.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function story(backend: Backend, work: string, options: { fail: boolean }): Promise<number> {
+  heading('0. What runs here (all on 127.0.0.1, stopped at the end)');
+  for (const line of backend.description) say(line);
+
+  heading('1. The job starts: GitLab gives it an ID token (`id_tokens:`)');
+  const idToken = await backend.idToken();
+  say('claims (the signature is never printed):');
+  for (const [name, value] of Object.entries(claimsOf(idToken))) say(`  ${name}: ${value}`);
+
+  heading('2. The job runs `gatepass run -- ./migrate.sh` with this gatepass.yml');
+  const project = join(work, 'builds', 'payments');
+  mkdirSync(project, { recursive: true });
+  writeFileSync(join(project, 'gatepass.yml'), stringify(backend.config));
+  writeFileSync(join(project, 'migrate.sh'), migration(backend.postgres, options.fail), {
+    mode: 0o755,
+  });
+  for (const line of readFileSync(join(project, 'gatepass.yml'), 'utf8').trimEnd().split('\n')) {
+    say(`  ${line}`);
+  }
+  say('everything below marked │ is what the job log shows');
+
+  const job = runJob(project, idToken);
+  if (backend.approval !== undefined) await approveWhenAsked(backend.approval, job.done);
+  const code = await job.done;
+
+  heading('4. After the job');
+  say(`gatepass exited ${String(code)}${options.fail ? ' (the migration was told to fail)' : ''}`);
+  for (const line of await backend.verifyRevoked()) say(line);
+  const expected = options.fail ? 3 : 0;
+  if (code !== expected) {
+    say(`unexpected: the job should have exited ${String(expected)}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** `gatepass run` as a GitLab job runs it; its output goes to the terminal behind a bar. */
+function runJob(project: string, idToken: string): { done: Promise<number> } {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'run', '--config', 'gatepass.yml', '--', 'bash', './migrate.sh'],
+    {
+      cwd: project,
+      env: {
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+        HOME: process.env.HOME ?? project,
+        GITLAB_CI: 'true',
+        CI_PROJECT_DIR: project,
+        CI_PROJECT_PATH: 'demo-group/payments',
+        CI_COMMIT_SHA: '3f1c2a9d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39',
+        CI_COMMIT_REF_NAME: 'main',
+        CI_PIPELINE_ID: '4242',
+        CI_JOB_ID: '90001',
+        CI_JOB_NAME: 'migrate',
+        GITLAB_USER_LOGIN: 'contractor-bob',
+        GATEPASS_ID_TOKEN: idToken,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout.on('data', bar());
+  child.stderr.on('data', bar());
+  const done = new Promise<number>((resolve) => {
+    child.on('close', (code) => {
+      resolve(code ?? 1);
+    });
+  });
+  return { done };
+}
+
+/** Waits for the request to be pending at the gateway, pauses visibly, approves it. */
+async function approveWhenAsked(
+  approval: NonNullable<Backend['approval']>,
+  done: Promise<number>,
+): Promise<void> {
+  const state = { finished: false };
+  void done.then(() => (state.finished = true));
+  while (!state.finished) {
+    await sleep(200);
+    const id = await approval.pending();
+    if (id === undefined) continue;
+    heading(`3. Request ${id} waits at the gateway; a reviewer looks at it`);
+    say(`${APPROVER} approves in ${String(PAUSE_MS / 1000)} s (POST /approvals/${id})`);
+    await sleep(PAUSE_MS);
+    await approval.approve(id, APPROVER);
+    return;
+  }
+}
+
+function migration(postgres: boolean, fail: boolean): string {
+  const query = postgres
+    ? `psql -v ON_ERROR_STOP=1 -c "select current_user as role, rolvaliduntil as valid_until from pg_roles where rolname = current_user"`
+    : 'echo "(no PostgreSQL here: the token would be sent to the database proxy)"';
+  return `#!/usr/bin/env bash
+set -euo pipefail
+echo "migration: connecting to \${PGHOST:-db}:\${PGPORT:-5432}/\${PGDATABASE:-app} as \${PGUSER:-migrator}"
+# A careless script prints its secret in every way scripts do; none of it reaches the log.
+echo "password:     $PGPASSWORD"
+echo "base64:       $(printf %s "$PGPASSWORD" | base64 -w0)"
+echo "url-encoded:  $(node -e 'process.stdout.write(encodeURIComponent(process.env.PGPASSWORD))')"
+echo "json:         $(node -e 'process.stdout.write(JSON.stringify({password: process.env.PGPASSWORD}))')"
+echo "in pieces:    \${PGPASSWORD:0:10}" "\${PGPASSWORD:10}"
+echo "to stderr:    $PGPASSWORD" >&2
+${postgres ? 'echo "url:          $DATABASE_URL"\n' : ''}${query}
+${fail ? 'echo "migration: step 3 of 5 failed" >&2\nexit 3' : 'echo "migration: done"'}
+`;
+}
+
+function claimsOf(jwt: string): Record<string, string> {
+  const payload = JSON.parse(
+    Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'),
+  ) as Record<string, unknown>;
+  const shown: Record<string, string> = {};
+  for (const name of ['iss', 'sub', 'aud', 'project_path', 'ref', 'user_login', 'exp']) {
+    const value = payload[name];
+    if (value === undefined) continue;
+    shown[name] =
+      name === 'exp' && typeof value === 'number'
+        ? new Date(value * 1000).toISOString()
+        : typeof value === 'string'
+          ? value
+          : JSON.stringify(value);
+  }
+  return shown;
+}
+
+/** Writes whole lines behind a bar; one per stream, so their partial lines never mix. */
+function bar(): (chunk: Buffer) => void {
+  let partial = '';
+  return (chunk) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) process.stdout.write(`  │ ${line}\n`);
+  };
+}
+
+function heading(text: string): void {
+  process.stdout.write(`\n▶ ${text}\n`);
+}
+
+function say(text: string): void {
+  process.stdout.write(`  ${text}\n`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
