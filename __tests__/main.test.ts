@@ -166,6 +166,26 @@ describe('main', () => {
     expect(post.summary.join('')).toMatch(/\| one \| ✅ revoked/);
   });
 
+  it("masks gatepass's own log lines: a gateway error that quotes the ID token", async () => {
+    const rec = recordingHost({ run: 'echo never' });
+    let seen = '';
+    const echoing = (...args: Parameters<typeof createGateway>): Promise<Gateway> =>
+      createGateway(...args).then((real) => ({
+        ...real,
+        issue: (_req, id) => {
+          seen = id.value;
+          args[1].logger.warning(`the gateway said: bad subject_token=${id.value}`);
+          return Promise.reject(new GatepassError('GATEWAY', `refused ${id.value}`));
+        },
+      }));
+    expect(await runMain(runtime(rec.host, { createGateway: echoing }).rt)).toBe(1);
+    expect(seen.length).toBeGreaterThan(100);
+    const text = rec.lines.join('\n');
+    expect(text).toContain('warning: the gateway said: bad subject_token=***');
+    expect(text).toContain('error: refused ***');
+    expect(text).not.toContain(seen.split('.')[2] ?? seen);
+  });
+
   it('a signal before the script starts stops the run; what was issued is left for post', async () => {
     const rec = recordingHost({ run: 'echo never' });
     let handler: ((s: ForwardedSignal) => void) | undefined;

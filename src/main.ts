@@ -44,7 +44,7 @@ import { createGateway } from './gateways/index.js';
 import type { IdentitySource } from './identity/source.js';
 import type { IdentityToken } from './identity/token.js';
 import { createMasker, type Masker } from './masking/masker.js';
-import type { ActionHost, RunContext } from './platform/host.js';
+import type { ActionHost, HostLogger, RunContext } from './platform/host.js';
 import { STATE_KEY, type SavedState } from './state.js';
 import type { ForwardedSignal } from './signals.js';
 import { VERSION } from './version.js';
@@ -94,6 +94,11 @@ interface Job {
   config: RunConfig;
   host: ActionHost;
   masker: Masker;
+  /**
+   * The host's log behind the masker: a gateway's error can quote what it was
+   * sent, and on GitLab or a terminal no one else masks gatepass's own lines.
+   */
+  log: HostLogger;
   register: (value: string) => void;
   subject: RequestSubject;
   record: AuditRecord;
@@ -129,7 +134,7 @@ export async function runJob(config: RunConfig, runtime: MainRuntime): Promise<J
       code: err instanceof GatepassError ? err.code : 'INTERNAL',
       message: describeError(err),
     };
-    host.log.error(describeError(err));
+    job.log.error(describeError(err));
     return { ok: false };
   } finally {
     unsubscribe();
@@ -183,6 +188,7 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
     config,
     host,
     masker,
+    log: maskedLog(host.log, masker),
     register,
     subject,
     record: newRecord(config, host, id, wraps(config, runtime)),
@@ -204,6 +210,24 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
     cancel: new AbortController(),
     running: undefined,
     gatewayApprovals: new Map(),
+  };
+}
+
+function maskedLog(log: HostLogger, masker: Masker): HostLogger {
+  const mask = (message: string): string => masker.maskText(message);
+  return {
+    debug: (message) => {
+      log.debug(mask(message));
+    },
+    info: (message) => {
+      log.info(mask(message));
+    },
+    warning: (message) => {
+      log.warning(mask(message));
+    },
+    error: (message) => {
+      log.error(mask(message));
+    },
   };
 }
 
@@ -250,7 +274,7 @@ function newRecord(config: RunConfig, host: ActionHost, id: string, run: boolean
 /** A cancelled job: forward to the script if it runs, else stop obtaining credentials. */
 function onSignal(job: Job, sig: ForwardedSignal): void {
   if (job.running !== undefined) {
-    job.host.log.info(`received ${sig}: forwarding it to the script`);
+    job.log.info(`received ${sig}: forwarding it to the script`);
     job.running.signal(sig);
     return;
   }
@@ -286,16 +310,16 @@ async function preflight(
   // the empty catch only stops a rejection before then from being "unhandled".
   const gateway = (runtime.createGateway ?? createGateway)(config, {
     registerSecret: job.register,
-    logger: host.log,
+    logger: job.log,
   });
   gateway.catch(() => undefined);
   if (!wraps(config, runtime) && config.export === 'none') {
-    host.log.info(
+    job.log.info(
       'no `run` and `export: none`: gatepass checks that the credentials can be issued, then post revokes them',
     );
   }
   if (!config.revoke) {
-    host.log.warning(
+    job.log.warning(
       '`revoke: false`: the credentials stay valid until they expire, after this step too',
     );
   }
@@ -311,13 +335,13 @@ async function obtain(
   const { config, host, cancel } = job;
   const started = performance.now();
   const count = config.credentials.length;
-  host.log.info(
+  job.log.info(
     `gatepass ${VERSION}: request ${job.record.requestId}, ${count} credential${count === 1 ? '' : 's'} from ${config.gateway} (${config.provider})`,
   );
   const source = host.identity({
     audience: config.audience,
     registerSecret: job.register,
-    logger: host.log,
+    logger: job.log,
   });
   const [identity, gateway] = await Promise.all([source.token(cancel.signal), loading]);
   const { iss, sub, aud } = identity.claims;
@@ -348,7 +372,7 @@ async function obtain(
     ),
   );
   if (stop.signal.aborted) throw stop.signal.reason;
-  host.log.debug(`credentials obtained in ${Math.round(performance.now() - started)} ms`);
+  job.log.debug(`credentials obtained in ${Math.round(performance.now() - started)} ms`);
   return settled.map((s, i) => [
     config.credentials[i] as CredentialRequest,
     (s as PromiseFulfilledResult<Issued>).value,
@@ -369,7 +393,7 @@ async function issueOne(
     identity: () => source.token(signal),
     timeoutMs: job.config.approvals.timeoutMs,
     signal,
-    logger: job.host.log,
+    logger: job.log,
   });
   if (isPending(first)) {
     job.gatewayApprovals.set(request.name, {
@@ -406,14 +430,14 @@ async function deliver(
   const now = new Date();
   const variables: Record<string, string> = {};
   for (const [request, credential] of issued) {
-    const own = credentialVariables(request, credential, host.log);
+    const own = credentialVariables(request, credential, job.log);
     Object.assign(variables, own);
     const approval = job.gatewayApprovals.get(request.name);
     record.credentials.push({
       ...credentialRecord(config.provider, request, credential, Object.keys(own), now),
       ...(approval === undefined ? {} : { gatewayApproval: approval }),
     });
-    host.log.info(describeIssued(record.credentials.at(-1)));
+    job.log.info(describeIssued(record.credentials.at(-1)));
   }
   record.outcome = 'issued';
   setOutputs(job);
@@ -450,7 +474,7 @@ function setOutputs(job: Job): void {
 function exportVariables(job: Job, variables: Record<string, string>): void {
   // Every value was passed to setSecret when it arrived, before this point.
   for (const [name, value] of Object.entries(variables)) job.host.exportVariable(name, value);
-  job.host.log.warning(
+  job.log.warning(
     `exported ${Object.keys(variables).join(', ')} to later steps: their output is masked only by the runner (exact values and a few encodings), not by gatepass; prefer \`run\``,
   );
 }
@@ -465,7 +489,7 @@ async function runCommand(
   const { config, host, record } = job;
   const what =
     'argv' in command ? `\`${command.argv[0] ?? ''}\`` : `the script with ${command.shell.name}`;
-  host.log.info(`running ${what} in ${cwd}; its output is masked`);
+  job.log.info(`running ${what} in ${cwd}; its output is masked`);
   job.running = await startCommand({
     command,
     cwd,
@@ -487,7 +511,7 @@ async function runCommand(
   };
   record.outcome = result.exitCode === 0 ? 'succeeded' : 'failed';
   if (result.exitCode !== 0) {
-    host.log.error(
+    job.log.error(
       `${'argv' in command ? 'the command' : 'the script'} exited with ${result.exitCode}${result.signal === undefined ? '' : ` (${result.signal})`}`,
     );
   }
@@ -507,6 +531,6 @@ async function finish(job: Job): Promise<void> {
     await writeAudit(job);
     await job.host.appendSummary(job.masker.maskText(renderSummary(job.record)));
   } catch (err) {
-    job.host.log.warning(`could not write the audit record: ${describeError(err)}`);
+    job.log.warning(`could not write the audit record: ${describeError(err)}`);
   }
 }

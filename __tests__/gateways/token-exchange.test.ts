@@ -2,6 +2,7 @@
  * The token-exchange client against the reference gateway running for real on
  * loopback: no HTTP mocking. Faults are injected by the gateway itself.
  */
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
@@ -623,5 +624,58 @@ describe('configuration', () => {
       ),
     );
     expect(err.code).toBe('INPUT');
+  });
+});
+
+describe('a gateway that echoes the request', () => {
+  /** Discovery, then every token request answered with the request itself quoted back. */
+  async function echoServer(status: number) {
+    const server = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        res.setHeader('content-type', 'application/json');
+        if (req.url?.startsWith('/.well-known/') === true) {
+          res.end(JSON.stringify({ issuer: base, token_endpoint: `${base}/token` }));
+          return;
+        }
+        const echoed = `${req.headers.authorization ?? ''} ${Buffer.concat(chunks).toString()}`;
+        res.statusCode = status;
+        res.end(JSON.stringify({ error: 'invalid_request', error_description: `bad: ${echoed}` }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  }
+
+  it.each([
+    [500, 'a retried 5xx body'],
+    [400, 'an error_description'],
+  ])('keeps the ID token and client secret out of %s (%s)', async (status) => {
+    const { server, url } = await echoServer(status);
+    try {
+      const clientSecret = 'client-secret-value-echoed-back';
+      secrets.add(clientSecret);
+      const id = await identity();
+      const err = await failure(
+        client({
+          gateway: url,
+          clientSecret,
+          clientAuthMethod: 'client_secret_basic',
+          timeoutMs: 1500,
+          retry: { initialDelayMs: 50 },
+        }).issue(request('read'), id, signal),
+      );
+      const text = `${err.message} ${err.hint ?? ''}`;
+      expect(text).toContain('bad:');
+      for (const secret of [id.value, clientSecret, ...id.value.split('.').slice(1)]) {
+        expect(text).not.toContain(secret);
+      }
+      expect(text).toContain('***');
+      // The retry warnings (logged lines) are checked by afterEach.
+    } finally {
+      server.close();
+    }
   });
 });

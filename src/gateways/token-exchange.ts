@@ -13,7 +13,7 @@
  */
 import * as oidc from 'openid-client';
 import { GatepassError, describeError, type ErrorCode } from '../errors.js';
-import { oneLine } from './text.js';
+import { oneLine, scrub } from './text.js';
 import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
@@ -352,7 +352,9 @@ function retryingFetch(
             : { body: init.body as NonNullable<RequestInit['body']> | null }),
         });
         const body = await response.arrayBuffer();
-        if (isRetryableStatus(response.status)) throw statusError(label, response, body);
+        if (isRetryableStatus(response.status)) {
+          throw statusError(label, response, body, sentSecrets(init));
+        }
         return new Response(response.status === 204 ? null : body, {
           status: response.status,
           statusText: response.statusText,
@@ -371,8 +373,14 @@ function retryingFetch(
   };
 }
 
-function statusError(label: string, response: Response, body: ArrayBuffer): HttpStatusError {
-  const detail = errorText(new TextDecoder().decode(body));
+function statusError(
+  label: string,
+  response: Response,
+  body: ArrayBuffer,
+  secrets: readonly string[],
+): HttpStatusError {
+  // A server may echo the request: the ID token, the client secret, the token to revoke.
+  const detail = errorText(scrub(new TextDecoder().decode(body), secrets));
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
   return new HttpStatusError(
     response.status,
@@ -381,7 +389,35 @@ function statusError(label: string, response: Response, body: ArrayBuffer): Http
   );
 }
 
-/** The `error`/`error_description` of an error body, else a short excerpt. Never a token. */
+/** What a request carried that must not come back in a message: secret parameters, credentials. */
+function sentSecrets(init: { headers: Record<string, string>; body?: unknown }): string[] {
+  const secrets: string[] = [];
+  if (init.body instanceof URLSearchParams) {
+    for (const name of SECRET_PARAMETERS) {
+      const value = init.body.get(name);
+      if (value !== null && value !== '') secrets.push(value);
+    }
+  }
+  const authorization = Object.entries(init.headers).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  )?.[1];
+  const basic = /^Basic (.+)$/i.exec(authorization ?? '')?.[1];
+  if (basic !== undefined) {
+    const [user = '', password = ''] = Buffer.from(basic, 'base64').toString('utf8').split(':');
+    secrets.push(basic, decodeURIComponent(user), decodeURIComponent(password));
+  }
+  return secrets.filter((value) => value.length >= 8);
+}
+
+const SECRET_PARAMETERS = [
+  'subject_token',
+  'actor_token',
+  'client_secret',
+  'client_assertion',
+  'token',
+] as const;
+
+/** The `error`/`error_description` of an error body, else a short excerpt (scrub it first). */
 function errorText(text: string): string {
   try {
     const json = JSON.parse(text) as { error?: unknown; error_description?: unknown };
@@ -495,7 +531,7 @@ function handleExchangeError(
 ): Pending {
   const ours = gatepassErrorIn(err);
   if (ours !== undefined) throw ours;
-  const answer = oauthAnswer(err);
+  const answer = oauthAnswer(err, [id.value, settings.clientSecret ?? '']);
   const what = `token exchange for "${request.name}"`;
   if (answer === undefined) {
     throw new GatepassError('GATEWAY', `${what} failed: ${describeOAuthFailure(err)}`, {
@@ -588,12 +624,14 @@ interface OAuthAnswer {
 }
 
 /** An OAuth error response, however openid-client reported it. */
-function oauthAnswer(err: unknown): OAuthAnswer | undefined {
+function oauthAnswer(err: unknown, secrets: readonly string[]): OAuthAnswer | undefined {
+  const clean = (text: string | undefined): string | undefined =>
+    text === undefined ? undefined : scrub(text, secrets);
   if (err instanceof oidc.ResponseBodyError) {
     return {
       status: err.status,
-      error: err.error,
-      description: err.error_description,
+      error: scrub(err.error, secrets),
+      description: clean(err.error_description),
       body: err.cause,
     };
   }
@@ -602,7 +640,7 @@ function oauthAnswer(err: unknown): OAuthAnswer | undefined {
     return {
       status: err.status,
       error: params?.error ?? 'invalid_client',
-      description: params?.error_description,
+      description: clean(params?.error_description),
       body: {},
     };
   }
@@ -692,7 +730,8 @@ async function revokeAll(
     try {
       await oidc.tokenRevocation(config, token, { token_type_hint: hint });
     } catch (err) {
-      const problem = revocationProblem(err, hint, settings.logger);
+      const secrets = [token, settings.clientSecret ?? ''];
+      const problem = revocationProblem(err, hint, secrets, settings.logger);
       if (problem === undefined) continue;
       // An expired credential is dead already; failing to revoke it is no news.
       if (expired) settings.logger.debug(`revoking an expired ${hint}: ${problem}`);
@@ -711,10 +750,15 @@ async function revokeAll(
 }
 
 /** undefined when the failure means "nothing left to revoke". */
-function revocationProblem(err: unknown, hint: string, logger: Logger): string | undefined {
+function revocationProblem(
+  err: unknown,
+  hint: string,
+  secrets: readonly string[],
+  logger: Logger,
+): string | undefined {
   const ours = gatepassErrorIn(err);
   if (ours !== undefined) return describeError(ours);
-  const answer = oauthAnswer(err);
+  const answer = oauthAnswer(err, secrets);
   if (answer?.error === 'invalid_token') return undefined;
   if (answer?.error === 'unsupported_token_type') {
     logger.warning(`the gateway cannot revoke a ${hint}; it stays valid until it expires`);
