@@ -119,7 +119,6 @@ export async function run(runtime: MainRuntime): Promise<number> {
 
 /** One run with a parsed configuration; shared by the action and `gatepass run`. */
 export async function runJob(config: RunConfig, runtime: MainRuntime): Promise<JobResult> {
-  const host = runtime.host;
   const job = startJob(config, runtime);
   const unsubscribe = runtime.onSignal((sig) => {
     onSignal(job, sig);
@@ -426,7 +425,7 @@ async function deliver(
   cwd: string,
   issued: Array<[CredentialRequest, Issued]>,
 ): Promise<number> {
-  const { config, host, record } = job;
+  const { config, record } = job;
   const now = new Date();
   const variables: Record<string, string> = {};
   for (const [request, credential] of issued) {
