@@ -334,7 +334,7 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     );
     const unreadable = await revoke(s.dir); // a directory
     expect(unreadable.code).toBe(2);
-    expect(unreadable.stderr).toMatch(/^gatepass: cannot read --state .* \(EISDIR\)/);
+    expect(unreadable.stderr).toMatch(/^gatepass: the state file .* is not a file of this user/);
   });
 
   it('bad input fails before any network call, naming the input and the fix', async () => {

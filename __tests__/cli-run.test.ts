@@ -5,6 +5,7 @@
  * the gateway (RFC 7662 introspection).
  */
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -12,6 +13,7 @@ import {
   readdirSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -333,6 +335,42 @@ describe('gatepass run: bad flags and bad config', () => {
     expect(result.stdout).toBe('');
     // Only the token minting above reached the gateway.
     expect(gw.requests.slice(before).filter((r) => !r.includes('/local-issuer/'))).toEqual([]);
+  });
+
+  it('refuses a secret as a flag without echoing it', async () => {
+    const job = await gitlabJob();
+    const result = await launch(CLI, job.env, [
+      'run',
+      '--client-secret=s3cr3t-on-the-command-line',
+      '--',
+      'true',
+    ]).result;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /--client-secret is not taken on the command line.*GATEPASS_CLIENT_SECRET/,
+    );
+    expect(result.stderr).not.toContain('s3cr3t');
+  });
+
+  it('revoke refuses a state file that is a link (another user may have planted it)', async () => {
+    const job = await gitlabJob();
+    const real = join(job.dir, 'real.json');
+    writeFileSync(real, '{}');
+    const link = join(job.dir, 'state.json');
+    symlinkSync(real, link);
+    const result = await launch(CLI, job.env, ['revoke', '--state', link]).result;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/the state file .*state\.json is not a file of this user/);
+  });
+
+  it('makes an existing state directory private', async () => {
+    const job = await gitlabJob();
+    const dir = join(`${job.project}.tmp`, 'gatepass');
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const result = await launch(CLI, job.env, ['run', '--', ...LEAKY]).result;
+    expect(result.code).toBe(0);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 
   it('refuses a secret in the config file without echoing it', async () => {

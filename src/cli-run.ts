@@ -9,7 +9,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { INPUT_NAMES, type RunConfig } from './config.js';
+import { INPUT_NAMES, SECRET_INPUTS, type RunConfig } from './config.js';
 import { GatepassError } from './errors.js';
 import { loadConfig, runJob, type ForwardedSignal, type MainRuntime } from './main.js';
 import { detectPlatform, stateDir, type PlatformName } from './platform/detect.js';
@@ -23,7 +23,7 @@ import {
   type TerminalHost,
 } from './platform/local.js';
 import { revokeSaved } from './post.js';
-import { parseConfigFile, settingsInput } from './settings.js';
+import { envName, parseConfigFile, settingsInput } from './settings.js';
 import type { CliIo, SignalSource } from './cli.js';
 
 export const EXIT_FAILURE = 2;
@@ -100,6 +100,12 @@ function parseRunArgs(args: readonly string[]): RunArgs {
     const name = match?.[1];
     if (name === undefined || !FLAGS.has(name)) {
       throw usageError(`unknown option "${arg.split('=')[0] ?? arg}"`);
+    }
+    if ((SECRET_INPUTS as readonly string[]).includes(name)) {
+      // A command line is visible to every user of the machine (ps, /proc) and to CI logs.
+      throw new GatepassError('INPUT', `--${name} is not taken on the command line`, {
+        hint: `Set ${envName(name)} in the environment (a masked CI/CD variable) instead`,
+      });
     }
     const value = match?.[2] ?? options[(i += 1)];
     if (value === undefined) throw usageError(`option --${name} needs a value`);

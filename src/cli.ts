@@ -12,7 +12,7 @@ import { GatepassError, describeError } from './errors.js';
 import { EXIT_FAILURE, runCommand } from './cli-run.js';
 import { createMasker } from './masking/masker.js';
 import { detectPlatform, stateDir } from './platform/detect.js';
-import { stateFileHost } from './platform/local.js';
+import { preparePrivateDir, stateFileHost } from './platform/local.js';
 import { revokeSaved } from './post.js';
 import { VERSION } from './version.js';
 
@@ -135,6 +135,7 @@ async function revoke(args: readonly string[], io: CliIo): Promise<number> {
 async function stateFiles(io: CliIo): Promise<string[]> {
   const dir = stateDir(detectPlatform(io.env), io.env);
   const names = await readdir(dir).catch(() => [] as string[]);
+  if (names.length > 0) preparePrivateDir(dir);
   const files = names.filter((n) => /^state-.*\.json$/.test(n)).map((n) => join(dir, n));
   if (files.length === 0)
     io.stderr.write(`gatepass: nothing to revoke (no state files in ${dir})\n`);

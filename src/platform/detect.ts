@@ -25,7 +25,8 @@ export function detectPlatform(env: Env): PlatformName {
 export function jobTempDir(platform: PlatformName, env: Env): string {
   if (platform === 'gitlab' && nonEmpty(env.CI_PROJECT_DIR)) return `${env.CI_PROJECT_DIR}.tmp`;
   if (platform === 'github' && nonEmpty(env.RUNNER_TEMP)) return env.RUNNER_TEMP;
-  return tmpdir();
+  // The OS temp dir is shared by every user: a directory of our own in it.
+  return join(tmpdir(), `gatepass-${String(process.getuid?.() ?? 'user')}`);
 }
 
 /** Where `gatepass run` writes revocation state and `gatepass revoke` looks for it. */

@@ -8,7 +8,8 @@
  *   written to a file at once, so `gatepass revoke` can finish the job;
  * - `stateFileHost`: `gatepass revoke --state FILE`.
  */
-import { lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -162,12 +163,36 @@ export function preparePrivateDir(dir: string): void {
       hint: 'Remove it, or pass --state with a path in a directory of your own',
     });
   }
+  // Ours, but perhaps made by hand with the default umask: nobody else may list it.
+  if ((info.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
+/**
+ * A state file `gatepass revoke` may act on: a regular file of this user, not
+ * a link. Revoking sends the client secret to the endpoint the file names, so
+ * a file another user planted (in a shared /tmp) must not be read.
+ */
+export function checkStateFile(path: string): 'missing' | 'ok' {
+  let info;
+  try {
+    info = lstatSync(path);
+  } catch {
+    return 'missing';
+  }
+  const uid = process.getuid?.();
+  if (!info.isFile() || (uid !== undefined && info.uid !== uid)) {
+    throw new GatepassError('INPUT', `the state file ${path} is not a file of this user`, {
+      hint: 'gatepass only revokes from state files it wrote as you; remove this one',
+    });
+  }
+  return 'ok';
 }
 
 /** Written whole or not at all (a killed job must not leave half a state file). */
 function writePrivateFile(path: string, text: string): void {
-  const temporary = `${path}.${String(process.pid)}.tmp`;
-  writeFileSync(temporary, text, { mode: 0o600 });
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  // wx: never through a link or into a file someone else made.
+  writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
   renameSync(temporary, path);
 }
 
@@ -186,6 +211,7 @@ function codeOf(err: unknown): string {
 
 /** The host for `gatepass revoke --state FILE`; undefined when the file does not exist. */
 export async function stateFileHost(path: string, io: TerminalIo): Promise<PostHost | undefined> {
+  if (checkStateFile(path) === 'missing') return undefined;
   let state: string;
   try {
     state = await readFile(path, 'utf8');
