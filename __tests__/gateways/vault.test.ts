@@ -4,6 +4,7 @@
  * verifies the JWT, and keeps tokens and leases, so tests assert on state.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -450,6 +451,22 @@ describe('resilience', () => {
     expect(err.message).toContain('cannot reach Vault (ECONNREFUSED)');
   });
 
+  it('names what failed in a connection that is not transient (TLS), and does not retry it', async () => {
+    // https: to the plain-HTTP double: the TLS handshake fails.
+    const started = Date.now();
+    const err = await failure(
+      gateway({ gateway: vault.url.replace('http:', 'https:'), timeoutMs: 1500 }).issue(
+        request('kv/ci/app'),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toMatch(/\/v1\/auth\/jwt\/login: cannot reach Vault \(\S*SSL\S*: .+\)$/);
+    expect(err.hint).toContain("trusts Vault's certificate");
+  });
+
   it('times out an attempt that gets no answer, and tries again', async () => {
     let logins = 0;
     vault.intercept = (r) =>
@@ -516,6 +533,188 @@ describe('resilience', () => {
     );
     expect(err.code).toBe('TIMEOUT');
     expect(err.message).toContain('cancelled');
+  });
+});
+
+/** Anything a server received: what a redirect must never deliver. */
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A second loopback server, where a redirect points: it answers 200 to anything and records it. */
+async function startRecorder(): Promise<{
+  url: string;
+  received: Received[];
+  stop(): Promise<void>;
+}> {
+  const received: Received[] = [];
+  const server: Server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ auth: { client_token: 'hvs.stolen' }, data: { x: 'y' } }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.close(() => {
+          r();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe('redirects', () => {
+  let elsewhere: Awaited<ReturnType<typeof startRecorder>>;
+  beforeAll(async () => {
+    elsewhere = await startRecorder();
+  });
+  afterAll(async () => {
+    await elsewhere.stop();
+  });
+  beforeEach(() => {
+    elsewhere.received.length = 0;
+  });
+
+  /** Nothing reached the other server: in particular no Vault token and no ID token. */
+  function expectNothingElsewhere(): void {
+    const leaked = elsewhere.received.filter((r) =>
+      [...secrets].some(
+        (s) => s.length >= 8 && (JSON.stringify(r.headers).includes(s) || r.body.includes(s)),
+      ),
+    );
+    expect(leaked).toEqual([]);
+    expect(elsewhere.received).toEqual([]);
+  }
+
+  /** One line; says what happened, where it pointed, and what to set instead. */
+  function expectRedirectError(err: GatepassError, status: number, where: string): void {
+    expect(err.code).toBe('GATEWAY');
+    const line = describeError(err);
+    expect(line).not.toMatch(/[\r\n]/);
+    expect(err.message).toContain(`answered HTTP ${status}, a redirect to ${where}`);
+    expect(err.message).toContain('gatepass does not follow redirects');
+    expect(err.hint).toContain('Set `gateway` to the active Vault node or to a load balancer');
+  }
+
+  it.each([301, 302, 307, 308])(
+    'does not follow a %i at login: the ID token goes nowhere else',
+    async (status) => {
+      let logins = 0;
+      vault.intercept = (r) =>
+        r.path.endsWith('/login') && ++logins > 0
+          ? { status, headers: { location: `${elsewhere.url}/v1/auth/jwt/login` } }
+          : undefined;
+      const before = alive();
+      const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
+      expectRedirectError(err, status, elsewhere.url);
+      // Not a transient failure: asked once, not retried until the deadline.
+      expect(logins).toBe(1);
+      expectNothingElsewhere();
+      expect(aliveSince(before)).toEqual([]);
+    },
+  );
+
+  it.each([307, 308, 302])(
+    'does not follow a %i on the read: the Vault token goes nowhere else, and is revoked',
+    async (status) => {
+      vault.intercept = (r) =>
+        r.path === '/v1/database/creds/migrator'
+          ? { status, headers: { location: `${elsewhere.url}/v1/database/creds/migrator` } }
+          : undefined;
+      const before = alive();
+      const err = await failure(
+        gateway().issue(request('database/creds/migrator'), await identity(), signal),
+      );
+      expectRedirectError(err, status, elsewhere.url);
+      expectNothingElsewhere();
+      // The token it logged in with was revoked at the configured address.
+      expect(aliveSince(before)).toEqual([]);
+      expect(log.lines.some((l) => l.startsWith('warning:'))).toBe(false);
+    },
+  );
+
+  it('does not follow a redirect on revocation, and says what stays valid', async () => {
+    const g = gateway();
+    const handle = vaultHandle(
+      await issued(g.issue(request('database/creds/migrator'), await identity(), signal)),
+    );
+    vault.intercept = (r) =>
+      r.path === '/v1/sys/leases/revoke' || r.path === '/v1/auth/token/revoke-self'
+        ? { status: 307, headers: { location: `${elsewhere.url}${r.path}` } }
+        : undefined;
+    const err = await failure(g.revoke(handle, signal));
+    expect(err.code).toBe('GATEWAY');
+    expect(describeError(err)).not.toMatch(/[\r\n]/);
+    expect(err.message).toMatch(
+      new RegExp(
+        `^Vault revocation failed: lease database/creds/migrator/\\S+: .*answered HTTP 307, a redirect to ${elsewhere.url}.*; token: POST ${vault.url}/v1/auth/token/revoke-self answered HTTP 307, a redirect to ${elsewhere.url}`,
+      ),
+    );
+    expect(err.hint).toContain('Set `gateway` to the active Vault node or to a load balancer');
+    expect(err.hint).toContain('stay valid until');
+    expectNothingElsewhere();
+    expect(vault.tokenValid(handle.token)).toBe(true);
+    vault.intercept = undefined;
+    await g.revoke(handle, signal);
+    expect(vault.tokenValid(handle.token)).toBe(false);
+  });
+
+  it('does not follow a redirect to the same address either, nor to https', async () => {
+    const before = vault.requests.length;
+    vault.intercept = (r) =>
+      r.path.endsWith('/login')
+        ? { status: 307, headers: { location: '/v1/auth/jwt/login?x=1' } }
+        : undefined;
+    const same = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expectRedirectError(same, 307, vault.url);
+    expect(vault.requests.length - before).toBe(1);
+    const port = new URL(elsewhere.url).port;
+    vault.intercept = (r) =>
+      r.path.endsWith('/login')
+        ? { status: 308, headers: { location: `https://localhost:${port}/v1/auth/jwt/login` } }
+        : undefined;
+    const upgrade = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expectRedirectError(upgrade, 308, `https://localhost:${port}`);
+    expectNothingElsewhere();
+  });
+
+  it("names only the Location's origin, never its path or query", async () => {
+    const id = await identity();
+    vault.intercept = (r) =>
+      r.path.endsWith('/login')
+        ? {
+            status: 302,
+            headers: { location: `${elsewhere.url}/steal/${id.value}?jwt=${id.value}#${id.value}` },
+          }
+        : undefined;
+    const err = await failure(gateway().issue(request('kv/ci/app'), id, signal));
+    expectRedirectError(err, 302, elsewhere.url);
+    expect(err.message).not.toContain('/steal');
+    expectNothingElsewhere();
+  });
+
+  it('says so when a redirect has no Location', async () => {
+    vault.intercept = (r) => (r.path.endsWith('/login') ? { status: 302 } : undefined);
+    const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toContain('answered HTTP 302, a redirect without a Location');
+    expect(err.hint).toContain('Set `gateway` to the active Vault node or to a load balancer');
   });
 });
 

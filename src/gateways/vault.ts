@@ -7,10 +7,13 @@
  *
  * Every HTTP call goes through the shared retry policy: network errors, 408,
  * 429 and 5xx (503 is "sealed" or "standby") are retried with backoff, each
- * attempt bounded by node-vault's request `timeout`, the whole call by one
- * deadline. node-vault cannot take an AbortSignal or report response headers,
- * so a cancelled attempt is abandoned (it ends at its own timeout) and a 429's
- * `Retry-After` is not seen (the jittered backoff stands in for it).
+ * attempt bounded by its own timeout, the whole call by one deadline.
+ * node-vault builds the requests and reads Vault's answers; the HTTP itself is
+ * gatepass's (node-vault's `request-promise` option, see {@link send}), so
+ * that no redirect is ever followed: node-vault's own axios layer follows
+ * them and re-sends `X-Vault-Token` and the login body (the ID token) to
+ * wherever `Location` points. node-vault does not report response headers, so
+ * a 429's `Retry-After` is not seen (the jittered backoff stands in for it).
  */
 import nodeVault from 'node-vault';
 import { GatepassError, describeError, type ErrorCode } from '../errors.js';
@@ -169,7 +172,7 @@ async function issue(
 ): Promise<Issued> {
   const target = checkVaultRequest(request);
   const deadline = Date.now() + settings.timeoutMs;
-  const client = vaultClient(settings.address, settings.namespace, settings.attemptTimeoutMs);
+  const client = vaultClient(settings.address, settings.namespace);
   const login = await logIn(settings, client, id, signal, deadline);
   const handle: VaultRevocation = {
     provider: 'vault',
@@ -389,7 +392,7 @@ async function revoke(
     return;
   }
   const address = requireSafeUrl(handle.address, 'the Vault address of the revocation handle');
-  const client = vaultClient(address, handle.namespace, settings.attemptTimeoutMs);
+  const client = vaultClient(address, handle.namespace);
   // The token's revocation settles everything, so the leases may use only
   // half of the budget: an unreachable Vault must not leave it no time.
   const started = Date.now();
@@ -426,8 +429,10 @@ async function revoke(
       return;
     }
     const problems = [...leaseProblems, `token: ${messageOf(err)}`];
+    // A refused redirect is a setting to fix, not bad luck: say which.
+    const fix = err instanceof RedirectRefusedError ? `${err.hint ?? ''}. ` : '';
     throw new GatepassError('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
-      hint: `The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
+      hint: `${fix}The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
       cause: err,
     });
   }
@@ -445,7 +450,8 @@ interface VaultRequestOptions {
   path: string;
   headers: Record<string, string>;
   json?: unknown;
-  timeout: number;
+  /** Passed through node-vault untouched, to {@link send}. */
+  signal: AbortSignal;
 }
 
 /** The part of node-vault's client gatepass uses (its own typings are `any`). */
@@ -454,7 +460,7 @@ interface VaultClient {
   request(options: VaultRequestOptions): Promise<unknown>;
 }
 
-function vaultClient(address: URL, namespace: string | undefined, timeoutMs: number): VaultClient {
+function vaultClient(address: URL, namespace: string | undefined): VaultClient {
   const client = nodeVault({
     endpoint: `${address.origin}${address.pathname.replace(/\/+$/, '')}`,
     apiVersion: 'v1',
@@ -462,8 +468,10 @@ function vaultClient(address: URL, namespace: string | undefined, timeoutMs: num
     // node-vault prints request bodies (the JWT) through `debug` when
     // DEBUG=node-vault is set; nothing of ours goes there.
     debug: () => undefined,
-    // Overrides VAULT_SKIP_VERIFY, which node-vault would otherwise obey.
-    requestOptions: { strictSSL: true, timeout: timeoutMs },
+    // node-vault's HTTP layer, replaced: see `send`. node-vault hands it its
+    // defaults (`strictSSL` from VAULT_SKIP_VERIFY), which `send` ignores:
+    // certificates are always verified.
+    'request-promise': { defaults: () => send },
   });
   // node-vault falls back to VAULT_TOKEN, VAULT_NAMESPACE and VAULT_PREFIX from
   // the environment; only gatepass's own inputs may decide what is sent.
@@ -471,6 +479,100 @@ function vaultClient(address: URL, namespace: string | undefined, timeoutMs: num
   Object.assign(client, { namespace, pathPrefix: '' });
   return client;
 }
+
+/** What node-vault gives its HTTP layer: our {@link VaultRequestOptions} plus the URL it built. */
+interface Outgoing extends VaultRequestOptions {
+  uri: string;
+}
+
+/** What node-vault expects back from its HTTP layer. */
+interface Incoming {
+  statusCode: number;
+  body: unknown;
+  request: { path: string };
+}
+
+/** The statuses that carry a `Location` to go to instead. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * node-vault's HTTP layer, as gatepass does it: one request to the URL
+ * node-vault built from `gateway`, and never a second one. A redirect is
+ * refused rather than followed, whatever its target: following it would send
+ * the `X-Vault-Token` header, or the login body with the runner's ID token,
+ * to whoever answers at `Location`. (Vault itself redirects only from a
+ * standby that cannot forward a request, to the active node's `api_addr`,
+ * which is another host; see docs/vault.md § Redirects.)
+ *
+ * The body is read inside the attempt, so a server that stalls mid-answer
+ * hits the attempt's timeout too. An answer that is not JSON comes back as
+ * its text, as node-vault's own layer would hand it on.
+ */
+async function send(options: Outgoing): Promise<Incoming> {
+  const url = new URL(options.uri);
+  const hasBody = typeof options.json === 'object' && options.json !== null;
+  const response = await fetch(url, {
+    method: options.method,
+    headers: {
+      accept: 'application/json',
+      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    ...(hasBody ? { body: JSON.stringify(options.json) } : {}),
+    redirect: 'manual',
+    signal: options.signal,
+  });
+  if (REDIRECTS.has(response.status)) {
+    await response.body?.cancel();
+    throw new RedirectRefused(response.status, response.headers.get('location'), url);
+  }
+  const text = await response.text();
+  return { statusCode: response.status, body: parseJson(text), request: { path: url.pathname } };
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return '';
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Raised by {@link send}; {@link transportError} words it, with the secrets scrubbed. */
+class RedirectRefused extends Error {
+  readonly status: number;
+  /** Where the redirect pointed: scheme, host and port only (or why there is none). */
+  readonly target: string;
+
+  constructor(status: number, location: string | null, from: URL) {
+    super(`HTTP ${status} redirect`);
+    this.name = 'RedirectRefused';
+    this.status = status;
+    this.target = redirectTarget(location, from);
+  }
+}
+
+/**
+ * "a redirect to https://host:port": the origin only. Its path and query are
+ * left out, since a hostile server could put what it was sent there.
+ */
+function redirectTarget(location: string | null, from: URL): string {
+  if (location === null || location.trim() === '') return 'a redirect without a Location';
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    return 'a redirect to a Location that is not a URL';
+  }
+  if (target.protocol !== 'https:' && target.protocol !== 'http:') {
+    return `a redirect to a ${oneLine(target.protocol, 20)} URL`;
+  }
+  return `a redirect to ${oneLine(target.origin, 200)}`;
+}
+
+/** A refused redirect, as the error gatepass reports: never retried, since a setting must change. */
+class RedirectRefusedError extends HttpStatusError {}
 
 interface Call {
   method: 'GET' | 'POST' | 'PUT';
@@ -493,7 +595,7 @@ async function call(
 ): Promise<Body> {
   const label = `${request.method} ${settings.address.origin}/v1/${request.path}`;
   return retry(
-    async () => {
+    async ({ signal: attempt }) => {
       // A fresh headers object per request: node-vault writes the token into it.
       const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
       if (request.token !== undefined) headers['X-Vault-Token'] = request.token;
@@ -502,7 +604,7 @@ async function call(
           method: request.method,
           path: `/${request.path}`,
           headers,
-          timeout: settings.attemptTimeoutMs,
+          signal: attempt,
           ...(request.json === undefined ? {} : { json: request.json }),
         });
         return toBody(body, label);
@@ -532,6 +634,15 @@ function toBody(body: unknown, label: string): Body {
 
 function transportError(err: unknown, label: string, secrets: readonly string[]): unknown {
   if (err instanceof GatepassError) return err;
+  if (err instanceof RedirectRefused) {
+    return new RedirectRefusedError(
+      err.status,
+      `${label} answered HTTP ${err.status}, ${scrub(err.target, secrets)}: gatepass does not follow redirects, so the Vault token and the ID token go only to \`gateway\``,
+      {
+        hint: 'Set `gateway` to the active Vault node or to a load balancer that sends requests only to it (health check /v1/sys/health); a standby redirects when it cannot forward a request to the active node',
+      },
+    );
+  }
   const response = (err as { response?: { statusCode?: unknown; body?: unknown } } | null)
     ?.response;
   if (response !== undefined && typeof response.statusCode === 'number') {
@@ -555,6 +666,18 @@ function transportError(err: unknown, label: string, secrets: readonly string[])
       cause: err,
     });
   }
+  const failure = fetchFailure(err);
+  if (failure !== undefined) {
+    // Not retried: a wrong host name or an untrusted certificate stays so.
+    return new GatepassError(
+      'GATEWAY',
+      `${label}: cannot reach Vault (${oneLine(scrub(failure, secrets), 200)})`,
+      {
+        hint: "Check `gateway`, that Vault is reachable from the runner, and that the runner trusts Vault's certificate (NODE_EXTRA_CA_CERTS)",
+        cause: err,
+      },
+    );
+  }
   return new GatepassError(
     'GATEWAY',
     `${label} failed: ${oneLine(scrub(describeError(err), secrets))}`,
@@ -562,6 +685,30 @@ function transportError(err: unknown, label: string, secrets: readonly string[])
       cause: err,
     },
   );
+}
+
+/**
+ * What made `fetch` fail ("ENOTFOUND", "DEPTH_ZERO_SELF_SIGNED_CERT: self-signed
+ * certificate"): undici reports it as "TypeError: fetch failed" with the
+ * reason as its cause. Undefined for any other error.
+ */
+function fetchFailure(err: unknown): string | undefined {
+  // Duck-typed, not `instanceof`: fetch's errors may come from another realm.
+  const {
+    name,
+    message: text,
+    cause: reason,
+  } = (err ?? {}) as {
+    name?: unknown;
+    message?: unknown;
+    cause?: unknown;
+  };
+  if (name !== 'TypeError' || text !== 'fetch failed') return undefined;
+  const cause = reason as { code?: unknown; message?: unknown } | null | undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const message = typeof cause?.message === 'string' ? cause.message.split(';')[0] : undefined;
+  const parts = [code, message].filter((p): p is string => p !== undefined && p !== '');
+  return parts.length === 0 ? 'network error' : parts.join(': ');
 }
 
 /** Vault's `{"errors": [...]}`, joined; else a short excerpt of whatever came. */
