@@ -1,12 +1,30 @@
 // Bundles every entry point that exists into dist/<name>/index.js with @vercel/ncc.
-// One ncc process per entry keeps the bundles independent (the action's main and
+// One ncc run per entry keeps the bundles independent (the action's main and
 // post must not share chunks) and the output deterministic.
-import { existsSync, writeFileSync } from 'node:fs';
+//
+// Start-up is the point of a few choices here (README § Performance):
+// - `undici` is left out of the bundles. @actions/http-client imports it at
+//   load time, but only builds proxy dispatchers with it (and @actions/github
+//   only fetches through a proxy with it): compiling and evaluating its 440 KB
+//   took about 25 ms of every action start. A bundle that imports it gets `undici.cjs`, a small
+//   stand-in that loads the real undici (`undici.bundle.cjs`, bundled on its
+//   own) the first time one of its functions or classes is used. CommonJS, so
+//   that both `import` (named exports found by Node's CommonJS lexer) and
+//   `require` reach it on every Node version the CLI supports.
+// - No source-map-support register: it loads before the bundle, and the first
+//   stack trace anything formats makes it parse the bundle's source map (MBs).
+//   The maps are still written; `NODE_OPTIONS=--enable-source-maps` uses them.
+import { createRequire } from 'node:module';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import ncc from '@vercel/ncc';
 
 const entries = ['cli', 'main', 'post'];
-const ncc = 'node_modules/@vercel/ncc/dist/ncc/cli.js';
+const UNDICI_STAND_IN = './undici.cjs';
+const require = createRequire(import.meta.url);
+
+let undici; // { code, licenses, standIn, names }, built when a bundle first needs it
 
 for (const name of entries) {
   const source = `src/bin/${name}.ts`;
@@ -14,28 +32,117 @@ for (const name of entries) {
   // Build beside the target and swap it in, so a test reading dist/ while
   // another build runs never sees a half-written bundle.
   const staging = `dist/.${name}-${process.pid}`;
-  execFileSync(
-    process.execPath,
-    [
-      ncc,
-      'build',
-      source,
-      '-o',
-      staging,
-      '--minify',
-      '--source-map',
-      '--license',
-      'licenses.txt',
-      '--quiet',
-      // Type checking is `npm run lint`'s job; the bundle must not depend on unrelated files.
-      '--transpile-only',
-    ],
-    { stdio: 'inherit' },
-  );
+  await rm(staging, { recursive: true, force: true });
+  const { code, map, assets, stats } = await ncc(resolve(source), {
+    minify: true,
+    sourceMap: true,
+    sourceMapRegister: false,
+    license: 'licenses.txt',
+    quiet: true,
+    // Type checking is `npm run lint`'s job; the bundle must not depend on unrelated files.
+    transpileOnly: true,
+    externals: { undici: UNDICI_STAND_IN },
+  });
+  write(join(staging, 'index.js'), code, code.startsWith('#!') ? 0o755 : 0o644);
+  if (map !== undefined && !('index.js.map' in assets)) write(join(staging, 'index.js.map'), map);
+  const outputs = [code];
+  for (const [file, asset] of Object.entries(assets)) {
+    write(join(staging, file), asset.source, (asset.permissions ?? 0) & 0o111 ? 0o755 : 0o644);
+    if (file.endsWith('.js')) outputs.push(asset.source.toString());
+  }
   // ncc writes licenses.txt only when it bundled third-party code; say so either way.
   if (!existsSync(`${staging}/licenses.txt`)) {
     writeFileSync(`${staging}/licenses.txt`, 'This bundle contains no third-party code.\n');
   }
+  if (outputs.some((text) => text.includes(`"${UNDICI_STAND_IN}"`))) {
+    checkUndiciImporters(stats);
+    const first = undici === undefined;
+    undici ??= await bundleUndici();
+    write(join(staging, 'undici.bundle.cjs'), undici.code);
+    write(join(staging, 'undici.cjs'), undici.standIn);
+    if (first) checkUndiciBundle(join(staging, 'undici.bundle.cjs'), undici.names);
+    appendFileSync(join(staging, 'licenses.txt'), `\n${undici.licenses}`);
+  }
   await rm(`dist/${name}`, { recursive: true, force: true });
   await rename(staging, `dist/${name}`);
+}
+
+function write(path, content, mode = 0o644) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  chmodSync(path, mode);
+}
+
+/** undici on its own (CommonJS), and the stand-in that loads it on first use. */
+async function bundleUndici() {
+  const entry = require.resolve('undici');
+  const { code, assets } = await ncc(entry, {
+    minify: true,
+    license: 'licenses.txt',
+    quiet: true,
+  });
+  const licenses = assets['licenses.txt']?.source.toString() ?? '';
+  // Every function and class undici exports, each loading undici when first
+  // called or constructed. Its plain objects (errors, util, ...) are left out:
+  // exporting them would mean loading undici at start again.
+  const names = Object.entries(require(entry))
+    .filter(([, value]) => typeof value === 'function')
+    .map(([key]) => key)
+    .sort();
+  const standIn = [
+    `// undici ${require('undici/package.json').version}, loaded on first use (scripts/build.mjs).`,
+    `'use strict';`,
+    ``,
+    `let undici;`,
+    `function lazy(name) {`,
+    `  return function (...args) {`,
+    `    undici ??= require('./undici.bundle.cjs');`,
+    `    const real = undici[name];`,
+    `    return new.target === undefined ? real.apply(this, args) : Reflect.construct(real, args);`,
+    `  };`,
+    `}`,
+    ``,
+    ...names.map((key) => `exports.${key} = lazy('${key}');`),
+    ``,
+  ].join('\n');
+  return { code, licenses, standIn, names };
+}
+
+/** The bundled undici loads and has everything the stand-in forwards to. */
+function checkUndiciBundle(path, names) {
+  const bundled = require(resolve(path));
+  const missing = names.filter((key) => typeof bundled[key] !== 'function');
+  if (missing.length > 0) throw new Error(`${path} lacks ${missing.join(', ')}`);
+}
+
+/**
+ * The stand-in is one undici for every importer: each bundled package that
+ * depends on undici must resolve this very copy.
+ */
+function checkUndiciImporters(stats) {
+  const entry = require.resolve('undici');
+  const packages = new Set();
+  const visit = (modules = []) => {
+    for (const module of modules) {
+      // `loader!loader!/path/node_modules/@scope/name/lib/x.js|hash`
+      const path = module.identifier?.split('!').at(-1)?.split('|')[0] ?? '';
+      const root = /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1];
+      if (root !== undefined) packages.add(root);
+      visit(module.modules);
+    }
+  };
+  visit(stats.toJson({ all: false, modules: true, nestedModules: true }).modules);
+  for (const root of packages) {
+    const manifest = require(join(root, 'package.json'));
+    const dependsOnUndici = ['dependencies', 'peerDependencies', 'optionalDependencies'].some(
+      (field) => manifest[field]?.undici !== undefined,
+    );
+    if (!dependsOnUndici) continue;
+    const resolved = createRequire(join(root, 'package.json')).resolve('undici');
+    if (resolved !== entry) {
+      throw new Error(
+        `${root} uses ${resolved}, but the bundles stand in ${entry} for every undici`,
+      );
+    }
+  }
 }
