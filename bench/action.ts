@@ -4,10 +4,19 @@
  *
  *   npm run build && node bench/action.ts [--runs 20]
  *
- * Two cases on loopback: token-exchange against the reference gateway, and
- * vault (JWT login + one dynamic database credential) against the Vault
- * double. The script's first command prints `date +%s%3N`; the parent
- * subtracts the spawn time. Each run's post step revokes what it got.
+ * Two cases on loopback: vault (JWT login + one dynamic database credential)
+ * against the Vault double, and token-exchange against the reference gateway.
+ * Beside them, in the same runs, two floors no action gets under:
+ * - `node -e 0`: Node's own start and exit;
+ * - bench/plain-vault.mjs: a plain script making vault's three requests with
+ *   fetch and starting the same command, with no checks, masking, audit
+ *   record or revocation.
+ * One round runs each of the four once, so a busy moment of a shared machine
+ * slows all of them; medians and ranges are over the rounds.
+ *
+ * The script's first command prints `date +%s%3N`; the time is that minus the
+ * moment the parent spawned node. Each action run's post step revokes what
+ * the run got, untimed.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,9 +37,16 @@ registerHooks({
 
 interface Case {
   name: string;
+  /** The script to time, with the arguments node gets. */
+  argv: string[];
   inputs: Record<string, string>;
   tokenUrl: string;
+  tokenSecret: string;
+  /** Run dist/post afterwards (revokes what the run got). */
+  post: boolean;
 }
+
+const RUN = 'echo "started $(date +%s%3N)"';
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] ?? 20) || 20;
@@ -59,40 +75,53 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve) => tokens.listen(0, '127.0.0.1', resolve));
   const tokenUrl = `http://127.0.0.1:${(tokens.address() as AddressInfo).port}/t?api-version=2.0`;
+  const vaultInputs = {
+    provider: 'vault',
+    gateway: vault.url,
+    audience: VAULT_AUDIENCE,
+    'vault-role': 'ci',
+    credentials: '- name: db\n  path: database/creds/migrator',
+  };
   const cases: Case[] = [
     {
-      name: 'token-exchange',
-      tokenUrl: gw.idTokenRequestUrl,
+      name: 'plain script: same requests with fetch, then the command',
+      argv: ['bench/plain-vault.mjs'],
+      inputs: vaultInputs,
+      tokenUrl,
+      tokenSecret: 'x',
+      post: false,
+    },
+    {
+      name: 'gatepass, vault (JWT login + database/creds)',
+      argv: ['dist/main/index.js'],
+      inputs: vaultInputs,
+      tokenUrl,
+      tokenSecret: 'x',
+      post: true,
+    },
+    {
+      name: 'gatepass, token-exchange',
+      argv: ['dist/main/index.js'],
       inputs: {
         gateway: gw.url,
         credentials: '- name: api\n  scope: read\n  audience: https://api.example.com',
       },
-    },
-    {
-      name: 'vault (JWT login + database/creds)',
-      tokenUrl,
-      inputs: {
-        provider: 'vault',
-        gateway: vault.url,
-        audience: VAULT_AUDIENCE,
-        'vault-role': 'ci',
-        credentials: '- name: db\n  path: database/creds/migrator',
-      },
+      tokenUrl: gw.idTokenRequestUrl,
+      tokenSecret: gw.idTokenRequestToken,
+      post: true,
     },
   ];
   const root = mkdtempSync(join(tmpdir(), 'gatepass-bench-'));
+  const baseline: number[] = [];
+  const times = cases.map((): number[] => []);
   try {
-    for (const c of cases) {
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const token = c.name === 'token-exchange' ? gw.idTokenRequestToken : 'x';
-        times.push(await once(join(root, `${times.length}-${c.name.length}`), c, token));
+    for (let round = 0; round < runs; round++) {
+      const started = Date.now();
+      await exec(['-e', '0'], {});
+      baseline.push(Date.now() - started);
+      for (const [index, c] of cases.entries()) {
+        times[index]?.push(await once(join(root, `${round}-${index}`), c));
       }
-      times.sort((a, b) => a - b);
-      const median = times[Math.floor(times.length / 2)] ?? 0;
-      process.stdout.write(
-        `${c.name}: start → command ${median} ms median of ${runs} (min ${times[0] ?? 0}, max ${times.at(-1) ?? 0})\n`,
-      );
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -100,9 +129,21 @@ async function main(): Promise<void> {
     await gw.stop();
     await vault.stop();
   }
+  process.stdout.write(
+    `action start → wrapped command starts, median of ${runs} interleaved rounds (range):\n`,
+  );
+  report('node -e 0 (start and exit, the floor)', baseline);
+  for (const [index, c] of cases.entries()) report(c.name, times[index] ?? []);
 }
 
-async function once(dir: string, c: Case, requestToken: string): Promise<number> {
+function report(name: string, values: number[]): void {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const range = `${sorted[0] ?? 0}–${sorted.at(-1) ?? 0}`;
+  process.stdout.write(`  ${name.padEnd(58)} ${String(median).padStart(4)} ms  (${range})\n`);
+}
+
+async function once(dir: string, c: Case): Promise<number> {
   mkdirSync(join(dir, 'temp'), { recursive: true });
   const files = ['state', 'output', 'env', 'summary'].map((f) => join(dir, f));
   for (const f of files) writeFileSync(f, '');
@@ -120,23 +161,25 @@ async function once(dir: string, c: Case, requestToken: string): Promise<number>
     GITHUB_ENV: env,
     GITHUB_STEP_SUMMARY: summary,
     ACTIONS_ID_TOKEN_REQUEST_URL: c.tokenUrl,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
-    INPUT_RUN: 'echo "started $(date +%s%3N)"',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: c.tokenSecret,
+    INPUT_RUN: RUN,
   };
   for (const [name, value] of Object.entries(c.inputs)) base[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
-  const out = await exec('dist/main/index.js', base);
+  const out = await exec(c.argv, base);
   const at = Number(/^started (\d+)$/m.exec(out)?.[1]);
-  if (!Number.isFinite(at)) throw new Error(`main failed:\n${out}`);
-  // Post revokes, so runs do not pile up live credentials.
-  const saved = /^gatepass<<(.+)\n([\s\S]*?)\n\1$/m.exec(readFileSync(state, 'utf8'));
-  await exec('dist/post/index.js', { ...base, STATE_gatepass: saved?.[2] ?? '' });
+  if (!Number.isFinite(at)) throw new Error(`${c.name} failed:\n${out}`);
+  if (c.post) {
+    // Post revokes, so runs do not pile up live credentials.
+    const saved = /^gatepass<<(.+)\n([\s\S]*?)\n\1$/m.exec(readFileSync(state, 'utf8'));
+    await exec(['dist/post/index.js'], { ...base, STATE_gatepass: saved?.[2] ?? '' });
+  }
   return at - started;
 }
 
-function exec(entry: string, env: Record<string, string>): Promise<string> {
+function exec(argv: string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.on('close', () => {
