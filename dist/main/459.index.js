@@ -18,7 +18,7 @@ export const modules = {
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9809);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(311);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8281);
-/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4728);
+/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9026);
 /**
  * The Vault / OpenBao gateway, through node-vault. Each credential request is
  * its own JWT login (`auth/<vault-auth-path>/login {role, jwt}`) followed by
@@ -28,10 +28,13 @@ export const modules = {
  *
  * Every HTTP call goes through the shared retry policy: network errors, 408,
  * 429 and 5xx (503 is "sealed" or "standby") are retried with backoff, each
- * attempt bounded by node-vault's request `timeout`, the whole call by one
- * deadline. node-vault cannot take an AbortSignal or report response headers,
- * so a cancelled attempt is abandoned (it ends at its own timeout) and a 429's
- * `Retry-After` is not seen (the jittered backoff stands in for it).
+ * attempt bounded by its own timeout, the whole call by one deadline.
+ * node-vault builds the requests and reads Vault's answers; the HTTP itself is
+ * gatepass's (node-vault's `request-promise` option, see {@link send}), so
+ * that no redirect is ever followed: node-vault's own axios layer follows
+ * them and re-sends `X-Vault-Token` and the login body (the ID token) to
+ * wherever `Location` points. node-vault does not report response headers, so
+ * a 429's `Retry-After` is not seen (the jittered backoff stands in for it).
  */
 
 
@@ -108,7 +111,7 @@ function checkVaultRequest(request) {
 async function issue(settings, request, id, signal) {
     const target = checkVaultRequest(request);
     const deadline = Date.now() + settings.timeoutMs;
-    const client = vaultClient(settings.address, settings.namespace, settings.attemptTimeoutMs);
+    const client = vaultClient(settings.address, settings.namespace);
     const login = await logIn(settings, client, id, signal, deadline);
     const handle = {
         provider: 'vault',
@@ -291,7 +294,7 @@ async function revoke(settings, handle, signal) {
         return;
     }
     const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
-    const client = vaultClient(address, handle.namespace, settings.attemptTimeoutMs);
+    const client = vaultClient(address, handle.namespace);
     // The token's revocation settles everything, so the leases may use only
     // half of the budget: an unreachable Vault must not leave it no time.
     const started = Date.now();
@@ -330,8 +333,10 @@ async function revoke(settings, handle, signal) {
             return;
         }
         const problems = [...leaseProblems, `token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}`];
+        // A refused redirect is a setting to fix, not bad luck: say which.
+        const fix = err instanceof RedirectRefusedError ? `${err.hint ?? ''}. ` : '';
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
-            hint: `The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
+            hint: `${fix}The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
             cause: err,
         });
     }
@@ -339,7 +344,7 @@ async function revoke(settings, handle, signal) {
         settings.logger.debug(`revoked the token, which takes its leases along (${leaseProblems.join('; ')})`);
     }
 }
-function vaultClient(address, namespace, timeoutMs) {
+function vaultClient(address, namespace) {
     const client = node_vault__WEBPACK_IMPORTED_MODULE_0___default()({
         endpoint: `${address.origin}${address.pathname.replace(/\/+$/, '')}`,
         apiVersion: 'v1',
@@ -347,8 +352,10 @@ function vaultClient(address, namespace, timeoutMs) {
         // node-vault prints request bodies (the JWT) through `debug` when
         // DEBUG=node-vault is set; nothing of ours goes there.
         debug: () => undefined,
-        // Overrides VAULT_SKIP_VERIFY, which node-vault would otherwise obey.
-        requestOptions: { strictSSL: true, timeout: timeoutMs },
+        // node-vault's HTTP layer, replaced: see `send`. node-vault hands it its
+        // defaults (`strictSSL` from VAULT_SKIP_VERIFY), which `send` ignores:
+        // certificates are always verified.
+        'request-promise': { defaults: () => send },
     });
     // node-vault falls back to VAULT_TOKEN, VAULT_NAMESPACE and VAULT_PREFIX from
     // the environment; only gatepass's own inputs may decide what is sent.
@@ -356,13 +363,93 @@ function vaultClient(address, namespace, timeoutMs) {
     Object.assign(client, { namespace, pathPrefix: '' });
     return client;
 }
+/** The statuses that carry a `Location` to go to instead. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/**
+ * node-vault's HTTP layer, as gatepass does it: one request to the URL
+ * node-vault built from `gateway`, and never a second one. A redirect is
+ * refused rather than followed, whatever its target: following it would send
+ * the `X-Vault-Token` header, or the login body with the runner's ID token,
+ * to whoever answers at `Location`. (Vault itself redirects only from a
+ * standby that cannot forward a request, to the active node's `api_addr`,
+ * which is another host; see docs/vault.md § Redirects.)
+ *
+ * The body is read inside the attempt, so a server that stalls mid-answer
+ * hits the attempt's timeout too. An answer that is not JSON comes back as
+ * its text, as node-vault's own layer would hand it on.
+ */
+async function send(options) {
+    const url = new URL(options.uri);
+    const hasBody = typeof options.json === 'object' && options.json !== null;
+    const response = await fetch(url, {
+        method: options.method,
+        headers: {
+            accept: 'application/json',
+            ...(hasBody ? { 'content-type': 'application/json' } : {}),
+            ...options.headers,
+        },
+        ...(hasBody ? { body: JSON.stringify(options.json) } : {}),
+        redirect: 'manual',
+        signal: options.signal,
+    });
+    if (REDIRECTS.has(response.status)) {
+        await response.body?.cancel();
+        throw new RedirectRefused(response.status, response.headers.get('location'), url);
+    }
+    const text = await response.text();
+    return { statusCode: response.status, body: parseJson(text), request: { path: url.pathname } };
+}
+function parseJson(text) {
+    if (text.trim() === '')
+        return '';
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** Raised by {@link send}; {@link transportError} words it, with the secrets scrubbed. */
+class RedirectRefused extends Error {
+    status;
+    /** Where the redirect pointed: scheme, host and port only (or why there is none). */
+    target;
+    constructor(status, location, from) {
+        super(`HTTP ${status} redirect`);
+        this.name = 'RedirectRefused';
+        this.status = status;
+        this.target = redirectTarget(location, from);
+    }
+}
+/**
+ * "a redirect to https://host:port": the origin only. Its path and query are
+ * left out, since a hostile server could put what it was sent there.
+ */
+function redirectTarget(location, from) {
+    if (location === null || location.trim() === '')
+        return 'a redirect without a Location';
+    let target;
+    try {
+        target = new URL(location, from);
+    }
+    catch {
+        return 'a redirect to a Location that is not a URL';
+    }
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
+        return `a redirect to a ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(target.protocol, 20)} URL`;
+    }
+    return `a redirect to ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(target.origin, 200)}`;
+}
+/** A refused redirect, as the error gatepass reports: never retried, since a setting must change. */
+class RedirectRefusedError extends _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 {
+}
 /**
  * One Vault request under the retry policy. `secrets` are scrubbed from any
  * text the server sends back, in case it echoes what it was given.
  */
 async function call(settings, client, signal, deadline, secrets, request) {
     const label = `${request.method} ${settings.address.origin}/v1/${request.path}`;
-    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L5)(async () => {
+    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L5)(async ({ signal: attempt }) => {
         // A fresh headers object per request: node-vault writes the token into it.
         const headers = { 'User-Agent': USER_AGENT };
         if (request.token !== undefined)
@@ -372,7 +459,7 @@ async function call(settings, client, signal, deadline, secrets, request) {
                 method: request.method,
                 path: `/${request.path}`,
                 headers,
-                timeout: settings.attemptTimeoutMs,
+                signal: attempt,
                 ...(request.json === undefined ? {} : { json: request.json }),
             });
             return toBody(body, label);
@@ -402,6 +489,11 @@ function toBody(body, label) {
 function transportError(err, label, secrets) {
     if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J)
         return err;
+    if (err instanceof RedirectRefused) {
+        return new RedirectRefusedError(err.status, `${label} answered HTTP ${err.status}, ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(err.target, secrets)}: gatepass does not follow redirects, so the Vault token and the ID token go only to \`gateway\``, {
+            hint: 'Set `gateway` to the active Vault node or to a load balancer that sends requests only to it (health check /v1/sys/health); a standby redirects when it cannot forward a request to the active node',
+        });
+    }
     const response = err
         ?.response;
     if (response !== undefined && typeof response.statusCode === 'number') {
@@ -421,9 +513,33 @@ function transportError(err, label, secrets) {
             cause: err,
         });
     }
+    const failure = fetchFailure(err);
+    if (failure !== undefined) {
+        // Not retried: a wrong host name or an untrusted certificate stays so.
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `${label}: cannot reach Vault (${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(failure, secrets), 200)})`, {
+            hint: "Check `gateway`, that Vault is reachable from the runner, and that the runner trusts Vault's certificate (NODE_EXTRA_CA_CERTS)",
+            cause: err,
+        });
+    }
     return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .U)(err), secrets))}`, {
         cause: err,
     });
+}
+/**
+ * What made `fetch` fail ("ENOTFOUND", "DEPTH_ZERO_SELF_SIGNED_CERT: self-signed
+ * certificate"): undici reports it as "TypeError: fetch failed" with the
+ * reason as its cause. Undefined for any other error.
+ */
+function fetchFailure(err) {
+    // Duck-typed, not `instanceof`: fetch's errors may come from another realm.
+    const { name, message: text, cause: reason, } = (err ?? {});
+    if (name !== 'TypeError' || text !== 'fetch failed')
+        return undefined;
+    const cause = reason;
+    const code = typeof cause?.code === 'string' ? cause.code : undefined;
+    const message = typeof cause?.message === 'string' ? cause.message.split(';')[0] : undefined;
+    const parts = [code, message].filter((p) => p !== undefined && p !== '');
+    return parts.length === 0 ? 'network error' : parts.join(': ');
 }
 /** Vault's `{"errors": [...]}`, joined; else a short excerpt of whatever came. */
 function vaultErrors(body) {

@@ -3569,7 +3569,7 @@ var $SyntaxError = __webpack_require__(105);
 var $TypeError = __webpack_require__(3314);
 var $URIError = __webpack_require__(2578);
 
-var abs = __webpack_require__(5641);
+var abs = __webpack_require__(8022);
 var floor = __webpack_require__(6171);
 var max = __webpack_require__(7147);
 var min = __webpack_require__(1017);
@@ -4416,7 +4416,7 @@ exports["default"] = parseProxyResponse;
 
 /***/ }),
 
-/***/ 5641:
+/***/ 8022:
 /***/ ((module) => {
 
 

@@ -559,6 +559,66 @@ function who(actor) {
 }
 
 
+/***/ }),
+
+/***/ 8281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   e$: () => (/* binding */ requireEnvFields),
+/* harmony export */   jE: () => (/* binding */ CONNECTION_FIELDS),
+/* harmony export */   mP: () => (/* binding */ handleOf),
+/* harmony export */   mm: () => (/* binding */ isPending)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/**
+ * The contract every gateway (token-exchange, vault, hoop) implements. A
+ * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
+ * with the same status lines as comment approvals. Gateways never import a CI
+ * platform: they receive the identity token, a logger and `registerSecret`.
+ */
+
+/**
+ * Connection details gateways return beside a secret (hoop's credentials,
+ * a token-exchange server's extra members): not secret, and masking a host
+ * name or a port everywhere would mangle the job's output.
+ */
+const CONNECTION_FIELDS = new Set([
+    'host',
+    'hostname',
+    'port',
+    'database',
+    'database_name',
+    'endpoint_url',
+]);
+/**
+ * Every field `env` names must be in `values`. The error lists the fields
+ * that are there, by name only: a value never goes into a message.
+ */
+function requireEnvFields(request, values, where) {
+    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
+    if (missing.length === 0)
+        return;
+    const names = Object.keys(values).sort();
+    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
+}
+/**
+ * The handle, narrowed to `provider`'s own kind. Another provider's handle
+ * reaching a gateway is a bug (state from a different configuration), not a
+ * user error, so it fails as INTERNAL.
+ */
+function handleOf(handle, provider, gatewayName = provider) {
+    if (handle.provider !== provider) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
+    }
+    return handle;
+}
+function isPending(result) {
+    return result.kind === 'pending';
+}
+
+
 /***/ })
 
 };

@@ -16,7 +16,7 @@ export const modules = {
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(311);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8281);
-/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4728);
+/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9026);
 /**
  * The hoop.dev gateway: a small typed client for the part of hoop's REST API
  * (shared/specs/hoop-openapi-v3.json, served under `<gateway>/api`) that
