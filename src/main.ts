@@ -43,6 +43,7 @@ import {
 import { createGateway } from './gateways/index.js';
 import type { IdentitySource } from './identity/source.js';
 import type { IdentityToken } from './identity/token.js';
+import { scrub } from './gateways/text.js';
 import { createMasker, type Masker } from './masking/masker.js';
 import type { ActionHost, HostLogger, RunContext } from './platform/host.js';
 import { STATE_KEY, type SavedState } from './state.js';
@@ -95,8 +96,8 @@ interface Job {
   host: ActionHost;
   masker: Masker;
   /**
-   * The host's log behind the masker: a gateway's error can quote what it was
-   * sent, and on GitLab or a terminal no one else masks gatepass's own lines.
+   * The host's log without the secrets: a gateway's error can quote what it
+   * was sent, and on GitLab or a terminal no one else masks gatepass's lines.
    */
   log: HostLogger;
   register: (value: string) => void;
@@ -187,7 +188,7 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
     config,
     host,
     masker,
-    log: maskedLog(host.log, masker),
+    log: scrubbedLog(host.log, seen),
     register,
     subject,
     record: newRecord(config, host, id, wraps(config, runtime)),
@@ -212,20 +213,26 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
   };
 }
 
-function maskedLog(log: HostLogger, masker: Masker): HostLogger {
-  const mask = (message: string): string => masker.maskText(message);
+/**
+ * The host's log with every secret received so far cut out, as it was
+ * received (and the long pieces of a JWT): what a gateway's error quotes back.
+ * Not the masker: its automaton is rebuilt after each new secret (10-50 ms),
+ * which would stand between the credentials and the command's start.
+ */
+function scrubbedLog(log: HostLogger, secrets: ReadonlySet<string>): HostLogger {
+  const clean = (message: string): string => scrub(message, [...secrets]);
   return {
     debug: (message) => {
-      log.debug(mask(message));
+      log.debug(clean(message));
     },
     info: (message) => {
-      log.info(mask(message));
+      log.info(clean(message));
     },
     warning: (message) => {
-      log.warning(mask(message));
+      log.warning(clean(message));
     },
     error: (message) => {
-      log.error(mask(message));
+      log.error(clean(message));
     },
   };
 }
@@ -440,11 +447,11 @@ async function deliver(
   }
   record.outcome = 'issued';
   setOutputs(job);
-  await writeAudit(job);
   if (config.export === 'env') exportVariables(job, variables);
   job.cancel.signal.throwIfAborted();
   const command = commandOf(config, runtime);
   if (command === undefined) {
+    await writeAudit(job);
     record.outcome = 'succeeded';
     return 0;
   }
@@ -499,6 +506,11 @@ async function runCommand(
     stderr: runtime.stderr,
     mask: () => job.masker.stream(),
     ...(runtime.killAfterMs === undefined ? {} : { killAfterMs: runtime.killAfterMs }),
+  });
+  // Written once the command runs: masking the record builds the automaton
+  // for the new secrets (tens of ms), which then overlaps the command's start.
+  await writeAudit(job).catch((err: unknown) => {
+    job.log.warning(`could not write the audit record: ${describeError(err)}`);
   });
   const result = await job.running.result;
   job.running = undefined;

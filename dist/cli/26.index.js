@@ -2,47 +2,6 @@ export const id = 26;
 export const ids = [26];
 export const modules = {
 
-/***/ 8044:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   TN: () => (/* binding */ oneLine),
-/* harmony export */   _I: () => (/* binding */ scrub),
-/* harmony export */   bD: () => (/* binding */ messageOf)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/**
- * Turning what a gateway answered into one line of an error message, with the
- * secrets the gateway might echo (the identity token, a Vault token, an API
- * key) cut out first.
- */
-
-/** Replaces each secret, and each long dot-separated piece of it, with `***`. */
-function scrub(text, secrets) {
-    let out = text;
-    for (const secret of secrets) {
-        // A JWT's signature (or payload) echoed alone is as bad as the whole token.
-        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
-            if (piece.length >= 8)
-                out = out.split(piece).join('***');
-        }
-    }
-    return out;
-}
-/** Control characters and runs of white space folded, at most `max` characters (scrub first). */
-function oneLine(text, max = 300) {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-/** The message without its hint: several go into one line. */
-function messageOf(err) {
-    return err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J ? err.message : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(err);
-}
-
-
-/***/ }),
-
 /***/ 9026:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 

@@ -13,17 +13,19 @@ export const DEFAULT_IDLE_MS = 50;
 export class MaskingStream extends Transform {
   private readonly current: () => Compiled;
   private readonly idleMs: number;
-  private readonly scanner: Scanner;
-  private compiled: Compiled;
+  private scanner: Scanner | undefined;
+  private compiled: Compiled | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  /** `current` returns the compiled secrets; a new object means secrets were added. */
+  /**
+   * `current` returns the compiled secrets; a new object means secrets were
+   * added. Nothing is compiled before the first byte arrives: building the
+   * automaton (tens of ms for a JWT's forms) then overlaps the command's start.
+   */
   constructor(current: () => Compiled, idleMs: number = DEFAULT_IDLE_MS) {
     super();
     this.current = current;
     this.idleMs = idleMs;
-    this.compiled = current();
-    this.scanner = new Scanner(this.compiled);
   }
 
   override _transform(
@@ -32,17 +34,16 @@ export class MaskingStream extends Transform {
     done: TransformCallback,
   ): void {
     this.cancelIdle();
-    this.refresh();
+    const scanner = this.refresh();
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
-    this.emit_(this.scanner.write(bytes));
-    if (this.scanner.heldBytes > 0) this.armIdle();
+    this.emit_(scanner.write(bytes));
+    if (scanner.heldBytes > 0) this.armIdle();
     done();
   }
 
   override _flush(done: TransformCallback): void {
     this.cancelIdle();
-    this.refresh();
-    this.emit_(this.scanner.end());
+    this.emit_(this.refresh().end());
     done();
   }
 
@@ -52,11 +53,12 @@ export class MaskingStream extends Transform {
   }
 
   /** Picks up secrets added since the last chunk, before scanning another byte. */
-  private refresh(): void {
+  private refresh(): Scanner {
     const latest = this.current();
-    if (latest === this.compiled) return;
+    if (this.scanner === undefined) this.scanner = new Scanner(latest);
+    else if (latest !== this.compiled) this.scanner.recompile(latest);
     this.compiled = latest;
-    this.scanner.recompile(latest);
+    return this.scanner;
   }
 
   private emit_(pieces: readonly Buffer[]): void {
@@ -66,8 +68,7 @@ export class MaskingStream extends Transform {
   private armIdle(): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.refresh();
-      this.emit_(this.scanner.idle());
+      this.emit_(this.refresh().idle());
     }, this.idleMs);
     this.timer.unref();
   }
