@@ -623,8 +623,10 @@ describe('redirects', () => {
       const before = alive();
       const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
       expectRedirectError(err, status, elsewhere.url);
-      // Not a transient failure: asked once, not retried until the deadline.
-      expect(logins).toBe(1);
+      // Not a transient failure: not retried until the deadline. (Counted from the
+      // log: a login still in flight from an earlier test may reach the double too.)
+      expect(logins).toBeGreaterThanOrEqual(1);
+      expect(log.lines.filter((l) => l.includes('retrying'))).toEqual([]);
       expectNothingElsewhere();
       expect(aliveSince(before)).toEqual([]);
     },
