@@ -41,7 +41,8 @@ export async function createGateway(
 ): Promise<Gateway> {
   await afterRequestsSent();
   const gateway = await loadGateway(settings, deps);
-  loadFetch();
+  // Vault's transport is node:http; the others call fetch.
+  if (settings.provider !== 'vault') loadFetch();
   return gateway;
 }
 
@@ -106,9 +107,9 @@ async function afterRequestsSent(): Promise<void> {
 
 /**
  * Node loads its fetch implementation (its own copy of undici, about 10 ms)
- * on first use of `fetch` or its classes. Every gateway calls fetch once the
- * ID token is there; loading it now, while that token is on its way, takes
- * the load off the path to the first gateway call.
+ * on first use of `fetch` or its classes. The token-exchange and hoop
+ * gateways call fetch once the ID token is there; loading it now, while that
+ * token is on its way, takes the load off the path to the first gateway call.
  */
 function loadFetch(): void {
   new Headers();

@@ -15,6 +15,8 @@
  * wherever `Location` points. node-vault does not report response headers, so
  * a 429's `Retry-After` is not seen (the jittered backoff stands in for it).
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import nodeVault from 'node-vault';
 import { GatepassError, describeError, type ErrorCode } from '../errors.js';
 import { messageOf, oneLine, scrub } from './text.js';
@@ -508,26 +510,48 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * hits the attempt's timeout too. An answer that is not JSON comes back as
  * its text, as node-vault's own layer would hand it on.
  */
-async function send(options: Outgoing): Promise<Incoming> {
+function send(options: Outgoing): Promise<Incoming> {
   const url = new URL(options.uri);
-  const hasBody = typeof options.json === 'object' && options.json !== null;
-  const response = await fetch(url, {
-    method: options.method,
-    headers: {
-      accept: 'application/json',
-      ...(hasBody ? { 'content-type': 'application/json' } : {}),
-      ...options.headers,
-    },
-    ...(hasBody ? { body: JSON.stringify(options.json) } : {}),
-    redirect: 'manual',
-    signal: options.signal,
+  const body =
+    typeof options.json === 'object' && options.json !== null
+      ? Buffer.from(JSON.stringify(options.json))
+      : undefined;
+  // node:http, not fetch: it never follows a redirect, and it spares loading
+  // Node's fetch (its own undici, 10-20 ms) on the way to the command.
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      {
+        method: options.method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': String(body.length) }),
+          ...options.headers,
+        },
+        signal: options.signal,
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        if (REDIRECTS.has(status)) {
+          response.resume();
+          reject(new RedirectRefused(status, response.headers.location ?? null, url));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ statusCode: status, body: parseJson(text), request: { path: url.pathname } });
+        });
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
   });
-  if (REDIRECTS.has(response.status)) {
-    await response.body?.cancel();
-    throw new RedirectRefused(response.status, response.headers.get('location'), url);
-  }
-  const text = await response.text();
-  return { statusCode: response.status, body: parseJson(text), request: { path: url.pathname } };
 }
 
 function parseJson(text: string): unknown {
@@ -666,7 +690,7 @@ function transportError(err: unknown, label: string, secrets: readonly string[])
       cause: err,
     });
   }
-  const failure = fetchFailure(err);
+  const failure = transportFailure(err);
   if (failure !== undefined) {
     // Not retried: a wrong host name or an untrusted certificate stays so.
     return new GatepassError(
@@ -688,27 +712,18 @@ function transportError(err: unknown, label: string, secrets: readonly string[])
 }
 
 /**
- * What made `fetch` fail ("ENOTFOUND", "DEPTH_ZERO_SELF_SIGNED_CERT: self-signed
- * certificate"): undici reports it as "TypeError: fetch failed" with the
- * reason as its cause. Undefined for any other error.
+ * Why the connection failed, for an error that is not a network failure the
+ * retry policy knows ("ENOTFOUND", "DEPTH_ZERO_SELF_SIGNED_CERT: self-signed
+ * certificate"): Node's own code and message. Undefined for any other error.
  */
-function fetchFailure(err: unknown): string | undefined {
-  // Duck-typed, not `instanceof`: fetch's errors may come from another realm.
-  const {
-    name,
-    message: text,
-    cause: reason,
-  } = (err ?? {}) as {
-    name?: unknown;
-    message?: unknown;
-    cause?: unknown;
-  };
-  if (name !== 'TypeError' || text !== 'fetch failed') return undefined;
-  const cause = reason as { code?: unknown; message?: unknown } | null | undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const message = typeof cause?.message === 'string' ? cause.message.split(';')[0] : undefined;
-  const parts = [code, message].filter((p): p is string => p !== undefined && p !== '');
-  return parts.length === 0 ? 'network error' : parts.join(': ');
+function transportFailure(err: unknown): string | undefined {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code !== 'string' || code === 'ABORT_ERR') return undefined;
+  const text = typeof message === 'string' ? message : '';
+  // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
+  const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
+  if (ssl !== undefined) return `${code}: SSL ${ssl}`;
+  return text === '' || text.includes(code) ? code : `${code}: ${text.split(';')[0] ?? ''}`;
 }
 
 /** Vault's `{"errors": [...]}`, joined; else a short excerpt of whatever came. */
