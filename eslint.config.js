@@ -9,7 +9,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bench/*.mjs', 'scripts/*.mjs'] },
+        projectService: {
+          allowDefaultProject: ['*.js', 'bench/*.mjs', 'scripts/*.mjs', 'examples/*.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

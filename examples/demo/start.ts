@@ -4,17 +4,10 @@
  * suffixes, as the repository's tsconfig requires; the hook maps those to
  * the `.ts` files.
  */
-import { registerHooks } from 'node:module';
+import { registerTsResolution } from '../resolve-ts.mjs';
 
 async function run(): Promise<void> {
-  registerHooks({
-    resolve(specifier, context, nextResolve) {
-      if (/^\.\.?\/.*\.js$/.test(specifier) && context.parentURL?.endsWith('.ts') === true) {
-        return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
-      }
-      return nextResolve(specifier, context);
-    },
-  });
+  registerTsResolution();
   const { main } = await import('./demo.js');
   process.exitCode = await main(process.argv.slice(2));
 }

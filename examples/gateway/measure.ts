@@ -11,18 +11,11 @@
  * access token arrives; the parent also measures spawn-to-exit wall time.
  */
 import { spawn } from 'node:child_process';
-import { registerHooks } from 'node:module';
+import { registerTsResolution } from '../resolve-ts.mjs';
 import { fileURLToPath } from 'node:url';
 
 async function run(): Promise<void> {
-  registerHooks({
-    resolve(specifier, context, nextResolve) {
-      if (/^\.\.?\/.*\.js$/.test(specifier) && context.parentURL?.endsWith('.ts') === true) {
-        return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
-      }
-      return nextResolve(specifier, context);
-    },
-  });
+  registerTsResolution();
   if (process.env.MEASURE_CHILD === '1') await child();
   else await parent(Number(process.argv[process.argv.indexOf('--runs') + 1] ?? 20) || 20);
 }

@@ -4,17 +4,10 @@
  * the repository's tsconfig requires; the hook below maps those to the `.ts`
  * files when running unbuilt.
  */
-import { registerHooks } from 'node:module';
+import { registerTsResolution } from '../resolve-ts.mjs';
 
 async function run(): Promise<void> {
-  registerHooks({
-    resolve(specifier, context, nextResolve) {
-      if (/^\.\.?\/.*\.js$/.test(specifier) && context.parentURL?.endsWith('.ts') === true) {
-        return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
-      }
-      return nextResolve(specifier, context);
-    },
-  });
+  registerTsResolution();
   const { main } = await import('./run.js');
   await main(process.argv.slice(2));
 }
