@@ -10,7 +10,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { INPUT_NAMES, SECRET_INPUTS, type RunConfig } from './config.js';
-import { GatepassError } from './errors.js';
+import { GatepassError, errorCodeOf } from './errors.js';
 import { loadConfig, runJob, type ForwardedSignal, type MainRuntime } from './main.js';
 import { detectPlatform, stateDir, type PlatformName } from './platform/detect.js';
 import { gitlabPlatform } from './platform/gitlab.js';
@@ -218,8 +218,7 @@ async function readText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    const code = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
-    throw new GatepassError('INPUT', `cannot read --config ${path} (${code})`, {
+    throw new GatepassError('INPUT', `cannot read --config ${path} (${errorCodeOf(err)})`, {
       hint: 'Pass the path of a readable YAML file',
     });
   }

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { GatepassError, describeError } from './errors.js';
+import { GatepassError, describeError, errorCodeOf } from './errors.js';
 import { EXIT_FAILURE, runCommand } from './cli-run.js';
 import { createMasker } from './masking/masker.js';
 import { detectPlatform, stateDir } from './platform/detect.js';
@@ -164,8 +164,7 @@ async function secretsFromFile(path: string): Promise<string[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const reason = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
-    throw new GatepassError('INPUT', `cannot read --secrets-file ${path} (${reason})`, {
+    throw new GatepassError('INPUT', `cannot read --secrets-file ${path} (${errorCodeOf(err)})`, {
       hint: 'Pass the path of a readable file holding a JSON array of strings',
     });
   }

@@ -40,3 +40,8 @@ export function describeError(err: unknown): string {
 function singleLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
+
+/** A failed file or socket operation's code (`ENOENT`, `EACCES`), for messages; else "unreadable". */
+export function errorCodeOf(err: unknown): string {
+  return err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
+}

@@ -140,7 +140,7 @@ class GitLabApprovals {
             .filter((v) => v.head_commit_sha === this.#options.sha)
             .map((v) => Date.parse(v.created_at));
         if (ours.length === 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `commit ${this.#options.sha.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `commit ${this.#options.sha.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`, {
                 hint: 'Run the job in a merge request pipeline for the MR head, or use `approval-source: gitlab-notes`',
             });
         }
@@ -173,7 +173,7 @@ class GitLabApprovals {
     async #grants(ctx) {
         const mr = await this.#mergeRequest(ctx);
         if (mr.sha !== this.#options.sha) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('DENIED', `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${this.#options.sha.slice(0, 12)}, which this job runs`, { hint: 'The pipeline of the new head asks again' });
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${this.#options.sha.slice(0, 12)}, which this job runs`, { hint: 'The pipeline of the new head asks again' });
         }
         const res = await this.#call('reading merge request approvals', 'GET', `${this.#mrPath()}/approvals`, {}, ctx);
         return (res.data.approved_by ?? []).map((a) => ({
@@ -199,7 +199,7 @@ class GitLabApprovals {
         const res = await this.#call(`looking up approver ${username}`, 'GET', '/users', { query: { username } }, ctx);
         const user = res.data.find((u) => u.username.toLowerCase() === username.toLowerCase());
         if (user === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `approvers: "${username}" is not a GitLab user`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `approvers: "${username}" is not a GitLab user`, {
                 hint: 'Fix the username in `approvers` (GitLab usernames; groups are not supported)',
             });
         }

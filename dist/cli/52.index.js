@@ -15,8 +15,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var lib_core = __webpack_require__(6421);
 // EXTERNAL MODULE: ./src/errors.ts
@@ -83,7 +81,7 @@ function requireTokenEndpoint() {
     const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter((name) => (process.env[name] ?? '') === '');
     if (missing.length === 0)
         return;
-    throw new errors/* GatepassError */.J('IDENTITY', `GitHub gave this job no OIDC token endpoint (${missing.join(' and ')} not set)`, {
+    throw new errors/* GatepassError */.J9('IDENTITY', `GitHub gave this job no OIDC token endpoint (${missing.join(' and ')} not set)`, {
         hint: 'Add `permissions: id-token: write` to the workflow or job; pull requests from forks (and Dependabot) never get an ID token, so run such jobs without gatepass',
     });
 }
@@ -110,7 +108,7 @@ function coreError(err) {
     if (status !== undefined) {
         return new retry/* HttpStatusError */.F9(Number(status), message, { code: 'IDENTITY', hint, cause: err });
     }
-    return new errors/* GatepassError */.J('IDENTITY', message, { hint, cause: err });
+    return new errors/* GatepassError */.J9('IDENTITY', message, { hint, cause: err });
 }
 /** Retry transient statuses, and failures without a status (network, empty answer). */
 function classifyCoreError(err) {
@@ -118,7 +116,7 @@ function classifyCoreError(err) {
         return { retry: true };
     if (err instanceof retry/* HttpStatusError */.F9)
         return { retry: (0,retry/* isRetryableStatus */.PS)(err.status) };
-    return { retry: err instanceof errors/* GatepassError */.J && err.code === 'IDENTITY' };
+    return { retry: err instanceof errors/* GatepassError */.J9 && err.code === 'IDENTITY' };
 }
 
 // EXTERNAL MODULE: ./src/platform/detect.ts
@@ -135,7 +133,6 @@ var detect = __webpack_require__(1356);
  * runner named the file and that it exists, and `preflight` checks the same
  * before any network call. Core reads `process.env`, so the host does too.
  */
-
 
 
 
@@ -184,7 +181,7 @@ function githubHost() {
         log,
         context: githubContext(env),
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-        tempDir: env.RUNNER_TEMP ?? tmpdir(),
+        tempDir: jobTempDir('github', env),
         env,
         identity: (options) => githubIdentity(options),
         preflight: ({ exportEnv }) => {
@@ -296,7 +293,7 @@ function githubApprovalContext(env) {
         const value = env[name] ?? '';
         if (value !== '')
             return value;
-        throw new errors/* GatepassError */.J('CONFIG', `\`approvals\` needs ${name}, which the runner did not set`, {
+        throw new errors/* GatepassError */.J9('CONFIG', `\`approvals\` needs ${name}, which the runner did not set`, {
             hint: 'Run gatepass as a step of a GitHub Actions job, or set `approvals: 0`',
         });
     };
@@ -350,7 +347,7 @@ function pullRequestOf(env) {
     return { pullNumber: number, author: { id, login } };
 }
 function eventError(event, problem) {
-    return new errors/* GatepassError */.J('CONFIG', `the ${event} event: ${problem}`, {
+    return new errors/* GatepassError */.J9('CONFIG', `the ${event} event: ${problem}`, {
         hint: 'The approval request is posted on the pull request; re-run the workflow, or set `approvals: 0`',
     });
 }

@@ -63,7 +63,7 @@ function resolve(options) {
     const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_5__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     const apiKey = options.apiKey === '' ? undefined : options.apiKey;
     if ((apiKey === undefined) === (options.exchange === undefined)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', apiKey === undefined
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', apiKey === undefined
             ? 'the hoop provider needs `hoop-api-key` or a token exchange'
             : '`hoop-api-key` and a token exchange are both set', {
             hint: 'Set `hoop-api-key` (an hpk_ key from hoop), or authenticate by token exchange, not both',
@@ -92,7 +92,7 @@ function apiBase(base) {
 function checkHoopRequest(request) {
     const connection = request.hoop?.connection.trim() ?? '';
     if (!/^[\w.:-]+$/.test(connection)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', connection === ''
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', connection === ''
             ? `credential "${request.name}" has no \`connection\``
             : `credential "${request.name}": \`connection\` "${connection}" is not a hoop connection name`, { hint: 'Name the hoop connection (letters, digits, - _ . :), e.g. `connection: pg-prod`' });
     }
@@ -170,9 +170,9 @@ async function checkReview(settings, bearer, pending, ids, id, signal, deadline)
         }
         case 'REJECTED':
         case 'REVOKED':
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('DENIED', `hoop review ${ids.reviewId} of "${request.name}" was ${status.toLowerCase()}${decidedBy(review.body, status)}${reasonOf(review.body)}`, { hint: 'A reviewer of the hoop connection refused this request' });
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `hoop review ${ids.reviewId} of "${request.name}" was ${status.toLowerCase()}${decidedBy(review.body, status)}${reasonOf(review.body)}`, { hint: 'A reviewer of the hoop connection refused this request' });
         default:
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `hoop review ${ids.reviewId} of "${request.name}" is ${typeof status === 'string' ? status : 'in no known state'}`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `hoop review ${ids.reviewId} of "${request.name}" is ${typeof status === 'string' ? status : 'in no known state'}`, {
                 hint: 'Only PENDING, APPROVED, REJECTED and REVOKED are expected for a credentials review',
             });
     }
@@ -180,7 +180,7 @@ async function checkReview(settings, bearer, pending, ids, id, signal, deadline)
 function stateOf(pending, key) {
     const value = pending.state?.[key];
     if (typeof value !== 'string' || value === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', `the pending hoop request "${pending.name}" has no ${key}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `the pending hoop request "${pending.name}" has no ${key}`);
     }
     return value;
 }
@@ -191,7 +191,7 @@ function toPending(settings, request, connection, body) {
         reviewId === '' ||
         typeof sessionId !== 'string' ||
         sessionId === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `hoop answered 202 for "${request.name}" without review_id and session_id`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `hoop answered 202 for "${request.name}" without review_id and session_id`, {
             hint: 'Check that `gateway` is hoop and its version has the connection credentials API',
         });
     }
@@ -213,7 +213,7 @@ async function toIssued(settings, request, connection, answer, bearer, signal) {
         !isObject(fields) ||
         typeof body.id !== 'string' ||
         body.id === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `hoop's answer for "${request.name}" (HTTP ${answer.status}) holds no credential id and connection_credentials`, { hint: 'Check that `gateway` is hoop and that the connection supports credentials' });
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `hoop's answer for "${request.name}" (HTTP ${answer.status}) holds no credential id and connection_credentials`, { hint: 'Check that `gateway` is hoop and that the connection supports credentials' });
     }
     const { values, publicFields } = credentialValues(settings, fields);
     const expiresAt = parseDate(body.expire_at);
@@ -331,14 +331,14 @@ async function revokeCredential(settings, handle, signal) {
     const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_5__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
     const token = handle.token ?? settings.apiKey;
     if (token === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `revoking the hoop credential for ${handle.connection} needs \`hoop-api-key\``, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `revoking the hoop credential for ${handle.connection} needs \`hoop-api-key\``, {
             hint: 'Give the same `hoop-api-key` to the step that revokes',
         });
     }
     // The API key comes from the inputs, the URL from saved state the job could
     // have written: never send the key anywhere but the configured hoop.
     if (handle.token === undefined && base.origin !== settings.base.origin) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `the revocation handle names another hoop (${base.origin}) than \`gateway\` (${settings.base.origin})`, { hint: 'Revoke with the same `gateway` that issued the credential' });
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `the revocation handle names another hoop (${base.origin}) than \`gateway\` (${settings.base.origin})`, { hint: 'Revoke with the same `gateway` that issued the credential' });
     }
     const bearer = {
         token,
@@ -358,7 +358,7 @@ async function revokeCredential(settings, handle, signal) {
             settings.logger.debug(`the hoop credential for ${handle.connection} was already gone`);
             return;
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `revoking the hoop credential for ${handle.connection} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(err)}`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `revoking the hoop credential for ${handle.connection} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(err)}`, {
             hint: `It stays valid until ${handle.expiresAt ?? 'hoop expires it'}; revoke it in hoop's web app if it matters`,
             cause: err,
         });
@@ -371,20 +371,20 @@ async function obtainBearer(settings, request, id, signal) {
     }
     const exchange = settings.exchange;
     if (exchange === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', 'hoop has no way to authenticate');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', 'hoop has no way to authenticate');
     const result = await exchange.gateway.issue({
         name: `${request.name}-hoop-auth`,
         ttlSeconds: request.ttlSeconds + BEARER_MARGIN_SECONDS,
         ...(exchange.tokenExchange === undefined ? {} : { tokenExchange: exchange.tokenExchange }),
     }, id, signal);
     if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .mm)(result)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', 'the token exchange for hoop authentication asks for approval', {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', 'the token exchange for hoop authentication asks for approval', {
             hint: "Let hoop's reviews approve access to the connection, and let the IdP issue hoop tokens without approval",
         });
     }
     const token = result.values.access_token;
     if (token === undefined || token === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', 'the token exchange for hoop returned no access_token');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', 'the token exchange for hoop returned no access_token');
     }
     const auth = result.revocation?.provider === 'token-exchange' ? result.revocation : undefined;
     return { token, exchanged: true, expiresAt: result.expiresAt, auth };
@@ -406,19 +406,19 @@ function refusal(err, settings, bearer, id, connection) {
     if (err.status === 401 || err.status === 403) {
         if (bearer.exchanged)
             settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .identityDiagnostics */ .zx)(id, err.message));
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('DENIED', err.message, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', err.message, {
             hint: bearer.exchanged
                 ? `hoop did not accept the exchanged token, or its user may not use connection ${connection}. The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .bindingHint */ .jw)(id)}`
                 : `Check that \`hoop-api-key\` is valid and that its user may use connection ${connection}`,
         });
     }
     if (err.status === 404) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', err.message, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', err.message, {
             hint: `Check \`connection\` (${connection}) and that \`gateway\` is hoop's URL`,
         });
     }
     if (err.status === 410) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('TIMEOUT', `${err.message}: the hoop review expired before it was approved`, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', `${err.message}: the hoop review expired before it was approved`, {
             hint: 'Run the job again and ask a reviewer to act sooner',
         });
     }
@@ -478,7 +478,7 @@ function parseBody(text, label) {
         return JSON.parse(text);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `${label} answered something that is not JSON`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label} answered something that is not JSON`, {
             hint: "Check that `gateway` is hoop's URL (not a proxy or login page)",
         });
     }
@@ -489,12 +489,12 @@ function transportError(err, label, attempt) {
         return attempt.reason;
     const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .networkErrorCode */ .a0)(err);
     if (network !== undefined) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `${label}: cannot reach hoop (${network})`, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label}: cannot reach hoop (${network})`, {
             hint: 'Check `gateway` and that hoop is reachable from the runner',
             cause: err,
         });
     }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `${label} failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(err)}`, { cause: err });
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`, { cause: err });
 }
 /** hoop's `{"message": ...}`, else the text itself. */
 function errorText(text) {

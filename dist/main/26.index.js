@@ -93,12 +93,12 @@ function resolve(options) {
     const secret = options.clientSecret === '' ? undefined : options.clientSecret;
     const method = options.clientAuthMethod;
     if (method === 'none' && secret !== undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', 'a client secret is set but client authentication is `none`', {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', 'a client secret is set but client authentication is `none`', {
             hint: 'Remove `client-secret`, or use client_secret_basic or client_secret_post',
         });
     }
     if (method !== undefined && method !== 'none' && secret === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `client authentication ${method} needs \`client-secret\``, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `client authentication ${method} needs \`client-secret\``, {
             hint: 'Set `client-secret` (from a secret store), or use client authentication `none`',
         });
     }
@@ -121,13 +121,13 @@ function requireSafeUrl(value, what) {
         url = new URL(value);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INPUT', `${what} is not a URL: "${value}"`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} is not a URL: "${value}"`, {
             hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
         });
     }
     if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))
         return url;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INPUT', `${what} must use https: (${url.origin})`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} must use https: (${url.origin})`, {
         hint: 'Plain http is allowed only to localhost / 127.0.0.1 / [::1]',
     });
 }
@@ -184,7 +184,7 @@ async function discover(settings, options, signal, deadline) {
     }
     const metadata = config.serverMetadata();
     if (metadata.token_endpoint === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `the gateway's metadata names no token_endpoint`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `the gateway's metadata names no token_endpoint`, {
             hint: 'Check that `gateway` is the issuer URL of a token-exchange server',
         });
     }
@@ -202,12 +202,12 @@ function discoveryError(err, settings) {
     if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
         const body = findCause(err, (e) => 'body' in e)
             ?.body;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `the gateway's discovery document names issuer ${JSON.stringify(body?.issuer ?? '?')}, not ${settings.gateway.href}`, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `the gateway's discovery document names issuer ${JSON.stringify(body?.issuer ?? '?')}, not ${settings.gateway.href}`, {
             hint: 'Set `gateway` to the issuer URL exactly as the server publishes it (scheme, host, path, no extra slash)',
             cause: err,
         });
     }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `discovery at ${settings.gateway.href} failed: ${describeOAuthFailure(err)}`, {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `discovery at ${settings.gateway.href} failed: ${describeOAuthFailure(err)}`, {
         hint: 'Check `gateway`: it must be the issuer URL that serves /.well-known/openid-configuration or /.well-known/oauth-authorization-server',
         cause: err,
     });
@@ -403,7 +403,7 @@ function handleExchangeError(err, request, id, previous, settings) {
     const answer = oauthAnswer(err, [id.value, settings.clientSecret ?? '']);
     const what = `token exchange for "${request.name}"`;
     if (answer === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `${what} failed: ${describeOAuthFailure(err)}`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${what} failed: ${describeOAuthFailure(err)}`, {
             hint: 'The gateway answered something that is not an OAuth token response; check `gateway` and the server logs',
             cause: err,
         });
@@ -415,11 +415,11 @@ function handleExchangeError(err, request, id, previous, settings) {
         case 'slow_down':
             return pending(request, answer, previous?.intervalSeconds ?? 5, 5);
         case 'access_denied':
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('DENIED', `${what} was denied${description}`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `${what} was denied${description}`, {
                 hint: 'An approver or the gateway policy refused this request',
             });
         case 'expired_token':
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('TIMEOUT', `${what}: the approval request expired before anyone approved it${description}`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', `${what}: the approval request expired before anyone approved it${description}`, {
                 hint: 'Run the job again and ask an approver to act sooner',
             });
     }
@@ -438,7 +438,7 @@ function handleExchangeError(err, request, id, previous, settings) {
     const code = ['invalid_scope', 'invalid_target'].includes(answer.error) || answer.status === 403
         ? 'DENIED'
         : 'GATEWAY';
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J(code, `${what} was refused: HTTP ${answer.status} ${answer.error}${description}`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9(code, `${what} was refused: HTTP ${answer.status} ${answer.error}${description}`, {
         hint: refusalHint(answer.error, refusal, id),
     });
 }
@@ -510,7 +510,7 @@ function describeOAuthFailure(err) {
                 : 'network error';
         return `cannot reach the gateway (${detail})`;
     }
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(err);
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
 }
 /** The HTTP status of an "unexpected status" failure (its cause is the Response). */
 function httpStatusOf(err) {
@@ -520,7 +520,7 @@ function httpStatusOf(err) {
 }
 /** Our own errors (deadline, timeouts, refused URLs) come back wrapped by openid-client. */
 function gatepassErrorIn(err) {
-    return findCause(err, (e) => e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J);
+    return findCause(err, (e) => e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9);
 }
 function findCause(err, test) {
     let current = err;
@@ -560,7 +560,7 @@ async function revokeAll(saved, settings, options, signal) {
         }
     }
     if (failures.length > 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `revocation at ${handle.endpoint} failed: ${failures.join('; ')}`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `revocation at ${handle.endpoint} failed: ${failures.join('; ')}`, {
             hint: 'The credential stays valid until it expires; revoke it by hand if it matters',
         });
     }
@@ -569,7 +569,7 @@ async function revokeAll(saved, settings, options, signal) {
 function revocationProblem(err, hint, secrets, logger) {
     const ours = gatepassErrorIn(err);
     if (ours !== undefined)
-        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(ours);
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(ours);
     const answer = oauthAnswer(err, secrets);
     if (answer?.error === 'invalid_token')
         return undefined;

@@ -46,7 +46,7 @@ class GitHubApprovals {
             owner === '' ||
             repo === '' ||
             rest.length > 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INPUT', `repository must be "owner/repo", got "${options.repository}"`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `repository must be "owner/repo", got "${options.repository}"`);
         }
         this.#options = options;
         this.#owner = owner;
@@ -145,7 +145,7 @@ class GitHubApprovals {
     }
     #requireThread() {
         if (this.#thread === undefined)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('INTERNAL', 'approval request not opened');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INTERNAL', 'approval request not opened');
         return this.#thread;
     }
     async #commentPage(issue, page, ctx) {
@@ -189,7 +189,7 @@ class GitHubApprovals {
         }
         catch (err) {
             if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && err.status === 404) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvers: "${login}" is not a GitHub user`, {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: "${login}" is not a GitHub user`, {
                     hint: 'Fix the login in `approvers` (logins, or org/team slugs)',
                 });
             }
@@ -200,7 +200,7 @@ class GitHubApprovals {
     async #teamMembers(slug, ctx) {
         const [org, team] = slug.split('/');
         if (org === undefined || team === undefined || org === '' || team === '') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvers: "${slug}" is not an org/team slug`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: "${slug}" is not an org/team slug`);
         }
         const members = [];
         try {
@@ -213,7 +213,7 @@ class GitHubApprovals {
         }
         catch (err) {
             if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && (err.status === 403 || err.status === 404)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvers: team ${slug} could not be read (HTTP ${err.status}); failing closed`, {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: team ${slug} could not be read (HTTP ${err.status}); failing closed`, {
                     hint: 'Pass a `github-token` that can read org teams: `read:org` (classic PAT) or "Members: read" (GitHub App / fine-grained); GITHUB_TOKEN cannot',
                     cause: err,
                 });
@@ -221,7 +221,7 @@ class GitHubApprovals {
             throw err;
         }
         if (members.length === 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvers: team ${slug} has no members`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: team ${slug} has no members`, {
                 hint: 'Name a team with members, or list logins',
             });
         }

@@ -57,20 +57,20 @@ function createVaultGateway(options) {
     const settings = resolve(options);
     return {
         issue: (request, id, signal) => issue(settings, request, id, signal),
-        poll: (pending) => Promise.reject(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
+        poll: (pending) => Promise.reject(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
         revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
     };
 }
 function resolve(options) {
     const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_8__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     if (options.role.trim() === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('CONFIG', 'the vault provider needs `vault-role`', {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', 'the vault provider needs `vault-role`', {
             hint: 'Set `vault-role` to the JWT auth role bound to this repository or project',
         });
     }
     const authPath = (options.authPath ?? 'jwt').replace(/^\/+|\/+$/g, '').replace(/^auth\//, '');
     if (!/^[\w.-]+(\/[\w.-]+)*$/.test(authPath)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('INPUT', `\`vault-auth-path\` "${authPath}" is not a mount path`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('INPUT', `\`vault-auth-path\` "${authPath}" is not a mount path`, {
             hint: 'Use the path JWT auth is enabled at, e.g. `jwt` or `github-actions` (no leading auth/)',
         });
     }
@@ -96,19 +96,19 @@ function checkVaultRequest(request) {
     const vault = request.vault;
     const where = `credential "${request.name}"`;
     if (vault === undefined || vault.path.trim() === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('CONFIG', `${where} has no \`path\``, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where} has no \`path\``, {
             hint: 'With provider vault, each credential names a `path`, e.g. database/creds/migrator',
         });
     }
     const path = vault.path.trim().replace(/^\/+/, '').replace(/^v1\//, '').replace(/\/+$/, '');
     if (/[?#\s]/.test(path) || path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('CONFIG', `${where}: \`path\` "${path}" is not a Vault path`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where}: \`path\` "${path}" is not a Vault path`, {
             hint: 'Give the path below /v1/ without query or "..", e.g. secret/data/app',
         });
     }
     const method = vault.method ?? 'GET';
     if (method === 'GET' && vault.data !== undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('CONFIG', `${where} has \`data\` but method GET`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where} has \`data\` but method GET`, {
             hint: 'Set `method: POST` to send `data`, or remove `data`',
         });
     }
@@ -145,7 +145,7 @@ async function issue(settings, request, id, signal) {
     catch (err) {
         // Nothing will use the token or its lease: do not leave them alive.
         await revoke(settings, handle, signal).catch((e) => {
-            settings.logger.warning(`could not revoke the unused Vault token: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .U)(e)}`);
+            settings.logger.warning(`could not revoke the unused Vault token: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(e)}`);
         });
         throw readError(err, settings, target, id);
     }
@@ -166,7 +166,7 @@ async function logIn(settings, client, id, signal, deadline) {
     const auth = body?.auth;
     const token = isObject(auth) ? auth.client_token : undefined;
     if (!isObject(auth) || typeof token !== 'string' || token === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('GATEWAY', `Vault's answer to POST ${path} holds no auth.client_token`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault's answer to POST ${path} holds no auth.client_token`, {
             hint: 'Check that `gateway` is the Vault address and `vault-auth-path` a JWT auth mount',
         });
     }
@@ -189,7 +189,7 @@ function loginError(err, settings, id) {
     const mount = err.status === 403
         ? ` A 403 at login also means nothing is mounted at auth/${settings.authPath}: check \`vault-auth-path\`.`
         : '';
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
         hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_10__/* .bindingHint */ .jw)(id)}`,
     });
 }
@@ -198,17 +198,17 @@ function readError(err, settings, target, id) {
         return err;
     if (err.status === 403) {
         settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_10__/* .identityDiagnostics */ .zx)(id, err.message));
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('DENIED', err.message, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('DENIED', err.message, {
             hint: `The policies of role "${settings.role}" do not allow ${target.method === 'GET' ? 'read' : 'create/update'} on ${target.path}; attach a policy that does, or fix \`path\``,
         });
     }
     if (err.status === 404) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('GATEWAY', err.message, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', err.message, {
             hint: `Nothing is at ${target.path}${settings.namespace === undefined ? '' : ` in namespace ${settings.namespace}`}: check \`path\` (kv v2 reads go through <mount>/data/<name>) and \`vault-namespace\``,
         });
     }
     if (err.status === 400 || err.status === 405) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('GATEWAY', err.message, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', err.message, {
             hint: 'Vault rejected the request: check `method` and `data` against the secrets engine',
         });
     }
@@ -260,7 +260,7 @@ function kvV2Data(data) {
     if (!isKvV2)
         return undefined;
     if (data.data === null) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('GATEWAY', 'the kv v2 secret has no data (its version is deleted or destroyed)', {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', 'the kv v2 secret has no data (its version is deleted or destroyed)', {
             hint: 'Undelete the version, write a new one, or read another version',
         });
     }
@@ -277,7 +277,7 @@ function expiry(envelope, login) {
 function readEnvelope(body, what) {
     const data = body?.data;
     if (body === undefined || !isObject(data)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('GATEWAY', `Vault's answer to ${what} holds no \`data\` object`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault's answer to ${what} holds no \`data\` object`, {
             hint: 'The path answered without a secret: check `path` (and `method`), or that `gateway` is Vault',
         });
     }
@@ -341,7 +341,7 @@ async function revoke(settings, handle, signal) {
         const problems = [...leaseProblems, `token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`];
         // A refused redirect is a setting to fix, not bad luck: say which.
         const fix = err instanceof RedirectRefusedError ? `${err.hint ?? ''}. ` : '';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
             hint: `${fix}The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
             cause: err,
         });
@@ -505,12 +505,12 @@ function toBody(body, label) {
         return undefined;
     if (isObject(body))
         return body;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('GATEWAY', `${label} answered something that is not a JSON object`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label} answered something that is not a JSON object`, {
         hint: 'Check that `gateway` is the Vault address (not a proxy or login page)',
     });
 }
 function transportError(err, label, secrets) {
-    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J)
+    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9)
         return err;
     if (err instanceof RedirectRefused) {
         return new RedirectRefusedError(err.status, `${label} answered HTTP ${err.status}, ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(err.target, secrets)}: gatepass does not follow redirects, so the Vault token and the ID token go only to \`gateway\``, {
@@ -531,7 +531,7 @@ function transportError(err, label, secrets) {
     const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .networkErrorCode */ .a0)(err);
     if (network !== undefined) {
         // Keeps the cause, so the retry policy still sees a network failure.
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('GATEWAY', `${label}: cannot reach Vault (${network})`, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label}: cannot reach Vault (${network})`, {
             hint: 'Check `gateway` and that Vault is reachable from the runner',
             cause: err,
         });
@@ -539,12 +539,12 @@ function transportError(err, label, secrets) {
     const failure = transportFailure(err);
     if (failure !== undefined) {
         // Not retried: a wrong host name or an untrusted certificate stays so.
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('GATEWAY', `${label}: cannot reach Vault (${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(failure, secrets), 200)})`, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label}: cannot reach Vault (${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(failure, secrets), 200)})`, {
             hint: "Check `gateway`, that Vault is reachable from the runner, and that the runner trusts Vault's certificate (NODE_EXTRA_CA_CERTS)",
             cause: err,
         });
     }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .U)(err), secrets))}`, {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(err), secrets))}`, {
         cause: err,
     });
 }

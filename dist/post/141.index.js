@@ -29,7 +29,7 @@ __webpack_require__.r(__webpack_exports__);
 /** The audit record's approvers; first checks that the gate posted the id the run announced. */
 function approversOf(result, announcedId) {
     if (result.requestId !== announcedId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', `the gate posted request ${result.requestId}, not ${announcedId}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `the gate posted request ${result.requestId}, not ${announcedId}`);
     }
     return result.approvers.map((a) => {
         // The comment or note that approved, else the profile.
@@ -174,7 +174,7 @@ class GateRun {
             await this.#options.source.close(outcome, `${renderOutcome(outcome)}\n\n${this.#markdown}`, ctx);
         }
         catch (err) {
-            this.#logger.warning(`Could not record the approval outcome on ${this.#options.source.where}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(err)}`);
+            this.#logger.warning(`Could not record the approval outcome on ${this.#options.source.where}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`);
         }
     }
 }
@@ -202,10 +202,10 @@ function outcomeOf(err) {
         return { state: 'denied', by: err.by };
     if (err instanceof ApprovalTimeoutError)
         return { state: 'timed-out', approvers: [] };
-    return { state: 'failed', reason: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(err) };
+    return { state: 'failed', reason: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err) };
 }
 /** DENIED, with who denied, for the outcome comment. */
-class ApprovalDeniedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J {
+class ApprovalDeniedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
     by;
     constructor(message, by, hint) {
         super('DENIED', message, { hint });
@@ -214,7 +214,7 @@ class ApprovalDeniedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .Gat
     }
 }
 /** TIMEOUT of the approval wait (not of a network call). */
-class ApprovalTimeoutError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J {
+class ApprovalTimeoutError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
     constructor(message, hint) {
         super('TIMEOUT', message, { hint });
         this.name = 'ApprovalTimeoutError';
@@ -495,7 +495,7 @@ function usersToLookUp(policy, request, events) {
  */
 function checkSatisfiable(policy, candidates) {
     if (!Number.isInteger(policy.required) || policy.required < 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvals must be a whole number of 1 or more to wait`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvals must be a whole number of 1 or more to wait`, {
             hint: 'Set `approvals` to the number of distinct approvers needed',
         });
     }
@@ -509,7 +509,7 @@ function checkSatisfiable(policy, candidates) {
             .map((a) => a.id);
     const distinct = new Set(usable).size;
     if (distinct < policy.required) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J('CONFIG', `approvals: ${policy.required} can never be met: \`approvers\` name ${distinct} user${distinct === 1 ? '' : 's'} who may approve (bots, the PR author and the actor excluded)`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvals: ${policy.required} can never be met: \`approvers\` name ${distinct} user${distinct === 1 ? '' : 's'} who may approve (bots, the PR author and the actor excluded)`, {
             hint: 'Add approvers, lower `approvals`, or set `allow-self-approval: true` if the author may approve',
         });
     }
@@ -601,7 +601,7 @@ function requireEnvFields(request, values, where) {
         return;
     const names = Object.keys(values).sort();
     const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
 }
 /**
  * The handle, narrowed to `provider`'s own kind. Another provider's handle
@@ -610,7 +610,7 @@ function requireEnvFields(request, values, where) {
  */
 function handleOf(handle, provider, gatewayName = provider) {
     if (handle.provider !== provider) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
     }
     return handle;
 }

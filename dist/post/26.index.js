@@ -42,7 +42,7 @@ function requireEnvFields(request, values, where) {
         return;
     const names = Object.keys(values).sort();
     const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
 }
 /**
  * The handle, narrowed to `provider`'s own kind. Another provider's handle
@@ -51,7 +51,7 @@ function requireEnvFields(request, values, where) {
  */
 function handleOf(handle, provider, gatewayName = provider) {
     if (handle.provider !== provider) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
     }
     return handle;
 }
@@ -97,7 +97,7 @@ function oneLine(text, max = 300) {
 }
 /** The message without its hint: several go into one line. */
 function messageOf(err) {
-    return err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J ? err.message : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(err);
+    return err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 ? err.message : (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
 }
 
 
@@ -194,12 +194,12 @@ function resolve(options) {
     const secret = options.clientSecret === '' ? undefined : options.clientSecret;
     const method = options.clientAuthMethod;
     if (method === 'none' && secret !== undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', 'a client secret is set but client authentication is `none`', {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', 'a client secret is set but client authentication is `none`', {
             hint: 'Remove `client-secret`, or use client_secret_basic or client_secret_post',
         });
     }
     if (method !== undefined && method !== 'none' && secret === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('CONFIG', `client authentication ${method} needs \`client-secret\``, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `client authentication ${method} needs \`client-secret\``, {
             hint: 'Set `client-secret` (from a secret store), or use client authentication `none`',
         });
     }
@@ -222,13 +222,13 @@ function requireSafeUrl(value, what) {
         url = new URL(value);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INPUT', `${what} is not a URL: "${value}"`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} is not a URL: "${value}"`, {
             hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
         });
     }
     if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))
         return url;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('INPUT', `${what} must use https: (${url.origin})`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} must use https: (${url.origin})`, {
         hint: 'Plain http is allowed only to localhost / 127.0.0.1 / [::1]',
     });
 }
@@ -285,7 +285,7 @@ async function discover(settings, options, signal, deadline) {
     }
     const metadata = config.serverMetadata();
     if (metadata.token_endpoint === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `the gateway's metadata names no token_endpoint`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `the gateway's metadata names no token_endpoint`, {
             hint: 'Check that `gateway` is the issuer URL of a token-exchange server',
         });
     }
@@ -303,12 +303,12 @@ function discoveryError(err, settings) {
     if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
         const body = findCause(err, (e) => 'body' in e)
             ?.body;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `the gateway's discovery document names issuer ${JSON.stringify(body?.issuer ?? '?')}, not ${settings.gateway.href}`, {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `the gateway's discovery document names issuer ${JSON.stringify(body?.issuer ?? '?')}, not ${settings.gateway.href}`, {
             hint: 'Set `gateway` to the issuer URL exactly as the server publishes it (scheme, host, path, no extra slash)',
             cause: err,
         });
     }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `discovery at ${settings.gateway.href} failed: ${describeOAuthFailure(err)}`, {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `discovery at ${settings.gateway.href} failed: ${describeOAuthFailure(err)}`, {
         hint: 'Check `gateway`: it must be the issuer URL that serves /.well-known/openid-configuration or /.well-known/oauth-authorization-server',
         cause: err,
     });
@@ -504,7 +504,7 @@ function handleExchangeError(err, request, id, previous, settings) {
     const answer = oauthAnswer(err, [id.value, settings.clientSecret ?? '']);
     const what = `token exchange for "${request.name}"`;
     if (answer === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `${what} failed: ${describeOAuthFailure(err)}`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${what} failed: ${describeOAuthFailure(err)}`, {
             hint: 'The gateway answered something that is not an OAuth token response; check `gateway` and the server logs',
             cause: err,
         });
@@ -516,11 +516,11 @@ function handleExchangeError(err, request, id, previous, settings) {
         case 'slow_down':
             return pending(request, answer, previous?.intervalSeconds ?? 5, 5);
         case 'access_denied':
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('DENIED', `${what} was denied${description}`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `${what} was denied${description}`, {
                 hint: 'An approver or the gateway policy refused this request',
             });
         case 'expired_token':
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('TIMEOUT', `${what}: the approval request expired before anyone approved it${description}`, {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', `${what}: the approval request expired before anyone approved it${description}`, {
                 hint: 'Run the job again and ask an approver to act sooner',
             });
     }
@@ -539,7 +539,7 @@ function handleExchangeError(err, request, id, previous, settings) {
     const code = ['invalid_scope', 'invalid_target'].includes(answer.error) || answer.status === 403
         ? 'DENIED'
         : 'GATEWAY';
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J(code, `${what} was refused: HTTP ${answer.status} ${answer.error}${description}`, {
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9(code, `${what} was refused: HTTP ${answer.status} ${answer.error}${description}`, {
         hint: refusalHint(answer.error, refusal, id),
     });
 }
@@ -611,7 +611,7 @@ function describeOAuthFailure(err) {
                 : 'network error';
         return `cannot reach the gateway (${detail})`;
     }
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(err);
+    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
 }
 /** The HTTP status of an "unexpected status" failure (its cause is the Response). */
 function httpStatusOf(err) {
@@ -621,7 +621,7 @@ function httpStatusOf(err) {
 }
 /** Our own errors (deadline, timeouts, refused URLs) come back wrapped by openid-client. */
 function gatepassErrorIn(err) {
-    return findCause(err, (e) => e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J);
+    return findCause(err, (e) => e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9);
 }
 function findCause(err, test) {
     let current = err;
@@ -661,7 +661,7 @@ async function revokeAll(saved, settings, options, signal) {
         }
     }
     if (failures.length > 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J('GATEWAY', `revocation at ${handle.endpoint} failed: ${failures.join('; ')}`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `revocation at ${handle.endpoint} failed: ${failures.join('; ')}`, {
             hint: 'The credential stays valid until it expires; revoke it by hand if it matters',
         });
     }
@@ -670,7 +670,7 @@ async function revokeAll(saved, settings, options, signal) {
 function revocationProblem(err, hint, secrets, logger) {
     const ours = gatepassErrorIn(err);
     if (ours !== undefined)
-        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .U)(ours);
+        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(ours);
     const answer = oauthAnswer(err, secrets);
     if (answer?.error === 'invalid_token')
         return undefined;

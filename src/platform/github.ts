@@ -10,7 +10,6 @@
  * before any network call. Core reads `process.env`, so the host does too.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { GatepassError, describeError } from '../errors.js';
 import { githubIdentity } from '../identity/github.js';
@@ -65,7 +64,7 @@ export function githubHost(): ActionHost {
     log,
     context: githubContext(env),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-    tempDir: env.RUNNER_TEMP ?? tmpdir(),
+    tempDir: jobTempDir('github', env),
     env,
     identity: (options) => githubIdentity(options),
     preflight: ({ exportEnv }) => {

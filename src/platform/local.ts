@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { GetInput } from '../config.js';
-import { GatepassError } from '../errors.js';
+import { GatepassError, errorCodeOf } from '../errors.js';
 import { envName } from '../settings.js';
 import { localIdentity } from '../identity/local.js';
 import type { PostHost } from '../post.js';
@@ -152,9 +152,13 @@ export function preparePrivateDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new GatepassError('INPUT', `cannot create the state directory ${dir} (${codeOf(err)})`, {
-      hint: 'Pass --state with a path in a writable directory',
-    });
+    throw new GatepassError(
+      'INPUT',
+      `cannot create the state directory ${dir} (${errorCodeOf(err)})`,
+      {
+        hint: 'Pass --state with a path in a writable directory',
+      },
+    );
   }
   const info = lstatSync(dir);
   const uid = process.getuid?.();
@@ -205,10 +209,6 @@ function exists(path: string): boolean {
   }
 }
 
-function codeOf(err: unknown): string {
-  return err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
-}
-
 /** The host for `gatepass revoke --state FILE`; undefined when the file does not exist. */
 export async function stateFileHost(path: string, io: TerminalIo): Promise<PostHost | undefined> {
   if (checkStateFile(path) === 'missing') return undefined;
@@ -216,8 +216,8 @@ export async function stateFileHost(path: string, io: TerminalIo): Promise<PostH
   try {
     state = await readFile(path, 'utf8');
   } catch (err) {
-    if (codeOf(err) === 'ENOENT') return undefined;
-    throw new GatepassError('INPUT', `cannot read --state ${path} (${codeOf(err)})`, {
+    if (errorCodeOf(err) === 'ENOENT') return undefined;
+    throw new GatepassError('INPUT', `cannot read --state ${path} (${errorCodeOf(err)})`, {
       hint: 'Pass the state file gatepass wrote when it issued the credentials',
     });
   }
