@@ -388,7 +388,14 @@ export interface GatewayWaitOptions {
   identity: () => Promise<IdentityToken>;
   /** `approval-timeout`. */
   timeoutMs: number;
+  /** Ends the wait: no further poll starts once it aborts. */
   signal?: AbortSignal;
+  /**
+   * Aborts a poll already sent. Later than `signal` on a cancel: a poll on the
+   * wire may come back issued, and what is issued must be seen to be revoked.
+   * Default `signal`.
+   */
+  requestSignal?: AbortSignal;
   logger?: Logger;
   clock?: Clock;
   statusEveryMs?: number;
@@ -441,7 +448,7 @@ export async function awaitGatewayApproval(
       throw approvalTimeoutError(`"${pending.name}" at the gateway`, options.timeoutMs, action);
     }
     await clock.sleep(waitMs, signal);
-    result = await gateway.poll(pending, await options.identity(), signal);
+    result = await gateway.poll(pending, await options.identity(), options.requestSignal ?? signal);
   }
   return {
     issued: result,
