@@ -76,6 +76,8 @@ export interface RunConfig {
   /** Deadline to obtain credentials, approval wait excluded. */
   timeoutMs: number;
   revoke: boolean;
+  /** One deadline for revoking every credential of the step, in parallel. */
+  revokeTimeoutMs: number;
   maskDetectors: boolean;
   clientId: string;
   clientSecret: string | undefined;
@@ -116,6 +118,7 @@ export const INPUT_NAMES = [
   'github-token',
   'timeout',
   'revoke',
+  'revoke-timeout',
   'mask-detectors',
   'client-id',
   'client-secret',
@@ -145,6 +148,11 @@ export class ConfigError extends GatepassError {
 }
 
 const DEFAULT_TTL_SECONDS = 15 * 60;
+/**
+ * Revoking every credential of a step, in parallel, must fit well inside
+ * GitLab's `after_script` (5 minutes) and a cancelled GitHub job's grace.
+ */
+export const DEFAULT_REVOKE_TIMEOUT_MS = 30_000;
 const MAX_TTL_SECONDS = 24 * 3600;
 
 export function parseConfig(getInput: GetInput, options: ParseOptions = {}): RunConfig {
@@ -208,6 +216,10 @@ export function parseConfig(getInput: GetInput, options: ParseOptions = {}): Run
     gitlabToken: undefined,
     timeoutMs: check(() => parseDurationMs(input('timeout') || '2m', 'timeout'), 2 * 60_000),
     revoke: check(() => parseBoolean(input('revoke'), 'revoke', true), true),
+    revokeTimeoutMs: check(
+      () => parseDurationMs(input('revoke-timeout') || '30s', 'revoke-timeout'),
+      DEFAULT_REVOKE_TIMEOUT_MS,
+    ),
     maskDetectors: check(() => parseBoolean(input('mask-detectors'), 'mask-detectors', true), true),
     clientId: input('client-id') || 'gatepass',
     clientSecret: input('client-secret') || undefined,
