@@ -175,14 +175,30 @@ describe('renderSummary', () => {
 });
 
 describe('renderRevocations', () => {
-  it('renders one row per credential', () => {
+  it('renders one row per credential, with when', () => {
     const md = renderRevocations([
-      { name: 'a', result: 'revoked', at: '' },
-      { name: 'b', result: 'failed', detail: 'HTTP 503', at: '' },
-      { name: 'c', result: 'skipped', detail: 'revoke: false', at: '' },
+      { name: 'a', result: 'revoked', at: '2026-12-05T07:00:01.000Z' },
+      { name: 'b', result: 'failed', detail: 'HTTP 503', at: '2026-12-05T07:00:02.000Z' },
+      { name: 'c', result: 'skipped', detail: 'revoke: false', at: '2026-12-05T07:00:03.000Z' },
+      { name: 'd', result: 'unconfirmed', detail: 'no answer', at: '2026-12-05T07:00:04.000Z' },
     ]);
-    expect(md).toContain('| a | ✅ revoked |  |');
-    expect(md).toContain('| b | ⚠️ not revoked | HTTP 503 |');
-    expect(md).toContain('| c | ➖ skipped | revoke: false |');
+    expect(md).toContain('| a | ✅ revoked | 2026-12-05T07:00:01.000Z |  |');
+    expect(md).toContain('| b | ❌ not revoked | 2026-12-05T07:00:02.000Z | HTTP 503 |');
+    expect(md).toContain('| c | ➖ skipped | 2026-12-05T07:00:03.000Z | revoke: false |');
+    expect(md).toContain(
+      '| d | ⚠️ in flight, not confirmed | 2026-12-05T07:00:04.000Z | no answer |',
+    );
+  });
+
+  it("the step's summary says how long after the command each credential died", () => {
+    const md = renderSummary(
+      record({
+        delivery: { run: true, export: 'none', exitCode: 0, endedAt: '2026-12-05T07:00:00.000Z' },
+        revocations: [{ name: 'deploy', result: 'revoked', at: '2026-12-05T07:00:00.250Z' }],
+      }),
+    );
+    expect(md).toContain(
+      '| deploy | ✅ revoked | 2026-12-05T07:00:00.250Z (0.3 s after the command ended) |  |',
+    );
   });
 });

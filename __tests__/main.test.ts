@@ -34,6 +34,8 @@ interface Recorded {
   lines: string[];
   outputs: Record<string, string>;
   state: Record<string, string>;
+  /** Every value saved, in order. */
+  saves: string[];
   secrets: string[];
   summary: string[];
 }
@@ -47,6 +49,7 @@ function recordingHost(
   const outputs: Record<string, string> = {};
   const secrets: string[] = [];
   const summary: string[] = [];
+  const saves: string[] = [];
   const log: HostLogger = {
     debug: (m) => lines.push(`debug: ${m}`),
     info: (m) => lines.push(`info: ${m}`),
@@ -65,6 +68,7 @@ function recordingHost(
     },
     saveState: (name, value) => {
       state[name] = value;
+      saves.push(value);
     },
     getState: (name) => state[name] ?? '',
     setSecret: (value) => {
@@ -104,7 +108,54 @@ function recordingHost(
     }),
     preflight: () => undefined,
   };
-  return { host, lines, outputs, state, secrets, summary };
+  return { host, lines, outputs, state, saves, secrets, summary };
+}
+
+/** A signal subscription the test fires by hand. */
+function signalSource() {
+  let handler: ((s: ForwardedSignal) => void) | undefined;
+  return {
+    subscribe: (h: (s: ForwardedSignal) => void) => {
+      handler = h;
+      return () => {
+        handler = undefined;
+      };
+    },
+    send: (sig: ForwardedSignal) => {
+      handler?.(sig);
+    },
+  };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !condition();) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The reference gateway's audit events of one kind since `from`. */
+function gatewayEvents(from: number, event: string): Array<{ jti?: string }> {
+  return gw.audit
+    .slice(from)
+    .map((line) => JSON.parse(line) as { event: string; jti?: string })
+    .filter((e) => e.event === event);
+}
+
+/** Tokens the gateway issued since `from` and has not revoked. */
+function liveTokens(from: number): string[] {
+  const revoked = new Set(gatewayEvents(from, 'token.revoked').map((e) => e.jti));
+  return gatewayEvents(from, 'token.issued')
+    .map((e) => e.jti ?? '')
+    .filter((jti) => !revoked.has(jti));
+}
+
+/** The tokens of the credentials the state still holds (not yet revoked). */
+function savedTokens(rec: Recorded): string[] {
+  const saved = JSON.parse(rec.state[STATE_KEY] ?? '{}') as {
+    credentials?: Array<{ handle: { tokens: Array<{ token: string }> } }>;
+  };
+  return (saved.credentials ?? []).map((c) => c.handle.tokens[0]?.token ?? '');
 }
 
 function io() {
@@ -137,7 +188,7 @@ function runtime(
 }
 
 describe('main', () => {
-  it('saves every handle as its credential arrives, and post revokes each once', async () => {
+  it('saves every handle as its credential arrives; with nothing to run, revokes them all before the step ends', async () => {
     const rec = recordingHost({
       credentials: `
 - name: one
@@ -150,20 +201,105 @@ describe('main', () => {
     });
     const { rt } = runtime(rec.host);
     expect(await runMain(rt)).toBe(0);
-    const saved = JSON.parse(rec.state[STATE_KEY] ?? '') as {
+    type Saved = {
       credentials: Array<{ name: string; handle: { tokens: Array<{ token: string }> } }>;
+      unconfirmed: Array<{ name: string }>;
     };
+    const saves = rec.saves.map((raw) => JSON.parse(raw) as Saved);
+    // Each request on record before it is sent, each handle as it arrives, then the revocation.
+    expect(saves.map((s) => [s.unconfirmed.length, s.credentials.length])).toEqual([
+      [1, 0],
+      [2, 0],
+      [1, 1],
+      [0, 2],
+      [0, 0],
+    ]);
+    const saved = saves[3] as Saved;
     expect(saved.credentials.map((c) => c.name).sort()).toEqual(['one', 'two']);
     const tokens = saved.credentials.map((c) => c.handle.tokens[0]?.token ?? '');
     for (const token of tokens) expect(rec.secrets).toContain(token);
     // Default variable names, and the public fields are not registered as secrets.
     expect(rec.lines.join('\n')).toMatch(/"one": issued .*→ ONE_ACCESS_TOKEN, .*ONE_TOKEN_TYPE/);
     expect(rec.secrets).not.toContain('Bearer');
+    // Revoked by main itself, before the step ended: post has nothing left.
+    for (const token of tokens) expect(await gw.introspect(token)).toEqual({ active: false });
+    expect(rec.lines).toEqual(
+      expect.arrayContaining(['info: "one" revoked', 'info: "two" revoked']),
+    );
+    expect(rec.summary.join('')).toMatch(/\| one \| ✅ revoked \| \d{4}-/);
+    const after = JSON.parse(rec.state[STATE_KEY] ?? '') as {
+      credentials: unknown[];
+      revoked: Array<{ name: string }>;
+    };
+    expect(after.credentials).toEqual([]);
+    expect(after.revoked.map((r) => r.name).sort()).toEqual(['one', 'two']);
+    const audit = JSON.parse(readFileSync(rec.outputs['audit-file'] ?? '', 'utf8')) as {
+      revocations: Array<{ name: string; result: string }>;
+    };
+    expect(audit.revocations.map((r) => r.result)).toEqual(['revoked', 'revoked']);
 
     const post = recordingHost({}, { ...rec.state });
     expect(await runPost({ host: post.host })).toBe(0);
-    for (const token of tokens) expect(await gw.introspect(token)).toEqual({ active: false });
-    expect(post.summary.join('')).toMatch(/\| one \| ✅ revoked/);
+    expect(post.lines).toEqual([
+      'info: gatepass: nothing left to revoke: the main step revoked "one", "two" when it ended',
+    ]);
+  });
+
+  it('with `run`, revokes right after the script ends, whatever its exit code', async () => {
+    for (const [script, code] of [
+      ['exit 0', 0],
+      ['exit 3', 3],
+    ] as const) {
+      const rec = recordingHost({ run: `printf %s "$API_ACCESS_TOKEN" > token; ${script}` });
+      expect(await runMain(runtime(rec.host).rt)).toBe(code);
+      const token = readFileSync(join(dir, 'token'), 'utf8');
+      expect(token.split('.')).toHaveLength(3);
+      expect(await gw.introspect(token)).toEqual({ active: false });
+      expect(rec.lines).toContain('info: "api" revoked');
+    }
+  });
+
+  it('with `export: env`, keeps the credentials for later steps and post revokes them', async () => {
+    const rec = recordingHost({ export: 'env' });
+    expect(await runMain(runtime(rec.host).rt)).toBe(0);
+    const token = savedTokens(rec)[0] ?? '';
+    expect(await gw.introspect(token)).toMatchObject({ active: true });
+    expect(rec.lines).toContain(
+      'info: the credentials stay valid for later steps (`export: env`): the post step revokes them when the job ends',
+    );
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host })).toBe(0);
+    expect(await gw.introspect(token)).toEqual({ active: false });
+    expect(post.summary.join('')).toMatch(/\| api \| ✅ revoked/);
+  });
+
+  it('revokes every credential at once under one deadline, naming each one not revoked, and fails the step', async () => {
+    const rec = recordingHost({
+      credentials: '- name: one\n  scope: read\n- name: two\n  scope: read',
+      'revoke-timeout': '1s',
+    });
+    const hanging = async (...args: Parameters<typeof createGateway>): Promise<Gateway> => ({
+      ...(await createGateway(...args)),
+      // A revocation that never answers and ignores its signal: only the deadline ends it.
+      revoke: () => new Promise<void>(() => undefined),
+    });
+    const started = Date.now();
+    expect(await runMain(runtime(rec.host, { createGateway: hanging }).rt)).toBe(1);
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(1_000 + 1_500);
+    for (const name of ['one', 'two']) {
+      expect(rec.lines).toContain(
+        `error: "${name}" was not revoked: not revoked within 1 s (\`revoke-timeout\`)`,
+      );
+    }
+    expect(rec.lines.join('\n')).toMatch(/error: 2 credentials outlive the step \(one, two\)/);
+    expect(rec.summary.join('')).toMatch(/\| two \| ❌ not revoked/);
+    // Left for post, which tries again with the real gateway and succeeds.
+    const left = savedTokens(rec);
+    expect(left).toHaveLength(2);
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host })).toBe(0);
+    for (const token of left) expect(await gw.introspect(token)).toEqual({ active: false });
   });
 
   it("masks gatepass's own log lines: a gateway error that quotes the ID token", async () => {
@@ -186,7 +322,7 @@ describe('main', () => {
     expect(text).not.toContain(seen.split('.')[2] ?? seen);
   });
 
-  it('a signal before the script starts stops the run; what was issued is left for post', async () => {
+  it('a signal before the script starts stops the run and revokes what was issued', async () => {
     const rec = recordingHost({ run: 'echo never' });
     let handler: ((s: ForwardedSignal) => void) | undefined;
     const slow = async (...args: Parameters<typeof createGateway>): Promise<Gateway> => {
@@ -210,12 +346,90 @@ describe('main', () => {
     expect(await runMain(rt)).toBe(1);
     expect(stdout.text()).toBe('');
     expect(rec.lines).toContain(
-      'error: the step was cancelled (SIGTERM) before the script started. Credentials issued so far are revoked by the post step',
+      'error: the step was cancelled (SIGTERM) before the command started',
     );
+    expect(rec.lines).toContain('info: "api" revoked');
     expect(rec.summary.join('')).toContain('🚫 cancelled');
     expect(JSON.parse(rec.state[STATE_KEY] ?? '{}')).toMatchObject({
-      credentials: [{ name: 'api' }],
+      credentials: [],
+      revoked: [{ name: 'api' }],
     });
+  });
+
+  it('a cancel while the exchange is in flight waits for its answer and revokes what it brings', async () => {
+    const rec = recordingHost({ run: 'echo never' });
+    const from = gw.audit.length;
+    gw.intercept = (req) => (req.path === '/token' ? { delayMs: 600 } : undefined);
+    try {
+      const signal = signalSource();
+      const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
+      const running = runMain(runtime(rec.host, { onSignal: signal.subscribe }).rt);
+      await until(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
+      signal.send('SIGINT');
+      expect(await running).toBe(1);
+    } finally {
+      gw.intercept = undefined;
+    }
+    expect(rec.lines).toContain(
+      'info: received SIGINT: waiting up to 3 s for the answers of the requests in flight, to revoke what they bring',
+    );
+    expect(rec.lines).toContain(
+      'error: the step was cancelled (SIGINT) before the command started',
+    );
+    expect(rec.lines).toContain('info: "api" revoked');
+    // The gateway issued one token, and it is dead.
+    expect(gatewayEvents(from, 'token.issued')).toHaveLength(1);
+    expect(liveTokens(from)).toEqual([]);
+  });
+
+  it('a request with no answer by the end of the grace is recorded as in flight, not confirmed', async () => {
+    const rec = recordingHost({ run: 'echo never' });
+    gw.intercept = (req) => (req.path === '/token' ? { hang: true } : undefined);
+    const started = Date.now();
+    try {
+      const signal = signalSource();
+      const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
+      const running = runMain(runtime(rec.host, { onSignal: signal.subscribe }).rt);
+      await until(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
+      signal.send('SIGTERM');
+      expect(await running).toBe(1);
+    } finally {
+      gw.intercept = undefined;
+    }
+    // The 3 s grace, then it gives up on the answer.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+    expect(rec.lines.join('\n')).toMatch(
+      /warning: "api" is in flight, not confirmed: requested at \S+, no answer came: if the gateway issued it, it stays valid until it expires \(at most 15m after the request\); check the gateway's audit log/,
+    );
+    expect(rec.summary.join('')).toMatch(/\| api \| ⚠️ in flight, not confirmed \|/);
+    const audit = JSON.parse(readFileSync(rec.outputs['audit-file'] ?? '', 'utf8')) as {
+      outcome: string;
+      revocations: Array<{ name: string; result: string }>;
+    };
+    expect(audit.outcome).toBe('cancelled');
+    expect(audit.revocations).toEqual([
+      expect.objectContaining({ name: 'api', result: 'unconfirmed' }),
+    ]);
+  });
+
+  it('a second signal drops the requests in flight at once', async () => {
+    const rec = recordingHost({ run: 'echo never' });
+    gw.intercept = (req) => (req.path === '/token' ? { hang: true } : undefined);
+    const started = Date.now();
+    try {
+      const signal = signalSource();
+      const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
+      const running = runMain(runtime(rec.host, { onSignal: signal.subscribe }).rt);
+      await until(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
+      signal.send('SIGINT');
+      signal.send('SIGTERM');
+      expect(await running).toBe(1);
+    } finally {
+      gw.intercept = undefined;
+    }
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(rec.lines).toContain('warning: received SIGTERM again: dropping the requests in flight');
+    expect(rec.lines.join('\n')).toMatch(/"api" is in flight, not confirmed/);
   });
 
   it('one refused credential stops another that waits for approval', async () => {
@@ -305,8 +519,8 @@ describe('main', () => {
 });
 
 describe('post', () => {
-  it('warns about a failed revocation and still exits 0', async () => {
-    const rec = recordingHost({});
+  it('a failed revocation is an error naming the credential, and fails the step', async () => {
+    const rec = recordingHost({ export: 'env' });
     expect(await runMain(runtime(rec.host).rt)).toBe(0);
     const failing = async (...args: Parameters<typeof createGateway>): Promise<Gateway> => ({
       ...(await createGateway(...args)),
@@ -318,14 +532,16 @@ describe('post', () => {
         ),
     });
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, createGateway: failing })).toBe(0);
+    expect(await runPost({ host: post.host, createGateway: failing })).toBe(1);
     expect(post.lines).toContain(
-      'warning: gatepass: "api" was not revoked: revocation at x failed: HTTP 503. revoke by hand',
+      'error: gatepass: "api" was not revoked: revocation at x failed: HTTP 503. revoke by hand',
     );
-    expect(post.summary.join('')).toMatch(/\| api \| ⚠️ not revoked \| revocation at x failed/);
+    expect(post.summary.join('')).toMatch(
+      /\| api \| ❌ not revoked \| .* \| revocation at x failed/,
+    );
   });
 
-  it('with revoke: false, says what stays valid and revokes nothing', async () => {
+  it('with revoke: false, says what stays valid and revokes nothing, in main or post', async () => {
     const rec = recordingHost({ revoke: 'false' });
     expect(await runMain(runtime(rec.host).rt)).toBe(0);
     expect(rec.lines.some((l) => l.startsWith('warning: `revoke: false`'))).toBe(true);

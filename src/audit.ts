@@ -33,7 +33,8 @@ export interface CredentialRecord {
 
 export interface RevocationRecord {
   name: string;
-  result: 'revoked' | 'failed' | 'skipped';
+  /** `unconfirmed`: requested, but no answer came (cancelled or timed out); nothing to revoke with. */
+  result: 'revoked' | 'failed' | 'skipped' | 'unconfirmed';
   /** One line, no secret; why it failed or was skipped. */
   detail?: string;
   at: string;
@@ -59,6 +60,8 @@ export interface AuditRecord {
     exitCode?: number;
     signal?: string;
     durationMs?: number;
+    /** ISO 8601: when the command exited. */
+    endedAt?: string;
   };
   error?: { code: string; message: string };
   revocations?: RevocationRecord[];
@@ -133,6 +136,9 @@ export function renderSummary(record: AuditRecord): string {
   }
   lines.push(deliveryLine(record));
   if (record.error !== undefined) lines.push('', `**Error:** ${cell(record.error.message)}`);
+  if (record.revocations !== undefined && record.revocations.length > 0) {
+    lines.push('', revocationTable(record.revocations, record.delivery.endedAt));
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -205,16 +211,33 @@ function deliveryLine(record: AuditRecord): string {
   return `Delivery: ${ran} · export: ${d.export}`;
 }
 
+/** Post's and `gatepass revoke`'s report: what the main step left for them. */
 export function renderRevocations(results: readonly RevocationRecord[]): string {
-  const icon = { revoked: '✅ revoked', failed: '⚠️ not revoked', skipped: '➖ skipped' } as const;
+  return ['### gatepass: revocation', '', revocationTable(results, undefined)].join('\n');
+}
+
+const REVOCATION_RESULT = {
+  revoked: '✅ revoked',
+  failed: '❌ not revoked',
+  skipped: '➖ skipped',
+  unconfirmed: '⚠️ in flight, not confirmed',
+} as const;
+
+function revocationTable(
+  results: readonly RevocationRecord[],
+  endedAt: string | undefined,
+): string {
+  const after = (at: string): string => {
+    if (endedAt === undefined) return '';
+    const ms = Date.parse(at) - Date.parse(endedAt);
+    return ms >= 0 ? ` (${(ms / 1000).toFixed(1)} s after the command ended)` : '';
+  };
   return [
-    '### gatepass: revocation',
-    '',
-    '| Credential | Result | Detail |',
-    '|---|---|---|',
+    '| Credential | Result | When (UTC) | Detail |',
+    '|---|---|---|---|',
     ...results.map(
       (r) =>
-        `| ${cell(r.name)} | ${icon[r.result]} | ${r.detail === undefined ? '' : cell(r.detail)} |`,
+        `| ${cell(r.name)} | ${REVOCATION_RESULT[r.result]} | ${r.at}${after(r.at)} | ${r.detail === undefined ? '' : cell(r.detail)} |`,
     ),
     '',
   ].join('\n');

@@ -11,7 +11,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { INPUT_NAMES, SECRET_INPUTS, type RunConfig } from './config.js';
 import { GatepassError, errorCodeOf } from './errors.js';
-import { loadConfig, runJob, type ForwardedSignal, type MainRuntime } from './main.js';
+import { exitCodeOf, loadConfig, runJob, type ForwardedSignal, type MainRuntime } from './main.js';
 import { detectPlatform, stateDir, type PlatformName } from './platform/detect.js';
 import { gitlabPlatform } from './platform/gitlab.js';
 import type { CliPlatform, HostLogger } from './platform/host.js';
@@ -22,7 +22,7 @@ import {
   wantsDebug,
   type TerminalHost,
 } from './platform/local.js';
-import { revokeSaved } from './post.js';
+import { parseState } from './state.js';
 import { envName, parseConfigFile, settingsInput } from './settings.js';
 import type { CliIo, SignalSource } from './cli.js';
 
@@ -75,8 +75,8 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
       ...(auditFile === undefined ? {} : { auditFile: resolve(io.cwd, auditFile) }),
     };
     const result = await runJob(config, runtime);
-    await revokeAfterRun(host, statePath);
-    return result.ok ? result.exitCode : EXIT_FAILURE;
+    await keepStateIfNeeded(host, statePath);
+    return exitCodeOf(result, EXIT_FAILURE);
   });
 }
 
@@ -168,13 +168,17 @@ async function platformFor(
   }
 }
 
-/** Revokes what the run saved; the state file goes once nothing is left to revoke. */
-async function revokeAfterRun(host: TerminalHost, statePath: string): Promise<void> {
-  if (host.savedState() === '') return;
-  const results = await revokeSaved({ host });
-  if (results?.some((r) => r.result === 'failed') === true) {
-    host.log.warning(
-      `some credentials were not revoked; retry with \`gatepass revoke --state ${statePath}\``,
+/**
+ * The run revoked at its end; the state file goes once nothing is left in
+ * it, and stays, named, when a revocation failed.
+ */
+async function keepStateIfNeeded(host: TerminalHost, statePath: string): Promise<void> {
+  const raw = host.savedState();
+  if (raw === '') return;
+  const saved = parseState(raw);
+  if (typeof saved !== 'string' && saved.revoke && saved.credentials.length > 0) {
+    host.log.error(
+      `retry the revocation with \`gatepass revoke --state ${statePath}\` (the after_script of the GitLab component does)`,
     );
     return;
   }

@@ -14,6 +14,7 @@ import { createMasker } from './masking/masker.js';
 import { detectPlatform, stateDir } from './platform/detect.js';
 import { preparePrivateDir, stateFileHost } from './platform/local.js';
 import { revokeSaved } from './post.js';
+import { failedRevocations } from './revocation.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -112,23 +113,33 @@ async function mask(args: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+/**
+ * Revokes every state file's credentials at the same time (each file under its
+ * own `revoke-timeout`, all running in parallel); exits 2 when any could not
+ * be revoked, so the operator sees it and can retry.
+ */
 async function revoke(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, { state: { type: 'string' } });
   const files = values.state === undefined ? await stateFiles(io) : [resolve(io.cwd, values.state)];
-  let failed = false;
-  for (const file of files) {
-    const host = await stateFileHost(file, io);
-    if (host === undefined) {
-      // A job that issued nothing, or whose run already revoked, leaves no state: not an error.
-      io.stderr.write(`gatepass: nothing to revoke: ${file} does not exist\n`);
-      continue;
-    }
-    const results = await revokeSaved({ host });
-    if (results?.some((r) => r.result === 'failed') === true) failed = true;
-    // Done with: an after_script, or a second revoke, must not try again.
-    else await rm(file, { force: true });
+  const outcomes = await Promise.all(files.map((file) => revokeFile(file, io)));
+  return outcomes.includes('failed') ? EXIT_FAILURE : 0;
+}
+
+async function revokeFile(file: string, io: CliIo): Promise<'done' | 'failed'> {
+  const host = await stateFileHost(file, io);
+  if (host === undefined) {
+    // A job that issued nothing, or whose run already revoked, leaves no state: not an error.
+    io.stderr.write(`gatepass: nothing to revoke: ${file} does not exist\n`);
+    return 'done';
   }
-  return failed ? EXIT_FAILURE : 0;
+  const results = await revokeSaved({ host });
+  if (failedRevocations(results ?? []).length > 0) {
+    io.stderr.write(`gatepass: ${file} is kept: run \`gatepass revoke --state ${file}\` again\n`);
+    return 'failed';
+  }
+  // Done with: an after_script, or a second revoke, must not try again.
+  await rm(file, { force: true });
+  return 'done';
 }
 
 /** The state files `gatepass run` left in this job's state directory. */

@@ -7,8 +7,12 @@
  * Ordering guarantees (DESIGN.md § Data flow):
  * - every input is checked, and the gateway built, before the first network call;
  * - each secret reaches the platform's mask list and the masker before anything else;
- * - each revocation handle is saved as soon as its credential exists, so a
- *   crash or a cancelled job after that point is still revoked by post.
+ * - each revocation handle is saved as soon as its credential exists, and
+ *   each request before it is sent, so a crash after that point is still
+ *   revoked (or reported, when no answer came) by post or `gatepass revoke`;
+ * - a cancel drops no answer that may hold a credential (cancellation.ts);
+ * - the credentials are revoked when the step ends, unless `export: env`
+ *   hands them to later steps (then post revokes them when the job ends).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,7 +26,13 @@ import {
   type AuditRecord,
   type CredentialRecord,
 } from './audit.js';
-import { awaitGatewayApproval } from './approvals/gate.js';
+import { awaitGatewayApproval, type GatewayApproval } from './approvals/gate.js';
+import {
+  CANCEL_GRACE_MS,
+  createCancellation,
+  wasAbandoned,
+  type Cancellation,
+} from './cancellation.js';
 import { requestId, type RequestSubject } from './approvals/policy.js';
 import { ConfigError, SECRET_INPUTS, parseConfig, type RunConfig } from './config.js';
 import { GatepassError, describeError } from './errors.js';
@@ -46,6 +56,7 @@ import type { IdentityToken } from './identity/token.js';
 import { scrub } from './gateways/text.js';
 import { createMasker, type Masker } from './masking/masker.js';
 import type { ActionHost, HostLogger, RunContext } from './platform/host.js';
+import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { STATE_KEY, type SavedState } from './state.js';
 import type { ForwardedSignal } from './signals.js';
 import { VERSION } from './version.js';
@@ -87,8 +98,19 @@ export interface MainRuntime {
   auditFile?: string;
 }
 
-/** How a run ended: the wrapped command's exit code, or gatepass's own failure (already logged). */
-export type JobResult = { ok: true; exitCode: number } | { ok: false };
+/**
+ * How a run ended: the wrapped command's exit code, or gatepass's own failure
+ * (already logged); and the credentials that could not be revoked at its end.
+ */
+export type JobResult = ({ ok: true; exitCode: number } | { ok: false }) & {
+  unrevoked: string[];
+};
+
+/**
+ * A cancelled step's revocation budget: the runner kills a cancelled step
+ * about 10 s after its SIGINT, and the grace for requests in flight comes first.
+ */
+const CANCELLED_REVOKE_MS = 5_000;
 
 /** One run's moving parts, passed between the stages. */
 interface Job {
@@ -104,18 +126,32 @@ interface Job {
   subject: RequestSubject;
   record: AuditRecord;
   saved: SavedState;
-  cancel: AbortController;
+  cancel: Cancellation;
+  /** Resolves to the provider's client once preflight has started loading it. */
+  gateway: Promise<Gateway> | undefined;
   running: RunningCommand | undefined;
+  /** Variables went to later steps (`export: env`): the credentials must outlive the step. */
+  exported: boolean;
+  /** Set while revoking at the step's end: a signal then cuts the revocation short. */
+  revoking: AbortController | undefined;
   /** Credentials the gateway held for its own approval, by name. */
   gatewayApprovals: Map<string, NonNullable<CredentialRecord['gatewayApproval']>>;
 }
 
-/** The action's main step: the script's exit code, or 1 when gatepass itself failed. */
+/**
+ * The action's main step: the script's exit code, or 1 when gatepass itself
+ * failed, or when a credential could not be revoked at the step's end.
+ */
 export async function run(runtime: MainRuntime): Promise<number> {
   const config = loadConfig(runtime.host);
   if (config === undefined) return 1;
-  const result = await runJob(config, runtime);
-  return result.ok ? result.exitCode : 1;
+  return exitCodeOf(await runJob(config, runtime), 1);
+}
+
+/** The command's code; `failure` when gatepass failed, or the command succeeded but a credential outlives it. */
+export function exitCodeOf(result: JobResult, failure: number): number {
+  if (!result.ok) return failure;
+  return result.exitCode === 0 && result.unrevoked.length > 0 ? failure : result.exitCode;
 }
 
 /** One run with a parsed configuration; shared by the action and `gatepass run`. */
@@ -125,7 +161,22 @@ export async function runJob(config: RunConfig, runtime: MainRuntime): Promise<J
     onSignal(job, sig);
   });
   try {
+    const result = await issueAndDeliver(job, runtime);
+    return { ...result, unrevoked: await revokeAtStepEnd(job) };
+  } finally {
+    unsubscribe();
+    job.cancel.dispose();
+    await finish(job);
+  }
+}
+
+async function issueAndDeliver(
+  job: Job,
+  runtime: MainRuntime,
+): Promise<{ ok: true; exitCode: number } | { ok: false }> {
+  try {
     const { cwd, gateway } = await preflight(job, runtime);
+    job.gateway = gateway;
     const issued = await obtain(job, runtime, gateway);
     return { ok: true, exitCode: await deliver(job, runtime, cwd, issued) };
   } catch (err) {
@@ -136,9 +187,6 @@ export async function runJob(config: RunConfig, runtime: MainRuntime): Promise<J
     };
     job.log.error(describeError(err));
     return { ok: false };
-  } finally {
-    unsubscribe();
-    await finish(job);
   }
 }
 
@@ -204,11 +252,15 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
         hoopExchange: config.hoopExchange,
       },
       revoke: config.revoke,
+      revokeTimeoutMs: config.revokeTimeoutMs,
       auditFile,
       credentials: [],
     },
-    cancel: new AbortController(),
+    cancel: createCancellation(),
+    gateway: undefined,
     running: undefined,
+    exported: false,
+    revoking: undefined,
     gatewayApprovals: new Map(),
   };
 }
@@ -277,17 +329,35 @@ function newRecord(config: RunConfig, host: ActionHost, id: string, run: boolean
   };
 }
 
-/** A cancelled job: forward to the script if it runs, else stop obtaining credentials. */
+/**
+ * A cancelled job: forward to the script if it runs; while revoking, the
+ * first signal is noted and the next cuts the revocation short; before the
+ * script, stop obtaining credentials (a second signal drops requests in flight).
+ */
 function onSignal(job: Job, sig: ForwardedSignal): void {
   if (job.running !== undefined) {
     job.log.info(`received ${sig}: forwarding it to the script`);
     job.running.signal(sig);
     return;
   }
-  job.cancel.abort(
-    new GatepassError('TIMEOUT', `the step was cancelled (${sig}) before the script started`, {
-      hint: 'Credentials issued so far are revoked by the post step',
-    }),
+  if (job.revoking !== undefined) {
+    if (job.cancel.signal.aborted) {
+      job.revoking.abort(new GatepassError('TIMEOUT', `revocation stopped by ${sig}`));
+      return;
+    }
+    job.log.warning(`received ${sig}: revoking the credentials first; send it again to stop now`);
+    job.cancel.cancel(new GatepassError('TIMEOUT', `the step was cancelled (${sig})`));
+    return;
+  }
+  if (job.cancel.signal.aborted) {
+    job.log.warning(`received ${sig} again: dropping the requests in flight`);
+  } else if (job.saved.unconfirmed?.length) {
+    job.log.info(
+      `received ${sig}: waiting up to ${CANCEL_GRACE_MS / 1000} s for the answers of the requests in flight, to revoke what they bring`,
+    );
+  }
+  job.cancel.cancel(
+    new GatepassError('TIMEOUT', `the step was cancelled (${sig}) before the command started`),
   );
 }
 
@@ -321,7 +391,7 @@ async function preflight(
   gateway.catch(() => undefined);
   if (!wraps(config, runtime) && config.export === 'none') {
     job.log.info(
-      'no `run` and `export: none`: gatepass checks that the credentials can be issued, then post revokes them',
+      'no `run` and `export: none`: gatepass checks that the credentials can be issued, then revokes them',
     );
   }
   if (!config.revoke) {
@@ -366,17 +436,21 @@ async function obtain(
     });
   }
   // One failure stops the others (a pending approval could wait for half an
-  // hour); what was issued by then is already saved for post.
-  const stop = new AbortController();
-  const signal = AbortSignal.any([cancel.signal, stop.signal]);
+  // hour), as a cancel does: their requests in flight get the same grace.
+  const stop = createCancellation();
+  const signals = {
+    wait: AbortSignal.any([cancel.signal, stop.signal]),
+    requests: AbortSignal.any([cancel.requests, stop.requests]),
+  };
   const settled = await Promise.allSettled(
     config.credentials.map((request) =>
-      issueOne(job, gateway, source, identity, request, signal).catch((err: unknown) => {
-        stop.abort(err);
+      issueOne(job, gateway, source, identity, request, signals).catch((err: unknown) => {
+        stop.cancel(err);
         throw err;
       }),
     ),
   );
+  stop.dispose();
   if (stop.signal.aborted) throw stop.signal.reason;
   job.log.debug(`credentials obtained in ${Math.round(performance.now() - started)} ms`);
   return settled.map((s, i) => [
@@ -385,23 +459,40 @@ async function obtain(
   ]);
 }
 
+/**
+ * One credential. The request is on record (state) before it is sent and
+ * stays there, as unconfirmed, if its answer is dropped: the gateway may have
+ * issued it. `wait` ends waits and stops new requests; `requests` drops those
+ * in flight (later, on a cancel: see cancellation.ts).
+ */
 async function issueOne(
   job: Job,
   gateway: Gateway,
   source: IdentitySource,
   identity: IdentityToken,
   request: CredentialRequest,
-  signal: AbortSignal,
+  signals: { wait: AbortSignal; requests: AbortSignal },
 ): Promise<Issued> {
-  const first = await gateway.issue(request, identity, signal);
-  // Gateway-side approval (authorization_pending, hoop review): the same status lines as comments.
-  const { issued, approvalUrl, waitedMs } = await awaitGatewayApproval(gateway, first, {
-    identity: () => source.token(signal),
-    timeoutMs: job.config.approvals.timeoutMs,
-    signal,
-    logger: job.log,
-  });
-  if (isPending(first)) {
+  signals.wait.throwIfAborted();
+  markSent(job, request);
+  let answer: GatewayApproval & { held: boolean };
+  try {
+    const first = await gateway.issue(request, identity, signals.requests);
+    // Gateway-side approval (authorization_pending, hoop review): the same status lines as comments.
+    const approval = await awaitGatewayApproval(gateway, first, {
+      identity: () => source.token(signals.requests),
+      timeoutMs: job.config.approvals.timeoutMs,
+      signal: signals.wait,
+      requestSignal: signals.requests,
+      logger: job.log,
+    });
+    answer = { ...approval, held: isPending(first) };
+  } catch (err) {
+    if (!wasAbandoned(err, signals.requests)) markAnswered(job, request.name);
+    throw err;
+  }
+  const { issued, approvalUrl, waitedMs } = answer;
+  if (answer.held) {
     job.gatewayApprovals.set(request.name, {
       ...(approvalUrl === undefined ? {} : { url: approvalUrl }),
       waitedMs,
@@ -415,13 +506,32 @@ async function issueOne(
   return issued;
 }
 
+/** The request goes on record before it is sent. */
+function markSent(job: Job, request: CredentialRequest): void {
+  job.saved.unconfirmed = [
+    ...(job.saved.unconfirmed ?? []),
+    { name: request.name, requestedAt: new Date().toISOString(), ttlSeconds: request.ttlSeconds },
+  ];
+  saveState(job);
+}
+
+/** An answer came (a credential, or a definite no): the request is no longer unconfirmed. */
+function markAnswered(job: Job, name: string): void {
+  job.saved.unconfirmed = (job.saved.unconfirmed ?? []).filter((u) => u.name !== name);
+  saveState(job);
+}
+
 function saveHandle(job: Job, issued: Issued): void {
   job.saved.credentials.push({
     name: issued.name,
     ...(issued.expiresAt === undefined ? {} : { expiresAt: issued.expiresAt.toISOString() }),
     ...(issued.revocation === undefined ? {} : { handle: issued.revocation }),
   });
-  // The runner keeps the last value of a key: the whole list is saved each time.
+  markAnswered(job, issued.name);
+}
+
+/** The runner keeps the last value of a key: the whole state is saved each time. */
+function saveState(job: Job): void {
   job.host.saveState(STATE_KEY, JSON.stringify(job.saved));
 }
 
@@ -433,6 +543,8 @@ async function deliver(
   issued: Array<[CredentialRequest, Issued]>,
 ): Promise<number> {
   const { config, record } = job;
+  // A cancel whose grace let answers in: they are revoked, never delivered.
+  job.cancel.signal.throwIfAborted();
   const now = new Date();
   const variables: Record<string, string> = {};
   for (const [request, credential] of issued) {
@@ -479,6 +591,7 @@ function setOutputs(job: Job): void {
 
 function exportVariables(job: Job, variables: Record<string, string>): void {
   // Every value was passed to setSecret when it arrived, before this point.
+  job.exported = true;
   for (const [name, value] of Object.entries(variables)) job.host.exportVariable(name, value);
   job.log.warning(
     `exported ${Object.keys(variables).join(', ')} to later steps: their output is masked only by the runner (exact values and a few encodings), not by gatepass; prefer \`run\``,
@@ -519,6 +632,7 @@ async function runCommand(
     exitCode: result.exitCode,
     ...(result.signal === undefined ? {} : { signal: result.signal }),
     durationMs: result.durationMs,
+    endedAt: new Date().toISOString(),
   };
   record.outcome = result.exitCode === 0 ? 'succeeded' : 'failed';
   if (result.exitCode !== 0) {
@@ -527,6 +641,58 @@ async function runCommand(
     );
   }
   return result.exitCode;
+}
+
+/**
+ * Revokes at the step's end what nothing needs any more: everything, unless
+ * `export: env` handed the credentials to later steps (post revokes those at
+ * the job's end). All at once under one deadline; what fails stays in the
+ * state, for post or `gatepass revoke` to retry. The names not revoked.
+ */
+async function revokeAtStepEnd(job: Job): Promise<string[]> {
+  const { config, saved, record, log } = job;
+  if (!config.revoke) return [];
+  if (job.exported) {
+    log.info(
+      'the credentials stay valid for later steps (`export: env`): the post step revokes them when the job ends',
+    );
+    return [];
+  }
+  const unconfirmed = reportUnconfirmed(saved.unconfirmed ?? [], log);
+  const issued = saved.credentials;
+  const gateway = job.gateway;
+  if (issued.length === 0 || gateway === undefined) {
+    if (unconfirmed.length > 0) record.revocations = unconfirmed;
+    return [];
+  }
+  const cancelled = job.cancel.signal.aborted;
+  const deadlineMs = cancelled
+    ? Math.min(config.revokeTimeoutMs, CANCELLED_REVOKE_MS)
+    : config.revokeTimeoutMs;
+  job.revoking = new AbortController();
+  const results = await revokeCredentials(issued, {
+    gateway: () => gateway,
+    deadlineMs,
+    log,
+    signal: job.revoking.signal,
+  });
+  job.revoking = undefined;
+  record.revocations = [...unconfirmed, ...results];
+  const failed = failedRevocations(results);
+  const done = new Set(results.filter((r) => r.result !== 'failed').map((r) => r.name));
+  saved.credentials = issued.filter((c) => !done.has(c.name));
+  saved.revoked = results
+    .filter((r) => r.result === 'revoked')
+    .map((r) => ({ name: r.name, at: r.at }));
+  // Reported here, in the audit record; post need not report them again.
+  saved.unconfirmed = [];
+  saveState(job);
+  if (failed.length > 0) {
+    log.error(
+      `${failed.length} credential${failed.length === 1 ? '' : 's'} outlive${failed.length === 1 ? 's' : ''} the step (${failed.join(', ')}): they stay valid until they expire unless revoked later; the step fails`,
+    );
+  }
+  return failed;
 }
 
 /** The audit file, rewritten at each stage so a cancelled job still leaves one. */

@@ -1,15 +1,17 @@
 /**
- * The action's post step (`post-if: always()`): revoke every credential main
- * saved, each once, whatever way main ended. It never fails the job: a
- * revocation that fails is a warning (the credential still expires), and a
- * run that saved nothing says so and exits 0.
+ * The action's post step (`post-if: always()`): the safety net. It revokes
+ * what main left in its state: everything when `export: env` handed the
+ * credentials to later steps, else only what main could not revoke at the
+ * step's end (killed, or its revocation failed); and it reports requests main
+ * sent but never heard back from. A credential that cannot be revoked fails
+ * the step, as it fails main: it outlives the job, and someone must act.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { renderRevocations, type AuditRecord, type RevocationRecord } from './audit.js';
 import { describeError } from './errors.js';
-import type { Gateway, RevocationHandle } from './gateways/gateway.js';
 import { createGateway } from './gateways/index.js';
-import { STATE_KEY, parseState, type SavedState } from './state.js';
+import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
+import { DEFAULT_REVOKE_TIMEOUT_MS, STATE_KEY, parseState, type SavedState } from './state.js';
 import type { ActionHost } from './platform/host.js';
 
 /** What revoking needs from its host: the action's post step, or `gatepass revoke`. */
@@ -23,13 +25,15 @@ export interface PostRuntime {
   createGateway?: typeof createGateway;
 }
 
+/** 0, or 1 when a credential could not be revoked. */
 export async function run(runtime: PostRuntime): Promise<number> {
   try {
-    await revokeSaved(runtime);
+    const results = await revokeSaved(runtime);
+    return failedRevocations(results ?? []).length > 0 ? 1 : 0;
   } catch (err) {
-    runtime.host.log.warning(`gatepass post: ${describeError(err)}`);
+    runtime.host.log.error(`gatepass post: ${describeError(err)}`);
+    return 1;
   }
-  return 0;
 }
 
 /**
@@ -39,7 +43,10 @@ export async function run(runtime: PostRuntime): Promise<number> {
 export async function revokeSaved(runtime: PostRuntime): Promise<RevocationRecord[] | undefined> {
   const saved = readState(runtime.host);
   if (saved === undefined) return undefined;
-  const results = await revokeAll(saved, runtime);
+  const results = [
+    ...reportUnconfirmed(saved.unconfirmed ?? [], prefixed(runtime.host.log)),
+    ...(await revokeAll(saved, runtime)),
+  ];
   await report(runtime.host, saved, results);
   return results;
 }
@@ -62,66 +69,61 @@ async function revokeAll(saved: SavedState, runtime: PostRuntime): Promise<Revoc
   const { host } = runtime;
   if (!saved.revoke) {
     host.log.info('gatepass: `revoke: false`: the credentials stay valid until they expire');
-    return saved.credentials.map((c) =>
-      skipped(c.name, `revoke: false; expires ${c.expiresAt ?? 'unknown'}`),
+    return saved.credentials.map((c) => ({
+      name: c.name,
+      result: 'skipped',
+      detail: `revoke: false; expires ${c.expiresAt ?? 'unknown'}`,
+      at: new Date().toISOString(),
+    }));
+  }
+  if (saved.credentials.length === 0) {
+    const revoked = saved.revoked ?? [];
+    host.log.info(
+      revoked.length === 0
+        ? 'gatepass: nothing to revoke (no credential was issued)'
+        : `gatepass: nothing left to revoke: the main step revoked ${revoked.map((r) => `"${r.name}"`).join(', ')} when it ended`,
     );
+    return [];
   }
-  const seen = new Set<string>();
-  const pending: Array<{ name: string; handle: RevocationHandle }> = [];
-  const results: RevocationRecord[] = [];
-  for (const { name, handle, expiresAt } of saved.credentials) {
-    if (handle === undefined) {
-      results.push(
-        skipped(name, `the gateway offers no revocation; expires ${expiresAt ?? 'unknown'}`),
-      );
-      continue;
-    }
-    const key = JSON.stringify(handle);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    pending.push({ name, handle });
-  }
-  if (pending.length === 0) return results;
-  const gateway = await (runtime.createGateway ?? createGateway)(
-    {
-      ...saved.settings,
-      clientSecret: host.getInput('client-secret').trim() || undefined,
-      hoopApiKey: host.getInput('hoop-api-key').trim() || undefined,
-    },
-    {
-      registerSecret: (value) => {
-        host.setSecret(value);
-      },
-      logger: host.log,
-    },
-  );
-  for (const { name, handle } of pending) {
-    results.push(await revokeOne(gateway, name, handle, saved.settings.timeoutMs, host));
-  }
-  return results;
+  const deadlineMs = saved.revokeTimeoutMs ?? DEFAULT_REVOKE_TIMEOUT_MS;
+  let gateway: ReturnType<typeof createGateway> | undefined;
+  return revokeCredentials(saved.credentials, {
+    // Built once, and only if some credential has a handle.
+    gateway: () =>
+      (gateway ??= (runtime.createGateway ?? createGateway)(
+        {
+          ...saved.settings,
+          clientSecret: host.getInput('client-secret').trim() || undefined,
+          hoopApiKey: host.getInput('hoop-api-key').trim() || undefined,
+        },
+        {
+          registerSecret: (value) => {
+            host.setSecret(value);
+          },
+          logger: host.log,
+        },
+      )),
+    deadlineMs,
+    log: prefixed(host.log),
+  });
 }
 
-async function revokeOne(
-  gateway: Gateway,
-  name: string,
-  handle: RevocationHandle,
-  timeoutMs: number,
-  host: PostHost,
-): Promise<RevocationRecord> {
-  const at = (): string => new Date().toISOString();
-  try {
-    await gateway.revoke(handle, AbortSignal.timeout(timeoutMs));
-    host.log.info(`gatepass: "${name}" revoked`);
-    return { name, result: 'revoked', at: at() };
-  } catch (err) {
-    const detail = describeError(err);
-    host.log.warning(`gatepass: "${name}" was not revoked: ${detail}`);
-    return { name, result: 'failed', detail, at: at() };
-  }
-}
-
-function skipped(name: string, detail: string): RevocationRecord {
-  return { name, result: 'skipped', detail, at: new Date().toISOString() };
+/** Post's lines are among the job's other steps: each says it is gatepass's. */
+function prefixed(log: PostHost['log']): PostHost['log'] {
+  return {
+    debug: (m) => {
+      log.debug(`gatepass: ${m}`);
+    },
+    info: (m) => {
+      log.info(`gatepass: ${m}`);
+    },
+    warning: (m) => {
+      log.warning(`gatepass: ${m}`);
+    },
+    error: (m) => {
+      log.error(`gatepass: ${m}`);
+    },
+  };
 }
 
 /** Appends to the job summary and the audit file; neither may fail the step. */
@@ -138,7 +140,7 @@ async function report(
   }
   try {
     const record = JSON.parse(await readFile(saved.auditFile, 'utf8')) as AuditRecord;
-    record.revocations = results;
+    record.revocations = [...(record.revocations ?? []), ...results];
     await writeFile(saved.auditFile, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   } catch (err) {
     host.log.debug(`the audit file was not updated: ${describeError(err)}`);

@@ -66,7 +66,9 @@ export interface DatabaseRole {
 export type Fault =
   | { status: number; body?: string; headers?: Record<string, string> }
   | { hang: true }
-  | { drop: true };
+  | { drop: true }
+  /** Answer as usual, after a pause: a slow Vault that still does what it was asked. */
+  | { delayMs: number };
 
 export interface VaultDoubleOptions {
   /** When set, every path lives in this namespace only (X-Vault-Namespace). */
@@ -307,7 +309,9 @@ async function handle(
     return;
   }
   const fault = ctx.double.intercept?.({ method, path: fullPath });
-  if (fault !== undefined) {
+  if (fault !== undefined && 'delayMs' in fault) {
+    await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  } else if (fault !== undefined) {
     answerWithFault(req, res, fault);
     return;
   }
@@ -664,7 +668,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function answerWithFault(req: IncomingMessage, res: ServerResponse, fault: Fault): void {
+function answerWithFault(
+  req: IncomingMessage,
+  res: ServerResponse,
+  fault: Exclude<Fault, { delayMs: number }>,
+): void {
   if ('hang' in fault) return;
   if ('drop' in fault) {
     req.socket.destroy();

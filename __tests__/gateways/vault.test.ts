@@ -420,6 +420,22 @@ describe('resilience', () => {
     expect(err.hint).toContain('Raise `timeout`');
   });
 
+  it('a cancel during the secret read still revokes the login token', async () => {
+    vault.intercept = (r) => (r.path === '/v1/kv/ci/app' ? { hang: true } : undefined);
+    const before = new Set(vault.liveTokens());
+    const cancel = new AbortController();
+    const issuing = gateway().issue(request('kv/ci/app'), await identity(), cancel.signal);
+    // Logged in (a new live token), and the read is on the wire.
+    for (let i = 0; i < 200 && vault.liveTokens().length === before.size; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(vault.liveTokens().length).toBe(before.size + 1);
+    cancel.abort(new Error('cancelled'));
+    await failure(issuing);
+    // The clean-up did not reuse the aborted signal: the token is gone.
+    expect(vault.liveTokens().filter((t) => !before.has(t))).toEqual([]);
+  });
+
   it('retries through a sealed read after login, on the same token', async () => {
     let reads = 0;
     vault.intercept = (r) =>

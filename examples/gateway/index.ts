@@ -50,7 +50,9 @@ export { describeAdmin } from './postgres.js';
 export type Fault =
   | { status: number; body?: string; headers?: Record<string, string> }
   | { hang: true }
-  | { drop: true };
+  | { drop: true }
+  /** Handle the request as usual, but only after a pause: a slow gateway that still answers. */
+  | { delayMs: number };
 
 export interface GatewayOptions {
   /** Default 0: any free port. */
@@ -204,7 +206,9 @@ async function createApp(url: string, options: GatewayOptions): Promise<App> {
       try {
         const path = new URL(req.url ?? '/', url).pathname;
         const fault = options.intercept?.({ method: req.method ?? 'GET', path });
-        if (fault !== undefined) {
+        if (fault !== undefined && 'delayMs' in fault) {
+          await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        } else if (fault !== undefined) {
           answerWithFault(req, res, fault);
           return;
         }
@@ -216,7 +220,11 @@ async function createApp(url: string, options: GatewayOptions): Promise<App> {
   };
 }
 
-function answerWithFault(req: IncomingMessage, res: ServerResponse, fault: Fault): void {
+function answerWithFault(
+  req: IncomingMessage,
+  res: ServerResponse,
+  fault: Exclude<Fault, { delayMs: number }>,
+): void {
   if ('hang' in fault) return;
   if ('drop' in fault) {
     req.socket.destroy();

@@ -189,6 +189,17 @@ export function handleOf<P extends RevocationHandle['provider']>(
   return handle as Extract<RevocationHandle, { provider: P }>;
 }
 
+/**
+ * The budget of a gateway's own clean-up (revoking a Vault login token whose
+ * read failed, an exchanged hoop token): a fresh deadline, because the
+ * caller's signal may be the very cancel that made the clean-up necessary.
+ */
+export const CLEANUP_BUDGET_MS = 5_000;
+
+export function cleanupSignal(): AbortSignal {
+  return AbortSignal.timeout(CLEANUP_BUDGET_MS);
+}
+
 export function isPending(result: Issued | Pending): result is Pending {
   return result.kind === 'pending';
 }

@@ -37,6 +37,7 @@ import {
   handleOf,
   isPending,
   requireEnvFields,
+  cleanupSignal,
   type CredentialRequest,
   type Gateway,
   type Issued,
@@ -199,7 +200,7 @@ async function issue(
     await recordRun(settings, bearer, id, sessionId, signal, deadline);
     return issued;
   } catch (err) {
-    await discard(settings, bearer, signal);
+    await discard(settings, bearer);
     throw refusal(err, settings, bearer, id, connection);
   }
 }
@@ -217,7 +218,7 @@ async function poll(
   const deadline = Date.now() + settings.timeoutMs;
   let bearer = waiting.get(reviewId);
   if (bearer === undefined || expiresSoon(bearer)) {
-    if (bearer !== undefined) await discard(settings, bearer, signal);
+    if (bearer !== undefined) await discard(settings, bearer);
     bearer = await obtainBearer(settings, pending.request, id, signal);
     waiting.set(reviewId, bearer);
   }
@@ -234,7 +235,7 @@ async function poll(
     );
   } catch (err) {
     waiting.delete(reviewId);
-    await discard(settings, bearer, signal);
+    await discard(settings, bearer);
     throw refusal(err, settings, bearer, id, connection);
   }
   if (!isPending(result)) waiting.delete(reviewId);
@@ -585,9 +586,10 @@ function expiresSoon(bearer: Bearer): boolean {
 }
 
 /** Revoke an exchanged bearer nothing will use. */
-async function discard(settings: Settings, bearer: Bearer, signal: AbortSignal): Promise<void> {
+async function discard(settings: Settings, bearer: Bearer): Promise<void> {
   if (bearer.auth === undefined || settings.exchange === undefined) return;
-  await settings.exchange.gateway.revoke(bearer.auth, signal).catch((err: unknown) => {
+  // A fresh deadline: `signal` may be the cancel that made the token unused.
+  await settings.exchange.gateway.revoke(bearer.auth, cleanupSignal()).catch((err: unknown) => {
     settings.logger.debug(`could not revoke an unused hoop token: ${messageOf(err)}`);
   });
 }

@@ -36,6 +36,7 @@ import { VERSION } from '../version.js';
 import {
   handleOf,
   requireEnvFields,
+  cleanupSignal,
   type CredentialRequest,
   type Gateway,
   type Issued,
@@ -198,8 +199,9 @@ async function issue(
     requireEnvFields(request, issued.values, `the secret at ${target.path}`);
     return { ...issued, revocation: handle };
   } catch (err) {
-    // Nothing will use the token or its lease: do not leave them alive.
-    await revoke(settings, handle, signal).catch((e: unknown) => {
+    // Nothing will use the token or its lease: do not leave them alive, even
+    // when `signal` is the cancel that ended the read.
+    await revoke(settings, handle, cleanupSignal()).catch((e: unknown) => {
       settings.logger.warning(`could not revoke the unused Vault token: ${describeError(e)}`);
     });
     throw readError(err, settings, target, id);
