@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, envNameProblem, parseConfig, parseDurationMs } from '../src/config.js';
+import { readFileSync } from 'node:fs';
+import {
+  ConfigError,
+  INPUT_NAMES,
+  envNameProblem,
+  parseConfig,
+  parseDurationMs,
+} from '../src/config.js';
 import { describeError } from '../src/errors.js';
+import { LIMITS, formatBytes, inputCap } from '../src/limits.js';
 
 const GOOD: Record<string, string> = {
   gateway: 'https://gateway.example.com',
@@ -50,6 +58,7 @@ describe('parseConfig: defaults', () => {
       gitlabToken: undefined,
       timeoutMs: 120_000,
       revoke: true,
+      revokeTimeoutMs: 30_000,
       maskDetectors: true,
       clientId: 'gatepass',
       clientSecret: undefined,
@@ -180,12 +189,12 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   [
     'gateway not a URL',
     { gateway: 'gateway' },
-    /`gateway` is not a URL: "gateway"\. Use an absolute URL/,
+    /^input `gateway` is not an absolute URL\. Use an absolute https URL/,
   ],
   [
     'gateway over http',
     { gateway: 'http://gw.example.com' },
-    /must use https: \(http:\/\/gw\.example\.com\)\. Plain http is allowed only to localhost/,
+    /must use https: \(got an http: URL to a host that is not this machine\)\. Use https:\/\/…; plain http is allowed only to localhost/,
   ],
   [
     'gateway with a password',
@@ -205,7 +214,7 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   [
     'credentials not YAML',
     { credentials: '- name: a\n  scope: [x\n' },
-    /`credentials`: is not valid YAML at line \d+, column \d+: .*Check the indentation/,
+    /input `credentials` is not valid YAML at line \d+, column \d+: .*Check the indentation/,
   ],
   ['credentials not a list', { credentials: 'name: deploy' }, /must be a non-empty YAML list/],
   ['credentials an empty list', { credentials: '[]' }, /must be a non-empty YAML list/],
@@ -358,7 +367,7 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
       'hoop-token-exchange-url': 'http://idp.example.com',
       credentials: '- name: a\n  connection: pg',
     },
-    /input `hoop-token-exchange-url` must use https: \(http:\/\/idp\.example\.com\)/,
+    /input `hoop-token-exchange-url` must use https: \(got an http: URL/,
   ],
   [
     'hoop token exchange URL with a password',
@@ -548,5 +557,178 @@ describe('envNameProblem', () => {
     ]) {
       expect(envNameProblem(name)).toBeDefined();
     }
+  });
+});
+
+describe('parseConfig: hard limits, before anything else reads a value', () => {
+  const KIB = 1024;
+  const over: Array<[string, string, number]> = [
+    ['gateway', `https://gw.example.com/${'a'.repeat(10 * KIB)}`, 2 * KIB],
+    ['audience', 'x'.repeat(2 * KIB + 1), 2 * KIB],
+    ['credentials', `- name: a\n  scope: ${'s'.repeat(70 * KIB)}\n`, 64 * KIB],
+    ['run', `echo ${'x'.repeat(300 * KIB)}`, 256 * KIB],
+    ['approvers', 'alice,'.repeat(1000), 4 * KIB],
+    ['client-secret', 'S'.repeat(9 * KIB), 8 * KIB],
+    ['provider', 'v'.repeat(300), 256],
+    ['vault-role', 'r'.repeat(KIB + 1), KIB],
+  ];
+
+  it.each(over)(
+    '%s over its cap: one line naming the input, its size and the cap',
+    (name, value, cap) => {
+      const problems = problemsOf({ [name]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(
+        new RegExp(
+          `^input \`${name}\` is ${formatBytes(Buffer.byteLength(value))}, over the limit of ${formatBytes(cap)}\\. `,
+        ),
+      );
+      expect(problems[0]?.length).toBeLessThan(200);
+    },
+  );
+
+  it('takes a value exactly at its cap', () => {
+    const gateway = `https://gw.example.com/${'a'.repeat(2 * KIB - 23)}`;
+    expect(Buffer.byteLength(gateway)).toBe(2 * KIB);
+    expect(parse({ gateway }).gateway).toBe(gateway);
+    expect(parse({ run: 'x'.repeat(256 * KIB) }).run).toHaveLength(256 * KIB);
+  });
+
+  it('gives every input a cap, and README lists each one', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const table = readme.slice(readme.indexOf('### Limits'));
+    for (const name of INPUT_NAMES) {
+      expect(inputCap(name)).toBeGreaterThan(0);
+      expect(table).toContain(`\`${name}\``);
+    }
+  });
+
+  it.each([
+    ['gateway', 'https://gw.example.com/\u0000x', 'U+0000', 24],
+    ['provider', 'vault\u001b[2J', 'U+001B', 6],
+    ['audience', 'aud\u0085', 'U+0085', 4],
+    ['vault-namespace', 'ns\tb', 'U+0009', 3],
+    ['run', 'echo a\u0000b', 'U+0000', 7],
+    ['credentials', '- name: a\n  scope: x\u0007\n', 'U+0007', 21],
+    ['approvers', 'alice\u007f', 'U+007F', 6],
+  ])(
+    '%s with a control character: names the code point, never the value',
+    (name, value, code, at) => {
+      const problems = problemsOf({ [name]: value });
+      expect(problems).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^input \`${name}\` contains a control character \\(${code.replace('+', '\\+')}\\) at character ${at}\\. Remove it`,
+          ),
+        ),
+      ]);
+    },
+  );
+
+  it('lets `run`, `credentials` and `approvers` hold line breaks and tabs, and trims one-line inputs', () => {
+    const config = parse({
+      run: 'set -e\r\n\techo ok\n',
+      credentials: '- name: a\r\n\u0020 scope: x\n',
+      approvers: 'alice\n\tbob\r\n',
+      gateway: 'https://gw.example.com\n',
+    });
+    expect(config.run).toBe('set -e\r\n\techo ok\n');
+    expect(config.approvals.approvers).toEqual(['alice', 'bob']);
+  });
+
+  it('refuses a control character inside a credential field, even one YAML escapes', () => {
+    const problems = problemsOf({ credentials: '- name: deploy\n  scope: "a\\0b"\n' });
+    expect(problems).toEqual([
+      'input `credentials`: credential "deploy": `scope` contains a control character (U+0000) at character 2. ' +
+        'Each value is one line of text of at most 4 KiB (Vault `data` values may span lines); README § Inputs and outputs lists the limits',
+    ]);
+    expect(problemsOf({ credentials: '- name: d\n  audience: [ok, "b\\nc"]' })[0]).toMatch(
+      /credential "d": `audience\[1\]` contains a control character \(U\+000A\)/,
+    );
+    expect(problemsOf({ credentials: '- name: d\n  env: { "A\\tB": access_token }' })[0]).toMatch(
+      /credential "d": `env`: a key contains a control character \(U\+0009\)/,
+    );
+    expect(problemsOf({ credentials: '- name: "Bad\\u0085"\n' })[0]).toMatch(
+      /item 1: `name` contains a control character \(U\+0085\)/,
+    );
+  });
+
+  it('lets a Vault `data` value span lines (a CSR), never hold NUL', () => {
+    const csr = '-----BEGIN CERTIFICATE REQUEST-----\\nMIIB\\r\\n-----END CERTIFICATE REQUEST-----';
+    const yaml = (value: string) =>
+      `- name: cert\n  path: pki/sign/web\n  method: POST\n  data: { csr: "${value}" }\n`;
+    const config = parse({ provider: 'vault', 'vault-role': 'ci', credentials: yaml(csr) });
+    expect(config.credentials[0]?.vault?.data?.csr).toContain('\r\n');
+    expect(
+      problemsOf({ provider: 'vault', 'vault-role': 'ci', credentials: yaml('a\\0b') })[0],
+    ).toMatch(/credential "cert": `data.csr` contains a control character \(U\+0000\)/);
+  });
+
+  it('caps each credential field and the number of credentials', () => {
+    const long = 's'.repeat(5 * KIB);
+    const [problem = ''] = problemsOf({ credentials: `- name: a\n  scope: ${long}\n` });
+    expect(problem).toMatch(
+      /^input `credentials`: credential "a": `scope` is 5120 bytes, over the limit of 4096 bytes\. /,
+    );
+    expect(problem).not.toContain('sss');
+    const items = (n: number) =>
+      Array.from({ length: n }, (_, i) => `- { name: c${i}, scope: x }`).join('\n');
+    expect(parse({ credentials: items(LIMITS.credentialsCount) }).credentials).toHaveLength(64);
+    expect(problemsOf({ credentials: items(65) })).toEqual([
+      expect.stringMatching(/^input `credentials` has 65 items, over the limit of 64\. Split/),
+    ]);
+  });
+
+  it('refuses values that are not plain data, and deep nesting', () => {
+    expect(problemsOf({ credentials: '- name: a\n  scope: !!binary aGVsbG8=\n' })[0]).toMatch(
+      /credential "a": `scope` is not a string, number, boolean, list or mapping/,
+    );
+    const deep = `- name: a\n  audience: ${'['.repeat(40)}x${']'.repeat(40)}\n`;
+    expect(problemsOf({ credentials: deep })[0]).toMatch(/nests deeper than 16 levels/);
+  });
+
+  it('reports a YAML alias bomb as a problem of the input, not a ReferenceError', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
+    expect(problemsOf({ credentials: bomb })).toEqual([
+      'input `credentials`: YAML aliases expand too far (over 100 alias uses). Write the values out instead of using anchors (&) and aliases (*)',
+    ]);
+    expect(problemsOf({ credentials: '- name: a\n  scope: *nowhere\n' })[0]).toMatch(
+      /^input `credentials`: a YAML alias \(\*name\) has no anchor/,
+    );
+    const shared = '- { name: a, audience: &aud [x, y] }\n- { name: b, audience: *aud }\n';
+    expect(parse({ credentials: shared }).credentials[1]?.tokenExchange?.audience).toEqual([
+      'x',
+      'y',
+    ]);
+  });
+
+  it.each([
+    ['javascript:alert(1)', 'a javascript: URL'],
+    ['file:///etc/passwd', 'a file: URL'],
+    ['data:text/plain,hi', 'a data: URL'],
+    ['ftp://gw.example.com', 'an ftp: URL'],
+    ['http://gw.example.com', 'an http: URL to a host that is not this machine'],
+  ])('gateway %s: says which scheme, never "(null)" nor the URL', (gateway, got) => {
+    const problems = problemsOf({ gateway });
+    expect(problems).toEqual([
+      `input \`gateway\` must use https: (got ${got}). Use https://…; plain http is allowed only to localhost, 127.0.0.0/8 and [::1]`,
+    ]);
+  });
+
+  it('checks GATEPASS_GITLAB_TOKEN too, without echoing it', () => {
+    const inputs: Record<string, string> = { ...GOOD, approvals: '1' };
+    const run = () =>
+      parseConfig((name) => inputs[name] ?? '', {
+        platform: 'gitlab',
+        env: { GATEPASS_GITLAB_TOKEN: 'glpat-secret\u0000value' },
+      });
+    expect(run).toThrow(
+      /^GATEPASS_GITLAB_TOKEN contains a control character \(U\+0000\) at character 13$/,
+    );
   });
 });

@@ -1,7 +1,10 @@
-import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { GatepassError } from '../src/errors.js';
-import { envName, parseConfigFile, settingsInput } from '../src/settings.js';
+import { envName, parseConfigFile, readConfigFile, settingsInput } from '../src/settings.js';
 
 describe('settingsInput', () => {
   const get = settingsInput({
@@ -83,5 +86,60 @@ describe('parseConfigFile', () => {
     expect(`${text2}. ${hint ?? ''}`).toMatch(message);
     expect(text2).toContain('--config ci/gatepass.yml');
     expect(text2).not.toContain('hpk_123');
+  });
+});
+
+describe('config file limits', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatepass-settings-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a file up to 256 KiB', async () => {
+    const path = join(dir, 'ok.yml');
+    const text = `gateway: https://gw.example.com\n# ${'x'.repeat(256 * 1024 - 35)}\n`;
+    writeFileSync(path, text);
+    expect(Buffer.byteLength(text)).toBe(256 * 1024);
+    expect(await readConfigFile(path)).toBe(text);
+  });
+
+  it('refuses a larger file by its size, before reading it', async () => {
+    const path = join(dir, 'huge.yml');
+    writeFileSync(path, '');
+    // Sparse: 4 GiB on paper, nothing on disk; reading it whole would take minutes.
+    truncateSync(path, 4 * 1024 ** 3);
+    const started = Date.now();
+    await expect(readConfigFile(path)).rejects.toThrow(
+      `--config ${path} is 4194304 KiB, over the limit of 256 KiB`,
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses what is not a regular file (a device never ends)', async () => {
+    await expect(readConfigFile('/dev/zero')).rejects.toThrow(
+      '--config /dev/zero is not a regular file',
+    );
+    await expect(readConfigFile(join(dir, 'missing.yml'))).rejects.toThrow(
+      /missing\.yml cannot be read \(ENOENT\)$/,
+    );
+  });
+
+  it('checks the size of text it is given too', () => {
+    const text = `run: "${'x'.repeat(300 * 1024)}"\n`;
+    expect(() => parseConfigFile(text, 'big.yml')).toThrow(
+      '--config big.yml is 300 KiB, over the limit of 256 KiB',
+    );
+  });
+
+  it('names the file when YAML aliases expand too far', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'credentials: [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
+    expect(() => parseConfigFile(bomb, 'bomb.yml')).toThrow(
+      '--config bomb.yml: YAML aliases expand too far (over 100 alias uses)',
+    );
   });
 });

@@ -8,9 +8,16 @@
  * in one round instead of one failed run per typo. Messages name the input and
  * the fix, never a value of a secret input.
  */
-import { parseDocument } from 'yaml';
 import { GatepassError } from './errors.js';
 import type { CredentialRequest, JsonValue } from './gateways/gateway.js';
+import {
+  LIMITS,
+  URL_SCHEME_HINT,
+  fieldProblem,
+  inputLimitProblems,
+  parseYaml,
+  urlSchemeProblem,
+} from './limits.js';
 
 /** Returns the input's value, or '' when it is not set (like `core.getInput`). */
 export type GetInput = (name: string) => string;
@@ -156,6 +163,13 @@ export const DEFAULT_REVOKE_TIMEOUT_MS = 30_000;
 const MAX_TTL_SECONDS = 24 * 3600;
 
 export function parseConfig(getInput: GetInput, options: ParseOptions = {}): RunConfig {
+  // Hard limits first: a value over its cap or with a control character is
+  // reported alone, so that no other message can echo any of it.
+  const limits = [
+    ...inputLimitProblems(getInput, INPUT_NAMES),
+    ...inputLimitProblems((name) => options.env?.[name] ?? '', ['GATEPASS_GITLAB_TOKEN']),
+  ];
+  if (limits.length > 0) throw new ConfigError(limits);
   const platform = options.platform ?? 'github';
   const problems: GatepassError[] = [];
   const input = (name: string): string => getInput(name).trim();
@@ -362,7 +376,10 @@ function parseOptionalUrl(value: string): string {
   return value === '' ? '' : parseUrl(value, 'hoop-token-exchange-url');
 }
 
-/** An absolute https URL (http only to loopback) without credentials in it. */
+/**
+ * An absolute https URL (http only to loopback) without credentials in it.
+ * Messages never quote the URL: a query string may hold a token.
+ */
 function parseUrl(value: string, name: string): string {
   let url: URL;
   try {
@@ -370,31 +387,20 @@ function parseUrl(value: string, name: string): string {
   } catch {
     throw inputError(
       name,
-      `is not a URL: "${value}"`,
-      'Use an absolute URL, e.g. https://gateway.example.com',
+      'is not an absolute URL',
+      'Use an absolute https URL, e.g. https://gateway.example.com',
     );
   }
+  const scheme = urlSchemeProblem(url);
+  if (scheme !== undefined) throw inputError(name, scheme, URL_SCHEME_HINT);
   if (url.username !== '' || url.password !== '') {
-    // Never echo it: the user part may be a password.
     throw inputError(
       name,
       'must not contain a user name or password',
       'Remove `user:password@` from the URL; use `client-secret` for client authentication',
     );
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
-    throw inputError(
-      name,
-      `must use https: (${url.origin})`,
-      'Plain http is allowed only to localhost, 127.0.0.0/8 and [::1]',
-    );
-  }
   return value;
-}
-
-export function isLoopback(url: URL): boolean {
-  const host = url.hostname;
-  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], input: string): T {
@@ -577,29 +583,76 @@ function parseYamlList(text: string): unknown[] {
       `Set it to a YAML list of credential requests, ${EXAMPLE.replace(/\n\s*/g, ' ')}`,
     );
   }
-  const doc = parseDocument(text, { uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error !== undefined) {
-    // The parser's message can quote the text; keep only its first clause and position.
-    const where =
-      error.linePos?.[0] === undefined
-        ? ''
-        : ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`;
-    const reason = error.message.split(/ at line |:\n/)[0] ?? 'invalid YAML';
-    throw credentialsError(
-      `is not valid YAML${where}: ${reason}`,
-      'Check the indentation; use `credentials: |` so the list is one multi-line string',
-    );
-  }
-  const value: unknown = doc.toJS();
+  const value = parseYaml(text, {
+    subject: 'input `credentials`',
+    hint: 'Check the indentation; use `credentials: |` so the list is one multi-line string',
+    reason: true,
+  });
   if (!Array.isArray(value) || value.length === 0) {
     throw credentialsError(
       'must be a non-empty YAML list (items start with "- ")',
       `One item per credential, ${EXAMPLE.replace(/\n\s*/g, ' ')}`,
     );
   }
+  if (value.length > LIMITS.credentialsCount) {
+    throw inputError(
+      'credentials',
+      `has ${value.length} items, over the limit of ${LIMITS.credentialsCount}`,
+      'Split the credentials over several steps',
+    );
+  }
+  value.forEach(checkItemLimits);
   return value;
 }
+
+const MAX_DEPTH = 16;
+
+/**
+ * Every key and value of one item within its cap and free of control
+ * characters, before anything reads them (or quotes them in a message).
+ * Vault `data` values may hold line breaks and tabs: a CSR is PEM text.
+ */
+function checkItemLimits(raw: unknown, index: number): void {
+  if (!isRecord(raw)) return; // parseRequest says so
+  const name = raw.name;
+  const label =
+    typeof name === 'string' && NAME.test(name) ? `credential "${name}"` : `item ${index + 1}`;
+  checkValueLimits(raw, '', label, false);
+}
+
+function checkValueLimits(value: unknown, path: string, label: string, lines: boolean): void {
+  const where = path === '' ? label : `${label}: \`${path}\``;
+  if (typeof value === 'string') {
+    const problem = fieldProblem(value, { lines });
+    if (problem !== undefined) throw credentialsError(`${where} ${problem}`, FIELD_HINT);
+    return;
+  }
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return;
+  if (path.split(/[.[]/).length > MAX_DEPTH) {
+    throw credentialsError(`${where} nests deeper than ${MAX_DEPTH} levels`, FIELD_HINT);
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      checkValueLimits(item, `${path}[${i}]`, label, lines);
+    });
+    return;
+  }
+  if (!isRecord(value) || Object.getPrototypeOf(value) !== Object.prototype) {
+    throw credentialsError(
+      `${where} is not a string, number, boolean, list or mapping`,
+      'Remove YAML tags such as !!binary or !!set',
+    );
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const problem = fieldProblem(key, { max: LIMITS.key });
+    if (problem !== undefined) throw credentialsError(`${where}: a key ${problem}`, FIELD_HINT);
+    const data = lines || (path === '' && key === 'data');
+    checkValueLimits(item, path === '' ? key : `${path}.${key}`, label, data);
+  }
+}
+
+const FIELD_HINT =
+  'Each value is one line of text of at most 4 KiB (Vault `data` values may span lines); README § Inputs and outputs lists the limits';
 
 function parseRequest(raw: unknown, index: number, provider: Provider): CredentialRequest {
   if (!isRecord(raw)) {
@@ -638,6 +691,13 @@ function parseRequest(raw: unknown, index: number, provider: Provider): Credenti
   return request;
 }
 
+const NAME = /^[a-z0-9_-]{1,64}$/;
+
+/** A value as quoted in a message: at most 64 characters (limits were checked first). */
+function short(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+}
+
 function parseName(value: unknown, index: number): string {
   if (typeof value !== 'string' || value === '') {
     throw credentialsError(
@@ -645,9 +705,9 @@ function parseName(value: unknown, index: number): string {
       'Give each credential a unique name of a-z, 0-9, _ and -',
     );
   }
-  if (!/^[a-z0-9_-]{1,64}$/.test(value)) {
+  if (!NAME.test(value)) {
     throw credentialsError(
-      `item ${index + 1}: name "${value}" is not allowed`,
+      `item ${index + 1}: name "${short(value)}" is not allowed`,
       'Use 1 to 64 of a-z, 0-9, _ and - (lower case)',
     );
   }
@@ -679,11 +739,11 @@ function parseTtl(value: unknown, where: string): number {
   try {
     ms = parseDurationMs(text, 'ttl');
   } catch {
-    throw credentialsError(`${where}: \`ttl\` is "${text}", not a duration`, hint);
+    throw credentialsError(`${where}: \`ttl\` is "${short(text)}", not a duration`, hint);
   }
   const seconds = ms / 1000;
   if (seconds < 1 || seconds > MAX_TTL_SECONDS) {
-    throw credentialsError(`${where}: \`ttl\` ${text} is out of range`, hint);
+    throw credentialsError(`${where}: \`ttl\` ${short(text)} is out of range`, hint);
   }
   return seconds;
 }
@@ -841,7 +901,7 @@ function parseTokenExchange(
     for (const r of Array.isArray(resource) ? resource : [resource]) {
       if (!/^[a-z][a-z0-9+.-]*:/i.test(r)) {
         throw credentialsError(
-          `${where}: \`resource\` "${r}" is not an absolute URI`,
+          `${where}: \`resource\` "${short(r)}" is not an absolute URI`,
           'RFC 8707 resources are absolute URIs, e.g. https://api.example.com',
         );
       }
@@ -862,7 +922,7 @@ function parseVault(raw: Raw, where: string): NonNullable<CredentialRequest['vau
   ).replace(/^\/+/, '');
   if (path.startsWith('v1/') || path.includes('..')) {
     throw credentialsError(
-      `${where}: \`path\` "${path}" must be relative to /v1/ without ..`,
+      `${where}: \`path\` "${short(path)}" must be relative to /v1/ without ..`,
       'e.g. `path: database/creds/migrator` or `path: secret/data/app`',
     );
   }

@@ -43,5 +43,8 @@ function singleLine(text: string): string {
 
 /** A failed file or socket operation's code (`ENOENT`, `EACCES`), for messages; else "unreadable". */
 export function errorCodeOf(err: unknown): string {
-  return err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
+  // Duck-typed: errors from another realm (a VM context) are not `instanceof Error`.
+  const code =
+    typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : 'unreadable';
 }

@@ -5,9 +5,12 @@
  * Pure: it turns them into the same `getInput` the action's inputs give
  * config.ts, so every rule of the action applies to the CLI unchanged.
  */
-import { parseDocument, stringify } from 'yaml';
-import { GatepassError } from './errors.js';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { stringify } from 'yaml';
+import { GatepassError, errorCodeOf } from './errors.js';
 import { INPUT_NAMES, SECRET_INPUTS, type GetInput } from './config.js';
+import { LIMITS, byteLength, formatBytes, parseYaml } from './limits.js';
 
 export type InputName = (typeof INPUT_NAMES)[number];
 
@@ -44,18 +47,13 @@ const SECRETS: ReadonlySet<string> = new Set(SECRET_INPUTS);
  * value is a scalar. Secret inputs are refused: files get committed.
  */
 export function parseConfigFile(text: string, path: string): Record<string, string> {
-  const doc = parseDocument(text, { uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error !== undefined) {
-    // The parser's message can quote the file, which may hold anything: only the position.
-    const line = error.linePos?.[0].line;
-    throw fileError(
-      path,
-      `is not valid YAML${line === undefined ? '' : ` (line ${line})`}`,
-      'Fix the YAML: a mapping of input names to values',
-    );
-  }
-  const data: unknown = doc.toJS();
+  checkFileSize(byteLength(text), path);
+  // The parser's message can quote the file, which may hold anything: only the position.
+  const data = parseYaml(text, {
+    subject: `--config ${path}`,
+    hint: 'Fix the YAML: a mapping of input names to values',
+    lineOnly: true,
+  });
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw fileError(
@@ -96,4 +94,54 @@ function fileValue(key: string, value: unknown, path: string): string {
 
 function fileError(path: string, problem: string, hint: string): GatepassError {
   return new GatepassError('INPUT', `--config ${path} ${problem}`, { hint });
+}
+
+/**
+ * Reads a `--config` file, refusing one over {@link LIMITS.configFile} by
+ * its size before reading it (a FIFO or device is refused too: it has none).
+ */
+export async function readConfigFile(path: string): Promise<string> {
+  let handle: FileHandle;
+  try {
+    // Non-blocking: opening a FIFO must not wait for a writer.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw fileError(
+      path,
+      `cannot be read (${errorCodeOf(err)})`,
+      'Pass the path of a readable YAML file',
+    );
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      throw fileError(path, 'is not a regular file', 'Pass the path of a YAML file');
+    }
+    checkFileSize(info.size, path);
+    return await readAtMost(handle, path);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The file's text, read in bounded pieces: it may have grown since the stat. */
+async function readAtMost(handle: FileHandle, path: string): Promise<string> {
+  const buffer = Buffer.alloc(LIMITS.configFile + 1);
+  let length = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+    if (length > LIMITS.configFile) checkFileSize(length, path);
+  }
+  return buffer.subarray(0, length).toString('utf8');
+}
+
+function checkFileSize(bytes: number, path: string): void {
+  if (bytes <= LIMITS.configFile) return;
+  throw fileError(
+    path,
+    `is ${formatBytes(bytes)}, over the limit of ${formatBytes(LIMITS.configFile)}`,
+    'A config file holds inputs only; keep scripts in files of their own',
+  );
 }
