@@ -536,7 +536,7 @@ describe('resilience', () => {
       ),
     );
     expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toContain('cannot reach hoop (ECONNREFUSED)');
+    expect(err.message).toContain(`cannot reach hoop at http://127.0.0.1:${port} (ECONNREFUSED)`);
   });
 
   it('times out an attempt that gets no answer, and tries again', async () => {

@@ -419,6 +419,51 @@ describe('revocation', () => {
 });
 
 describe('resilience', () => {
+  it('words a refused connection as every gateway does, retrying until the deadline', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((r) =>
+      closed.close(() => {
+        r();
+      }),
+    );
+    const origin = `http://127.0.0.1:${port}`;
+    const err = await failure(
+      client({ gateway: origin, timeoutMs: 300 }).issue(request('read'), await identity(), signal),
+    );
+    const reach = `cannot reach the token-exchange server at ${origin} (ECONNREFUSED)`;
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toMatch(/did not succeed within 300 ms \(\d+ attempts\); last error: /);
+    expect(err.message).toContain(reach);
+    const retries = log.lines.filter((l) => l.includes('retrying in'));
+    expect(retries.length).toBeGreaterThan(0);
+    for (const line of retries) {
+      expect(line).toMatch(
+        /^info: GET http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration: cannot reach the token-exchange server at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); retrying in \d+ ms \(attempt \d+\)$/,
+      );
+    }
+    expect([err.message, ...log.lines].join('\n')).not.toMatch(/unexpected|fetch failed/);
+  });
+
+  it('gives up at once on a host name that does not resolve, with the hint', async () => {
+    const err = await failure(
+      client({ gateway: 'https://gatepass-test.invalid', timeoutMs: 2000 }).issue(
+        request('read'),
+        await identity(),
+        signal,
+      ),
+    );
+    expect(err.message).toMatch(
+      /cannot reach the token-exchange server at https:\/\/gatepass-test\.invalid \((ENOTFOUND|EAI_AGAIN)\)/,
+    );
+    if (err.message.includes('ENOTFOUND')) {
+      expect(err.hint).toMatch(/^Check the host name in `gateway`/);
+      expect(log.lines.filter((l) => l.includes('retrying in'))).toEqual([]);
+    }
+    expect(err.message).not.toMatch(/unexpected|fetch failed/);
+  });
+
   it('retries 503 twice, then succeeds', async () => {
     let failures = 0;
     gw.intercept = (req) => (req.path === '/token' && failures++ < 2 ? { status: 503 } : undefined);
@@ -568,9 +613,12 @@ describe('configuration', () => {
   it('requires https except on loopback, before any request', () => {
     const make = (gateway: string) => () => client({ gateway });
     expect(make('http://gateway.example.com')).toThrow(
-      '`gateway` must use https: (http://gateway.example.com)',
+      '`gateway` must use https: (got an http: URL to a host that is not this machine)',
     );
-    expect(make('not a url')).toThrow('`gateway` is not a URL');
+    expect(make('javascript:alert(1)')).toThrow(
+      '`gateway` must use https: (got a javascript: URL)',
+    );
+    expect(make('not a url')).toThrow('`gateway` is not an absolute URL');
     expect(make('https://gateway.example.com')).not.toThrow();
     expect(make('http://localhost:8200')).not.toThrow();
     expect(make('http://[::1]:8200')).not.toThrow();

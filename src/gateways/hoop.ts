@@ -24,14 +24,9 @@ import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
 import { silentLogger, type Logger } from '../logger.js';
-import {
-  HttpStatusError,
-  networkErrorCode,
-  parseRetryAfter,
-  retry,
-  type RetryOptions,
-} from '../retry.js';
+import { HttpStatusError, parseRetryAfter, retry, type RetryOptions } from '../retry.js';
 import { VERSION } from '../version.js';
+import { connectionError } from '../network.js';
 import {
   CONNECTION_FIELDS,
   handleOf,
@@ -677,7 +672,7 @@ async function send(
         // Inside the attempt: a server that stalls mid-body hits the timeout too.
         text = await response.text();
       } catch (err) {
-        throw transportError(err, label, attempt);
+        throw transportError(err, label, url, attempt);
       }
       if (response.status >= 200 && response.status < 300) {
         return { status: response.status, body: parseBody(text, label) };
@@ -713,17 +708,13 @@ function parseBody(text: string, label: string): unknown {
   }
 }
 
-function transportError(err: unknown, label: string, attempt: AbortSignal): unknown {
+function transportError(err: unknown, label: string, url: string, attempt: AbortSignal): unknown {
   // The attempt's own timeout or a cancellation: the retry policy words it.
   if (attempt.aborted) return attempt.reason as unknown;
-  const network = networkErrorCode(err);
-  if (network !== undefined) {
-    return new GatepassError('GATEWAY', `${label}: cannot reach hoop (${network})`, {
-      hint: 'Check `gateway` and that hoop is reachable from the runner',
-      cause: err,
-    });
-  }
-  return new GatepassError('GATEWAY', `${label} failed: ${describeError(err)}`, { cause: err });
+  return (
+    connectionError(err, { what: 'hoop', url, label }) ??
+    new GatepassError('GATEWAY', `${label} failed: ${describeError(err)}`, { cause: err })
+  );
 }
 
 /** hoop's `{"message": ...}`, else the text itself. */

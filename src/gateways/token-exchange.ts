@@ -14,6 +14,8 @@
 import * as oidc from 'openid-client';
 import { GatepassError, describeError, type ErrorCode } from '../errors.js';
 import { oneLine, scrub } from './text.js';
+import { URL_SCHEME_HINT, urlSchemeProblem } from '../limits.js';
+import { connectionError } from '../network.js';
 import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
@@ -35,6 +37,9 @@ import {
   type Pending,
   type RevocationHandle,
 } from './gateway.js';
+
+/** How messages name the peer. */
+const SERVER = 'the token-exchange server';
 
 export const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
@@ -174,25 +179,22 @@ function resolve(options: TokenExchangeOptions): Resolved {
   };
 }
 
-/** `https:` everywhere, except plain http to this machine (development, tests). */
+/**
+ * `https:` everywhere, except plain http to this machine (development,
+ * tests). The same rule and words as config.ts; the URL is not quoted.
+ */
 export function requireSafeUrl(value: string, what: string): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new GatepassError('INPUT', `${what} is not a URL: "${value}"`, {
+    throw new GatepassError('INPUT', `${what} is not an absolute URL`, {
       hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
     });
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url))) return url;
-  throw new GatepassError('INPUT', `${what} must use https: (${url.origin})`, {
-    hint: 'Plain http is allowed only to localhost / 127.0.0.1 / [::1]',
-  });
-}
-
-function isLoopback(url: URL): boolean {
-  const host = url.hostname;
-  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+  const problem = urlSchemeProblem(url);
+  if (problem === undefined) return url;
+  throw new GatepassError('INPUT', `${what} ${problem}`, { hint: URL_SCHEME_HINT });
 }
 
 function cachedDiscovery(
@@ -342,16 +344,24 @@ function retryingFetch(
     return retry(
       async ({ signal: attempt }) => {
         // openid-client's own timeout signal would span every retry; ours is per attempt.
-        const response = await fetch(url, {
-          method: init.method,
-          headers: init.headers,
-          redirect: init.redirect,
-          signal: attempt,
-          ...(init.body === undefined
-            ? {}
-            : { body: init.body as NonNullable<RequestInit['body']> | null }),
-        });
-        const body = await response.arrayBuffer();
+        let response: Response;
+        let body: ArrayBuffer;
+        try {
+          response = await fetch(url, {
+            method: init.method,
+            headers: init.headers,
+            redirect: init.redirect,
+            signal: attempt,
+            ...(init.body === undefined
+              ? {}
+              : { body: init.body as NonNullable<RequestInit['body']> | null }),
+          });
+          body = await response.arrayBuffer();
+        } catch (err) {
+          // The attempt's own timeout or a cancel: the retry policy words those.
+          if (attempt.aborted) throw attempt.reason as Error;
+          throw connectionError(err, { what: SERVER, url: target, label }) ?? err;
+        }
         if (isRetryableStatus(response.status)) {
           throw statusError(label, response, body, sentSecrets(init));
         }
