@@ -198,15 +198,17 @@ function expectNoSecretInFiles(dir: string, secret: string, allowed: string[]): 
 }
 
 describe('gatepass action: main then post, as the runner runs them', () => {
-  it('runs the script with the credential, masks it, records it, and post revokes it', async () => {
+  it('runs the script with the credential, masks it, records it, and revokes it when the script ends', async () => {
     const s = step({ run: SCRIPT }, { RUNNER_DEBUG: '1' });
     const main = await runMain(s);
     expect(main.stderr).toBe('stderr: ***\n');
     expect(main.code).toBe(0);
 
+    // Dead as soon as the main step is over: before any later step, not at the job's end.
     const token = seenToken(s);
     expect(token.split('.')).toHaveLength(3);
-    expect(await gw.introspect(token)).toMatchObject({ active: true, scope: 'read' });
+    expect(await gw.introspect(token)).toEqual({ active: false });
+    expect(main.stdout).toContain('"api" revoked');
 
     // The script ran and its output is masked: every form of the token is ***.
     expect(main.stdout).toMatch(/^raw: \*\*\*$/m);
@@ -255,9 +257,19 @@ describe('gatepass action: main then post, as the runner runs them', () => {
         },
       ],
       delivery: { run: true, export: 'none', exitCode: 0 },
+      revocations: [{ name: 'api', result: 'revoked' }],
     });
+    const { delivery, revocations } = audit as {
+      delivery: { endedAt: string };
+      revocations: Array<{ at: string }>;
+    };
+    const revokedAfterMs = Date.parse(revocations[0]?.at ?? '') - Date.parse(delivery.endedAt);
+    process.stdout.write(`gatepass e2e: script end → revoked ${revokedAfterMs} ms\n`);
+    expect(revokedAfterMs).toBeGreaterThanOrEqual(0);
+    expect(revokedAfterMs).toBeLessThan(1_000);
     const summary = readFileSync(s.files.summary, 'utf8');
     expect(summary).toContain('### gatepass: ✅ succeeded');
+    expect(summary).toMatch(/\| api \| ✅ revoked \| \S+ \(\d\.\d s after the command ended\) \|/);
     expect(summary).toContain(
       '| api | token-exchange | scope read, audience https://api.example.com | 10m |',
     );
@@ -267,13 +279,10 @@ describe('gatepass action: main then post, as the runner runs them', () => {
 
     const post = await runPost(s);
     expect(post.code).toBe(0);
-    expect(post.stdout).toContain('"api" revoked');
-    expect(await gw.introspect(token)).toEqual({ active: false });
-    expect(readFileSync(join(s.dir, 'post-summary.md'), 'utf8')).toMatch(/\| api \| ✅ revoked \|/);
-    const after = JSON.parse(readFileSync(auditFile, 'utf8')) as { revocations: unknown[] };
-    expect(after.revocations).toEqual([
-      expect.objectContaining({ name: 'api', result: 'revoked' }),
-    ]);
+    expect(post.stdout).toContain(
+      'gatepass: nothing left to revoke: the main step revoked "api" when it ended',
+    );
+    expect(readFileSync(join(s.dir, 'post-summary.md'), 'utf8')).toBe('');
 
     expectMaskedLog(post.stdout + post.stderr, token);
     // Only the runner's state file holds it (the revocation handle), and the script's own file.
@@ -284,15 +293,15 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     ]);
   });
 
-  it('fails the step with the script exit code and still revokes', async () => {
+  it('fails the step with the script exit code and still revokes at its end', async () => {
     const s = step({ run: 'printf %s "$API_TOKEN" > seen\nexit 3' });
     const main = await runMain(s);
     expect(main.code).toBe(3);
     expect(main.stdout).toContain('::error::the script exited with 3');
     const token = seenToken(s);
+    expect(await gw.introspect(token)).toEqual({ active: false });
     expect(readFileSync(s.files.summary, 'utf8')).toContain('script exited 3');
     expect((await runPost(s)).code).toBe(0);
-    expect(await gw.introspect(token)).toEqual({ active: false });
   });
 
   it('a cancelled step (SIGTERM) stops the script and post still revokes', async () => {
@@ -306,17 +315,43 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     expect(result.code).not.toBe(0);
     expect(result.stdout).toContain('received SIGTERM: forwarding it to the script');
     const token = seenToken(s);
-    expect(await gw.introspect(token)).toMatchObject({ active: true });
-    const post = await runPost(s);
-    expect(post.code).toBe(0);
     expect(await gw.introspect(token)).toEqual({ active: false });
+    expect((await runPost(s)).code).toBe(0);
   });
 
-  it('a run whose post step never came is revoked by `gatepass revoke --state FILE`', async () => {
-    const s = step({ run: 'printf %s "$API_TOKEN" > seen' });
-    expect((await runMain(s)).code).toBe(0);
+  it('a cancel while the exchange is in flight: its answer is awaited and revoked', async () => {
+    const s = step({ run: 'echo never' });
+    const from = gw.audit.length;
+    const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
+    gw.intercept = (req) => (req.path === '/token' ? { delayMs: 800 } : undefined);
+    try {
+      const main = launch(MAIN, s.env);
+      await waitFor(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
+      main.child.kill('SIGINT'); // the runner's cancel
+      const result = await main.result;
+      expect(result.code).toBe(1);
+      expect(result.stdout).not.toContain('never');
+      expect(result.stdout).toContain(
+        '::error::the step was cancelled (SIGINT) before the command started',
+      );
+      expect(result.stdout).toContain('"api" revoked');
+    } finally {
+      gw.intercept = undefined;
+    }
+    expect(gw.tokens(from)).toEqual({ issued: 1, live: [] });
+    const post = await runPost(s);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain('nothing left to revoke');
+  });
+
+  it('a killed main whose post step never came is revoked by `gatepass revoke --state FILE`', async () => {
+    const s = step({ run: 'printf %s "$API_TOKEN" > seen\necho ready\nsleep 30 & wait' });
+    const main = launch(MAIN, s.env);
+    await waitFor(() => main.stdout().includes('ready'));
+    main.child.kill('SIGKILL'); // a crashed runner: no revocation, no post
+    await main.result;
     const token = seenToken(s);
-    expect(await gw.introspect(token)).toMatchObject({ active: true }); // no post: a crash
+    expect(await gw.introspect(token)).toMatchObject({ active: true });
     const stateFile = join(s.dir, 'gatepass-state.json');
     writeFileSync(stateFile, readCommands(s.files.state).gatepass ?? '');
     const revoke = (file: string) =>
@@ -391,7 +426,7 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     }
   });
 
-  it('export: env hands masked variables to later steps, with a warning', async () => {
+  it('export: env hands masked variables to later steps, live until post revokes them at the end of the job', async () => {
     const s = step({ export: 'env' });
     const main = await runMain(s);
     expect(main.code).toBe(0);
@@ -404,7 +439,13 @@ describe('gatepass action: main then post, as the runner runs them', () => {
       /::warning::exported API_TOKEN to later steps: their output is masked only by the runner/,
     );
     expectMaskedLog(main.stdout, token);
-    expect((await runPost(s)).code).toBe(0);
+    expect(main.stdout).toContain(
+      'the credentials stay valid for later steps (`export: env`): the post step revokes them when the job ends',
+    );
+    expect(await gw.introspect(token)).toMatchObject({ active: true });
+    const post = await runPost(s);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain('gatepass: "api" revoked');
     expect(await gw.introspect(token)).toEqual({ active: false });
   });
 
@@ -431,8 +472,46 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     process.stdout.write(
       `gatepass e2e (vault): node dist/main start → script start ${started - main.startedAt} ms\n`,
     );
-    expect(vault.liveLeases()).toHaveLength(1);
+    // Lease and login token revoked by main when the script ended.
+    expect(vault.liveLeases()).toEqual([]);
+    expect(vault.liveTokens()).toEqual([]);
     expect((await runPost(s)).code).toBe(0);
+    expect(vault.violations).toEqual([]);
+  });
+
+  it('provider vault: a cancel during the read leaves no token or lease live', async () => {
+    const s = step(
+      {
+        provider: 'vault',
+        gateway: vault.url,
+        audience: VAULT_AUDIENCE,
+        'vault-role': 'ci',
+        credentials: [
+          '- name: one\n  path: database/creds/migrator',
+          '- name: two\n  path: database/creds/migrator',
+        ].join('\n'),
+        run: 'echo never',
+      },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: vaultTokenUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x' },
+    );
+    let reads = 0;
+    // Both reads are on the wire, slow, when the cancel comes; each still answers.
+    vault.intercept = (req) => {
+      if (req.path !== '/v1/database/creds/migrator') return undefined;
+      reads += 1;
+      return { delayMs: 800 };
+    };
+    try {
+      const main = launch(MAIN, s.env);
+      await waitFor(() => reads === 2);
+      main.child.kill('SIGINT');
+      const result = await main.result;
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('"one" revoked');
+      expect(result.stdout).toContain('"two" revoked');
+    } finally {
+      vault.intercept = undefined;
+    }
     expect(vault.liveLeases()).toEqual([]);
     expect(vault.liveTokens()).toEqual([]);
     expect(vault.violations).toEqual([]);

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { INPUT_NAMES } from '../src/config.js';
 import { GitLabDouble } from './doubles/gitlab.js';
+import { startVaultDouble, VAULT_AUDIENCE } from './doubles/vault.js';
 import { testGateway, type TestGateway } from './helpers/gateway.js';
 import { CLI, launch, type Result } from './helpers/runner.js';
 
@@ -143,6 +144,101 @@ describe('gatepass run in a GitLab job', () => {
     expect(result.code).toBe(143);
     expect(result.stderr).toContain('received SIGTERM: forwarding it to the script');
     expect(await gw.introspect(job.seen())).toEqual({ active: false });
+  });
+
+  it('a cancel while the exchange is in flight: the answer is awaited and revoked, exit 2', async () => {
+    const job = await gitlabJob();
+    const from = gw.audit.length;
+    const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
+    gw.intercept = (req) => (req.path === '/token' ? { delayMs: 800 } : undefined);
+    try {
+      const run = launch(CLI, job.env, ['run', '--', 'sh', '-c', 'echo never']);
+      await waitFor(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
+      run.child.kill('SIGINT');
+      const result = await run.result;
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('the step was cancelled (SIGINT) before the command started');
+      expect(result.stderr).toContain('"api" revoked');
+      expect(result.stderr).not.toContain('post step');
+    } finally {
+      gw.intercept = undefined;
+    }
+    expect(gw.tokens(from)).toEqual({ issued: 1, live: [] });
+    // Nothing left for the after_script.
+    expect(readdir(join(`${job.project}.tmp`, 'gatepass'))).toEqual([]);
+  });
+
+  it('provider vault: a cancel during the reads leaves no token or lease live', async () => {
+    const vault = await startVaultDouble({
+      roles: {
+        ci: {
+          boundAudiences: [VAULT_AUDIENCE],
+          boundClaims: { project_path: ['group/project'] },
+          policies: [{ path: 'database/creds/migrator', capabilities: ['read'] }],
+        },
+      },
+      databaseRoles: { migrator: { ttl: 600 } },
+    });
+    let reads = 0;
+    // Both reads are on the wire, slow, when the cancel comes; each still answers.
+    vault.intercept = (req) => {
+      if (req.path !== '/v1/database/creds/migrator') return undefined;
+      reads += 1;
+      return { delayMs: 800 };
+    };
+    try {
+      const job = await gitlabJob({
+        GATEPASS_PROVIDER: 'vault',
+        GATEPASS_GATEWAY: vault.url,
+        GATEPASS_AUDIENCE: VAULT_AUDIENCE,
+        GATEPASS_VAULT_ROLE: 'ci',
+        GATEPASS_CREDENTIALS:
+          '- name: one\n  path: database/creds/migrator\n- name: two\n  path: database/creds/migrator',
+        GATEPASS_ID_TOKEN: await vault.issuer.mint({
+          platform: 'gitlab',
+          audience: VAULT_AUDIENCE,
+        }),
+      });
+      const run = launch(CLI, job.env, ['run', '--', 'sh', '-c', 'echo never']);
+      await waitFor(() => reads === 2);
+      run.child.kill('SIGTERM');
+      const result = await run.result;
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('"one" revoked');
+      expect(result.stderr).toContain('"two" revoked');
+      expect(vault.liveLeases()).toEqual([]);
+      expect(vault.liveTokens()).toEqual([]);
+      expect(vault.violations).toEqual([]);
+    } finally {
+      await vault.stop();
+    }
+  });
+
+  it('a revocation that keeps failing ends at revoke-timeout: exit 2, the state kept for after_script', async () => {
+    const job = await gitlabJob({ GATEPASS_REVOKE_TIMEOUT: '1s' });
+    gw.intercept = (req) => (req.path === '/revoke' ? { status: 503 } : undefined);
+    let result: Result;
+    const started = Date.now();
+    try {
+      result = await launch(CLI, job.env, ['run', '--', ...LEAKY]).result;
+    } finally {
+      gw.intercept = undefined;
+    }
+    const token = job.seen();
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(result.code).toBe(2); // the command succeeded, but its credential outlives it
+    expect(result.stderr).toMatch(
+      /"api" was not revoked: not revoked within 1 s \(`revoke-timeout`\)/,
+    );
+    expect(result.stderr).toMatch(
+      /retry the revocation with `gatepass revoke --state .*state-.*\.json`/,
+    );
+    expect(await gw.introspect(token)).toMatchObject({ active: true });
+    const afterScript = { ...job.env, GATEPASS_ID_TOKEN: '' };
+    const revoke = await launch(CLI, afterScript, ['revoke']).result;
+    expect(revoke.code).toBe(0);
+    expect(await gw.introspect(token)).toEqual({ active: false });
   });
 
   it('a killed run is revoked by `gatepass revoke` in after_script', async () => {

@@ -125,7 +125,14 @@ const OUTCOME: Record<AuditRecord['outcome'], string> = {
 };
 
 export function renderSummary(record: AuditRecord): string {
-  const lines = [`### gatepass: ${OUTCOME[record.outcome]}`, '', identityLine(record), ''];
+  const unrevoked = (record.revocations ?? []).filter((r) => r.result === 'failed').length;
+  const warning = unrevoked === 0 ? '' : ` · ❌ ${unrevoked} not revoked`;
+  const lines = [
+    `### gatepass: ${OUTCOME[record.outcome]}${warning}`,
+    '',
+    identityLine(record),
+    '',
+  ];
   if (record.credentials.length > 0) {
     lines.push(
       '| Credential | Provider | Scope / path / connection | Granted TTL | Expires (UTC) | Approved by | Variables |',

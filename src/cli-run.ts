@@ -232,15 +232,17 @@ const RUN_USAGE = `Usage: gatepass run [options] -- <command> [args...]
        gatepass run [options] --run SCRIPT
 
 Gets short-lived credentials from the gateway, runs the command with them in
-its environment and its output masked, then revokes them. Exits with the
-command's code, or 2 when gatepass itself fails.
+its environment and its output masked, then revokes them, all at once within
+--revoke-timeout. Exits with the command's code, or 2 when gatepass itself
+fails or the command succeeded but a credential could not be revoked.
 
 Every option is also an environment variable (--vault-role -> GATEPASS_VAULT_ROLE)
 and a key of the --config file; flags win over the environment, which wins
 over the file. See README.md for what each means.
 
 Gateway:      --gateway URL  --provider token-exchange|vault|hoop  --audience AUD
-              --timeout 2m  --revoke true|false  --mask-detectors true|false
+              --timeout 2m  --revoke true|false  --revoke-timeout 30s
+              --mask-detectors true|false
 Credentials:  --credentials YAML    (a YAML list; see README.md § Credentials)
 Script:       --run SCRIPT  --shell bash|sh|pwsh|powershell|python|"cmd {0}"
               --working-directory DIR

@@ -688,8 +688,9 @@ async function revokeAtStepEnd(job: Job): Promise<string[]> {
   saved.unconfirmed = [];
   saveState(job);
   if (failed.length > 0) {
+    const one = failed.length === 1;
     log.error(
-      `${failed.length} credential${failed.length === 1 ? '' : 's'} outlive${failed.length === 1 ? 's' : ''} the step (${failed.join(', ')}): they stay valid until they expire unless revoked later; the step fails`,
+      `${failed.length} credential${one ? ' outlives' : 's outlive'} the step (${failed.join(', ')}): ${one ? 'it stays' : 'they stay'} valid until ${one ? 'it expires' : 'they expire'} unless revoked later, so the step fails`,
     );
   }
   return failed;

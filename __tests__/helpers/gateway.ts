@@ -38,6 +38,8 @@ export interface TestGateway extends RunningGateway {
     mint?: { ttlSeconds?: number; issuedAt?: number; audience?: string },
   ): Promise<IdentityToken>;
   introspect(token: string): Promise<Record<string, unknown>>;
+  /** Tokens issued since audit line `from`: how many, and the ids of those not revoked. */
+  tokens(from: number): { issued: number; live: string[] };
   decide(approvalUrl: string, decision: 'approve' | 'deny'): Promise<Response>;
 }
 
@@ -68,6 +70,12 @@ export async function testGateway(options: GatewayOptions = {}): Promise<TestGat
     async github(claims = {}, mint = {}) {
       const value = await running.mintIdToken({ platform: 'github', claims, ...mint });
       return parseIdentityToken(value, 'github', 'test');
+    },
+    tokens(from) {
+      const events = audit.slice(from).map((l) => JSON.parse(l) as { event: string; jti?: string });
+      const revoked = new Set(events.filter((e) => e.event === 'token.revoked').map((e) => e.jti));
+      const issued = events.filter((e) => e.event === 'token.issued').map((e) => e.jti ?? '');
+      return { issued: issued.length, live: issued.filter((jti) => !revoked.has(jti)) };
     },
     async introspect(token) {
       const res = await fetch(`${running.url}/introspect`, {
