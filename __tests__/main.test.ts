@@ -545,6 +545,24 @@ describe('post', () => {
     expect(await gw.introspect(token)).toMatchObject({ active: true });
   });
 
+  it('reports what a killed main sent but never heard back from', async () => {
+    const state = {
+      version: 1,
+      requestId: 'abcd1234',
+      settings: { provider: 'token-exchange', gateway: gw.url, timeoutMs: 5_000, clientId: 'x' },
+      revoke: true,
+      auditFile: join(dir, 'missing-audit.json'),
+      credentials: [],
+      unconfirmed: [{ name: 'db', requestedAt: '2026-12-05T07:00:00.000Z', ttlSeconds: 900 }],
+    };
+    const post = recordingHost({}, { [STATE_KEY]: JSON.stringify(state) });
+    expect(await runPost({ host: post.host })).toBe(0);
+    expect(post.lines).toContain(
+      'warning: gatepass: "db" is in flight, not confirmed: requested at 2026-12-05T07:00:00.000Z, no answer came: if the gateway issued it, it stays valid until it expires (at most 15m after the request); check the gateway\'s audit log',
+    );
+    expect(post.summary.join('')).toMatch(/\| db \| ⚠️ in flight, not confirmed \|/);
+  });
+
   it('ignores state it cannot read, without failing', async () => {
     const post = recordingHost({}, { [STATE_KEY]: '{not json' });
     expect(await runPost({ host: post.host })).toBe(0);
