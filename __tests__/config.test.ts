@@ -160,7 +160,8 @@ describe('parseConfig: defaults', () => {
       revoke: 'false',
       'mask-detectors': 'FALSE',
       timeout: '90',
-      'approval-source': 'gateway',
+      'approval-source': 'github-pr',
+      'github-token': 'ghs_x',
       export: 'env',
       audience: 'sts.example.com',
     });
@@ -169,7 +170,7 @@ describe('parseConfig: defaults', () => {
       approvers: ['alice', 'octo-org/sre', 'bob'],
       timeoutMs: 3_600_000,
       allowSelfApproval: true,
-      source: 'gateway',
+      source: 'github-pr',
     });
     expect([config.revoke, config.maskDetectors, config.timeoutMs]).toEqual([false, false, 90_000]);
     expect([config.export, config.audience]).toEqual(['env', 'sts.example.com']);
@@ -536,6 +537,36 @@ describe('parseConfig: approval source by platform', () => {
       { platform: 'gitlab', env: {} },
     );
     expect(config.approvals.required).toBe(0);
+  });
+});
+
+describe('parseConfig: approval-source gateway', () => {
+  const gateway = { 'approval-source': 'gateway' };
+
+  it('takes approvals: 0 or 1 (a human at the gateway)', () => {
+    expect(parse({ ...gateway, approvals: '1' }).approvals).toMatchObject({
+      required: 1,
+      source: 'gateway',
+    });
+    expect(parse({ ...gateway }).approvals.required).toBe(0);
+  });
+
+  it('refuses approvals > 1: the gateway counts its own approvers', () => {
+    expect(problemsOf({ ...gateway, approvals: '2' })).toEqual([
+      expect.stringMatching(
+        /^input `approvals` is 2, but with `approval-source: gateway` the gateway counts the approvers, not gatepass\. Set `approvals: 1` and require the reviewers in the gateway's own policy/,
+      ),
+    ]);
+  });
+
+  it('refuses `approvers`, which the gateway would ignore, also where gateway is the default', () => {
+    expect(problemsOf({ ...gateway, approvals: '1', approvers: 'alice' })).toEqual([
+      expect.stringMatching(/^input `approvers` has no effect with `approval-source: gateway`/),
+    ]);
+    const all: Record<string, string> = { ...GOOD, approvals: '3' };
+    expect(() => parseConfig((name) => all[name] ?? '', { platform: 'local' })).toThrow(
+      /input `approvals` is 3, but with `approval-source: gateway`/,
+    );
   });
 });
 

@@ -329,7 +329,11 @@ function hoopChecks(config: RunConfig, input: (name: string) => string): void {
 /** The approval source must exist where the step runs, with the token it needs. */
 function approvalChecks(config: RunConfig, platform: NonNullable<ParseOptions['platform']>): void {
   const { required, source } = config.approvals;
-  if (required === 0 || source === 'gateway') return;
+  if (source === 'gateway') {
+    gatewayApprovalChecks(config);
+    return;
+  }
+  if (required === 0) return;
   const home = source === 'github-pr' ? 'github' : 'gitlab';
   if (home !== platform) {
     throw inputError(
@@ -352,6 +356,29 @@ function approvalChecks(config: RunConfig, platform: NonNullable<ParseOptions['p
       {
         hint: 'Set GATEPASS_GITLAB_TOKEN (a masked CI/CD variable) to an access token with the `api` scope and at least the Reporter role',
       },
+    );
+  }
+}
+
+/**
+ * With `approval-source: gateway` the gateway decides who approves and how
+ * many: a count or a list here would be silently ignored, so both are errors.
+ * `approvals: 1` means "a human at the gateway" (see requireGatewayReview).
+ */
+function gatewayApprovalChecks(config: RunConfig): void {
+  const { required, approvers } = config.approvals;
+  if (required > 1) {
+    throw inputError(
+      'approvals',
+      `is ${required}, but with \`approval-source: gateway\` the gateway counts the approvers, not gatepass`,
+      "Set `approvals: 1` and require the reviewers in the gateway's own policy (hoop review groups, the token-exchange server's rules), or count them here with `approval-source: github-pr`, `gitlab-notes` or `gitlab-mr-approvals`",
+    );
+  }
+  if (approvers.length > 0) {
+    throw inputError(
+      'approvers',
+      'has no effect with `approval-source: gateway`: the gateway decides who may approve',
+      "Name the approvers in the gateway's policy and remove `approvers`, or use a platform approval source",
     );
   }
 }

@@ -8,6 +8,7 @@ import {
   evaluate,
   parseCommand,
   requestId,
+  requireGatewayReview,
   usersToLookUp,
   type Actor,
   type ApprovalEvent,
@@ -190,9 +191,9 @@ describe('rule 3: only new, unedited comments whose first line is the command', 
 
   it.each([
     `/approve ${ID}`,
-    `/APPROVE ${ID.toUpperCase()}`,
-    `/Approve ${ID}  \r\nthanks`,
-    `/approve\t${ID}\nsome reasoning below`,
+    `/approve ${ID}\r\nthanks`,
+    `/approve ${ID}\nsome reasoning below`,
+    `/approve ${ID}\n`,
   ])('accepts %j', (body) => {
     expect(evaluate(policy(), request, [comment(alice, body)]).state).toBe('approved');
   });
@@ -202,7 +203,8 @@ describe('rule 3: only new, unedited comments whose first line is the command', 
       verb: 'approve',
       id: ID,
     });
-    expect(parseCommand(`/gatepass DENY ${ID}`, 'gatepass')).toEqual({ verb: 'deny', id: ID });
+    expect(parseCommand(`/gatepass deny ${ID}`, 'gatepass')).toEqual({ verb: 'deny', id: ID });
+    expect(parseCommand(`/gatepass DENY ${ID}`, 'gatepass')).toBeUndefined();
     expect(parseCommand(`/approve ${ID}`, 'gatepass')).toBeUndefined();
     expect(parseCommand(`/gatepass approve ${ID}`, 'slash')).toBeUndefined();
     expect(commandText('gatepass', 'approve', ID)).toBe(`/gatepass approve ${ID}`);
@@ -368,7 +370,8 @@ describe('properties', () => {
           (e) => e.createdAt >= T0 && e.updatedAt === e.createdAt && may(e.author),
         );
         const approvedIds = new Set(
-          valid.filter((e) => e.body.toLowerCase() === `/approve ${ID}`).map((e) => e.author.id),
+          // Exact: `/APPROVE <id>` is not a command.
+          valid.filter((e) => e.body === `/approve ${ID}`).map((e) => e.author.id),
         );
         const denied = valid.some((e) => e.body === `/deny ${ID}`);
         if (decision.state === 'approved') {
@@ -396,5 +399,124 @@ describe('properties', () => {
         expect(forward).toBe(who.length >= 2 ? 'approved' : 'pending');
       }),
     );
+  });
+});
+
+describe('the command grammar is exact (README and docs/approvals.md say so)', () => {
+  const SYNTAXES = ['slash', 'gatepass'] as const;
+  const firstLine = (body: string) => body.split(/\r?\n/, 1)[0] ?? '';
+
+  it.each([
+    ['a tab', `/approve\t${ID}`],
+    ['two spaces', `/approve  ${ID}`],
+    ['a trailing space', `/approve ${ID} `],
+    ['a trailing tab', `/approve ${ID}\t`],
+    ['a leading space', ` /approve ${ID}`],
+    ['an upper-case id', `/approve ${ID.toUpperCase()}`],
+    ['an upper-case command', `/APPROVE ${ID}`],
+    ['a capitalised command', `/Approve ${ID}`],
+    ['a no-break space', `/approve\u00a0${ID}`],
+    ['a zero-width space', `/approve \u200b${ID}`],
+    ['a full-width slash', `\uff0fapprove ${ID}`],
+    ['a short id', `/approve ${ID.slice(1)}`],
+    ['a long id', `/approve ${ID}0`],
+    ['a lone carriage return', `/approve ${ID}\rthanks`],
+    ['a non-hex id', '/approve 3f9c2a1g'],
+  ])('refuses %s', (_what, body) => {
+    expect(parseCommand(body, 'slash')).toBeUndefined();
+    expect(parseCommand(body.replace('/', '/gatepass '), 'gatepass')).toBeUndefined();
+  });
+
+  const hexId = fc
+    .array(fc.constantFrom(...Array.from('0123456789abcdef')), { minLength: 8, maxLength: 8 })
+    .map((chars) => chars.join(''));
+  const rest = fc.oneof(
+    fc.constant(''),
+    fc.string().map((text) => `\n${text}`),
+    fc.string().map((text) => `\r\n${text}`),
+  );
+
+  it('accepts exactly the announced line, whatever follows on later lines', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SYNTAXES),
+        fc.constantFrom('approve' as const, 'deny' as const),
+        hexId,
+        rest,
+        (syntax, verb, id, after) => {
+          expect(parseCommand(`${commandText(syntax, verb, id)}${after}`, syntax)).toEqual({
+            verb,
+            id,
+          });
+        },
+      ),
+    );
+  });
+
+  it('never reads a command from a first line that is not exactly one', () => {
+    // Near misses: the command's own characters, white space, case and line breaks.
+    const alphabet = fc.constantFrom(
+      ...'/approvedenygatps 3f9c2a1bAFG\t\r\n\u00a0'.split(''),
+      '/approve ',
+      '/gatepass ',
+      ID,
+    );
+    const body = fc.array(alphabet, { maxLength: 12 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.constantFrom(...SYNTAXES), body, (syntax, text) => {
+        const command = parseCommand(text, syntax);
+        if (command === undefined) return;
+        expect(firstLine(text)).toBe(commandText(syntax, command.verb, command.id));
+        expect(command.id).toMatch(/^[0-9a-f]{8}$/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses every one-character change to the command line that is not another command', () => {
+    const line = commandText('slash', 'approve', ID);
+    const edits = fc.tuple(
+      fc.integer({ min: 0, max: line.length }),
+      fc.constantFrom('insert', 'delete', 'replace'),
+      fc.constantFrom(' ', '\t', 'A', 'x', '0', '\r', '\u00a0', '/'),
+    );
+    fc.assert(
+      fc.property(edits, ([at, kind, char]) => {
+        const edited =
+          kind === 'insert'
+            ? line.slice(0, at) + char + line.slice(at)
+            : kind === 'delete'
+              ? line.slice(0, at) + line.slice(at + 1)
+              : line.slice(0, at) + char + line.slice(at + 1);
+        const command = parseCommand(edited, 'slash');
+        if (edited === line) expect(command).toEqual({ verb: 'approve', id: ID });
+        else if (command !== undefined)
+          expect(edited).toBe(commandText('slash', command.verb, command.id));
+      }),
+    );
+  });
+});
+
+describe('requireGatewayReview: approvals: 1 with approval-source: gateway fails closed', () => {
+  const config = (required: number, source: 'gateway' | 'github-pr') => ({
+    approvals: { required, approvers: [], timeoutMs: 60_000, allowSelfApproval: false, source },
+  });
+
+  it('refuses a credential the gateway issued without holding it for approval', () => {
+    const run = () => {
+      requireGatewayReview(config(1, 'gateway'), false, 'deploy');
+    };
+    expect(run).toThrow(GatepassError);
+    expect(run).toThrow(
+      'the gateway issued "deploy" without holding it for approval, but `approvals: 1` with `approval-source: gateway` asks for a human; it is revoked',
+    );
+  });
+
+  it('lets through what the gateway held, and every case that asked for no gateway review', () => {
+    expect(() => {
+      requireGatewayReview(config(1, 'gateway'), true, 'deploy');
+      requireGatewayReview(config(0, 'gateway'), false, 'deploy');
+      requireGatewayReview(config(1, 'github-pr'), false, 'deploy');
+    }).not.toThrow();
   });
 });

@@ -9,8 +9,9 @@
  * 2. People are matched by numeric user id. Logins can be renamed and then
  *    taken by someone else; ids cannot.
  * 3. Only comments created after the request and never edited count, and only
- *    when their first line is exactly the command: a quote (`> /approve x`),
- *    a code block or a sentence that mentions the command is not one.
+ *    when their first line is exactly the command (see {@link parseCommand}):
+ *    a quote (`> /approve x`), a code block, a sentence that mentions the
+ *    command or a look-alike (a tab, an upper-case id) is not one.
  * 4. Bots, the PR author, the actor and the triggering actor never approve
  *    their own request, unless `allow-self-approval`.
  * 5. N distinct eligible approvers; one eligible deny is final.
@@ -20,6 +21,7 @@
  * the results.
  */
 import { createHash } from 'node:crypto';
+import type { RunConfig } from '../config.js';
 import { GatepassError } from '../errors.js';
 import type { CredentialRequest, JsonValue } from '../gateways/gateway.js';
 
@@ -129,9 +131,11 @@ export interface Command {
 export interface RequestSubject {
   repository: string;
   sha: string;
+  /** GitHub `GITHUB_RUN_ID`, GitLab `CI_PIPELINE_ID`. */
   runId: string;
+  /** GitHub `GITHUB_RUN_ATTEMPT`; GitLab `CI_JOB_ID` (a retried job gets a new one). */
   runAttempt: string;
-  /** The job (GitHub `GITHUB_JOB`, GitLab `CI_JOB_ID`), so that one approval does not open two jobs. */
+  /** The job (GitHub `GITHUB_JOB`, GitLab `CI_JOB_NAME`), so that one approval does not open two jobs. */
   job?: string;
   /** Gateway URL and provider: the same names elsewhere are other credentials. */
   gateway?: string;
@@ -181,24 +185,32 @@ export function commandText(syntax: CommandSyntax, verb: Command['verb'], id: st
   return syntax === 'slash' ? `/${verb} ${id}` : `/gatepass ${verb} ${id}`;
 }
 
+/**
+ * The grammar, exactly as the docs and the request comment show it: the
+ * command in lower case, one ASCII space before the id, the id in lower-case
+ * hex as announced, and nothing else on the line (no tab, no second space,
+ * no trailing space). A look-alike is not a command: people copy the line
+ * from the request comment, and anything else is a sign of something else.
+ */
+const ID_PATTERN = `[0-9a-f]{${REQUEST_ID_LENGTH}}`;
 const COMMANDS: Record<CommandSyntax, RegExp> = {
-  // No leading whitespace: four spaces make a Markdown code block. Command
-  // words are case-insensitive; the id is compared on its own.
-  slash: /^\/(approve|deny)[ \t]+(\S+)[ \t]*$/i,
-  gatepass: /^\/gatepass[ \t]+(approve|deny)[ \t]+(\S+)[ \t]*$/i,
+  // No leading whitespace: four spaces make a Markdown code block.
+  slash: new RegExp(`^/(approve|deny) (${ID_PATTERN})$`),
+  gatepass: new RegExp(`^/gatepass (approve|deny) (${ID_PATTERN})$`),
 };
 
 /**
  * The command on the first line of `body`, if that line is exactly one.
  * Looking only at the first line, unindented, is what keeps quotes (`>`),
- * fenced or indented code and prose from ever being read as a command.
+ * fenced or indented code and prose from ever being read as a command. The
+ * line ends at LF or CRLF (GitHub stores comments typed in a browser with
+ * CRLF); a lone CR is part of the line, so it is not a command.
  */
 export function parseCommand(body: string, syntax: CommandSyntax): Command | undefined {
   const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
   const match = COMMANDS[syntax].exec(firstLine);
   if (match === null) return undefined;
-  const verb = (match[1] ?? '').toLowerCase() === 'deny' ? 'deny' : 'approve';
-  return { verb, id: (match[2] ?? '').toLowerCase() };
+  return { verb: match[1] === 'deny' ? 'deny' : 'approve', id: match[2] ?? '' };
 }
 
 export function isBot(actor: Actor): boolean {
@@ -308,6 +320,31 @@ export function checkSatisfiable(policy: ApprovalPolicy, candidates?: readonly A
       },
     );
   }
+}
+
+/**
+ * With `approval-source: gateway` and `approvals: 1` the user asked for a
+ * human at the gateway, so a credential the gateway issued at once, without
+ * ever answering pending (token-exchange `authorization_pending`, a hoop
+ * review), was issued without one: fail closed. main calls this for each
+ * credential once the gateway has answered, with `heldByGateway` true when
+ * the first answer was pending; when it throws, the credential exists and
+ * must be revoked before the step fails.
+ */
+export function requireGatewayReview(
+  config: Pick<RunConfig, 'approvals'>,
+  heldByGateway: boolean,
+  credential: string,
+): void {
+  const { required, source } = config.approvals;
+  if (source !== 'gateway' || required === 0 || heldByGateway) return;
+  throw new GatepassError(
+    'CONFIG',
+    `the gateway issued "${credential}" without holding it for approval, but \`approvals: ${required}\` with \`approval-source: gateway\` asks for a human; it is revoked`,
+    {
+      hint: "Make the gateway's policy hold this credential for review (token-exchange: answer authorization_pending; hoop: a review on the connection), or set `approvals: 0`",
+    },
+  );
 }
 
 type Verdict = { verb: Command['verb'] } | { reason: string };
