@@ -9,6 +9,7 @@
  * the fix, never a value of a secret input.
  */
 import { GatepassError } from './errors.js';
+import { DEFAULT_REVOKE_TIMEOUT_MS } from './state.js';
 import type { CredentialRequest, JsonValue } from './gateways/gateway.js';
 import {
   LIMITS,
@@ -155,11 +156,6 @@ export class ConfigError extends GatepassError {
 }
 
 const DEFAULT_TTL_SECONDS = 15 * 60;
-/**
- * Revoking every credential of a step, in parallel, must fit well inside
- * GitLab's `after_script` (5 minutes) and a cancelled GitHub job's grace.
- */
-export const DEFAULT_REVOKE_TIMEOUT_MS = 30_000;
 const MAX_TTL_SECONDS = 24 * 3600;
 
 export function parseConfig(getInput: GetInput, options: ParseOptions = {}): RunConfig {
