@@ -56,8 +56,9 @@ describe('npm start', () => {
       '"db": issued',
       'migration: connecting',
       '(1 row)',
-      'gatepass: ✅ succeeded',
+      // Revoked when the command ends, before the summary is written.
       '"db" revoked',
+      'gatepass: ✅ succeeded',
       'no gatepass role is left',
     ];
     let at = 0;

@@ -97,6 +97,7 @@ describe('the component template', () => {
         'approval-source': 'gitlab-mr-approvals',
         timeout: '90s',
         revoke: false,
+        'revoke-timeout': '45s',
         'mask-detectors': false,
         'client-id': 'ci',
         'vault-role': 'app',
