@@ -418,6 +418,17 @@ describe('main', () => {
     expect(rec.lines.join('\n')).toMatch(/"api" is in flight, not confirmed/);
   });
 
+  it('approvals: 1 at the gateway, but the gateway issued without review: revoked, and the step fails', async () => {
+    const rec = recordingHost({ approvals: '1', 'approval-source': 'gateway' });
+    const from = gw.audit.length;
+    expect(await runMain(runtime(rec.host).rt)).toBe(1);
+    expect(rec.lines.join('\n')).toMatch(
+      /error: the gateway issued "api" without holding it for approval, but `approvals: 1` with `approval-source: gateway` asks for a human; it is revoked/,
+    );
+    expect(rec.lines).toContain('info: "api" revoked');
+    expect(gw.tokens(from)).toEqual({ issued: 1, live: [] });
+  });
+
   it('one refused credential stops another that waits for approval', async () => {
     const rec = recordingHost(
       {

@@ -33,7 +33,7 @@ import {
   wasAbandoned,
   type Cancellation,
 } from './cancellation.js';
-import { requestId, type RequestSubject } from './approvals/policy.js';
+import { requestId, requireGatewayReview, type RequestSubject } from './approvals/policy.js';
 import { ConfigError, SECRET_INPUTS, parseConfig, type RunConfig } from './config.js';
 import { GatepassError, describeError } from './errors.js';
 import {
@@ -503,6 +503,8 @@ async function issueOne(
     if (issued.publicFields?.includes(field) !== true) job.register(value);
   }
   saveHandle(job, issued);
+  // After the save: a credential issued without the review asked for is revoked at the step's end.
+  requireGatewayReview(job.config, answer.held, request.name);
   return issued;
 }
 
