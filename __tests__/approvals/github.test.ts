@@ -159,7 +159,51 @@ describe('GitHub approvals, against a double checked with @octokit/openapi', () 
     expect(status[0]).toMatch(
       /0 of 1 approval; \dm\d*s? left\. Comment `\/approve [0-9a-f]{8}` on http/,
     );
-    expect(w.clock.now() - T0).toBe(10 * MINUTE);
+    // The last look starts 10 s before the deadline, so that it ends by then.
+    expect(w.clock.now() - T0).toBe(10 * MINUTE - 10_000);
+  });
+
+  it('ends at approval-timeout while a permission lookup keeps failing (no retries past it)', async () => {
+    const w = await world();
+    w.gh.faults.push({ method: 'GET', path: '/permission', status: 502, times: 1000 });
+    w.say(1_000, w.people.alice, `/approve ${ID}`);
+    const err = await w.run({ timeoutMs: 12_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GatepassError);
+    expect((err as GatepassError).code).toBe('TIMEOUT');
+    expect((err as GatepassError).message).toMatch(
+      /^no approval for request [0-9a-f]{8} within 12 s; the last call was still failing: looking up alice's permission did not succeed within \d+(\.\d)? s \(\d+ attempts\); last error: HTTP 502/,
+    );
+    expect((err as GatepassError).hint).toMatch(/approval-timeout/);
+    // By the clock the gate and the source share: the lookup's retries stopped at the deadline.
+    expect(w.clock.now() - T0).toBeLessThanOrEqual(12_000);
+    expect(requestComment(w)).toMatch(/^\*\*⌛ Timed out/);
+    // GitHub does answer 502 now and then, though its description lists no 5xx here.
+    const undocumented = w.gh.violations.splice(0);
+    expect(undocumented.length).toBeGreaterThan(0);
+    for (const v of undocumented) expect(v).toMatch(/permission: response: 502 is not a status/);
+  });
+
+  it('cuts a call off at approval-timeout by the wall clock too (a hanging API)', async () => {
+    const w = await world();
+    let calls = 0;
+    const hanging: ConstructorParameters<typeof GitHubApprovals>[0]['request'] = (route) => {
+      calls += 1;
+      if (route.startsWith('GET /users/')) return new Promise(() => undefined);
+      return Promise.reject(new Error(`unexpected ${route}`));
+    };
+    const started = Date.now();
+    const err = await awaitApproval({
+      policy: { required: 1, approvers: [], timeoutMs: 300, allowSelfApproval: false },
+      subject,
+      source: w.source({ actor: { login: 'someone' }, request: hanging }),
+      logger: w.log.logger,
+    }).catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('TIMEOUT');
+    expect((err as GatepassError).message).toMatch(
+      /^no approval for request [0-9a-f]{8} within 300 ms/,
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(calls).toBe(1);
   });
 
   it.each<[string, (w: World) => GhUser, string?]>([

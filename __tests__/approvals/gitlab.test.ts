@@ -252,6 +252,18 @@ describe('GitLab notes (`approval-source: gitlab-notes`)', () => {
     );
   });
 
+  it('ends at approval-timeout while a membership lookup keeps failing', async () => {
+    const w = await world();
+    for (let i = 0; i < 200; i++) w.gl.faults.push({ path: '/members/all/', status: 502 });
+    w.say(1_000, w.people.dev, `/gatepass approve ${ID}`);
+    const err = await w.run({ timeoutMs: 12_000 }).catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('TIMEOUT');
+    expect((err as GatepassError).message).toMatch(
+      /^no approval for request [0-9a-f]{8} within 12 s; the last call was still failing: looking up \S+'s membership did not succeed/,
+    );
+    expect(w.clock.now() - T0).toBeLessThanOrEqual(12_000);
+  });
+
   it('honours 429 Retry-After, and fails closed with the token hint on 401', async () => {
     const w = await world();
     // The first call to a notes URL is posting the request: it waits 20 s, then posts.

@@ -32,7 +32,11 @@ import {
   type RequestSubject,
 } from './policy.js';
 
-/** What every call into a source gets: cancellation, and the time by which the wait ends. */
+/**
+ * What every call into a source gets: cancellation, and the time by which the
+ * wait ends. The gate's signal also aborts at the deadline, so a call (and
+ * its retries) can never outlast `approval-timeout`.
+ */
 export interface CallContext {
   signal: AbortSignal;
   /** Epoch ms (by the gate's clock); network retries must stop by then. */
@@ -138,6 +142,12 @@ export function approversOf(result: ApprovalResult, announcedId: string): Approv
 }
 
 const DEFAULT_POLL = { initialMs: 5_000, maxMs: 30_000, growth: 1.5 };
+/**
+ * The last look starts this long before the deadline (at most a tenth of the
+ * wait), so that it can finish by then: calls are cut off at the deadline.
+ */
+const FINAL_LOOK_MS = 10_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const STATUS_EVERY_MS = 60_000;
 /** How long closing (editing the request comment) may take after the wait ended. */
 const CLOSE_BUDGET_MS = 15_000;
@@ -164,6 +174,8 @@ class GateRun {
   readonly #deadline: number;
   readonly #seenIgnored = new Set<string>();
   #markdown = '';
+  /** The last look's decision, for the timeout message. */
+  #lastDecision: Decision | undefined;
 
   constructor(options: GateOptions, id: string) {
     this.#options = options;
@@ -176,8 +188,9 @@ class GateRun {
 
   async execute(): Promise<ApprovalResult> {
     const { source } = this.#options;
-    const ctx: CallContext = { signal: this.#signal, deadline: this.#deadline };
-    const prepared = await source.prepare(this.#options.policy.approvers, ctx);
+    const prepared = await this.#bounded((ctx) =>
+      source.prepare(this.#options.policy.approvers, ctx),
+    );
     const policy = this.#policy(prepared);
     checkSatisfiable(policy, prepared.candidates);
     this.#markdown = renderRequest({
@@ -187,12 +200,12 @@ class GateRun {
       policy: this.#options.policy,
       source,
     });
-    const opened = await source.open(this.#markdown, ctx);
+    const opened = await this.#bounded((ctx) => source.open(this.#markdown, ctx));
     this.#logger.info(
       `Approval requested on ${source.where}: ${opened.url} (request ${this.#id}; ${source.howToApprove(this.#id)})`,
     );
     try {
-      const approvers = await this.#wait(policy, opened, ctx);
+      const approvers = await this.#wait(policy, opened);
       await this.#close({ state: 'approved', approvers });
       return { requestId: this.#id, approvers, url: opened.url };
     } catch (err) {
@@ -211,11 +224,7 @@ class GateRun {
     };
   }
 
-  async #wait(
-    policy: ApprovalPolicy,
-    opened: OpenedRequest,
-    ctx: CallContext,
-  ): Promise<CountedApproval[]> {
+  async #wait(policy: ApprovalPolicy, opened: OpenedRequest): Promise<CountedApproval[]> {
     const { source } = this.#options;
     const request = {
       id: this.#id,
@@ -226,15 +235,18 @@ class GateRun {
     const schedule = new PollSchedule(this.#options);
     let lastStatus = this.#clock.now();
     let lastCount = -1;
+    const lastLook = this.#deadline - Math.min(FINAL_LOOK_MS, this.#options.policy.timeoutMs / 10);
     for (;;) {
-      const events = await source.events(ctx);
-      const eligibility = await source.lookUp(usersToLookUp(policy, request, events), ctx);
+      const events = await this.#bounded((ctx) => source.events(ctx));
+      const users = usersToLookUp(policy, request, events);
+      const eligibility = await this.#bounded((ctx) => source.lookUp(users, ctx));
       const decision = evaluate(policy, request, events, eligibility);
       this.#logIgnored(decision);
       if (decision.state === 'approved') return decision.approvers;
       if (decision.deniedBy !== undefined) throw deniedError(this.#id, decision.deniedBy);
+      this.#lastDecision = decision;
       const now = this.#clock.now();
-      if (now >= this.#deadline) throw this.#timeout(decision);
+      if (now >= lastLook) throw this.#timeout(decision);
       const changed = lastCount !== -1 && decision.approvers.length !== lastCount;
       if (changed || now - lastStatus >= this.#statusEvery) {
         this.#status(decision, opened);
@@ -243,7 +255,38 @@ class GateRun {
       // Activity (a new approval) brings the next look sooner; quiet lets it back off.
       if (changed) schedule.reset();
       lastCount = decision.approvers.length;
-      await this.#clock.sleep(Math.min(schedule.next(), this.#deadline - now), this.#signal);
+      await this.#clock.sleep(Math.min(schedule.next(), lastLook - now), this.#signal);
+    }
+  }
+
+  /**
+   * One call into the source, cut off at the deadline: its signal aborts
+   * then (by the wall clock; a test's virtual clock bounds the retries
+   * through `deadline`), and a call that runs out of time there ends the
+   * wait as an approval timeout, naming what was still failing.
+   */
+  async #bounded<T>(call: (ctx: CallContext) => Promise<T>): Promise<T> {
+    const cutOff = new AbortController();
+    const passed = new GatepassError('TIMEOUT', 'the approval deadline passed');
+    const left = Math.max(0, this.#deadline - this.#clock.now());
+    // Beyond what a timer can hold (24.8 days), `deadline` alone bounds the retries.
+    const timer =
+      left > MAX_TIMER_MS
+        ? undefined
+        : setTimeout(() => {
+            cutOff.abort(passed);
+          }, left);
+    timer?.unref();
+    const signal = AbortSignal.any([this.#signal, cutOff.signal]);
+    try {
+      return await call({ signal, deadline: this.#deadline });
+    } catch (err) {
+      if (this.#signal.aborted || !(err instanceof GatepassError) || err.code !== 'TIMEOUT') {
+        throw err;
+      }
+      throw this.#timeout(this.#lastDecision, err === passed ? undefined : err);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -272,13 +315,18 @@ class GateRun {
     }
   }
 
-  #timeout(decision: Decision): GatepassError {
+  #timeout(decision: Decision | undefined, failing?: GatepassError): GatepassError {
     const { source, policy } = this.#options;
-    const have = decision.approvers.length;
-    return approvalTimeoutError(
+    const have = decision?.approvers.length ?? 0;
+    const error = approvalTimeoutError(
       `request ${this.#id}`,
       policy.timeoutMs,
       `${source.howToApprove(this.#id)} (${have} of ${policy.required} so far)`,
+    );
+    if (failing === undefined) return error;
+    return new ApprovalTimeoutError(
+      `${error.message}; the last call was still failing: ${failing.message}`,
+      error.hint ?? '',
     );
   }
 

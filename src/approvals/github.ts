@@ -64,8 +64,6 @@ export interface GitHubApprovalOptions {
   request?: RequestFn;
 }
 
-/** Every call may take this long, even when the approval deadline is closer. */
-const MIN_CALL_BUDGET_MS = 30_000;
 const WRITE_PERMISSIONS = new Set(['admin', 'maintain', 'write']);
 
 interface CachedPage {
@@ -412,8 +410,8 @@ export class GitHubApprovals implements ApprovalSource {
       {
         operation,
         signal: ctx.signal,
-        // The final look at the deadline still needs time to answer.
-        deadlineMs: Math.max(MIN_CALL_BUDGET_MS, ctx.deadline - this.#clock.now()),
+        // `approval-timeout` bounds the whole wait: no retry past it.
+        deadlineMs: Math.max(0, ctx.deadline - this.#clock.now()),
         clock: this.#clock,
         logger: this.#logger,
         classify: classifyGitHub,

@@ -48,7 +48,6 @@ export interface GitLabApprovalOptions {
 
 /** Developer: may push code, so may already change what the job runs. */
 export const DEVELOPER_ACCESS = 30;
-const MIN_CALL_BUDGET_MS = 30_000;
 const TOKEN_HINT =
   'Set GATEPASS_GITLAB_TOKEN to a project, group or personal access token with the `api` scope and at least the Reporter role';
 
@@ -346,7 +345,8 @@ export class GitLabApprovals implements ApprovalSource {
       {
         operation,
         signal: ctx.signal,
-        deadlineMs: Math.max(MIN_CALL_BUDGET_MS, ctx.deadline - this.#clock.now()),
+        // `approval-timeout` bounds the whole wait: no retry past it.
+        deadlineMs: Math.max(0, ctx.deadline - this.#clock.now()),
         clock: this.#clock,
         logger: this.#logger,
       },
