@@ -237,6 +237,31 @@ describe('the released component project, run by gitlab-ci-local', () => {
     expect(registry.violations).toEqual([]);
   }, 120_000);
 
+  it("the release commit's test jobs pass with the gatepass.tgz it carries", async () => {
+    resetInstall();
+    project.write('.gitlab-ci.yml', readFileSync(join(releaseDir, '.gitlab-ci.yml'), 'utf8'));
+    // No gateway answers (.invalid), so any token-shaped value will do.
+    project.write(
+      '.gitlab-ci-local-variables.yml',
+      stringify({ GATEPASS_ID_TOKEN: 'eyJ0.eyJ0.sig', SMOKE_ID_TOKEN: 'eyJ0.eyJ0.sig' }),
+    );
+    try {
+      for (const name of ['component-sets-up-the-job', 'component-runs-the-run-input']) {
+        const job = await runJob(name);
+        expect([name, job.code, job.log]).toEqual([
+          name,
+          0,
+          expect.stringMatching(new RegExp(`PASS\\s+${name}`)),
+        ]);
+        expect(job.log).not.toContain('this must not run');
+      }
+      // Installed from the checkout: nothing was downloaded.
+      expect(registry.requests).toEqual([]);
+    } finally {
+      rmSync(join(project.dir, '.gitlab-ci-local-variables.yml'), { force: true });
+    }
+  }, 120_000);
+
   it('publishes nothing when the tarball is not the pinned one', async () => {
     resetInstall();
     project.write('.gitlab-ci.yml', readFileSync(join(releaseDir, '.gitlab-ci.yml'), 'utf8'));
