@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
+import { markdownRenderer } from '../examples/demo/markdown.js';
 
 interface Run {
   code: number | null;
@@ -41,6 +42,57 @@ function printedSecrets(out: string): string[] {
     .map((l) => l.replace(/^.*?: +/, ''));
 }
 
+/** Lines of the job log that show Markdown syntax instead of text. */
+function noMarkdown(out: string): string[] {
+  return out
+    .split('\n')
+    .filter((l) => /^ {2}│ (?!gatepass: )/.test(l))
+    .filter((l) => /│ (#{1,6} |\|)|\]\(http|`/.test(l));
+}
+
+describe("the demo's Markdown rendering", () => {
+  const render = (lines: string[]): string[] => {
+    const r = markdownRenderer();
+    return [...lines.flatMap((l) => r.line(l)), ...r.end()];
+  };
+
+  it('turns a summary into text: heading, aligned table, link, code, escapes', () => {
+    expect(
+      render([
+        '### gatepass: ✅ succeeded',
+        '',
+        'Request `ab12` · gateway x',
+        '| Credential | Result | Approved by |',
+        '|---|---|---|',
+        '| db\\_1 | ✅ revoked | [at the gateway](http://h/a) |',
+        '| a\\|b | — | \\*\\*\\* |',
+        '**Error:** nope',
+        'gatepass: "db" revoked',
+      ]),
+    ).toEqual([
+      'gatepass: ✅ succeeded',
+      '',
+      'Request ab12 · gateway x',
+      'Credential  Result      Approved by',
+      `${'─'.repeat(10)}  ${'─'.repeat(10)}  ${'─'.repeat('at the gateway (http://h/a)'.length)}`,
+      'db_1        ✅ revoked  at the gateway (http://h/a)',
+      'a|b         —           ***',
+      'Error: nope',
+      'gatepass: "db" revoked',
+    ]);
+  });
+
+  it('leaves everything outside a summary alone, masked output above all', () => {
+    const lines = [
+      'in pieces:    *** ***',
+      '| not | a summary |',
+      '# a heading the command printed',
+      'gatepass: running `bash`',
+    ];
+    expect(render(lines)).toEqual(lines);
+  });
+});
+
 describe('npm start', () => {
   it('tells the story in order, masks every form, revokes, exits 0, leaves nothing', async () => {
     const before = leftovers();
@@ -71,7 +123,12 @@ describe('npm start', () => {
     expect(secrets.length).toBeGreaterThanOrEqual(6);
     for (const shown of secrets) expect(shown).toMatch(/^(\*\*\*)( \*\*\*)?$/);
     expect(out).toContain('json:         {"password":"***"}');
-    expect(out).toContain('[at the gateway](http://127.0.0.1:');
+    // The database is named, not masked; the role is the secret.
+    expect(out).toMatch(/│ migration: connecting to 127\.0\.0\.1:\d+\/app as \*\*\*\n/);
+    // The summary reads as text: no Markdown heading, table row or link syntax.
+    expect(noMarkdown(out)).toEqual([]);
+    expect(out).toMatch(/│ Credential +Provider +Scope \/ path \/ connection +Granted TTL/);
+    expect(out).toContain('at the gateway (http://127.0.0.1:');
     expect(leftovers()).toEqual(before);
   }, 60_000);
 
@@ -91,6 +148,10 @@ describe('npm start', () => {
     expect(out).toContain('a Vault double');
     expect(out).toContain('"db" revoked');
     expect(out).toContain('Vault: 0 live leases, 0 live tokens');
+    // A username and password, not a token for a proxy.
+    expect(out).not.toContain('database proxy');
+    expect(out).toContain('a real job would log in with this username and password');
+    expect(noMarkdown(out)).toEqual([]);
     for (const shown of printedSecrets(out)) expect(shown).toMatch(/^(\*\*\*)( \*\*\*)?$/);
   }, 60_000);
 

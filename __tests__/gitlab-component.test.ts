@@ -49,7 +49,14 @@ const NOT_INPUTS: Record<string, string> = {
   'client-secret': 'a secret: GATEPASS_CLIENT_SECRET, a masked CI/CD variable',
   'hoop-api-key': 'a secret: GATEPASS_HOOP_API_KEY, a masked CI/CD variable',
 };
-const COMPONENT_ONLY = ['job-prefix', 'stage', 'image', 'gatepass-version'];
+const COMPONENT_ONLY = [
+  'job-prefix',
+  'stage',
+  'image',
+  'gatepass-version',
+  'gatepass-sha256',
+  'gatepass-registry',
+];
 const BOOLEANS = ['revoke', 'mask-detectors', 'allow-self-approval'];
 
 const envName = (input: string): string => `GATEPASS_${input.replace(/-/g, '_').toUpperCase()}`;

@@ -53,7 +53,19 @@ function baseEnv(root: string, bin: string): Record<string, string> {
   };
 }
 
-export async function componentProject(path = 'acme/gatepass'): Promise<ComponentProject> {
+export interface ComponentProjectOptions {
+  /**
+   * A directory laid out as the component project (`templates/`, and whatever
+   * else a release commit holds) to commit instead of this checkout's
+   * `gitlab/templates/`.
+   */
+  from?: string;
+}
+
+export async function componentProject(
+  path = 'acme/gatepass',
+  options: ComponentProjectOptions = {},
+): Promise<ComponentProject> {
   const root = mkdtempSync(join(tmpdir(), 'gatepass-gcl-'));
   const dir = join(root, 'project');
   const bin = join(root, 'bin');
@@ -62,7 +74,11 @@ export async function componentProject(path = 'acme/gatepass'): Promise<Componen
   mkdirSync(join(root, 'home'));
   const env = baseEnv(root, bin);
   await provideRsync(bin, env);
-  cpSync(TEMPLATES, join(dir, 'templates'), { recursive: true });
+  if (options.from === undefined) {
+    cpSync(TEMPLATES, join(dir, 'templates'), { recursive: true });
+  } else {
+    cpSync(options.from, dir, { recursive: true });
+  }
   const git = async (...args: string[]): Promise<string> => {
     const { stdout } = await run('git', args, { cwd: dir, env });
     return stdout.trim();
@@ -72,7 +88,7 @@ export async function componentProject(path = 'acme/gatepass'): Promise<Componen
   await git('config', 'user.name', 'gatepass tests');
   await git('config', 'user.email', 'tests@example.com');
   await git('remote', 'add', 'origin', `git@gitlab.com:${path}.git`);
-  await git('add', 'templates');
+  await git('add', '--all');
   await git('commit', '-q', '--no-gpg-sign', '-m', 'component');
   const sha = await git('rev-parse', 'HEAD');
   // As if pushed: gitlab-ci-local asks for the remote's default branch and

@@ -25,6 +25,8 @@ export interface Backend {
   verifyRevoked(): Promise<string[]>;
   /** Whether the job can use `psql` with a real role. */
   postgres: boolean;
+  /** What the migration says instead of querying, when there is no database. */
+  noDatabase: string;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,8 @@ export async function tokenExchangeBackend(options: BackendOptions): Promise<Bac
     ...(options.approval ? { approval: gatewayApproval(gateway) } : {}),
     verifyRevoked: async () => (pg === undefined ? [] : verifyNoRoles(pg)),
     postgres: pg !== undefined,
+    noDatabase:
+      '(no PostgreSQL here: a real job would present this token to a database proxy that accepts it)',
     stop: async () => {
       await gateway.stop();
       await pg?.stop();
@@ -111,6 +115,8 @@ export async function vaultBackend(): Promise<Backend> {
         `Vault: ${String(vault.liveLeases().length)} live leases, ${String(vault.liveTokens().length)} live tokens`,
       ]),
     postgres: false,
+    noDatabase:
+      '(the Vault double has no database behind it: a real job would log in with this username and password)',
     stop: () => vault.stop(),
   };
 }
@@ -123,7 +129,7 @@ rules:
     match: { project_path: ${PROJECT} }
     scopes: [db:migrator]
     audiences: ["https://db.example.internal"]
-${approval ? '    approval: required\n' : ''}${postgres ? '    postgres: { grants: [migrator] }\n' : ''}`;
+${approval ? '    approval: required\n' : ''}${postgres ? '    postgres: { grants: [migrator], database: app }\n' : ''}`;
 }
 
 function postgresCredential(): Record<string, unknown> {

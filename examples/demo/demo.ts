@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { tokenExchangeBackend, vaultBackend, type Backend } from './backends.js';
+import { markdownRenderer } from './markdown.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'index.js');
@@ -83,13 +84,13 @@ async function story(backend: Backend, work: string, options: { fail: boolean })
   const project = join(work, 'builds', 'payments');
   mkdirSync(project, { recursive: true });
   writeFileSync(join(project, 'gatepass.yml'), stringify(backend.config));
-  writeFileSync(join(project, 'migrate.sh'), migration(backend.postgres, options.fail), {
+  writeFileSync(join(project, 'migrate.sh'), migration(backend, options.fail), {
     mode: 0o755,
   });
   for (const line of readFileSync(join(project, 'gatepass.yml'), 'utf8').trimEnd().split('\n')) {
     say(`  ${line}`);
   }
-  say('everything below marked │ is what the job log shows');
+  say('everything below marked │ is what the job log shows (its Markdown summary as text)');
 
   const job = runJob(project, idToken);
   if (backend.approval !== undefined) await approveWhenAsked(backend.approval, job.done);
@@ -130,10 +131,14 @@ function runJob(project: string, idToken: string): { done: Promise<number> } {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  child.stdout.on('data', bar());
-  child.stderr.on('data', bar());
+  const out = bar();
+  const err = bar();
+  child.stdout.on('data', out.write);
+  child.stderr.on('data', err.write);
   const done = new Promise<number>((resolve) => {
     child.on('close', (code) => {
+      out.end();
+      err.end();
       resolve(code ?? 1);
     });
   });
@@ -159,10 +164,11 @@ async function approveWhenAsked(
   }
 }
 
-function migration(postgres: boolean, fail: boolean): string {
+function migration(backend: Backend, fail: boolean): string {
+  const { postgres } = backend;
   const query = postgres
     ? `psql -v ON_ERROR_STOP=1 -c "select current_user as role, rolvaliduntil as valid_until from pg_roles where rolname = current_user"`
-    : 'echo "(no PostgreSQL here: the token would be sent to the database proxy)"';
+    : `echo "${backend.noDatabase}"`;
   return `#!/usr/bin/env bash
 set -euo pipefail
 echo "migration: connecting to \${PGHOST:-db}:\${PGPORT:-5432}/\${PGDATABASE:-app} as \${PGUSER:-migrator}"
@@ -196,13 +202,28 @@ function claimsOf(jwt: string): Record<string, string> {
   return shown;
 }
 
-/** Writes whole lines behind a bar; one per stream, so their partial lines never mix. */
-function bar(): (chunk: Buffer) => void {
+/**
+ * Writes whole lines behind a bar, Markdown shown as text; one per stream, so
+ * their partial lines never mix.
+ */
+function bar(): { write: (chunk: Buffer) => void; end: () => void } {
   let partial = '';
-  return (chunk) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop() ?? '';
+  const markdown = markdownRenderer();
+  const show = (lines: string[]): void => {
     for (const line of lines) process.stdout.write(`  │ ${line}\n`);
+  };
+  return {
+    write: (chunk) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) show(markdown.line(line));
+    },
+    end: () => {
+      show(markdown.end());
+      if (partial !== '') show(markdown.line(partial));
+      show(markdown.end());
+      partial = '';
+    },
   };
 }
 
