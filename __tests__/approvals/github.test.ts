@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { awaitApproval, type PolicyInputs } from '../../src/approvals/gate.js';
 import { GitHubApprovals, rateLimitWait } from '../../src/approvals/github.js';
@@ -181,6 +182,28 @@ describe('GitHub approvals, against a double checked with @octokit/openapi', () 
     const undocumented = w.gh.violations.splice(0);
     expect(undocumented.length).toBeGreaterThan(0);
     for (const v of undocumented) expect(v).toMatch(/permission: response: 502 is not a status/);
+  });
+
+  it('words an unreachable GitHub API as every gateway does', async () => {
+    const w = await world();
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((r) =>
+      closed.close(() => {
+        r();
+      }),
+    );
+    const err = await w
+      .run({ timeoutMs: 20_000 }, w.source({ apiUrl: `http://127.0.0.1:${port}` }))
+      .catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('TIMEOUT');
+    expect((err as GatepassError).message).toMatch(
+      new RegExp(
+        `; the last call was still failing: posting the approval request comment did not succeed within 20 s \\(\\d+ attempts\\); last error: cannot reach GitHub at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)$`,
+      ),
+    );
+    expect(w.log.lines.join('\n')).not.toMatch(/unexpected|fetch failed/);
   });
 
   it('cuts a call off at approval-timeout by the wall clock too (a hanging API)', async () => {

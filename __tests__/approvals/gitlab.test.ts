@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { awaitApproval, type PolicyInputs } from '../../src/approvals/gate.js';
 import {
@@ -262,6 +263,33 @@ describe('GitLab notes (`approval-source: gitlab-notes`)', () => {
       /^no approval for request [0-9a-f]{8} within 12 s; the last call was still failing: looking up \S+'s membership did not succeed/,
     );
     expect(w.clock.now() - T0).toBeLessThanOrEqual(12_000);
+  });
+
+  it('words an unreachable GitLab as every gateway does, and stops at approval-timeout', async () => {
+    const w = await world();
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((r) =>
+      closed.close(() => {
+        r();
+      }),
+    );
+    const apiUrl = `http://127.0.0.1:${port}/api/v4`;
+    const err = await w
+      .run({ timeoutMs: 20_000 }, w.source('notes', { apiUrl }))
+      .catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('TIMEOUT');
+    expect((err as GatepassError).message).toMatch(
+      new RegExp(
+        `; the last call was still failing: reading the merge request did not succeed within 20 s \\(\\d+ attempts\\); last error: cannot reach GitLab at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)$`,
+      ),
+    );
+    const retries = w.log.lines.filter((l) => l.includes('retrying in'));
+    expect(retries[0]).toMatch(
+      /^info: reading the merge request: cannot reach GitLab at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); retrying in/,
+    );
+    expect(w.clock.now() - T0).toBeLessThanOrEqual(20_000);
   });
 
   it('honours 429 Retry-After, and fails closed with the token hint on 401', async () => {

@@ -19,6 +19,7 @@
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { GatepassError } from '../errors.js';
+import { connectionError } from '../network.js';
 import {
   HttpStatusError,
   classifyError,
@@ -428,7 +429,9 @@ export class GitHubApprovals implements ApprovalSource {
     const status = (err as { status?: unknown }).status;
     if (typeof status !== 'number' || response === undefined) {
       // No answer: Octokit wraps the fetch failure; the cause carries the network code.
-      return (err as { cause?: unknown }).cause ?? err;
+      const url = this.#options.apiUrl ?? 'https://api.github.com';
+      const peer = { what: 'GitHub', url, label: operation, input: 'GITHUB_API_URL' };
+      return connectionError(err, peer) ?? (err as { cause?: unknown }).cause ?? err;
     }
     if (status === 304) return 'not-modified';
     this.countedRequests++;

@@ -20,6 +20,7 @@
  */
 import { GatepassError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { connectionError } from '../network.js';
 import { HttpStatusError, parseRetryAfter, retry, systemClock, type Clock } from '../retry.js';
 import type { ApprovalSource, CallContext, OpenedRequest, Outcome, Preparation } from './gate.js';
 import { commandText, type Actor, type ApprovalEvent, type CommentEvent } from './policy.js';
@@ -45,6 +46,9 @@ export interface GitLabApprovalOptions {
   logger?: Logger;
   fetch?: typeof fetch;
 }
+
+/** How connection failures name the API. */
+const GITLAB = { what: 'GitLab', input: 'CI_API_V4_URL' };
 
 /** Developer: may push code, so may already change what the job runs. */
 export const DEVELOPER_ACCESS = 30;
@@ -329,16 +333,23 @@ export class GitLabApprovals implements ApprovalSource {
     for (const [k, v] of Object.entries(input.query ?? {})) url.searchParams.set(k, v);
     return retry(
       async ({ signal }) => {
-        const res = await this.#fetch(url, {
-          method,
-          signal,
-          headers: {
-            'PRIVATE-TOKEN': this.#options.token,
-            accept: 'application/json',
-            ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(input.body === undefined ? {} : { body: JSON.stringify(input.body) }),
-        });
+        let res: globalThis.Response;
+        try {
+          res = await this.#fetch(url, {
+            method,
+            signal,
+            headers: {
+              'PRIVATE-TOKEN': this.#options.token,
+              accept: 'application/json',
+              ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            ...(input.body === undefined ? {} : { body: JSON.stringify(input.body) }),
+          });
+        } catch (err) {
+          // A timeout or a cancel: the retry policy words those.
+          if (signal.aborted) throw signal.reason as Error;
+          throw connectionError(err, { ...GITLAB, url, label: operation }) ?? err;
+        }
         if (!res.ok) throw await this.#error(res, operation);
         return { data: (await res.json()) as T, headers: res.headers };
       },
