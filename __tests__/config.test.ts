@@ -618,6 +618,14 @@ describe('parseConfig: hard limits, before anything else reads a value', () => {
     },
   );
 
+  it('quotes at most 64 characters of a bad value', () => {
+    for (const name of ['provider', 'timeout', 'shell', 'revoke', 'approval-source']) {
+      const [problem = ''] = problemsOf({ [name]: 'x'.repeat(200) });
+      expect(problem).toContain(`"${'x'.repeat(64)}…"`);
+      expect(problem).not.toContain('x'.repeat(65));
+    }
+  });
+
   it('takes a value exactly at its cap', () => {
     const gateway = `https://gw.example.com/${'a'.repeat(2 * KIB - 23)}`;
     expect(Buffer.byteLength(gateway)).toBe(2 * KIB);

@@ -428,7 +428,7 @@ function parseUrl(value: string, name: string): string {
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], input: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw inputError(input, `is "${value}"`, `Use one of: ${allowed.join(', ')}`);
+  throw inputError(input, `is "${short(value)}"`, `Use one of: ${allowed.join(', ')}`);
 }
 
 function optionalOneOf<T extends string>(
@@ -444,14 +444,14 @@ export function parseBoolean(value: string, input: string, fallback: boolean): b
   if (value === '') return fallback;
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
-  throw inputError(input, `is "${value}", not a boolean`, 'Use true or false');
+  throw inputError(input, `is "${short(value)}", not a boolean`, 'Use true or false');
 }
 
 function parseCount(value: string, input: string): number {
   if (!/^\d{1,3}$/.test(value)) {
     throw inputError(
       input,
-      `is "${value}", not a whole number`,
+      `is "${short(value)}", not a whole number`,
       'Use 0 (no approval) or the number of approvers needed, e.g. 1',
     );
   }
@@ -474,7 +474,7 @@ export function parseDurationMs(value: string, input: string): number {
   if (match === null || text === '') {
     throw inputError(
       input,
-      `is "${value}", not a duration`,
+      `is "${short(value)}", not a duration`,
       'Use a number with h, m or s, e.g. 90s, 15m or 1h30m',
     );
   }
@@ -518,7 +518,7 @@ export function parseShell(value: string): ShellCommand {
   if (program === undefined || !args.some((arg) => arg.includes('{0}'))) {
     throw inputError(
       'shell',
-      `is "${value}": not a known shell and has no {0}`,
+      `is "${short(value)}": not a known shell and has no {0}`,
       `Use ${Object.keys(SHELLS).join(', ')}, or a command with {0} for the script file, e.g. \`perl {0}\``,
     );
   }
@@ -530,7 +530,7 @@ function parseAuthPath(value: string): string {
   if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(path)) {
     throw inputError(
       'vault-auth-path',
-      `is "${value}"`,
+      `is "${short(value)}"`,
       'Use the mount path of the JWT auth method, e.g. jwt or gitlab-jwt',
     );
   }
@@ -543,7 +543,7 @@ function parseVariableName(value: string): string {
   if (VARIABLE_NAME.test(value)) return value;
   throw inputError(
     'id-token-variable',
-    `is "${value}", not a variable name`,
+    `is "${short(value)}", not a variable name`,
     'Use letters, digits and underscores, e.g. GATEPASS_ID_TOKEN',
   );
 }
