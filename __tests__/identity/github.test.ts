@@ -12,6 +12,7 @@ import {
   it,
   jest,
 } from '@jest/globals';
+import { createServer, type AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 import { GatepassError } from '../../src/errors.js';
 import { githubIdentity, type GithubIdentityOptions } from '../../src/identity/github.js';
@@ -143,6 +144,28 @@ describe('githubIdentity', () => {
       'GitHub ID token request failed 5 times; last error: the ID token endpoint answered HTTP 500: down',
     );
     expect(tokenRequests() - before).toBe(5);
+  });
+
+  it('words an unreachable endpoint as the gateways do, and retries it', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((r) =>
+      closed.close(() => {
+        r();
+      }),
+    );
+    process.env.ACTIONS_ID_TOKEN_REQUEST_URL = `http://127.0.0.1:${port}/token?api-version=2.0`;
+    const err = (await source()
+      .token()
+      .catch((e: unknown) => e)) as GatepassError;
+    expect(err.code).toBe('IDENTITY');
+    expect(err.message).toBe(
+      `GitHub ID token request failed 5 times; last error: cannot reach the GitHub ID token endpoint at http://127.0.0.1:${port} (ECONNREFUSED)`,
+    );
+    expect(log.lines.filter((l) => l.includes('retrying in'))[0]).toMatch(
+      /^info: GitHub ID token request: cannot reach the GitHub ID token endpoint at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); retrying in/,
+    );
   });
 
   it('does not retry a refusal', async () => {
