@@ -29,7 +29,9 @@ describe('connectionError', () => {
   it('makes DNS and TLS failures final, with a hint about the host name and trust', () => {
     const dns = connectionError(fetchFailed({ code: 'ENOTFOUND' }), { ...peer, input: 'audience' });
     expect(dns?.message).toMatch(/at https:\/\/sts\.example\.com \(ENOTFOUND\)$/);
-    expect(dns?.hint).toMatch(/^Check the host name in `audience`.*NODE_EXTRA_CA_CERTS/);
+    expect(dns?.hint).toMatch(
+      /^Not retried, as a wrong host name .*: check the host name in `audience`.*NODE_EXTRA_CA_CERTS/,
+    );
     expect(classifyError(dns)).toEqual({ retry: false });
     const tls = connectionError(
       fetchFailed({

@@ -39,7 +39,7 @@ export function connectionError(err: unknown, peer: Peer): GatepassError | undef
   const hint =
     network !== undefined
       ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
-      : `Check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
+      : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
   return new GatepassError(
     'GATEWAY',
     `${peer.label}: cannot reach ${peer.what} at ${origin} (${detail})`,

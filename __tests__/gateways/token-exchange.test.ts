@@ -458,7 +458,7 @@ describe('resilience', () => {
       /cannot reach the token-exchange server at https:\/\/gatepass-test\.invalid \((ENOTFOUND|EAI_AGAIN)\)/,
     );
     if (err.message.includes('ENOTFOUND')) {
-      expect(err.hint).toMatch(/^Check the host name in `gateway`/);
+      expect(err.hint).toMatch(/^Not retried, .*: check the host name in `gateway`/);
       expect(log.lines.filter((l) => l.includes('retrying in'))).toEqual([]);
     }
     expect(err.message).not.toMatch(/unexpected|fetch failed/);
