@@ -434,7 +434,7 @@ describe('resilience', () => {
     );
     const reach = `cannot reach the token-exchange server at ${origin} (ECONNREFUSED)`;
     expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toMatch(/did not succeed within 300 ms \(\d+ attempts\); last error: /);
+    expect(err.message).toMatch(/did not succeed within \d+ ms \(\d+ attempts\); last error: /);
     expect(err.message).toContain(reach);
     const retries = log.lines.filter((l) => l.includes('retrying in'));
     expect(retries.length).toBeGreaterThan(0);
