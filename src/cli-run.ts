@@ -5,12 +5,13 @@
  * reach the command first). The state is on disk from the first credential
  * on, so `gatepass revoke` in an `after_script` finishes a killed job.
  *
- * Exit code: the command's; 2 when gatepass itself failed.
+ * Exit code: the command's; 2 when gatepass itself failed, or when the command
+ * succeeded but a credential could not be revoked.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { INPUT_NAMES, SECRET_INPUTS, type RunConfig } from './config.js';
-import { GatepassError, errorCodeOf } from './errors.js';
+import { GatepassError } from './errors.js';
 import { exitCodeOf, loadConfig, runJob, type ForwardedSignal, type MainRuntime } from './main.js';
 import { detectPlatform, stateDir, type PlatformName } from './platform/detect.js';
 import { gitlabPlatform } from './platform/gitlab.js';
@@ -23,7 +24,7 @@ import {
   type TerminalHost,
 } from './platform/local.js';
 import { parseState } from './state.js';
-import { envName, parseConfigFile, settingsInput } from './settings.js';
+import { envName, parseConfigFile, readConfigFile, settingsInput } from './settings.js';
 import type { CliIo, SignalSource } from './cli.js';
 
 export const EXIT_FAILURE = 2;
@@ -49,7 +50,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   const getInput = settingsInput({
     flags: parsed.flags,
     env: io.env,
-    file: file === undefined ? {} : parseConfigFile(await readText(file), file),
+    file: file === undefined ? {} : parseConfigFile(await readConfigFile(file), file),
   });
   const name = detectPlatform(io.env);
   const config = loadConfig({ getInput, env: io.env, log, context: { platform: name } });
@@ -215,16 +216,6 @@ async function withSignals(
     });
   } finally {
     unsubscribe?.();
-  }
-}
-
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw new GatepassError('INPUT', `cannot read --config ${path} (${errorCodeOf(err)})`, {
-      hint: 'Pass the path of a readable YAML file',
-    });
   }
 }
 

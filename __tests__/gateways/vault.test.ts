@@ -464,7 +464,7 @@ describe('resilience', () => {
       ),
     );
     expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toContain('cannot reach Vault (ECONNREFUSED)');
+    expect(err.message).toContain(`cannot reach Vault at http://127.0.0.1:${port} (ECONNREFUSED)`);
   });
 
   it('names what failed in a connection that is not transient (TLS), and does not retry it', async () => {
@@ -479,8 +479,10 @@ describe('resilience', () => {
     );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(err.code).toBe('GATEWAY');
-    expect(err.message).toMatch(/\/v1\/auth\/jwt\/login: cannot reach Vault \(EPROTO: SSL .+\)$/);
-    expect(err.hint).toContain("trusts Vault's certificate");
+    expect(err.message).toMatch(
+      /\/v1\/auth\/jwt\/login: cannot reach Vault at https:\/\/127\.0\.0\.1:\d+ \(EPROTO: SSL .+\)$/,
+    );
+    expect(err.hint).toContain('the runner trusts its certificate (NODE_EXTRA_CA_CERTS)');
   });
 
   it('times out an attempt that gets no answer, and tries again', async () => {

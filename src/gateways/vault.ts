@@ -28,10 +28,10 @@ import {
   HttpStatusError,
   formatDuration,
   isRetryableStatus,
-  networkErrorCode,
   retry,
   type RetryOptions,
 } from '../retry.js';
+import { connectionError } from '../network.js';
 import { VERSION } from '../version.js';
 import {
   handleOf,
@@ -635,7 +635,7 @@ async function call(
         });
         return toBody(body, label);
       } catch (err) {
-        throw transportError(err, label, secrets);
+        throw transportError(err, label, secrets, settings.address);
       }
     },
     {
@@ -658,7 +658,12 @@ function toBody(body: unknown, label: string): Body {
   });
 }
 
-function transportError(err: unknown, label: string, secrets: readonly string[]): unknown {
+function transportError(
+  err: unknown,
+  label: string,
+  secrets: readonly string[],
+  address: URL,
+): unknown {
   if (err instanceof GatepassError) return err;
   if (err instanceof RedirectRefused) {
     return new RedirectRefusedError(
@@ -684,26 +689,9 @@ function transportError(err: unknown, label: string, secrets: readonly string[])
       },
     );
   }
-  const network = networkErrorCode(err);
-  if (network !== undefined) {
-    // Keeps the cause, so the retry policy still sees a network failure.
-    return new GatepassError('GATEWAY', `${label}: cannot reach Vault (${network})`, {
-      hint: 'Check `gateway` and that Vault is reachable from the runner',
-      cause: err,
-    });
-  }
-  const failure = transportFailure(err);
-  if (failure !== undefined) {
-    // Not retried: a wrong host name or an untrusted certificate stays so.
-    return new GatepassError(
-      'GATEWAY',
-      `${label}: cannot reach Vault (${oneLine(scrub(failure, secrets), 200)})`,
-      {
-        hint: "Check `gateway`, that Vault is reachable from the runner, and that the runner trusts Vault's certificate (NODE_EXTRA_CA_CERTS)",
-        cause: err,
-      },
-    );
-  }
+  // The one wording of a connection failure (network.ts), retried or final.
+  const unreachable = connectionError(err, { what: 'Vault', url: address, label });
+  if (unreachable !== undefined) return unreachable;
   return new GatepassError(
     'GATEWAY',
     `${label} failed: ${oneLine(scrub(describeError(err), secrets))}`,
@@ -711,21 +699,6 @@ function transportError(err: unknown, label: string, secrets: readonly string[])
       cause: err,
     },
   );
-}
-
-/**
- * Why the connection failed, for an error that is not a network failure the
- * retry policy knows ("ENOTFOUND", "DEPTH_ZERO_SELF_SIGNED_CERT: self-signed
- * certificate"): Node's own code and message. Undefined for any other error.
- */
-function transportFailure(err: unknown): string | undefined {
-  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code !== 'string' || code === 'ABORT_ERR') return undefined;
-  const text = typeof message === 'string' ? message : '';
-  // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
-  const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
-  if (ssl !== undefined) return `${code}: SSL ${ssl}`;
-  return text === '' || text.includes(code) ? code : `${code}: ${text.split(';')[0] ?? ''}`;
 }
 
 /** Vault's `{"errors": [...]}`, joined; else a short excerpt of whatever came. */
