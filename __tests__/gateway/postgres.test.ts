@@ -143,7 +143,7 @@ describe('policy: postgres', () => {
 });
 
 describe('the action runs psql with a role made for it', () => {
-  it('connects as a fresh role, masks it, and post drops the role', async () => {
+  it('connects as a fresh role, masks it, and drops the role when the script ends', async () => {
     const s = step({
       credentials: [
         '- name: db',
@@ -181,12 +181,13 @@ describe('the action runs psql with a role made for it', () => {
       main.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::') && l.includes(role)),
     ).toEqual([]);
     expectNoPassword(main.stdout + main.stderr);
-    expect(await owner('widgets')).toBe(role);
+    // The role is dropped when the script ends, inside the main step.
+    expect(main.stdout).toContain('"db" revoked');
+    expect(await pg.gatewayRoles()).not.toContain(role);
 
     const post = await runPost(s);
     expect(post.code).toBe(0);
-    expect(post.stdout).toContain('"db" revoked');
-    expect(await pg.gatewayRoles()).not.toContain(role);
+    expect(post.stdout).toContain('nothing left to revoke');
     expect(await pg.tryConnect(url.href)).toBe('28P01'); // password authentication failed
     expect(await owner('widgets')).toBe('migrator'); // the migration outlives its role
 
