@@ -10,14 +10,16 @@ export const modules = {
 /* harmony export */   createTokenExchangeGateway: () => (/* binding */ createTokenExchangeGateway)
 /* harmony export */ });
 /* unused harmony exports GRANT_TYPE, ID_TOKEN_TYPE */
-/* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8129);
-/* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5235);
+/* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8129);
+/* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5235);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8044);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8718);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6999);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8281);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(351);
+/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9473);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6999);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9809);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
 /**
  * The token-exchange gateway: RFC 8693 through openid-client. The runner's ID
  * token is the subject token; each credential request becomes one exchange
@@ -38,6 +40,10 @@ export const modules = {
 
 
 
+
+
+/** How messages name the peer. */
+const SERVER = 'the token-exchange server';
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 /** RFC 8693 members of the token response that are not secret (see Issued.publicFields). */
@@ -58,7 +64,7 @@ function createTokenExchangeGateway(options) {
         const config = configuration(settings, metadata, options, signal, deadline);
         let response;
         try {
-            response = await openid_client__WEBPACK_IMPORTED_MODULE_5__/* .genericGrantRequest */ .D1(config, GRANT_TYPE, exchangeParameters(settings, request, id));
+            response = await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .genericGrantRequest */ .D1(config, GRANT_TYPE, exchangeParameters(settings, request, id));
         }
         catch (err) {
             return handleExchangeError(err, request, id, previous, settings);
@@ -111,29 +117,27 @@ function resolve(options) {
         ttlParameter: options.ttlParameter === undefined ? 'expires_in' : options.ttlParameter,
         timeoutMs: options.timeoutMs ?? 120_000,
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
-        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q,
+        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_4__/* .silentLogger */ .q,
     };
 }
-/** `https:` everywhere, except plain http to this machine (development, tests). */
+/**
+ * `https:` everywhere, except plain http to this machine (development,
+ * tests). The same rule and words as config.ts; the URL is not quoted.
+ */
 function requireSafeUrl(value, what) {
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} is not a URL: "${value}"`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} is not an absolute URL`, {
             hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
         });
     }
-    if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))
+    const problem = (0,_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .urlSchemeProblem */ .Qx)(url);
+    if (problem === undefined)
         return url;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} must use https: (${url.origin})`, {
-        hint: 'Plain http is allowed only to localhost / 127.0.0.1 / [::1]',
-    });
-}
-function isLoopback(url) {
-    const host = url.hostname;
-    return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} ${problem}`, { hint: _limits_js__WEBPACK_IMPORTED_MODULE_2__/* .URL_SCHEME_HINT */ .CQ });
 }
 function cachedDiscovery(settings, options) {
     let cached;
@@ -160,11 +164,11 @@ function cachedDiscovery(settings, options) {
 async function discover(settings, options, signal, deadline) {
     const fetcher = retryingFetch(settings, options, signal, deadline);
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- plain http only to loopback, checked by requireSafeUrl
-    const execute = settings.gateway.protocol === 'http:' ? [openid_client__WEBPACK_IMPORTED_MODULE_5__/* .allowInsecureRequests */ .cm] : [];
+    const execute = settings.gateway.protocol === 'http:' ? [openid_client__WEBPACK_IMPORTED_MODULE_7__/* .allowInsecureRequests */ .cm] : [];
     let config;
     try {
-        config = await openid_client__WEBPACK_IMPORTED_MODULE_5__/* .discovery */ .HD(settings.gateway, settings.clientId, undefined, undefined, {
-            [openid_client__WEBPACK_IMPORTED_MODULE_5__/* .customFetch */ .A6]: fetcher,
+        config = await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .discovery */ .HD(settings.gateway, settings.clientId, undefined, undefined, {
+            [openid_client__WEBPACK_IMPORTED_MODULE_7__/* .customFetch */ .A6]: fetcher,
             execute,
         });
     }
@@ -172,8 +176,8 @@ async function discover(settings, options, signal, deadline) {
         if (httpStatusOf(first) !== 404)
             throw discoveryError(first, settings);
         try {
-            config = await openid_client__WEBPACK_IMPORTED_MODULE_5__/* .discovery */ .HD(settings.gateway, settings.clientId, undefined, undefined, {
-                [openid_client__WEBPACK_IMPORTED_MODULE_5__/* .customFetch */ .A6]: fetcher,
+            config = await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .discovery */ .HD(settings.gateway, settings.clientId, undefined, undefined, {
+                [openid_client__WEBPACK_IMPORTED_MODULE_7__/* .customFetch */ .A6]: fetcher,
                 execute,
                 algorithm: 'oauth2',
             });
@@ -213,18 +217,18 @@ function discoveryError(err, settings) {
     });
 }
 function configuration(settings, metadata, options, signal, deadline) {
-    const config = new openid_client__WEBPACK_IMPORTED_MODULE_5__/* .Configuration */ .Vk(metadata, settings.clientId, settings.clientSecret, clientAuth(settings, metadata));
-    config[openid_client__WEBPACK_IMPORTED_MODULE_5__/* .customFetch */ .A6] = retryingFetch(settings, options, signal, deadline);
+    const config = new openid_client__WEBPACK_IMPORTED_MODULE_7__/* .Configuration */ .Vk(metadata, settings.clientId, settings.clientSecret, clientAuth(settings, metadata));
+    config[openid_client__WEBPACK_IMPORTED_MODULE_7__/* .customFetch */ .A6] = retryingFetch(settings, options, signal, deadline);
     if ([metadata.token_endpoint, metadata.revocation_endpoint].some((u) => u?.startsWith('http:'))) {
         // Only reachable for loopback: requireSafeUrl checked every endpoint.
         // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
-        openid_client__WEBPACK_IMPORTED_MODULE_5__/* .allowInsecureRequests */ .cm(config);
+        openid_client__WEBPACK_IMPORTED_MODULE_7__/* .allowInsecureRequests */ .cm(config);
     }
     return config;
 }
 function clientAuth(settings, metadata) {
     if (settings.clientSecret === undefined)
-        return openid_client__WEBPACK_IMPORTED_MODULE_5__/* .None */ .NV();
+        return openid_client__WEBPACK_IMPORTED_MODULE_7__/* .None */ .NV();
     const supported = metadata.token_endpoint_auth_methods_supported;
     const method = settings.method ??
         (supported !== undefined &&
@@ -233,8 +237,8 @@ function clientAuth(settings, metadata) {
             ? 'client_secret_post'
             : 'client_secret_basic');
     return method === 'client_secret_post'
-        ? openid_client__WEBPACK_IMPORTED_MODULE_5__/* .ClientSecretPost */ .qm(settings.clientSecret)
-        : openid_client__WEBPACK_IMPORTED_MODULE_5__/* .ClientSecretBasic */ .gH(settings.clientSecret);
+        ? openid_client__WEBPACK_IMPORTED_MODULE_7__/* .ClientSecretPost */ .qm(settings.clientSecret)
+        : openid_client__WEBPACK_IMPORTED_MODULE_7__/* .ClientSecretBasic */ .gH(settings.clientSecret);
 }
 /**
  * openid-client's fetch, wrapped in the retry policy. Transient statuses
@@ -246,19 +250,29 @@ function retryingFetch(settings, options, signal, deadline) {
     return (url, init) => {
         const target = new URL(url);
         const label = `${init.method} ${target.origin}${target.pathname}`;
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal: attempt }) => {
+        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .retry */ .L5)(async ({ signal: attempt }) => {
             // openid-client's own timeout signal would span every retry; ours is per attempt.
-            const response = await fetch(url, {
-                method: init.method,
-                headers: init.headers,
-                redirect: init.redirect,
-                signal: attempt,
-                ...(init.body === undefined
-                    ? {}
-                    : { body: init.body }),
-            });
-            const body = await response.arrayBuffer();
-            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .isRetryableStatus */ .PS)(response.status)) {
+            let response;
+            let body;
+            try {
+                response = await fetch(url, {
+                    method: init.method,
+                    headers: init.headers,
+                    redirect: init.redirect,
+                    signal: attempt,
+                    ...(init.body === undefined
+                        ? {}
+                        : { body: init.body }),
+                });
+                body = await response.arrayBuffer();
+            }
+            catch (err) {
+                // The attempt's own timeout or a cancel: the retry policy words those.
+                if (attempt.aborted)
+                    throw attempt.reason;
+                throw (0,_network_js__WEBPACK_IMPORTED_MODULE_3__/* .connectionError */ .$)(err, { what: SERVER, url: target, label }) ?? err;
+            }
+            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isRetryableStatus */ .PS)(response.status)) {
                 throw statusError(label, response, body, sentSecrets(init));
             }
             return new Response(response.status === 204 ? null : body, {
@@ -279,8 +293,8 @@ function retryingFetch(settings, options, signal, deadline) {
 function statusError(label, response, body, secrets) {
     // A server may echo the request: the ID token, the client secret, the token to revoke.
     const detail = errorText((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(new TextDecoder().decode(body), secrets));
-    const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
-    return new _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, retryAfterMs === undefined ? {} : { retryAfterMs });
+    const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
+    return new _retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, retryAfterMs === undefined ? {} : { retryAfterMs });
 }
 /** What a request carried that must not come back in a message: secret parameters, credentials. */
 function sentSecrets(init) {
@@ -357,7 +371,7 @@ function responseFields(response, registerSecret) {
             publicFields.push(field);
         }
         else if (typeof value === 'string') {
-            if (PUBLIC_FIELDS.has(field) || _gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .CONNECTION_FIELDS */ .jE.has(field))
+            if (PUBLIC_FIELDS.has(field) || _gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .CONNECTION_FIELDS */ .jE.has(field))
                 publicFields.push(field);
             else if (value !== '')
                 registerSecret(value);
@@ -370,7 +384,7 @@ function toIssued(request, response, registerSecret, logger) {
     const { values, publicFields } = responseFields(response, registerSecret);
     const expiresIn = typeof response.expires_in === 'number' ? response.expires_in : undefined;
     if (expiresIn !== undefined && expiresIn < request.ttlSeconds) {
-        logger.info(`the gateway granted "${request.name}" for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(expiresIn * 1000)} instead of ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)}`);
+        logger.info(`the gateway granted "${request.name}" for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(expiresIn * 1000)} instead of ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)}`);
     }
     return {
         kind: 'issued',
@@ -433,7 +447,7 @@ function handleExchangeError(err, request, id, previous, settings) {
         answer.status === 401 ||
         answer.status === 403;
     if (refusal) {
-        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_6__/* .identityDiagnostics */ .zx)(id, `${answer.error}${description}`));
+        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, `${answer.error}${description}`));
     }
     const code = ['invalid_scope', 'invalid_target'].includes(answer.error) || answer.status === 403
         ? 'DENIED'
@@ -448,7 +462,7 @@ function refusalHint(error, refusal, id) {
     }
     if (!refusal)
         return "The gateway rejected the request's parameters; check scope, audience, resource and requested-token-type";
-    return `The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_6__/* .bindingHint */ .jw)(id)}`;
+    return `The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .bindingHint */ .jw)(id)}`;
 }
 function pending(request, answer, interval, add) {
     const announced = typeof answer.body.interval === 'number' && answer.body.interval >= 0
@@ -468,7 +482,7 @@ function pending(request, answer, interval, add) {
 /** An OAuth error response, however openid-client reported it. */
 function oauthAnswer(err, secrets) {
     const clean = (text) => text === undefined ? undefined : (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(text, secrets);
-    if (err instanceof openid_client__WEBPACK_IMPORTED_MODULE_7__/* .ResponseBodyError */ .uK) {
+    if (err instanceof openid_client__WEBPACK_IMPORTED_MODULE_9__/* .ResponseBodyError */ .uK) {
         return {
             status: err.status,
             error: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(err.error, secrets),
@@ -476,7 +490,7 @@ function oauthAnswer(err, secrets) {
             body: err.cause,
         };
     }
-    if (err instanceof openid_client__WEBPACK_IMPORTED_MODULE_7__/* .WWWAuthenticateChallengeError */ .m4) {
+    if (err instanceof openid_client__WEBPACK_IMPORTED_MODULE_9__/* .WWWAuthenticateChallengeError */ .m4) {
         const params = err.cause[0]?.parameters;
         return {
             status: err.status,
@@ -533,7 +547,7 @@ function findCause(err, test) {
     return undefined;
 }
 async function revokeAll(saved, settings, options, signal) {
-    const handle = (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .handleOf */ .mP)(saved, 'token-exchange');
+    const handle = (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .handleOf */ .mP)(saved, 'token-exchange');
     requireSafeUrl(handle.endpoint, 'the revocation endpoint');
     const deadline = Date.now() + settings.timeoutMs;
     const metadata = {
@@ -545,7 +559,7 @@ async function revokeAll(saved, settings, options, signal) {
     const failures = [];
     for (const { token, hint } of handle.tokens) {
         try {
-            await openid_client__WEBPACK_IMPORTED_MODULE_5__/* .tokenRevocation */ .mX(config, token, { token_type_hint: hint });
+            await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .tokenRevocation */ .mX(config, token, { token_type_hint: hint });
         }
         catch (err) {
             const secrets = [token, settings.clientSecret ?? ''];
@@ -654,6 +668,84 @@ function sanitize(text) {
         // eslint-disable-next-line no-control-regex
         .replace(/[\u0000-\u001f\u007f]+/g, ' ')
         .trim());
+}
+
+
+/***/ }),
+
+/***/ 9473:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ connectionError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9809);
+/**
+ * One wording for "the connection failed", whatever gatepass was talking to
+ * (a gateway, the GitHub or GitLab API): what, where (the origin, never a
+ * path or query), and the OS code. The retry policy adds whether it retries
+ * ("; retrying in 1.6 s"), and gives up with the last of these messages.
+ *
+ *     POST https://sts.example.com/token: cannot reach the token-exchange server at https://sts.example.com (ECONNREFUSED)
+ *
+ * A function, not a transport: each caller keeps its own fetch and turns
+ * what it throws into this error inside the attempt, so that the cause (and
+ * with it the retry policy's view of the failure) is kept.
+ */
+
+
+/**
+ * The connection failure behind `err`, as the one message; undefined when
+ * `err` is not one (an HTTP answer, an abort, a bug), so the caller keeps it.
+ * Retryable failures (ECONNREFUSED, ECONNRESET, …) keep `err` as the cause,
+ * which is what the retry policy looks at; DNS and TLS failures are final.
+ */
+function connectionError(err, peer) {
+    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .networkErrorCode */ .a0)(err);
+    const detail = network ?? transportFailure(err);
+    if (detail === undefined)
+        return undefined;
+    const origin = originOf(peer.url);
+    const input = peer.input ?? 'gateway';
+    const hint = network !== undefined
+        ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
+        : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${origin} (${detail})`, { hint, cause: err });
+}
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return 'an invalid URL';
+    }
+}
+/**
+ * Why the connection failed when it is not a failure worth retrying:
+ * Node's code, with OpenSSL's reason for TLS ("ENOTFOUND",
+ * "DEPTH_ZERO_SELF_SIGNED_CERT", "EPROTO: SSL wrong version number").
+ * Looks through `fetch`'s "TypeError: fetch failed" to its cause.
+ */
+function transportFailure(err) {
+    let current = err;
+    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+        // Our own errors carry codes too (TIMEOUT, GATEWAY): they are not transport failures.
+        if (current instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
+            return undefined;
+        const { code, message, cause } = current;
+        if (typeof code === 'string' && code !== 'ABORT_ERR' && !code.startsWith('OAUTH_')) {
+            const text = typeof message === 'string' ? message : '';
+            // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
+            const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
+            return ssl === undefined ? code : `${code}: SSL ${ssl}`;
+        }
+        const fetchFailed = current.name === 'TypeError' && message === 'fetch failed';
+        if (fetchFailed && (cause === undefined || cause === null))
+            return 'network error';
+        current = cause;
+    }
+    return undefined;
 }
 
 

@@ -102,6 +102,14 @@ function coreError(err) {
     const text = err instanceof Error ? err.message : String(err);
     const status = /Error Code\s*:\s*(\d{3})/.exec(text)?.[1];
     const detail = /Error Message\s*:\s*(.+)/.exec(text)?.[1]?.trim() ?? text;
+    // No answer at all: http-client's "connect ECONNREFUSED 10.1.0.4:443" names the OS code.
+    const os = status === undefined ? /\b(E[A-Z][A-Z_]{2,})\b/.exec(detail)?.[1] : undefined;
+    if (os !== undefined) {
+        return new errors/* GatepassError */.J9('IDENTITY', `cannot reach the GitHub ID token endpoint at ${endpointOrigin()} (${os})`, {
+            hint: "The runner could not connect to GitHub's token service; check the runner's network and proxy settings, and https://www.githubstatus.com",
+            cause: err,
+        });
+    }
     const answer = status === undefined ? 'failed' : `answered HTTP ${status}`;
     const message = `the ID token endpoint ${answer}: ${detail.replace(/\s+/g, ' ')}`;
     const hint = 'GitHub could not issue an ID token; check `permissions: id-token: write` and https://www.githubstatus.com';
@@ -109,6 +117,14 @@ function coreError(err) {
         return new retry/* HttpStatusError */.F9(Number(status), message, { code: 'IDENTITY', hint, cause: err });
     }
     return new errors/* GatepassError */.J9('IDENTITY', message, { hint, cause: err });
+}
+function endpointOrigin() {
+    try {
+        return new URL(process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '').origin;
+    }
+    catch {
+        return 'ACTIONS_ID_TOKEN_REQUEST_URL';
+    }
 }
 /** Retry transient statuses, and failures without a status (network, empty answer). */
 function classifyCoreError(err) {

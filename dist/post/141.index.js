@@ -38,6 +38,12 @@ function approversOf(result, announcedId) {
     });
 }
 const DEFAULT_POLL = { initialMs: 5_000, maxMs: 30_000, growth: 1.5 };
+/**
+ * The last look starts this long before the deadline (at most a tenth of the
+ * wait), so that it can finish by then: calls are cut off at the deadline.
+ */
+const FINAL_LOOK_MS = 10_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const STATUS_EVERY_MS = 60_000;
 /** How long closing (editing the request comment) may take after the wait ended. */
 const CLOSE_BUDGET_MS = 15_000;
@@ -63,6 +69,8 @@ class GateRun {
     #deadline;
     #seenIgnored = new Set();
     #markdown = '';
+    /** The last look's decision, for the timeout message. */
+    #lastDecision;
     constructor(options, id) {
         this.#options = options;
         this.#id = id;
@@ -73,8 +81,7 @@ class GateRun {
     }
     async execute() {
         const { source } = this.#options;
-        const ctx = { signal: this.#signal, deadline: this.#deadline };
-        const prepared = await source.prepare(this.#options.policy.approvers, ctx);
+        const prepared = await this.#bounded((ctx) => source.prepare(this.#options.policy.approvers, ctx));
         const policy = this.#policy(prepared);
         (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .checkSatisfiable */ .wz)(policy, prepared.candidates);
         this.#markdown = renderRequest({
@@ -84,10 +91,10 @@ class GateRun {
             policy: this.#options.policy,
             source,
         });
-        const opened = await source.open(this.#markdown, ctx);
+        const opened = await this.#bounded((ctx) => source.open(this.#markdown, ctx));
         this.#logger.info(`Approval requested on ${source.where}: ${opened.url} (request ${this.#id}; ${source.howToApprove(this.#id)})`);
         try {
-            const approvers = await this.#wait(policy, opened, ctx);
+            const approvers = await this.#wait(policy, opened);
             await this.#close({ state: 'approved', approvers });
             return { requestId: this.#id, approvers, url: opened.url };
         }
@@ -105,7 +112,7 @@ class GateRun {
             syntax: this.#options.source.syntax,
         };
     }
-    async #wait(policy, opened, ctx) {
+    async #wait(policy, opened) {
         const { source } = this.#options;
         const request = {
             id: this.#id,
@@ -116,17 +123,20 @@ class GateRun {
         const schedule = new PollSchedule(this.#options);
         let lastStatus = this.#clock.now();
         let lastCount = -1;
+        const lastLook = this.#deadline - Math.min(FINAL_LOOK_MS, this.#options.policy.timeoutMs / 10);
         for (;;) {
-            const events = await source.events(ctx);
-            const eligibility = await source.lookUp((0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .usersToLookUp */ .uI)(policy, request, events), ctx);
+            const events = await this.#bounded((ctx) => source.events(ctx));
+            const users = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .usersToLookUp */ .uI)(policy, request, events);
+            const eligibility = await this.#bounded((ctx) => source.lookUp(users, ctx));
             const decision = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .evaluate */ ._3)(policy, request, events, eligibility);
             this.#logIgnored(decision);
             if (decision.state === 'approved')
                 return decision.approvers;
             if (decision.deniedBy !== undefined)
                 throw deniedError(this.#id, decision.deniedBy);
+            this.#lastDecision = decision;
             const now = this.#clock.now();
-            if (now >= this.#deadline)
+            if (now >= lastLook)
                 throw this.#timeout(decision);
             const changed = lastCount !== -1 && decision.approvers.length !== lastCount;
             if (changed || now - lastStatus >= this.#statusEvery) {
@@ -137,7 +147,38 @@ class GateRun {
             if (changed)
                 schedule.reset();
             lastCount = decision.approvers.length;
-            await this.#clock.sleep(Math.min(schedule.next(), this.#deadline - now), this.#signal);
+            await this.#clock.sleep(Math.min(schedule.next(), lastLook - now), this.#signal);
+        }
+    }
+    /**
+     * One call into the source, cut off at the deadline: its signal aborts
+     * then (by the wall clock; a test's virtual clock bounds the retries
+     * through `deadline`), and a call that runs out of time there ends the
+     * wait as an approval timeout, naming what was still failing.
+     */
+    async #bounded(call) {
+        const cutOff = new AbortController();
+        const passed = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', 'the approval deadline passed');
+        const left = Math.max(0, this.#deadline - this.#clock.now());
+        // Beyond what a timer can hold (24.8 days), `deadline` alone bounds the retries.
+        const timer = left > MAX_TIMER_MS
+            ? undefined
+            : setTimeout(() => {
+                cutOff.abort(passed);
+            }, left);
+        timer?.unref();
+        const signal = AbortSignal.any([this.#signal, cutOff.signal]);
+        try {
+            return await call({ signal, deadline: this.#deadline });
+        }
+        catch (err) {
+            if (this.#signal.aborted || !(err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9) || err.code !== 'TIMEOUT') {
+                throw err;
+            }
+            throw this.#timeout(this.#lastDecision, err === passed ? undefined : err);
+        }
+        finally {
+            clearTimeout(timer);
         }
     }
     get #statusEvery() {
@@ -161,10 +202,13 @@ class GateRun {
             this.#logger.debug(`approval: ignored ${item.event} by ${item.who}: ${item.reason}`);
         }
     }
-    #timeout(decision) {
+    #timeout(decision, failing) {
         const { source, policy } = this.#options;
-        const have = decision.approvers.length;
-        return approvalTimeoutError(`request ${this.#id}`, policy.timeoutMs, `${source.howToApprove(this.#id)} (${have} of ${policy.required} so far)`);
+        const have = decision?.approvers.length ?? 0;
+        const error = approvalTimeoutError(`request ${this.#id}`, policy.timeoutMs, `${source.howToApprove(this.#id)} (${have} of ${policy.required} so far)`);
+        if (failing === undefined)
+            return error;
+        return new ApprovalTimeoutError(`${error.message}; the last call was still failing: ${failing.message}`, error.hint ?? '');
     }
     async #close(outcome) {
         // The job's own signal may be what ended the wait: closing gets its own short budget.
@@ -267,7 +311,7 @@ async function awaitGatewayApproval(gateway, first, options) {
             throw approvalTimeoutError(`"${pending.name}" at the gateway`, options.timeoutMs, action);
         }
         await clock.sleep(waitMs, signal);
-        result = await gateway.poll(pending, await options.identity(), signal);
+        result = await gateway.poll(pending, await options.identity(), options.requestSignal ?? signal);
     }
     return {
         issued: result,
@@ -337,7 +381,7 @@ function capitalise(text) {
 /* harmony export */   wz: () => (/* binding */ checkSatisfiable),
 /* harmony export */   z2: () => (/* binding */ requestId)
 /* harmony export */ });
-/* unused harmony exports REQUEST_ID_LENGTH, canonicalJson, parseCommand, isBot, isSelf, ineligibility */
+/* unused harmony exports REQUEST_ID_LENGTH, canonicalJson, parseCommand, isBot, isSelf, ineligibility, requireGatewayReview */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
@@ -352,8 +396,9 @@ function capitalise(text) {
  * 2. People are matched by numeric user id. Logins can be renamed and then
  *    taken by someone else; ids cannot.
  * 3. Only comments created after the request and never edited count, and only
- *    when their first line is exactly the command: a quote (`> /approve x`),
- *    a code block or a sentence that mentions the command is not one.
+ *    when their first line is exactly the command (see {@link parseCommand}):
+ *    a quote (`> /approve x`), a code block, a sentence that mentions the
+ *    command or a look-alike (a tab, an upper-case id) is not one.
  * 4. Bots, the PR author, the actor and the triggering actor never approve
  *    their own request, unless `allow-self-approval`.
  * 5. N distinct eligible approvers; one eligible deny is final.
@@ -402,24 +447,32 @@ function canonicalJson(value) {
 function commandText(syntax, verb, id) {
     return syntax === 'slash' ? `/${verb} ${id}` : `/gatepass ${verb} ${id}`;
 }
+/**
+ * The grammar, exactly as the docs and the request comment show it: the
+ * command in lower case, one ASCII space before the id, the id in lower-case
+ * hex as announced, and nothing else on the line (no tab, no second space,
+ * no trailing space). A look-alike is not a command: people copy the line
+ * from the request comment, and anything else is a sign of something else.
+ */
+const ID_PATTERN = `[0-9a-f]{${REQUEST_ID_LENGTH}}`;
 const COMMANDS = {
-    // No leading whitespace: four spaces make a Markdown code block. Command
-    // words are case-insensitive; the id is compared on its own.
-    slash: /^\/(approve|deny)[ \t]+(\S+)[ \t]*$/i,
-    gatepass: /^\/gatepass[ \t]+(approve|deny)[ \t]+(\S+)[ \t]*$/i,
+    // No leading whitespace: four spaces make a Markdown code block.
+    slash: new RegExp(`^/(approve|deny) (${ID_PATTERN})$`),
+    gatepass: new RegExp(`^/gatepass (approve|deny) (${ID_PATTERN})$`),
 };
 /**
  * The command on the first line of `body`, if that line is exactly one.
  * Looking only at the first line, unindented, is what keeps quotes (`>`),
- * fenced or indented code and prose from ever being read as a command.
+ * fenced or indented code and prose from ever being read as a command. The
+ * line ends at LF or CRLF (GitHub stores comments typed in a browser with
+ * CRLF); a lone CR is part of the line, so it is not a command.
  */
 function parseCommand(body, syntax) {
     const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
     const match = COMMANDS[syntax].exec(firstLine);
     if (match === null)
         return undefined;
-    const verb = (match[1] ?? '').toLowerCase() === 'deny' ? 'deny' : 'approve';
-    return { verb, id: (match[2] ?? '').toLowerCase() };
+    return { verb: match[1] === 'deny' ? 'deny' : 'approve', id: match[2] ?? '' };
 }
 function isBot(actor) {
     // GitHub Apps comment as `name[bot]`; the flag is the authority, the suffix a second net.
@@ -514,6 +567,23 @@ function checkSatisfiable(policy, candidates) {
         });
     }
 }
+/**
+ * With `approval-source: gateway` and `approvals: 1` the user asked for a
+ * human at the gateway, so a credential the gateway issued at once, without
+ * ever answering pending (token-exchange `authorization_pending`, a hoop
+ * review), was issued without one: fail closed. main calls this for each
+ * credential once the gateway has answered, with `heldByGateway` true when
+ * the first answer was pending; when it throws, the credential exists and
+ * must be revoked before the step fails.
+ */
+function requireGatewayReview(config, heldByGateway, credential) {
+    const { required, source } = config.approvals;
+    if (source !== 'gateway' || required === 0 || heldByGateway)
+        return;
+    throw new GatepassError('CONFIG', `the gateway issued "${credential}" without holding it for approval, but \`approvals: ${required}\` with \`approval-source: gateway\` asks for a human; it is revoked`, {
+        hint: "Make the gateway's policy hold this credential for review (token-exchange: answer authorization_pending; hoop: a review on the connection), or set `approvals: 0`",
+    });
+}
 function classify(policy, request, event, eligibility) {
     const timing = event.kind === 'comment' ? commentTiming(request, event) : grantTiming(request, event);
     if (timing !== undefined)
@@ -565,11 +635,13 @@ function who(actor) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Z5: () => (/* binding */ cleanupSignal),
 /* harmony export */   e$: () => (/* binding */ requireEnvFields),
 /* harmony export */   jE: () => (/* binding */ CONNECTION_FIELDS),
 /* harmony export */   mP: () => (/* binding */ handleOf),
 /* harmony export */   mm: () => (/* binding */ isPending)
 /* harmony export */ });
+/* unused harmony export CLEANUP_BUDGET_MS */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /**
  * The contract every gateway (token-exchange, vault, hoop) implements. A
@@ -613,6 +685,15 @@ function handleOf(handle, provider, gatewayName = provider) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
     }
     return handle;
+}
+/**
+ * The budget of a gateway's own clean-up (revoking a Vault login token whose
+ * read failed, an exchanged hoop token): a fresh deadline, because the
+ * caller's signal may be the very cancel that made the clean-up necessary.
+ */
+const CLEANUP_BUDGET_MS = 5_000;
+function cleanupSignal() {
+    return AbortSignal.timeout(CLEANUP_BUDGET_MS);
 }
 function isPending(result) {
     return result.kind === 'pending';

@@ -13,14 +13,14 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6999);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9809);
-/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3268);
+/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9473);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
 
 
 
 
-/** Every call may take this long, even when the approval deadline is closer. */
-const MIN_CALL_BUDGET_MS = 30_000;
+
 const WRITE_PERMISSIONS = new Set(['admin', 'maintain', 'write']);
 class GitHubApprovals {
     syntax = 'slash';
@@ -51,7 +51,7 @@ class GitHubApprovals {
         this.#options = options;
         this.#owner = owner;
         this.#repo = repo;
-        this.#clock = options.clock ?? _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .ml;
+        this.#clock = options.clock ?? _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
         this.#logger = options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_0__/* .silentLogger */ .q;
         this.#perPage = Math.min(100, Math.max(1, options.perPage ?? 100));
         this.#request = options.request;
@@ -62,10 +62,10 @@ class GitHubApprovals {
             : `pull request #${this.#options.pullNumber}`;
     }
     howToApprove(id) {
-        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .commandText */ .jt)('slash', 'approve', id)}\``;
+        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .commandText */ .jt)('slash', 'approve', id)}\``;
     }
     howToDeny(id) {
-        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .commandText */ .jt)('slash', 'deny', id)}\``;
+        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .commandText */ .jt)('slash', 'deny', id)}\``;
     }
     async prepare(approvers, ctx) {
         const self = await this.#selfIds(ctx);
@@ -177,7 +177,7 @@ class GitHubApprovals {
             return WRITE_PERMISSIONS.has(data.permission) || WRITE_PERMISSIONS.has(data.role_name);
         }
         catch (err) {
-            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && err.status === 404)
+            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404)
                 return false;
             throw err;
         }
@@ -188,7 +188,7 @@ class GitHubApprovals {
             return toActor(res.data);
         }
         catch (err) {
-            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && err.status === 404) {
+            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404) {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: "${login}" is not a GitHub user`, {
                     hint: 'Fix the login in `approvers` (logins, or org/team slugs)',
                 });
@@ -212,7 +212,7 @@ class GitHubApprovals {
             }
         }
         catch (err) {
-            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 && (err.status === 403 || err.status === 404)) {
+            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && (err.status === 403 || err.status === 404)) {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: team ${slug} could not be read (HTTP ${err.status}); failing closed`, {
                     hint: 'Pass a `github-token` that can read org teams: `read:org` (classic PAT) or "Members: read" (GitHub App / fine-grained); GITHUB_TOKEN cannot',
                     cause: err,
@@ -252,7 +252,7 @@ class GitHubApprovals {
     /** One API call with the retry policy; 304 comes back as a response, not an error. */
     async #call(operation, route, params, ctx, forbiddenHint) {
         const request = await this.#client();
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L5)(async ({ signal }) => {
+        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal }) => {
             try {
                 const repoParams = route.includes('{owner}')
                     ? { owner: this.#owner, repo: this.#repo }
@@ -272,8 +272,8 @@ class GitHubApprovals {
         }, {
             operation,
             signal: ctx.signal,
-            // The final look at the deadline still needs time to answer.
-            deadlineMs: Math.max(MIN_CALL_BUDGET_MS, ctx.deadline - this.#clock.now()),
+            // `approval-timeout` bounds the whole wait: no retry past it.
+            deadlineMs: Math.max(0, ctx.deadline - this.#clock.now()),
             clock: this.#clock,
             logger: this.#logger,
             classify: classifyGitHub,
@@ -284,7 +284,9 @@ class GitHubApprovals {
         const status = err.status;
         if (typeof status !== 'number' || response === undefined) {
             // No answer: Octokit wraps the fetch failure; the cause carries the network code.
-            return err.cause ?? err;
+            const url = this.#options.apiUrl ?? 'https://api.github.com';
+            const peer = { what: 'GitHub', url, label: operation, input: 'GITHUB_API_URL' };
+            return (0,_network_js__WEBPACK_IMPORTED_MODULE_2__/* .connectionError */ .$)(err, peer) ?? err.cause ?? err;
         }
         if (status === 304)
             return 'not-modified';
@@ -299,10 +301,10 @@ class GitHubApprovals {
             : status === 403 && forbiddenHint !== undefined
                 ? forbiddenHint
                 : undefined;
-        return new _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9(status, `${operation}: HTTP ${status}${message === '' ? '' : ` ${message}`}`, {
+        return new _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(status, `${operation}: HTTP ${status}${message === '' ? '' : ` ${message}`}`, {
             code: status === 403 || status === 401 ? 'CONFIG' : 'GATEWAY',
             ...(hint === undefined ? {} : { hint }),
-            ...optional('retryAfterMs', (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#clock.now())),
+            ...optional('retryAfterMs', (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#clock.now())),
         });
     }
     async #client() {
@@ -318,7 +320,7 @@ class GitHubApprovals {
     }
 }
 /** A rate-limit answer: always retried, after the time GitHub asks for. */
-class GitHubRateLimitError extends _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpStatusError */ .F9 {
+class GitHubRateLimitError extends _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 {
     constructor(status, message, waitMs) {
         super(status, message, {
             retryAfterMs: waitMs,
@@ -333,7 +335,7 @@ function classifyGitHub(err) {
             ? { retry: true }
             : { retry: true, afterMs: err.retryAfterMs };
     }
-    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyError */ .fe)(err);
+    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .classifyError */ .fe)(err);
 }
 /**
  * How long GitHub asks us to wait, when this answer is a rate limit
@@ -344,7 +346,7 @@ function classifyGitHub(err) {
 function rateLimitWait(status, headers, message, now) {
     if (status !== 403 && status !== 429)
         return undefined;
-    const retryAfter = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(headers['retry-after'], now);
+    const retryAfter = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(headers['retry-after'], now);
     if (retryAfter !== undefined)
         return retryAfter;
     if (headers['x-ratelimit-remaining'] === '0') {
@@ -402,7 +404,7 @@ function toComment(raw) {
 /* harmony export */   wz: () => (/* binding */ checkSatisfiable),
 /* harmony export */   z2: () => (/* binding */ requestId)
 /* harmony export */ });
-/* unused harmony exports REQUEST_ID_LENGTH, canonicalJson, parseCommand, isBot, isSelf, ineligibility */
+/* unused harmony exports REQUEST_ID_LENGTH, canonicalJson, parseCommand, isBot, isSelf, ineligibility, requireGatewayReview */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
@@ -417,8 +419,9 @@ function toComment(raw) {
  * 2. People are matched by numeric user id. Logins can be renamed and then
  *    taken by someone else; ids cannot.
  * 3. Only comments created after the request and never edited count, and only
- *    when their first line is exactly the command: a quote (`> /approve x`),
- *    a code block or a sentence that mentions the command is not one.
+ *    when their first line is exactly the command (see {@link parseCommand}):
+ *    a quote (`> /approve x`), a code block, a sentence that mentions the
+ *    command or a look-alike (a tab, an upper-case id) is not one.
  * 4. Bots, the PR author, the actor and the triggering actor never approve
  *    their own request, unless `allow-self-approval`.
  * 5. N distinct eligible approvers; one eligible deny is final.
@@ -467,24 +470,32 @@ function canonicalJson(value) {
 function commandText(syntax, verb, id) {
     return syntax === 'slash' ? `/${verb} ${id}` : `/gatepass ${verb} ${id}`;
 }
+/**
+ * The grammar, exactly as the docs and the request comment show it: the
+ * command in lower case, one ASCII space before the id, the id in lower-case
+ * hex as announced, and nothing else on the line (no tab, no second space,
+ * no trailing space). A look-alike is not a command: people copy the line
+ * from the request comment, and anything else is a sign of something else.
+ */
+const ID_PATTERN = `[0-9a-f]{${REQUEST_ID_LENGTH}}`;
 const COMMANDS = {
-    // No leading whitespace: four spaces make a Markdown code block. Command
-    // words are case-insensitive; the id is compared on its own.
-    slash: /^\/(approve|deny)[ \t]+(\S+)[ \t]*$/i,
-    gatepass: /^\/gatepass[ \t]+(approve|deny)[ \t]+(\S+)[ \t]*$/i,
+    // No leading whitespace: four spaces make a Markdown code block.
+    slash: new RegExp(`^/(approve|deny) (${ID_PATTERN})$`),
+    gatepass: new RegExp(`^/gatepass (approve|deny) (${ID_PATTERN})$`),
 };
 /**
  * The command on the first line of `body`, if that line is exactly one.
  * Looking only at the first line, unindented, is what keeps quotes (`>`),
- * fenced or indented code and prose from ever being read as a command.
+ * fenced or indented code and prose from ever being read as a command. The
+ * line ends at LF or CRLF (GitHub stores comments typed in a browser with
+ * CRLF); a lone CR is part of the line, so it is not a command.
  */
 function parseCommand(body, syntax) {
     const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
     const match = COMMANDS[syntax].exec(firstLine);
     if (match === null)
         return undefined;
-    const verb = (match[1] ?? '').toLowerCase() === 'deny' ? 'deny' : 'approve';
-    return { verb, id: (match[2] ?? '').toLowerCase() };
+    return { verb: match[1] === 'deny' ? 'deny' : 'approve', id: match[2] ?? '' };
 }
 function isBot(actor) {
     // GitHub Apps comment as `name[bot]`; the flag is the authority, the suffix a second net.
@@ -579,6 +590,23 @@ function checkSatisfiable(policy, candidates) {
         });
     }
 }
+/**
+ * With `approval-source: gateway` and `approvals: 1` the user asked for a
+ * human at the gateway, so a credential the gateway issued at once, without
+ * ever answering pending (token-exchange `authorization_pending`, a hoop
+ * review), was issued without one: fail closed. main calls this for each
+ * credential once the gateway has answered, with `heldByGateway` true when
+ * the first answer was pending; when it throws, the credential exists and
+ * must be revoked before the step fails.
+ */
+function requireGatewayReview(config, heldByGateway, credential) {
+    const { required, source } = config.approvals;
+    if (source !== 'gateway' || required === 0 || heldByGateway)
+        return;
+    throw new GatepassError('CONFIG', `the gateway issued "${credential}" without holding it for approval, but \`approvals: ${required}\` with \`approval-source: gateway\` asks for a human; it is revoked`, {
+        hint: "Make the gateway's policy hold this credential for review (token-exchange: answer authorization_pending; hoop: a review on the connection), or set `approvals: 0`",
+    });
+}
 function classify(policy, request, event, eligibility) {
     const timing = event.kind === 'comment' ? commentTiming(request, event) : grantTiming(request, event);
     if (timing !== undefined)
@@ -621,6 +649,84 @@ function describeEvent(event) {
 }
 function who(actor) {
     return `${actor.login} (id ${actor.id})`;
+}
+
+
+/***/ }),
+
+/***/ 9473:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ connectionError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9809);
+/**
+ * One wording for "the connection failed", whatever gatepass was talking to
+ * (a gateway, the GitHub or GitLab API): what, where (the origin, never a
+ * path or query), and the OS code. The retry policy adds whether it retries
+ * ("; retrying in 1.6 s"), and gives up with the last of these messages.
+ *
+ *     POST https://sts.example.com/token: cannot reach the token-exchange server at https://sts.example.com (ECONNREFUSED)
+ *
+ * A function, not a transport: each caller keeps its own fetch and turns
+ * what it throws into this error inside the attempt, so that the cause (and
+ * with it the retry policy's view of the failure) is kept.
+ */
+
+
+/**
+ * The connection failure behind `err`, as the one message; undefined when
+ * `err` is not one (an HTTP answer, an abort, a bug), so the caller keeps it.
+ * Retryable failures (ECONNREFUSED, ECONNRESET, …) keep `err` as the cause,
+ * which is what the retry policy looks at; DNS and TLS failures are final.
+ */
+function connectionError(err, peer) {
+    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .networkErrorCode */ .a0)(err);
+    const detail = network ?? transportFailure(err);
+    if (detail === undefined)
+        return undefined;
+    const origin = originOf(peer.url);
+    const input = peer.input ?? 'gateway';
+    const hint = network !== undefined
+        ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
+        : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${origin} (${detail})`, { hint, cause: err });
+}
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return 'an invalid URL';
+    }
+}
+/**
+ * Why the connection failed when it is not a failure worth retrying:
+ * Node's code, with OpenSSL's reason for TLS ("ENOTFOUND",
+ * "DEPTH_ZERO_SELF_SIGNED_CERT", "EPROTO: SSL wrong version number").
+ * Looks through `fetch`'s "TypeError: fetch failed" to its cause.
+ */
+function transportFailure(err) {
+    let current = err;
+    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+        // Our own errors carry codes too (TIMEOUT, GATEWAY): they are not transport failures.
+        if (current instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
+            return undefined;
+        const { code, message, cause } = current;
+        if (typeof code === 'string' && code !== 'ABORT_ERR' && !code.startsWith('OAUTH_')) {
+            const text = typeof message === 'string' ? message : '';
+            // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
+            const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
+            return ssl === undefined ? code : `${code}: SSL ${ssl}`;
+        }
+        const fetchFailed = current.name === 'TypeError' && message === 'fetch failed';
+        if (fetchFailed && (cause === undefined || cause === null))
+            return 'network error';
+        current = cause;
+    }
+    return undefined;
 }
 
 

@@ -17,12 +17,13 @@ export const modules = {
 /* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_vault__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3916);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8044);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(8718);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(8718);
 /* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6999);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9809);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(311);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8281);
-/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9026);
+/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9473);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(311);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8281);
+/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(3563);
 /**
  * The Vault / OpenBao gateway, through node-vault. Each credential request is
  * its own JWT login (`auth/<vault-auth-path>/login {role, jwt}`) followed by
@@ -51,18 +52,19 @@ export const modules = {
 
 
 
-const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_9__/* .VERSION */ .x}`;
+
+const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_10__/* .VERSION */ .x}`;
 /** Validates the options before any network call, then returns the gateway. */
 function createVaultGateway(options) {
     const settings = resolve(options);
     return {
         issue: (request, id, signal) => issue(settings, request, id, signal),
         poll: (pending) => Promise.reject(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
-        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
+        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_8__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
     };
 }
 function resolve(options) {
-    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_8__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_9__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     if (options.role.trim() === '') {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', 'the vault provider needs `vault-role`', {
             hint: 'Set `vault-role` to the JWT auth role bound to this repository or project',
@@ -139,12 +141,13 @@ async function issue(settings, request, id, signal) {
         if (envelope.lease_id !== '')
             handle.leases.push(envelope.lease_id);
         const issued = toIssued(settings, request, target.path, envelope, login);
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_8__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
         return { ...issued, revocation: handle };
     }
     catch (err) {
-        // Nothing will use the token or its lease: do not leave them alive.
-        await revoke(settings, handle, signal).catch((e) => {
+        // Nothing will use the token or its lease: do not leave them alive, even
+        // when `signal` is the cancel that ended the read.
+        await revoke(settings, handle, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_8__/* .cleanupSignal */ .Z5)()).catch((e) => {
             settings.logger.warning(`could not revoke the unused Vault token: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(e)}`);
         });
         throw readError(err, settings, target, id);
@@ -185,19 +188,19 @@ async function logIn(settings, client, id, signal, deadline) {
 function loginError(err, settings, id) {
     if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
         return err;
-    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_10__/* .identityDiagnostics */ .zx)(id, err.message));
+    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__/* .identityDiagnostics */ .zx)(id, err.message));
     const mount = err.status === 403
         ? ` A 403 at login also means nothing is mounted at auth/${settings.authPath}: check \`vault-auth-path\`.`
         : '';
     return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
-        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_10__/* .bindingHint */ .jw)(id)}`,
+        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__/* .bindingHint */ .jw)(id)}`,
     });
 }
 function readError(err, settings, target, id) {
     if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9))
         return err;
     if (err.status === 403) {
-        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_10__/* .identityDiagnostics */ .zx)(id, err.message));
+        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__/* .identityDiagnostics */ .zx)(id, err.message));
         return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('DENIED', err.message, {
             hint: `The policies of role "${settings.role}" do not allow ${target.method === 'GET' ? 'read' : 'create/update'} on ${target.path}; attach a policy that does, or fix \`path\``,
         });
@@ -299,7 +302,7 @@ async function revoke(settings, handle, signal) {
         settings.logger.debug('the Vault token has expired: Vault has revoked it and its leases');
         return;
     }
-    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_8__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
+    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_9__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
     const client = vaultClient(address, handle.namespace);
     // The token's revocation settles everything, so the leases may use only
     // half of the budget: an unreachable Vault must not leave it no time.
@@ -488,7 +491,7 @@ async function call(settings, client, signal, deadline, secrets, request) {
             return toBody(body, label);
         }
         catch (err) {
-            throw transportError(err, label, secrets);
+            throw transportError(err, label, secrets, settings.address);
         }
     }, {
         operation: label,
@@ -509,7 +512,7 @@ function toBody(body, label) {
         hint: 'Check that `gateway` is the Vault address (not a proxy or login page)',
     });
 }
-function transportError(err, label, secrets) {
+function transportError(err, label, secrets, address) {
     if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9)
         return err;
     if (err instanceof RedirectRefused) {
@@ -528,41 +531,13 @@ function transportError(err, label, secrets) {
             ...((0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
         });
     }
-    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .networkErrorCode */ .a0)(err);
-    if (network !== undefined) {
-        // Keeps the cause, so the retry policy still sees a network failure.
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label}: cannot reach Vault (${network})`, {
-            hint: 'Check `gateway` and that Vault is reachable from the runner',
-            cause: err,
-        });
-    }
-    const failure = transportFailure(err);
-    if (failure !== undefined) {
-        // Not retried: a wrong host name or an untrusted certificate stays so.
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label}: cannot reach Vault (${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(failure, secrets), 200)})`, {
-            hint: "Check `gateway`, that Vault is reachable from the runner, and that the runner trusts Vault's certificate (NODE_EXTRA_CA_CERTS)",
-            cause: err,
-        });
-    }
+    // The one wording of a connection failure (network.ts), retried or final.
+    const unreachable = (0,_network_js__WEBPACK_IMPORTED_MODULE_7__/* .connectionError */ .$)(err, { what: 'Vault', url: address, label });
+    if (unreachable !== undefined)
+        return unreachable;
     return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(err), secrets))}`, {
         cause: err,
     });
-}
-/**
- * Why the connection failed, for an error that is not a network failure the
- * retry policy knows ("ENOTFOUND", "DEPTH_ZERO_SELF_SIGNED_CERT: self-signed
- * certificate"): Node's own code and message. Undefined for any other error.
- */
-function transportFailure(err) {
-    const { code, message } = (err ?? {});
-    if (typeof code !== 'string' || code === 'ABORT_ERR')
-        return undefined;
-    const text = typeof message === 'string' ? message : '';
-    // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
-    const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
-    if (ssl !== undefined)
-        return `${code}: SSL ${ssl}`;
-    return text === '' || text.includes(code) ? code : `${code}: ${text.split(';')[0] ?? ''}`;
 }
 /** Vault's `{"errors": [...]}`, joined; else a short excerpt of whatever came. */
 function vaultErrors(body) {

@@ -11,12 +11,13 @@ export const modules = {
 /* unused harmony exports checkHoopRequest, runMetadata */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8044);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8718);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
 /* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6999);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(311);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8281);
-/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9026);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(311);
+/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9473);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8281);
+/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3563);
 /**
  * The hoop.dev gateway: a small typed client for the part of hoop's REST API
  * (shared/specs/hoop-openapi-v3.json, served under `<gateway>/api`) that
@@ -45,7 +46,8 @@ export const modules = {
 
 
 
-const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x} (+https://github.com/gatepass/gatepass)`;
+
+const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x} (+https://github.com/gatepass/gatepass)`;
 /** An exchanged bearer must outlive the credential, or it cannot revoke it. */
 const BEARER_MARGIN_SECONDS = 300;
 /** Validates the options before any network call, then returns the gateway. */
@@ -56,11 +58,11 @@ function createHoopGateway(options) {
     return {
         issue: (request, id, signal) => issue(settings, waiting, request, id, signal),
         poll: (pending, id, signal) => poll(settings, waiting, pending, id, signal),
-        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .handleOf */ .mP)(handle, 'hoop'), signal),
+        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .handleOf */ .mP)(handle, 'hoop'), signal),
     };
 }
 function resolve(options) {
-    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_5__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     const apiKey = options.apiKey === '' ? undefined : options.apiKey;
     if ((apiKey === undefined) === (options.exchange === undefined)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', apiKey === undefined
@@ -120,7 +122,7 @@ async function issue(settings, waiting, request, id, signal) {
         return issued;
     }
     catch (err) {
-        await discard(settings, bearer, signal);
+        await discard(settings, bearer);
         throw refusal(err, settings, bearer, id, connection);
     }
 }
@@ -132,7 +134,7 @@ async function poll(settings, waiting, pending, id, signal) {
     let bearer = waiting.get(reviewId);
     if (bearer === undefined || expiresSoon(bearer)) {
         if (bearer !== undefined)
-            await discard(settings, bearer, signal);
+            await discard(settings, bearer);
         bearer = await obtainBearer(settings, pending.request, id, signal);
         waiting.set(reviewId, bearer);
     }
@@ -142,10 +144,10 @@ async function poll(settings, waiting, pending, id, signal) {
     }
     catch (err) {
         waiting.delete(reviewId);
-        await discard(settings, bearer, signal);
+        await discard(settings, bearer);
         throw refusal(err, settings, bearer, id, connection);
     }
-    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .mm)(result))
+    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .isPending */ .mm)(result))
         waiting.delete(reviewId);
     return result;
 }
@@ -227,7 +229,7 @@ async function toIssued(settings, request, connection, answer, bearer, signal) {
         ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
     };
     try {
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .requireEnvFields */ .e$)(request, values, `hoop connection ${connection}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .requireEnvFields */ .e$)(request, values, `hoop connection ${connection}`);
     }
     catch (err) {
         await revokeCredential(settings, handle, signal).catch(() => undefined);
@@ -254,7 +256,7 @@ function credentialValues(settings, fields) {
                 ? String(value)
                 : JSON.stringify(value);
         values[field] = text;
-        if (_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .CONNECTION_FIELDS */ .jE.has(field) || typeof value === 'number' || typeof value === 'boolean') {
+        if (_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .CONNECTION_FIELDS */ .jE.has(field) || typeof value === 'number' || typeof value === 'boolean') {
             publicFields.push(field);
         }
         else if (text !== '') {
@@ -296,7 +298,7 @@ function runMetadata(id) {
         return undefined;
     };
     const entries = [
-        ['gatepass_version', _version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x],
+        ['gatepass_version', _version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x],
         ['ci_platform', id.platform],
         ['ci_repository', pick('repository', 'project_path')],
         ['ci_run_id', pick('run_id', 'pipeline_id')],
@@ -328,7 +330,7 @@ async function revoke(settings, handle, signal) {
     }
 }
 async function revokeCredential(settings, handle, signal) {
-    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_5__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
+    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
     const token = handle.token ?? settings.apiKey;
     if (token === undefined) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `revoking the hoop credential for ${handle.connection} needs \`hoop-api-key\``, {
@@ -377,7 +379,7 @@ async function obtainBearer(settings, request, id, signal) {
         ttlSeconds: request.ttlSeconds + BEARER_MARGIN_SECONDS,
         ...(exchange.tokenExchange === undefined ? {} : { tokenExchange: exchange.tokenExchange }),
     }, id, signal);
-    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_4__/* .isPending */ .mm)(result)) {
+    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .isPending */ .mm)(result)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', 'the token exchange for hoop authentication asks for approval', {
             hint: "Let hoop's reviews approve access to the connection, and let the IdP issue hoop tokens without approval",
         });
@@ -393,10 +395,11 @@ function expiresSoon(bearer) {
     return bearer.expiresAt !== undefined && bearer.expiresAt.getTime() - Date.now() < 60_000;
 }
 /** Revoke an exchanged bearer nothing will use. */
-async function discard(settings, bearer, signal) {
+async function discard(settings, bearer) {
     if (bearer.auth === undefined || settings.exchange === undefined)
         return;
-    await settings.exchange.gateway.revoke(bearer.auth, signal).catch((err) => {
+    // A fresh deadline: `signal` may be the cancel that made the token unused.
+    await settings.exchange.gateway.revoke(bearer.auth, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .cleanupSignal */ .Z5)()).catch((err) => {
         settings.logger.debug(`could not revoke an unused hoop token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(err)}`);
     });
 }
@@ -405,10 +408,10 @@ function refusal(err, settings, bearer, id, connection) {
         return err;
     if (err.status === 401 || err.status === 403) {
         if (bearer.exchanged)
-            settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .identityDiagnostics */ .zx)(id, err.message));
+            settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
         return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', err.message, {
             hint: bearer.exchanged
-                ? `hoop did not accept the exchanged token, or its user may not use connection ${connection}. The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_7__/* .bindingHint */ .jw)(id)}`
+                ? `hoop did not accept the exchanged token, or its user may not use connection ${connection}. The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .bindingHint */ .jw)(id)}`
                 : `Check that \`hoop-api-key\` is valid and that its user may use connection ${connection}`,
         });
     }
@@ -453,7 +456,7 @@ async function send(settings, bearer, signal, deadline, secrets, request) {
             text = await response.text();
         }
         catch (err) {
-            throw transportError(err, label, attempt);
+            throw transportError(err, label, url, attempt);
         }
         if (response.status >= 200 && response.status < 300) {
             return { status: response.status, body: parseBody(text, label) };
@@ -483,18 +486,12 @@ function parseBody(text, label) {
         });
     }
 }
-function transportError(err, label, attempt) {
+function transportError(err, label, url, attempt) {
     // The attempt's own timeout or a cancellation: the retry policy words it.
     if (attempt.aborted)
         return attempt.reason;
-    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .networkErrorCode */ .a0)(err);
-    if (network !== undefined) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label}: cannot reach hoop (${network})`, {
-            hint: 'Check `gateway` and that hoop is reachable from the runner',
-            cause: err,
-        });
-    }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`, { cause: err });
+    return ((0,_network_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionError */ .$)(err, { what: 'hoop', url, label }) ??
+        new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`, { cause: err }));
 }
 /** hoop's `{"message": ...}`, else the text itself. */
 function errorText(text) {
