@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/retry.js';
+import type { Clock } from '../../src/common/retry.js';
 
 /**
  * Virtual time for the approval tests: `sleep` returns at once and moves the

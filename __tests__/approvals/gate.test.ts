@@ -16,7 +16,7 @@ import {
 } from '../../src/approvals/gate.js';
 import { GitHubApprovals } from '../../src/approvals/github.js';
 import { requestId, type ApprovalEvent, type RequestSubject } from '../../src/approvals/policy.js';
-import { GatepassError } from '../../src/errors.js';
+import { GatepassError } from '../../src/common/errors.js';
 import { isPending, type CredentialRequest } from '../../src/gateways/gateway.js';
 import { createTokenExchangeGateway } from '../../src/gateways/token-exchange.js';
 import { GitHubDouble } from '../doubles/github.js';

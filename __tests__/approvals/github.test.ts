@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { awaitApproval, type PolicyInputs } from '../../src/approvals/gate.js';
 import { GitHubApprovals, rateLimitWait } from '../../src/approvals/github.js';
 import { requestId, type RequestSubject } from '../../src/approvals/policy.js';
-import { GatepassError } from '../../src/errors.js';
+import { GatepassError } from '../../src/common/errors.js';
 import {
   Contract,
   GitHubDouble,

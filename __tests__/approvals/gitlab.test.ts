@@ -8,7 +8,7 @@ import {
   type GitLabMode,
 } from '../../src/approvals/gitlab.js';
 import { requestId, type RequestSubject } from '../../src/approvals/policy.js';
-import { GatepassError } from '../../src/errors.js';
+import { GatepassError } from '../../src/common/errors.js';
 import { GitLabDouble, type GlUser } from '../doubles/gitlab.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 import { FakeClock } from './clock.js';

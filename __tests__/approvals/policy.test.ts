@@ -17,7 +17,7 @@ import {
   type PendingRequest,
   type RequestSubject,
 } from '../../src/approvals/policy.js';
-import { GatepassError } from '../../src/errors.js';
+import { GatepassError } from '../../src/common/errors.js';
 
 const ID = '3f9c2a1b';
 const T0 = Date.parse('2025-01-01T12:00:00Z');

@@ -9,7 +9,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { GatepassError, describeError } from '../../src/errors.js';
+import { GatepassError, describeError } from '../../src/common/errors.js';
 import { awaitGatewayApproval } from '../../src/approvals/gate.js';
 import {
   isPending,
@@ -23,7 +23,7 @@ import { createHoopGateway, runMetadata, type HoopOptions } from '../../src/gate
 import { createGateway, type GatewaySettings } from '../../src/gateways/index.js';
 import { createTokenExchangeGateway } from '../../src/gateways/token-exchange.js';
 import type { IdentityToken } from '../../src/identity/token.js';
-import { VERSION } from '../../src/version.js';
+import { VERSION } from '../../src/common/version.js';
 import { startHoopDouble, type HoopDouble } from '../doubles/hoop.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';

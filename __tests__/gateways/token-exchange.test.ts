@@ -6,7 +6,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { GatepassError } from '../../src/errors.js';
+import { GatepassError } from '../../src/common/errors.js';
 import { awaitGatewayApproval } from '../../src/approvals/gate.js';
 import {
   isPending,
@@ -18,7 +18,7 @@ import {
   createTokenExchangeGateway,
   type TokenExchangeOptions,
 } from '../../src/gateways/token-exchange.js';
-import type { Clock } from '../../src/retry.js';
+import type { Clock } from '../../src/common/retry.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 import {
   forgedToken,

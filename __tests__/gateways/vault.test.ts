@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { GatepassError, describeError } from '../../src/errors.js';
+import { GatepassError, describeError } from '../../src/common/errors.js';
 import {
   isPending,
   type CredentialRequest,
@@ -26,7 +26,7 @@ import {
   type VaultOptions,
 } from '../../src/gateways/vault.js';
 import type { IdentityToken } from '../../src/identity/token.js';
-import { VERSION } from '../../src/version.js';
+import { VERSION } from '../../src/common/version.js';
 import {
   startVaultDouble,
   VAULT_AUDIENCE,

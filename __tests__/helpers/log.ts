@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/common/logger.js';
 
 /** A logger that keeps every line, so tests can assert what was (and was not) said. */
 export interface CapturedLog {

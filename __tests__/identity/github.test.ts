@@ -14,7 +14,7 @@ import {
 } from '@jest/globals';
 import { createServer, type AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
-import { GatepassError } from '../../src/errors.js';
+import { GatepassError } from '../../src/common/errors.js';
 import { githubIdentity, type GithubIdentityOptions } from '../../src/identity/github.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { GatepassError } from '../../src/errors.js';
+import { GatepassError } from '../../src/common/errors.js';
 import { gitlabIdentity } from '../../src/identity/gitlab.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { GatepassError } from '../../src/errors.js';
+import type { GatepassError } from '../../src/common/errors.js';
 import { localIdentity } from '../../src/identity/local.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 

@@ -12,10 +12,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   isGitLabBot: () => (/* binding */ isGitLabBot),
 /* harmony export */   nextPage: () => (/* binding */ nextPage)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6999);
-/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9473);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9353);
+/* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1451);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
 /**
  * Approvals on a GitLab merge request, through REST API v4 with `fetch` and
@@ -63,8 +63,8 @@ class GitLabApprovals {
     #firstPage = 1;
     constructor(options) {
         this.#options = options;
-        this.#clock = options.clock ?? _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
-        this.#logger = options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_1__/* .silentLogger */ .q;
+        this.#clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
+        this.#logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_1__/* .silentLogger */ .q;
         this.#fetch = options.fetch ?? fetch;
         this.#perPage = Math.min(100, Math.max(1, options.perPage ?? 100));
     }
@@ -143,7 +143,7 @@ class GitLabApprovals {
             .filter((v) => v.head_commit_sha === this.#options.sha)
             .map((v) => Date.parse(v.created_at));
         if (ours.length === 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `commit ${this.#options.sha.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`, {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `commit ${this.#options.sha.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`, {
                 hint: 'Run the job in a merge request pipeline for the MR head, or use `approval-source: gitlab-notes`',
             });
         }
@@ -176,7 +176,7 @@ class GitLabApprovals {
     async #grants(ctx) {
         const mr = await this.#mergeRequest(ctx);
         if (mr.sha !== this.#options.sha) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${this.#options.sha.slice(0, 12)}, which this job runs`, { hint: 'The pipeline of the new head asks again' });
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${this.#options.sha.slice(0, 12)}, which this job runs`, { hint: 'The pipeline of the new head asks again' });
         }
         const res = await this.#call('reading merge request approvals', 'GET', `${this.#mrPath()}/approvals`, {}, ctx);
         return (res.data.approved_by ?? []).map((a) => ({
@@ -193,7 +193,7 @@ class GitLabApprovals {
             return res.data.id === user.id && active && res.data.access_level >= DEVELOPER_ACCESS;
         }
         catch (err) {
-            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404)
+            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404)
                 return false;
             throw err;
         }
@@ -202,7 +202,7 @@ class GitLabApprovals {
         const res = await this.#call(`looking up approver ${username}`, 'GET', '/users', { query: { username } }, ctx);
         const user = res.data.find((u) => u.username.toLowerCase() === username.toLowerCase());
         if (user === undefined) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `approvers: "${username}" is not a GitLab user`, {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `approvers: "${username}" is not a GitLab user`, {
                 hint: 'Fix the username in `approvers` (GitLab usernames; groups are not supported)',
             });
         }
@@ -223,7 +223,7 @@ class GitLabApprovals {
         const url = new URL(`${this.#options.apiUrl.replace(/\/$/, '')}${path}`);
         for (const [k, v] of Object.entries(input.query ?? {}))
             url.searchParams.set(k, v);
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal }) => {
+        return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal }) => {
             let res;
             try {
                 res = await this.#fetch(url, {
@@ -241,7 +241,7 @@ class GitLabApprovals {
                 // A timeout or a cancel: the retry policy words those.
                 if (signal.aborted)
                     throw signal.reason;
-                throw (0,_network_js__WEBPACK_IMPORTED_MODULE_2__/* .connectionError */ .$)(err, { ...GITLAB, url, label: operation }) ?? err;
+                throw (0,_common_network_js__WEBPACK_IMPORTED_MODULE_2__/* .connectionError */ .$)(err, { ...GITLAB, url, label: operation }) ?? err;
             }
             if (!res.ok)
                 throw await this.#error(res, operation);
@@ -258,8 +258,8 @@ class GitLabApprovals {
     async #error(res, operation) {
         const message = gitlabMessage(await res.text().catch(() => ''));
         const auth = res.status === 401 || res.status === 403;
-        const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(res.headers.get('retry-after'), this.#clock.now());
-        return new _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(res.status, `${operation}: HTTP ${res.status}${message === '' ? '' : ` ${message.replace(/\s+/g, ' ').slice(0, 200)}`}`, {
+        const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(res.headers.get('retry-after'), this.#clock.now());
+        return new _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(res.status, `${operation}: HTTP ${res.status}${message === '' ? '' : ` ${message.replace(/\s+/g, ' ').slice(0, 200)}`}`, {
             code: auth ? 'CONFIG' : 'GATEWAY',
             ...(auth ? { hint: TOKEN_HINT } : {}),
             ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
@@ -326,14 +326,14 @@ function toNote(n) {
 
 /***/ }),
 
-/***/ 9473:
+/***/ 1451:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ connectionError)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9809);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9183);
 /**
  * One wording for "the connection failed", whatever gatepass was talking to
  * (a gateway, the GitHub or GitLab API): what, where (the origin, never a

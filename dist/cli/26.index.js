@@ -2,6 +2,84 @@ export const id = 26;
 export const ids = [26];
 export const modules = {
 
+/***/ 1451:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ connectionError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9183);
+/**
+ * One wording for "the connection failed", whatever gatepass was talking to
+ * (a gateway, the GitHub or GitLab API): what, where (the origin, never a
+ * path or query), and the OS code. The retry policy adds whether it retries
+ * ("; retrying in 1.6 s"), and gives up with the last of these messages.
+ *
+ *     POST https://sts.example.com/token: cannot reach the token-exchange server at https://sts.example.com (ECONNREFUSED)
+ *
+ * A function, not a transport: each caller keeps its own fetch and turns
+ * what it throws into this error inside the attempt, so that the cause (and
+ * with it the retry policy's view of the failure) is kept.
+ */
+
+
+/**
+ * The connection failure behind `err`, as the one message; undefined when
+ * `err` is not one (an HTTP answer, an abort, a bug), so the caller keeps it.
+ * Retryable failures (ECONNREFUSED, ECONNRESET, …) keep `err` as the cause,
+ * which is what the retry policy looks at; DNS and TLS failures are final.
+ */
+function connectionError(err, peer) {
+    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .networkErrorCode */ .a0)(err);
+    const detail = network ?? transportFailure(err);
+    if (detail === undefined)
+        return undefined;
+    const origin = originOf(peer.url);
+    const input = peer.input ?? 'gateway';
+    const hint = network !== undefined
+        ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
+        : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${origin} (${detail})`, { hint, cause: err });
+}
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return 'an invalid URL';
+    }
+}
+/**
+ * Why the connection failed when it is not a failure worth retrying:
+ * Node's code, with OpenSSL's reason for TLS ("ENOTFOUND",
+ * "DEPTH_ZERO_SELF_SIGNED_CERT", "EPROTO: SSL wrong version number").
+ * Looks through `fetch`'s "TypeError: fetch failed" to its cause.
+ */
+function transportFailure(err) {
+    let current = err;
+    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+        // Our own errors carry codes too (TIMEOUT, GATEWAY): they are not transport failures.
+        if (current instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
+            return undefined;
+        const { code, message, cause } = current;
+        if (typeof code === 'string' && code !== 'ABORT_ERR' && !code.startsWith('OAUTH_')) {
+            const text = typeof message === 'string' ? message : '';
+            // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
+            const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
+            return ssl === undefined ? code : `${code}: SSL ${ssl}`;
+        }
+        const fetchFailed = current.name === 'TypeError' && message === 'fetch failed';
+        if (fetchFailed && (cause === undefined || cause === null))
+            return 'network error';
+        current = cause;
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 9026:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -12,13 +90,13 @@ export const modules = {
 /* unused harmony exports GRANT_TYPE, ID_TOKEN_TYPE */
 /* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8129);
 /* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5235);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8044);
-/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(351);
-/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9473);
+/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9304);
+/* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1451);
 /* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6999);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9809);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9183);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
 /**
  * The token-exchange gateway: RFC 8693 through openid-client. The runner's ID
@@ -99,12 +177,12 @@ function resolve(options) {
     const secret = options.clientSecret === '' ? undefined : options.clientSecret;
     const method = options.clientAuthMethod;
     if (method === 'none' && secret !== undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', 'a client secret is set but client authentication is `none`', {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', 'a client secret is set but client authentication is `none`', {
             hint: 'Remove `client-secret`, or use client_secret_basic or client_secret_post',
         });
     }
     if (method !== undefined && method !== 'none' && secret === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `client authentication ${method} needs \`client-secret\``, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `client authentication ${method} needs \`client-secret\``, {
             hint: 'Set `client-secret` (from a secret store), or use client authentication `none`',
         });
     }
@@ -117,7 +195,7 @@ function resolve(options) {
         ttlParameter: options.ttlParameter === undefined ? 'expires_in' : options.ttlParameter,
         timeoutMs: options.timeoutMs ?? 120_000,
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
-        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_4__/* .silentLogger */ .q,
+        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_4__/* .silentLogger */ .q,
     };
 }
 /**
@@ -130,14 +208,14 @@ function requireSafeUrl(value, what) {
         url = new URL(value);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} is not an absolute URL`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} is not an absolute URL`, {
             hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
         });
     }
-    const problem = (0,_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .urlSchemeProblem */ .Qx)(url);
+    const problem = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .urlSchemeProblem */ .Qx)(url);
     if (problem === undefined)
         return url;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} ${problem}`, { hint: _limits_js__WEBPACK_IMPORTED_MODULE_2__/* .URL_SCHEME_HINT */ .CQ });
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} ${problem}`, { hint: _config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .URL_SCHEME_HINT */ .CQ });
 }
 function cachedDiscovery(settings, options) {
     let cached;
@@ -188,7 +266,7 @@ async function discover(settings, options, signal, deadline) {
     }
     const metadata = config.serverMetadata();
     if (metadata.token_endpoint === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `the gateway's metadata names no token_endpoint`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `the gateway's metadata names no token_endpoint`, {
             hint: 'Check that `gateway` is the issuer URL of a token-exchange server',
         });
     }
@@ -206,12 +284,12 @@ function discoveryError(err, settings) {
     if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
         const body = findCause(err, (e) => 'body' in e)
             ?.body;
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `the gateway's discovery document names issuer ${JSON.stringify(body?.issuer ?? '?')}, not ${settings.gateway.href}`, {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `the gateway's discovery document names issuer ${JSON.stringify(body?.issuer ?? '?')}, not ${settings.gateway.href}`, {
             hint: 'Set `gateway` to the issuer URL exactly as the server publishes it (scheme, host, path, no extra slash)',
             cause: err,
         });
     }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `discovery at ${settings.gateway.href} failed: ${describeOAuthFailure(err)}`, {
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `discovery at ${settings.gateway.href} failed: ${describeOAuthFailure(err)}`, {
         hint: 'Check `gateway`: it must be the issuer URL that serves /.well-known/openid-configuration or /.well-known/oauth-authorization-server',
         cause: err,
     });
@@ -250,7 +328,7 @@ function retryingFetch(settings, options, signal, deadline) {
     return (url, init) => {
         const target = new URL(url);
         const label = `${init.method} ${target.origin}${target.pathname}`;
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .retry */ .L5)(async ({ signal: attempt }) => {
+        return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .retry */ .L5)(async ({ signal: attempt }) => {
             // openid-client's own timeout signal would span every retry; ours is per attempt.
             let response;
             let body;
@@ -270,9 +348,9 @@ function retryingFetch(settings, options, signal, deadline) {
                 // The attempt's own timeout or a cancel: the retry policy words those.
                 if (attempt.aborted)
                     throw attempt.reason;
-                throw (0,_network_js__WEBPACK_IMPORTED_MODULE_3__/* .connectionError */ .$)(err, { what: SERVER, url: target, label }) ?? err;
+                throw (0,_common_network_js__WEBPACK_IMPORTED_MODULE_3__/* .connectionError */ .$)(err, { what: SERVER, url: target, label }) ?? err;
             }
-            if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isRetryableStatus */ .PS)(response.status)) {
+            if ((0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isRetryableStatus */ .PS)(response.status)) {
                 throw statusError(label, response, body, sentSecrets(init));
             }
             return new Response(response.status === 204 ? null : body, {
@@ -293,8 +371,8 @@ function retryingFetch(settings, options, signal, deadline) {
 function statusError(label, response, body, secrets) {
     // A server may echo the request: the ID token, the client secret, the token to revoke.
     const detail = errorText((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(new TextDecoder().decode(body), secrets));
-    const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
-    return new _retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, retryAfterMs === undefined ? {} : { retryAfterMs });
+    const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
+    return new _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, retryAfterMs === undefined ? {} : { retryAfterMs });
 }
 /** What a request carried that must not come back in a message: secret parameters, credentials. */
 function sentSecrets(init) {
@@ -384,7 +462,7 @@ function toIssued(request, response, registerSecret, logger) {
     const { values, publicFields } = responseFields(response, registerSecret);
     const expiresIn = typeof response.expires_in === 'number' ? response.expires_in : undefined;
     if (expiresIn !== undefined && expiresIn < request.ttlSeconds) {
-        logger.info(`the gateway granted "${request.name}" for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(expiresIn * 1000)} instead of ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)}`);
+        logger.info(`the gateway granted "${request.name}" for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(expiresIn * 1000)} instead of ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)}`);
     }
     return {
         kind: 'issued',
@@ -417,7 +495,7 @@ function handleExchangeError(err, request, id, previous, settings) {
     const answer = oauthAnswer(err, [id.value, settings.clientSecret ?? '']);
     const what = `token exchange for "${request.name}"`;
     if (answer === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${what} failed: ${describeOAuthFailure(err)}`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${what} failed: ${describeOAuthFailure(err)}`, {
             hint: 'The gateway answered something that is not an OAuth token response; check `gateway` and the server logs',
             cause: err,
         });
@@ -429,11 +507,11 @@ function handleExchangeError(err, request, id, previous, settings) {
         case 'slow_down':
             return pending(request, answer, previous?.intervalSeconds ?? 5, 5);
         case 'access_denied':
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `${what} was denied${description}`, {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `${what} was denied${description}`, {
                 hint: 'An approver or the gateway policy refused this request',
             });
         case 'expired_token':
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', `${what}: the approval request expired before anyone approved it${description}`, {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', `${what}: the approval request expired before anyone approved it${description}`, {
                 hint: 'Run the job again and ask an approver to act sooner',
             });
     }
@@ -452,7 +530,7 @@ function handleExchangeError(err, request, id, previous, settings) {
     const code = ['invalid_scope', 'invalid_target'].includes(answer.error) || answer.status === 403
         ? 'DENIED'
         : 'GATEWAY';
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9(code, `${what} was refused: HTTP ${answer.status} ${answer.error}${description}`, {
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9(code, `${what} was refused: HTTP ${answer.status} ${answer.error}${description}`, {
         hint: refusalHint(answer.error, refusal, id),
     });
 }
@@ -524,7 +602,7 @@ function describeOAuthFailure(err) {
                 : 'network error';
         return `cannot reach the gateway (${detail})`;
     }
-    return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
+    return (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
 }
 /** The HTTP status of an "unexpected status" failure (its cause is the Response). */
 function httpStatusOf(err) {
@@ -534,7 +612,7 @@ function httpStatusOf(err) {
 }
 /** Our own errors (deadline, timeouts, refused URLs) come back wrapped by openid-client. */
 function gatepassErrorIn(err) {
-    return findCause(err, (e) => e instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9);
+    return findCause(err, (e) => e instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9);
 }
 function findCause(err, test) {
     let current = err;
@@ -574,7 +652,7 @@ async function revokeAll(saved, settings, options, signal) {
         }
     }
     if (failures.length > 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `revocation at ${handle.endpoint} failed: ${failures.join('; ')}`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `revocation at ${handle.endpoint} failed: ${failures.join('; ')}`, {
             hint: 'The credential stays valid until it expires; revoke it by hand if it matters',
         });
     }
@@ -583,7 +661,7 @@ async function revokeAll(saved, settings, options, signal) {
 function revocationProblem(err, hint, secrets, logger) {
     const ours = gatepassErrorIn(err);
     if (ours !== undefined)
-        return (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(ours);
+        return (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(ours);
     const answer = oauthAnswer(err, secrets);
     if (answer?.error === 'invalid_token')
         return undefined;
@@ -668,84 +746,6 @@ function sanitize(text) {
         // eslint-disable-next-line no-control-regex
         .replace(/[\u0000-\u001f\u007f]+/g, ' ')
         .trim());
-}
-
-
-/***/ }),
-
-/***/ 9473:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ connectionError)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9809);
-/**
- * One wording for "the connection failed", whatever gatepass was talking to
- * (a gateway, the GitHub or GitLab API): what, where (the origin, never a
- * path or query), and the OS code. The retry policy adds whether it retries
- * ("; retrying in 1.6 s"), and gives up with the last of these messages.
- *
- *     POST https://sts.example.com/token: cannot reach the token-exchange server at https://sts.example.com (ECONNREFUSED)
- *
- * A function, not a transport: each caller keeps its own fetch and turns
- * what it throws into this error inside the attempt, so that the cause (and
- * with it the retry policy's view of the failure) is kept.
- */
-
-
-/**
- * The connection failure behind `err`, as the one message; undefined when
- * `err` is not one (an HTTP answer, an abort, a bug), so the caller keeps it.
- * Retryable failures (ECONNREFUSED, ECONNRESET, …) keep `err` as the cause,
- * which is what the retry policy looks at; DNS and TLS failures are final.
- */
-function connectionError(err, peer) {
-    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .networkErrorCode */ .a0)(err);
-    const detail = network ?? transportFailure(err);
-    if (detail === undefined)
-        return undefined;
-    const origin = originOf(peer.url);
-    const input = peer.input ?? 'gateway';
-    const hint = network !== undefined
-        ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
-        : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${origin} (${detail})`, { hint, cause: err });
-}
-function originOf(url) {
-    try {
-        return new URL(url).origin;
-    }
-    catch {
-        return 'an invalid URL';
-    }
-}
-/**
- * Why the connection failed when it is not a failure worth retrying:
- * Node's code, with OpenSSL's reason for TLS ("ENOTFOUND",
- * "DEPTH_ZERO_SELF_SIGNED_CERT", "EPROTO: SSL wrong version number").
- * Looks through `fetch`'s "TypeError: fetch failed" to its cause.
- */
-function transportFailure(err) {
-    let current = err;
-    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-        // Our own errors carry codes too (TIMEOUT, GATEWAY): they are not transport failures.
-        if (current instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
-            return undefined;
-        const { code, message, cause } = current;
-        if (typeof code === 'string' && code !== 'ABORT_ERR' && !code.startsWith('OAUTH_')) {
-            const text = typeof message === 'string' ? message : '';
-            // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
-            const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
-            return ssl === undefined ? code : `${code}: SSL ${ssl}`;
-        }
-        const fetchFailed = current.name === 'TypeError' && message === 'fetch failed';
-        if (fetchFailed && (cause === undefined || cause === null))
-            return 'network error';
-        current = cause;
-    }
-    return undefined;
 }
 
 

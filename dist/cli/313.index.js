@@ -11,10 +11,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   GitHubRateLimitError: () => (/* binding */ GitHubRateLimitError),
 /* harmony export */   rateLimitWait: () => (/* binding */ rateLimitWait)
 /* harmony export */ });
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6999);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
-/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9473);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9353);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
+/* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1451);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
 
 
@@ -46,13 +46,13 @@ class GitHubApprovals {
             owner === '' ||
             repo === '' ||
             rest.length > 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `repository must be "owner/repo", got "${options.repository}"`);
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `repository must be "owner/repo", got "${options.repository}"`);
         }
         this.#options = options;
         this.#owner = owner;
         this.#repo = repo;
-        this.#clock = options.clock ?? _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
-        this.#logger = options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_0__/* .silentLogger */ .q;
+        this.#clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
+        this.#logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_0__/* .silentLogger */ .q;
         this.#perPage = Math.min(100, Math.max(1, options.perPage ?? 100));
         this.#request = options.request;
     }
@@ -145,7 +145,7 @@ class GitHubApprovals {
     }
     #requireThread() {
         if (this.#thread === undefined)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INTERNAL', 'approval request not opened');
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INTERNAL', 'approval request not opened');
         return this.#thread;
     }
     async #commentPage(issue, page, ctx) {
@@ -177,7 +177,7 @@ class GitHubApprovals {
             return WRITE_PERMISSIONS.has(data.permission) || WRITE_PERMISSIONS.has(data.role_name);
         }
         catch (err) {
-            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404)
+            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404)
                 return false;
             throw err;
         }
@@ -188,8 +188,8 @@ class GitHubApprovals {
             return toActor(res.data);
         }
         catch (err) {
-            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: "${login}" is not a GitHub user`, {
+            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404) {
+                throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: "${login}" is not a GitHub user`, {
                     hint: 'Fix the login in `approvers` (logins, or org/team slugs)',
                 });
             }
@@ -200,7 +200,7 @@ class GitHubApprovals {
     async #teamMembers(slug, ctx) {
         const [org, team] = slug.split('/');
         if (org === undefined || team === undefined || org === '' || team === '') {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: "${slug}" is not an org/team slug`);
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: "${slug}" is not an org/team slug`);
         }
         const members = [];
         try {
@@ -212,8 +212,8 @@ class GitHubApprovals {
             }
         }
         catch (err) {
-            if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && (err.status === 403 || err.status === 404)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: team ${slug} could not be read (HTTP ${err.status}); failing closed`, {
+            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && (err.status === 403 || err.status === 404)) {
+                throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: team ${slug} could not be read (HTTP ${err.status}); failing closed`, {
                     hint: 'Pass a `github-token` that can read org teams: `read:org` (classic PAT) or "Members: read" (GitHub App / fine-grained); GITHUB_TOKEN cannot',
                     cause: err,
                 });
@@ -221,7 +221,7 @@ class GitHubApprovals {
             throw err;
         }
         if (members.length === 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: team ${slug} has no members`, {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: team ${slug} has no members`, {
                 hint: 'Name a team with members, or list logins',
             });
         }
@@ -252,7 +252,7 @@ class GitHubApprovals {
     /** One API call with the retry policy; 304 comes back as a response, not an error. */
     async #call(operation, route, params, ctx, forbiddenHint) {
         const request = await this.#client();
-        return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal }) => {
+        return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal }) => {
             try {
                 const repoParams = route.includes('{owner}')
                     ? { owner: this.#owner, repo: this.#repo }
@@ -286,7 +286,7 @@ class GitHubApprovals {
             // No answer: Octokit wraps the fetch failure; the cause carries the network code.
             const url = this.#options.apiUrl ?? 'https://api.github.com';
             const peer = { what: 'GitHub', url, label: operation, input: 'GITHUB_API_URL' };
-            return (0,_network_js__WEBPACK_IMPORTED_MODULE_2__/* .connectionError */ .$)(err, peer) ?? err.cause ?? err;
+            return (0,_common_network_js__WEBPACK_IMPORTED_MODULE_2__/* .connectionError */ .$)(err, peer) ?? err.cause ?? err;
         }
         if (status === 304)
             return 'not-modified';
@@ -301,10 +301,10 @@ class GitHubApprovals {
             : status === 403 && forbiddenHint !== undefined
                 ? forbiddenHint
                 : undefined;
-        return new _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(status, `${operation}: HTTP ${status}${message === '' ? '' : ` ${message}`}`, {
+        return new _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(status, `${operation}: HTTP ${status}${message === '' ? '' : ` ${message}`}`, {
             code: status === 403 || status === 401 ? 'CONFIG' : 'GATEWAY',
             ...(hint === undefined ? {} : { hint }),
-            ...optional('retryAfterMs', (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#clock.now())),
+            ...optional('retryAfterMs', (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#clock.now())),
         });
     }
     async #client() {
@@ -320,7 +320,7 @@ class GitHubApprovals {
     }
 }
 /** A rate-limit answer: always retried, after the time GitHub asks for. */
-class GitHubRateLimitError extends _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 {
+class GitHubRateLimitError extends _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 {
     constructor(status, message, waitMs) {
         super(status, message, {
             retryAfterMs: waitMs,
@@ -335,7 +335,7 @@ function classifyGitHub(err) {
             ? { retry: true }
             : { retry: true, afterMs: err.retryAfterMs };
     }
-    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .classifyError */ .fe)(err);
+    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .classifyError */ .fe)(err);
 }
 /**
  * How long GitHub asks us to wait, when this answer is a rate limit
@@ -346,7 +346,7 @@ function classifyGitHub(err) {
 function rateLimitWait(status, headers, message, now) {
     if (status !== 403 && status !== 429)
         return undefined;
-    const retryAfter = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(headers['retry-after'], now);
+    const retryAfter = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(headers['retry-after'], now);
     if (retryAfter !== undefined)
         return retryAfter;
     if (headers['x-ratelimit-remaining'] === '0') {
@@ -394,14 +394,14 @@ function toComment(raw) {
 
 /***/ }),
 
-/***/ 9473:
+/***/ 1451:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ connectionError)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9809);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9183);
 /**
  * One wording for "the connection failed", whatever gatepass was talking to
  * (a gateway, the GitHub or GitLab API): what, where (the origin, never a

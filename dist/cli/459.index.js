@@ -15,13 +15,13 @@ export const modules = {
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8096);
 /* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_vault__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3916);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1922);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8044);
 /* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(8718);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6999);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9809);
-/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9473);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(311);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9183);
+/* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1451);
+/* harmony import */ var _common_version_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(9521);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8281);
 /* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(9026);
 /**
@@ -53,26 +53,26 @@ export const modules = {
 
 
 
-const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_10__/* .VERSION */ .x}`;
+const USER_AGENT = `gatepass/${_common_version_js__WEBPACK_IMPORTED_MODULE_10__/* .VERSION */ .x}`;
 /** Validates the options before any network call, then returns the gateway. */
 function createVaultGateway(options) {
     const settings = resolve(options);
     return {
         issue: (request, id, signal) => issue(settings, request, id, signal),
-        poll: (pending) => Promise.reject(new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
+        poll: (pending) => Promise.reject(new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
         revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_8__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
     };
 }
 function resolve(options) {
     const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_9__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     if (options.role.trim() === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', 'the vault provider needs `vault-role`', {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', 'the vault provider needs `vault-role`', {
             hint: 'Set `vault-role` to the JWT auth role bound to this repository or project',
         });
     }
     const authPath = (options.authPath ?? 'jwt').replace(/^\/+|\/+$/g, '').replace(/^auth\//, '');
     if (!/^[\w.-]+(\/[\w.-]+)*$/.test(authPath)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('INPUT', `\`vault-auth-path\` "${authPath}" is not a mount path`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('INPUT', `\`vault-auth-path\` "${authPath}" is not a mount path`, {
             hint: 'Use the path JWT auth is enabled at, e.g. `jwt` or `github-actions` (no leading auth/)',
         });
     }
@@ -86,7 +86,7 @@ function resolve(options) {
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
         retry: options.retry,
         registerSecret: options.registerSecret,
-        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_5__/* .silentLogger */ .q,
+        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_5__/* .silentLogger */ .q,
     };
 }
 /**
@@ -98,19 +98,19 @@ function checkVaultRequest(request) {
     const vault = request.vault;
     const where = `credential "${request.name}"`;
     if (vault === undefined || vault.path.trim() === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where} has no \`path\``, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where} has no \`path\``, {
             hint: 'With provider vault, each credential names a `path`, e.g. database/creds/migrator',
         });
     }
     const path = vault.path.trim().replace(/^\/+/, '').replace(/^v1\//, '').replace(/\/+$/, '');
     if (/[?#\s]/.test(path) || path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where}: \`path\` "${path}" is not a Vault path`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where}: \`path\` "${path}" is not a Vault path`, {
             hint: 'Give the path below /v1/ without query or "..", e.g. secret/data/app',
         });
     }
     const method = vault.method ?? 'GET';
     if (method === 'GET' && vault.data !== undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where} has \`data\` but method GET`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where} has \`data\` but method GET`, {
             hint: 'Set `method: POST` to send `data`, or remove `data`',
         });
     }
@@ -148,7 +148,7 @@ async function issue(settings, request, id, signal) {
         // Nothing will use the token or its lease: do not leave them alive, even
         // when `signal` is the cancel that ended the read.
         await revoke(settings, handle, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_8__/* .cleanupSignal */ .Z5)()).catch((e) => {
-            settings.logger.warning(`could not revoke the unused Vault token: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(e)}`);
+            settings.logger.warning(`could not revoke the unused Vault token: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(e)}`);
         });
         throw readError(err, settings, target, id);
     }
@@ -169,7 +169,7 @@ async function logIn(settings, client, id, signal, deadline) {
     const auth = body?.auth;
     const token = isObject(auth) ? auth.client_token : undefined;
     if (!isObject(auth) || typeof token !== 'string' || token === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault's answer to POST ${path} holds no auth.client_token`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault's answer to POST ${path} holds no auth.client_token`, {
             hint: 'Check that `gateway` is the Vault address and `vault-auth-path` a JWT auth mount',
         });
     }
@@ -178,7 +178,7 @@ async function logIn(settings, client, id, signal, deadline) {
     const ttl = typeof auth.lease_duration === 'number' ? auth.lease_duration : 0;
     const accessor = typeof auth.accessor === 'string' ? auth.accessor : '';
     // The accessor is what Vault's audit log shows; it cannot be used to read secrets.
-    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
+    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
     return {
         token,
         accessor,
@@ -186,32 +186,32 @@ async function logIn(settings, client, id, signal, deadline) {
     };
 }
 function loginError(err, settings, id) {
-    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
+    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
         return err;
     settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__/* .identityDiagnostics */ .zx)(id, err.message));
     const mount = err.status === 403
         ? ` A 403 at login also means nothing is mounted at auth/${settings.authPath}: check \`vault-auth-path\`.`
         : '';
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
         hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__/* .bindingHint */ .jw)(id)}`,
     });
 }
 function readError(err, settings, target, id) {
-    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9))
+    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9))
         return err;
     if (err.status === 403) {
         settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__/* .identityDiagnostics */ .zx)(id, err.message));
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('DENIED', err.message, {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('DENIED', err.message, {
             hint: `The policies of role "${settings.role}" do not allow ${target.method === 'GET' ? 'read' : 'create/update'} on ${target.path}; attach a policy that does, or fix \`path\``,
         });
     }
     if (err.status === 404) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', err.message, {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', err.message, {
             hint: `Nothing is at ${target.path}${settings.namespace === undefined ? '' : ` in namespace ${settings.namespace}`}: check \`path\` (kv v2 reads go through <mount>/data/<name>) and \`vault-namespace\``,
         });
     }
     if (err.status === 400 || err.status === 405) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', err.message, {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', err.message, {
             hint: 'Vault rejected the request: check `method` and `data` against the secrets engine',
         });
     }
@@ -243,7 +243,7 @@ function toIssued(settings, request, path, envelope, login) {
     }
     const expiresAt = expiry(envelope, login);
     if (envelope.lease_id !== '' && envelope.lease_duration > request.ttlSeconds) {
-        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
+        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
     }
     return {
         kind: 'issued',
@@ -263,7 +263,7 @@ function kvV2Data(data) {
     if (!isKvV2)
         return undefined;
     if (data.data === null) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', 'the kv v2 secret has no data (its version is deleted or destroyed)', {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', 'the kv v2 secret has no data (its version is deleted or destroyed)', {
             hint: 'Undelete the version, write a new one, or read another version',
         });
     }
@@ -280,7 +280,7 @@ function expiry(envelope, login) {
 function readEnvelope(body, what) {
     const data = body?.data;
     if (body === undefined || !isObject(data)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault's answer to ${what} holds no \`data\` object`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault's answer to ${what} holds no \`data\` object`, {
             hint: 'The path answered without a secret: check `path` (and `method`), or that `gateway` is Vault',
         });
     }
@@ -324,7 +324,7 @@ async function revoke(settings, handle, signal) {
         catch (err) {
             // 403: the token may not revoke leases (not in Vault's default policy),
             // or is gone already; revoking the token below settles both.
-            if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9 && err.status === 403)) {
+            if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9 && err.status === 403)) {
                 leaseProblems.push(`lease ${lease}: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`);
             }
         }
@@ -337,14 +337,14 @@ async function revoke(settings, handle, signal) {
         });
     }
     catch (err) {
-        if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9 && err.status === 403) {
+        if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9 && err.status === 403) {
             settings.logger.debug('the Vault token was already revoked or expired');
             return;
         }
         const problems = [...leaseProblems, `token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`];
         // A refused redirect is a setting to fix, not bad luck: say which.
         const fix = err instanceof RedirectRefusedError ? `${err.hint ?? ''}. ` : '';
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
             hint: `${fix}The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
             cause: err,
         });
@@ -467,7 +467,7 @@ function redirectTarget(location, from) {
     return `a redirect to ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)(target.origin, 200)}`;
 }
 /** A refused redirect, as the error gatepass reports: never retried, since a setting must change. */
-class RedirectRefusedError extends _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9 {
+class RedirectRefusedError extends _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9 {
 }
 /**
  * One Vault request under the retry policy. `secrets` are scrubbed from any
@@ -475,7 +475,7 @@ class RedirectRefusedError extends _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .Htt
  */
 async function call(settings, client, signal, deadline, secrets, request) {
     const label = `${request.method} ${settings.address.origin}/v1/${request.path}`;
-    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .retry */ .L5)(async ({ signal: attempt }) => {
+    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .retry */ .L5)(async ({ signal: attempt }) => {
         // A fresh headers object per request: node-vault writes the token into it.
         const headers = { 'User-Agent': USER_AGENT };
         if (request.token !== undefined)
@@ -508,12 +508,12 @@ function toBody(body, label) {
         return undefined;
     if (isObject(body))
         return body;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label} answered something that is not a JSON object`, {
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label} answered something that is not a JSON object`, {
         hint: 'Check that `gateway` is the Vault address (not a proxy or login page)',
     });
 }
 function transportError(err, label, secrets, address) {
-    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9)
+    if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9)
         return err;
     if (err instanceof RedirectRefused) {
         return new RedirectRefusedError(err.status, `${label} answered HTTP ${err.status}, ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(err.target, secrets)}: gatepass does not follow redirects, so the Vault token and the ID token go only to \`gateway\``, {
@@ -526,16 +526,16 @@ function transportError(err, label, secrets, address) {
         const status = response.statusCode;
         const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(vaultErrors(response.body), secrets));
         const code = status === 403 ? 'DENIED' : 'GATEWAY';
-        return new _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
+        return new _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
             code,
-            ...((0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
+            ...((0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
         });
     }
     // The one wording of a connection failure (network.ts), retried or final.
-    const unreachable = (0,_network_js__WEBPACK_IMPORTED_MODULE_7__/* .connectionError */ .$)(err, { what: 'Vault', url: address, label });
+    const unreachable = (0,_common_network_js__WEBPACK_IMPORTED_MODULE_7__/* .connectionError */ .$)(err, { what: 'Vault', url: address, label });
     if (unreachable !== undefined)
         return unreachable;
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)((0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(err), secrets))}`, {
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(err), secrets))}`, {
         cause: err,
     });
 }

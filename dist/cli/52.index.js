@@ -17,12 +17,12 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var lib_core = __webpack_require__(6421);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3916);
-// EXTERNAL MODULE: ./src/logger.ts
-var src_logger = __webpack_require__(6999);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __webpack_require__(9809);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __webpack_require__(1922);
+// EXTERNAL MODULE: ./src/common/logger.ts
+var common_logger = __webpack_require__(9353);
+// EXTERNAL MODULE: ./src/common/retry.ts
+var retry = __webpack_require__(9183);
 // EXTERNAL MODULE: ./src/identity/token.ts + 5 modules
 var token = __webpack_require__(6969);
 ;// CONCATENATED MODULE: ./src/identity/github.ts
@@ -42,7 +42,7 @@ var token = __webpack_require__(6969);
 
 const OPERATION = 'GitHub ID token request';
 function github_githubIdentity(options) {
-    const logger = options.logger ?? src_logger/* silentLogger */.q;
+    const logger = options.logger ?? common_logger/* silentLogger */.q;
     const now = options.now ?? (() => Date.now());
     let current;
     return {

@@ -9,13 +9,13 @@ export const modules = {
 /* harmony export */   createHoopGateway: () => (/* binding */ createHoopGateway)
 /* harmony export */ });
 /* unused harmony exports checkHoopRequest, runMetadata */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8044);
 /* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6999);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(311);
-/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9473);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
+/* harmony import */ var _common_version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9521);
+/* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1451);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8281);
 /* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9026);
 /**
@@ -47,7 +47,7 @@ export const modules = {
 
 
 
-const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x} (+https://github.com/gatepass/gatepass)`;
+const USER_AGENT = `gatepass/${_common_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x} (+https://github.com/gatepass/gatepass)`;
 /** An exchanged bearer must outlive the credential, or it cannot revoke it. */
 const BEARER_MARGIN_SECONDS = 300;
 /** Validates the options before any network call, then returns the gateway. */
@@ -65,7 +65,7 @@ function resolve(options) {
     const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     const apiKey = options.apiKey === '' ? undefined : options.apiKey;
     if ((apiKey === undefined) === (options.exchange === undefined)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', apiKey === undefined
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', apiKey === undefined
             ? 'the hoop provider needs `hoop-api-key` or a token exchange'
             : '`hoop-api-key` and a token exchange are both set', {
             hint: 'Set `hoop-api-key` (an hpk_ key from hoop), or authenticate by token exchange, not both',
@@ -82,7 +82,7 @@ function resolve(options) {
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
         retry: options.retry,
         registerSecret: options.registerSecret,
-        logger: options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q,
+        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q,
     };
 }
 /** `<gateway>/api`, whether or not `gateway` already ended in /api. */
@@ -94,7 +94,7 @@ function apiBase(base) {
 function checkHoopRequest(request) {
     const connection = request.hoop?.connection.trim() ?? '';
     if (!/^[\w.:-]+$/.test(connection)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', connection === ''
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', connection === ''
             ? `credential "${request.name}" has no \`connection\``
             : `credential "${request.name}": \`connection\` "${connection}" is not a hoop connection name`, { hint: 'Name the hoop connection (letters, digits, - _ . :), e.g. `connection: pg-prod`' });
     }
@@ -172,9 +172,9 @@ async function checkReview(settings, bearer, pending, ids, id, signal, deadline)
         }
         case 'REJECTED':
         case 'REVOKED':
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `hoop review ${ids.reviewId} of "${request.name}" was ${status.toLowerCase()}${decidedBy(review.body, status)}${reasonOf(review.body)}`, { hint: 'A reviewer of the hoop connection refused this request' });
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `hoop review ${ids.reviewId} of "${request.name}" was ${status.toLowerCase()}${decidedBy(review.body, status)}${reasonOf(review.body)}`, { hint: 'A reviewer of the hoop connection refused this request' });
         default:
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `hoop review ${ids.reviewId} of "${request.name}" is ${typeof status === 'string' ? status : 'in no known state'}`, {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `hoop review ${ids.reviewId} of "${request.name}" is ${typeof status === 'string' ? status : 'in no known state'}`, {
                 hint: 'Only PENDING, APPROVED, REJECTED and REVOKED are expected for a credentials review',
             });
     }
@@ -182,7 +182,7 @@ async function checkReview(settings, bearer, pending, ids, id, signal, deadline)
 function stateOf(pending, key) {
     const value = pending.state?.[key];
     if (typeof value !== 'string' || value === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `the pending hoop request "${pending.name}" has no ${key}`);
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `the pending hoop request "${pending.name}" has no ${key}`);
     }
     return value;
 }
@@ -193,7 +193,7 @@ function toPending(settings, request, connection, body) {
         reviewId === '' ||
         typeof sessionId !== 'string' ||
         sessionId === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `hoop answered 202 for "${request.name}" without review_id and session_id`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `hoop answered 202 for "${request.name}" without review_id and session_id`, {
             hint: 'Check that `gateway` is hoop and its version has the connection credentials API',
         });
     }
@@ -215,7 +215,7 @@ async function toIssued(settings, request, connection, answer, bearer, signal) {
         !isObject(fields) ||
         typeof body.id !== 'string' ||
         body.id === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `hoop's answer for "${request.name}" (HTTP ${answer.status}) holds no credential id and connection_credentials`, { hint: 'Check that `gateway` is hoop and that the connection supports credentials' });
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `hoop's answer for "${request.name}" (HTTP ${answer.status}) holds no credential id and connection_credentials`, { hint: 'Check that `gateway` is hoop and that the connection supports credentials' });
     }
     const { values, publicFields } = credentialValues(settings, fields);
     const expiresAt = parseDate(body.expire_at);
@@ -298,7 +298,7 @@ function runMetadata(id) {
         return undefined;
     };
     const entries = [
-        ['gatepass_version', _version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x],
+        ['gatepass_version', _common_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x],
         ['ci_platform', id.platform],
         ['ci_repository', pick('repository', 'project_path')],
         ['ci_run_id', pick('run_id', 'pipeline_id')],
@@ -333,14 +333,14 @@ async function revokeCredential(settings, handle, signal) {
     const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
     const token = handle.token ?? settings.apiKey;
     if (token === undefined) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `revoking the hoop credential for ${handle.connection} needs \`hoop-api-key\``, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `revoking the hoop credential for ${handle.connection} needs \`hoop-api-key\``, {
             hint: 'Give the same `hoop-api-key` to the step that revokes',
         });
     }
     // The API key comes from the inputs, the URL from saved state the job could
     // have written: never send the key anywhere but the configured hoop.
     if (handle.token === undefined && base.origin !== settings.base.origin) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `the revocation handle names another hoop (${base.origin}) than \`gateway\` (${settings.base.origin})`, { hint: 'Revoke with the same `gateway` that issued the credential' });
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `the revocation handle names another hoop (${base.origin}) than \`gateway\` (${settings.base.origin})`, { hint: 'Revoke with the same `gateway` that issued the credential' });
     }
     const bearer = {
         token,
@@ -356,11 +356,11 @@ async function revokeCredential(settings, handle, signal) {
     }
     catch (err) {
         // Revoked already, or gone with its session: nothing left to revoke.
-        if (err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && (err.status === 404 || err.status === 410)) {
+        if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && (err.status === 404 || err.status === 410)) {
             settings.logger.debug(`the hoop credential for ${handle.connection} was already gone`);
             return;
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `revoking the hoop credential for ${handle.connection} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(err)}`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `revoking the hoop credential for ${handle.connection} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(err)}`, {
             hint: `It stays valid until ${handle.expiresAt ?? 'hoop expires it'}; revoke it in hoop's web app if it matters`,
             cause: err,
         });
@@ -373,20 +373,20 @@ async function obtainBearer(settings, request, id, signal) {
     }
     const exchange = settings.exchange;
     if (exchange === undefined)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', 'hoop has no way to authenticate');
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', 'hoop has no way to authenticate');
     const result = await exchange.gateway.issue({
         name: `${request.name}-hoop-auth`,
         ttlSeconds: request.ttlSeconds + BEARER_MARGIN_SECONDS,
         ...(exchange.tokenExchange === undefined ? {} : { tokenExchange: exchange.tokenExchange }),
     }, id, signal);
     if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .isPending */ .mm)(result)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', 'the token exchange for hoop authentication asks for approval', {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', 'the token exchange for hoop authentication asks for approval', {
             hint: "Let hoop's reviews approve access to the connection, and let the IdP issue hoop tokens without approval",
         });
     }
     const token = result.values.access_token;
     if (token === undefined || token === '') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', 'the token exchange for hoop returned no access_token');
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', 'the token exchange for hoop returned no access_token');
     }
     const auth = result.revocation?.provider === 'token-exchange' ? result.revocation : undefined;
     return { token, exchanged: true, expiresAt: result.expiresAt, auth };
@@ -404,24 +404,24 @@ async function discard(settings, bearer) {
     });
 }
 function refusal(err, settings, bearer, id, connection) {
-    if (!(err instanceof _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9))
+    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9))
         return err;
     if (err.status === 401 || err.status === 403) {
         if (bearer.exchanged)
             settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', err.message, {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', err.message, {
             hint: bearer.exchanged
                 ? `hoop did not accept the exchanged token, or its user may not use connection ${connection}. The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .bindingHint */ .jw)(id)}`
                 : `Check that \`hoop-api-key\` is valid and that its user may use connection ${connection}`,
         });
     }
     if (err.status === 404) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', err.message, {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', err.message, {
             hint: `Check \`connection\` (${connection}) and that \`gateway\` is hoop's URL`,
         });
     }
     if (err.status === 410) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', `${err.message}: the hoop review expired before it was approved`, {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', `${err.message}: the hoop review expired before it was approved`, {
             hint: 'Run the job again and ask a reviewer to act sooner',
         });
     }
@@ -436,7 +436,7 @@ async function send(settings, bearer, signal, deadline, secrets, request) {
     const url = `${settings.api}${request.path}`;
     const label = `${request.method} ${url}`;
     const hidden = [bearer.token, ...secrets];
-    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal: attempt }) => {
+    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal: attempt }) => {
         let response;
         let text;
         try {
@@ -462,9 +462,9 @@ async function send(settings, bearer, signal, deadline, secrets, request) {
             return { status: response.status, body: parseBody(text, label) };
         }
         const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(errorText(text), hidden));
-        const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
+        const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
         const code = response.status === 403 ? 'DENIED' : 'GATEWAY';
-        throw new _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+        throw new _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
     }, {
         operation: label,
         deadlineMs: Math.max(0, deadline - Date.now()),
@@ -481,7 +481,7 @@ function parseBody(text, label) {
         return JSON.parse(text);
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label} answered something that is not JSON`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label} answered something that is not JSON`, {
             hint: "Check that `gateway` is hoop's URL (not a proxy or login page)",
         });
     }
@@ -490,8 +490,8 @@ function transportError(err, label, url, attempt) {
     // The attempt's own timeout or a cancellation: the retry policy words it.
     if (attempt.aborted)
         return attempt.reason;
-    return ((0,_network_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionError */ .$)(err, { what: 'hoop', url, label }) ??
-        new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`, { cause: err }));
+    return ((0,_common_network_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionError */ .$)(err, { what: 'hoop', url, label }) ??
+        new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`, { cause: err }));
 }
 /** hoop's `{"message": ...}`, else the text itself. */
 function errorText(text) {

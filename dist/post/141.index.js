@@ -16,10 +16,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   renderRequest: () => (/* binding */ renderRequest),
 /* harmony export */   statusLine: () => (/* binding */ statusLine)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /* harmony import */ var _gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8281);
-/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6999);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9809);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
 
 
@@ -29,7 +29,7 @@ __webpack_require__.r(__webpack_exports__);
 /** The audit record's approvers; first checks that the gate posted the id the run announced. */
 function approversOf(result, announcedId) {
     if (result.requestId !== announcedId) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `the gate posted request ${result.requestId}, not ${announcedId}`);
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `the gate posted request ${result.requestId}, not ${announcedId}`);
     }
     return result.approvers.map((a) => {
         // The comment or note that approved, else the profile.
@@ -74,8 +74,8 @@ class GateRun {
     constructor(options, id) {
         this.#options = options;
         this.#id = id;
-        this.#clock = options.clock ?? _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
-        this.#logger = options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q;
+        this.#clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
+        this.#logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q;
         this.#signal = options.signal ?? new AbortController().signal;
         this.#deadline = this.#clock.now() + options.policy.timeoutMs;
     }
@@ -158,7 +158,7 @@ class GateRun {
      */
     async #bounded(call) {
         const cutOff = new AbortController();
-        const passed = new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', 'the approval deadline passed');
+        const passed = new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', 'the approval deadline passed');
         const left = Math.max(0, this.#deadline - this.#clock.now());
         // Beyond what a timer can hold (24.8 days), `deadline` alone bounds the retries.
         const timer = left > MAX_TIMER_MS
@@ -172,7 +172,7 @@ class GateRun {
             return await call({ signal, deadline: this.#deadline });
         }
         catch (err) {
-            if (this.#signal.aborted || !(err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9) || err.code !== 'TIMEOUT') {
+            if (this.#signal.aborted || !(err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9) || err.code !== 'TIMEOUT') {
                 throw err;
             }
             throw this.#timeout(this.#lastDecision, err === passed ? undefined : err);
@@ -218,7 +218,7 @@ class GateRun {
             await this.#options.source.close(outcome, `${renderOutcome(outcome)}\n\n${this.#markdown}`, ctx);
         }
         catch (err) {
-            this.#logger.warning(`Could not record the approval outcome on ${this.#options.source.where}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`);
+            this.#logger.warning(`Could not record the approval outcome on ${this.#options.source.where}: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`);
         }
     }
 }
@@ -246,10 +246,10 @@ function outcomeOf(err) {
         return { state: 'denied', by: err.by };
     if (err instanceof ApprovalTimeoutError)
         return { state: 'timed-out', approvers: [] };
-    return { state: 'failed', reason: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err) };
+    return { state: 'failed', reason: (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err) };
 }
 /** DENIED, with who denied, for the outcome comment. */
-class ApprovalDeniedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
+class ApprovalDeniedError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
     by;
     constructor(message, by, hint) {
         super('DENIED', message, { hint });
@@ -258,7 +258,7 @@ class ApprovalDeniedError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .Gat
     }
 }
 /** TIMEOUT of the approval wait (not of a network call). */
-class ApprovalTimeoutError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
+class ApprovalTimeoutError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
     constructor(message, hint) {
         super('TIMEOUT', message, { hint });
         this.name = 'ApprovalTimeoutError';
@@ -269,11 +269,11 @@ function deniedError(id, by) {
 }
 /** The one wording of an approval timeout, for comments and gateways alike. */
 function approvalTimeoutError(what, timeoutMs, action) {
-    return new ApprovalTimeoutError(`no approval for ${what} within ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(timeoutMs)}`, `${capitalise(action)}, then re-run the job; or raise \`approval-timeout\``);
+    return new ApprovalTimeoutError(`no approval for ${what} within ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(timeoutMs)}`, `${capitalise(action)}, then re-run the job; or raise \`approval-timeout\``);
 }
 /** The one status line: approvals so far, who, time left, what to do. */
 function statusLine(status) {
-    const left = (0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(Math.max(0, status.leftMs));
+    const left = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(Math.max(0, status.leftMs));
     const count = status.approvals === undefined
         ? ''
         : ` ${status.approvals.have.length} of ${status.approvals.need} approval${status.approvals.need === 1 ? '' : 's'}${status.approvals.have.length > 0 ? ` (${status.approvals.have.map((a) => a.actor.login).join(', ')})` : ''};`;
@@ -286,8 +286,8 @@ function statusLine(status) {
  * `poll` throws. main waits this way for every credential, approvals or not.
  */
 async function awaitGatewayApproval(gateway, first, options) {
-    const clock = options.clock ?? _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
-    const logger = options.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q;
+    const clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
+    const logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q;
     const signal = options.signal ?? new AbortController().signal;
     const started = clock.now();
     const deadline = started + options.timeoutMs;
@@ -326,7 +326,7 @@ function renderRequest(input) {
         const scope = c.tokenExchange?.scope ??
             c.vault?.path ??
             (c.hoop === undefined ? '' : `connection ${c.hoop.connection}`);
-        return `| \`${c.name}\` | ${scope === '' ? '—' : `\`${scope}\``} | ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(c.ttlSeconds * 1000)} |`;
+        return `| \`${c.name}\` | ${scope === '' ? '—' : `\`${scope}\``} | ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(c.ttlSeconds * 1000)} |`;
     });
     const who = policy.approvers.length === 0
         ? source.defaultApprovers
@@ -343,7 +343,7 @@ function renderRequest(input) {
         `- commit: \`${subject.sha}\` in \`${subject.repository}\``,
         `- run: ${input.runUrl ?? `${subject.runId} (attempt ${subject.runAttempt})`}`,
         `- needs: ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${who}${policy.allowSelfApproval ? '' : ' (not the author or whoever started the run)'}`,
-        `- expires: in ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(policy.timeoutMs)}`,
+        `- expires: in ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(policy.timeoutMs)}`,
         '',
         `To approve, ${source.howToApprove(id)}. To deny, ${source.howToDeny(id)}.`,
         'The id binds this commit, run and these credentials; an edited comment does not count.',
@@ -384,7 +384,7 @@ function capitalise(text) {
 /* unused harmony exports REQUEST_ID_LENGTH, canonicalJson, parseCommand, isBot, isSelf, ineligibility, requireGatewayReview */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
 /**
  * The approval policy: a pure function from (policy, request, events) to a
  * decision, so that GitHub comments, GitLab notes, GitLab MR approvals and the
@@ -548,7 +548,7 @@ function usersToLookUp(policy, request, events) {
  */
 function checkSatisfiable(policy, candidates) {
     if (!Number.isInteger(policy.required) || policy.required < 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvals must be a whole number of 1 or more to wait`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvals must be a whole number of 1 or more to wait`, {
             hint: 'Set `approvals` to the number of distinct approvers needed',
         });
     }
@@ -562,7 +562,7 @@ function checkSatisfiable(policy, candidates) {
             .map((a) => a.id);
     const distinct = new Set(usable).size;
     if (distinct < policy.required) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvals: ${policy.required} can never be met: \`approvers\` name ${distinct} user${distinct === 1 ? '' : 's'} who may approve (bots, the PR author and the actor excluded)`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvals: ${policy.required} can never be met: \`approvers\` name ${distinct} user${distinct === 1 ? '' : 's'} who may approve (bots, the PR author and the actor excluded)`, {
             hint: 'Add approvers, lower `approvals`, or set `allow-self-approval: true` if the author may approve',
         });
     }
@@ -642,7 +642,7 @@ function who(actor) {
 /* harmony export */   mm: () => (/* binding */ isPending)
 /* harmony export */ });
 /* unused harmony export CLEANUP_BUDGET_MS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /**
  * The contract every gateway (token-exchange, vault, hoop) implements. A
  * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
@@ -673,7 +673,7 @@ function requireEnvFields(request, values, where) {
         return;
     const names = Object.keys(values).sort();
     const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
 }
 /**
  * The handle, narrowed to `provider`'s own kind. Another provider's handle
@@ -682,7 +682,7 @@ function requireEnvFields(request, values, where) {
  */
 function handleOf(handle, provider, gatewayName = provider) {
     if (handle.provider !== provider) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
     }
     return handle;
 }

@@ -11,12 +11,12 @@
  * then the gateway (DESIGN.md § Data flow, rule "no credential exists before
  * the gate has passed").
  */
-import type { Approver } from '../audit.js';
-import { GatepassError, describeError } from '../errors.js';
+import type { Approver } from '../audit/record.js';
+import { GatepassError, describeError } from '../common/errors.js';
 import { isPending, type Gateway, type Issued, type Pending } from '../gateways/gateway.js';
 import type { IdentityToken } from '../identity/token.js';
-import { silentLogger, type Logger } from '../logger.js';
-import { formatDuration, systemClock, type Clock } from '../retry.js';
+import { silentLogger, type Logger } from '../common/logger.js';
+import { formatDuration, systemClock, type Clock } from '../common/retry.js';
 import {
   checkSatisfiable,
   evaluate,

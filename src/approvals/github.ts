@@ -16,10 +16,10 @@
  * retries GitHub's rate-limit answers (403/429 with `retry-after` or
  * `x-ratelimit-remaining: 0`), waiting as long as GitHub says.
  */
-import type { Logger } from '../logger.js';
-import { silentLogger } from '../logger.js';
-import { GatepassError } from '../errors.js';
-import { connectionError } from '../network.js';
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+import { GatepassError } from '../common/errors.js';
+import { connectionError } from '../common/network.js';
 import {
   HttpStatusError,
   classifyError,
@@ -28,7 +28,7 @@ import {
   systemClock,
   type Clock,
   type RetryDecision,
-} from '../retry.js';
+} from '../common/retry.js';
 import type { ApprovalSource, CallContext, OpenedRequest, Outcome, Preparation } from './gate.js';
 import { commandText, type Actor, type ApprovalEvent, type CommentEvent } from './policy.js';
 

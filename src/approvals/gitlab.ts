@@ -18,10 +18,16 @@
  * Eligibility by default: a project member (direct or inherited) with access
  * level Developer (30) or more, looked up per user id and cached.
  */
-import { GatepassError } from '../errors.js';
-import { silentLogger, type Logger } from '../logger.js';
-import { connectionError } from '../network.js';
-import { HttpStatusError, parseRetryAfter, retry, systemClock, type Clock } from '../retry.js';
+import { GatepassError } from '../common/errors.js';
+import { silentLogger, type Logger } from '../common/logger.js';
+import { connectionError } from '../common/network.js';
+import {
+  HttpStatusError,
+  parseRetryAfter,
+  retry,
+  systemClock,
+  type Clock,
+} from '../common/retry.js';
 import type { ApprovalSource, CallContext, OpenedRequest, Outcome, Preparation } from './gate.js';
 import { commandText, type Actor, type ApprovalEvent, type CommentEvent } from './policy.js';
 

@@ -21,8 +21,8 @@
  * the results.
  */
 import { createHash } from 'node:crypto';
-import type { RunConfig } from '../config.js';
-import { GatepassError } from '../errors.js';
+import type { RunConfig } from '../config/config.js';
+import { GatepassError } from '../common/errors.js';
 import type { CredentialRequest, JsonValue } from '../gateways/gateway.js';
 
 /** Someone on the platform. `id` is the platform's numeric user id. */

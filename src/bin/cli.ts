@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { run } from '../cli.js';
-import { onProcessSignals } from '../signals.js';
+import { run } from '../cli/cli.js';
+import { onProcessSignals } from '../platform/signals.js';
 
 void run(process.argv.slice(2), {
   stdin: process.stdin,

@@ -1,4 +1,4 @@
-import { run } from '../main.js';
+import { run } from '../flow/job.js';
 import { failStep, githubMainRuntime } from '../platform/github.js';
 
 void run(githubMainRuntime()).then((code) => {

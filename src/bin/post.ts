@@ -1,5 +1,5 @@
 import { githubPostRuntime } from '../platform/github.js';
-import { run } from '../post.js';
+import { run } from '../flow/post.js';
 
 void run(githubPostRuntime()).then((code) => {
   process.exitCode = code;

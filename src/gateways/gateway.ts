@@ -4,7 +4,7 @@
  * with the same status lines as comment approvals. Gateways never import a CI
  * platform: they receive the identity token, a logger and `registerSecret`.
  */
-import { GatepassError } from '../errors.js';
+import { GatepassError } from '../common/errors.js';
 import type { IdentityToken } from '../identity/token.js';
 
 export type JsonValue =

@@ -18,15 +18,15 @@
  * from a token exchange at the IdP hoop trusts. An exchanged token is asked
  * per credential and revoked with it.
  */
-import { GatepassError, describeError, type ErrorCode } from '../errors.js';
+import { GatepassError, describeError, type ErrorCode } from '../common/errors.js';
 import { messageOf, oneLine, scrub } from './text.js';
 import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
-import { silentLogger, type Logger } from '../logger.js';
-import { HttpStatusError, parseRetryAfter, retry, type RetryOptions } from '../retry.js';
-import { VERSION } from '../version.js';
-import { connectionError } from '../network.js';
+import { silentLogger, type Logger } from '../common/logger.js';
+import { HttpStatusError, parseRetryAfter, retry, type RetryOptions } from '../common/retry.js';
+import { VERSION } from '../common/version.js';
+import { connectionError } from '../common/network.js';
 import {
   CONNECTION_FIELDS,
   handleOf,

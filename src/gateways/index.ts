@@ -4,10 +4,10 @@
  * Creating a gateway validates its settings and makes no network call, so
  * callers create it before the first one.
  */
-import type { RunConfig } from '../config.js';
-import { GatepassError } from '../errors.js';
+import type { RunConfig } from '../config/config.js';
+import { GatepassError } from '../common/errors.js';
 import type { RegisterSecret } from '../identity/source.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../common/logger.js';
 import type { Gateway } from './gateway.js';
 import type { HoopOptions } from './hoop.js';
 

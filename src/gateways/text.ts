@@ -3,7 +3,7 @@
  * secrets the gateway might echo (the identity token, a Vault token, an API
  * key) cut out first.
  */
-import { GatepassError, describeError } from '../errors.js';
+import { GatepassError, describeError } from '../common/errors.js';
 
 /** Replaces each secret, and each long dot-separated piece of it, with `***`. */
 export function scrub(text: string, secrets: readonly string[]): string {

@@ -12,14 +12,14 @@
  * deadline per gateway call.
  */
 import * as oidc from 'openid-client';
-import { GatepassError, describeError, type ErrorCode } from '../errors.js';
+import { GatepassError, describeError, type ErrorCode } from '../common/errors.js';
 import { oneLine, scrub } from './text.js';
-import { URL_SCHEME_HINT, urlSchemeProblem } from '../limits.js';
-import { connectionError } from '../network.js';
+import { URL_SCHEME_HINT, urlSchemeProblem } from '../config/limits.js';
+import { connectionError } from '../common/network.js';
 import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { silentLogger, type Logger } from '../common/logger.js';
 import {
   HttpStatusError,
   formatDuration,
@@ -27,7 +27,7 @@ import {
   parseRetryAfter,
   retry,
   type RetryOptions,
-} from '../retry.js';
+} from '../common/retry.js';
 import {
   CONNECTION_FIELDS,
   handleOf,

@@ -18,21 +18,21 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import nodeVault from 'node-vault';
-import { GatepassError, describeError, type ErrorCode } from '../errors.js';
+import { GatepassError, describeError, type ErrorCode } from '../common/errors.js';
 import { messageOf, oneLine, scrub } from './text.js';
 import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { silentLogger, type Logger } from '../common/logger.js';
 import {
   HttpStatusError,
   formatDuration,
   isRetryableStatus,
   retry,
   type RetryOptions,
-} from '../retry.js';
-import { connectionError } from '../network.js';
-import { VERSION } from '../version.js';
+} from '../common/retry.js';
+import { connectionError } from '../common/network.js';
+import { VERSION } from '../common/version.js';
 import {
   handleOf,
   requireEnvFields,

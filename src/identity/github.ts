@@ -8,8 +8,8 @@
  * new one when the cached one is within 60 s of expiry.
  */
 import * as core from '@actions/core';
-import { GatepassError } from '../errors.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { GatepassError } from '../common/errors.js';
+import { silentLogger, type Logger } from '../common/logger.js';
 import {
   AttemptTimeoutError,
   HttpStatusError,
@@ -18,7 +18,7 @@ import {
   retry,
   type RetryDecision,
   type RetryOptions,
-} from '../retry.js';
+} from '../common/retry.js';
 import type { IdentitySource, RegisterSecret } from './source.js';
 import { REFRESH_WINDOW_MS, parseIdentityToken, type IdentityToken } from './token.js';
 

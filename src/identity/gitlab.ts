@@ -4,8 +4,8 @@
  * `id-token-variable` says otherwise). It is minted when the job starts and
  * cannot be renewed from inside the job.
  */
-import { GatepassError } from '../errors.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { GatepassError } from '../common/errors.js';
+import { silentLogger, type Logger } from '../common/logger.js';
 import { fixedSource, type IdentitySource, type RegisterSecret } from './source.js';
 import { parseIdentityToken } from './token.js';
 

@@ -3,8 +3,8 @@
  * not know: the `GATEPASS_ID_TOKEN` variable or a file (`--id-token-file`).
  */
 import { readFile } from 'node:fs/promises';
-import { GatepassError } from '../errors.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { GatepassError } from '../common/errors.js';
+import { silentLogger, type Logger } from '../common/logger.js';
 import { fixedSource, type IdentitySource, type RegisterSecret } from './source.js';
 import { parseIdentityToken } from './token.js';
 

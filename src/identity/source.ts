@@ -4,8 +4,8 @@
  * can mint (GitHub) hands out a fresh token when the old one nears expiry, and
  * one that cannot (GitLab, local) says clearly when its token has run out.
  */
-import { GatepassError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { GatepassError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
 import { REFRESH_WINDOW_MS, type IdentityPlatform, type IdentityToken } from './token.js';
 
 export interface IdentitySource {

@@ -6,7 +6,7 @@
  */
 import { inspect } from 'node:util';
 import { decodeJwt, type JWTPayload } from 'jose';
-import { GatepassError } from '../errors.js';
+import { GatepassError } from '../common/errors.js';
 
 export type IdentityPlatform = 'github' | 'gitlab' | 'local';
 

@@ -11,15 +11,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as core from '@actions/core';
-import { GatepassError, describeError } from '../errors.js';
+import { GatepassError, describeError } from '../common/errors.js';
 import { githubIdentity } from '../identity/github.js';
 import type { GitHubApprovalOptions } from '../approvals/github.js';
-import type { ApprovalGate, MainRuntime } from '../main.js';
-import type { Logger } from '../logger.js';
-import type { PostRuntime } from '../post.js';
+import type { ApprovalGate, MainRuntime } from '../flow/job.js';
+import type { Logger } from '../common/logger.js';
+import type { PostRuntime } from '../flow/post.js';
 import { jobTempDir } from './detect.js';
-import { onProcessSignals } from '../signals.js';
-import type { ActionHost, CliPlatform, HostLogger, RunContext } from './host.js';
+import { onProcessSignals } from './signals.js';
+import type { ActionHost, CliPlatform, HostLogger, RunContext } from '../flow/host.js';
 
 const log: HostLogger = {
   debug: (message) => {

@@ -5,13 +5,13 @@
  * masking from inside a job, so gatepass's masker is the only one: the
  * command's output all passes through it.
  */
-import { GatepassError } from '../errors.js';
+import { GatepassError } from '../common/errors.js';
 import { gitlabIdentity } from '../identity/gitlab.js';
-import type { Logger } from '../logger.js';
-import type { ApprovalGate } from '../main.js';
+import type { Logger } from '../common/logger.js';
+import type { ApprovalGate } from '../flow/job.js';
 import type { GitLabMode } from '../approvals/gitlab.js';
 import { jobTempDir } from './detect.js';
-import type { CliPlatform, RunContext } from './host.js';
+import type { CliPlatform, RunContext } from '../flow/host.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

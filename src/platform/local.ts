@@ -13,14 +13,14 @@ import { chmodSync, lstatSync, mkdirSync, renameSync, writeFileSync } from 'node
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { GetInput } from '../config.js';
-import { GatepassError, errorCodeOf } from '../errors.js';
-import { envName } from '../settings.js';
+import type { GetInput } from '../config/config.js';
+import { GatepassError, errorCodeOf } from '../common/errors.js';
+import { envName } from '../config/settings.js';
 import { localIdentity } from '../identity/local.js';
-import type { PostHost } from '../post.js';
-import { STATE_KEY } from '../state.js';
+import type { PostHost } from '../flow/post.js';
+import { STATE_KEY } from '../flow/state.js';
 import { jobTempDir } from './detect.js';
-import type { ActionHost, CliPlatform, HostLogger, RunContext } from './host.js';
+import type { ActionHost, CliPlatform, HostLogger, RunContext } from '../flow/host.js';
 
 export interface TerminalIo {
   readonly stderr: Writable;

@@ -1,0 +1,511 @@
+/**
+ * `gatepass run` end to end: the bundled CLI as a child process against the
+ * reference gateway on loopback, as a GitLab job and as a terminal would run
+ * it. Tokens come from the gateway's local issuer; revocation is checked at
+ * the gateway (RFC 7662 introspection).
+ */
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { INPUT_NAMES } from '../../src/config/config.js';
+import { GitLabDouble } from '../doubles/gitlab.js';
+import { startVaultDouble, VAULT_AUDIENCE } from '../doubles/vault.js';
+import { testGateway, type TestGateway } from '../helpers/gateway.js';
+import { CLI, launch, type Result } from '../helpers/runner.js';
+
+const POLICY = `
+max_ttl: 1h
+rules:
+  - name: gitlab
+    match: { project_path: group/project }
+    scopes: [read]
+    audiences: ["https://api.example.com"]
+`;
+
+const CREDENTIALS = `- name: api
+  ttl: 10m
+  scope: read
+  audience: https://api.example.com
+  env: { API_TOKEN: access_token }
+`;
+
+/** Prints the credential raw, on stderr, and base64-encoded, and keeps it for the test. */
+const LEAKY = [
+  'sh',
+  '-c',
+  'printf %s "$API_TOKEN" > "$SEEN"; echo "out=$API_TOKEN"; echo "err=$API_TOKEN" >&2; printf %s "$API_TOKEN" | base64 -w0; echo; exit "${CODE:-0}"',
+];
+
+let gw: TestGateway;
+let root: string;
+
+beforeAll(async () => {
+  gw = await testGateway({ policy: POLICY });
+  root = mkdtempSync(join(tmpdir(), 'gatepass-cli-run-'));
+});
+afterAll(async () => {
+  await gw.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A GitLab job's variables: its project dir, CI_* context and the `id_tokens` variable. */
+async function gitlabJob(extra: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(root, 'job-'));
+  const project = join(dir, 'project');
+  mkdirSync(project);
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    GITLAB_CI: 'true',
+    CI_PROJECT_DIR: project,
+    CI_PROJECT_PATH: 'group/project',
+    CI_COMMIT_SHA: 'a'.repeat(40),
+    CI_PIPELINE_ID: '77',
+    CI_JOB_ID: '1001',
+    CI_JOB_NAME: 'migrate',
+    CI_SERVER_URL: 'https://gitlab.example.com',
+    GATEPASS_ID_TOKEN: await gw.mintIdToken({ platform: 'gitlab' }),
+    GATEPASS_GATEWAY: gw.url,
+    GATEPASS_CREDENTIALS: CREDENTIALS,
+    SEEN: join(dir, 'seen'),
+    ...extra,
+  };
+  return { dir, project, env, seen: () => readFileSync(join(dir, 'seen'), 'utf8') };
+}
+
+function expectMasked(result: Result, secret: string): void {
+  const log = result.stdout + result.stderr;
+  expect(secret.length).toBeGreaterThan(20);
+  for (const form of [secret, Buffer.from(secret).toString('base64'), secret.slice(0, 12)]) {
+    expect(log).not.toContain(form);
+  }
+}
+
+describe('gatepass run in a GitLab job', () => {
+  it('runs the command with the credential, masks both streams, revokes, exits 0', async () => {
+    const job = await gitlabJob();
+    const result = await launch(CLI, job.env, ['run', '--', ...LEAKY]).result;
+    expect(result.stderr).toContain('"api": issued');
+    expect(result.code).toBe(0);
+    const token = job.seen();
+    expectMasked(result, token);
+    expect(result.stdout).toContain('out=***');
+    expect(result.stderr).toContain('err=***');
+    expect(result.stderr).toContain('"api" revoked');
+    expect(await gw.introspect(token)).toEqual({ active: false });
+    // State and audit record in GitLab's job temp dir, next to (not in) the checkout.
+    const temp = `${job.project}.tmp`;
+    expect(statSync(join(temp, 'gatepass')).mode & 0o777).toBe(0o700);
+    const audits = readdir(temp).filter((n) => n.startsWith('gatepass-audit-'));
+    expect(audits).toHaveLength(1);
+    const audit = readFileSync(join(temp, audits[0] ?? ''), 'utf8');
+    expect(audit).not.toContain(token);
+    expect(JSON.parse(audit)).toMatchObject({
+      outcome: 'succeeded',
+      context: { platform: 'gitlab', repository: 'group/project', runId: '77', job: 'migrate' },
+      delivery: { run: true, exitCode: 0 },
+      revocations: [{ name: 'api', result: 'revoked' }],
+    });
+    // Revoked, so nothing is left for an after_script.
+    expect(readdir(join(temp, 'gatepass'))).toEqual([]);
+  });
+
+  it("exits with the command's code, and still revokes", async () => {
+    const job = await gitlabJob({ CODE: '7' });
+    const result = await launch(CLI, job.env, ['run', '--', ...LEAKY]).result;
+    expect(result.code).toBe(7);
+    expect(result.stderr).toContain('the command exited with 7');
+    expect(await gw.introspect(job.seen())).toEqual({ active: false });
+  });
+
+  it('SIGTERM stops the command, revokes, and exits 143', async () => {
+    const job = await gitlabJob();
+    const run = launch(CLI, job.env, [
+      'run',
+      '--',
+      'sh',
+      '-c',
+      'printf %s "$API_TOKEN" > "$SEEN"; echo ready; sleep 30 & wait',
+    ]);
+    await waitFor(() => run.stdout().includes('ready'));
+    run.child.kill('SIGTERM');
+    const result = await run.result;
+    expect(result.code).toBe(143);
+    expect(result.stderr).toContain('received SIGTERM: forwarding it to the script');
+    expect(await gw.introspect(job.seen())).toEqual({ active: false });
+  });
+
+  it('a cancel while the exchange is in flight: the answer is awaited and revoked, exit 2', async () => {
+    const job = await gitlabJob();
+    const from = gw.audit.length;
+    const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
+    gw.intercept = (req) => (req.path === '/token' ? { delayMs: 800 } : undefined);
+    try {
+      const run = launch(CLI, job.env, ['run', '--', 'sh', '-c', 'echo never']);
+      await waitFor(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
+      run.child.kill('SIGINT');
+      const result = await run.result;
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('the step was cancelled (SIGINT) before the command started');
+      expect(result.stderr).toContain('"api" revoked');
+      expect(result.stderr).not.toContain('post step');
+    } finally {
+      gw.intercept = undefined;
+    }
+    expect(gw.tokens(from)).toEqual({ issued: 1, live: [] });
+    // Nothing left for the after_script.
+    expect(readdir(join(`${job.project}.tmp`, 'gatepass'))).toEqual([]);
+  });
+
+  it('provider vault: a cancel during the reads leaves no token or lease live', async () => {
+    const vault = await startVaultDouble({
+      roles: {
+        ci: {
+          boundAudiences: [VAULT_AUDIENCE],
+          boundClaims: { project_path: ['group/project'] },
+          policies: [{ path: 'database/creds/migrator', capabilities: ['read'] }],
+        },
+      },
+      databaseRoles: { migrator: { ttl: 600 } },
+    });
+    let reads = 0;
+    // Both reads are on the wire, slow, when the cancel comes; each still answers.
+    vault.intercept = (req) => {
+      if (req.path !== '/v1/database/creds/migrator') return undefined;
+      reads += 1;
+      return { delayMs: 800 };
+    };
+    try {
+      const job = await gitlabJob({
+        GATEPASS_PROVIDER: 'vault',
+        GATEPASS_GATEWAY: vault.url,
+        GATEPASS_AUDIENCE: VAULT_AUDIENCE,
+        GATEPASS_VAULT_ROLE: 'ci',
+        GATEPASS_CREDENTIALS:
+          '- name: one\n  path: database/creds/migrator\n- name: two\n  path: database/creds/migrator',
+        GATEPASS_ID_TOKEN: await vault.issuer.mint({
+          platform: 'gitlab',
+          audience: VAULT_AUDIENCE,
+        }),
+      });
+      const run = launch(CLI, job.env, ['run', '--', 'sh', '-c', 'echo never']);
+      await waitFor(() => reads === 2);
+      run.child.kill('SIGTERM');
+      const result = await run.result;
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('"one" revoked');
+      expect(result.stderr).toContain('"two" revoked');
+      expect(vault.liveLeases()).toEqual([]);
+      expect(vault.liveTokens()).toEqual([]);
+      expect(vault.violations).toEqual([]);
+    } finally {
+      await vault.stop();
+    }
+  });
+
+  it('a revocation that keeps failing ends at revoke-timeout: exit 2, the state kept for after_script', async () => {
+    const job = await gitlabJob({ GATEPASS_REVOKE_TIMEOUT: '1s' });
+    gw.intercept = (req) => (req.path === '/revoke' ? { status: 503 } : undefined);
+    let result: Result;
+    const started = Date.now();
+    try {
+      result = await launch(CLI, job.env, ['run', '--', ...LEAKY]).result;
+    } finally {
+      gw.intercept = undefined;
+    }
+    const token = job.seen();
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(result.code).toBe(2); // the command succeeded, but its credential outlives it
+    expect(result.stderr).toMatch(
+      /"api" was not revoked: not revoked within 1 s \(`revoke-timeout`\)/,
+    );
+    expect(result.stderr).toMatch(
+      /retry the revocation with `gatepass revoke --state .*state-.*\.json`/,
+    );
+    expect(await gw.introspect(token)).toMatchObject({ active: true });
+    const afterScript = { ...job.env, GATEPASS_ID_TOKEN: '' };
+    const revoke = await launch(CLI, afterScript, ['revoke']).result;
+    expect(revoke.code).toBe(0);
+    expect(await gw.introspect(token)).toEqual({ active: false });
+  });
+
+  it('a killed run is revoked by `gatepass revoke` in after_script', async () => {
+    const job = await gitlabJob();
+    // The job is killed outright: gatepass gets no chance to revoke.
+    const killed = await launch(CLI, job.env, [
+      'run',
+      '--',
+      'sh',
+      '-c',
+      'printf %s "$API_TOKEN" > "$SEEN"; kill -KILL $PPID; sleep 5',
+    ]).result;
+    expect(killed.signal).toBe('SIGKILL');
+    const token = job.seen();
+    expect(await gw.introspect(token)).toMatchObject({ active: true });
+    const afterScript = { ...job.env, GATEPASS_ID_TOKEN: '' };
+    const revoke = await launch(CLI, afterScript, ['revoke']).result;
+    expect(revoke.code).toBe(0);
+    expect(revoke.stderr).toContain('"api" revoked');
+    expect(await gw.introspect(token)).toEqual({ active: false });
+    const again = await launch(CLI, afterScript, ['revoke']).result;
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(
+      /nothing to revoke \(no state files in .*project\.tmp\/gatepass\)/,
+    );
+  });
+
+  it('--state names the file an after_script revokes', async () => {
+    const job = await gitlabJob();
+    const state = join(job.dir, 'state.json');
+    const killed = await launch(CLI, job.env, [
+      'run',
+      '--state',
+      state,
+      '--',
+      'sh',
+      '-c',
+      'printf %s "$API_TOKEN" > "$SEEN"; kill -KILL $PPID',
+    ]).result;
+    expect(killed.signal).toBe('SIGKILL');
+    const saved = readFileSync(state, 'utf8');
+    expect(saved).toContain('"api"');
+    const revoke = await launch(CLI, job.env, ['revoke', '--state', state]).result;
+    expect(revoke.code).toBe(0);
+    expect(await gw.introspect(job.seen())).toEqual({ active: false });
+    expect(existsSync(state)).toBe(false);
+  });
+
+  it('a `run` script from a config file; flags beat environment beat file', async () => {
+    const job = await gitlabJob({ GATEPASS_TIMEOUT: 'not-a-duration' });
+    const config = join(job.dir, 'gatepass.yml');
+    writeFileSync(
+      config,
+      [
+        'gateway: http://127.0.0.1:9/unused # the environment wins',
+        'timeout: 1m',
+        'run: |',
+        '  printf %s "$API_TOKEN" > "$SEEN"',
+        '  echo "script=$API_TOKEN"',
+      ].join('\n'),
+    );
+    const result = await launch(CLI, job.env, ['run', '--config', config, '--timeout', '30s'])
+      .result;
+    expect(result.stderr).toContain(`from ${gw.url} (token-exchange)`);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('script=***');
+    expectMasked(result, job.seen());
+  });
+});
+
+describe('gatepass run with GitLab approvals', () => {
+  it('waits for a `/gatepass approve <id>` note on the merge request, then issues', async () => {
+    const gl = await GitLabDouble.start();
+    try {
+      const actor = gl.addUser('actor', 40);
+      const dev = gl.addUser('dev', 30);
+      const job = await gitlabJob({
+        GATEPASS_APPROVALS: '1',
+        GATEPASS_GITLAB_TOKEN: gl.token,
+        CI_API_V4_URL: gl.apiUrl,
+        CI_PROJECT_ID: String(gl.projectId),
+        CI_MERGE_REQUEST_IID: String(gl.mr.iid),
+        GITLAB_USER_ID: String(actor.id),
+        GITLAB_USER_LOGIN: actor.username,
+      });
+      const run = launch(CLI, job.env, ['run', '--', ...LEAKY]);
+      await waitFor(() => gl.notes.some((n) => n.body.includes('/gatepass approve')));
+      expect(existsSync(job.env.SEEN ?? '')).toBe(false); // nothing issued before approval
+      const id = /\/gatepass approve ([0-9a-f]{8})/.exec(gl.notes[0]?.body ?? '')?.[1] ?? '';
+      gl.note(dev, `/gatepass approve ${id}`);
+      const result = await run.result;
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`request ${id}`);
+      expectMasked(result, job.seen());
+      expect(result.stderr).not.toContain(gl.token);
+      expect(gl.violations).toEqual([]);
+      expect(await gw.introspect(job.seen())).toEqual({ active: false });
+    } finally {
+      await gl.stop();
+    }
+  }, 30_000);
+
+  it('outside a merge request pipeline, says so before any network call', async () => {
+    const before = gw.requests.length;
+    const job = await gitlabJob({ GATEPASS_APPROVALS: '1', GATEPASS_GITLAB_TOKEN: 'glpat-x' });
+    const result = await launch(CLI, job.env, ['run', '--', 'true']).result;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /GitLab approvals need CI_MERGE_REQUEST_IID.*merge request pipeline/,
+    );
+    expect(gw.requests.slice(before).filter((r) => !r.includes('/local-issuer/'))).toEqual([]);
+  });
+});
+
+describe('gatepass run on a terminal', () => {
+  it('reads the ID token from --id-token-file and writes --audit-file', async () => {
+    const dir = mkdtempSync(join(root, 'local-'));
+    const tokenFile = join(dir, 'id-token');
+    writeFileSync(tokenFile, await gw.mintIdToken({ platform: 'gitlab' }));
+    const audit = join(dir, 'audit.json');
+    const env = { PATH: process.env.PATH ?? '', SEEN: join(dir, 'seen'), TMPDIR: dir };
+    const result = await launch(CLI, env, [
+      'run',
+      '--gateway',
+      gw.url,
+      '--credentials',
+      CREDENTIALS,
+      '--id-token-file',
+      tokenFile,
+      '--audit-file',
+      audit,
+      '--',
+      ...LEAKY,
+    ]).result;
+    expect(result.code).toBe(0);
+    const token = readFileSync(join(dir, 'seen'), 'utf8');
+    expectMasked(result, token);
+    expect(JSON.parse(readFileSync(audit, 'utf8'))).toMatchObject({
+      context: { platform: 'local' },
+      revocations: [{ result: 'revoked' }],
+    });
+    expect(await gw.introspect(token)).toEqual({ active: false });
+  });
+});
+
+describe('gatepass run: bad flags and bad config', () => {
+  const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
+    [
+      'an unknown flag',
+      ['--gatewya', 'x', '--', 'true'],
+      {},
+      /^gatepass: unknown option "--gatewya"/,
+    ],
+    ['a flag without its value', ['--gateway'], {}, /option --gateway needs a value/],
+    ['no command', ['--gateway', 'https://gw.example.com'], {}, /nothing to run/],
+    ['an empty command', ['--'], {}, /no command after `--`/],
+    ['a bad provider', ['--provider', 'nope', '--', 'true'], {}, /input `provider` is "nope"/],
+    [
+      'http to a remote gateway',
+      ['--gateway', 'http://gw.example.com', '--', 'true'],
+      {},
+      /must use https:/,
+    ],
+    [
+      'export: env',
+      ['--export', 'env', '--', 'true'],
+      {},
+      /`export: env` is for the GitHub Action only/,
+    ],
+    [
+      'a bad duration from the environment',
+      ['--', 'true'],
+      { GATEPASS_TIMEOUT: '5 minutes' },
+      /input `timeout` is "5 minutes"/,
+    ],
+    [
+      'a command and a script',
+      ['--run', 'echo', '--', 'true'],
+      {},
+      /both a command after `--` and a `run` script/,
+    ],
+  ];
+  it.each(cases)('%s: exit 2, one line, no network call', async (_, args, extra, message) => {
+    const before = gw.requests.length;
+    const job = await gitlabJob(extra);
+    const result = await launch(CLI, job.env, ['run', ...args]).result;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stdout).toBe('');
+    // Only the token minting above reached the gateway.
+    expect(gw.requests.slice(before).filter((r) => !r.includes('/local-issuer/'))).toEqual([]);
+  });
+
+  it('refuses a secret as a flag without echoing it', async () => {
+    const job = await gitlabJob();
+    const result = await launch(CLI, job.env, [
+      'run',
+      '--client-secret=s3cr3t-on-the-command-line',
+      '--',
+      'true',
+    ]).result;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /--client-secret is not taken on the command line.*GATEPASS_CLIENT_SECRET/,
+    );
+    expect(result.stderr).not.toContain('s3cr3t');
+  });
+
+  it('revoke refuses a state file that is a link (another user may have planted it)', async () => {
+    const job = await gitlabJob();
+    const real = join(job.dir, 'real.json');
+    writeFileSync(real, '{}');
+    const link = join(job.dir, 'state.json');
+    symlinkSync(real, link);
+    const result = await launch(CLI, job.env, ['revoke', '--state', link]).result;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/the state file .*state\.json is not a file of this user/);
+  });
+
+  it('makes an existing state directory private', async () => {
+    const job = await gitlabJob();
+    const dir = join(`${job.project}.tmp`, 'gatepass');
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const result = await launch(CLI, job.env, ['run', '--', ...LEAKY]).result;
+    expect(result.code).toBe(0);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses a secret in the config file without echoing it', async () => {
+    const job = await gitlabJob();
+    const config = join(job.dir, 'gatepass.yml');
+    writeFileSync(config, 'client-secret: s3cr3t-value-in-a-file\n');
+    const result = await launch(CLI, job.env, ['run', '--config', config, '--', 'true']).result;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /must not hold `client-secret`, a secret.*GATEPASS_CLIENT_SECRET/,
+    );
+    expect(result.stderr).not.toContain('s3cr3t');
+  });
+
+  it('refuses invalid YAML in the config file without quoting it', async () => {
+    const job = await gitlabJob();
+    const config = join(job.dir, 'gatepass.yml');
+    writeFileSync(config, 'gateway: [unclosed s3cr3t\n');
+    const result = await launch(CLI, job.env, ['run', '--config', config, '--', 'true']).result;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/is not valid YAML \(line \d+\)/);
+    expect(result.stderr).not.toContain('s3cr3t');
+  });
+
+  it('--help names every input', async () => {
+    const result = await launch(CLI, { PATH: process.env.PATH ?? '' }, ['run', '--help']).result;
+    expect(result.code).toBe(0);
+    for (const name of INPUT_NAMES) expect(result.stdout).toContain(`--${name}`);
+  });
+});
+
+function readdir(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+async function waitFor(ready: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * `npm start`: the demo as a newcomer runs it (Node 24, the committed
+ * dist/cli bundle, a throwaway PostgreSQL cluster), checked for the story's
+ * order, masking, revocation and that it leaves nothing behind.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { markdownRenderer } from '../../examples/demo/markdown.js';
+
+interface Run {
+  code: number | null;
+  out: string;
+}
+
+function demo(args: string[] = []): Promise<Run> {
+  const child = spawn(process.execPath, ['examples/demo/start.ts', ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  child.stderr.on('data', (c: Buffer) => chunks.push(c));
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      resolve({ code, out: Buffer.concat(chunks).toString('utf8') });
+    });
+  });
+}
+
+/** Temp dirs the demo and its cluster make; none may be left. */
+function leftovers(): string[] {
+  return readdirSync(tmpdir()).filter((n) => /^gatepass-(demo|pg)-/.test(n));
+}
+
+/** The job's lines that print the secret: after the label, only `***`. */
+function printedSecrets(out: string): string[] {
+  return out
+    .split('\n')
+    .filter((l) => /│ (password|base64|url-encoded|in pieces|url|to stderr): /.test(l))
+    .map((l) => l.replace(/^.*?: +/, ''));
+}
+
+/** Lines of the job log that show Markdown syntax instead of text. */
+function noMarkdown(out: string): string[] {
+  return out
+    .split('\n')
+    .filter((l) => /^ {2}│ (?!gatepass: )/.test(l))
+    .filter((l) => /│ (#{1,6} |\|)|\]\(http|`/.test(l));
+}
+
+describe("the demo's Markdown rendering", () => {
+  const render = (lines: string[]): string[] => {
+    const r = markdownRenderer();
+    return [...lines.flatMap((l) => r.line(l)), ...r.end()];
+  };
+
+  it('turns a summary into text: heading, aligned table, link, code, escapes', () => {
+    expect(
+      render([
+        '### gatepass: ✅ succeeded',
+        '',
+        'Request `ab12` · gateway x',
+        '| Credential | Result | Approved by |',
+        '|---|---|---|',
+        '| db\\_1 | ✅ revoked | [at the gateway](http://h/a) |',
+        '| a\\|b | — | \\*\\*\\* |',
+        '**Error:** nope',
+        'gatepass: "db" revoked',
+      ]),
+    ).toEqual([
+      'gatepass: ✅ succeeded',
+      '',
+      'Request ab12 · gateway x',
+      'Credential  Result      Approved by',
+      `${'─'.repeat(10)}  ${'─'.repeat(10)}  ${'─'.repeat('at the gateway (http://h/a)'.length)}`,
+      'db_1        ✅ revoked  at the gateway (http://h/a)',
+      'a|b         —           ***',
+      'Error: nope',
+      'gatepass: "db" revoked',
+    ]);
+  });
+
+  it('leaves everything outside a summary alone, masked output above all', () => {
+    const lines = [
+      'in pieces:    *** ***',
+      '| not | a summary |',
+      '# a heading the command printed',
+      'gatepass: running `bash`',
+    ];
+    expect(render(lines)).toEqual(lines);
+  });
+});
+
+describe('npm start', () => {
+  it('tells the story in order, masks every form, revokes, exits 0, leaves nothing', async () => {
+    const before = leftovers();
+    const { code, out } = await demo();
+    expect(code).toBe(0);
+    const order = [
+      'PostgreSQL',
+      '1. The job starts',
+      'iss: http://127.0.0.1',
+      'gatepass run',
+      'Waiting for approval of "db" at the gateway',
+      'a reviewer looks at it',
+      '"db": issued',
+      'migration: connecting',
+      '(1 row)',
+      // Revoked when the command ends, before the summary is written.
+      '"db" revoked',
+      'gatepass: ✅ succeeded',
+      'no gatepass role is left',
+    ];
+    let at = 0;
+    for (const marker of order) {
+      const found = out.indexOf(marker, at);
+      expect([marker, found >= 0]).toEqual([marker, true]);
+      at = found;
+    }
+    const secrets = printedSecrets(out);
+    expect(secrets.length).toBeGreaterThanOrEqual(6);
+    for (const shown of secrets) expect(shown).toMatch(/^(\*\*\*)( \*\*\*)?$/);
+    expect(out).toContain('json:         {"password":"***"}');
+    // The database is named, not masked; the role is the secret.
+    expect(out).toMatch(/│ migration: connecting to 127\.0\.0\.1:\d+\/app as \*\*\*\n/);
+    // The summary reads as text: no Markdown heading, table row or link syntax.
+    expect(noMarkdown(out)).toEqual([]);
+    expect(out).toMatch(/│ Credential +Provider +Scope \/ path \/ connection +Granted TTL/);
+    expect(out).toContain('at the gateway (http://127.0.0.1:');
+    expect(leftovers()).toEqual(before);
+  }, 60_000);
+
+  it('--fail --no-approval: the failed migration still revokes', async () => {
+    const { code, out } = await demo(['--fail', '--no-approval']);
+    expect(code).toBe(0);
+    expect(out).not.toContain('a reviewer looks at it');
+    expect(out).toContain('migration: step 3 of 5 failed');
+    expect(out).toContain('gatepass exited 3 (the migration was told to fail)');
+    expect(out).toContain('"db" revoked');
+    expect(out).toContain('no gatepass role is left');
+  }, 60_000);
+
+  it('--provider vault runs against the Vault double and leaves no lease or token', async () => {
+    const { code, out } = await demo(['--provider', 'vault']);
+    expect(code).toBe(0);
+    expect(out).toContain('a Vault double');
+    expect(out).toContain('"db" revoked');
+    expect(out).toContain('Vault: 0 live leases, 0 live tokens');
+    // A username and password, not a token for a proxy.
+    expect(out).not.toContain('database proxy');
+    expect(out).toContain('a real job would log in with this username and password');
+    expect(noMarkdown(out)).toEqual([]);
+    for (const shown of printedSecrets(out)) expect(shown).toMatch(/^(\*\*\*)( \*\*\*)?$/);
+  }, 60_000);
+
+  it('--help lists the variations', async () => {
+    const { code, out } = await demo(['--help']);
+    expect(code).toBe(0);
+    for (const flag of ['--no-approval', '--provider', '--fail', '--no-postgres']) {
+      expect(out).toContain(flag);
+    }
+  });
+});

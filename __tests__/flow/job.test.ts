@@ -1,0 +1,584 @@
+/**
+ * main and post in-process, with a recording host and the reference gateway:
+ * the paths the end-to-end suite cannot reach cheaply (cancellation before
+ * the script, a failed revocation, `revoke: false`, several credentials).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GatepassError } from '../../src/common/errors.js';
+import type { Gateway } from '../../src/gateways/gateway.js';
+import { createGateway } from '../../src/gateways/index.js';
+import { run as runMain, type ApprovalGate, type ForwardedSignal } from '../../src/flow/job.js';
+import type { ActionHost, HostLogger } from '../../src/flow/host.js';
+import { run as runPost } from '../../src/flow/post.js';
+import { STATE_KEY } from '../../src/flow/state.js';
+import { testGateway, type TestGateway } from '../helpers/gateway.js';
+
+let gw: TestGateway;
+let dir: string;
+
+beforeAll(async () => {
+  gw = await testGateway();
+  dir = mkdtempSync(join(tmpdir(), 'gatepass-main-'));
+});
+afterAll(async () => {
+  await gw.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Recorded {
+  host: ActionHost;
+  lines: string[];
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  /** Every value saved, in order. */
+  saves: string[];
+  secrets: string[];
+  summary: string[];
+}
+
+function recordingHost(
+  inputs: Record<string, string>,
+  state: Record<string, string> = {},
+  claims: Record<string, string> = {},
+): Recorded {
+  const lines: string[] = [];
+  const outputs: Record<string, string> = {};
+  const secrets: string[] = [];
+  const summary: string[] = [];
+  const saves: string[] = [];
+  const log: HostLogger = {
+    debug: (m) => lines.push(`debug: ${m}`),
+    info: (m) => lines.push(`info: ${m}`),
+    warning: (m) => lines.push(`warning: ${m}`),
+    error: (m) => lines.push(`error: ${m}`),
+  };
+  const all: Record<string, string> = {
+    gateway: gw.url,
+    credentials: '- name: api\n  scope: read\n  audience: https://api.example.com',
+    ...inputs,
+  };
+  const host: ActionHost = {
+    getInput: (name) => all[name] ?? '',
+    setOutput: (name, value) => {
+      outputs[name] = value;
+    },
+    saveState: (name, value) => {
+      state[name] = value;
+      saves.push(value);
+    },
+    getState: (name) => state[name] ?? '',
+    setSecret: (value) => {
+      secrets.push(value);
+    },
+    exportVariable: () => undefined,
+    appendSummary: (markdown) => {
+      summary.push(markdown);
+      return Promise.resolve();
+    },
+    log,
+    context: {
+      platform: 'github',
+      repository: 'octo-org/app',
+      ref: 'refs/heads/main',
+      sha: 'abc',
+      runId: '1',
+      runAttempt: '1',
+      job: 'j',
+      step: 's',
+      actor: 'octocat',
+      workflow: 'w',
+      eventName: 'push',
+      serverUrl: 'https://github.com',
+    },
+    workspace: dir,
+    tempDir: dir,
+    env: { PATH: process.env.PATH },
+    identity: ({ registerSecret }) => ({
+      platform: 'github',
+      canRefresh: true,
+      token: async () => {
+        const token = await gw.github(claims);
+        registerSecret(token.value);
+        return token;
+      },
+    }),
+    preflight: () => undefined,
+  };
+  return { host, lines, outputs, state, saves, secrets, summary };
+}
+
+/** A signal subscription the test fires by hand. */
+function signalSource() {
+  let handler: ((s: ForwardedSignal) => void) | undefined;
+  return {
+    subscribe: (h: (s: ForwardedSignal) => void) => {
+      handler = h;
+      return () => {
+        handler = undefined;
+      };
+    },
+    send: (sig: ForwardedSignal) => {
+      handler?.(sig);
+    },
+  };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !condition();) {
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The tokens of the credentials the state still holds (not yet revoked). */
+function savedTokens(rec: Recorded): string[] {
+  const saved = JSON.parse(rec.state[STATE_KEY] ?? '{}') as {
+    credentials?: Array<{ handle: { tokens: Array<{ token: string }> } }>;
+  };
+  return (saved.credentials ?? []).map((c) => c.handle.tokens[0]?.token ?? '');
+}
+
+function io() {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  return { out, text: () => Buffer.concat(chunks).toString() };
+}
+
+function runtime(
+  host: ActionHost,
+  extra: {
+    onSignal?: (h: (s: ForwardedSignal) => void) => () => void;
+    createGateway?: typeof createGateway;
+    approvalGate?: ApprovalGate;
+  } = {},
+) {
+  const stdout = io();
+  return {
+    stdout,
+    rt: {
+      host,
+      stdout: stdout.out,
+      stderr: stdout.out,
+      onSignal: extra.onSignal ?? (() => () => undefined),
+      ...(extra.createGateway === undefined ? {} : { createGateway: extra.createGateway }),
+      ...(extra.approvalGate === undefined ? {} : { approvalGate: extra.approvalGate }),
+    },
+  };
+}
+
+describe('main', () => {
+  it('saves every handle as its credential arrives; with nothing to run, revokes them all before the step ends', async () => {
+    const rec = recordingHost({
+      credentials: `
+- name: one
+  scope: read
+  audience: https://api.example.com
+- name: two
+  scope: read
+  audience: https://api.example.com
+`,
+    });
+    const { rt } = runtime(rec.host);
+    expect(await runMain(rt)).toBe(0);
+    type Saved = {
+      credentials: Array<{ name: string; handle: { tokens: Array<{ token: string }> } }>;
+      unconfirmed: Array<{ name: string }>;
+    };
+    const saves = rec.saves.map((raw) => JSON.parse(raw) as Saved);
+    // Each request on record before it is sent, each handle as it arrives, then the revocation.
+    expect(saves.map((s) => [s.unconfirmed.length, s.credentials.length])).toEqual([
+      [1, 0],
+      [2, 0],
+      [1, 1],
+      [0, 2],
+      [0, 0],
+    ]);
+    const saved = saves[3] as Saved;
+    expect(saved.credentials.map((c) => c.name).sort()).toEqual(['one', 'two']);
+    const tokens = saved.credentials.map((c) => c.handle.tokens[0]?.token ?? '');
+    for (const token of tokens) expect(rec.secrets).toContain(token);
+    // Default variable names, and the public fields are not registered as secrets.
+    expect(rec.lines.join('\n')).toMatch(/"one": issued .*→ ONE_ACCESS_TOKEN, .*ONE_TOKEN_TYPE/);
+    expect(rec.secrets).not.toContain('Bearer');
+    // Revoked by main itself, before the step ended: post has nothing left.
+    for (const token of tokens) expect(await gw.introspect(token)).toEqual({ active: false });
+    expect(rec.lines).toEqual(
+      expect.arrayContaining(['info: "one" revoked', 'info: "two" revoked']),
+    );
+    expect(rec.summary.join('')).toMatch(/\| one \| ✅ revoked \| \d{4}-/);
+    const after = JSON.parse(rec.state[STATE_KEY] ?? '') as {
+      credentials: unknown[];
+      revoked: Array<{ name: string }>;
+    };
+    expect(after.credentials).toEqual([]);
+    expect(after.revoked.map((r) => r.name).sort()).toEqual(['one', 'two']);
+    const audit = JSON.parse(readFileSync(rec.outputs['audit-file'] ?? '', 'utf8')) as {
+      revocations: Array<{ name: string; result: string }>;
+    };
+    expect(audit.revocations.map((r) => r.result)).toEqual(['revoked', 'revoked']);
+
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host })).toBe(0);
+    expect(post.lines).toEqual([
+      'info: gatepass: nothing left to revoke: the main step revoked "one", "two" when it ended',
+    ]);
+  });
+
+  it('with `run`, revokes right after the script ends, whatever its exit code', async () => {
+    for (const [script, code] of [
+      ['exit 0', 0],
+      ['exit 3', 3],
+    ] as const) {
+      const rec = recordingHost({ run: `printf %s "$API_ACCESS_TOKEN" > token; ${script}` });
+      expect(await runMain(runtime(rec.host).rt)).toBe(code);
+      const token = readFileSync(join(dir, 'token'), 'utf8');
+      expect(token.split('.')).toHaveLength(3);
+      expect(await gw.introspect(token)).toEqual({ active: false });
+      expect(rec.lines).toContain('info: "api" revoked');
+    }
+  });
+
+  it('with `export: env`, keeps the credentials for later steps and post revokes them', async () => {
+    const rec = recordingHost({ export: 'env' });
+    expect(await runMain(runtime(rec.host).rt)).toBe(0);
+    const token = savedTokens(rec)[0] ?? '';
+    expect(await gw.introspect(token)).toMatchObject({ active: true });
+    expect(rec.lines).toContain(
+      'info: the credentials stay valid for later steps (`export: env`): the post step revokes them when the job ends',
+    );
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host })).toBe(0);
+    expect(await gw.introspect(token)).toEqual({ active: false });
+    expect(post.summary.join('')).toMatch(/\| api \| ✅ revoked/);
+  });
+
+  it('revokes every credential at once under one deadline, naming each one not revoked, and fails the step', async () => {
+    const rec = recordingHost({
+      credentials: '- name: one\n  scope: read\n- name: two\n  scope: read',
+      'revoke-timeout': '1s',
+    });
+    const hanging = async (...args: Parameters<typeof createGateway>): Promise<Gateway> => ({
+      ...(await createGateway(...args)),
+      // A revocation that never answers and ignores its signal: only the deadline ends it.
+      revoke: () => new Promise<void>(() => undefined),
+    });
+    const started = Date.now();
+    expect(await runMain(runtime(rec.host, { createGateway: hanging }).rt)).toBe(1);
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(1_000 + 1_500);
+    for (const name of ['one', 'two']) {
+      expect(rec.lines).toContain(
+        `error: "${name}" was not revoked: not revoked within 1 s (\`revoke-timeout\`)`,
+      );
+    }
+    expect(rec.lines).toContain(
+      'error: 2 credentials outlive the step (one, two): they stay valid until they expire unless revoked later, so the step fails',
+    );
+    expect(rec.summary.join('')).toContain('### gatepass: ✅ succeeded · ❌ 2 not revoked');
+    expect(rec.summary.join('')).toMatch(/\| two \| ❌ not revoked/);
+    // Left for post, which tries again with the real gateway and succeeds.
+    const left = savedTokens(rec);
+    expect(left).toHaveLength(2);
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host })).toBe(0);
+    for (const token of left) expect(await gw.introspect(token)).toEqual({ active: false });
+  });
+
+  it("masks gatepass's own log lines: a gateway error that quotes the ID token", async () => {
+    const rec = recordingHost({ run: 'echo never' });
+    let seen = '';
+    const echoing = (...args: Parameters<typeof createGateway>): Promise<Gateway> =>
+      createGateway(...args).then((real) => ({
+        ...real,
+        issue: (_req, id) => {
+          seen = id.value;
+          args[1].logger.warning(`the gateway said: bad subject_token=${id.value}`);
+          return Promise.reject(new GatepassError('GATEWAY', `refused ${id.value}`));
+        },
+      }));
+    expect(await runMain(runtime(rec.host, { createGateway: echoing }).rt)).toBe(1);
+    expect(seen.length).toBeGreaterThan(100);
+    const text = rec.lines.join('\n');
+    expect(text).toContain('warning: the gateway said: bad subject_token=***');
+    expect(text).toContain('error: refused ***');
+    expect(text).not.toContain(seen.split('.')[2] ?? seen);
+  });
+
+  it('a signal before the script starts stops the run and revokes what was issued', async () => {
+    const rec = recordingHost({ run: 'echo never' });
+    let handler: ((s: ForwardedSignal) => void) | undefined;
+    const slow = async (...args: Parameters<typeof createGateway>): Promise<Gateway> => {
+      const real = await createGateway(...args);
+      return {
+        ...real,
+        issue: async (req, id, signal) => {
+          const issued = await real.issue(req, id, signal);
+          handler?.('SIGTERM');
+          return issued;
+        },
+      };
+    };
+    const { rt, stdout } = runtime(rec.host, {
+      onSignal: (h) => {
+        handler = h;
+        return () => undefined;
+      },
+      createGateway: slow,
+    });
+    expect(await runMain(rt)).toBe(1);
+    expect(stdout.text()).toBe('');
+    expect(rec.lines).toContain(
+      'error: the step was cancelled (SIGTERM) before the command started',
+    );
+    expect(rec.lines).toContain('info: "api" revoked');
+    expect(rec.summary.join('')).toContain('🚫 cancelled');
+    expect(JSON.parse(rec.state[STATE_KEY] ?? '{}')).toMatchObject({
+      credentials: [],
+      revoked: [{ name: 'api' }],
+    });
+  });
+
+  it('a cancel while the exchange is in flight waits for its answer and revokes what it brings', async () => {
+    const rec = recordingHost({ run: 'echo never' });
+    const from = gw.audit.length;
+    gw.intercept = (req) => (req.path === '/token' ? { delayMs: 600 } : undefined);
+    try {
+      const signal = signalSource();
+      const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
+      const running = runMain(runtime(rec.host, { onSignal: signal.subscribe }).rt);
+      await until(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
+      signal.send('SIGINT');
+      expect(await running).toBe(1);
+    } finally {
+      gw.intercept = undefined;
+    }
+    expect(rec.lines).toContain(
+      'info: received SIGINT: waiting up to 3 s for the answers of the requests in flight, to revoke what they bring',
+    );
+    expect(rec.lines).toContain(
+      'error: the step was cancelled (SIGINT) before the command started',
+    );
+    expect(rec.lines).toContain('info: "api" revoked');
+    // The gateway issued one token, and it is dead.
+    expect(gw.tokens(from)).toEqual({ issued: 1, live: [] });
+  });
+
+  it('a request with no answer by the end of the grace is recorded as in flight, not confirmed', async () => {
+    const rec = recordingHost({ run: 'echo never' });
+    gw.intercept = (req) => (req.path === '/token' ? { hang: true } : undefined);
+    const started = Date.now();
+    try {
+      const signal = signalSource();
+      const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
+      const running = runMain(runtime(rec.host, { onSignal: signal.subscribe }).rt);
+      await until(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
+      signal.send('SIGTERM');
+      expect(await running).toBe(1);
+    } finally {
+      gw.intercept = undefined;
+    }
+    // The 3 s grace, then it gives up on the answer.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+    expect(rec.lines.join('\n')).toMatch(
+      /warning: "api" is in flight, not confirmed: requested at \S+, no answer came: if the gateway issued it, it stays valid until it expires \(at most 15m after the request\); check the gateway's audit log/,
+    );
+    expect(rec.summary.join('')).toMatch(/\| api \| ⚠️ in flight, not confirmed \|/);
+    const audit = JSON.parse(readFileSync(rec.outputs['audit-file'] ?? '', 'utf8')) as {
+      outcome: string;
+      revocations: Array<{ name: string; result: string }>;
+    };
+    expect(audit.outcome).toBe('cancelled');
+    expect(audit.revocations).toEqual([
+      expect.objectContaining({ name: 'api', result: 'unconfirmed' }),
+    ]);
+  });
+
+  it('a second signal drops the requests in flight at once', async () => {
+    const rec = recordingHost({ run: 'echo never' });
+    gw.intercept = (req) => (req.path === '/token' ? { hang: true } : undefined);
+    const started = Date.now();
+    try {
+      const signal = signalSource();
+      const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
+      const running = runMain(runtime(rec.host, { onSignal: signal.subscribe }).rt);
+      await until(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
+      signal.send('SIGINT');
+      signal.send('SIGTERM');
+      expect(await running).toBe(1);
+    } finally {
+      gw.intercept = undefined;
+    }
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(rec.lines).toContain('warning: received SIGTERM again: dropping the requests in flight');
+    expect(rec.lines.join('\n')).toMatch(/"api" is in flight, not confirmed/);
+  });
+
+  it('approvals: 1 at the gateway, but the gateway issued without review: revoked, and the step fails', async () => {
+    const rec = recordingHost({ approvals: '1', 'approval-source': 'gateway' });
+    const from = gw.audit.length;
+    expect(await runMain(runtime(rec.host).rt)).toBe(1);
+    expect(rec.lines.join('\n')).toMatch(
+      /error: the gateway issued "api" without holding it for approval, but `approvals: 1` with `approval-source: gateway` asks for a human; it is revoked/,
+    );
+    expect(rec.lines).toContain('info: "api" revoked');
+    expect(gw.tokens(from)).toEqual({ issued: 1, live: [] });
+  });
+
+  it('one refused credential stops another that waits for approval', async () => {
+    const rec = recordingHost(
+      {
+        credentials: '- name: prod\n  scope: prod\n- name: bad\n  scope: admin',
+        'approval-timeout': '30m',
+      },
+      {},
+      { environment: 'production' },
+    );
+    const started = Date.now();
+    expect(await runMain(runtime(rec.host).rt)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(rec.lines.join('\n')).toMatch(/Waiting for approval of "prod" at the gateway: /);
+    expect(rec.lines.join('\n')).toMatch(/error: token exchange for "bad" was refused/);
+  });
+
+  it("records the gateway's own approval in the summary and the audit file", async () => {
+    const rec = recordingHost(
+      { credentials: '- name: prod\n  scope: prod', 'approval-timeout': '30m' },
+      {},
+      { environment: 'production' },
+    );
+    const running = runMain(runtime(rec.host).rt);
+    let url: string | undefined;
+    for (const deadline = Date.now() + 10_000; url === undefined && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      url = /Approve at (\S+)/.exec(rec.lines.join('\n'))?.[1];
+    }
+    if (url === undefined) throw new Error(`no approval URL in the log:\n${rec.lines.join('\n')}`);
+    expect((await gw.decide(url, 'approve')).ok).toBe(true);
+    expect(await running).toBe(0);
+    expect(rec.summary.join('')).toContain(`[at the gateway](${url})`);
+    const audit = JSON.parse(readFileSync(rec.outputs['audit-file'] ?? '', 'utf8')) as {
+      credentials: Array<{ gatewayApproval?: { url?: string; waitedMs: number } }>;
+    };
+    expect(audit.credentials[0]?.gatewayApproval).toMatchObject({ url });
+    expect(audit.credentials[0]?.gatewayApproval?.waitedMs).toBeGreaterThan(0);
+  });
+
+  it('waits at the gate before anything is issued; its id is the output, its approvers the output', async () => {
+    const rec = recordingHost({ approvals: '1', 'github-token': 'ghs_x' });
+    const seen: Array<{ id: string; tokenRequests: number }> = [];
+    const gate: ApprovalGate = {
+      check: () => undefined,
+      wait: ({ id }) => {
+        seen.push({ id, tokenRequests: gw.requests.filter((r) => r === 'POST /token').length });
+        return Promise.resolve([{ login: 'alice', url: 'https://github.com/alice' }]);
+      },
+    };
+    const before = gw.requests.filter((r) => r === 'POST /token').length;
+    expect(await runMain(runtime(rec.host, { approvalGate: gate }).rt)).toBe(0);
+    expect(seen).toEqual([{ id: rec.outputs['request-id'], tokenRequests: before }]);
+    expect(rec.outputs['approved-by']).toBe('alice');
+    expect(rec.summary.join('')).toContain('[alice](https://github.com/alice)');
+  });
+
+  it('a gate that refuses leaves nothing issued', async () => {
+    const rec = recordingHost({ approvals: '1', 'github-token': 'ghs_x' });
+    const before = gw.requests.filter((r) => r === 'POST /token').length;
+    const gate: ApprovalGate = {
+      wait: () => Promise.reject(new GatepassError('DENIED', 'request x was denied by bob')),
+    };
+    expect(await runMain(runtime(rec.host, { approvalGate: gate }).rt)).toBe(1);
+    expect(rec.lines).toContain('error: request x was denied by bob');
+    expect(gw.requests.filter((r) => r === 'POST /token').length).toBe(before);
+    expect(rec.state).toEqual({});
+  });
+
+  it('fails closed, before any network call, when the host has no gate for the source', async () => {
+    const before = gw.requests.length;
+    const rec = recordingHost({ approvals: '1', 'github-token': 'ghs_x' });
+    expect(await runMain(runtime(rec.host).rt)).toBe(1);
+    expect(rec.lines).toContain(
+      'error: no approval gate for `approval-source: github-pr` on this host',
+    );
+    expect(gw.requests.length).toBe(before);
+  });
+
+  it('reports every bad input on its own line', async () => {
+    const rec = recordingHost({ gateway: 'ftp://x', revoke: 'maybe' });
+    expect(await runMain(runtime(rec.host).rt)).toBe(1);
+    expect(rec.lines.filter((l) => l.startsWith('error: input'))).toHaveLength(2);
+    expect(rec.outputs).toEqual({});
+  });
+});
+
+describe('post', () => {
+  it('a failed revocation is an error naming the credential, and fails the step', async () => {
+    const rec = recordingHost({ export: 'env' });
+    expect(await runMain(runtime(rec.host).rt)).toBe(0);
+    const failing = async (...args: Parameters<typeof createGateway>): Promise<Gateway> => ({
+      ...(await createGateway(...args)),
+      revoke: () =>
+        Promise.reject(
+          new GatepassError('GATEWAY', 'revocation at x failed: HTTP 503', {
+            hint: 'revoke by hand',
+          }),
+        ),
+    });
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host, createGateway: failing })).toBe(1);
+    expect(post.lines).toContain(
+      'error: gatepass: "api" was not revoked: revocation at x failed: HTTP 503. revoke by hand',
+    );
+    expect(post.summary.join('')).toMatch(
+      /\| api \| ❌ not revoked \| .* \| revocation at x failed/,
+    );
+  });
+
+  it('with revoke: false, says what stays valid and revokes nothing, in main or post', async () => {
+    const rec = recordingHost({ revoke: 'false' });
+    expect(await runMain(runtime(rec.host).rt)).toBe(0);
+    expect(rec.lines.some((l) => l.startsWith('warning: `revoke: false`'))).toBe(true);
+    const token =
+      (
+        JSON.parse(rec.state[STATE_KEY] ?? '') as {
+          credentials: Array<{ handle: { tokens: Array<{ token: string }> } }>;
+        }
+      ).credentials[0]?.handle.tokens[0]?.token ?? '';
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host })).toBe(0);
+    expect(post.lines).toContain(
+      'info: gatepass: `revoke: false`: the credentials stay valid until they expire',
+    );
+    expect(await gw.introspect(token)).toMatchObject({ active: true });
+  });
+
+  it('reports what a killed main sent but never heard back from', async () => {
+    const state = {
+      version: 1,
+      requestId: 'abcd1234',
+      settings: { provider: 'token-exchange', gateway: gw.url, timeoutMs: 5_000, clientId: 'x' },
+      revoke: true,
+      auditFile: join(dir, 'missing-audit.json'),
+      credentials: [],
+      unconfirmed: [{ name: 'db', requestedAt: '2026-12-05T07:00:00.000Z', ttlSeconds: 900 }],
+    };
+    const post = recordingHost({}, { [STATE_KEY]: JSON.stringify(state) });
+    expect(await runPost({ host: post.host })).toBe(0);
+    expect(post.lines).toContain(
+      'warning: gatepass: "db" is in flight, not confirmed: requested at 2026-12-05T07:00:00.000Z, no answer came: if the gateway issued it, it stays valid until it expires (at most 15m after the request); check the gateway\'s audit log',
+    );
+    expect(post.summary.join('')).toMatch(/\| db \| ⚠️ in flight, not confirmed \|/);
+  });
+
+  it('ignores state it cannot read, without failing', async () => {
+    const post = recordingHost({}, { [STATE_KEY]: '{not json' });
+    expect(await runPost({ host: post.host })).toBe(0);
+    expect(post.lines).toEqual([
+      'warning: gatepass: the saved state is not valid JSON; nothing was revoked',
+    ]);
+  });
+});

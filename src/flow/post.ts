@@ -1,0 +1,148 @@
+/**
+ * The action's post step (`post-if: always()`): the safety net. It revokes
+ * what main left in its state: everything when `export: env` handed the
+ * credentials to later steps, else only what main could not revoke at the
+ * step's end (killed, or its revocation failed); and it reports requests main
+ * sent but never heard back from. A credential that cannot be revoked fails
+ * the step, as it fails main: it outlives the job, and someone must act.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { renderRevocations, type AuditRecord, type RevocationRecord } from '../audit/record.js';
+import { describeError } from '../common/errors.js';
+import { createGateway } from '../gateways/index.js';
+import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
+import { DEFAULT_REVOKE_TIMEOUT_MS, STATE_KEY, parseState, type SavedState } from './state.js';
+import type { ActionHost } from './host.js';
+
+/** What revoking needs from its host: the action's post step, or `gatepass revoke`. */
+export type PostHost = Pick<
+  ActionHost,
+  'getState' | 'getInput' | 'setSecret' | 'appendSummary' | 'log'
+>;
+
+export interface PostRuntime {
+  host: PostHost;
+  createGateway?: typeof createGateway;
+}
+
+/** 0, or 1 when a credential could not be revoked. */
+export async function run(runtime: PostRuntime): Promise<number> {
+  try {
+    const results = await revokeSaved(runtime);
+    return failedRevocations(results ?? []).length > 0 ? 1 : 0;
+  } catch (err) {
+    runtime.host.log.error(`gatepass post: ${describeError(err)}`);
+    return 1;
+  }
+}
+
+/**
+ * Revokes what the state holds and reports it; the results, or undefined when
+ * there was nothing usable to revoke.
+ */
+export async function revokeSaved(runtime: PostRuntime): Promise<RevocationRecord[] | undefined> {
+  const saved = readState(runtime.host);
+  if (saved === undefined) return undefined;
+  const results = [
+    ...reportUnconfirmed(saved.unconfirmed ?? [], prefixed(runtime.host.log)),
+    ...(await revokeAll(saved, runtime)),
+  ];
+  await report(runtime.host, saved, results);
+  return results;
+}
+
+function readState(host: PostHost): SavedState | undefined {
+  const raw = host.getState(STATE_KEY);
+  if (raw === '') {
+    host.log.info('gatepass: nothing to revoke (the main step issued no credentials)');
+    return undefined;
+  }
+  const saved = parseState(raw);
+  if (typeof saved === 'string') {
+    host.log.warning(`gatepass: ${saved}; nothing was revoked`);
+    return undefined;
+  }
+  return saved;
+}
+
+async function revokeAll(saved: SavedState, runtime: PostRuntime): Promise<RevocationRecord[]> {
+  const { host } = runtime;
+  if (!saved.revoke) {
+    host.log.info('gatepass: `revoke: false`: the credentials stay valid until they expire');
+    return saved.credentials.map((c) => ({
+      name: c.name,
+      result: 'skipped',
+      detail: `revoke: false; expires ${c.expiresAt ?? 'unknown'}`,
+      at: new Date().toISOString(),
+    }));
+  }
+  if (saved.credentials.length === 0) {
+    const revoked = saved.revoked ?? [];
+    host.log.info(
+      revoked.length === 0
+        ? 'gatepass: nothing to revoke (no credential was issued)'
+        : `gatepass: nothing left to revoke: the main step revoked ${revoked.map((r) => `"${r.name}"`).join(', ')} when it ended`,
+    );
+    return [];
+  }
+  const deadlineMs = saved.revokeTimeoutMs ?? DEFAULT_REVOKE_TIMEOUT_MS;
+  let gateway: ReturnType<typeof createGateway> | undefined;
+  return revokeCredentials(saved.credentials, {
+    // Built once, and only if some credential has a handle.
+    gateway: () =>
+      (gateway ??= (runtime.createGateway ?? createGateway)(
+        {
+          ...saved.settings,
+          clientSecret: host.getInput('client-secret').trim() || undefined,
+          hoopApiKey: host.getInput('hoop-api-key').trim() || undefined,
+        },
+        {
+          registerSecret: (value) => {
+            host.setSecret(value);
+          },
+          logger: host.log,
+        },
+      )),
+    deadlineMs,
+    log: prefixed(host.log),
+  });
+}
+
+/** Post's lines are among the job's other steps: each says it is gatepass's. */
+function prefixed(log: PostHost['log']): PostHost['log'] {
+  return {
+    debug: (m) => {
+      log.debug(`gatepass: ${m}`);
+    },
+    info: (m) => {
+      log.info(`gatepass: ${m}`);
+    },
+    warning: (m) => {
+      log.warning(`gatepass: ${m}`);
+    },
+    error: (m) => {
+      log.error(`gatepass: ${m}`);
+    },
+  };
+}
+
+/** Appends to the job summary and the audit file; neither may fail the step. */
+async function report(
+  host: PostHost,
+  saved: SavedState,
+  results: RevocationRecord[],
+): Promise<void> {
+  if (results.length === 0) return;
+  try {
+    await host.appendSummary(renderRevocations(results));
+  } catch (err) {
+    host.log.warning(`gatepass: could not write the job summary: ${describeError(err)}`);
+  }
+  try {
+    const record = JSON.parse(await readFile(saved.auditFile, 'utf8')) as AuditRecord;
+    record.revocations = [...(record.revocations ?? []), ...results];
+    await writeFile(saved.auditFile, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  } catch (err) {
+    host.log.debug(`the audit file was not updated: ${describeError(err)}`);
+  }
+}
