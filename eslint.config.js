@@ -10,7 +10,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', 'bench/*.mjs', 'scripts/*.mjs', 'examples/*.mjs'],
+          allowDefaultProject: ['*.js', '*.cjs', 'bench/*.mjs', 'scripts/*.mjs', 'examples/*.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       globals: {
@@ -31,6 +31,7 @@ export default tseslint.config(
         Buffer: 'readonly',
         URL: 'readonly',
         setTimeout: 'readonly',
+        module: 'writable',
       },
     },
   },

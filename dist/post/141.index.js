@@ -21,6 +21,19 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9353);
 /* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
+/**
+ * The approval gate: post a request where humans will see it, wait until
+ * enough of them approve (or one denies, or the deadline passes), and say so
+ * where the request was posted. Platform-neutral: GitHub and GitLab plug in
+ * as an {@link ApprovalSource}; gateway-side approval (token-exchange
+ * `authorization_pending`, hoop reviews) goes through
+ * {@link awaitGatewayApproval}, which prints the same status lines and times
+ * out the same way.
+ *
+ * Nothing here issues a credential: `main` calls the gate first, and only
+ * then the gateway (DESIGN.md § Data flow, rule "no credential exists before
+ * the gate has passed").
+ */
 
 
 

@@ -11,7 +11,7 @@
  * then the gateway (DESIGN.md § Data flow, rule "no credential exists before
  * the gate has passed").
  */
-import type { Approver } from '../audit/record.js';
+
 import { GatepassError, describeError } from '../common/errors.js';
 import { isPending, type Gateway, type Issued, type Pending } from '../gateways/gateway.js';
 import type { IdentityToken } from '../identity/token.js';
@@ -23,6 +23,7 @@ import {
   requestId,
   usersToLookUp,
   type Actor,
+  type Approver,
   type ApprovalEvent,
   type ApprovalPolicy,
   type CommandSyntax,

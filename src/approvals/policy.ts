@@ -23,7 +23,13 @@
 import { createHash } from 'node:crypto';
 import type { RunConfig } from '../config/config.js';
 import { GatepassError } from '../common/errors.js';
-import type { CredentialRequest, JsonValue } from '../gateways/gateway.js';
+import type { CredentialRequest, JsonValue } from '../config/request.js';
+
+/** Someone whose approval counted, as the summary and the `approved-by` output name them. */
+export interface Approver {
+  login: string;
+  url?: string;
+}
 
 /** Someone on the platform. `id` is the platform's numeric user id. */
 export interface Actor {

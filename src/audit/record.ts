@@ -7,13 +7,28 @@
  */
 import type { ExportMode, Provider } from '../config/config.js';
 import type { CredentialRequest, Issued } from '../gateways/gateway.js';
-import type { RunContext } from '../flow/host.js';
+import type { Approver } from '../approvals/policy.js';
 import { formatDuration } from '../common/retry.js';
 
-export interface Approver {
-  login: string;
-  url?: string;
+/** Who and what is running, from the platform's (non-secret) variables. */
+export interface RunContext {
+  platform: 'github' | 'gitlab' | 'local';
+  repository: string | undefined;
+  ref: string | undefined;
+  sha: string | undefined;
+  runId: string | undefined;
+  runAttempt: string | undefined;
+  /** The job and step ids: two gatepass steps of one run get different request ids. */
+  job: string | undefined;
+  step: string | undefined;
+  actor: string | undefined;
+  workflow: string | undefined;
+  eventName: string | undefined;
+  /** e.g. https://github.com */
+  serverUrl: string | undefined;
 }
+
+export type { Approver } from '../approvals/policy.js';
 
 export interface CredentialRecord {
   name: string;

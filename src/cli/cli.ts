@@ -5,34 +5,17 @@
  */
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { GatepassError, describeError, errorCodeOf } from '../common/errors.js';
-import { EXIT_FAILURE, runCommand } from './run.js';
+import { EXIT_FAILURE, type CliIo } from './io.js';
+import { runCommand } from './run.js';
 import { createMasker } from '../masking/masker.js';
 import { detectPlatform, stateDir } from '../platform/detect.js';
 import { preparePrivateDir, stateFileHost } from '../platform/local.js';
 import { revokeSaved } from '../flow/post.js';
 import { failedRevocations } from '../flow/revocation.js';
 import { VERSION } from '../common/version.js';
-
-export interface CliIo {
-  readonly stdin: Readable;
-  readonly stdout: Writable;
-  readonly stderr: Writable;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly cwd: string;
-  /** SIGINT/SIGTERM for `run`; none in tests that do not send any. */
-  readonly signals?: SignalSource;
-}
-
-export interface SignalSource {
-  /** Returns the unsubscribe. */
-  subscribe(handler: (sig: 'SIGINT' | 'SIGTERM') => void): () => void;
-  /** Ends the process now (a second signal while revoking). */
-  exit(code: number): void;
-}
 
 const USAGE = `Usage: gatepass <command> [options]
 

@@ -12,13 +12,8 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { INPUT_NAMES, SECRET_INPUTS, type RunConfig } from '../config/config.js';
 import { GatepassError } from '../common/errors.js';
-import {
-  exitCodeOf,
-  loadConfig,
-  runJob,
-  type ForwardedSignal,
-  type MainRuntime,
-} from '../flow/job.js';
+import { exitCodeOf, loadConfig, runJob, type MainRuntime } from '../flow/job.js';
+import type { ForwardedSignal } from '../flow/host.js';
 import { detectPlatform, stateDir, type PlatformName } from '../platform/detect.js';
 import { gitlabPlatform } from '../platform/gitlab.js';
 import type { CliPlatform, HostLogger } from '../flow/host.js';
@@ -31,9 +26,7 @@ import {
 } from '../platform/local.js';
 import { parseState } from '../flow/state.js';
 import { envName, parseConfigFile, readConfigFile, settingsInput } from '../config/settings.js';
-import type { CliIo, SignalSource } from './cli.js';
-
-export const EXIT_FAILURE = 2;
+import { EXIT_FAILURE, type CliIo, type SignalSource } from './io.js';
 
 /** Flags of `run` that are not action inputs; each takes a value, like the inputs. */
 const RUN_ONLY = ['config', 'state', 'audit-file', 'id-token-file'] as const;

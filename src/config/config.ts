@@ -9,8 +9,8 @@
  * the fix, never a value of a secret input.
  */
 import { GatepassError } from '../common/errors.js';
-import { DEFAULT_REVOKE_TIMEOUT_MS } from '../flow/state.js';
-import type { CredentialRequest, JsonValue } from '../gateways/gateway.js';
+import { DEFAULT_REVOKE_TIMEOUT_MS } from './defaults.js';
+import type { CredentialRequest, JsonValue } from './request.js';
 import {
   LIMITS,
   URL_SCHEME_HINT,

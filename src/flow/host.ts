@@ -6,29 +6,35 @@
  */
 import type { IdentitySource, RegisterSecret } from '../identity/source.js';
 import type { Logger } from '../common/logger.js';
-import type { ApprovalGate } from './job.js';
+import type { Approver, RequestSubject } from '../approvals/policy.js';
+import type { RunContext } from '../audit/record.js';
+import type { RunConfig } from '../config/config.js';
+import type { IdentityToken } from '../identity/token.js';
+
+export type { RunContext } from '../audit/record.js';
+
+/** The signals a cancelled CI job or a user's Ctrl-C sends the process. */
+export type ForwardedSignal = 'SIGINT' | 'SIGTERM';
+
+/** Waits for human approval before anything is issued (platform/github.ts builds GitHub's). */
+export interface ApprovalGate {
+  /** Local checks (event payload, run variables); throws before any network call. */
+  check?(config: RunConfig): void;
+  /** Resolves with the approvers, or throws (denied, timed out, lookup failed). */
+  wait(request: {
+    /** The request id main announced and set as the output; the gate must post this one. */
+    id: string;
+    /** What `id` is a digest of. */
+    subject: RequestSubject;
+    config: RunConfig;
+    identity: IdentityToken;
+    signal: AbortSignal;
+  }): Promise<Approver[]>;
+}
 
 export interface HostLogger extends Logger {
   /** An error annotation (`::error::`); one line, no secret. */
   error(message: string): void;
-}
-
-/** Who and what is running, from the platform's (non-secret) variables. */
-export interface RunContext {
-  platform: 'github' | 'gitlab' | 'local';
-  repository: string | undefined;
-  ref: string | undefined;
-  sha: string | undefined;
-  runId: string | undefined;
-  runAttempt: string | undefined;
-  /** The job and step ids: two gatepass steps of one run get different request ids. */
-  job: string | undefined;
-  step: string | undefined;
-  actor: string | undefined;
-  workflow: string | undefined;
-  eventName: string | undefined;
-  /** e.g. https://github.com */
-  serverUrl: string | undefined;
 }
 
 export interface ActionHost {

@@ -22,7 +22,6 @@ import {
   credentialRecord,
   earliestExpiry,
   renderSummary,
-  type Approver,
   type AuditRecord,
   type CredentialRecord,
 } from '../audit/record.js';
@@ -55,29 +54,10 @@ import type { IdentitySource } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
 import { scrub } from '../gateways/text.js';
 import { createMasker, type Masker } from '../masking/masker.js';
-import type { ActionHost, HostLogger, RunContext } from './host.js';
+import type { ActionHost, ApprovalGate, ForwardedSignal, HostLogger, RunContext } from './host.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { STATE_KEY, type SavedState } from './state.js';
-import type { ForwardedSignal } from '../platform/signals.js';
 import { VERSION } from '../common/version.js';
-
-export type { ForwardedSignal } from '../platform/signals.js';
-
-/** Waits for human approval before anything is issued (platform/github.ts builds GitHub's). */
-export interface ApprovalGate {
-  /** Local checks (event payload, run variables); throws before any network call. */
-  check?(config: RunConfig): void;
-  /** Resolves with the approvers, or throws (denied, timed out, lookup failed). */
-  wait(request: {
-    /** The request id main announced and set as the output; the gate must post this one. */
-    id: string;
-    /** What `id` is a digest of. */
-    subject: RequestSubject;
-    config: RunConfig;
-    identity: IdentityToken;
-    signal: AbortSignal;
-  }): Promise<Approver[]>;
-}
 
 export interface MainRuntime {
   host: ActionHost;

@@ -11,7 +11,8 @@ import { renderRevocations, type AuditRecord, type RevocationRecord } from '../a
 import { describeError } from '../common/errors.js';
 import { createGateway } from '../gateways/index.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
-import { DEFAULT_REVOKE_TIMEOUT_MS, STATE_KEY, parseState, type SavedState } from './state.js';
+import { DEFAULT_REVOKE_TIMEOUT_MS } from '../config/defaults.js';
+import { STATE_KEY, parseState, type SavedState } from './state.js';
 import type { ActionHost } from './host.js';
 
 /** What revoking needs from its host: the action's post step, or `gatepass revoke`. */

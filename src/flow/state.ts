@@ -8,12 +8,6 @@ import type { GatewaySettings } from '../gateways/index.js';
 
 export const STATE_KEY = 'gatepass';
 
-/**
- * `revoke-timeout`'s default: revoking every credential of a step, in
- * parallel, fits well inside GitLab's `after_script` (5 minutes).
- */
-export const DEFAULT_REVOKE_TIMEOUT_MS = 30_000;
-
 export interface SavedState {
   version: 1;
   requestId: string;

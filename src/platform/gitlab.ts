@@ -8,7 +8,7 @@
 import { GatepassError } from '../common/errors.js';
 import { gitlabIdentity } from '../identity/gitlab.js';
 import type { Logger } from '../common/logger.js';
-import type { ApprovalGate } from '../flow/job.js';
+import type { ApprovalGate } from '../flow/host.js';
 import type { GitLabMode } from '../approvals/gitlab.js';
 import { jobTempDir } from './detect.js';
 import type { CliPlatform, RunContext } from '../flow/host.js';

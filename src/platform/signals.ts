@@ -2,7 +2,7 @@
  * The signals a cancelled CI job or a user's Ctrl-C sends the process, as a
  * subscription: entry points wire it, the flow itself stays testable.
  */
-export type ForwardedSignal = 'SIGINT' | 'SIGTERM';
+import type { ForwardedSignal } from '../flow/host.js';
 
 /** Listens for SIGINT and SIGTERM (which then no longer end the process); returns the unsubscribe. */
 export function onProcessSignals(handler: (sig: ForwardedSignal) => void): () => void {

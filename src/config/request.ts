@@ -1,0 +1,40 @@
+/**
+ * What a step asks for: one item of the `credentials` input, as config.ts
+ * validates it and every gateway receives it.
+ */
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** One item of the `credentials` input, validated. */
+export interface CredentialRequest {
+  /** Unique; [a-z0-9_-]+. */
+  name: string;
+  /** Asked of the gateway; it may grant less. */
+  ttlSeconds: number;
+  /** Environment variable -> field of the issued credential. */
+  env?: Record<string, string>;
+  tokenExchange?: {
+    scope?: string;
+    audience?: string | string[];
+    resource?: string | string[];
+    requestedTokenType?: string;
+  };
+  /** The Vault gateway's part: what to read. */
+  vault?: VaultRequest;
+  /** The hoop gateway's part: which connection. */
+  hoop?: HoopRequest;
+}
+
+export interface VaultRequest {
+  /** Below `/v1/`: `database/creds/migrator`, `secret/data/app` (kv v2), `kv/app` (kv v1). */
+  path: string;
+  /** Default GET; POST for endpoints that take parameters (`aws/creds/<role>` with `ttl`). */
+  method?: 'GET' | 'POST';
+  /** The POST body; only with `method: POST`. */
+  data?: Record<string, JsonValue>;
+}
+
+export interface HoopRequest {
+  /** The hoop connection's name (or id). */
+  connection: string;
+}
