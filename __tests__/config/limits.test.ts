@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { run as runCli } from '../../src/cli/cli.js';
-import { run as runMain } from '../../src/flow/job.js';
+import { runActionMain } from '../../src/platform/github.js';
 import type { ActionHost, HostLogger } from '../../src/flow/host.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -71,6 +71,7 @@ const CASES: Array<[string, Record<string, string>, RegExp]> = [
 
 function recordingHost(inputs: Record<string, string>): {
   host: ActionHost;
+  getInput: (name: string) => string;
   lines: string[];
   identityCalls: () => number;
 } {
@@ -84,7 +85,6 @@ function recordingHost(inputs: Record<string, string>): {
     error: (m) => lines.push(`error: ${m}`),
   };
   const host: ActionHost = {
-    getInput: (name) => all[name] ?? '',
     setOutput: () => undefined,
     saveState: () => undefined,
     getState: () => '',
@@ -121,7 +121,7 @@ function recordingHost(inputs: Record<string, string>): {
     }),
     preflight: () => undefined,
   };
-  return { host, lines, identityCalls: () => calls };
+  return { host, getInput: (name) => all[name] ?? '', lines, identityCalls: () => calls };
 }
 
 function sink(): { stream: PassThrough; text: () => string } {
@@ -136,12 +136,10 @@ describe('the action refuses bad input before any network request', () => {
     const before = gw.requests.length;
     const rec = recordingHost(inputs);
     const out = sink();
-    const code = await runMain({
-      host: rec.host,
-      stdout: out.stream,
-      stderr: out.stream,
-      onSignal: () => () => undefined,
-    });
+    const code = await runActionMain(
+      { host: rec.host, stdout: out.stream, stderr: out.stream, onSignal: () => () => undefined },
+      rec.getInput,
+    );
     expect(code).toBe(1);
     const errors = rec.lines.filter((l) => l.startsWith('error: '));
     expect(errors).toHaveLength(1);

@@ -11,14 +11,21 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GatepassError } from '../../src/common/errors.js';
 import type { Gateway } from '../../src/gateways/gateway.js';
 import { createGateway } from '../../src/gateways/index.js';
-import { run as runMain } from '../../src/flow/job.js';
-import type { ApprovalGate, ForwardedSignal } from '../../src/flow/host.js';
-import type { ActionHost, HostLogger } from '../../src/flow/host.js';
+import type { MainRuntime } from '../../src/flow/job.js';
+import type { ActionHost, ApprovalGate, ForwardedSignal, HostLogger } from '../../src/flow/host.js';
+import { runActionMain } from '../../src/platform/github.js';
 import { run as runPost } from '../../src/flow/post.js';
 import { STATE_KEY } from '../../src/flow/state.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
+/** Each recording host's inputs: the action's entry reads them, the flow never does. */
+const inputsOf = new WeakMap<ActionHost, (name: string) => string>();
+
+/** The action's main step, as bin/main.ts runs it, with the host's inputs. */
+function runMain(rt: MainRuntime): Promise<number> {
+  return runActionMain(rt, inputsOf.get(rt.host) ?? (() => ''));
+}
 let dir: string;
 
 beforeAll(async () => {
@@ -63,7 +70,6 @@ function recordingHost(
     ...inputs,
   };
   const host: ActionHost = {
-    getInput: (name) => all[name] ?? '',
     setOutput: (name, value) => {
       outputs[name] = value;
     },
@@ -109,6 +115,7 @@ function recordingHost(
     }),
     preflight: () => undefined,
   };
+  inputsOf.set(host, (name) => all[name] ?? '');
   return { host, lines, outputs, state, saves, secrets, summary };
 }
 
@@ -224,7 +231,7 @@ describe('main', () => {
     expect(audit.revocations.map((r) => r.result)).toEqual(['revoked', 'revoked']);
 
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host })).toBe(0);
+    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
     expect(post.lines).toEqual([
       'info: gatepass: nothing left to revoke: the main step revoked "one", "two" when it ended',
     ]);
@@ -253,7 +260,7 @@ describe('main', () => {
       'info: the credentials stay valid for later steps (`export: env`): the post step revokes them when the job ends',
     );
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host })).toBe(0);
+    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
     expect(await gw.introspect(token)).toEqual({ active: false });
     expect(post.summary.join('')).toMatch(/\| api \| ✅ revoked/);
   });
@@ -286,7 +293,7 @@ describe('main', () => {
     const left = savedTokens(rec);
     expect(left).toHaveLength(2);
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host })).toBe(0);
+    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
     for (const token of left) expect(await gw.introspect(token)).toEqual({ active: false });
   });
 
@@ -530,7 +537,7 @@ describe('post', () => {
         ),
     });
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, createGateway: failing })).toBe(1);
+    expect(await runPost({ host: post.host, secrets: {}, createGateway: failing })).toBe(1);
     expect(post.lines).toContain(
       'error: gatepass: "api" was not revoked: revocation at x failed: HTTP 503. revoke by hand',
     );
@@ -550,7 +557,7 @@ describe('post', () => {
         }
       ).credentials[0]?.handle.tokens[0]?.token ?? '';
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host })).toBe(0);
+    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
     expect(post.lines).toContain(
       'info: gatepass: `revoke: false`: the credentials stay valid until they expire',
     );
@@ -568,7 +575,7 @@ describe('post', () => {
       unconfirmed: [{ name: 'db', requestedAt: '2026-12-05T07:00:00.000Z', ttlSeconds: 900 }],
     };
     const post = recordingHost({}, { [STATE_KEY]: JSON.stringify(state) });
-    expect(await runPost({ host: post.host })).toBe(0);
+    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
     expect(post.lines).toContain(
       'warning: gatepass: "db" is in flight, not confirmed: requested at 2026-12-05T07:00:00.000Z, no answer came: if the gateway issued it, it stays valid until it expires (at most 15m after the request); check the gateway\'s audit log',
     );
@@ -577,7 +584,7 @@ describe('post', () => {
 
   it('ignores state it cannot read, without failing', async () => {
     const post = recordingHost({}, { [STATE_KEY]: '{not json' });
-    expect(await runPost({ host: post.host })).toBe(0);
+    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
     expect(post.lines).toEqual([
       'warning: gatepass: the saved state is not valid JSON; nothing was revoked',
     ]);

@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   githubCliPlatform: () => (/* binding */ githubCliPlatform)
 });
 
-// UNUSED EXPORTS: failStep, githubApprovalContext, githubApprovalGate, githubContext, githubHost, githubMainRuntime, githubPostRuntime
+// UNUSED EXPORTS: failStep, githubApprovalContext, githubApprovalGate, githubContext, githubHost, githubMainRuntime, githubPostRuntime, runActionMain
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
@@ -135,6 +135,10 @@ function classifyCoreError(err) {
     return { retry: err instanceof errors/* GatepassError */.J9 && err.code === 'IDENTITY' };
 }
 
+// EXTERNAL MODULE: ./src/flow/job.ts + 3 modules
+var job = __webpack_require__(6955);
+// EXTERNAL MODULE: ./src/config/config.ts
+var config = __webpack_require__(1122);
 // EXTERNAL MODULE: ./src/platform/detect.ts
 var detect = __webpack_require__(1356);
 ;// CONCATENATED MODULE: ./src/platform/github.ts
@@ -149,6 +153,8 @@ var detect = __webpack_require__(1356);
  * runner named the file and that it exists, and `preflight` checks the same
  * before any network call. Core reads `process.env`, so the host does too.
  */
+
+
 
 
 
@@ -172,7 +178,6 @@ const log = {
 function githubHost() {
     const env = process.env;
     return {
-        getInput: (name) => core.getInput(name),
         setOutput: (name, value) => {
             requireFile('GITHUB_OUTPUT', `set the output ${name}`);
             core.setOutput(name, value);
@@ -238,6 +243,19 @@ function githubContext(env) {
         serverUrl: get('GITHUB_SERVER_URL') ?? 'https://github.com',
     };
 }
+/**
+ * The action's main step: the inputs, parsed here (the flow never reads
+ * one), then the run. The script's exit code, or 1 when gatepass failed or a
+ * credential outlives the step.
+ */
+async function runActionMain(runtime = githubMainRuntime(), getInput = (name) => core.getInput(name)) {
+    const config = loadConfig(getInput, { platform: 'github', env: process.env }, (message) => {
+        runtime.host.log.error(message);
+    });
+    if (config === undefined)
+        return 1;
+    return exitCodeOf(await runJob(config, runtime), 1);
+}
 /** Main's runtime on a GitHub runner: the host, process streams, signals, the approval gate. */
 function githubMainRuntime() {
     const host = githubHost();
@@ -266,7 +284,13 @@ function githubCliPlatform(env, cwd) {
     };
 }
 function githubPostRuntime() {
-    return { host: githubHost() };
+    return {
+        host: githubHost(),
+        secrets: {
+            clientSecret: core.getInput('client-secret'),
+            hoopApiKey: core.getInput('hoop-api-key'),
+        },
+    };
 }
 /** An error `run` did not catch: one `::error::` line and a failed step, not a stack trace. */
 function failStep(err) {

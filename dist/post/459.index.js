@@ -35,7 +35,7 @@ const VERSION = '0.1.0';
 /* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1451);
 /* harmony import */ var _common_version_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(9521);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8281);
-/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(889);
+/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(9026);
 /**
  * The Vault / OpenBao gateway, through node-vault. Each credential request is
  * its own JWT login (`auth/<vault-auth-path>/login {role, jwt}`) followed by

@@ -29,7 +29,7 @@ const VERSION = '0.1.0';
 /* harmony import */ var _common_version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9521);
 /* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1451);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8281);
-/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(889);
+/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9026);
 /**
  * The hoop.dev gateway: a small typed client for the part of hoop's REST API
  * (shared/specs/hoop-openapi-v3.json, served under `<gateway>/api`) that

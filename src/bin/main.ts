@@ -1,6 +1,5 @@
-import { run } from '../flow/job.js';
-import { failStep, githubMainRuntime } from '../platform/github.js';
+import { failStep, runActionMain } from '../platform/github.js';
 
-void run(githubMainRuntime()).then((code) => {
+void runActionMain().then((code) => {
   process.exitCode = code;
 }, failStep);

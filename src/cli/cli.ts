@@ -115,7 +115,13 @@ async function revokeFile(file: string, io: CliIo): Promise<'done' | 'failed'> {
     io.stderr.write(`gatepass: nothing to revoke: ${file} does not exist\n`);
     return 'done';
   }
-  const results = await revokeSaved({ host });
+  const results = await revokeSaved({
+    host,
+    secrets: {
+      clientSecret: io.env.GATEPASS_CLIENT_SECRET?.trim() ?? '',
+      hoopApiKey: io.env.GATEPASS_HOOP_API_KEY?.trim() ?? '',
+    },
+  });
   if (failedRevocations(results ?? []).length > 0) {
     io.stderr.write(`gatepass: ${file} is kept: run \`gatepass revoke --state ${file}\` again\n`);
     return 'failed';

@@ -10,9 +10,9 @@
  */
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { INPUT_NAMES, SECRET_INPUTS, type RunConfig } from '../config/config.js';
+import { INPUT_NAMES, SECRET_INPUTS, loadConfig, type RunConfig } from '../config/config.js';
 import { GatepassError } from '../common/errors.js';
-import { exitCodeOf, loadConfig, runJob, type MainRuntime } from '../flow/job.js';
+import { exitCodeOf, runJob, type MainRuntime } from '../flow/job.js';
 import type { ForwardedSignal } from '../flow/host.js';
 import { detectPlatform, stateDir, type PlatformName } from '../platform/detect.js';
 import { gitlabPlatform } from '../platform/gitlab.js';
@@ -52,7 +52,9 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     file: file === undefined ? {} : parseConfigFile(await readConfigFile(file), file),
   });
   const name = detectPlatform(io.env);
-  const config = loadConfig({ getInput, env: io.env, log, context: { platform: name } });
+  const config = loadConfig(getInput, { platform: name, env: io.env }, (message) => {
+    log.error(message);
+  });
   if (config === undefined) return EXIT_FAILURE;
   checkDelivery(config, parsed.command);
   const platform = await platformFor(name, config, parsed.flags, io, log);
@@ -61,7 +63,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     parsed.flags.state ??
       join(stateDir(name, io.env), `state-${String(Date.now())}-${String(process.pid)}.json`),
   );
-  const host = terminalHost({ platform, getInput, statePath, log, stderr: io.stderr, env: io.env });
+  const host = terminalHost({ platform, statePath, log, stderr: io.stderr, env: io.env });
   const auditFile = parsed.flags['audit-file'];
   return withSignals(io.signals, log, async (onSignal) => {
     const runtime: MainRuntime = {

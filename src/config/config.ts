@@ -8,7 +8,7 @@
  * in one round instead of one failed run per typo. Messages name the input and
  * the fix, never a value of a secret input.
  */
-import { GatepassError } from '../common/errors.js';
+import { GatepassError, describeError } from '../common/errors.js';
 import { DEFAULT_REVOKE_TIMEOUT_MS } from './defaults.js';
 import type { CredentialRequest, JsonValue } from './request.js';
 import {
@@ -157,6 +157,32 @@ export class ConfigError extends GatepassError {
 
 const DEFAULT_TTL_SECONDS = 15 * 60;
 const MAX_TTL_SECONDS = 24 * 3600;
+
+/**
+ * Parses the inputs; reports every problem as its own line (`::error::` on
+ * GitHub) and returns undefined when there was any. Entries call it: the
+ * flow receives a parsed configuration and never reads an input itself.
+ */
+export function loadConfig(
+  getInput: GetInput,
+  options: ParseOptions,
+  report: (message: string) => void,
+): RunConfig | undefined {
+  try {
+    return parseConfig(getInput, options);
+  } catch (err) {
+    const problems = err instanceof ConfigError ? err.problems : [err];
+    for (const problem of problems) report(describeError(problem));
+    return undefined;
+  }
+}
+
+/** The secret settings, to be masked from the start (they are never echoed anyway). */
+export function secretSettings(config: RunConfig): string[] {
+  return [config.clientSecret, config.hoopApiKey, config.githubToken, config.gitlabToken].filter(
+    (value): value is string => value !== undefined && value !== '',
+  );
+}
 
 export function parseConfig(getInput: GetInput, options: ParseOptions = {}): RunConfig {
   // Hard limits first: a value over its cap or with a control character is

@@ -38,8 +38,6 @@ export interface HostLogger extends Logger {
 }
 
 export interface ActionHost {
-  /** The input's value, '' when unset. */
-  getInput(name: string): string;
   setOutput(name: string, value: string): void;
   saveState(name: string, value: string): void;
   getState(name: string): string;

@@ -33,7 +33,7 @@ import {
   type Cancellation,
 } from './cancellation.js';
 import { requestId, requireGatewayReview, type RequestSubject } from '../approvals/policy.js';
-import { ConfigError, SECRET_INPUTS, parseConfig, type RunConfig } from '../config/config.js';
+import { secretSettings, type RunConfig } from '../config/config.js';
 import { GatepassError, describeError } from '../common/errors.js';
 import {
   credentialVariables,
@@ -54,7 +54,7 @@ import type { IdentitySource } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
 import { scrub } from '../gateways/text.js';
 import { createMasker, type Masker } from '../masking/masker.js';
-import type { ActionHost, ApprovalGate, ForwardedSignal, HostLogger, RunContext } from './host.js';
+import type { ActionHost, ApprovalGate, ForwardedSignal, HostLogger } from './host.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { STATE_KEY, type SavedState } from './state.js';
 import { VERSION } from '../common/version.js';
@@ -118,16 +118,6 @@ interface Job {
   gatewayApprovals: Map<string, NonNullable<CredentialRecord['gatewayApproval']>>;
 }
 
-/**
- * The action's main step: the script's exit code, or 1 when gatepass itself
- * failed, or when a credential could not be revoked at the step's end.
- */
-export async function run(runtime: MainRuntime): Promise<number> {
-  const config = loadConfig(runtime.host);
-  if (config === undefined) return 1;
-  return exitCodeOf(await runJob(config, runtime), 1);
-}
-
 /** The command's code; `failure` when gatepass failed, or the command succeeded but a credential outlives it. */
 export function exitCodeOf(result: JobResult, failure: number): number {
   if (!result.ok) return failure;
@@ -170,22 +160,6 @@ async function issueAndDeliver(
   }
 }
 
-/** Parses the inputs; reports every problem as its own error line (`::error::` on GitHub). */
-export function loadConfig(
-  host: Pick<ActionHost, 'getInput' | 'env' | 'log'> & { context: Pick<RunContext, 'platform'> },
-): RunConfig | undefined {
-  try {
-    return parseConfig((name) => host.getInput(name), {
-      platform: host.context.platform,
-      env: host.env,
-    });
-  } catch (err) {
-    const problems = err instanceof ConfigError ? err.problems : [err];
-    for (const problem of problems) host.log.error(describeError(problem));
-    return undefined;
-  }
-}
-
 function startJob(config: RunConfig, runtime: MainRuntime): Job {
   const host = runtime.host;
   const masker = createMasker({
@@ -205,8 +179,7 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
     }
     masker.add(value);
   };
-  for (const name of SECRET_INPUTS) register(host.getInput(name).trim());
-  register(config.gitlabToken ?? '');
+  for (const secret of secretSettings(config)) register(secret);
   const subject = requestSubject(config, host);
   const id = requestId(subject);
   const auditFile = runtime.auditFile ?? join(host.tempDir, auditFileName(id));

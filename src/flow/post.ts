@@ -16,13 +16,12 @@ import { STATE_KEY, parseState, type SavedState } from './state.js';
 import type { ActionHost } from './host.js';
 
 /** What revoking needs from its host: the action's post step, or `gatepass revoke`. */
-export type PostHost = Pick<
-  ActionHost,
-  'getState' | 'getInput' | 'setSecret' | 'appendSummary' | 'log'
->;
+export type PostHost = Pick<ActionHost, 'getState' | 'setSecret' | 'appendSummary' | 'log'>;
 
 export interface PostRuntime {
   host: PostHost;
+  /** The secret settings, which the state never holds: the entry reads them again. */
+  secrets: { clientSecret?: string; hoopApiKey?: string };
   createGateway?: typeof createGateway;
 }
 
@@ -94,8 +93,8 @@ async function revokeAll(saved: SavedState, runtime: PostRuntime): Promise<Revoc
       (gateway ??= (runtime.createGateway ?? createGateway)(
         {
           ...saved.settings,
-          clientSecret: host.getInput('client-secret').trim() || undefined,
-          hoopApiKey: host.getInput('hoop-api-key').trim() || undefined,
+          clientSecret: runtime.secrets.clientSecret || undefined,
+          hoopApiKey: runtime.secrets.hoopApiKey || undefined,
         },
         {
           registerSecret: (value) => {

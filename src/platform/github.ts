@@ -14,7 +14,8 @@ import * as core from '@actions/core';
 import { GatepassError, describeError } from '../common/errors.js';
 import { githubIdentity } from '../identity/github.js';
 import type { GitHubApprovalOptions } from '../approvals/github.js';
-import type { MainRuntime } from '../flow/job.js';
+import { exitCodeOf, runJob, type MainRuntime } from '../flow/job.js';
+import { loadConfig } from '../config/config.js';
 import type { ApprovalGate } from '../flow/host.js';
 import type { Logger } from '../common/logger.js';
 import type { PostRuntime } from '../flow/post.js';
@@ -40,7 +41,6 @@ const log: HostLogger = {
 export function githubHost(): ActionHost {
   const env = process.env;
   return {
-    getInput: (name) => core.getInput(name),
     setOutput: (name, value) => {
       requireFile('GITHUB_OUTPUT', `set the output ${name}`);
       core.setOutput(name, value);
@@ -108,6 +108,22 @@ export function githubContext(env: NodeJS.ProcessEnv): RunContext {
   };
 }
 
+/**
+ * The action's main step: the inputs, parsed here (the flow never reads
+ * one), then the run. The script's exit code, or 1 when gatepass failed or a
+ * credential outlives the step.
+ */
+export async function runActionMain(
+  runtime: MainRuntime = githubMainRuntime(),
+  getInput: (name: string) => string = (name) => core.getInput(name),
+): Promise<number> {
+  const config = loadConfig(getInput, { platform: 'github', env: process.env }, (message) => {
+    runtime.host.log.error(message);
+  });
+  if (config === undefined) return 1;
+  return exitCodeOf(await runJob(config, runtime), 1);
+}
+
 /** Main's runtime on a GitHub runner: the host, process streams, signals, the approval gate. */
 export function githubMainRuntime(): MainRuntime {
   const host = githubHost();
@@ -138,7 +154,13 @@ export function githubCliPlatform(env: NodeJS.ProcessEnv, cwd: string): CliPlatf
 }
 
 export function githubPostRuntime(): PostRuntime {
-  return { host: githubHost() };
+  return {
+    host: githubHost(),
+    secrets: {
+      clientSecret: core.getInput('client-secret'),
+      hoopApiKey: core.getInput('hoop-api-key'),
+    },
+  };
 }
 
 /** An error `run` did not catch: one `::error::` line and a failed step, not a stack trace. */

@@ -13,9 +13,7 @@ import { chmodSync, lstatSync, mkdirSync, renameSync, writeFileSync } from 'node
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { GetInput } from '../config/config.js';
 import { GatepassError, errorCodeOf } from '../common/errors.js';
-import { envName } from '../config/settings.js';
 import { localIdentity } from '../identity/local.js';
 import type { PostHost } from '../flow/post.js';
 import { STATE_KEY } from '../flow/state.js';
@@ -87,7 +85,6 @@ export function localPlatform(options: LocalPlatformOptions): CliPlatform {
 
 export interface TerminalHostOptions {
   platform: CliPlatform;
-  getInput: GetInput;
   /** Where the revocation state is written, each time it changes. */
   statePath: string;
   log: HostLogger;
@@ -104,7 +101,6 @@ export function terminalHost(options: TerminalHostOptions): TerminalHost {
   const { platform, statePath, log } = options;
   let saved = '';
   return {
-    getInput: options.getInput,
     // Outputs are the action's; the CLI reports the same facts in its log and audit file.
     setOutput: (name, value) => {
       log.debug(`${name}: ${value}`);
@@ -223,8 +219,6 @@ export async function stateFileHost(path: string, io: TerminalIo): Promise<PostH
   }
   return {
     getState: (name) => (name === STATE_KEY ? state.trim() : ''),
-    // client-secret -> GATEPASS_CLIENT_SECRET, hoop-api-key -> GATEPASS_HOOP_API_KEY
-    getInput: (name) => io.env[envName(name)] ?? '',
     // Nothing here prints a secret, and a terminal has no log masking to tell.
     setSecret: () => undefined,
     appendSummary: () => Promise.resolve(),
