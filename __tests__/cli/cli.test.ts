@@ -102,7 +102,7 @@ describe('gatepass mask (the bundled binary)', () => {
     expect(help.stdout).toContain('--secrets-file FILE');
   });
 
-  describe('bad input: exit 2, one line on stderr, content never echoed', () => {
+  describe('bad input: exit 125, one line on stderr, content never echoed', () => {
     const cases: [string, () => string[], Record<string, string>, RegExp][] = [
       [
         'missing file',
@@ -145,7 +145,7 @@ describe('gatepass mask (the bundled binary)', () => {
     ];
     it.each(cases)('%s', (_name, args, env, message) => {
       const r = gatepass(args(), 'hunter2 text', env);
-      expect(r.code).toBe(2);
+      expect(r.code).toBe(125);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(message);
       expect(r.stderr.split('\n')).toHaveLength(2); // one line and its newline

@@ -129,6 +129,23 @@ describe('gatepass run in a GitLab job', () => {
     expect(await gw.introspect(job.seen())).toEqual({ active: false });
   });
 
+  it('a command that is not found exits 127, one that cannot run 126; both still revoke', async () => {
+    const job = await gitlabJob();
+    const from = gw.audit.length;
+    const missing = await launch(CLI, job.env, ['run', '--', 'no-such-command-gatepass']).result;
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain('cannot start no-such-command-gatepass (ENOENT)');
+    const plain = join(job.dir, 'not-executable.sh');
+    writeFileSync(plain, 'echo hi\n', { mode: 0o644 });
+    const denied = await launch(CLI, job.env, ['run', '--', plain]).result;
+    expect(denied.code).toBe(126);
+    expect(denied.stderr).toContain('(EACCES)');
+    // A wrapped command's own 2 is not mistaken for gatepass's failure (125).
+    const two = await launch(CLI, job.env, ['run', '--', 'sh', '-c', 'exit 2']).result;
+    expect(two.code).toBe(2);
+    expect(gw.tokens(from)).toEqual({ issued: 3, live: [] });
+  });
+
   it('SIGTERM stops the command, revokes, and exits 143', async () => {
     const job = await gitlabJob();
     const run = launch(CLI, job.env, [
@@ -146,7 +163,7 @@ describe('gatepass run in a GitLab job', () => {
     expect(await gw.introspect(job.seen())).toEqual({ active: false });
   });
 
-  it('a cancel while the exchange is in flight: the answer is awaited and revoked, exit 2', async () => {
+  it('a cancel while the exchange is in flight: the answer is awaited and revoked, exit 125', async () => {
     const job = await gitlabJob();
     const from = gw.audit.length;
     const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
@@ -156,7 +173,7 @@ describe('gatepass run in a GitLab job', () => {
       await waitFor(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
       run.child.kill('SIGINT');
       const result = await run.result;
-      expect(result.code).toBe(2);
+      expect(result.code).toBe(125);
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain('the step was cancelled (SIGINT) before the command started');
       expect(result.stderr).toContain('"api" revoked');
@@ -204,7 +221,7 @@ describe('gatepass run in a GitLab job', () => {
       await waitFor(() => reads === 2);
       run.child.kill('SIGTERM');
       const result = await run.result;
-      expect(result.code).toBe(2);
+      expect(result.code).toBe(125);
       expect(result.stderr).toContain('"one" revoked');
       expect(result.stderr).toContain('"two" revoked');
       expect(vault.liveLeases()).toEqual([]);
@@ -215,7 +232,7 @@ describe('gatepass run in a GitLab job', () => {
     }
   });
 
-  it('a revocation that keeps failing ends at revoke-timeout: exit 2, the state kept for after_script', async () => {
+  it('a revocation that keeps failing ends at revoke-timeout: exit 125, the state kept for after_script', async () => {
     const job = await gitlabJob({ GATEPASS_REVOKE_TIMEOUT: '1s' });
     gw.intercept = (req) => (req.path === '/revoke' ? { status: 503 } : undefined);
     let result: Result;
@@ -227,7 +244,7 @@ describe('gatepass run in a GitLab job', () => {
     }
     const token = job.seen();
     expect(Date.now() - started).toBeLessThan(8_000);
-    expect(result.code).toBe(2); // the command succeeded, but its credential outlives it
+    expect(result.code).toBe(125); // the command succeeded, but its credential outlives it
     expect(result.stderr).toMatch(
       /"api" was not revoked: not revoked within 1 s \(`revoke-timeout`\)/,
     );
@@ -345,7 +362,7 @@ describe('gatepass run with GitLab approvals', () => {
     const before = gw.requests.length;
     const job = await gitlabJob({ GATEPASS_APPROVALS: '1', GATEPASS_GITLAB_TOKEN: 'glpat-x' });
     const result = await launch(CLI, job.env, ['run', '--', 'true']).result;
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(125);
     expect(result.stderr).toMatch(
       /GitLab approvals need CI_MERGE_REQUEST_IID.*merge request pipeline/,
     );
@@ -421,11 +438,11 @@ describe('gatepass run: bad flags and bad config', () => {
       /both a command after `--` and a `run` script/,
     ],
   ];
-  it.each(cases)('%s: exit 2, one line, no network call', async (_, args, extra, message) => {
+  it.each(cases)('%s: exit 125, one line, no network call', async (_, args, extra, message) => {
     const before = gw.requests.length;
     const job = await gitlabJob(extra);
     const result = await launch(CLI, job.env, ['run', ...args]).result;
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(125);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stdout).toBe('');
@@ -441,7 +458,7 @@ describe('gatepass run: bad flags and bad config', () => {
       '--',
       'true',
     ]).result;
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(125);
     expect(result.stderr).toMatch(
       /--client-secret is not taken on the command line.*GATEPASS_CLIENT_SECRET/,
     );
@@ -455,7 +472,7 @@ describe('gatepass run: bad flags and bad config', () => {
     const link = join(job.dir, 'state.json');
     symlinkSync(real, link);
     const result = await launch(CLI, job.env, ['revoke', '--state', link]).result;
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(125);
     expect(result.stderr).toMatch(/the state file .*state\.json is not a file of this user/);
   });
 
@@ -474,7 +491,7 @@ describe('gatepass run: bad flags and bad config', () => {
     const config = join(job.dir, 'gatepass.yml');
     writeFileSync(config, 'client-secret: s3cr3t-value-in-a-file\n');
     const result = await launch(CLI, job.env, ['run', '--config', config, '--', 'true']).result;
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(125);
     expect(result.stderr).toMatch(
       /must not hold `client-secret`, a secret.*GATEPASS_CLIENT_SECRET/,
     );
@@ -486,7 +503,7 @@ describe('gatepass run: bad flags and bad config', () => {
     const config = join(job.dir, 'gatepass.yml');
     writeFileSync(config, 'gateway: [unclosed s3cr3t\n');
     const result = await launch(CLI, job.env, ['run', '--config', config, '--', 'true']).result;
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(125);
     expect(result.stderr).toMatch(/is not valid YAML \(line \d+\)/);
     expect(result.stderr).not.toContain('s3cr3t');
   });

@@ -177,7 +177,7 @@ describe('gatepass run refuses bad input before any network request', () => {
     async (_label, inputs, message) => {
       const before = gw.requests.length;
       const result = await cli(['run', '--', 'true'], env(inputs));
-      expect(result.code).toBe(2);
+      expect(result.code).toBe(125);
       const lines = result.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]?.replace(/^gatepass: (error: )?/, '')).toMatch(message);
@@ -191,7 +191,7 @@ describe('gatepass run refuses bad input before any network request', () => {
     const path = join(dir, 'big.yml');
     writeFileSync(path, `gateway: ${gw.url}\nrun: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
     const result = await cli(['run', '--config', path, '--', 'true'], env({}));
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(125);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/--config .*big\.yml is 5120 KiB, over the limit of 256 KiB/);
     expect(gw.requests.slice(before)).toEqual([]);

@@ -368,7 +368,7 @@ describe('gatepass action: main then post, as the runner runs them', () => {
       /^gatepass: nothing to revoke: .*gatepass-state\.json does not exist/,
     );
     const unreadable = await revoke(s.dir); // a directory
-    expect(unreadable.code).toBe(2);
+    expect(unreadable.code).toBe(125);
     expect(unreadable.stderr).toMatch(/^gatepass: the state file .* is not a file of this user/);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The `gatepass` command line. `run()` takes its arguments and streams as
  * parameters and returns the exit code, so tests drive it like the binary.
- * gatepass's own failures exit 2 with one line on stderr.
+ * gatepass's own failures exit 125 with one line on stderr (cli/io.ts).
  */
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -34,7 +34,7 @@ Commands:
                                     (default: every state file in the job's
                                     temp dir, as an after_script wants)
             (secret settings from GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY);
-            exits 2 if any credential could not be revoked
+            exits 125 if any credential could not be revoked
 
 Options:
   --help      Show this help
@@ -98,7 +98,7 @@ async function mask(args: readonly string[], io: CliIo): Promise<number> {
 
 /**
  * Revokes every state file's credentials at the same time (each file under its
- * own `revoke-timeout`, all running in parallel); exits 2 when any could not
+ * own `revoke-timeout`, all running in parallel); exits 125 when any could not
  * be revoked, so the operator sees it and can retry.
  */
 async function revoke(args: readonly string[], io: CliIo): Promise<number> {

@@ -5,8 +5,16 @@
  */
 import type { Readable, Writable } from 'node:stream';
 
-/** gatepass's own failure (bad input, gateway refused, a credential left unrevoked). */
-export const EXIT_FAILURE = 2;
+/**
+ * Exit codes of gatepass's own, kept apart from any code the wrapped command
+ * can return, as `env`, `timeout`, `nice` and `docker run` do: 125 for
+ * gatepass's own failure (bad input, gateway refused, a credential left
+ * unrevoked), 126 when the command exists but cannot be run, 127 when it is
+ * not found. Anything else is the command's own code.
+ */
+export const EXIT_FAILURE = 125;
+export const EXIT_CANNOT_RUN = 126;
+export const EXIT_NOT_FOUND = 127;
 
 export interface CliIo {
   readonly stdin: Readable;

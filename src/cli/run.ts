@@ -5,7 +5,7 @@
  * reach the command first). The state is on disk from the first credential
  * on, so `gatepass revoke` in an `after_script` finishes a killed job.
  *
- * Exit code: the command's; 2 when gatepass itself failed, or when the command
+ * Exit code: the command's; 125 when gatepass itself failed, or when the command
  * succeeded but a credential could not be revoked.
  */
 import { rm } from 'node:fs/promises';
@@ -26,7 +26,14 @@ import {
 } from '../platform/local.js';
 import { parseState } from '../flow/state.js';
 import { envName, parseConfigFile, readConfigFile, settingsInput } from '../config/settings.js';
-import { EXIT_FAILURE, type CliIo, type SignalSource } from './io.js';
+import { CommandStartError } from '../delivery/exec.js';
+import {
+  EXIT_CANNOT_RUN,
+  EXIT_FAILURE,
+  EXIT_NOT_FOUND,
+  type CliIo,
+  type SignalSource,
+} from './io.js';
 
 /** Flags of `run` that are not action inputs; each takes a value, like the inputs. */
 const RUN_ONLY = ['config', 'state', 'audit-file', 'id-token-file'] as const;
@@ -78,6 +85,10 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     };
     const result = await runJob(config, runtime);
     await keepStateIfNeeded(host, statePath);
+    // The command itself could not start: the codes a shell would give.
+    if (!result.ok && result.error instanceof CommandStartError) {
+      return result.error.notFound ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
+    }
     return exitCodeOf(result, EXIT_FAILURE);
   });
 }
@@ -225,7 +236,7 @@ const RUN_USAGE = `Usage: gatepass run [options] -- <command> [args...]
 
 Gets short-lived credentials from the gateway, runs the command with them in
 its environment and its output masked, then revokes them, all at once within
---revoke-timeout. Exits with the command's code, or 2 when gatepass itself
+--revoke-timeout. Exits with the command's code, or 125 when gatepass itself
 fails or the command succeeded but a credential could not be revoked.
 
 Every option is also an environment variable (--vault-role -> GATEPASS_VAULT_ROLE)

@@ -122,21 +122,30 @@ async function prepare(
   return { program: command.shell.program, args, file };
 }
 
+/** The command could not be started: not found (ENOENT), or not runnable (EACCES, …). */
+export class CommandStartError extends GatepassError {
+  readonly notFound: boolean;
+
+  constructor(program: string, err: NodeJS.ErrnoException) {
+    const notFound = err.code === 'ENOENT';
+    super('INPUT', `cannot start ${program} (${err.code ?? err.message})`, {
+      hint: notFound
+        ? `Install ${program} on the runner, or choose another \`shell\``
+        : 'Check `shell` and `working-directory`',
+      cause: err,
+    });
+    this.name = 'CommandStartError';
+    this.notFound = notFound;
+  }
+}
+
 function spawned(child: ChildProcess, program: string): Promise<void> {
   return new Promise<void>((resolveSpawn, reject) => {
     child.once('spawn', () => {
       resolveSpawn();
     });
     child.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        new GatepassError('INPUT', `cannot start ${program} (${err.code ?? err.message})`, {
-          hint:
-            err.code === 'ENOENT'
-              ? `Install ${program} on the runner, or choose another \`shell\``
-              : 'Check `shell` and `working-directory`',
-          cause: err,
-        }),
-      );
+      reject(new CommandStartError(program, err));
     });
   });
 }

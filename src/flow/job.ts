@@ -82,7 +82,7 @@ export interface MainRuntime {
  * How a run ended: the wrapped command's exit code, or gatepass's own failure
  * (already logged); and the credentials that could not be revoked at its end.
  */
-export type JobResult = ({ ok: true; exitCode: number } | { ok: false }) & {
+export type JobResult = ({ ok: true; exitCode: number } | { ok: false; error: unknown }) & {
   unrevoked: string[];
 };
 
@@ -143,7 +143,7 @@ export async function runJob(config: RunConfig, runtime: MainRuntime): Promise<J
 async function issueAndDeliver(
   job: Job,
   runtime: MainRuntime,
-): Promise<{ ok: true; exitCode: number } | { ok: false }> {
+): Promise<{ ok: true; exitCode: number } | { ok: false; error: unknown }> {
   try {
     const { cwd, gateway } = await preflight(job, runtime);
     job.gateway = gateway;
@@ -156,7 +156,7 @@ async function issueAndDeliver(
       message: describeError(err),
     };
     job.log.error(describeError(err));
-    return { ok: false };
+    return { ok: false, error: err };
   }
 }
 
