@@ -7,6 +7,7 @@ import {
   renderSummary,
   type AuditRecord,
 } from '../../src/audit/record.js';
+import { renderRevocationsText, renderSummaryText } from '../../src/audit/text.js';
 import type { CredentialRequest, Issued } from '../../src/gateways/gateway.js';
 import type { RunContext } from '../../src/flow/host.js';
 
@@ -199,6 +200,33 @@ describe('renderRevocations', () => {
     );
     expect(md).toContain(
       '| deploy | ✅ revoked | 2026-12-05T07:00:00.250Z (0.3 s after the command ended) |  |',
+    );
+  });
+});
+
+describe('renderSummaryText', () => {
+  it('says the same as the Markdown in plain aligned text, failures in capitals', () => {
+    const text = renderSummaryText(
+      record({
+        outcome: 'failed',
+        error: { code: 'GATEWAY', message: 'the gateway said no' },
+        revocations: [
+          { name: 'deploy', result: 'failed', detail: 'HTTP 503', at: '2026-12-05T07:00:00.000Z' },
+        ],
+      }),
+    );
+    expect(text.split('\n')[0]).toBe('gatepass: FAILED · 1 NOT REVOKED · request abcdef012345');
+    expect(text).toMatch(/^ {2}approved by {2}alice$/m);
+    expect(text).toMatch(/^ {2}error {8}the gateway said no$/m);
+    expect(text).toMatch(/^ {2}deploy +NOT REVOKED +2026-12-05T07:00:00.000Z +HTTP 503$/m);
+    expect(text).not.toMatch(/[|#*`]/);
+  });
+
+  it('renders post and revoke reports', () => {
+    expect(
+      renderRevocationsText([{ name: 'a', result: 'unconfirmed', detail: 'no answer', at: 'T' }]),
+    ).toBe(
+      'gatepass: revocation\n  credential  result                    when (UTC)  detail\n  a           in flight, not confirmed  T           no answer\n',
     );
   });
 });

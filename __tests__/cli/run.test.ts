@@ -121,6 +121,34 @@ describe('gatepass run in a GitLab job', () => {
     expect(readdir(join(temp, 'gatepass'))).toEqual([]);
   });
 
+  it('prints the summary as aligned text, and as Markdown only into --summary FILE', async () => {
+    const job = await gitlabJob();
+    const file = join(job.dir, 'summary.md');
+    const result = await launch(CLI, job.env, ['run', '--summary', file, '--', ...LEAKY]).result;
+    expect(result.code).toBe(0);
+    const text = result.stderr.slice(result.stderr.indexOf('gatepass: succeeded'));
+    expect(text).toMatch(/^gatepass: succeeded · request [0-9a-f]{8}\n/);
+    expect(text).toMatch(/^ {2}where +group\/project @ aaaaaaaaaaaa \(pipeline 77 job 1001\)$/m);
+    expect(text).toMatch(/^ {2}api +revoked +\S+Z \(\d\.\d s after the command ended\)$/m);
+    // Columns line up: each cell starts where its header does.
+    const lines = text.split('\n');
+    const header = lines.find((l) => l.startsWith('  credential  target')) ?? '';
+    const row = lines.find((l) => l.startsWith('  api ') && l.includes('scope read')) ?? '';
+    for (const [title, cell] of [
+      ['target', 'scope read'],
+      ['granted TTL', '10m'],
+      ['variables', 'API_TOKEN'],
+    ] as const) {
+      expect([title, header.indexOf(title)]).toEqual([title, row.indexOf(cell)]);
+    }
+    // No Markdown in the log: no headings, tables or escapes.
+    expect(result.stderr).not.toMatch(/###|\|---|\\`/);
+    const markdown = readFileSync(file, 'utf8');
+    expect(markdown).toMatch(/^### gatepass: ✅ succeeded/);
+    expect(markdown).toContain('| api | ✅ revoked |');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
   it("exits with the command's code, and still revokes", async () => {
     const job = await gitlabJob({ CODE: '7' });
     const result = await launch(CLI, job.env, ['run', '--', ...LEAKY]).result;

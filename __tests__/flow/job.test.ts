@@ -82,7 +82,7 @@ function recordingHost(
       secrets.push(value);
     },
     exportVariable: () => undefined,
-    appendSummary: (markdown) => {
+    appendSummary: ({ markdown }) => {
       summary.push(markdown);
       return Promise.resolve();
     },

@@ -50,7 +50,7 @@ describe('githubHost: the runner contract through @actions/core', () => {
     host.setOutput('request-id', 'abc');
     host.saveState('gatepass', 'line1\nline2');
     host.exportVariable('GATEPASS_TEST_TOKEN', 'v');
-    await host.appendSummary('### done');
+    await host.appendSummary({ markdown: '### done', text: 'done' });
     expect(readFileSync(files.GITHUB_OUTPUT, 'utf8')).toMatch(
       /^request-id<<(ghadelimiter_[0-9a-f-]{36})\nabc\n\1\n$/,
     );

@@ -224,13 +224,25 @@ function credentialRow(c: CredentialRecord, approvers: readonly Approver[]): str
 }
 
 function deliveryLine(record: AuditRecord): string {
+  return `Delivery: ${describeDelivery(record)}`;
+}
+
+/** "script exited 0 after 1.2 s · export: none" */
+export function describeDelivery(record: AuditRecord): string {
   const d = record.delivery;
   const ran = !d.run
     ? 'no script'
     : d.exitCode === undefined
       ? 'script not run'
       : `script exited ${d.exitCode}${d.signal === undefined ? '' : ` (${d.signal})`}${d.durationMs === undefined ? '' : ` after ${formatDuration(d.durationMs)}`}`;
-  return `Delivery: ${ran} · export: ${d.export}`;
+  return `${ran} · export: ${d.export}`;
+}
+
+/** " (0.2 s after the command ended)", when both times are known. */
+export function afterCommand(at: string, endedAt: string | undefined): string {
+  if (endedAt === undefined) return '';
+  const ms = Date.parse(at) - Date.parse(endedAt);
+  return ms >= 0 ? ` (${(ms / 1000).toFixed(1)} s after the command ended)` : '';
 }
 
 /** Post's and `gatepass revoke`'s report: what the main step left for them. */
@@ -249,11 +261,7 @@ function revocationTable(
   results: readonly RevocationRecord[],
   endedAt: string | undefined,
 ): string {
-  const after = (at: string): string => {
-    if (endedAt === undefined) return '';
-    const ms = Date.parse(at) - Date.parse(endedAt);
-    return ms >= 0 ? ` (${(ms / 1000).toFixed(1)} s after the command ended)` : '';
-  };
+  const after = (at: string): string => afterCommand(at, endedAt);
   return [
     '| Credential | Result | When (UTC) | Detail |',
     '|---|---|---|---|',

@@ -36,7 +36,7 @@ import {
 } from './io.js';
 
 /** Flags of `run` that are not action inputs; each takes a value, like the inputs. */
-const RUN_ONLY = ['config', 'state', 'audit-file', 'id-token-file'] as const;
+const RUN_ONLY = ['config', 'state', 'audit-file', 'summary', 'id-token-file'] as const;
 const FLAGS: ReadonlySet<string> = new Set([...RUN_ONLY, ...INPUT_NAMES]);
 
 interface RunArgs {
@@ -70,7 +70,15 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
     parsed.flags.state ??
       join(stateDir(name, io.env), `state-${String(Date.now())}-${String(process.pid)}.json`),
   );
-  const host = terminalHost({ platform, statePath, log, stderr: io.stderr, env: io.env });
+  const summary = parsed.flags.summary;
+  const host = terminalHost({
+    platform,
+    statePath,
+    log,
+    stderr: io.stderr,
+    env: io.env,
+    ...(summary === undefined ? {} : { summaryFile: resolve(io.cwd, summary) }),
+  });
   const auditFile = parsed.flags['audit-file'];
   return withSignals(io.signals, log, async (onSignal) => {
     const runtime: MainRuntime = {
@@ -263,6 +271,8 @@ Files:        --config FILE         inputs as YAML (no secrets in it)
               --state FILE          revocation state (default: a new file in
                                     <job temp dir>/gatepass/, removed once revoked)
               --audit-file FILE     the audit record (default: in the job temp dir)
+              --summary FILE        also append the summary there, as Markdown
+                                    (stderr gets it as text)
 Other:        --export none         (the action's export: env is not available here)
 
 Debug lines: GATEPASS_DEBUG=1 (also CI_DEBUG_TRACE=true, RUNNER_DEBUG=1).

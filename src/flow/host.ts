@@ -13,6 +13,12 @@ import type { IdentityToken } from '../identity/token.js';
 
 export type { RunContext } from '../audit/record.js';
 
+/** One summary in both forms, rendered from the same record (audit/). */
+export interface Summary {
+  markdown: string;
+  text: string;
+}
+
 /** The signals a cancelled CI job or a user's Ctrl-C sends the process. */
 export type ForwardedSignal = 'SIGINT' | 'SIGTERM';
 
@@ -44,7 +50,8 @@ export interface ActionHost {
   /** Masks the value in the platform's log from now on. */
   setSecret(value: string): void;
   exportVariable(name: string, value: string): void;
-  appendSummary(markdown: string): Promise<void>;
+  /** The step's summary: a summary page takes the Markdown, a log or terminal the text. */
+  appendSummary(summary: Summary): Promise<void>;
   readonly log: HostLogger;
   readonly context: RunContext;
   /** Default working directory of the script. */

@@ -25,6 +25,7 @@ import {
   type AuditRecord,
   type CredentialRecord,
 } from '../audit/record.js';
+import { renderSummaryText } from '../audit/text.js';
 import { awaitGatewayApproval, type GatewayApproval } from '../approvals/gate.js';
 import {
   CANCEL_GRACE_MS,
@@ -662,7 +663,10 @@ async function finish(job: Job): Promise<void> {
   job.record.finishedAt = new Date().toISOString();
   try {
     await writeAudit(job);
-    await job.host.appendSummary(job.masker.maskText(renderSummary(job.record)));
+    await job.host.appendSummary({
+      markdown: job.masker.maskText(renderSummary(job.record)),
+      text: job.masker.maskText(renderSummaryText(job.record)),
+    });
   } catch (err) {
     job.log.warning(`could not write the audit record: ${describeError(err)}`);
   }

@@ -8,6 +8,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { renderRevocations, type AuditRecord, type RevocationRecord } from '../audit/record.js';
+import { renderRevocationsText } from '../audit/text.js';
 import { describeError } from '../common/errors.js';
 import { createGateway } from '../gateways/index.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
@@ -134,7 +135,10 @@ async function report(
 ): Promise<void> {
   if (results.length === 0) return;
   try {
-    await host.appendSummary(renderRevocations(results));
+    await host.appendSummary({
+      markdown: renderRevocations(results),
+      text: renderRevocationsText(results),
+    });
   } catch (err) {
     host.log.warning(`gatepass: could not write the job summary: ${describeError(err)}`);
   }

@@ -58,7 +58,7 @@ export function githubHost(): ActionHost {
       // Core also sets process.env[name]: the script, started later, gets it anyway.
       core.exportVariable(name, value);
     },
-    appendSummary: async (markdown) => {
+    appendSummary: async ({ markdown }) => {
       // core.summary throws (never prints) without GITHUB_STEP_SUMMARY.
       await core.summary.addRaw(markdown, true).write();
     },

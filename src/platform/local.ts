@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { GatepassError, errorCodeOf } from '../common/errors.js';
@@ -90,6 +90,8 @@ export interface TerminalHostOptions {
   log: HostLogger;
   stderr: Writable;
   env: Readonly<Record<string, string | undefined>>;
+  /** `--summary FILE`: the Markdown summary is appended there too. */
+  summaryFile?: string;
 }
 
 export interface TerminalHost extends ActionHost {
@@ -118,9 +120,13 @@ export function terminalHost(options: TerminalHostOptions): TerminalHost {
     exportVariable: () => {
       throw new GatepassError('INTERNAL', '`export: env` is not available to `gatepass run`');
     },
-    appendSummary: async (markdown) => {
+    appendSummary: async ({ markdown, text }) => {
+      if (options.summaryFile !== undefined) {
+        await appendFile(options.summaryFile, markdown, { mode: 0o600 });
+      }
+      // A summary page (GitHub's) takes the Markdown; a log or a terminal reads text.
       if (platform.appendSummary !== undefined) await platform.appendSummary(markdown);
-      else options.stderr.write(`\n${markdown}\n`);
+      else options.stderr.write(`\n${text}`);
     },
     log,
     context: platform.context,

@@ -1,0 +1,127 @@
+/**
+ * The summary for a terminal or a CI log without a summary page (GitLab, a
+ * shell): aligned plain text, no Markdown. The same facts as the Markdown
+ * summary in record.ts, from the same record, so neither can hold a secret.
+ */
+import {
+  afterCommand,
+  describeDelivery,
+  type AuditRecord,
+  type RevocationRecord,
+} from './record.js';
+import { formatDuration } from '../common/retry.js';
+
+/** Words, not emoji: a terminal's columns line up, and a plain log stays greppable. */
+const OUTCOME: Record<AuditRecord['outcome'], string> = {
+  pending: 'waiting',
+  issued: 'issued',
+  succeeded: 'succeeded',
+  failed: 'FAILED',
+  cancelled: 'cancelled',
+};
+
+const RESULT: Record<RevocationRecord['result'], string> = {
+  revoked: 'revoked',
+  failed: 'NOT REVOKED',
+  skipped: 'skipped',
+  unconfirmed: 'in flight, not confirmed',
+};
+
+export function renderSummaryText(record: AuditRecord): string {
+  const unrevoked = (record.revocations ?? []).filter((r) => r.result === 'failed').length;
+  const head = `gatepass: ${OUTCOME[record.outcome]}${unrevoked === 0 ? '' : ` · ${unrevoked} NOT REVOKED`} · request ${record.requestId}`;
+  const facts: Array<[string, string | undefined]> = [
+    ['where', where(record)],
+    ['identity', record.identity?.sub],
+    ['gateway', `${record.gateway.url} (${record.gateway.provider})`],
+    ['approved by', approvers(record)],
+    ['delivery', describeDelivery(record)],
+    ['error', record.error?.message],
+  ];
+  const lines = [head, ...pairs(facts.filter((f): f is [string, string] => f[1] !== undefined))];
+  if (record.credentials.length > 0) {
+    lines.push(
+      '',
+      ...table([
+        ['credential', 'target', 'granted TTL', 'expires (UTC)', 'variables'],
+        ...record.credentials.map((c) => [
+          c.name,
+          c.target,
+          c.grantedTtlSeconds === undefined
+            ? 'unknown'
+            : formatDuration(c.grantedTtlSeconds * 1000),
+          c.expiresAt ?? 'unknown',
+          c.env.length === 0 ? '-' : c.env.join(' '),
+        ]),
+      ]),
+    );
+  }
+  const revocations = record.revocations ?? [];
+  if (revocations.length > 0)
+    lines.push('', ...revocationLines(revocations, record.delivery.endedAt));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Post's and `gatepass revoke`'s report, as text. */
+export function renderRevocationsText(results: readonly RevocationRecord[]): string {
+  return `${['gatepass: revocation', ...revocationLines(results, undefined)].join('\n')}\n`;
+}
+
+function revocationLines(
+  results: readonly RevocationRecord[],
+  endedAt: string | undefined,
+): string[] {
+  return table([
+    ['credential', 'result', 'when (UTC)', 'detail'],
+    ...results.map((r) => [
+      r.name,
+      RESULT[r.result],
+      `${r.at}${afterCommand(r.at, endedAt)}`,
+      r.detail ?? '',
+    ]),
+  ]);
+}
+
+function where(record: AuditRecord): string | undefined {
+  const c = record.context;
+  if (c.repository === undefined) return undefined;
+  const at = c.sha === undefined ? '' : ` @ ${c.sha.slice(0, 12)}`;
+  const run =
+    c.runId === undefined
+      ? ''
+      : c.platform === 'gitlab'
+        ? ` (pipeline ${c.runId}${c.runAttempt === undefined ? '' : ` job ${c.runAttempt}`})`
+        : ` (run ${c.runId}${c.runAttempt === undefined ? '' : ` attempt ${c.runAttempt}`})`;
+  return `${c.repository}${at}${run}`;
+}
+
+function approvers(record: AuditRecord): string | undefined {
+  const people = record.approval.approvers.map((a) => a.login);
+  if (record.credentials.some((c) => c.gatewayApproval !== undefined))
+    people.push('at the gateway');
+  return people.length === 0 ? undefined : people.join(', ');
+}
+
+/** "  label   value" lines, labels padded to one width. */
+function pairs(facts: ReadonlyArray<[string, string]>): string[] {
+  const width = Math.max(...facts.map(([label]) => label.length));
+  return facts.map(([label, value]) => `  ${label.padEnd(width)}  ${oneLine(value)}`);
+}
+
+/** Rows as columns padded to their widest cell; the first row is the header. */
+function table(rows: readonly string[][]): string[] {
+  const cells = rows.map((row) => row.map(oneLine));
+  const widths =
+    cells[0]?.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length))) ?? [];
+  return cells.map(
+    (row) =>
+      `  ${row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd()}`,
+  );
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
