@@ -139,9 +139,15 @@ describe('gatepass mask (the bundled binary)', () => {
         'an unknown option',
         () => ['mask', '--secret-file', 'x'],
         {},
-        /Unknown option '--secret-file'/,
+        /Unknown option '--secret-file' \(did you mean --secrets-file\?\)/,
       ],
-      ['an unknown command', () => ['frobnicate'], {}, /unknown command "frobnicate"/],
+      ['an unknown command', () => ['frobnicate'], {}, /unknown command "frobnicate"\. Run/],
+      [
+        'a mistyped command',
+        () => ['revok'],
+        {},
+        /unknown command "revok" \(did you mean revoke\?\)/,
+      ],
     ];
     it.each(cases)('%s', (_name, args, env, message) => {
       const r = gatepass(args(), 'hunter2 text', env);

@@ -435,12 +435,17 @@ describe('gatepass run: bad flags and bad config', () => {
       'an unknown flag',
       ['--gatewya', 'x', '--', 'true'],
       {},
-      /^gatepass: unknown option "--gatewya"/,
+      /^gatepass: unknown option "--gatewya" \(did you mean --gateway\?\)/,
     ],
     ['a flag without its value', ['--gateway'], {}, /option --gateway needs a value/],
     ['no command', ['--gateway', 'https://gw.example.com'], {}, /nothing to run/],
     ['an empty command', ['--'], {}, /no command after `--`/],
-    ['a bad provider', ['--provider', 'nope', '--', 'true'], {}, /input `provider` is "nope"/],
+    [
+      'a bad provider',
+      ['--provider', 'nope', '--', 'true'],
+      {},
+      /`--provider` \(GATEPASS_PROVIDER\) is "nope"/,
+    ],
     [
       'http to a remote gateway',
       ['--gateway', 'http://gw.example.com', '--', 'true'],
@@ -457,7 +462,7 @@ describe('gatepass run: bad flags and bad config', () => {
       'a bad duration from the environment',
       ['--', 'true'],
       { GATEPASS_TIMEOUT: '5 minutes' },
-      /input `timeout` is "5 minutes"/,
+      /`--timeout` \(GATEPASS_TIMEOUT\) is "5 minutes"/,
     ],
     [
       'a command and a script',

@@ -131,6 +131,17 @@ function sink(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString() };
 }
 
+/** The same expectation in the CLI's words: input `x` is `--x` (GATEPASS_X) there. */
+function inTerminalWords(message: RegExp): RegExp {
+  return new RegExp(
+    message.source.replace(
+      /input `([a-z-]+)`/g,
+      (_, name: string) => `\`--${name}\` \\(GATEPASS_${name.toUpperCase().replace(/-/g, '_')}\\)`,
+    ),
+    message.flags,
+  );
+}
+
 describe('the action refuses bad input before any network request', () => {
   it.each(CASES)('%s', async (_label, inputs, message) => {
     const before = gw.requests.length;
@@ -180,7 +191,8 @@ describe('gatepass run refuses bad input before any network request', () => {
       expect(result.code).toBe(125);
       const lines = result.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]?.replace(/^gatepass: (error: )?/, '')).toMatch(message);
+      // The CLI names the flag and its variable where the action names the input.
+      expect(lines[0]?.replace(/^gatepass: (error: )?/, '')).toMatch(inTerminalWords(message));
       expect(result.stderr).not.toContain('\0');
       expect(gw.requests.slice(before)).toEqual([]);
     },

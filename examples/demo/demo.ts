@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { closest } from '../../src/common/suggest.js';
 import { stringify } from 'yaml';
 import { tokenExchangeBackend, vaultBackend, type Backend } from './backends.js';
-import { markdownRenderer } from './markdown.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'index.js');
@@ -38,17 +38,29 @@ Options:
   --help                this text
 `;
 
+const OPTIONS = {
+  'no-approval': { type: 'boolean', default: false },
+  provider: { type: 'string', default: 'token-exchange' },
+  fail: { type: 'boolean', default: false },
+  'no-postgres': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+/** The options, or a one-line error that suggests the closest option and points at --help. */
+function options(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS }).values;
+  } catch (err) {
+    const reason = err instanceof Error ? (err.message.split('.')[0] ?? '') : 'bad options';
+    const unknown = /^Unknown option '--?([^']+)'/.exec(reason)?.[1];
+    const near = unknown === undefined ? undefined : closest(unknown, Object.keys(OPTIONS));
+    const suggestion = near === undefined ? '' : ` (did you mean --${near}?)`;
+    throw new Error(`${reason}${suggestion}. Run "npm start -- --help" for the options`);
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      'no-approval': { type: 'boolean', default: false },
-      provider: { type: 'string', default: 'token-exchange' },
-      fail: { type: 'boolean', default: false },
-      'no-postgres': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const values = options(argv);
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -90,7 +102,7 @@ async function story(backend: Backend, work: string, options: { fail: boolean })
   for (const line of readFileSync(join(project, 'gatepass.yml'), 'utf8').trimEnd().split('\n')) {
     say(`  ${line}`);
   }
-  say('everything below marked │ is what the job log shows (its Markdown summary as text)');
+  say('everything below marked │ is what the job log shows');
 
   const job = runJob(project, idToken);
   if (backend.approval !== undefined) await approveWhenAsked(backend.approval, job.done);
@@ -202,13 +214,9 @@ function claimsOf(jwt: string): Record<string, string> {
   return shown;
 }
 
-/**
- * Writes whole lines behind a bar, Markdown shown as text; one per stream, so
- * their partial lines never mix.
- */
+/** Writes whole lines behind a bar; one per stream, so their partial lines never mix. */
 function bar(): { write: (chunk: Buffer) => void; end: () => void } {
   let partial = '';
-  const markdown = markdownRenderer();
   const show = (lines: string[]): void => {
     for (const line of lines) process.stdout.write(`  │ ${line}\n`);
   };
@@ -216,12 +224,10 @@ function bar(): { write: (chunk: Buffer) => void; end: () => void } {
     write: (chunk) => {
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) show(markdown.line(line));
+      show(lines);
     },
     end: () => {
-      show(markdown.end());
-      if (partial !== '') show(markdown.line(partial));
-      show(markdown.end());
+      if (partial !== '') show([partial]);
       partial = '';
     },
   };

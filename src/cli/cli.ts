@@ -15,6 +15,7 @@ import { detectPlatform, stateDir } from '../platform/detect.js';
 import { preparePrivateDir, stateFileHost } from '../platform/local.js';
 import { revokeSaved } from '../flow/post.js';
 import { failedRevocations } from '../flow/revocation.js';
+import { closest } from '../common/suggest.js';
 import { VERSION } from '../common/version.js';
 
 const USAGE = `Usage: gatepass <command> [options]
@@ -62,9 +63,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         io.stdout.write(USAGE);
         return 0;
       default:
-        throw new GatepassError('INPUT', `unknown command "${command}"`, {
-          hint: 'Run "gatepass --help" for the commands',
-        });
+        throw new GatepassError(
+          'INPUT',
+          `unknown command "${command}"${didYouMean(command, COMMANDS)}`,
+          {
+            hint: 'Run "gatepass --help" for the commands',
+          },
+        );
     }
   } catch (err) {
     io.stderr.write(`gatepass: ${describeError(err)}\n`);
@@ -142,14 +147,25 @@ async function stateFiles(io: CliIo): Promise<string[]> {
   return files;
 }
 
-/** `parseArgs` with its errors turned into one-line usage errors. */
+const COMMANDS = ['run', 'mask', 'revoke', 'version', 'help'];
+
+function didYouMean(word: string, known: Iterable<string>, prefix = ''): string {
+  const near = closest(word, known);
+  return near === undefined ? '' : ` (did you mean ${prefix}${near}?)`;
+}
+
+/** `parseArgs` with its errors turned into one-line usage errors that suggest the closest option. */
 function parseOptions<T extends ParseArgsOptionsConfig>(args: readonly string[], options: T) {
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
   } catch (err) {
     const reason =
       err instanceof Error ? (err.message.split('.')[0] ?? err.message) : 'bad options';
-    throw new GatepassError('INPUT', reason, { hint: 'Run "gatepass --help" for the options' });
+    const unknown = /^Unknown option '--?([^']+)'/.exec(reason)?.[1];
+    const hint = unknown === undefined ? '' : didYouMean(unknown, Object.keys(options), '--');
+    throw new GatepassError('INPUT', `${reason}${hint}`, {
+      hint: 'Run "gatepass --help" for the options',
+    });
   }
 }
 

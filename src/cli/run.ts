@@ -25,6 +25,7 @@ import {
   type TerminalHost,
 } from '../platform/local.js';
 import { parseState } from '../flow/state.js';
+import { closest } from '../common/suggest.js';
 import { envName, parseConfigFile, readConfigFile, settingsInput } from '../config/settings.js';
 import { CommandStartError } from '../delivery/exec.js';
 import {
@@ -60,7 +61,7 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   });
   const name = detectPlatform(io.env);
   const config = loadConfig(getInput, { platform: name, env: io.env }, (message) => {
-    log.error(message);
+    log.error(inTerminalWords(message));
   });
   if (config === undefined) return EXIT_FAILURE;
   checkDelivery(config, parsed.command);
@@ -120,7 +121,11 @@ function parseRunArgs(args: readonly string[]): RunArgs {
     const match = /^--([a-z][a-z-]*)(?:=([\s\S]*))?$/.exec(arg);
     const name = match?.[1];
     if (name === undefined || !FLAGS.has(name)) {
-      throw usageError(`unknown option "${arg.split('=')[0] ?? arg}"`);
+      const given = arg.split('=')[0] ?? arg;
+      const near = closest(given.replace(/^-+/, ''), FLAGS);
+      throw usageError(
+        `unknown option "${given}"${near === undefined ? '' : ` (did you mean --${near}?)`}`,
+      );
     }
     if ((SECRET_INPUTS as readonly string[]).includes(name)) {
       // A command line is visible to every user of the machine (ps, /proc) and to CI logs.
@@ -135,6 +140,22 @@ function parseRunArgs(args: readonly string[]): RunArgs {
   }
   const command = end === -1 ? undefined : args.slice(end + 1);
   return { flags, command, help };
+}
+
+const INPUT_SET: ReadonlySet<string> = new Set(INPUT_NAMES);
+
+/**
+ * Config messages name inputs as the action knows them (input `gateway`);
+ * here they name the flag and its variable: `--gateway` (GATEPASS_GATEWAY).
+ */
+export function inTerminalWords(message: string): string {
+  return message
+    .replace(/input `([a-z-]+)`/g, (whole, name: string) =>
+      INPUT_SET.has(name) ? `\`--${name}\` (${envName(name)})` : whole,
+    )
+    .replace(/\b(Set|Raise|Remove|Leave|Pass) `([a-z-]+)`/g, (whole, verb: string, name: string) =>
+      INPUT_SET.has(name) ? `${verb} \`--${name}\`` : whole,
+    );
 }
 
 function usageError(problem: string): GatepassError {

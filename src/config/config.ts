@@ -622,14 +622,15 @@ export function parseCredentials(text: string, provider: Provider): CredentialRe
   return requests;
 }
 
-const EXAMPLE = 'e.g.\n  credentials: |\n    - name: deploy\n      scope: deploy';
+/** One line, so it reads the same in a log, a terminal and a YAML file (flow style). */
+const EXAMPLE = 'e.g. `[{name: deploy, scope: deploy}]`';
 
 function parseYamlList(text: string): unknown[] {
   if (text.trim() === '') {
     throw inputError(
       'credentials',
       'is required',
-      `Set it to a YAML list of credential requests, ${EXAMPLE.replace(/\n\s*/g, ' ')}`,
+      `Set it to a YAML list of credential requests, ${EXAMPLE}`,
     );
   }
   const value = parseYaml(text, {
@@ -640,7 +641,7 @@ function parseYamlList(text: string): unknown[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw credentialsError(
       'must be a non-empty YAML list (items start with "- ")',
-      `One item per credential, ${EXAMPLE.replace(/\n\s*/g, ' ')}`,
+      `One item per credential, ${EXAMPLE}`,
     );
   }
   if (value.length > LIMITS.credentialsCount) {

@@ -33,7 +33,7 @@ export function localIdentity(options: LocalIdentityOptions): IdentitySource {
         options.file === undefined ? (env[VARIABLE] ?? '') : await readToken(options.file);
       if (raw.trim() === '') {
         throw new GatepassError('IDENTITY', `no ID token: ${origin} is empty or not set`, {
-          hint: `Set ${VARIABLE} or pass --id-token-file; for local development the reference gateway in examples/gateway mints one`,
+          hint: `Set ${VARIABLE} or pass --id-token-file; for local development the reference gateway mints one (https://github.com/gatepass/gatepass/tree/main/examples/gateway)`,
         });
       }
       options.registerSecret(raw.trim());
