@@ -55,7 +55,9 @@ function options(argv: readonly string[]) {
     const unknown = /^Unknown option '--?([^']+)'/.exec(reason)?.[1];
     const near = unknown === undefined ? undefined : closest(unknown, Object.keys(OPTIONS));
     const suggestion = near === undefined ? '' : ` (did you mean --${near}?)`;
-    throw new Error(`${reason}${suggestion}. Run "npm start -- --help" for the options`);
+    throw new Error(`${reason}${suggestion}. Run "npm start -- --help" for the options`, {
+      cause: err,
+    });
   }
 }
 
