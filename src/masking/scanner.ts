@@ -67,6 +67,8 @@ export class Scanner {
   private openDetectors = 0;
   /** The last thing released was `***` that a following masked byte extends. */
   private starOpen = false;
+  /** The byte just before `heldFrom` (-1 before any), for detectors' boundaries. */
+  private lastReleased = -1;
   private out: Buffer[] = [];
   private holdLimit: number;
 
@@ -207,9 +209,22 @@ export class Scanner {
     for (const { detector: d, length: trigger } of triggerEnds.get(id) ?? []) {
       if ((this.openDetectors & (1 << d)) !== 0) continue;
       const detector = this.compiled.detectors[d]!;
-      this.runs.push({ detector: d, run: detector.begin(this.startOfLast(pos, trigger), pos + 1) });
+      const start = this.startOfLast(pos, trigger);
+      const run = detector.begin(start, pos + 1, this.byteBefore(start));
+      if (run === undefined) continue;
+      this.runs.push({ detector: d, run });
       this.openDetectors |= 1 << d;
     }
+  }
+
+  /**
+   * The byte before stream offset `pos`: a line break counts as itself; -1 at
+   * the start of the stream or when it was released long ago (after an idle
+   * release), which detectors take as a boundary.
+   */
+  private byteBefore(pos: number): number {
+    if (pos > this.heldFrom) return this.byteAt(pos - 1);
+    return pos === this.heldFrom ? this.lastReleased : -1;
   }
 
   /**
@@ -274,6 +289,7 @@ export class Scanner {
 
   /** The bytes from `point` on become the held bytes (a copy: small, bounded). */
   private keepFrom(point: number): void {
+    if (point > this.heldFrom) this.lastReleased = this.byteAt(point - 1);
     const chunkFrom = this.chunkFrom();
     const end = this.endOffset();
     if (point >= end) this.held = EMPTY;
