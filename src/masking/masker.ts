@@ -4,6 +4,7 @@
  */
 import type { Transform } from 'node:stream';
 import { buildAutomaton, type PatternInput } from './automaton.js';
+import { coverageOf } from './decode.js';
 import { DETECTORS } from './detectors.js';
 import { hasMinLength, secretForms, secretWindows, windowSources } from './encodings.js';
 import { Scanner, type Compiled } from './scanner.js';
@@ -91,5 +92,11 @@ function compile(secrets: readonly string[], detectors: Compiled['detectors']): 
       patterns.push({ bytes: Buffer.from(trigger), triggers: 1 << index });
     }
   });
-  return { automaton: buildAutomaton(patterns), detectors };
+  const automaton = buildAutomaton(patterns);
+  // With no secret registered the decode layer has nothing to find: off.
+  return {
+    automaton,
+    detectors,
+    coverage: secrets.length > 0 ? coverageOf(automaton) : undefined,
+  };
 }

@@ -11,12 +11,16 @@
    just bounds-checked (a held or chunk offset, a state id from the automaton);
    `?? 0` would hide a bug as a silent zero instead. */
 import { isLineBreak, type Automaton } from './automaton.js';
+import { encodedRanges, type Coverage } from './decode.js';
 import type { Detector, DetectorRun } from './detectors.js';
+import { SpanFinder } from './spans.js';
 
 /** What the scanner needs to know about the secrets at one moment. */
 export interface Compiled {
   readonly automaton: Automaton;
   readonly detectors: readonly Detector[];
+  /** Measures secrets in decoded bytes; without it the decode layer is off. */
+  readonly coverage?: Coverage | undefined;
 }
 
 /** Bytes of a possible secret after which an idle release prints `***`, not text. */
@@ -71,6 +75,8 @@ export class Scanner {
   private lastReleased = -1;
   private out: Buffer[] = [];
   private holdLimit: number;
+  /** The decode layer's view of the stream: spans that may hold an encoded secret. */
+  private spans = new SpanFinder();
 
   constructor(compiled: Compiled) {
     this.compiled = compiled;
@@ -89,6 +95,7 @@ export class Scanner {
     this.state = 0;
     this.runs = [];
     this.openDetectors = 0;
+    this.spans = new SpanFinder();
     const held = this.held;
     this.held = EMPTY;
     this.consume(held);
@@ -115,6 +122,7 @@ export class Scanner {
   /** End of input: a detector run still open is decided; everything is released. */
   end(): Buffer[] {
     const end = this.endOffset();
+    this.flushSpans(end);
     for (const { run } of this.runs) {
       const range = run.finish(end);
       if (range) this.addMask(range.start, range.end);
@@ -128,7 +136,44 @@ export class Scanner {
   private consume(chunk: Buffer): void {
     this.chunk = chunk;
     this.scan(chunk, this.chunkFrom(), 0, chunk.length);
+    if (this.compiled.coverage !== undefined) {
+      this.spans.feed(chunk, this.chunkFrom(), 0, chunk.length, this.onSpan);
+    }
     this.release(this.holdPoint());
+  }
+
+  /**
+   * A finished span: the parts of it that decode to a secret are masked; a
+   * hex dump holding one is masked whole, as its text column shows the same
+   * bytes again.
+   */
+  private readonly onSpan = (start: number, end: number, dump: boolean): void => {
+    const coverage = this.compiled.coverage;
+    if (coverage === undefined) return;
+    for (const [from, to] of encodedRanges(this.slice(start, end), coverage)) {
+      if (dump) {
+        this.addMask(start, end);
+        return;
+      }
+      this.addMask(start + from, start + to);
+    }
+  };
+
+  /** Decides the span still open (output went quiet, or ended) as if it ended here. */
+  private flushSpans(end: number): void {
+    if (this.compiled.coverage !== undefined) this.spans.flush(end, this.onSpan);
+  }
+
+  /** The not yet released bytes in [start, end), copied only when they straddle held and chunk. */
+  private slice(start: number, end: number): Buffer {
+    const from = Math.max(start, this.heldFrom);
+    const chunkFrom = this.chunkFrom();
+    if (from >= chunkFrom) return this.chunk.subarray(from - chunkFrom, end - chunkFrom);
+    if (end <= chunkFrom) return this.held.subarray(from - this.heldFrom, end - this.heldFrom);
+    return Buffer.concat([
+      this.held.subarray(from - this.heldFrom),
+      this.chunk.subarray(0, end - chunkFrom),
+    ]);
   }
 
   private chunkFrom(): number {
@@ -147,6 +192,7 @@ export class Scanner {
   private releaseHeld(): void {
     const end = this.endOffset();
     if (end === this.heldFrom) return;
+    this.flushSpans(end);
     const risky =
       this.depthNow() >= RISKY_DEPTH || this.runs.some(({ run }) => end - run.start >= RISKY_DEPTH);
     if (risky) this.addMask(this.heldFrom, end);
@@ -247,6 +293,7 @@ export class Scanner {
     const depth = this.depthNow();
     let point = depth === 0 ? end : this.startOfLast(end - 1, depth);
     for (const { run } of this.runs) point = Math.min(point, run.start);
+    if (this.compiled.coverage !== undefined) point = Math.min(point, this.spans.openFrom());
     return Math.max(this.heldFrom, point);
   }
 

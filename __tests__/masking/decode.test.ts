@@ -1,0 +1,290 @@
+/**
+ * The decode layer end to end: real tools (coreutils base32/base64, iconv,
+ * xxd, hexdump, od, grep, bash, Python's standard library) print a registered
+ * secret in forms no single registered encoding covers, nested or laid out
+ * as dumps, and nothing of what they printed may survive the masker, whole
+ * or streamed in random chunks. Then the other side: realistic output with no
+ * secret in it (random data in every one of those encodings) never changes.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from '@jest/globals';
+import { createMasker } from '../../src/masking/masker.js';
+import { MAX_DEPTH } from '../../src/masking/decode.js';
+import { DECODERS } from '../../src/masking/decoders.js';
+import { SpanFinder } from '../../src/masking/spans.js';
+
+const ENV = { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8', PYTHONIOENCODING: 'utf-8' };
+
+/** A bash job; the secret is `$1`. Returns what it printed on stdout and stderr, as bytes. */
+function sh(script: string, secret: string): Buffer {
+  const result = spawnSync('bash', ['-c', `exec 2>&1\n${script}`, 'job', secret], { env: ENV });
+  if (result.error !== undefined) throw result.error;
+  expect(result.status).toBe(0);
+  return result.stdout;
+}
+
+/** A Python job (standard library only); the secret is `s`. */
+function py(code: string, secret: string): Buffer {
+  const script = `import sys\ns = sys.argv[1]\n${code}`;
+  const result = spawnSync('python3', ['-S', '-c', script, secret], { env: ENV });
+  if (result.error !== undefined) throw result.error;
+  expect(result.status).toBe(0);
+  return result.stdout;
+}
+
+/** Secrets: a token, a password full of characters every encoder treats differently. */
+const TOKEN = 'Zq8-vT3wLp0sXe7RkYb2NcHa';
+const PASSWORD = `p@ss/w'rd+é✓x-"Q"&<z>%41`;
+const MULTILINE = "first-line-of-it\nit's-the-second";
+/** Quotes end a span, so forms that keep them as they are get a secret without any. */
+const UNICODE = 'pässwörd-Ünïcode-✓42';
+
+interface Form {
+  readonly name: string;
+  readonly secret: string;
+  readonly print: (secret: string) => Buffer;
+}
+
+const FORMS: readonly Form[] = [
+  // base32
+  { name: 'base32', secret: TOKEN, print: (s) => sh('printf %s "$1" | base32', s) },
+  {
+    name: 'base32, unpadded',
+    secret: PASSWORD,
+    print: (s) => sh('printf %s "$1" | base32 | tr -d =', s),
+  },
+  {
+    name: 'otpauth URL with a base32 secret',
+    secret: TOKEN,
+    print: (s) =>
+      sh('echo "otpauth://totp/ci?secret=$(printf %s "$1" | base32 -w0 | tr -d =)&issuer=x"', s),
+  },
+  // UTF-16
+  { name: 'UTF-16LE', secret: PASSWORD, print: (s) => sh('printf %s "$1" | iconv -t UTF-16LE', s) },
+  { name: 'UTF-16BE', secret: TOKEN, print: (s) => sh('printf %s "$1" | iconv -t UTF-16BE', s) },
+  {
+    // PowerShell: [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($s)), -EncodedCommand
+    name: 'base64 of UTF-16LE',
+    secret: PASSWORD,
+    print: (s) => sh('printf %s "$1" | iconv -t UTF-16LE | base64 -w0', s),
+  },
+  {
+    name: 'powershell -EncodedCommand of a command holding it',
+    secret: TOKEN,
+    print: (s) =>
+      sh(
+        'echo "pwsh -EncodedCommand $(printf \'echo %s\' "$1" | iconv -t UTF-16LE | base64 -w0)"',
+        s,
+      ),
+  },
+  // Nested base64, and base64 of escapes
+  {
+    name: 'kubectl: .dockerconfigjson (base64 of JSON whose auth is base64)',
+    secret: PASSWORD,
+    print: (s) =>
+      py(
+        [
+          'import base64, json',
+          'auth = base64.b64encode(("ci:" + s).encode()).decode()',
+          'doc = json.dumps({"auths": {"registry.example": {"auth": auth}}})',
+          'print("  .dockerconfigjson: " + base64.b64encode(doc.encode()).decode())',
+        ].join('\n'),
+        s,
+      ),
+  },
+  {
+    name: 'base64 of base64, wrapped at 76',
+    secret: TOKEN,
+    print: (s) => sh('printf %s "$1" | base64 -w0 | base64', s),
+  },
+  {
+    name: 'Kubernetes Secret: base64 of a URL with the password percent-encoded',
+    secret: PASSWORD,
+    print: (s) =>
+      py(
+        [
+          'import base64, urllib.parse',
+          'url = "postgresql://app:" + urllib.parse.quote(s, safe="") + "@db:5432/app"',
+          'print("  DATABASE_URL: " + base64.b64encode(url.encode()).decode())',
+        ].join('\n'),
+        s,
+      ),
+  },
+  {
+    name: 'percent-encoding twice (%25XX)',
+    secret: PASSWORD,
+    print: (s) =>
+      py('from urllib.parse import quote; print("u=" + quote(quote(s, safe=""), safe=""))', s),
+  },
+  // Dumps
+  { name: 'xxd', secret: PASSWORD, print: (s) => sh('printf %s "$1" | xxd', s) },
+  {
+    name: 'xxd -g1 after 5 bytes',
+    secret: TOKEN,
+    print: (s) => sh('printf %s "head:$1" | xxd -g1', s),
+  },
+  { name: 'hexdump -C', secret: PASSWORD, print: (s) => sh('printf %s "$1" | hexdump -C', s) },
+  { name: 'od -An -tx1', secret: TOKEN, print: (s) => sh('printf %s "$1" | od -An -tx1', s) },
+  {
+    name: 'od -tx1 with offsets',
+    secret: PASSWORD,
+    print: (s) => sh('printf %s "$1" | od -tx1', s),
+  },
+  { name: 'xxd of base64', secret: TOKEN, print: (s) => sh('printf %s "$1" | base64 | xxd', s) },
+  // Entities, quoted-printable, escapes
+  {
+    name: 'HTML hex entities',
+    secret: PASSWORD,
+    print: (s) => py('print("".join("&#x%x;" % ord(c) for c in s))', s),
+  },
+  {
+    name: 'HTML decimal entities (xmlcharrefreplace of every character)',
+    secret: TOKEN,
+    print: (s) => py('print("".join("&#%d;" % ord(c) for c in s))', s),
+  },
+  {
+    name: 'XML charrefs for non-ASCII (str.encode xmlcharrefreplace)',
+    secret: UNICODE,
+    print: (s) => py('print(s.encode("ascii", "xmlcharrefreplace").decode())', s),
+  },
+  {
+    name: 'quoted-printable (python -m quopri)',
+    secret: UNICODE,
+    print: (s) => sh('printf %s "$1" | python3 -m quopri', s),
+  },
+  {
+    name: 'quoted-printable with soft line breaks',
+    secret: `${TOKEN}=${TOKEN}=${TOKEN}=${TOKEN}`,
+    print: (s) => sh('printf %s "$1" | python3 -m quopri', s),
+  },
+  { name: 'Python bytes repr, UTF-8', secret: PASSWORD, print: (s) => py('print(s.encode())', s) },
+  {
+    name: 'Python bytes repr, Latin-1',
+    secret: 'pässwörd-Ünïcode-42',
+    print: (s) => py('print(s.encode("latin-1"))', s),
+  },
+  {
+    name: 'Python unicode_escape',
+    secret: UNICODE,
+    print: (s) => py('print(s.encode("unicode_escape").decode())', s),
+  },
+  {
+    name: 'printf "\\x.." of every byte (a script building the value)',
+    secret: TOKEN,
+    print: (s) =>
+      sh('printf %s "$1" | od -An -tx1 -v | tr -d " \\n" | sed "s/../\\\\\\\\x&/g"; echo', s),
+  },
+  {
+    name: 'bash declare -p of a multi-line value with a quote',
+    secret: MULTILINE,
+    print: (s) => sh('S=$1; declare -p S', s),
+  },
+  // Terminal escapes
+  {
+    name: 'grep --color=always highlighting the middle',
+    secret: TOKEN,
+    print: (s) => sh('echo "token=$1" | grep --color=always "${1:6:9}"', s),
+  },
+  {
+    name: 'grep --color=always, two highlights',
+    secret: TOKEN,
+    print: (s) =>
+      sh(
+        'echo "token=$1" | GREP_COLORS="mt=01;32" grep --color=always -E -e "${1:3:4}|${1:14:5}"',
+        s,
+      ),
+  },
+];
+
+/** Bytes as latin1 text without line breaks: tools wrap what they print. */
+const flat = (bytes: Buffer): string => bytes.toString('latin1').replace(/[\r\n]/g, '');
+
+/**
+ * Runs of 8 bytes of the secret that a reader of the masked output could
+ * recover: in it as printed, or in any decoding of any span of it, as deep as
+ * the layer decodes (the decoders are lenient, so this is a wide net).
+ */
+function recoverable(masked: Buffer, secret: string): string[] {
+  const decoded: Buffer[] = [];
+  decodings(masked, MAX_DEPTH, decoded);
+  const texts = decoded.map(flat);
+  const plain = flat(Buffer.from(secret));
+  const found = new Set<string>();
+  for (let i = 0; i + 8 <= plain.length; i++) {
+    const window = plain.slice(i, i + 8);
+    if (texts.some((text) => text.includes(window))) found.add(window);
+  }
+  return [...found];
+}
+
+function decodings(bytes: Buffer, depth: number, out: Buffer[]): void {
+  out.push(bytes);
+  if (depth === 0) return;
+  const spans: [number, number][] = [];
+  const finder = new SpanFinder();
+  const sink = (start: number, end: number): void => {
+    spans.push([start, end]);
+  };
+  finder.feed(bytes, 0, 0, bytes.length, sink);
+  finder.flush(bytes.length, sink);
+  for (const [start, end] of spans) {
+    for (const decode of DECODERS) {
+      for (const inner of decode(bytes.toString('latin1', start, end))) {
+        decodings(inner, depth - 1, out);
+      }
+    }
+  }
+}
+
+/** Writes `input` cut at `cuts` into a masker's stream; resolves with what came out. */
+async function masked(
+  secret: string,
+  input: Buffer,
+  cuts: readonly number[] = [],
+): Promise<Buffer> {
+  const stream = createMasker({ secrets: [secret], detectors: false }).stream();
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = new Promise<void>((resolve) => stream.on('end', resolve));
+  let from = 0;
+  for (const cut of [...new Set(cuts)].sort((a, b) => a - b)) {
+    if (cut <= from || cut >= input.length) continue;
+    stream.write(input.subarray(from, cut));
+    from = cut;
+  }
+  stream.end(input.subarray(from));
+  await ended;
+  return Buffer.concat(out);
+}
+
+describe('the decode layer masks what real tools print', () => {
+  it.each(FORMS)('$name', async ({ secret, print }) => {
+    const printed = print(secret);
+    expect(recoverable(printed, secret).length).toBeGreaterThan(0); // the net catches it unmasked
+    const whole = await masked(secret, printed);
+    expect(recoverable(whole, secret)).toEqual([]);
+    expect(whole.toString('latin1')).toContain('***');
+    // Chunking never matters: the same bytes out for any cuts, down to single bytes.
+    const cuts = Array.from({ length: 12 }, (_, i) => Math.floor((printed.length * (i + 1)) / 13));
+    expect(await masked(secret, printed, cuts)).toEqual(whole);
+    const bytewise = Array.from({ length: printed.length }, (_, i) => i);
+    expect(await masked(secret, printed, bytewise)).toEqual(whole);
+  });
+
+  it(`decodes ${MAX_DEPTH} layers deep and no deeper`, async () => {
+    let text = Buffer.from(`k=${TOKEN}`);
+    for (let depth = 0; depth < MAX_DEPTH - 1; depth++) {
+      text = Buffer.from(`v=${text.toString('base64')}`);
+    }
+    // MAX_DEPTH - 1 base64 layers, then one more that the layer decodes, and the
+    // registered base64 forms of the secret: all within reach.
+    const inReach = Buffer.from(`x ${text.toString('base64')} y\n`);
+    const out = await masked(TOKEN, inReach);
+    expect(out.toString()).toMatch(/^x \S*\*\*\*\S* y\n$/);
+    expect(recoverable(out, TOKEN)).toEqual([]);
+    const tooDeep = Buffer.from(
+      `x ${Buffer.from(`w=${Buffer.from(`u=${text.toString('base64')}`).toString('base64')}`).toString('base64')} y\n`,
+    );
+    expect((await masked(TOKEN, tooDeep)).toString()).toBe(tooDeep.toString());
+  });
+});
