@@ -30,6 +30,11 @@ const LF = Buffer.from('\n');
 const CR = Buffer.from('\r');
 const EMPTY = Buffer.alloc(0);
 
+/** True for the pieces that stand for masked bytes (`***` and the kept line breaks). */
+export function isMaskedPiece(piece: Buffer): boolean {
+  return piece === STARS || piece === LF || piece === CR;
+}
+
 /** A range to mask; `end` grows while overlapping matches keep arriving. */
 interface MaskRange {
   start: number;
@@ -74,6 +79,13 @@ export class Scanner {
   /** The byte just before `heldFrom` (-1 before any), for detectors' boundaries. */
   private lastReleased = -1;
   private out: Buffer[] = [];
+  /** Stream offset of the first input byte behind each queued piece. */
+  private outAt: number[] = [];
+  /**
+   * Offsets (as `outAt`) of the pieces the last write, idle or end returned:
+   * `merged.ts` routes each piece back to the stream its bytes came from.
+   */
+  pieceOffsets: readonly number[] = [];
   private holdLimit: number;
   /** The decode layer's view of the stream: spans that may hold an encoded secret. */
   private spans = new SpanFinder();
@@ -354,9 +366,13 @@ export class Scanner {
       this.out.push(
         this.held.subarray(from - this.heldFrom, Math.min(to, chunkFrom) - this.heldFrom),
       );
+      this.outAt.push(from);
     }
-    if (to > chunkFrom)
-      this.out.push(this.chunk.subarray(Math.max(from, chunkFrom) - chunkFrom, to - chunkFrom));
+    if (to > chunkFrom) {
+      const start = Math.max(from, chunkFrom);
+      this.out.push(this.chunk.subarray(start - chunkFrom, to - chunkFrom));
+      this.outAt.push(start);
+    }
     this.starOpen = false;
   }
 
@@ -366,9 +382,11 @@ export class Scanner {
       const byte = this.byteAt(pos);
       if (isLineBreak(byte)) {
         this.out.push(byte === 10 ? LF : CR);
+        this.outAt.push(pos);
         this.starOpen = false;
       } else if (!this.starOpen) {
         this.out.push(STARS);
+        this.outAt.push(pos);
         this.starOpen = true;
       }
     }
@@ -382,6 +400,8 @@ export class Scanner {
   private takeOutput(): Buffer[] {
     const out = this.out;
     this.out = [];
+    this.pieceOffsets = this.outAt;
+    this.outAt = [];
     return out;
   }
 }
