@@ -8,10 +8,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
-import { createMasker } from '../../src/masking/masker.js';
+import { coverageOf } from '../../src/masking/decode.js';
+import { buildAutomaton } from '../../src/masking/automaton.js';
+import { createMasker, type Masker } from '../../src/masking/masker.js';
+import { Scanner } from '../../src/masking/scanner.js';
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { MAX_DEPTH } from '../../src/masking/decode.js';
 import { DECODERS } from '../../src/masking/decoders.js';
-import { SpanFinder } from '../../src/masking/spans.js';
+import { SPAN_CAP, SpanFinder } from '../../src/masking/spans.js';
 
 const ENV = { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8', PYTHONIOENCODING: 'utf-8' };
 
@@ -238,11 +243,12 @@ function decodings(bytes: Buffer, depth: number, out: Buffer[]): void {
 
 /** Writes `input` cut at `cuts` into a masker's stream; resolves with what came out. */
 async function masked(
-  secret: string,
+  secret: string | readonly string[],
   input: Buffer,
   cuts: readonly number[] = [],
+  masker: Masker = createMasker({ secrets: [secret].flat(), detectors: false }),
 ): Promise<Buffer> {
-  const stream = createMasker({ secrets: [secret], detectors: false }).stream();
+  const stream = masker.stream();
   const out: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => out.push(chunk));
   const ended = new Promise<void>((resolve) => stream.on('end', resolve));
@@ -286,5 +292,75 @@ describe('the decode layer masks what real tools print', () => {
       `x ${Buffer.from(`w=${Buffer.from(`u=${text.toString('base64')}`).toString('base64')}`).toString('base64')} y\n`,
     );
     expect((await masked(TOKEN, tooDeep)).toString()).toBe(tooDeep.toString());
+  });
+});
+
+describe('the decode layer leaves alone what holds no secret', () => {
+  const SECRETS = [TOKEN, PASSWORD, UNICODE];
+
+  it('never changes random data in any of the encodings it reads', async () => {
+    const data = fc.uint8Array({ minLength: 1, maxLength: 48 }).map((b) => Buffer.from(b));
+    const forms = fc.oneof(
+      data.map((b) => b.toString('base64')),
+      data.map((b) => b.toString('base64url')),
+      data.map((b) => b.toString('hex')),
+      data.map((b) => b.toString('hex').toUpperCase()),
+      data.map((b) => [...b].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('')),
+      data.map((b) => [...b].map((x) => `\\x${x.toString(16).padStart(2, '0')}`).join('')),
+      data.map((b) => [...b].map((x) => `&#${String(x)};`).join('')),
+      data.map((b) =>
+        [...b].map((x) => `=${x.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+      ),
+      data.map((b) => b.toString('latin1')),
+      fc.uuid(),
+      fc.stringMatching(/^[a-z][a-z0-9_-]{2,30}$/),
+    );
+    const masker = createMasker({ secrets: SECRETS, detectors: false });
+    await fc.assert(
+      fc.asyncProperty(fc.array(forms, { minLength: 1, maxLength: 8 }), async (parts) => {
+        const input = Buffer.from(parts.join(' '), 'latin1');
+        expect((await masked(SECRETS, input, [], masker)).equals(input)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never changes real dumps and encodings of random files', async () => {
+    const file = randomBytes(4096).toString('base64');
+    for (const tool of ['xxd', 'hexdump -C', 'od -An -tx1', 'base32', 'base64', 'xxd -p']) {
+      const printed = sh(`printf %s "$1" | ${tool}`, file);
+      expect((await masked(SECRETS, printed)).equals(printed)).toBe(true);
+    }
+  });
+});
+
+describe('the decode layer keeps the streaming guarantees', () => {
+  it('holds a span only until it ends, and releases it when output goes quiet', async () => {
+    const stream = createMasker({ secrets: [TOKEN], detectors: false, idleMs: 20 }).stream();
+    const out: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => out.push(chunk));
+    stream.write('plain words then a long run: QUJDREVGR0hJSktMTU5PUFFS');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(Buffer.concat(out).toString()).toBe('plain words then a long run: ');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(Buffer.concat(out).toString()).toBe(
+      'plain words then a long run: QUJDREVGR0hJSktMTU5PUFFS',
+    );
+    stream.end();
+  });
+
+  it(`holds at most about two spans' worth (${SPAN_CAP} bytes each) of an endless token`, () => {
+    const automaton = buildAutomaton([{ bytes: Buffer.from(TOKEN) }]);
+    const scanner = new Scanner({ automaton, detectors: [], coverage: coverageOf(automaton) });
+    const chunk = Buffer.from('QUJD'.repeat(16384)); // 64 KiB of base64 alphabet, no delimiter
+    let most = 0;
+    let released = 0;
+    for (let i = 0; i < 64; i++) {
+      for (const piece of scanner.write(chunk)) released += piece.length;
+      most = Math.max(most, scanner.heldBytes);
+    }
+    for (const piece of scanner.end()) released += piece.length;
+    expect(most).toBeLessThanOrEqual(2 * SPAN_CAP + chunk.length);
+    expect(released).toBe(64 * chunk.length); // no secret in it: every byte comes out
   });
 });

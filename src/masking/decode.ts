@@ -17,7 +17,7 @@ export const MAX_DEPTH = 3;
 /** Decoded byte strings tried per span, at most: bounds the work garbage can cause. */
 const BUDGET = 256;
 /** Decoded bytes examined per span, at most, in multiples of the span's length. */
-const BYTE_BUDGET = 16;
+const BYTE_BUDGET = 4;
 /** Decoded bytes shorter than this cannot hold a registered piece (8 characters). */
 const MIN_DECODED = 8;
 
@@ -112,6 +112,7 @@ function decodedCoverage(
   // secret's own bytes instead of keeping an escape byte a decoder needs.
   let best = raw ? coverage(Buffer.from(text, 'latin1')) : 0;
   for (const decode of DECODERS) {
+    if (budget.bytes < 0) return best;
     for (const decoded of decode(text)) {
       budget.bytes -= decoded.length;
       if (budget.left-- <= 0 || budget.bytes < 0) return best;

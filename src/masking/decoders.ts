@@ -26,6 +26,10 @@ export function base64(text: string): Buffer[] {
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** Character code -> 5-bit value (upper case; callers upper-case first). */
+const BASE32_VALUE = Uint8Array.from({ length: 128 }, (_, c) =>
+  Math.max(0, BASE32.indexOf(String.fromCharCode(c))),
+);
 
 /** RFC 4648 base32 (coreutils `base32`, TOTP secrets), either case, at the 8 alignments. */
 export function base32(text: string): Buffer[] {
@@ -38,18 +42,19 @@ export function base32(text: string): Buffer[] {
 }
 
 function decodeBase32(text: string): Buffer {
-  const bytes: number[] = [];
+  const bytes = Buffer.alloc(Math.floor((text.length * 5) / 8));
   let bits = 0;
   let value = 0;
-  for (const char of text) {
-    value = ((value << 5) | BASE32.indexOf(char)) & 0xffff;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    value = ((value << 5) | (BASE32_VALUE[text.charCodeAt(i) & 0x7f] ?? 0)) & 0xffff;
     bits += 5;
     if (bits >= 8) {
       bits -= 8;
-      bytes.push((value >>> bits) & 0xff);
+      bytes[n++] = (value >>> bits) & 0xff;
     }
   }
-  return Buffer.from(bytes);
+  return bytes;
 }
 
 /** Hex, plain (at both nibble alignments) or with `:` / `-` / space between bytes. */
