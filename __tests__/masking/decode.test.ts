@@ -364,3 +364,60 @@ describe('the decode layer keeps the streaming guarantees', () => {
     expect(released).toBe(64 * chunk.length); // no secret in it: every byte comes out
   });
 });
+
+describe('spans', () => {
+  /** Every span the finder reports for `input` fed in pieces cut at `cuts`. */
+  function spansOf(input: Buffer, cuts: readonly number[]): string[] {
+    const found: string[] = [];
+    const finder = new SpanFinder();
+    const sink = (start: number, end: number, dump: boolean): void => {
+      found.push(`${String(start)}-${String(end)}${dump ? ' dump' : ''}`);
+    };
+    let from = 0;
+    for (const cut of [...new Set(cuts)].sort((a, b) => a - b)) {
+      if (cut <= from || cut >= input.length) continue;
+      finder.feed(input, 0, from, cut, sink);
+      from = cut;
+    }
+    finder.feed(input, 0, from, input.length, sink);
+    finder.flush(input.length, sink);
+    return found;
+  }
+
+  it('are the same however the input is cut', () => {
+    const pieces = fc.constantFrom(
+      '00000000: 5a71 382d 7654 3377 4c70 3073 5865 3752  Zq8-vT3wLp0sXe7R',
+      '00000010  6b 59 62 32 4e 63 48 61  |kYb2NcHa|',
+      ' 5a 71 38 2d 76 54 33 77',
+      '0000000 5a 71',
+      'V25FNExYWlVNM2RNY0RCeldHVTNVbXRaWWpKT1kwaGg=',
+      'p=C3=A4ss=3Dw',
+      '&#x70;&#112;',
+      "$'it\\'s'",
+      'a\0b\0c\0',
+      '\x1b[31mred\x1b[0m',
+      '2026-12-05T07:00:00Z',
+      'word',
+      'id=42',
+      ' ',
+      '\n',
+      '\r\n',
+      '=\n',
+      '"',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(pieces, { maxLength: 30 }),
+        fc.array(fc.nat(600), { maxLength: 8 }),
+        (parts, cuts) => {
+          const input = Buffer.from(parts.join(''), 'latin1');
+          const bytewise = Array.from({ length: input.length }, (_, i) => i);
+          const whole = spansOf(input, []);
+          expect(spansOf(input, cuts)).toEqual(whole);
+          expect(spansOf(input, bytewise)).toEqual(whole);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -38,6 +38,8 @@ const HEX = 4;
 const MARK = 8;
 /** Bytes the fast loop hands to `step`: markers, line breaks, and `=` `&` (which mark with the next byte). */
 const SLOW = 16;
+/** Bytes whose successor also goes to `step`: its meaning depends on them (`=XX`, `&#`, `\'`, NUL, CRLF). */
+const NEXT = 32;
 
 const CLASS = classTable();
 
@@ -51,6 +53,7 @@ function classTable(): Uint8Array {
     if (/[0-9A-Fa-f]/.test(c)) cls |= HEX;
     if (b === 0x00 || b === 0x1b || c === '%' || c === '\\') cls |= MARK | TOKEN;
     if ((cls & MARK) !== 0 || b === 0x0a || b === 0x0d || c === '=' || c === '&') cls |= SLOW;
+    if (b === 0x00 || b === 0x0d || c === '=' || c === '&' || c === '\\') cls |= NEXT;
     table[b] = cls;
   }
   return table;
@@ -81,6 +84,35 @@ const Head = {
 type Head = (typeof Head)[keyof typeof Head];
 
 /** Told of each span found; `dump` says it is a hex dump block (offsets and text column included). */
+const isHex = (byte: number | undefined): boolean =>
+  byte !== undefined && (CLASS[byte]! & HEX) !== 0;
+
+/**
+ * `classifyHead`'s verdict on the line starting at `from`, read ahead in one
+ * go: No, Yes, or undefined when the bytes run out first (or it is Yes: dumps
+ * are rare, the byte-by-byte path reads them).
+ */
+function peekHead(bytes: Uint8Array, from: number, to: number): Head | undefined {
+  let i = from;
+  while (i < to && i - from < 9 && isHex(bytes[i])) i++;
+  if (i >= to) return undefined;
+  const digits = i - from;
+  const byte = bytes[i];
+  if (digits === 9) return Head.No;
+  if (digits === 0) {
+    if (byte !== SPACE) return Head.No;
+    if (i + 3 >= to) return undefined;
+    const od = isHex(bytes[i + 1]) && isHex(bytes[i + 2]) && bytes[i + 3] === SPACE;
+    return od ? undefined : Head.No;
+  }
+  if (digits < 6 || (byte !== SPACE && byte !== COLON)) return Head.No;
+  for (let j = i + 1, separators = 1; j < to; j++, separators++) {
+    if (isHex(bytes[j])) return undefined;
+    if (bytes[j] !== SPACE || separators >= 3) return Head.No;
+  }
+  return undefined;
+}
+
 export type SpanSink = (start: number, end: number, dump: boolean) => void;
 
 export class SpanFinder {
@@ -123,37 +155,67 @@ export class SpanFinder {
   private fast(bytes: Uint8Array, base: number, from: number, to: number, sink: SpanSink): number {
     // Rare cases `step` handles: a dump block, bytes after a NUL, and the byte
     // after a SLOW one (which the previous chunk may have ended with).
-    const afterSlow = this.previous >= 0 && (CLASS[this.previous]! & SLOW) !== 0;
+    const afterSlow = this.previous >= 0 && (CLASS[this.previous]! & NEXT) !== 0;
     if (this.dumpStart >= 0 || this.glue > 0 || afterSlow) return from;
     let { spanStart, run, maxRun } = this;
+    // Before the first byte of a span is seen, `spanStart` is where it would
+    // begin: an empty span is never reported and holds nothing back.
+    if (spanStart < 0) spanStart = base + from;
     let i = from;
     for (; i < to; i++) {
       const cls = CLASS[bytes[i]!]!;
-      if ((cls & SLOW) !== 0) break;
-      if ((cls & TOKEN) === 0) {
-        if (spanStart < 0) continue;
-        if (maxRun >= MIN_RUN || this.marked) {
-          this.spanStart = spanStart;
-          this.maxRun = maxRun;
-          this.closeSpan(base + i, sink);
-        }
-        spanStart = -1;
-        run = 0;
-        maxRun = 0;
-        this.qp = 0;
-      } else {
-        if (spanStart < 0) spanStart = base + i;
-        if ((cls & B64) === 0) run = 0;
-        else if (++run > maxRun) maxRun = run;
+      if ((cls & (SLOW | B64 | TOKEN)) === (B64 | TOKEN)) {
+        run++; // the commonest byte: a letter or digit inside a word
+        continue;
       }
+      const byte = bytes[i]!;
+      if ((byte === EQUALS || byte === AMPERSAND) && i + 1 < to) {
+        // `key=value` and `a=1&b=2` are everywhere in logs: what `step` and
+        // `token` would do with them and their next byte, inline.
+        const next = bytes[i + 1]!;
+        if (byte === AMPERSAND && next === HASH) this.marked = true;
+        if (byte === EQUALS && isHex(next) && ++this.qp >= 2) this.marked = true;
+        if (byte === EQUALS)
+          run++; // `=` is in the base64 alphabet
+        else {
+          if (run > maxRun) maxRun = run;
+          run = 0;
+        }
+        continue;
+      }
+      if (byte === LF && this.dumpStart < 0) {
+        // A line break: the slow path, then the new line's start read at once.
+        this.spanStart = spanStart;
+        this.run = run;
+        this.maxRun = Math.max(maxRun, run);
+        if (i > from) this.previous = bytes[i - 1]!;
+        this.step(LF, base + i, sink);
+        if (peekHead(bytes, i + 1, to) === Head.No) this.head = Head.No;
+        if (this.head !== Head.No) return i + 1;
+        ({ spanStart, run, maxRun } = this);
+        if (spanStart < 0) spanStart = base + i + 1;
+        continue;
+      }
+      if ((cls & SLOW) !== 0) break; // `step` goes on with the run as it stands
+      if (run > maxRun) maxRun = run;
+      run = 0;
+      if ((cls & TOKEN) !== 0) continue;
+      if (maxRun >= MIN_RUN || this.marked) {
+        this.spanStart = spanStart;
+        this.maxRun = maxRun;
+        this.closeSpan(base + i, sink);
+      }
+      spanStart = base + i + 1;
+      maxRun = 0;
+      this.marked = false;
+      this.qp = 0;
     }
+    if (run > maxRun) maxRun = run;
     this.spanStart = spanStart;
     this.run = run;
     this.maxRun = maxRun;
     if (i > from) this.previous = bytes[i - 1]!;
-    if (spanStart >= 0 && base + i - spanStart >= SPAN_CAP) {
-      this.closeSpan(base + i, sink);
-    }
+    if (base + i - spanStart >= SPAN_CAP) this.closeSpan(base + i, sink);
     return i;
   }
 
