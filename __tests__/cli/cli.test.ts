@@ -59,7 +59,7 @@ describe('gatepass mask (the bundled binary)', () => {
   });
 
   it('masks detected token formats unless --no-detectors', () => {
-    const token = `ghp_${'A1b2C3d4E5'.repeat(4)}`;
+    const token = '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'; // GitHub's example: valid checksum
     expect(gatepass(['mask'], `token ${token}\n`).stdout).toBe('token ***\n');
     const secrets = file('d.json', JSON.stringify([SECRET]));
     expect(gatepass(['mask', '--no-detectors', '--secrets-file', secrets], token).stdout).toBe(

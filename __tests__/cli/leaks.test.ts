@@ -5,10 +5,10 @@
  * would, and checks that no 8 bytes in a row of any encoded secret reach the
  * output (line breaks removed, as tools wrap their output).
  *
- * Out of scope, by design: colour codes *inside* a secret (`grep --color`
- * highlighting part of it), a secret re-shaped beyond an encoding (upper-cased,
+ * Out of scope, by design: a secret re-shaped beyond an encoding (upper-cased,
  * reversed, spaced out), and a secret written slower than the idle timer, which
- * may show its first 7 characters.
+ * may show its first 7 characters. Colour codes inside a secret and nested or
+ * dumped encodings are the decode layer's (`masking/decode.test.ts`).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';

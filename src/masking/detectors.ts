@@ -29,8 +29,12 @@ export interface DetectorRun {
 export interface Detector {
   readonly name: string;
   readonly triggers: readonly string[];
-  /** Starts a run for a trigger that occupies [start, end). */
-  begin(start: number, end: number): DetectorRun;
+  /**
+   * Starts a run for a trigger that occupies [start, end). `before` is the
+   * byte in front of the trigger (-1 at the start of the stream, or when it
+   * is no longer known): a token glued to a longer word is not a token.
+   */
+  begin(start: number, end: number, before: number): DetectorRun | undefined;
 }
 
 function charset(pattern: RegExp): Uint8Array {
@@ -39,16 +43,26 @@ function charset(pattern: RegExp): Uint8Array {
   return set;
 }
 
+/** Letters, digits and `_`: what a token may not be glued to on either side. */
+const WORD = charset(/[A-Za-z0-9_]/);
+
 interface TokenShape {
   readonly name: string;
   readonly triggers: readonly string[];
   readonly body: Uint8Array;
   /** Shortest credential, trigger included. */
   readonly minLength: number;
-  /** Longer runs are masked up to here and the run ends, keeping memory bounded. */
+  /**
+   * Longest credential. A longer run is no credential when the format has a
+   * fixed length (`exact`); otherwise it is masked up to here and the run
+   * ends, keeping memory bounded.
+   */
   readonly maxLength: number;
+  readonly exact?: boolean;
   /** Extra shape check on the finished run. */
   readonly accept?: (stats: TokenStats) => boolean;
+  /** Check of the token's text (only kept for shapes that have this check). */
+  readonly verify?: (token: string) => boolean;
 }
 
 interface TokenStats {
@@ -59,29 +73,47 @@ interface TokenStats {
 
 const DOT = 0x2e;
 
-/** A detector for a prefix followed by a run of characters from one set. */
+/**
+ * A detector for a prefix followed by a run of characters from one set, with
+ * a token boundary on both sides: the byte before the prefix and the byte
+ * that ends the run may be neither a word character nor a body character.
+ */
 function tokenDetector(shape: TokenShape): Detector {
+  const glued = (byte: number): boolean =>
+    byte >= 0 && (WORD[byte] === 1 || shape.body[byte] === 1);
   return {
     name: shape.name,
     triggers: shape.triggers,
-    begin(start: number): DetectorRun {
+    begin(start: number, triggerEnd: number, before: number): DetectorRun | undefined {
+      if (glued(before)) return undefined;
       let dots = 0;
       let firstSegment = -1;
+      let text = '';
+      const keep = shape.verify !== undefined;
       const decide = (end: number): Range | false => {
         const stats = {
           length: end - start,
           dots,
           firstSegment: firstSegment < 0 ? end - start : firstSegment,
         };
-        const ok = stats.length >= shape.minLength && (shape.accept?.(stats) ?? true);
+        const ok =
+          stats.length >= shape.minLength &&
+          (shape.accept?.(stats) ?? true) &&
+          (shape.verify?.(text) ?? true);
         return ok ? { start, end } : false;
       };
       return {
         start,
         feed(byte: number, pos: number): RunResult {
-          if (shape.body[byte] !== 1) return decide(pos);
+          if (shape.body[byte] !== 1) return glued(byte) ? false : decide(pos);
           if (byte === DOT && dots++ === 0) firstSegment = pos - start;
-          return pos + 1 - start >= shape.maxLength ? { start, end: pos + 1 } : null;
+          if (keep && pos >= triggerEnd) text += String.fromCharCode(byte);
+          const length = pos + 1 - start;
+          if (length < shape.maxLength || (length === shape.maxLength && shape.exact === true)) {
+            return null;
+          }
+          // An exact-length format one character too long is some other word.
+          return shape.exact === true ? false : { start, end: pos + 1 };
         },
         finish: decide,
       };
@@ -91,21 +123,62 @@ function tokenDetector(shape: TokenShape): Detector {
 
 const ALNUM = charset(/[A-Za-z0-9]/);
 const BASE64URL_AND_DOT = charset(/[A-Za-z0-9_.-]/);
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/**
+ * GitHub's own format (github.blog, "Behind GitHub's new authentication token
+ * formats"): 30 random base62 characters, then the CRC32 of those 30
+ * characters in base62, zero-padded to 6. Checking it is what lets a detector
+ * ignore every other 36-character word after a `ghp_`.
+ */
+export function githubChecksumOk(body: string): boolean {
+  if (body.length !== 36) return false;
+  let crc = crc32(body.slice(0, 30));
+  let digits = '';
+  for (let i = 0; i < 6; i++) {
+    digits = BASE62.charAt(crc % 62) + digits;
+    crc = Math.floor(crc / 62);
+  }
+  return crc === 0 && digits === body.slice(30);
+}
+
+let crcTable: Uint32Array | undefined;
+
+/** CRC-32 (IEEE, as zlib) of an ASCII string; the table is built on first use. */
+function crc32(text: string): number {
+  crcTable ??= Uint32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = (c & 1) !== 0 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  let crc = 0xffffffff;
+  for (let i = 0; i < text.length; i++) {
+    crc = (crc >>> 8) ^ (crcTable[(crc ^ text.charCodeAt(i)) & 0xff] ?? 0);
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
 
 const githubTokens = tokenDetector({
   name: 'github',
+  // Personal, OAuth, user-to-server, server-to-server (Actions' GITHUB_TOKEN)
+  // and refresh tokens: prefix + 30 random + 6 checksum characters.
   triggers: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
   body: ALNUM,
-  minLength: 4 + 20,
-  maxLength: 512,
+  minLength: 4 + 36,
+  maxLength: 4 + 36,
+  exact: true,
+  verify: githubChecksumOk,
 });
 
 const githubFineGrained = tokenDetector({
   name: 'github-pat',
+  // github_pat_ + 22 characters + `_` + 59 characters.
   triggers: ['github_pat_'],
   body: charset(/[A-Za-z0-9_]/),
-  minLength: 11 + 20,
-  maxLength: 512,
+  minLength: 11 + 82,
+  maxLength: 11 + 82,
+  exact: true,
+  verify: (body) => /^[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/.test(body),
 });
 
 const gitlabTokens = tokenDetector({
@@ -139,12 +212,26 @@ const slackTokens = tokenDetector({
 
 const awsAccessKeyIds = tokenDetector({
   name: 'aws',
-  // Long-term (AKIA) and temporary (ASIA) access key ids, and the other
-  // unique-id prefixes that are issued as key ids.
-  triggers: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
+  // Access key ids (AKIA long-term, ASIA temporary) and the other unique-id
+  // prefixes AWS documents (IAM "Unique identifiers"): always 20 characters.
+  triggers: [
+    'AKIA',
+    'ASIA',
+    'ABIA',
+    'ACCA',
+    'AGPA',
+    'AIDA',
+    'AIPA',
+    'ANPA',
+    'ANVA',
+    'APKA',
+    'AROA',
+    'ASCA',
+  ],
   body: charset(/[A-Z0-9]/),
   minLength: 20,
-  maxLength: 128,
+  maxLength: 20,
+  exact: true,
 });
 
 const jwts = tokenDetector({

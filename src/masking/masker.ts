@@ -4,8 +4,10 @@
  */
 import type { Transform } from 'node:stream';
 import { buildAutomaton, type PatternInput } from './automaton.js';
+import { coverageOf } from './decode.js';
 import { DETECTORS } from './detectors.js';
 import { hasMinLength, secretForms, secretWindows, windowSources } from './encodings.js';
+import { mergedStreams, type MergedStreams } from './merged.js';
 import { Scanner, type Compiled } from './scanner.js';
 import { DEFAULT_IDLE_MS, MaskingStream } from './stream.js';
 
@@ -32,6 +34,12 @@ export interface Masker {
   add(secret: string): void;
   /** A new Transform that masks every registered secret. */
   stream(): Transform;
+  /**
+   * Two Transforms for a command's stdout and stderr, masked as one stream in
+   * the order their bytes arrive (as a CI log merges them), each piece of
+   * output going back to the stream it came from.
+   */
+  mergedStreams(): MergedStreams;
   /** Masks a whole text at once, as a stream would. */
   maskText(text: string): string;
   /** Number of distinct secrets registered. */
@@ -67,6 +75,7 @@ export function createMasker(options: MaskerOptions = {}): Masker {
   return {
     add,
     stream: () => new MaskingStream(current, idleMs),
+    mergedStreams: () => mergedStreams(current, idleMs),
     maskText(text: string): string {
       const scanner = new Scanner(current());
       const pieces = [...scanner.write(Buffer.from(text)), ...scanner.end()];
@@ -91,5 +100,11 @@ function compile(secrets: readonly string[], detectors: Compiled['detectors']): 
       patterns.push({ bytes: Buffer.from(trigger), triggers: 1 << index });
     }
   });
-  return { automaton: buildAutomaton(patterns), detectors };
+  const automaton = buildAutomaton(patterns);
+  // With no secret registered the decode layer has nothing to find: off.
+  return {
+    automaton,
+    detectors,
+    coverage: secrets.length > 0 ? coverageOf(automaton) : undefined,
+  };
 }

@@ -11,12 +11,16 @@
    just bounds-checked (a held or chunk offset, a state id from the automaton);
    `?? 0` would hide a bug as a silent zero instead. */
 import { isLineBreak, type Automaton } from './automaton.js';
+import { encodedRanges, type Coverage } from './decode.js';
 import type { Detector, DetectorRun } from './detectors.js';
+import { SpanFinder } from './spans.js';
 
 /** What the scanner needs to know about the secrets at one moment. */
 export interface Compiled {
   readonly automaton: Automaton;
   readonly detectors: readonly Detector[];
+  /** Measures secrets in decoded bytes; without it the decode layer is off. */
+  readonly coverage?: Coverage | undefined;
 }
 
 /** Bytes of a possible secret after which an idle release prints `***`, not text. */
@@ -25,6 +29,11 @@ const STARS = Buffer.from('***');
 const LF = Buffer.from('\n');
 const CR = Buffer.from('\r');
 const EMPTY = Buffer.alloc(0);
+
+/** True for the pieces that stand for masked bytes (`***` and the kept line breaks). */
+export function isMaskedPiece(piece: Buffer): boolean {
+  return piece === STARS || piece === LF || piece === CR;
+}
 
 /** A range to mask; `end` grows while overlapping matches keep arriving. */
 interface MaskRange {
@@ -67,8 +76,19 @@ export class Scanner {
   private openDetectors = 0;
   /** The last thing released was `***` that a following masked byte extends. */
   private starOpen = false;
+  /** The byte just before `heldFrom` (-1 before any), for detectors' boundaries. */
+  private lastReleased = -1;
   private out: Buffer[] = [];
+  /** Stream offset of the first input byte behind each queued piece. */
+  private outAt: number[] = [];
+  /**
+   * Offsets (as `outAt`) of the pieces the last write, idle or end returned:
+   * `merged.ts` routes each piece back to the stream its bytes came from.
+   */
+  pieceOffsets: readonly number[] = [];
   private holdLimit: number;
+  /** The decode layer's view of the stream: spans that may hold an encoded secret. */
+  private spans = new SpanFinder();
 
   constructor(compiled: Compiled) {
     this.compiled = compiled;
@@ -87,6 +107,7 @@ export class Scanner {
     this.state = 0;
     this.runs = [];
     this.openDetectors = 0;
+    this.spans = new SpanFinder();
     const held = this.held;
     this.held = EMPTY;
     this.consume(held);
@@ -113,6 +134,7 @@ export class Scanner {
   /** End of input: a detector run still open is decided; everything is released. */
   end(): Buffer[] {
     const end = this.endOffset();
+    this.flushSpans(end);
     for (const { run } of this.runs) {
       const range = run.finish(end);
       if (range) this.addMask(range.start, range.end);
@@ -126,7 +148,44 @@ export class Scanner {
   private consume(chunk: Buffer): void {
     this.chunk = chunk;
     this.scan(chunk, this.chunkFrom(), 0, chunk.length);
+    if (this.compiled.coverage !== undefined) {
+      this.spans.feed(chunk, this.chunkFrom(), 0, chunk.length, this.onSpan);
+    }
     this.release(this.holdPoint());
+  }
+
+  /**
+   * A finished span: the parts of it that decode to a secret are masked; a
+   * hex dump holding one is masked whole, as its text column shows the same
+   * bytes again.
+   */
+  private readonly onSpan = (start: number, end: number, dump: boolean): void => {
+    const coverage = this.compiled.coverage;
+    if (coverage === undefined) return;
+    for (const [from, to] of encodedRanges(this.slice(start, end), coverage)) {
+      if (dump) {
+        this.addMask(start, end);
+        return;
+      }
+      this.addMask(start + from, start + to);
+    }
+  };
+
+  /** Decides the span still open (output went quiet, or ended) as if it ended here. */
+  private flushSpans(end: number): void {
+    if (this.compiled.coverage !== undefined) this.spans.flush(end, this.onSpan);
+  }
+
+  /** The not yet released bytes in [start, end), copied only when they straddle held and chunk. */
+  private slice(start: number, end: number): Buffer {
+    const from = Math.max(start, this.heldFrom);
+    const chunkFrom = this.chunkFrom();
+    if (from >= chunkFrom) return this.chunk.subarray(from - chunkFrom, end - chunkFrom);
+    if (end <= chunkFrom) return this.held.subarray(from - this.heldFrom, end - this.heldFrom);
+    return Buffer.concat([
+      this.held.subarray(from - this.heldFrom),
+      this.chunk.subarray(0, end - chunkFrom),
+    ]);
   }
 
   private chunkFrom(): number {
@@ -145,6 +204,7 @@ export class Scanner {
   private releaseHeld(): void {
     const end = this.endOffset();
     if (end === this.heldFrom) return;
+    this.flushSpans(end);
     const risky =
       this.depthNow() >= RISKY_DEPTH || this.runs.some(({ run }) => end - run.start >= RISKY_DEPTH);
     if (risky) this.addMask(this.heldFrom, end);
@@ -207,9 +267,22 @@ export class Scanner {
     for (const { detector: d, length: trigger } of triggerEnds.get(id) ?? []) {
       if ((this.openDetectors & (1 << d)) !== 0) continue;
       const detector = this.compiled.detectors[d]!;
-      this.runs.push({ detector: d, run: detector.begin(this.startOfLast(pos, trigger), pos + 1) });
+      const start = this.startOfLast(pos, trigger);
+      const run = detector.begin(start, pos + 1, this.byteBefore(start));
+      if (run === undefined) continue;
+      this.runs.push({ detector: d, run });
       this.openDetectors |= 1 << d;
     }
+  }
+
+  /**
+   * The byte before stream offset `pos`: a line break counts as itself; -1 at
+   * the start of the stream or when it was released long ago (after an idle
+   * release), which detectors take as a boundary.
+   */
+  private byteBefore(pos: number): number {
+    if (pos > this.heldFrom) return this.byteAt(pos - 1);
+    return pos === this.heldFrom ? this.lastReleased : -1;
   }
 
   /**
@@ -232,6 +305,7 @@ export class Scanner {
     const depth = this.depthNow();
     let point = depth === 0 ? end : this.startOfLast(end - 1, depth);
     for (const { run } of this.runs) point = Math.min(point, run.start);
+    if (this.compiled.coverage !== undefined) point = Math.min(point, this.spans.openFrom());
     return Math.max(this.heldFrom, point);
   }
 
@@ -274,6 +348,7 @@ export class Scanner {
 
   /** The bytes from `point` on become the held bytes (a copy: small, bounded). */
   private keepFrom(point: number): void {
+    if (point > this.heldFrom) this.lastReleased = this.byteAt(point - 1);
     const chunkFrom = this.chunkFrom();
     const end = this.endOffset();
     if (point >= end) this.held = EMPTY;
@@ -291,9 +366,13 @@ export class Scanner {
       this.out.push(
         this.held.subarray(from - this.heldFrom, Math.min(to, chunkFrom) - this.heldFrom),
       );
+      this.outAt.push(from);
     }
-    if (to > chunkFrom)
-      this.out.push(this.chunk.subarray(Math.max(from, chunkFrom) - chunkFrom, to - chunkFrom));
+    if (to > chunkFrom) {
+      const start = Math.max(from, chunkFrom);
+      this.out.push(this.chunk.subarray(start - chunkFrom, to - chunkFrom));
+      this.outAt.push(start);
+    }
     this.starOpen = false;
   }
 
@@ -303,9 +382,11 @@ export class Scanner {
       const byte = this.byteAt(pos);
       if (isLineBreak(byte)) {
         this.out.push(byte === 10 ? LF : CR);
+        this.outAt.push(pos);
         this.starOpen = false;
       } else if (!this.starOpen) {
         this.out.push(STARS);
+        this.outAt.push(pos);
         this.starOpen = true;
       }
     }
@@ -319,6 +400,8 @@ export class Scanner {
   private takeOutput(): Buffer[] {
     const out = this.out;
     this.out = [];
+    this.pieceOffsets = this.outAt;
+    this.outAt = [];
     return out;
   }
 }

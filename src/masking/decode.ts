@@ -1,0 +1,143 @@
+/**
+ * The decode layer: decide whether a span of output (found by `SpanFinder`)
+ * is some encoding, possibly nested, of a registered secret. Registering one
+ * more encoded form per secret does not scale to nesting (base64 of base64,
+ * base64 of UTF-16, a hex dump of base64), so instead the span is decoded
+ * every way `decoders.ts` knows, and what comes out is matched against every
+ * registered form (so one more layer, of any registered encoding, comes for
+ * free) or, up to MAX_DEPTH decodings deep, searched for spans to decode again.
+ * The caller masks the whole encoded span when this says yes.
+ */
+import type { Automaton } from './automaton.js';
+import { DECODERS } from './decoders.js';
+import { SpanFinder } from './spans.js';
+
+/** Decodings applied one inside the other, at most (base64 of base64 of UTF-16 is 3). */
+export const MAX_DEPTH = 3;
+/** Decoded byte strings tried per span, at most: bounds the work garbage can cause. */
+const BUDGET = 256;
+/** Decoded bytes examined per span, at most, in multiples of the span's length. */
+const BYTE_BUDGET = 4;
+/** Decoded bytes shorter than this cannot hold a registered piece (8 characters). */
+const MIN_DECODED = 8;
+
+/** How many bytes of `bytes` registered secret forms or pieces cover (0: none). */
+export type Coverage = (bytes: Uint8Array) => number;
+
+/** The automaton as a plain matcher over a short byte string (no detectors, no hold). */
+export function coverageOf(automaton: Automaton): Coverage {
+  const { step, classOf, out, idOf } = automaton;
+  return (bytes) => {
+    let state = 0;
+    let covered = 0;
+    let until = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      const t = step(state, classOf[bytes[i] ?? 0] ?? 0);
+      state = t >>> 1;
+      const length = (t & 1) !== 0 ? (out[idOf(state)] ?? 0) : 0;
+      if (length === 0) continue;
+      covered += i + 1 - Math.max(i + 1 - length, until);
+      until = i + 1;
+    }
+    return covered;
+  };
+}
+
+/**
+ * The parts of the span `bytes` that encode a secret, as [start, end) ranges
+ * within it, in order. The span is decoded whole first; then it is narrowed
+ * from each side (binary search) to the shortest part that decodes to as much
+ * of the secrets, so that text around the encoded secret (a URL's host, colour
+ * codes, filler, binary noise) stays readable; what lies on either side of
+ * that part is searched the same way, for more occurrences.
+ */
+export function encodedRanges(bytes: Uint8Array, coverage: Coverage): [number, number][] {
+  const text = Buffer.from(bytes).toString('latin1');
+  const budget = (): Budget => ({ left: BUDGET, bytes: BYTE_BUDGET * text.length + 4096 });
+  const score = (from: number, to: number, raw = true): number =>
+    decodedCoverage(text.slice(from, to), 1, coverage, budget(), raw);
+  const ranges: [number, number][] = [];
+  const search = (from: number, to: number, limit: number): void => {
+    // Only a span some decoding reveals a secret in is narrowed (the
+    // automaton masks the secret's own bytes already).
+    if (to - from < MIN_DECODED || limit === 0 || score(from, to, false) === 0) return;
+    const full = score(from, to);
+    const [start, end] = narrow(from, to, full, score);
+    search(from, start, limit - 1);
+    ranges.push([start, end]);
+    search(end, to, limit - 1);
+  };
+  search(0, text.length, 8);
+  return ranges;
+}
+
+/** The shortest [start, end) inside [from, to) that still scores `full`. */
+function narrow(
+  from: number,
+  to: number,
+  full: number,
+  score: (from: number, to: number) => number,
+): [number, number] {
+  let lo = from; // score(lo, to) >= full
+  let hi = to;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (score(mid, to) >= full) lo = mid;
+    else hi = mid;
+  }
+  let low = lo + 1;
+  let high = to; // score(lo, high) >= full
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (score(lo, mid) >= full) high = mid;
+    else low = mid + 1;
+  }
+  return [lo, high];
+}
+
+interface Budget {
+  left: number;
+  bytes: number;
+}
+
+/** The most secret bytes any decoding of `text` (up to MAX_DEPTH deep) shows. */
+function decodedCoverage(
+  text: string,
+  depth: number,
+  coverage: Coverage,
+  budget: Budget,
+  raw = false,
+): number {
+  // The text as it is counts too when narrowing, so that it stops at the
+  // secret's own bytes instead of keeping an escape byte a decoder needs.
+  let best = raw ? coverage(Buffer.from(text, 'latin1')) : 0;
+  for (const decode of DECODERS) {
+    if (budget.bytes < 0) return best;
+    for (const decoded of decode(text)) {
+      budget.bytes -= decoded.length;
+      if (budget.left-- <= 0 || budget.bytes < 0) return best;
+      if (decoded.length < MIN_DECODED) continue;
+      best = Math.max(best, coverage(decoded));
+      if (depth < MAX_DEPTH)
+        best = Math.max(best, innerCoverage(decoded, depth + 1, coverage, budget));
+    }
+  }
+  return best;
+}
+
+/** Finds the spans inside decoded bytes (a JSON document, a URL, a line) and tries each. */
+function innerCoverage(decoded: Buffer, depth: number, coverage: Coverage, budget: Budget): number {
+  const spans: [number, number][] = [];
+  const finder = new SpanFinder();
+  const sink = (start: number, end: number): void => {
+    spans.push([start, end]);
+  };
+  finder.feed(decoded, 0, 0, decoded.length, sink);
+  finder.flush(decoded.length, sink);
+  let best = 0;
+  for (const [start, end] of spans) {
+    const text = decoded.toString('latin1', start, end);
+    best = Math.max(best, decodedCoverage(text, depth, coverage, budget));
+  }
+  return best;
+}
