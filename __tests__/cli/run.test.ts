@@ -149,6 +149,28 @@ describe('gatepass run in a GitLab job', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
+  it('a secret written half to stdout and half to stderr stays masked on both', async () => {
+    const job = await gitlabJob();
+    const script = [
+      'printf %s "$API_TOKEN" > "$SEEN"',
+      'h=$(( ${#API_TOKEN} / 2 ))',
+      'printf %s "$API_TOKEN" | head -c "$h"',
+      'printf %s "$API_TOKEN" | tail -c +$((h + 1)) >&2',
+    ].join('; ');
+    const result = await launch(CLI, job.env, ['run', '--', 'sh', '-c', script]).result;
+    expect(result.code).toBe(0);
+    const token = job.seen();
+    // No 12 characters of the token in a row, on either stream.
+    for (let i = 0; i + 12 <= token.length; i += 6) {
+      const piece = token.slice(i, i + 12);
+      expect([piece, result.stdout.includes(piece) || result.stderr.includes(piece)]).toEqual([
+        piece,
+        false,
+      ]);
+    }
+    expect(result.stdout).toContain('***');
+  });
+
   it("exits with the command's code, and still revokes", async () => {
     const job = await gitlabJob({ CODE: '7' });
     const result = await launch(CLI, job.env, ['run', '--', ...LEAKY]).result;

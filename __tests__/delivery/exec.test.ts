@@ -42,7 +42,7 @@ function options(script: string, extra: Partial<ExecOptions> = {}) {
     tempDir: dir,
     stdout: out.stream,
     stderr: err.stream,
-    mask: () => masker.stream(),
+    mask: () => masker.mergedStreams(),
     ...extra,
   };
   return { opts, out, err };

@@ -33,8 +33,12 @@ export interface ExecOptions {
   tempDir: string;
   stdout: Writable;
   stderr: Writable;
-  /** A new masking Transform per call (`masker.stream`). */
-  mask: () => Transform;
+  /**
+   * The masking of the command's two streams (`masker.mergedStreams`): one
+   * scanner sees stdout and stderr in the order their bytes arrive, as the
+   * CI log merges them, so a secret split between the two is still caught.
+   */
+  mask: () => { stdout: Transform; stderr: Transform };
   /** `ignore` for CI steps (they have no stdin), `inherit` for a terminal. Default ignore. */
   stdin?: 'ignore' | 'inherit';
   /** Grace between forwarding a signal and SIGKILL. Default 10 s. */
@@ -200,9 +204,10 @@ async function supervise(
   options: ExecOptions,
   started: number,
 ): Promise<ExecResult> {
+  const masks = options.mask();
   const pumps = [
-    pump(child.stdout, options.mask(), options.stdout),
-    pump(child.stderr, options.mask(), options.stderr),
+    pump(child.stdout, masks.stdout, options.stdout),
+    pump(child.stderr, masks.stderr, options.stderr),
   ];
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => {
     child.once('exit', (c, s) => {

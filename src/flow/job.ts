@@ -573,7 +573,7 @@ async function runCommand(
     tempDir: host.tempDir,
     stdout: runtime.stdout,
     stderr: runtime.stderr,
-    mask: () => job.masker.stream(),
+    mask: () => job.masker.mergedStreams(),
     ...(runtime.killAfterMs === undefined ? {} : { killAfterMs: runtime.killAfterMs }),
   });
   // Written once the command runs: masking the record builds the automaton
