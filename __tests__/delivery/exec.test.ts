@@ -9,6 +9,7 @@ import {
   execCommand,
   resolveWorkingDirectory,
   scriptEnvironment,
+  signalTree,
   startCommand,
   type ExecOptions,
 } from '../../src/delivery/exec.js';
@@ -182,3 +183,36 @@ function groupAlive(pgid: number): boolean {
     .map((line) => line.trim().split(/\s+/))
     .some(([group, state]) => group === String(pgid) && !(state ?? '').startsWith('Z'));
 }
+
+describe('signalTree: both platforms, whatever runs the test', () => {
+  const record = (platform: NodeJS.Platform) => {
+    const calls: string[] = [];
+    signalTree(4242, 'SIGTERM', {
+      platform,
+      kill: (pid, sig) => calls.push(`kill ${pid} ${sig}`),
+      run: (program, args) => calls.push(`${program} ${args.join(' ')}`),
+    });
+    return calls;
+  };
+
+  it.each(['linux', 'darwin'] as const)('%s: the signal goes to the process group', (platform) => {
+    expect(record(platform)).toEqual(['kill -4242 SIGTERM']);
+  });
+
+  it('win32: the tree ends with taskkill /T /F (no groups, no SIGTERM there)', () => {
+    expect(record('win32')).toEqual(['taskkill /PID 4242 /T /F']);
+  });
+});
+
+describe('shells as a GitHub run step runs them', () => {
+  it.each([
+    ['bash', 'bash', ['--noprofile', '--norc', '-eo', 'pipefail', '{0}'], '.sh'],
+    ['sh', 'sh', ['-e', '{0}'], '.sh'],
+    ['pwsh', 'pwsh', ['-command', ". '{0}'"], '.ps1'],
+    ['powershell', 'powershell', ['-command', ". '{0}'"], '.ps1'],
+    ['cmd', 'cmd', ['/D', '/E:ON', '/V:OFF', '/S', '/C', 'CALL "{0}"'], '.cmd'],
+    ['python', 'python', ['{0}'], '.py'],
+  ])('%s', (name, program, args, extension) => {
+    expect(parseShell(name)).toEqual({ name, program, args, extension });
+  });
+});

@@ -63,6 +63,38 @@ export interface RunningCommand {
 
 const POSIX = process.platform !== 'win32';
 
+/** How a signal reaches a process tree; injectable so both platforms' paths are tested anywhere. */
+export interface TreeSignalling {
+  platform: NodeJS.Platform;
+  kill: (pid: number, sig: NodeJS.Signals) => void;
+  /** Runs a helper program (Windows: taskkill) and forgets it. */
+  run: (program: string, args: readonly string[]) => void;
+}
+
+const SYSTEM: TreeSignalling = {
+  platform: process.platform,
+  kill: (pid, sig) => {
+    process.kill(pid, sig);
+  },
+  run: (program, args) => {
+    spawn(program, [...args], { stdio: 'ignore', windowsHide: true }).on('error', () => undefined);
+  },
+};
+
+/**
+ * Sends `sig` to the command and everything it started. POSIX: to its process
+ * group (it runs in its own, see `detached`). Windows has no process groups
+ * or SIGTERM: the tree is ended with `taskkill /T /F`, which is what a
+ * cancelled step must achieve there.
+ */
+export function signalTree(pid: number, sig: NodeJS.Signals, via: TreeSignalling = SYSTEM): void {
+  if (via.platform === 'win32') {
+    via.run('taskkill', ['/PID', String(pid), '/T', '/F']);
+    return;
+  }
+  via.kill(-pid, sig);
+}
+
 /** Starts the command; resolves once it is running (rejects if it cannot start). */
 export async function startCommand(options: ExecOptions): Promise<RunningCommand> {
   const { program, args, file } = await prepare(options);
@@ -173,8 +205,7 @@ function groupKiller(
   const send = (sig: NodeJS.Signals): void => {
     if (over || child.pid === undefined) return;
     try {
-      if (POSIX) process.kill(-child.pid, sig);
-      else child.kill(sig);
+      signalTree(child.pid, sig);
     } catch {
       // ESRCH: the group is gone already.
     }
