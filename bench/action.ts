@@ -1,30 +1,55 @@
 /**
- * Time from `node dist/main/index.js` starting to the wrapped command
- * starting, as the runner runs the action (median of --runs, default 20):
+ * Start → credentials in the command, as the runner runs an action, side by
+ * side with hashicorp/vault-action (median of --runs interleaved rounds,
+ * default 20):
  *
- *   npm run build && node bench/action.ts [--runs 20]
+ *   npm run build && node bench/action.ts [--runs 20] [--anchor DIR]
  *
- * Two cases on loopback: vault (JWT login + one dynamic database credential)
- * against the Vault double, and token-exchange against the reference gateway.
- * Beside them, in the same runs, two floors no action gets under:
- * - `node -e 0`: Node's own start and exit;
- * - bench/plain-vault.mjs: a plain script making vault's three requests with
- *   fetch and starting the same command, with no checks, masking, audit
- *   record or revocation.
- * One round runs each of the four once, so a busy moment of a shared machine
- * slows all of them; medians and ranges are over the rounds.
+ * Everything runs on loopback, on the Node that runs this script, against
+ * one Vault double (__tests__/doubles/vault.ts) and one ID-token endpoint
+ * (a local server minting the double's GitHub-shaped tokens):
  *
- * The script's first command prints `date +%s%3N`; the time is that minus the
- * moment the parent spawned node. Each action run's post step revokes what
- * the run got, untimed.
+ * - gatepass, vault: `dist/main/index.js` with `provider: vault` (JWT login,
+ *   one read of database/creds/migrator, PGUSER and PGPASSWORD in the `run`
+ *   script's environment); the time is the parent's spawn of node to the
+ *   moment the script's first command (`date +%s%3N`) reads the clock.
+ * - vault-action: hashicorp/vault-action v3.4.0's `dist/index.js` (not in this
+ *   repository: `--anchor DIR`, else GATEPASS_BENCH_ANCHOR, else
+ *   ../shared/anchors/vault-action-3.4.0 beside the repository), with the
+ *   inputs the runner would pass (its action.yml defaults, then `url`,
+ *   `method: jwt`, `role`, `jwtGithubAudience`, `secrets` for the same two
+ *   fields into PGUSER and PGPASSWORD, `exportEnv: true`). It makes the same
+ *   three requests, writes the variables to GITHUB_ENV and the outputs (the
+ *   bench checks both, and that it exited 0, or the timing would mean
+ *   nothing), and exits. It runs no command: the credentials reach one when
+ *   the runner starts the next step's shell. So its side is, per round,
+ *   (spawn of node → its exit, the pipes closed) + (spawn of bash → the same
+ *   `date +%s%3N`, the "bash start" case, measured in the same round). That
+ *   is the same script gatepass starts, spawned the same way (child_process
+ *   from Node), timed to the same point; what the runner itself spends
+ *   between two steps is left out, which favours vault-action.
+ *   The ratio is median(gatepass) / median(vault-action + bash start), each
+ *   median over the rounds.
+ * - Floors, in the same rounds: `node -e 0` (Node's own start and exit) and
+ *   bench/plain-vault.mjs (the same three requests with fetch, then the same
+ *   command; no checks, masking, audit or revocation).
+ * - gatepass, token-exchange, against the reference gateway.
+ *
+ * A round runs each case once, starting at a different case each round, so
+ * a busy moment of a shared machine slows all of them alike. Each gatepass
+ * run's post step revokes what the run got, untimed. The breakdown under the
+ * table comes from the request timestamps (the ID-token endpoint and the
+ * double, taken when each request arrives), medians over the rounds.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { registerHooks } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
@@ -35,21 +60,46 @@ registerHooks({
   },
 });
 
-interface Case {
-  name: string;
-  /** The script to time, with the arguments node gets. */
-  argv: string[];
-  inputs: Record<string, string>;
-  tokenUrl: string;
-  tokenSecret: string;
-  /** Run dist/post afterwards (revokes what the run got). */
-  post: boolean;
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+/** The first command of every script: when it prints, the script has its environment. */
+const RUN = 'echo "started $(date +%s%3N) ${PGPASSWORD:+credentials}"';
+const SECRETS =
+  'database/creds/migrator username | PGUSER ; database/creds/migrator password | PGPASSWORD';
+
+/** What one run measured, in ms from the spawn. */
+interface Sample {
+  total: number;
+  /** When the ID-token request, the Vault login and the read arrived. */
+  marks: { token?: number; login?: number; read?: number };
 }
 
-const RUN = 'echo "started $(date +%s%3N)"';
+interface Case {
+  key: string;
+  name: string;
+  run(dir: string): Promise<Sample>;
+}
+
+interface Recorder {
+  /** Arrival times of the requests since the last call, by kind. */
+  take(): { token?: number; login?: number; read?: number };
+}
 
 async function main(): Promise<void> {
-  const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] ?? 20) || 20;
+  const args = process.argv.slice(2);
+  const option = (name: string): string | undefined => {
+    const at = args.indexOf(name);
+    return at < 0 ? undefined : args[at + 1];
+  };
+  const runs = Number(option('--runs') ?? 20) || 20;
+  const anchor = resolve(
+    REPO,
+    option('--anchor') ??
+      process.env.GATEPASS_BENCH_ANCHOR ??
+      '../shared/anchors/vault-action-3.4.0',
+  );
+  const vaultAction = join(anchor, 'dist', 'index.js');
+  const haveAnchor = existsSync(vaultAction) && existsSync(join(anchor, 'action.yml'));
+
   const { startGateway } = await import('../examples/gateway/index.js');
   const { startVaultDouble, VAULT_AUDIENCE } = await import('../__tests__/doubles/vault.js');
   const gw = await startGateway({
@@ -65,7 +115,16 @@ async function main(): Promise<void> {
     },
     databaseRoles: { migrator: { ttl: 600 } },
   });
+  const arrivals: Array<[kind: 'token' | 'login' | 'read', at: number]> = [];
+  vault.intercept = ({ method, path }) => {
+    if (method === 'POST' && path === '/v1/auth/jwt/login') arrivals.push(['login', Date.now()]);
+    if (method === 'GET' && path === '/v1/database/creds/migrator') {
+      arrivals.push(['read', Date.now()]);
+    }
+    return undefined;
+  };
   const tokens = createServer((req, res) => {
+    arrivals.push(['token', Date.now()]);
     const audience =
       new URL(req.url ?? '/', 'http://x').searchParams.get('audience') ?? VAULT_AUDIENCE;
     void vault.issuer.mint({ platform: 'github', audience }).then((value) => {
@@ -73,54 +132,126 @@ async function main(): Promise<void> {
       res.end(JSON.stringify({ value }));
     });
   });
-  await new Promise<void>((resolve) => tokens.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((done) => tokens.listen(0, '127.0.0.1', done));
   const tokenUrl = `http://127.0.0.1:${(tokens.address() as AddressInfo).port}/t?api-version=2.0`;
+  const recorder: Recorder = {
+    take() {
+      const marks: { token?: number; login?: number; read?: number } = {};
+      for (const [kind, at] of arrivals.splice(0)) marks[kind] ??= at;
+      return marks;
+    },
+  };
+
   const vaultInputs = {
     provider: 'vault',
     gateway: vault.url,
     audience: VAULT_AUDIENCE,
     'vault-role': 'ci',
-    credentials: '- name: db\n  path: database/creds/migrator',
+    credentials:
+      '- name: db\n  path: database/creds/migrator\n  env:\n    PGUSER: username\n    PGPASSWORD: password',
+  };
+  const vaultActionInputs = {
+    ...(haveAnchor ? actionDefaults(join(anchor, 'action.yml')) : {}),
+    url: vault.url,
+    method: 'jwt',
+    role: 'ci',
+    jwtGithubAudience: VAULT_AUDIENCE,
+    secrets: SECRETS,
+    exportEnv: 'true',
   };
   const cases: Case[] = [
     {
-      name: 'plain script: same requests with fetch, then the command',
-      argv: ['bench/plain-vault.mjs'],
-      inputs: vaultInputs,
-      tokenUrl,
-      tokenSecret: 'x',
-      post: false,
-    },
-    {
-      name: 'gatepass, vault (JWT login + database/creds)',
-      argv: ['dist/main/index.js'],
-      inputs: vaultInputs,
-      tokenUrl,
-      tokenSecret: 'x',
-      post: true,
-    },
-    {
-      name: 'gatepass, token-exchange',
-      argv: ['dist/main/index.js'],
-      inputs: {
-        gateway: gw.url,
-        credentials: '- name: api\n  scope: read\n  audience: https://api.example.com',
+      key: 'node',
+      name: 'node -e 0 (start and exit, the floor)',
+      run: async () => {
+        const started = Date.now();
+        await exec(process.execPath, ['-e', '0'], {});
+        return { total: Date.now() - started, marks: {} };
       },
-      tokenUrl: gw.idTokenRequestUrl,
-      tokenSecret: gw.idTokenRequestToken,
-      post: true,
+    },
+    {
+      key: 'bash',
+      name: 'bash start (spawn → `date` in the script)',
+      run: async () => {
+        const started = Date.now();
+        const { out } = await exec('bash', ['-c', RUN], { PATH: process.env.PATH ?? '' });
+        return { total: startedAt(out, 'bash') - started, marks: {} };
+      },
+    },
+    {
+      key: 'plain',
+      name: 'plain script: same requests with fetch, then the command',
+      run: (dir) =>
+        action(dir, {
+          name: 'plain',
+          script: join(REPO, 'bench/plain-vault.mjs'),
+          inputs: vaultInputs,
+          tokenUrl,
+          recorder,
+        }),
+    },
+    {
+      key: 'gatepass-vault',
+      name: 'gatepass, vault (JWT login + database/creds)',
+      run: (dir) =>
+        action(dir, {
+          name: 'gatepass, vault',
+          script: join(REPO, 'dist/main/index.js'),
+          inputs: vaultInputs,
+          tokenUrl,
+          recorder,
+          post: true,
+          check: (out) => out.includes(' credentials'),
+        }),
+    },
+    ...(haveAnchor
+      ? [
+          {
+            key: 'vault-action',
+            name: 'vault-action 3.4.0: start → exit (same requests)',
+            run: (dir: string) =>
+              action(dir, {
+                name: 'vault-action',
+                script: vaultAction,
+                inputs: vaultActionInputs,
+                tokenUrl,
+                recorder,
+                untilExit: true,
+              }),
+          },
+        ]
+      : []),
+    {
+      key: 'gatepass-token-exchange',
+      name: 'gatepass, token-exchange (reference gateway)',
+      run: (dir) =>
+        action(dir, {
+          name: 'gatepass, token-exchange',
+          script: join(REPO, 'dist/main/index.js'),
+          inputs: {
+            gateway: gw.url,
+            credentials: '- name: api\n  scope: read\n  audience: https://api.example.com',
+          },
+          tokenUrl: gw.idTokenRequestUrl,
+          tokenSecret: gw.idTokenRequestToken,
+          recorder,
+          post: true,
+        }),
     },
   ];
+  if (!haveAnchor) {
+    process.stdout.write(
+      `vault-action not found at ${anchor} (--anchor DIR or GATEPASS_BENCH_ANCHOR): running without it\n`,
+    );
+  }
+
   const root = mkdtempSync(join(tmpdir(), 'gatepass-bench-'));
-  const baseline: number[] = [];
-  const times = cases.map((): number[] => []);
+  const samples = new Map<string, Sample[]>(cases.map((c) => [c.key, []]));
   try {
     for (let round = 0; round < runs; round++) {
-      const started = Date.now();
-      await exec(['-e', '0'], {});
-      baseline.push(Date.now() - started);
-      for (const [index, c] of cases.entries()) {
-        times[index]?.push(await once(join(root, `${round}-${index}`), c));
+      for (let i = 0; i < cases.length; i++) {
+        const c = cases[(round + i) % cases.length] as Case;
+        samples.get(c.key)?.push(await c.run(join(root, `${round}-${c.key}`)));
       }
     }
   } finally {
@@ -129,26 +260,92 @@ async function main(): Promise<void> {
     await gw.stop();
     await vault.stop();
   }
+  if (vault.violations.length > 0) {
+    throw new Error(
+      `the Vault double saw requests Vault would refuse:\n${vault.violations.join('\n')}`,
+    );
+  }
+
+  const totals = (key: string): number[] => (samples.get(key) ?? []).map((s) => s.total);
   process.stdout.write(
-    `action start → wrapped command starts, median of ${runs} interleaved rounds (range):\n`,
+    `start → credentials in the command, median of ${runs} interleaved rounds (range), ${process.version}:\n`,
   );
-  report('node -e 0 (start and exit, the floor)', baseline);
-  for (const [index, c] of cases.entries()) report(c.name, times[index] ?? []);
+  for (const c of cases) report(c.name, totals(c.key));
+  const gatepass = median(totals('gatepass-vault'));
+  if (haveAnchor) {
+    const bash = totals('bash');
+    const anchorSide = totals('vault-action').map((t, i) => t + (bash[i] ?? 0));
+    report('vault-action + bash start (its side of the ratio)', anchorSide);
+    const ratio = gatepass / median(anchorSide);
+    process.stdout.write(
+      `  ratio gatepass, vault / vault-action + bash start: ${ratio.toFixed(2)} (target ≤ 0.8)\n`,
+    );
+  }
+  process.stdout.write(
+    `floors: node -e 0 ${median(totals('node'))} ms, plain fetch script ${median(totals('plain'))} ms\n`,
+  );
+  process.stdout.write(
+    'where the time goes (ms from the spawn, medians: ID token, login, read, end):\n',
+  );
+  for (const key of ['plain', 'gatepass-vault', 'vault-action']) {
+    const list = samples.get(key);
+    if (list === undefined || list.length === 0) continue;
+    const mark = (name: 'token' | 'login' | 'read'): string =>
+      String(median(list.map((s) => s.marks[name] ?? Number.NaN)));
+    const end = key === 'vault-action' ? 'exit' : 'command';
+    process.stdout.write(
+      `  ${key.padEnd(16)} token ${mark('token').padStart(4)}  login ${mark('login').padStart(4)}  read ${mark('read').padStart(4)}  ${end} ${String(median(totals(key))).padStart(4)}\n`,
+    );
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 function report(name: string, values: number[]): void {
   const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const range = `${sorted[0] ?? 0}–${sorted.at(-1) ?? 0}`;
-  process.stdout.write(`  ${name.padEnd(58)} ${String(median).padStart(4)} ms  (${range})\n`);
+  process.stdout.write(
+    `  ${name.padEnd(58)} ${String(median(values)).padStart(4)} ms  (${range})\n`,
+  );
 }
 
-async function once(dir: string, c: Case): Promise<number> {
+/** The inputs' defaults in an action.yml, as the runner passes them. */
+function actionDefaults(path: string): Record<string, string> {
+  const manifest = parse(readFileSync(path, 'utf8')) as {
+    inputs?: Record<string, { default?: string | number | boolean }>;
+  };
+  const defaults: Record<string, string> = {};
+  for (const [name, input] of Object.entries(manifest.inputs ?? {})) {
+    if (input.default !== undefined) defaults[name] = String(input.default);
+  }
+  return defaults;
+}
+
+interface ActionRun {
+  name: string;
+  script: string;
+  inputs: Record<string, string>;
+  tokenUrl: string;
+  tokenSecret?: string;
+  recorder: Recorder;
+  /** Run dist/post afterwards (revokes what the run got), untimed. */
+  post?: boolean;
+  /** Time to the process's exit instead of the script's start; the action must succeed. */
+  untilExit?: boolean;
+  /** What the script's output must show. */
+  check?: (out: string) => boolean;
+}
+
+/** One action run, with the environment the runner gives a step. */
+async function action(dir: string, a: ActionRun): Promise<Sample> {
   mkdirSync(join(dir, 'temp'), { recursive: true });
   const files = ['state', 'output', 'env', 'summary'].map((f) => join(dir, f));
   for (const f of files) writeFileSync(f, '');
-  const [state = '', output = '', env = '', summary = ''] = files;
-  const base: Record<string, string> = {
+  const [state = '', output = '', envFile = '', summary = ''] = files;
+  const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     GITHUB_REPOSITORY: 'octo-org/app',
     GITHUB_SHA: 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
@@ -158,32 +355,71 @@ async function once(dir: string, c: Case): Promise<number> {
     RUNNER_TEMP: join(dir, 'temp'),
     GITHUB_STATE: state,
     GITHUB_OUTPUT: output,
-    GITHUB_ENV: env,
+    GITHUB_ENV: envFile,
     GITHUB_STEP_SUMMARY: summary,
-    ACTIONS_ID_TOKEN_REQUEST_URL: c.tokenUrl,
-    ACTIONS_ID_TOKEN_REQUEST_TOKEN: c.tokenSecret,
-    INPUT_RUN: RUN,
+    ACTIONS_ID_TOKEN_REQUEST_URL: a.tokenUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: a.tokenSecret ?? 'x',
   };
-  for (const [name, value] of Object.entries(c.inputs)) base[`INPUT_${name.toUpperCase()}`] = value;
+  if (a.untilExit !== true) env.INPUT_RUN = RUN;
+  // The runner's naming: upper case, spaces to underscores.
+  for (const [name, value] of Object.entries(a.inputs)) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  a.recorder.take();
   const started = Date.now();
-  const out = await exec(c.argv, base);
-  const at = Number(/^started (\d+)$/m.exec(out)?.[1]);
-  if (!Number.isFinite(at)) throw new Error(`${c.name} failed:\n${out}`);
-  if (c.post) {
+  const { out, code } = await exec(process.execPath, [a.script], env);
+  const exited = Date.now();
+  const marks = a.recorder.take();
+  const relative = {
+    ...(marks.token === undefined ? {} : { token: marks.token - started }),
+    ...(marks.login === undefined ? {} : { login: marks.login - started }),
+    ...(marks.read === undefined ? {} : { read: marks.read - started }),
+  };
+  if (a.untilExit === true) {
+    const exported = readFileSync(envFile, 'utf8');
+    const outputs = readFileSync(output, 'utf8');
+    const wrote = ['PGUSER', 'PGPASSWORD'].every(
+      (name) => exported.includes(`${name}<<`) && outputs.toUpperCase().includes(`${name}<<`),
+    );
+    if (code !== 0 || !wrote) {
+      throw new Error(
+        `${a.name} did not deliver (exit ${code}; GITHUB_ENV: ${exported.length} bytes, outputs: ${outputs.length} bytes):\n${out}`,
+      );
+    }
+    return { total: exited - started, marks: relative };
+  }
+  const total = startedAt(out, a.name) - started;
+  if (a.check !== undefined && !a.check(out)) {
+    throw new Error(`${a.name}: the command did not get the credentials:\n${out}`);
+  }
+  if (a.post === true) {
     // Post revokes, so runs do not pile up live credentials.
     const saved = /^gatepass<<(.+)\n([\s\S]*?)\n\1$/m.exec(readFileSync(state, 'utf8'));
-    await exec(['dist/post/index.js'], { ...base, STATE_gatepass: saved?.[2] ?? '' });
+    await exec(process.execPath, [join(REPO, 'dist/post/index.js')], {
+      ...env,
+      STATE_gatepass: saved?.[2] ?? '',
+    });
   }
-  return at - started;
+  return { total, marks: relative };
 }
 
-function exec(argv: string[], env: Record<string, string>): Promise<string> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+function startedAt(out: string, name: string): number {
+  const at = Number(/^started (\d+)/m.exec(out)?.[1]);
+  if (!Number.isFinite(at)) throw new Error(`${name} failed:\n${out}`);
+  return at;
+}
+
+function exec(
+  file: string,
+  argv: string[],
+  env: Record<string, string>,
+): Promise<{ out: string; code: number | null }> {
+  return new Promise((done) => {
+    const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.on('close', () => {
-      resolve(Buffer.concat(chunks).toString());
+    child.on('close', (code) => {
+      done({ out: Buffer.concat(chunks).toString(), code });
     });
   });
 }

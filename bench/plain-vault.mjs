@@ -21,6 +21,6 @@ const secret = await fetch(`${vault}/v1/database/creds/migrator`, {
   headers: { 'x-vault-token': login.auth.client_token },
 }).then((r) => r.json());
 spawn('bash', ['-c', env.INPUT_RUN ?? ''], {
-  env: { ...env, DB_USERNAME: secret.data.username, DB_PASSWORD: secret.data.password },
+  env: { ...env, PGUSER: secret.data.username, PGPASSWORD: secret.data.password },
   stdio: 'inherit',
 });

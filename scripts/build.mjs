@@ -11,11 +11,22 @@
 //   own) the first time one of its functions or classes is used. CommonJS, so
 //   that both `import` (named exports found by Node's CommonJS lexer) and
 //   `require` reach it on every Node version the CLI supports.
+// - node-vault requires axios at load time for its default HTTP layer, which
+//   gatepass replaces (its `request-promise` option, gateways/vault.ts): axios
+//   is never called, yet compiling it and its dependencies (490 KB, two thirds
+//   of the Vault client's chunk) and evaluating it (it builds a fetch Request,
+//   which loads Node's own undici) took 40-60 ms between the ID token and the
+//   Vault login. mustache likewise serves only node-vault's generated command
+//   functions, which gatepass does not call. Each of LAZY is left out of the
+//   bundles like undici: a bundle that requires it gets `<name>.cjs`, a Proxy
+//   that loads the real package (`<name>.bundle.cjs`, bundled on its own) the
+//   first time anything touches it.
 // - No source-map-support register: it loads before the bundle, and the first
 //   stack trace anything formats makes it parse the bundle's source map (MBs).
 //   The maps are still written; `NODE_OPTIONS=--enable-source-maps` uses them.
 import { createRequire } from 'node:module';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import ncc from '@vercel/ncc';
@@ -23,8 +34,12 @@ import ncc from '@vercel/ncc';
 const entries = ['cli', 'main', 'post'];
 const UNDICI_STAND_IN = './undici.cjs';
 const require = createRequire(import.meta.url);
+/** Packages loaded on first touch (above); each only required by node-vault. */
+const LAZY = ['axios', 'mustache'];
+const requireFromVault = createRequire(require.resolve('node-vault'));
 
 let undici; // { code, licenses, standIn, names }, built when a bundle first needs it
+const lazy = new Map(); // name -> { code, licenses, standIn }, built when a bundle first needs it
 
 for (const name of entries) {
   const source = `src/bin/${name}.ts`;
@@ -41,7 +56,10 @@ for (const name of entries) {
     quiet: true,
     // Type checking is `npm run lint`'s job; the bundle must not depend on unrelated files.
     transpileOnly: true,
-    externals: { undici: UNDICI_STAND_IN },
+    externals: {
+      undici: UNDICI_STAND_IN,
+      ...Object.fromEntries(LAZY.map((name) => [name, `./${name}.cjs`])),
+    },
   });
   write(join(staging, 'index.js'), code, code.startsWith('#!') ? 0o755 : 0o644);
   if (map !== undefined && !('index.js.map' in assets)) write(join(staging, 'index.js.map'), map);
@@ -62,6 +80,14 @@ for (const name of entries) {
     write(join(staging, 'undici.cjs'), undici.standIn);
     if (first) checkUndiciBundle(join(staging, 'undici.bundle.cjs'), undici.names);
     appendFileSync(join(staging, 'licenses.txt'), `\n${undici.licenses}`);
+  }
+  for (const pkg of LAZY) {
+    if (!outputs.some((text) => text.includes(`"./${pkg}.cjs"`))) continue;
+    if (!lazy.has(pkg)) lazy.set(pkg, await bundleLazy(pkg));
+    const { code, standIn, licenses } = lazy.get(pkg);
+    write(join(staging, `${pkg}.bundle.cjs`), code);
+    write(join(staging, `${pkg}.cjs`), standIn);
+    appendFileSync(join(staging, 'licenses.txt'), `\n${licenses}`);
   }
   await rm(`dist/${name}`, { recursive: true, force: true });
   await rename(staging, `dist/${name}`);
@@ -106,6 +132,50 @@ async function bundleUndici() {
     ``,
   ].join('\n');
   return { code, licenses, standIn, names };
+}
+
+/**
+ * One of LAZY on its own (CommonJS, node-vault's copy), and its stand-in: a
+ * Proxy of the package's export that loads the package the first time it is
+ * read, written, called or constructed. Requiring the stand-in loads nothing.
+ */
+async function bundleLazy(pkg) {
+  const entry = requireFromVault.resolve(pkg);
+  const { code, assets } = await ncc(entry, { minify: true, license: 'licenses.txt', quiet: true });
+  const licenses = assets['licenses.txt']?.source.toString() ?? '';
+  const bundle = join(tmpdir(), `gatepass-${pkg}-${process.pid}.cjs`);
+  writeFileSync(bundle, code);
+  // The bundle must load and export what the package exports.
+  const bundled = require(bundle);
+  const real = require(entry);
+  rmSync(bundle);
+  const missing = Object.keys(real).filter((key) => typeof bundled[key] !== typeof real[key]);
+  if (typeof bundled !== typeof real || missing.length > 0) {
+    throw new Error(`the bundled ${pkg} differs from ${entry}: ${missing.join(', ')}`);
+  }
+  const { version } = requireFromVault(`${pkg}/package.json`);
+  const target = typeof real === 'function' ? 'function () {}' : '{}';
+  const standIn = [
+    `// ${pkg} ${version}, loaded when first touched (scripts/build.mjs).`,
+    `'use strict';`,
+    ``,
+    `let real;`,
+    `const load = () => (real ??= require('./${pkg}.bundle.cjs'));`,
+    `module.exports = new Proxy(${target}, {`,
+    `  get: (_, key) => Reflect.get(load(), key),`,
+    `  set: (_, key, value) => Reflect.set(load(), key, value),`,
+    `  has: (_, key) => Reflect.has(load(), key),`,
+    `  deleteProperty: (_, key) => Reflect.deleteProperty(load(), key),`,
+    ...(typeof real === 'function'
+      ? [
+          `  apply: (_, self, args) => Reflect.apply(load(), self, args),`,
+          `  construct: (_, args) => Reflect.construct(load(), args),`,
+        ]
+      : []),
+    `});`,
+    ``,
+  ].join('\n');
+  return { code, licenses, standIn };
 }
 
 /** The bundled undici loads and has everything the stand-in forwards to. */

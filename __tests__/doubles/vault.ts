@@ -268,7 +268,9 @@ async function handle(
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const fullPath = new URL(req.url ?? '/', ctx.double.url).pathname;
-  const namespace = header(req, 'x-vault-namespace');
+  // Vault reads an empty X-Vault-Namespace as the root namespace (vault-action sends one).
+  const sentNamespace = header(req, 'x-vault-namespace');
+  const namespace = sentNamespace === '' ? undefined : sentNamespace;
   ctx.double.requests.push({
     method,
     path: fullPath,

@@ -452,7 +452,10 @@ const PRINTF_Q_ALWAYS = asciiTable((c) => ' !"$&\'()*,;<>?[\\]^`{|}'.includes(c)
 const PRINTF_Q_AT_START = asciiTable((c) => c === '#' || c === '~');
 
 /** Characters glibc does not consider printable in a UTF-8 locale; bash writes their bytes in octal. */
-const BASH_UNPRINTABLE = /[\p{Cc}\p{Cs}\p{Cn}\p{Zl}\p{Zp}]/u;
+// Built on first use, not at load: a \p{Cn} class costs milliseconds to build
+// (ICU), and the action's start does not need it (README § Performance).
+let bashUnprintable: RegExp | undefined;
+const BASH_UNPRINTABLE = (): RegExp => (bashUnprintable ??= /[\p{Cc}\p{Cs}\p{Cn}\p{Zl}\p{Zp}]/u);
 
 const ANSI_C_ESCAPES: Readonly<Record<number, string>> = {
   0x07: 'a',
@@ -503,7 +506,7 @@ function needsAnsiC(text: string, cLocale: boolean): boolean {
   for (const char of text) {
     const code = char.codePointAt(0) ?? 0;
     if (code < 0x20 || code === 0x7f) return true;
-    if (code >= 0x80 && (cLocale || BASH_UNPRINTABLE.test(char))) return true;
+    if (code >= 0x80 && (cLocale || BASH_UNPRINTABLE().test(char))) return true;
   }
   return false;
 }
@@ -529,7 +532,7 @@ function ansiCQuote(text: string, cLocale: boolean): string {
     const named = ANSI_C_ESCAPES[code];
     if (named !== undefined) out += `\\${named}`;
     else if (code >= 0x20 && code < 0x7f) out += char;
-    else if (code >= 0x80 && !cLocale && !BASH_UNPRINTABLE.test(char)) out += char;
+    else if (code >= 0x80 && !cLocale && !BASH_UNPRINTABLE().test(char)) out += char;
     else out += octalBytes(char);
   }
   return out;
@@ -584,7 +587,10 @@ function xmlEscape(text: string, style: XmlStyle): string {
 // Programming-language string literals, as debug output prints them.
 
 /** Not printable for Python's str.isprintable and Go's unicode.IsPrint (space excepted). */
-const LITERAL_UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+// Built on first use, like BASH_UNPRINTABLE.
+let literalUnprintable: RegExp | undefined;
+const LITERAL_UNPRINTABLE = (): RegExp =>
+  (literalUnprintable ??= /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u);
 
 function literalForms(text: string): Named[] {
   return [
@@ -604,7 +610,7 @@ function pythonRepr(text: string): string {
     else if (code === 0x09 || code === 0x0a || code === 0x0d)
       out += `\\${SHORT_ESCAPES[code] ?? ''}`;
     else if (code < 0x20 || code === 0x7f) out += `\\x${hexDigits(code, 2, false)}`;
-    else if (code < 0x80 || !LITERAL_UNPRINTABLE.test(char)) out += char;
+    else if (code < 0x80 || !LITERAL_UNPRINTABLE().test(char)) out += char;
     else out += codePointEscape(code, 'x', false);
   }
   return out;
@@ -636,7 +642,7 @@ function goQuote(text: string): string {
     else if (named !== undefined && code !== 0x1b) out += `\\${named}`;
     else if (code < 0x20 || code === 0x7f) out += `\\x${hexDigits(code, 2, false)}`;
     else if (code >= 0xd800 && code <= 0xdfff) out += '\\ufffd';
-    else if (code < 0x80 || !LITERAL_UNPRINTABLE.test(char)) out += char;
+    else if (code < 0x80 || !LITERAL_UNPRINTABLE().test(char)) out += char;
     else out += codePointEscape(code, 'u', false);
   }
   return out;
