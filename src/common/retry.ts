@@ -133,6 +133,8 @@ export async function retry<T>(
       if (!decision.retry) throw err;
       if (attempt >= policy.maxAttempts) throw exhaustedError(options, attempt, err);
       const left = deadline - clock.now();
+      // No time left for another attempt: say so, rather than "retrying in -18 ms".
+      if (left <= 0) throw deadlineError(options.operation, policy.deadlineMs, attempt, err);
       if (decision.afterMs !== undefined && decision.afterMs > left) {
         throw deadlineError(options.operation, policy.deadlineMs, attempt, err, decision.afterMs);
       }
