@@ -421,14 +421,18 @@ describe('resilience', () => {
   });
 
   it('a cancel during the secret read still revokes the login token', async () => {
-    vault.intercept = (r) => (r.path === '/v1/kv/ci/app' ? { hang: true } : undefined);
+    let reading = false;
+    vault.intercept = (r) => {
+      if (r.path !== '/v1/kv/ci/app') return undefined;
+      reading = true;
+      return { hang: true };
+    };
     const before = new Set(vault.liveTokens());
     const cancel = new AbortController();
     const issuing = gateway().issue(request('kv/ci/app'), await identity(), cancel.signal);
-    // Logged in (a new live token), and the read is on the wire.
-    for (let i = 0; i < 200 && vault.liveTokens().length === before.size; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    // The read is on the wire, so the client has the login token in hand.
+    for (let i = 0; i < 500 && !reading; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(reading).toBe(true);
     expect(vault.liveTokens().length).toBe(before.size + 1);
     cancel.abort(new Error('cancelled'));
     await failure(issuing);

@@ -82,7 +82,10 @@ async function revokeAll(saved: SavedState, runtime: PostRuntime): Promise<Revoc
     host.log.info(
       revoked.length === 0
         ? 'gatepass: nothing to revoke (no credential was issued)'
-        : `gatepass: nothing left to revoke: the main step revoked ${revoked.map((r) => `"${r.name}"`).join(', ')} when it ended`,
+        : `gatepass: nothing left to revoke: the main step revoked ${revoked
+            .map((r) => `"${r.name}"`)
+            .sort()
+            .join(', ')} when it ended`,
     );
     return [];
   }
