@@ -480,7 +480,7 @@ describe('resilience', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(err.code).toBe('GATEWAY');
     expect(err.message).toMatch(
-      /\/v1\/auth\/jwt\/login: cannot reach Vault at https:\/\/127\.0\.0\.1:\d+ \(EPROTO: SSL .+\)$/,
+      /\/v1\/auth\/jwt\/login: cannot reach Vault at https:\/\/127\.0\.0\.1:\d+ \((EPROTO|ERR_SSL_\w+): SSL .+\)$/,
     );
     expect(err.hint).toContain('the runner trusts its certificate (NODE_EXTRA_CA_CERTS)');
   });

@@ -204,6 +204,25 @@ export function urlSchemeProblem(url: URL): string | undefined {
 export const URL_SCHEME_HINT =
   'Use https://…; plain http is allowed only to localhost, 127.0.0.0/8 and [::1]';
 
+/**
+ * `value` as a URL that may receive an identity token (see
+ * {@link urlSchemeProblem}); the URL is not quoted in the error. Gateways
+ * check every address they are given or discover with it.
+ */
+export function requireSafeUrl(value: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new GatepassError('INPUT', `${what} is not an absolute URL`, {
+      hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
+    });
+  }
+  const problem = urlSchemeProblem(url);
+  if (problem === undefined) return url;
+  throw new GatepassError('INPUT', `${what} ${problem}`, { hint: URL_SCHEME_HINT });
+}
+
 // ---------------------------------------------------------------------------
 // YAML
 
