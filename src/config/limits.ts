@@ -35,6 +35,8 @@ export const LIMITS = {
   secret: 8 * KIB,
   /** Names and identifiers: `client-id`, `vault-role`, `vault-auth-path`, `vault-namespace`, `shell`. */
   name: KIB,
+  /** `ca-certificate`: PEM text, a chain of a few certificates. */
+  certificate: 64 * KIB,
   /** Every other input: keywords, numbers, booleans, durations, `id-token-variable`. */
   keyword: 256,
 } as const;
@@ -65,6 +67,7 @@ const RULES: Readonly<Record<string, InputRule>> = {
   'vault-auth-path': { max: LIMITS.name, lines: false },
   'vault-namespace': { max: LIMITS.name, lines: false },
   shell: { max: LIMITS.name, lines: false },
+  'ca-certificate': { max: LIMITS.certificate, lines: true },
 };
 
 /** The cap of an input (or of the environment variable GATEPASS_GITLAB_TOKEN), in bytes. */
