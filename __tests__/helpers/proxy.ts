@@ -6,11 +6,14 @@
  *   127.0.0.1:port), optionally requires `Proxy-Authorization`, and records
  *   every CONNECT it saw;
  * - makeCa(): a private CA and a server certificate signed by it, made with
- *   openssl, for a TLS gateway whose name only the proxy resolves.
+ *   openssl, for a TLS gateway whose name only the proxy resolves;
+ * - tlsFront(): TLS in front of a loopback double (the Vault or hoop double,
+ *   the reference gateway), with that certificate.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, request, type IncomingMessage } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,5 +151,44 @@ export function makeCa(names: string[]): Ca {
     remove: () => {
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+export interface Front {
+  /** https://127.0.0.1:port (reach it as https://<name>:port through the proxy). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Terminates TLS with `ca`'s server certificate and forwards every request to `target` (http). */
+export async function tlsFront(target: string, ca: Pick<Ca, 'key' | 'cert'>): Promise<Front> {
+  const to = new URL(target);
+  const server = createTlsServer({ key: ca.key, cert: ca.cert }, (req, res) => {
+    const upstream = request(
+      {
+        host: to.hostname,
+        port: to.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: to.host },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }

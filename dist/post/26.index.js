@@ -1,0 +1,982 @@
+export const id = 26;
+export const ids = [26];
+export const modules = {
+
+/***/ 9304:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   GX: () => (/* binding */ requireSafeUrl)
+/* harmony export */ });
+/* unused harmony exports LIMITS, inputCap, controlCharacter, byteLength, formatBytes, inputLimitProblem, inputLimitProblems, fieldProblem, isLoopback, urlSchemeProblem, URL_SCHEME_HINT, YAML_MAX_ALIASES, parseYaml */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
+/**
+ * Hard limits on what a step may pass in, checked before anything else reads
+ * the values: a size cap per input and per credential field, no control
+ * characters, and the URL rules. Pure, so the action and `gatepass run` share
+ * them (config.ts and settings.ts call them). README § Inputs and outputs
+ * lists every cap; change both together.
+ *
+ * Messages name the input (or field), the size or the character's code
+ * point, and the cap; never the value, which may be a secret or a log bomb.
+ */
+
+
+const KIB = 1024;
+/** Caps in UTF-8 bytes (counts where named so). */
+const LIMITS = {
+    /** `gateway`, `audience`, `hoop-token-exchange-url`, `hoop-token-audience`: browsers' and CDNs' practical URL size. */
+    url: 2 * KIB,
+    /** The `credentials` YAML text. */
+    credentialsText: 64 * KIB,
+    /** Items in `credentials`. */
+    credentialsCount: 64,
+    /** One value inside `credentials`: scope, audience, resource, path, connection, a `data` value. */
+    field: 4 * KIB,
+    /** A key inside `credentials` (a field name, an env variable name, a `data` key). */
+    key: 256,
+    /** The `run` script. */
+    run: 256 * KIB,
+    /** A `--config` file, checked by its size on disk before it is read. */
+    configFile: 256 * KIB,
+    /** `approvers` (a list), `hoop-token-scope`, `working-directory`. */
+    text: 4 * KIB,
+    /** Secret inputs: `client-secret`, `hoop-api-key`, `github-token`, GATEPASS_GITLAB_TOKEN. */
+    secret: 8 * KIB,
+    /** Names and identifiers: `client-id`, `vault-role`, `vault-auth-path`, `vault-namespace`, `shell`. */
+    name: KIB,
+    /** `ca-certificate`: PEM text, a chain of a few certificates. */
+    certificate: 64 * KIB,
+    /** Every other input: keywords, numbers, booleans, durations, `id-token-variable`. */
+    keyword: 256,
+};
+const RULES = {
+    gateway: { max: LIMITS.url, lines: false },
+    audience: { max: LIMITS.url, lines: false },
+    'hoop-token-exchange-url': { max: LIMITS.url, lines: false },
+    'hoop-token-audience': { max: LIMITS.url, lines: false },
+    credentials: { max: LIMITS.credentialsText, lines: true },
+    run: { max: LIMITS.run, lines: true },
+    approvers: { max: LIMITS.text, lines: true },
+    'hoop-token-scope': { max: LIMITS.text, lines: false },
+    'working-directory': { max: LIMITS.text, lines: false },
+    'client-secret': { max: LIMITS.secret, lines: false },
+    'hoop-api-key': { max: LIMITS.secret, lines: false },
+    'github-token': { max: LIMITS.secret, lines: false },
+    GATEPASS_GITLAB_TOKEN: { max: LIMITS.secret, lines: false },
+    'client-id': { max: LIMITS.name, lines: false },
+    'vault-role': { max: LIMITS.name, lines: false },
+    'vault-auth-path': { max: LIMITS.name, lines: false },
+    'vault-namespace': { max: LIMITS.name, lines: false },
+    shell: { max: LIMITS.name, lines: false },
+    'ca-certificate': { max: LIMITS.certificate, lines: true },
+};
+/** The cap of an input (or of the environment variable GATEPASS_GITLAB_TOKEN), in bytes. */
+function inputCap(name) {
+    return ruleOf(name).max;
+}
+function ruleOf(name) {
+    return RULES[name] ?? { max: LIMITS.keyword, lines: false };
+}
+// eslint-disable-next-line no-control-regex -- finding them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- as above, tab, LF and CR allowed
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/**
+ * The first control character in `value`: C0 (U+0000–U+001F), DEL and C1
+ * (U+0080–U+009F). With `lines`, tab, line feed and carriage return are
+ * allowed; NUL never is.
+ */
+function controlCharacter(value, lines) {
+    const match = (lines ? CONTROL_BUT_LINES : CONTROL).exec(value);
+    if (match === null)
+        return undefined;
+    const code = match[0].charCodeAt(0);
+    return {
+        codePoint: `U+${code.toString(16).toUpperCase().padStart(4, '0')}`,
+        position: match.index + 1,
+    };
+}
+function byteLength(value) {
+    return Buffer.byteLength(value, 'utf8');
+}
+/** `1536 bytes`, `70 KiB`: for messages. */
+function formatBytes(bytes) {
+    return bytes < 10 * KIB ? `${bytes} bytes` : `${Math.round(bytes / KIB)} KiB`;
+}
+/**
+ * Size and control characters of one input's raw value. Single-line inputs
+ * are checked trimmed (YAML block scalars end in a newline), the size on the
+ * value as given.
+ */
+function inputLimitProblem(name, raw) {
+    const rule = ruleOf(name);
+    const what = name.startsWith('GATEPASS_') ? name : `input \`${name}\``;
+    const size = byteLength(raw);
+    if (size > rule.max) {
+        return new GatepassError('INPUT', `${what} is ${formatBytes(size)}, over the limit of ${formatBytes(rule.max)}`, { hint: 'Shorten it; README § Inputs and outputs lists the limits' });
+    }
+    const control = controlCharacter(rule.lines ? raw : raw.trim(), rule.lines);
+    if (control === undefined)
+        return undefined;
+    return new GatepassError('INPUT', `${what} contains a control character (${control.codePoint}) at character ${control.position}`, {
+        hint: rule.lines
+            ? 'Remove it: only line breaks and tabs are allowed here'
+            : 'Remove it: this input is one line of text',
+    });
+}
+/** Every problem of every input in `names`, found before any input is parsed. */
+function inputLimitProblems(getInput, names) {
+    const problems = [];
+    for (const name of names) {
+        const problem = inputLimitProblem(name, getInput(name));
+        if (problem !== undefined)
+            problems.push(problem);
+    }
+    return problems;
+}
+/**
+ * Why a string inside `credentials` is refused (too long, a control
+ * character), or undefined. `lines` for values that may be PEM text (a Vault
+ * `data` value such as a CSR).
+ */
+function fieldProblem(value, options = {}) {
+    const max = options.max ?? LIMITS.field;
+    const size = byteLength(value);
+    if (size > max)
+        return `is ${formatBytes(size)}, over the limit of ${formatBytes(max)}`;
+    const control = controlCharacter(value, options.lines ?? false);
+    return control === undefined
+        ? undefined
+        : `contains a control character (${control.codePoint}) at character ${control.position}`;
+}
+// ---------------------------------------------------------------------------
+// URLs
+/** localhost, 127.0.0.0/8, [::1]. */
+function isLoopback(url) {
+    const host = url.hostname;
+    return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+// Schemes read letter by letter take "an": an http: URL, an ftp: URL.
+const SPELLED = new Set(['http', 'ftp', 'ftps', 'sftp', 'ssh', 'smb', 'ldap', 'ldaps', 'nfs']);
+/**
+ * Why `url` may not receive an identity token, or undefined when it may:
+ * https, or plain http to this machine. One wording for every case, naming
+ * the scheme, never the rest of the URL.
+ */
+function urlSchemeProblem(url) {
+    if (url.protocol === 'https:')
+        return undefined;
+    if (url.protocol === 'http:') {
+        return isLoopback(url)
+            ? undefined
+            : 'must use https: (got an http: URL to a host that is not this machine)';
+    }
+    const scheme = url.protocol.slice(0, -1).slice(0, 32).toLowerCase();
+    const article = /^[aeiou]/.test(scheme) || SPELLED.has(scheme) ? 'an' : 'a';
+    return `must use https: (got ${article} ${scheme}: URL)`;
+}
+const URL_SCHEME_HINT = 'Use https://…; plain http is allowed only to localhost, 127.0.0.0/8 and [::1]';
+/**
+ * `value` as a URL that may receive an identity token (see
+ * {@link urlSchemeProblem}); the URL is not quoted in the error. Gateways
+ * check every address they are given or discover with it.
+ */
+function requireSafeUrl(value, what) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `${what} is not an absolute URL`, {
+            hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
+        });
+    }
+    const problem = urlSchemeProblem(url);
+    if (problem === undefined)
+        return url;
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `${what} ${problem}`, { hint: URL_SCHEME_HINT });
+}
+// ---------------------------------------------------------------------------
+// YAML
+/** Alias uses allowed while converting YAML to data (the `yaml` package's `maxAliasCount`). */
+const YAML_MAX_ALIASES = 100;
+/**
+ * YAML text to data, with errors that name where it came from and never
+ * quote it: the position of a syntax error, and a bounded alias expansion
+ * instead of the parser's "ReferenceError: Excessive alias count".
+ */
+function parseYaml(text, source) {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+    const error = doc.errors[0];
+    if (error !== undefined) {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        const reason = source.reason === true ? `: ${error.message.split(/[\r\n]/)[0] ?? ''}` : '';
+        const where = source.lineOnly === true ? `(line ${line})` : `at line ${line}, column ${col}`;
+        throw new GatepassError('INPUT', `${source.subject} is not valid YAML ${where}${reason}`, {
+            hint: source.hint,
+        });
+    }
+    try {
+        return doc.toJS({ maxAliasCount: YAML_MAX_ALIASES });
+    }
+    catch (err) {
+        const message = err instanceof Error ? err.message : '';
+        const problem = message.startsWith('Excessive alias count')
+            ? `YAML aliases expand too far (over ${YAML_MAX_ALIASES} alias uses)`
+            : message.startsWith('Unresolved alias')
+                ? 'a YAML alias (*name) has no anchor (&name) before it'
+                : 'cannot be read as YAML data';
+        throw new GatepassError('INPUT', `${source.subject}: ${problem}`, {
+            hint: 'Write the values out instead of using anchors (&) and aliases (*)',
+        });
+    }
+}
+
+
+/***/ }),
+
+/***/ 8281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Z5: () => (/* binding */ cleanupSignal),
+/* harmony export */   e$: () => (/* binding */ requireEnvFields),
+/* harmony export */   jE: () => (/* binding */ CONNECTION_FIELDS),
+/* harmony export */   mP: () => (/* binding */ handleOf),
+/* harmony export */   mm: () => (/* binding */ isPending)
+/* harmony export */ });
+/* unused harmony export CLEANUP_BUDGET_MS */
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/**
+ * The contract every gateway (token-exchange, vault, hoop) implements. A
+ * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
+ * with the same status lines as comment approvals. Gateways never import a CI
+ * platform: they receive the identity token, a logger and `registerSecret`.
+ */
+
+/**
+ * Connection details gateways return beside a secret (hoop's credentials,
+ * a token-exchange server's extra members): not secret, and masking a host
+ * name or a port everywhere would mangle the job's output.
+ */
+const CONNECTION_FIELDS = new Set([
+    'host',
+    'hostname',
+    'port',
+    'database',
+    'database_name',
+    'endpoint_url',
+]);
+/**
+ * Every field `env` names must be in `values`. The error lists the fields
+ * that are there, by name only: a value never goes into a message.
+ */
+function requireEnvFields(request, values, where) {
+    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
+    if (missing.length === 0)
+        return;
+    const names = Object.keys(values).sort();
+    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
+}
+/**
+ * The handle, narrowed to `provider`'s own kind. Another provider's handle
+ * reaching a gateway is a bug (state from a different configuration), not a
+ * user error, so it fails as INTERNAL.
+ */
+function handleOf(handle, provider, gatewayName = provider) {
+    if (handle.provider !== provider) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
+    }
+    return handle;
+}
+/**
+ * The budget of a gateway's own clean-up (revoking a Vault login token whose
+ * read failed, an exchanged hoop token): a fresh deadline, because the
+ * caller's signal may be the very cancel that made the clean-up necessary.
+ */
+const CLEANUP_BUDGET_MS = 5_000;
+function cleanupSignal() {
+    return AbortSignal.timeout(CLEANUP_BUDGET_MS);
+}
+function isPending(result) {
+    return result.kind === 'pending';
+}
+
+
+/***/ }),
+
+/***/ 8044:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   bD: () => (/* binding */ messageOf)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/**
+ * Turning what a gateway answered into one line of an error message, with the
+ * secrets the gateway might echo (the identity token, a Vault token, an API
+ * key) cut out first.
+ */
+
+/** Replaces each secret, and each long dot-separated piece of it, with `***`. */
+function scrub(text, secrets) {
+    let out = text;
+    for (const secret of secrets) {
+        // A JWT's signature (or payload) echoed alone is as bad as the whole token.
+        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
+            if (piece.length >= 8)
+                out = out.split(piece).join('***');
+        }
+    }
+    return out;
+}
+/** Control characters and runs of white space folded, at most `max` characters (scrub first). */
+function oneLine(text, max = 300) {
+    // eslint-disable-next-line no-control-regex
+    const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+/** The message without its hint: several go into one line. */
+function messageOf(err) {
+    return err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 ? err.message : (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
+}
+
+
+/***/ }),
+
+/***/ 9026:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   createTokenExchangeGateway: () => (/* binding */ createTokenExchangeGateway)
+/* harmony export */ });
+/* unused harmony exports GRANT_TYPE, ID_TOKEN_TYPE */
+/* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8129);
+/* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5235);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8044);
+/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9304);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2299);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9183);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
+/**
+ * The token-exchange gateway: RFC 8693 through openid-client. The runner's ID
+ * token is the subject token; each credential request becomes one exchange
+ * (scope, audience, resource, requested token type). Revocation is RFC 7009
+ * when the server advertises it. Pending approval follows the device-flow
+ * convention (RFC 8628 §3.5): `authorization_pending`, `slow_down`,
+ * `access_denied`, `expired_token`.
+ *
+ * Every HTTP request goes through the retry policy inside openid-client's
+ * custom fetch, so discovery, exchange and revocation share one behaviour:
+ * transient failures retried with backoff, each attempt bounded, and one
+ * deadline per gateway call.
+ */
+
+
+
+
+
+
+
+
+
+/** How messages name the peer. */
+const SERVER = 'the token-exchange server';
+const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
+/** RFC 8693 members of the token response that are not secret (see Issued.publicFields). */
+const PUBLIC_FIELDS = new Set([
+    'token_type',
+    'issued_token_type',
+    'scope',
+    'expires_in',
+]);
+/** Validates everything it can before any network call, then returns the gateway. */
+function createTokenExchangeGateway(options) {
+    const settings = resolve(options);
+    const discovery = cachedDiscovery(settings, options);
+    let warnedNoRevocation = false;
+    const exchange = async (request, id, signal, previous) => {
+        const deadline = Date.now() + settings.timeoutMs;
+        const metadata = await discovery.get(signal, deadline);
+        const config = configuration(settings, metadata, options, signal, deadline);
+        let response;
+        try {
+            response = await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .genericGrantRequest */ .D1(config, GRANT_TYPE, exchangeParameters(settings, request, id));
+        }
+        catch (err) {
+            return handleExchangeError(err, request, id, previous, settings);
+        }
+        const issued = toIssued(request, response, options.registerSecret, settings.logger);
+        if (metadata.revocation_endpoint === undefined) {
+            if (!warnedNoRevocation) {
+                warnedNoRevocation = true;
+                settings.logger.info('the gateway advertises no revocation_endpoint: credentials live until they expire');
+            }
+            return issued;
+        }
+        return {
+            ...issued,
+            revocation: revocationHandle(metadata.revocation_endpoint, settings, response, issued),
+        };
+    };
+    return {
+        issue: (request, id, signal) => exchange(request, id, signal, undefined),
+        poll: (pending, id, signal) => exchange(pending.request, id, signal, pending),
+        revoke: (handle, signal) => revokeAll(handle, settings, options, signal),
+    };
+}
+function resolve(options) {
+    const gateway = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    if (options.endpoints !== undefined) {
+        (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(options.endpoints.token, 'the token endpoint');
+        if (options.endpoints.revocation !== undefined) {
+            (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(options.endpoints.revocation, 'the revocation endpoint');
+        }
+    }
+    const secret = options.clientSecret === '' ? undefined : options.clientSecret;
+    const method = options.clientAuthMethod;
+    if (method === 'none' && secret !== undefined) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', 'a client secret is set but client authentication is `none`', {
+            hint: 'Remove `client-secret`, or use client_secret_basic or client_secret_post',
+        });
+    }
+    if (method !== undefined && method !== 'none' && secret === undefined) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `client authentication ${method} needs \`client-secret\``, {
+            hint: 'Set `client-secret` (from a secret store), or use client authentication `none`',
+        });
+    }
+    return {
+        gateway,
+        clientId: options.clientId ?? 'gatepass',
+        clientSecret: secret,
+        method,
+        subjectTokenType: options.subjectTokenType ?? ID_TOKEN_TYPE,
+        ttlParameter: options.ttlParameter === undefined ? 'expires_in' : options.ttlParameter,
+        timeoutMs: options.timeoutMs ?? 120_000,
+        attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
+        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_4__/* .silentLogger */ .q,
+    };
+}
+function cachedDiscovery(settings, options) {
+    let cached;
+    return {
+        get(signal, deadline) {
+            if (options.endpoints !== undefined) {
+                const { token, revocation } = options.endpoints;
+                return Promise.resolve({
+                    issuer: settings.gateway.href,
+                    token_endpoint: token,
+                    ...(revocation === undefined ? {} : { revocation_endpoint: revocation }),
+                });
+            }
+            cached ??= discover(settings, options, signal, deadline);
+            // A failed discovery is not remembered: the next call tries again.
+            cached.catch(() => {
+                cached = undefined;
+            });
+            return cached;
+        },
+    };
+}
+/** OIDC discovery first (Keycloak, Okta, Auth0, Zitadel), RFC 8414 when that is 404. */
+async function discover(settings, options, signal, deadline) {
+    const fetcher = retryingFetch(settings, options, signal, deadline);
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- plain http only to loopback, checked by requireSafeUrl
+    const execute = settings.gateway.protocol === 'http:' ? [openid_client__WEBPACK_IMPORTED_MODULE_7__/* .allowInsecureRequests */ .cm] : [];
+    let config;
+    try {
+        config = await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .discovery */ .HD(settings.gateway, settings.clientId, undefined, undefined, {
+            [openid_client__WEBPACK_IMPORTED_MODULE_7__/* .customFetch */ .A6]: fetcher,
+            execute,
+        });
+    }
+    catch (first) {
+        if (httpStatusOf(first) !== 404)
+            throw discoveryError(first, settings);
+        try {
+            config = await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .discovery */ .HD(settings.gateway, settings.clientId, undefined, undefined, {
+                [openid_client__WEBPACK_IMPORTED_MODULE_7__/* .customFetch */ .A6]: fetcher,
+                execute,
+                algorithm: 'oauth2',
+            });
+        }
+        catch (second) {
+            throw discoveryError(second, settings);
+        }
+    }
+    const metadata = config.serverMetadata();
+    if (metadata.token_endpoint === undefined) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `the gateway's metadata names no token_endpoint`, {
+            hint: 'Check that `gateway` is the issuer URL of a token-exchange server',
+        });
+    }
+    (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(metadata.token_endpoint, 'the discovered token_endpoint');
+    if (metadata.revocation_endpoint !== undefined) {
+        (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(metadata.revocation_endpoint, 'the discovered revocation_endpoint');
+    }
+    return metadata;
+}
+function discoveryError(err, settings) {
+    const ours = gatepassErrorIn(err);
+    if (ours !== undefined)
+        return ours;
+    const code = err.code;
+    if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
+        const body = findCause(err, (e) => 'body' in e)
+            ?.body;
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `the gateway's discovery document names issuer ${JSON.stringify(body?.issuer ?? '?')}, not ${settings.gateway.href}`, {
+            hint: 'Set `gateway` to the issuer URL exactly as the server publishes it (scheme, host, path, no extra slash)',
+            cause: err,
+        });
+    }
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `discovery at ${settings.gateway.href} failed: ${describeOAuthFailure(err)}`, {
+        hint: 'Check `gateway`: it must be the issuer URL that serves /.well-known/openid-configuration or /.well-known/oauth-authorization-server',
+        cause: err,
+    });
+}
+function configuration(settings, metadata, options, signal, deadline) {
+    const config = new openid_client__WEBPACK_IMPORTED_MODULE_7__/* .Configuration */ .Vk(metadata, settings.clientId, settings.clientSecret, clientAuth(settings, metadata));
+    config[openid_client__WEBPACK_IMPORTED_MODULE_7__/* .customFetch */ .A6] = retryingFetch(settings, options, signal, deadline);
+    if ([metadata.token_endpoint, metadata.revocation_endpoint].some((u) => u?.startsWith('http:'))) {
+        // Only reachable for loopback: requireSafeUrl checked every endpoint.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
+        openid_client__WEBPACK_IMPORTED_MODULE_7__/* .allowInsecureRequests */ .cm(config);
+    }
+    return config;
+}
+function clientAuth(settings, metadata) {
+    if (settings.clientSecret === undefined)
+        return openid_client__WEBPACK_IMPORTED_MODULE_7__/* .None */ .NV();
+    const supported = metadata.token_endpoint_auth_methods_supported;
+    const method = settings.method ??
+        (supported !== undefined &&
+            supported.includes('client_secret_post') &&
+            !supported.includes('client_secret_basic')
+            ? 'client_secret_post'
+            : 'client_secret_basic');
+    return method === 'client_secret_post'
+        ? openid_client__WEBPACK_IMPORTED_MODULE_7__/* .ClientSecretPost */ .qm(settings.clientSecret)
+        : openid_client__WEBPACK_IMPORTED_MODULE_7__/* .ClientSecretBasic */ .gH(settings.clientSecret);
+}
+/**
+ * openid-client's fetch: the transport (common/http.ts) under the retry
+ * policy. Transient statuses are retried there; everything else (including
+ * OAuth error bodies) goes back to openid-client to parse.
+ */
+function retryingFetch(settings, options, signal, deadline) {
+    return async (url, init) => {
+        const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_3__/* .request */ .Em)({
+            method: init.method,
+            url,
+            headers: init.headers,
+            ...(init.body === undefined || init.body === null
+                ? {}
+                : { body: init.body }),
+        }, {
+            what: SERVER,
+            deadlineMs: deadline - Date.now(),
+            attemptTimeoutMs: settings.attemptTimeoutMs,
+            signal,
+            logger: settings.logger,
+            ...(options.retry === undefined ? {} : { retry: options.retry }),
+            statusError: (failed, label) => statusError(label, failed, sentSecrets(init)),
+        });
+        return (0,_common_http_js__WEBPACK_IMPORTED_MODULE_3__/* .toResponse */ .Zr)(answer);
+    };
+}
+function statusError(label, answer, secrets) {
+    // A server may echo the request: the ID token, the client secret, the token to revoke.
+    const detail = errorText((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(answer.text(), secrets));
+    const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(answer.headers.get('retry-after'), Date.now());
+    return new _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9(answer.status, `${label} answered HTTP ${answer.status}${detail === '' ? '' : ` (${detail})`}`, retryAfterMs === undefined ? {} : { retryAfterMs });
+}
+/** What a request carried that must not come back in a message: secret parameters, credentials. */
+function sentSecrets(init) {
+    const secrets = [];
+    if (init.body instanceof URLSearchParams) {
+        for (const name of SECRET_PARAMETERS) {
+            const value = init.body.get(name);
+            if (value !== null && value !== '')
+                secrets.push(value);
+        }
+    }
+    const authorization = Object.entries(init.headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+    const basic = /^Basic (.+)$/i.exec(authorization ?? '')?.[1];
+    if (basic !== undefined) {
+        const [user = '', password = ''] = Buffer.from(basic, 'base64').toString('utf8').split(':');
+        secrets.push(basic, decodeURIComponent(user), decodeURIComponent(password));
+    }
+    return secrets.filter((value) => value.length >= 8);
+}
+const SECRET_PARAMETERS = [
+    'subject_token',
+    'actor_token',
+    'client_secret',
+    'client_assertion',
+    'token',
+];
+/** The `error`/`error_description` of an error body, else a short excerpt (scrub it first). */
+function errorText(text) {
+    try {
+        const json = JSON.parse(text);
+        const parts = [json.error, json.error_description].filter((p) => typeof p === 'string');
+        if (parts.length > 0)
+            return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(parts.join(': '));
+    }
+    catch {
+        // not JSON: fall through to an excerpt
+    }
+    return (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(text);
+}
+function exchangeParameters(settings, request, id) {
+    const params = new URLSearchParams({
+        subject_token: id.value,
+        subject_token_type: settings.subjectTokenType,
+    });
+    const te = request.tokenExchange ?? {};
+    if (te.scope !== undefined && te.scope !== '')
+        params.set('scope', te.scope);
+    for (const audience of list(te.audience))
+        params.append('audience', audience);
+    for (const resource of list(te.resource))
+        params.append('resource', resource);
+    if (te.requestedTokenType !== undefined)
+        params.set('requested_token_type', te.requestedTokenType);
+    if (settings.ttlParameter !== null)
+        params.set(settings.ttlParameter, String(request.ttlSeconds));
+    return params;
+}
+function list(value) {
+    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+/**
+ * Every member of the token response becomes a field: the RFC 8693 ones, and
+ * whatever else the server adds (a database gateway's `username`, `password`,
+ * `url`). Strings are secrets unless known to be public; numbers and
+ * booleans are not (no credential is a bare number). Secrets are registered
+ * first: nothing else may see them before the masker does.
+ */
+function responseFields(response, registerSecret) {
+    const values = {};
+    const publicFields = [];
+    for (const [field, value] of Object.entries(response)) {
+        if (typeof value === 'number' || typeof value === 'boolean') {
+            values[field] = String(value);
+            publicFields.push(field);
+        }
+        else if (typeof value === 'string') {
+            if (PUBLIC_FIELDS.has(field) || _gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .CONNECTION_FIELDS */ .jE.has(field))
+                publicFields.push(field);
+            else if (value !== '')
+                registerSecret(value);
+            values[field] = value;
+        }
+    }
+    return { values, publicFields };
+}
+function toIssued(request, response, registerSecret, logger) {
+    const { values, publicFields } = responseFields(response, registerSecret);
+    const expiresIn = typeof response.expires_in === 'number' ? response.expires_in : undefined;
+    if (expiresIn !== undefined && expiresIn < request.ttlSeconds) {
+        logger.info(`the gateway granted "${request.name}" for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(expiresIn * 1000)} instead of ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)}`);
+    }
+    return {
+        kind: 'issued',
+        name: request.name,
+        values,
+        publicFields,
+        ...(expiresIn === undefined ? {} : { expiresAt: new Date(Date.now() + expiresIn * 1000) }),
+    };
+}
+function revocationHandle(endpoint, settings, response, issued) {
+    // The refresh token first: revoking it usually takes its access tokens along.
+    const tokens = [];
+    if (typeof response.refresh_token === 'string') {
+        tokens.push({ token: response.refresh_token, hint: 'refresh_token' });
+    }
+    tokens.push({ token: response.access_token, hint: 'access_token' });
+    return {
+        provider: 'token-exchange',
+        endpoint,
+        clientId: settings.clientId,
+        tokens,
+        ...(issued.expiresAt === undefined ? {} : { expiresAt: issued.expiresAt.toISOString() }),
+    };
+}
+/** The gateway's answer to an exchange that did not issue: pending, refused or broken. */
+function handleExchangeError(err, request, id, previous, settings) {
+    const ours = gatepassErrorIn(err);
+    if (ours !== undefined)
+        throw ours;
+    const answer = oauthAnswer(err, [id.value, settings.clientSecret ?? '']);
+    const what = `token exchange for "${request.name}"`;
+    if (answer === undefined) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${what} failed: ${describeOAuthFailure(err)}`, {
+            hint: 'The gateway answered something that is not an OAuth token response; check `gateway` and the server logs',
+            cause: err,
+        });
+    }
+    const description = answer.description === undefined ? '' : ` (${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(answer.description)})`;
+    switch (answer.error) {
+        case 'authorization_pending':
+            return pending(request, answer, previous?.intervalSeconds ?? 5, 0);
+        case 'slow_down':
+            return pending(request, answer, previous?.intervalSeconds ?? 5, 5);
+        case 'access_denied':
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `${what} was denied${description}`, {
+                hint: 'An approver or the gateway policy refused this request',
+            });
+        case 'expired_token':
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', `${what}: the approval request expired before anyone approved it${description}`, {
+                hint: 'Run the job again and ask an approver to act sooner',
+            });
+    }
+    const refusal = [
+        'invalid_grant',
+        'invalid_client',
+        'unauthorized_client',
+        'invalid_scope',
+        'invalid_target',
+    ].includes(answer.error) ||
+        answer.status === 401 ||
+        answer.status === 403;
+    if (refusal) {
+        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, `${answer.error}${description}`));
+    }
+    const code = ['invalid_scope', 'invalid_target'].includes(answer.error) || answer.status === 403
+        ? 'DENIED'
+        : 'GATEWAY';
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9(code, `${what} was refused: HTTP ${answer.status} ${answer.error}${description}`, {
+        hint: refusalHint(answer.error, refusal, id),
+    });
+}
+function refusalHint(error, refusal, id) {
+    if (error === 'invalid_client') {
+        return 'Check `client-id` and `client-secret`, and which client authentication the gateway expects';
+    }
+    if (!refusal)
+        return "The gateway rejected the request's parameters; check scope, audience, resource and requested-token-type";
+    return `The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .bindingHint */ .jw)(id)}`;
+}
+function pending(request, answer, interval, add) {
+    const announced = typeof answer.body.interval === 'number' && answer.body.interval >= 0
+        ? answer.body.interval
+        : undefined;
+    const intervalSeconds = add > 0 ? Math.max(interval + add, announced ?? 0) : (announced ?? interval);
+    const url = answer.body.approval_url;
+    return {
+        kind: 'pending',
+        name: request.name,
+        request,
+        intervalSeconds,
+        ...(typeof url === 'string' && /^https?:\/\//.test(url) ? { approvalUrl: url } : {}),
+        ...(answer.description === undefined ? {} : { message: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(answer.description) }),
+    };
+}
+/** An OAuth error response, however openid-client reported it. */
+function oauthAnswer(err, secrets) {
+    const clean = (text) => text === undefined ? undefined : (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(text, secrets);
+    if (err instanceof openid_client__WEBPACK_IMPORTED_MODULE_9__/* .ResponseBodyError */ .uK) {
+        return {
+            status: err.status,
+            error: (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(err.error, secrets),
+            description: clean(err.error_description),
+            body: err.cause,
+        };
+    }
+    if (err instanceof openid_client__WEBPACK_IMPORTED_MODULE_9__/* .WWWAuthenticateChallengeError */ .m4) {
+        const params = err.cause[0]?.parameters;
+        return {
+            status: err.status,
+            error: params?.error ?? 'invalid_client',
+            description: clean(params?.error_description),
+            body: {},
+        };
+    }
+    return undefined;
+}
+function describeOAuthFailure(err) {
+    const status = httpStatusOf(err);
+    if (status !== undefined)
+        return `HTTP ${status}`;
+    const code = err.code;
+    switch (code) {
+        case 'OAUTH_PARSE_ERROR':
+            return 'the answer is not valid JSON';
+        case 'OAUTH_RESPONSE_IS_NOT_JSON':
+            return 'the answer is not JSON (wrong content-type)';
+        case 'OAUTH_INVALID_RESPONSE':
+            return 'the answer is JSON but not a valid response';
+    }
+    const fetchFailure = findCause(err, (e) => e.name === 'TypeError' && e.message === 'fetch failed');
+    if (fetchFailure !== undefined) {
+        const cause = fetchFailure.cause ?? {};
+        const detail = typeof cause.code === 'string'
+            ? cause.code
+            : typeof cause.message === 'string'
+                ? cause.message
+                : 'network error';
+        return `cannot reach the gateway (${detail})`;
+    }
+    return (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
+}
+/** The HTTP status of an "unexpected status" failure (its cause is the Response). */
+function httpStatusOf(err) {
+    const found = findCause(err, (e) => e instanceof Response || (typeof e.status === 'number' && 'headers' in e));
+    const status = found?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/** Our own errors (deadline, timeouts, refused URLs) come back wrapped by openid-client. */
+function gatepassErrorIn(err) {
+    return findCause(err, (e) => e instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9);
+}
+function findCause(err, test) {
+    let current = err;
+    for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+        const record = current;
+        if (test(record))
+            return record;
+        current = record.cause;
+    }
+    return undefined;
+}
+async function revokeAll(saved, settings, options, signal) {
+    const handle = (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .handleOf */ .mP)(saved, 'token-exchange');
+    (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(handle.endpoint, 'the revocation endpoint');
+    const deadline = Date.now() + settings.timeoutMs;
+    const metadata = {
+        issuer: settings.gateway.href,
+        revocation_endpoint: handle.endpoint,
+    };
+    const config = configuration({ ...settings, clientId: handle.clientId }, metadata, options, signal, deadline);
+    const expired = handle.expiresAt !== undefined && Date.parse(handle.expiresAt) <= Date.now();
+    const failures = [];
+    for (const { token, hint } of handle.tokens) {
+        try {
+            await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .tokenRevocation */ .mX(config, token, { token_type_hint: hint });
+        }
+        catch (err) {
+            const secrets = [token, settings.clientSecret ?? ''];
+            const problem = revocationProblem(err, hint, secrets, settings.logger);
+            if (problem === undefined)
+                continue;
+            // An expired credential is dead already; failing to revoke it is no news.
+            if (expired)
+                settings.logger.debug(`revoking an expired ${hint}: ${problem}`);
+            else
+                failures.push(problem);
+        }
+    }
+    if (failures.length > 0) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `revocation at ${handle.endpoint} failed: ${failures.join('; ')}`, {
+            hint: 'The credential stays valid until it expires; revoke it by hand if it matters',
+        });
+    }
+}
+/** undefined when the failure means "nothing left to revoke". */
+function revocationProblem(err, hint, secrets, logger) {
+    const ours = gatepassErrorIn(err);
+    if (ours !== undefined)
+        return (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(ours);
+    const answer = oauthAnswer(err, secrets);
+    if (answer?.error === 'invalid_token')
+        return undefined;
+    if (answer?.error === 'unsupported_token_type') {
+        logger.warning(`the gateway cannot revoke a ${hint}; it stays valid until it expires`);
+        return undefined;
+    }
+    return answer === undefined
+        ? describeOAuthFailure(err)
+        : `HTTP ${answer.status} ${answer.error}${answer.description === undefined ? '' : ` (${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)(answer.description)})`}`;
+}
+
+
+/***/ }),
+
+/***/ 8718:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   jw: () => (/* binding */ bindingHint),
+/* harmony export */   zx: () => (/* binding */ identityDiagnostics)
+/* harmony export */ });
+/* unused harmony export claimLines */
+const MAX_VALUE = 200;
+/** The claims lines, e.g. "  sub: repo:octo/app:ref:refs/heads/main". */
+function claimLines(token, now = Date.now()) {
+    const c = token.claims;
+    const project = token.platform === 'gitlab' || 'project_path' in c ? 'project_path' : 'repository';
+    const lines = [
+        ['iss', c.iss],
+        ['sub', c.sub],
+        ['aud', c.aud],
+        [project, c[project]],
+        ['ref', c.ref],
+        ['environment', c.environment],
+        ['exp', c.exp === undefined ? undefined : describeExp(c.exp, now)],
+    ];
+    return lines.map(([name, value]) => `  ${name}: ${render(value)}`);
+}
+/** Where gateway policies usually bind, with the platform's common pitfalls. */
+function bindingHint(token) {
+    const common = 'Gateway policies usually bind `iss` (a trusted issuer), `aud` (must equal the audience the gateway expects; set `audience`) and `sub`';
+    switch (token.platform) {
+        case 'github':
+            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`), or \`repository\` with \`ref\` and \`environment\``;
+        case 'gitlab':
+            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH), or \`project_path\` with \`ref\`, \`ref_protected\` and \`environment\``;
+        case 'local':
+            return `${common}, or repository/project claims with \`ref\` and \`environment\``;
+    }
+}
+/**
+ * The full block: a heading, the claims, the gateway's own words and the hint.
+ * Multi-line on purpose: it goes to the log, not into an error message.
+ */
+function identityDiagnostics(token, gatewayError, now = Date.now()) {
+    return [
+        `the gateway refused the identity token: ${sanitize(gatewayError)}`,
+        'claims of the identity token it was shown:',
+        ...claimLines(token, now),
+        bindingHint(token),
+    ].join('\n');
+}
+function describeExp(exp, now) {
+    if (typeof exp !== 'number')
+        return render(exp);
+    const delta = Math.round(exp - now / 1000);
+    const when = delta <= 0 ? `expired ${-delta} s ago` : `expires in ${delta} s`;
+    return `${new Date(exp * 1000).toISOString()} (${when})`;
+}
+function render(value) {
+    if (value === undefined)
+        return '(not set)';
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return sanitize(text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text);
+}
+/** Claims and gateway text come from outside: no control characters in our log. */
+function sanitize(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+        .trim());
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=26.index.js.map
