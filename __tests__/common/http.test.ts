@@ -177,6 +177,32 @@ describe('faults', () => {
     expect([redirecting.hits.length, elsewhere.hits.length]).toEqual([1, 0]);
   });
 
+  it('a dropped connection is retried', async () => {
+    const dropping = await serve((req, res, n) => {
+      if (n === 1) req.socket.destroy();
+      else res.end('ok');
+    });
+    const answer = await request({ method: 'GET', url: `${dropping.url}/x` }, policy);
+    expect([answer.text(), dropping.hits.length]).toEqual(['ok', 2]);
+  });
+
+  it('refuses a redirect to the same address, to https, and one without a Location', async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ location: '/elsewhere' }, /answered HTTP 302, a redirect to http:\/\/127\.0\.0\.1:\d+:/],
+      [
+        { location: 'https://other.example:8200/x' },
+        /a redirect to https:\/\/other\.example:8200:/,
+      ],
+      [{}, /answered HTTP 302, a redirect without a Location:/],
+    ];
+    for (const [headers, message] of cases) {
+      const server = await serve((_req, res) => res.writeHead(302, headers).end());
+      const err = await failure(request({ method: 'GET', url: `${server.url}/x` }, policy));
+      expect(err.message).toMatch(message);
+      expect(server.hits).toHaveLength(1);
+    }
+  });
+
   it('a TLS failure is final and named', async () => {
     const plain = await serve((_req, res) => res.end('ok'));
     const started = Date.now();
