@@ -22,6 +22,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from '../doubles/vault.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
+import { makeCa, startProxy, tlsFront, type Ca, type Front, type Proxy } from '../helpers/proxy.js';
 import { CLI, MAIN, POST, inputEnv, launch, readCommands, type Result } from '../helpers/runner.js';
 
 const CREDENTIALS = `
@@ -535,3 +536,61 @@ async function waitFor(test: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !test(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!test()) throw new Error('timed out waiting');
 }
+
+describe('behind a proxy (main and post), trusting a private CA by `ca-certificate`', () => {
+  const NAME = 'vault.corp.test';
+  const PASSWORD = 'pr0xy-s3cret-pw';
+  let ca: Ca;
+  let front: Front;
+  let proxy: Proxy;
+
+  beforeAll(async () => {
+    ca = makeCa([NAME]);
+    front = await tlsFront(vault.url, ca);
+    proxy = await startProxy({
+      hosts: { [NAME]: '127.0.0.1' },
+      credentials: { user: 'ci-bot', password: PASSWORD },
+    });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await front.close();
+    ca.remove();
+  });
+
+  it('main issues through the proxy, post revokes through it; the password never shows', async () => {
+    const s = step(
+      {
+        provider: 'vault',
+        gateway: `https://${NAME}:${front.port}`,
+        audience: VAULT_AUDIENCE,
+        'vault-role': 'ci',
+        'ca-certificate': ca.caPem,
+        export: 'env',
+        credentials: '- name: db\n  path: database/creds/migrator',
+      },
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: vaultTokenUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x',
+        https_proxy: proxy.url,
+        NO_PROXY: 'github.com',
+      },
+    );
+    const main = await runMain(s);
+    expect(main.stdout).not.toContain(PASSWORD);
+    expect(main.code).toBe(0);
+    expect(vault.liveTokens()).toHaveLength(1);
+    const afterMain = proxy.connects.length;
+    expect(afterMain).toBeGreaterThan(0);
+    const post = await runPost(s);
+    expect(post.stdout).not.toContain(PASSWORD);
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain('gatepass: "db" revoked');
+    expect(proxy.connects.length).toBeGreaterThan(afterMain);
+    expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
+      new Set([`${NAME}:${front.port}`]),
+    );
+    expect(vault.liveTokens()).toEqual([]);
+    expect(vault.liveLeases()).toEqual([]);
+  });
+});

@@ -114,6 +114,7 @@ describe('the component template', () => {
         'hoop-token-audience': 'hoop',
         'hoop-token-scope': 'hoop:use',
         'id-token-variable': 'MY_ID_TOKEN',
+        'ca-certificate': 'corp-ca-pem',
       };
       for (const name of Object.keys(componentInputs)) {
         if (!COMPONENT_ONLY.includes(name)) expect([name, name in given]).toEqual([name, true]);

@@ -5,9 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trustCertificate } from '../../src/common/http.js';
+import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { GatepassError, describeError } from '../../src/common/errors.js';
 import { awaitGatewayApproval } from '../../src/approvals/gate.js';
@@ -183,8 +184,7 @@ describe('issue', () => {
       'POST /api/connections/pg/credentials api-key',
       expect.stringMatching(/^PATCH \/api\/sessions\/[0-9a-f-]+\/metadata api-key$/),
     ]);
-    for (const r of seen)
-      expect(r.userAgent).toMatch(new RegExp(`^gatepass/${VERSION.replace(/\./g, '\\.')} `));
+    for (const r of seen) expect(r.userAgent).toBe(`gatepass/${VERSION}`);
     const session = /\/sessions\/([^/]+)\//.exec(seen[1]?.path ?? '')?.[1] ?? '';
     expect(hoop.sessionMetadata(session)).toEqual({
       gatepass_version: VERSION,
@@ -497,57 +497,6 @@ describe('resilience', () => {
     );
   });
 
-  it('honours Retry-After on 429', async () => {
-    let calls = 0;
-    hoop.intercept = (r) =>
-      r.method === 'POST' && ++calls === 1
-        ? { status: 429, body: '{"message":"slow down"}', headers: { 'retry-after': '1' } }
-        : undefined;
-    const started = Date.now();
-    await issued(withKey({ timeoutMs: 3000 }).issue(request('pg'), await identity(), signal));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-  });
-
-  it('fails at the deadline with the last error when hoop stays unavailable', async () => {
-    hoop.unavailable();
-    const err = await failure(
-      withKey({ timeoutMs: 300 }).issue(request('pg'), await identity(), signal),
-    );
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toMatch(
-      /did not succeed within \d+ ms \(\d+ attempts\); last error: answered HTTP 503 \(service unavailable\)/,
-    );
-  });
-
-  it('fails at the deadline when hoop is down', async () => {
-    const closed = createNetServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((r) =>
-      closed.close(() => {
-        r();
-      }),
-    );
-    const err = await failure(
-      withKey({ gateway: `http://127.0.0.1:${port}`, timeoutMs: 300 }).issue(
-        request('pg'),
-        await identity(),
-        signal,
-      ),
-    );
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toContain(`cannot reach hoop at http://127.0.0.1:${port} (ECONNREFUSED)`);
-  });
-
-  it('times out an attempt that gets no answer, and tries again', async () => {
-    let calls = 0;
-    hoop.intercept = (r) => (r.method === 'POST' && ++calls === 1 ? { hang: true } : undefined);
-    await issued(withKey({ attemptTimeoutMs: 200 }).issue(request('pg'), await identity(), signal));
-    expect(
-      log.lines.some((l) => l.includes('no answer within 200 ms') && l.includes('retrying')),
-    ).toBe(true);
-  });
-
   it('does not believe a 201 without credentials, and does not retry it', async () => {
     let calls = 0;
     hoop.intercept = (r) =>
@@ -697,5 +646,31 @@ describe('the double', () => {
         '410 from GET /reviews/{id}',
       ]),
     );
+  });
+});
+
+describe('behind a proxy (the transport: __tests__/common/http.test.ts)', () => {
+  it('issues and revokes through a CONNECT proxy, trusting a private CA', async () => {
+    const name = 'hoop.corp.test';
+    const ca = makeCa([name]);
+    const front = await tlsFront(hoop.url, ca);
+    const proxy = await startProxy({ hosts: { [name]: '127.0.0.1' } });
+    process.env.HTTPS_PROXY = proxy.url;
+    trustCertificate(ca.caPem);
+    try {
+      const gateway = withKey({ gateway: `https://${name}:${front.port}`, attemptTimeoutMs: 5000 });
+      const result = await issued(gateway.issue(request('pg'), await identity(), signal));
+      await gateway.revoke(hoopHandle(result), signal);
+      expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
+        new Set([`${name}:${front.port}`]),
+      );
+      expect(hoop.liveCredentials()).not.toContain(hoopHandle(result).credentialId);
+    } finally {
+      delete process.env.HTTPS_PROXY;
+      trustCertificate(undefined);
+      await proxy.close();
+      await front.close();
+      ca.remove();
+    }
   });
 });

@@ -3,8 +3,10 @@
  * loopback: no HTTP mocking. Faults are injected by the gateway itself.
  */
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type Server } from 'node:net';
+import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { trustCertificate } from '../../src/common/http.js';
+import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { GatepassError } from '../../src/common/errors.js';
 import { awaitGatewayApproval } from '../../src/approvals/gate.js';
@@ -446,113 +448,6 @@ describe('resilience', () => {
     expect([err.message, ...log.lines].join('\n')).not.toMatch(/unexpected|fetch failed/);
   });
 
-  it('gives up at once on a host name that does not resolve, with the hint', async () => {
-    const err = await failure(
-      client({ gateway: 'https://gatepass-test.invalid', timeoutMs: 2000 }).issue(
-        request('read'),
-        await identity(),
-        signal,
-      ),
-    );
-    expect(err.message).toMatch(
-      /cannot reach the token-exchange server at https:\/\/gatepass-test\.invalid \((ENOTFOUND|EAI_AGAIN)\)/,
-    );
-    if (err.message.includes('ENOTFOUND')) {
-      expect(err.hint).toMatch(/^Not retried, .*: check the host name in `gateway`/);
-      expect(log.lines.filter((l) => l.includes('retrying in'))).toEqual([]);
-    }
-    expect(err.message).not.toMatch(/unexpected|fetch failed/);
-  });
-
-  it('retries 503 twice, then succeeds', async () => {
-    let failures = 0;
-    gw.intercept = (req) => (req.path === '/token' && failures++ < 2 ? { status: 503 } : undefined);
-    const result = await issued(client().issue(request('read'), await identity(), signal));
-    expect(result.values.access_token).toBeDefined();
-    expect(failures).toBe(3);
-    const retries = log.lines.filter((l) => l.includes('answered HTTP 503'));
-    expect(retries).toHaveLength(2);
-    expect(retries[0]).toMatch(
-      /^info: POST http:\/\/127\.0\.0\.1:\d+\/token: answered HTTP 503 \(temporarily_unavailable\); retrying in \d+ ms \(attempt 2\)$/,
-    );
-  });
-
-  it('honours Retry-After on 429', async () => {
-    let failures = 0;
-    gw.intercept = (req) =>
-      req.path === '/token' && failures++ < 1
-        ? { status: 429, headers: { 'retry-after': '1' } }
-        : undefined;
-    const started = Date.now();
-    await issued(client().issue(request('read'), await identity(), signal));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-  });
-
-  it('fails at the deadline with the last error when the gateway answers 503 forever', async () => {
-    gw.intercept = (req) =>
-      req.path === '/token' ? { status: 503, body: '{"error":"server_busy"}' } : undefined;
-    const started = Date.now();
-    const err = await failure(
-      client({ timeoutMs: 2000, retry: { initialDelayMs: 100 } }).issue(
-        request('read'),
-        await identity(),
-        signal,
-      ),
-    );
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(1000);
-    expect(elapsed).toBeLessThanOrEqual(3000);
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toMatch(
-      /^POST http:\S+\/token did not succeed within 2 s \(\d+ attempts\); last error: answered HTTP 503 \(server_busy\)$/,
-    );
-  });
-
-  it('times out each attempt against a server that accepts and never answers', async () => {
-    const silent: Server = createServer(() => undefined);
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const { port } = silent.address() as AddressInfo;
-    try {
-      const started = Date.now();
-      const err = await failure(
-        client({
-          gateway: `http://127.0.0.1:${port}`,
-          attemptTimeoutMs: 200,
-          timeoutMs: 1000,
-        }).issue(request('read'), await identity(), signal),
-      );
-      expect(Date.now() - started).toBeLessThan(2000);
-      expect(err.code).toBe('TIMEOUT');
-      expect(err.message).toContain('no answer within 200 ms');
-      expect(
-        log.lines.filter((l) => /openid-configuration: no answer within 200 ms; retrying/.test(l))
-          .length,
-      ).toBeGreaterThanOrEqual(2);
-    } finally {
-      silent.close();
-    }
-  });
-
-  it('times out a token endpoint that hangs', async () => {
-    gw.intercept = (req) => (req.path === '/token' ? { hang: true } : undefined);
-    const err = await failure(
-      client({ attemptTimeoutMs: 150, timeoutMs: 600 }).issue(
-        request('read'),
-        await identity(),
-        signal,
-      ),
-    );
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toContain('no answer within');
-  });
-
-  it('retries a dropped connection', async () => {
-    let drops = 0;
-    gw.intercept = (req) => (req.path === '/token' && drops++ < 1 ? { drop: true } : undefined);
-    await issued(client().issue(request('read'), await identity(), signal));
-    expect(drops).toBe(2);
-  });
-
   it('does not retry malformed JSON, and says what was wrong', async () => {
     let calls = 0;
     gw.intercept = (req) => {
@@ -724,6 +619,39 @@ describe('a gateway that echoes the request', () => {
       // The retry warnings (logged lines) are checked by afterEach.
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('behind a proxy (the transport: __tests__/common/http.test.ts)', () => {
+  it('exchanges and revokes through a CONNECT proxy, trusting a private CA', async () => {
+    const name = 'sts.corp.test';
+    const ca = makeCa([name]);
+    const front = await tlsFront(gw.url, ca);
+    const proxy = await startProxy({ hosts: { [name]: '127.0.0.1' } });
+    process.env.HTTPS_PROXY = proxy.url;
+    trustCertificate(ca.caPem);
+    try {
+      const base = `https://${name}:${front.port}`;
+      const gateway = client({
+        gateway: base,
+        endpoints: { token: `${base}/token`, revocation: `${base}/revoke` },
+        attemptTimeoutMs: 5000,
+      });
+      const before = gw.requests.length;
+      const result = await issued(gateway.issue(request('read'), await identity(), signal));
+      if (result.revocation === undefined) throw new Error('no revocation handle');
+      await gateway.revoke(result.revocation, signal);
+      expect(gw.requests.slice(before)).toEqual(['POST /token', 'POST /revoke']);
+      expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
+        new Set([`${name}:${front.port}`]),
+      );
+    } finally {
+      delete process.env.HTTPS_PROXY;
+      trustCertificate(undefined);
+      await proxy.close();
+      await front.close();
+      ca.remove();
     }
   });
 });

@@ -5,7 +5,7 @@
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -406,33 +406,19 @@ describe('resilience', () => {
     ).toHaveLength(2);
   });
 
-  it('fails at the deadline with the last error when Vault stays sealed', async () => {
-    vault.seal();
-    const started = Date.now();
-    const err = await failure(
-      gateway({ timeoutMs: 500 }).issue(request('kv/ci/app'), await identity(), signal),
-    );
-    expect(Date.now() - started).toBeLessThan(1500);
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toMatch(
-      /did not succeed within \d+ ms \(\d+ attempts\); last error: answered HTTP 503 \(Vault is sealed\)/,
-    );
-    expect(err.hint).toContain('Raise `timeout`');
-  });
-
   it('a cancel during the secret read still revokes the login token', async () => {
-    let reading = false;
+    const seen = { reading: false };
     vault.intercept = (r) => {
       if (r.path !== '/v1/kv/ci/app') return undefined;
-      reading = true;
+      seen.reading = true;
       return { hang: true };
     };
     const before = new Set(vault.liveTokens());
     const cancel = new AbortController();
     const issuing = gateway().issue(request('kv/ci/app'), await identity(), cancel.signal);
     // The read is on the wire, so the client has the login token in hand.
-    for (let i = 0; i < 500 && !reading; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(reading).toBe(true);
+    for (let i = 0; i < 500 && !seen.reading; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(seen.reading).toBe(true);
     expect(vault.liveTokens().length).toBe(before.size + 1);
     cancel.abort(new Error('cancelled'));
     await failure(issuing);
@@ -449,67 +435,6 @@ describe('resilience', () => {
     const result = await issued(gateway().issue(request('kv/ci/app'), await identity(), signal));
     expect(result.values.api_key).toBe('kv1-api-key-9f8e7d6c');
     expect(reads).toBe(2);
-  });
-
-  it('fails at the deadline when Vault is down', async () => {
-    const closed = createNetServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((r) =>
-      closed.close(() => {
-        r();
-      }),
-    );
-    const err = await failure(
-      gateway({ gateway: `http://127.0.0.1:${port}`, timeoutMs: 300 }).issue(
-        request('kv/ci/app'),
-        await identity(),
-        signal,
-      ),
-    );
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toContain(`cannot reach Vault at http://127.0.0.1:${port} (ECONNREFUSED)`);
-  });
-
-  it('names what failed in a connection that is not transient (TLS), and does not retry it', async () => {
-    // https: to the plain-HTTP double: the TLS handshake fails.
-    const started = Date.now();
-    const err = await failure(
-      gateway({ gateway: vault.url.replace('http:', 'https:'), timeoutMs: 1500 }).issue(
-        request('kv/ci/app'),
-        await identity(),
-        signal,
-      ),
-    );
-    expect(Date.now() - started).toBeLessThan(1000);
-    expect(err.code).toBe('GATEWAY');
-    expect(err.message).toMatch(
-      /\/v1\/auth\/jwt\/login: cannot reach Vault at https:\/\/127\.0\.0\.1:\d+ \(EPROTO: SSL .+\)$/,
-    );
-    expect(err.hint).toContain('the runner trusts its certificate (NODE_EXTRA_CA_CERTS)');
-  });
-
-  it('times out an attempt that gets no answer, and tries again', async () => {
-    let logins = 0;
-    vault.intercept = (r) =>
-      r.path.endsWith('/login') && ++logins === 1 ? { hang: true } : undefined;
-    const started = Date.now();
-    const result = await issued(
-      gateway({ attemptTimeoutMs: 200 }).issue(request('kv/ci/app'), await identity(), signal),
-    );
-    expect(result.values.api_key).toBe('kv1-api-key-9f8e7d6c');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
-    expect(
-      log.lines.some((l) => l.includes('no answer within 200 ms') && l.includes('retrying')),
-    ).toBe(true);
-  });
-
-  it('retries a dropped connection', async () => {
-    let logins = 0;
-    vault.intercept = (r) =>
-      r.path.endsWith('/login') && ++logins === 1 ? { drop: true } : undefined;
-    await issued(gateway().issue(request('kv/ci/app'), await identity(), signal));
-    expect(logins).toBe(2);
   });
 
   it('does not believe a 200 without a token, and does not retry it', async () => {
@@ -699,25 +624,6 @@ describe('redirects', () => {
     expect(vault.tokenValid(handle.token)).toBe(false);
   });
 
-  it('does not follow a redirect to the same address either, nor to https', async () => {
-    const before = vault.requests.length;
-    vault.intercept = (r) =>
-      r.path.endsWith('/login')
-        ? { status: 307, headers: { location: '/v1/auth/jwt/login?x=1' } }
-        : undefined;
-    const same = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
-    expectRedirectError(same, 307, vault.url);
-    expect(vault.requests.length - before).toBe(1);
-    const port = new URL(elsewhere.url).port;
-    vault.intercept = (r) =>
-      r.path.endsWith('/login')
-        ? { status: 308, headers: { location: `https://localhost:${port}/v1/auth/jwt/login` } }
-        : undefined;
-    const upgrade = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
-    expectRedirectError(upgrade, 308, `https://localhost:${port}`);
-    expectNothingElsewhere();
-  });
-
   it("names only the Location's origin, never its path or query", async () => {
     const id = await identity();
     vault.intercept = (r) =>
@@ -731,14 +637,6 @@ describe('redirects', () => {
     expectRedirectError(err, 302, elsewhere.url);
     expect(err.message).not.toContain('/steal');
     expectNothingElsewhere();
-  });
-
-  it('says so when a redirect has no Location', async () => {
-    vault.intercept = (r) => (r.path.endsWith('/login') ? { status: 302 } : undefined);
-    const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
-    expect(err.code).toBe('GATEWAY');
-    expect(err.message).toContain('answered HTTP 302, a redirect without a Location');
-    expect(err.hint).toContain('Set `gateway` to the active Vault node or to a load balancer');
   });
 });
 

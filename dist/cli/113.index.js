@@ -14,11 +14,12 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9353);
-/* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1451);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2299);
 /* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
 /**
- * Approvals on a GitLab merge request, through REST API v4 with `fetch` and
+ * Approvals on a GitLab merge request, through REST API v4 with gatepass's
+ * HTTP transport (common/http.ts) and
  * the token from `GATEPASS_GITLAB_TOKEN` (passed in; never logged).
  *
  * Two sources, chosen by `approval-source`:
@@ -53,7 +54,6 @@ class GitLabApprovals {
     #options;
     #clock;
     #logger;
-    #fetch;
     #perPage;
     #members = new Map();
     #noteId;
@@ -65,7 +65,6 @@ class GitLabApprovals {
         this.#options = options;
         this.#clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
         this.#logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_1__/* .silentLogger */ .q;
-        this.#fetch = options.fetch ?? fetch;
         this.#perPage = Math.min(100, Math.max(1, options.perPage ?? 100));
     }
     get where() {
@@ -223,40 +222,31 @@ class GitLabApprovals {
         const url = new URL(`${this.#options.apiUrl.replace(/\/$/, '')}${path}`);
         for (const [k, v] of Object.entries(input.query ?? {}))
             url.searchParams.set(k, v);
-        return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal }) => {
-            let res;
-            try {
-                res = await this.#fetch(url, {
-                    method,
-                    signal,
-                    headers: {
-                        'PRIVATE-TOKEN': this.#options.token,
-                        accept: 'application/json',
-                        ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
-                    },
-                    ...(input.body === undefined ? {} : { body: JSON.stringify(input.body) }),
-                });
-            }
-            catch (err) {
-                // A timeout or a cancel: the retry policy words those.
-                if (signal.aborted)
-                    throw signal.reason;
-                throw (0,_common_network_js__WEBPACK_IMPORTED_MODULE_2__/* .connectionError */ .$)(err, { ...GITLAB, url, label: operation }) ?? err;
-            }
-            if (!res.ok)
-                throw await this.#error(res, operation);
-            return { data: (await res.json()), headers: res.headers };
+        const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_2__/* .request */ .Em)({
+            method,
+            url,
+            label: operation,
+            headers: {
+                'PRIVATE-TOKEN': this.#options.token,
+                accept: 'application/json',
+                ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            ...(input.body === undefined ? {} : { body: JSON.stringify(input.body) }),
         }, {
-            operation,
+            ...GITLAB,
             signal: ctx.signal,
             // `approval-timeout` bounds the whole wait: no retry past it.
-            deadlineMs: Math.max(0, ctx.deadline - this.#clock.now()),
-            clock: this.#clock,
+            deadlineMs: ctx.deadline - this.#clock.now(),
             logger: this.#logger,
+            retry: { clock: this.#clock },
+            statusError: (failed) => this.#error(failed, operation),
         });
+        if (answer.status < 200 || answer.status > 299)
+            throw this.#error(answer, operation);
+        return { data: JSON.parse(answer.text()), headers: answer.headers };
     }
-    async #error(res, operation) {
-        const message = gitlabMessage(await res.text().catch(() => ''));
+    #error(res, operation) {
+        const message = gitlabMessage(res.text());
         const auth = res.status === 401 || res.status === 403;
         const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(res.headers.get('retry-after'), this.#clock.now());
         return new _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(res.status, `${operation}: HTTP ${res.status}${message === '' ? '' : ` ${message.replace(/\s+/g, ' ').slice(0, 200)}`}`, {
@@ -321,84 +311,6 @@ function toNote(n) {
         updatedAt: Date.parse(n.updated_at),
         system: n.system,
     };
-}
-
-
-/***/ }),
-
-/***/ 1451:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ connectionError)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9183);
-/**
- * One wording for "the connection failed", whatever gatepass was talking to
- * (a gateway, the GitHub or GitLab API): what, where (the origin, never a
- * path or query), and the OS code. The retry policy adds whether it retries
- * ("; retrying in 1.6 s"), and gives up with the last of these messages.
- *
- *     POST https://sts.example.com/token: cannot reach the token-exchange server at https://sts.example.com (ECONNREFUSED)
- *
- * A function, not a transport: each caller keeps its own fetch and turns
- * what it throws into this error inside the attempt, so that the cause (and
- * with it the retry policy's view of the failure) is kept.
- */
-
-
-/**
- * The connection failure behind `err`, as the one message; undefined when
- * `err` is not one (an HTTP answer, an abort, a bug), so the caller keeps it.
- * Retryable failures (ECONNREFUSED, ECONNRESET, …) keep `err` as the cause,
- * which is what the retry policy looks at; DNS and TLS failures are final.
- */
-function connectionError(err, peer) {
-    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .networkErrorCode */ .a0)(err);
-    const detail = network ?? transportFailure(err);
-    if (detail === undefined)
-        return undefined;
-    const origin = originOf(peer.url);
-    const input = peer.input ?? 'gateway';
-    const hint = network !== undefined
-        ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
-        : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${origin} (${detail})`, { hint, cause: err });
-}
-function originOf(url) {
-    try {
-        return new URL(url).origin;
-    }
-    catch {
-        return 'an invalid URL';
-    }
-}
-/**
- * Why the connection failed when it is not a failure worth retrying:
- * Node's code, with OpenSSL's reason for TLS ("ENOTFOUND",
- * "DEPTH_ZERO_SELF_SIGNED_CERT", "EPROTO: SSL wrong version number").
- * Looks through `fetch`'s "TypeError: fetch failed" to its cause.
- */
-function transportFailure(err) {
-    let current = err;
-    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-        // Our own errors carry codes too (TIMEOUT, GATEWAY): they are not transport failures.
-        if (current instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
-            return undefined;
-        const { code, message, cause } = current;
-        if (typeof code === 'string' && code !== 'ABORT_ERR' && !code.startsWith('OAUTH_')) {
-            const text = typeof message === 'string' ? message : '';
-            // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
-            const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
-            return ssl === undefined ? code : `${code}: SSL ${ssl}`;
-        }
-        const fetchFailed = current.name === 'TypeError' && message === 'fetch failed';
-        if (fetchFailed && (cause === undefined || cause === null))
-            return 'network error';
-        current = cause;
-    }
-    return undefined;
 }
 
 

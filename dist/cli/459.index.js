@@ -9,21 +9,16 @@ export const modules = {
 /* harmony export */   createVaultGateway: () => (/* binding */ createVaultGateway)
 /* harmony export */ });
 /* unused harmony export checkVaultRequest */
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4708);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8096);
-/* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_vault__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1922);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8044);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(8718);
-/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9353);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9183);
-/* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1451);
-/* harmony import */ var _common_version_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(9521);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8281);
-/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(9026);
+/* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8096);
+/* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_vault__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8044);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2299);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
+/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9304);
 /**
  * The Vault / OpenBao gateway, through node-vault. Each credential request is
  * its own JWT login (`auth/<vault-auth-path>/login {role, jwt}`) followed by
@@ -35,10 +30,11 @@ export const modules = {
  * 429 and 5xx (503 is "sealed" or "standby") are retried with backoff, each
  * attempt bounded by its own timeout, the whole call by one deadline.
  * node-vault builds the requests and reads Vault's answers; the HTTP itself is
- * gatepass's (node-vault's `request-promise` option, see {@link send}), so
- * that no redirect is ever followed: node-vault's own axios layer follows
- * them and re-sends `X-Vault-Token` and the login body (the ID token) to
- * wherever `Location` points. node-vault does not report response headers, so
+ * gatepass's transport (common/http.ts, through node-vault's
+ * `request-promise` option, see {@link send}), so that no redirect is ever
+ * followed and proxies apply: node-vault's own axios layer follows redirects
+ * and re-sends `X-Vault-Token` and the login body (the ID token) to wherever
+ * `Location` points. node-vault does not report response headers, so
  * a 429's `Retry-After` is not seen (the jittered backoff stands in for it).
  */
 
@@ -50,29 +46,25 @@ export const modules = {
 
 
 
-
-
-
-const USER_AGENT = `gatepass/${_common_version_js__WEBPACK_IMPORTED_MODULE_10__/* .VERSION */ .x}`;
 /** Validates the options before any network call, then returns the gateway. */
 function createVaultGateway(options) {
     const settings = resolve(options);
     return {
         issue: (request, id, signal) => issue(settings, request, id, signal),
-        poll: (pending) => Promise.reject(new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
-        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_8__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
+        poll: (pending) => Promise.reject(new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
+        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
     };
 }
 function resolve(options) {
-    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_9__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    const address = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_7__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     if (options.role.trim() === '') {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', 'the vault provider needs `vault-role`', {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', 'the vault provider needs `vault-role`', {
             hint: 'Set `vault-role` to the JWT auth role bound to this repository or project',
         });
     }
     const authPath = (options.authPath ?? 'jwt').replace(/^\/+|\/+$/g, '').replace(/^auth\//, '');
     if (!/^[\w.-]+(\/[\w.-]+)*$/.test(authPath)) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('INPUT', `\`vault-auth-path\` "${authPath}" is not a mount path`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `\`vault-auth-path\` "${authPath}" is not a mount path`, {
             hint: 'Use the path JWT auth is enabled at, e.g. `jwt` or `github-actions` (no leading auth/)',
         });
     }
@@ -86,7 +78,7 @@ function resolve(options) {
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
         retry: options.retry,
         registerSecret: options.registerSecret,
-        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_5__/* .silentLogger */ .q,
+        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_3__/* .silentLogger */ .q,
     };
 }
 /**
@@ -98,19 +90,19 @@ function checkVaultRequest(request) {
     const vault = request.vault;
     const where = `credential "${request.name}"`;
     if (vault === undefined || vault.path.trim() === '') {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where} has no \`path\``, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `${where} has no \`path\``, {
             hint: 'With provider vault, each credential names a `path`, e.g. database/creds/migrator',
         });
     }
     const path = vault.path.trim().replace(/^\/+/, '').replace(/^v1\//, '').replace(/\/+$/, '');
     if (/[?#\s]/.test(path) || path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where}: \`path\` "${path}" is not a Vault path`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `${where}: \`path\` "${path}" is not a Vault path`, {
             hint: 'Give the path below /v1/ without query or "..", e.g. secret/data/app',
         });
     }
     const method = vault.method ?? 'GET';
     if (method === 'GET' && vault.data !== undefined) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('CONFIG', `${where} has \`data\` but method GET`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `${where} has \`data\` but method GET`, {
             hint: 'Set `method: POST` to send `data`, or remove `data`',
         });
     }
@@ -141,14 +133,14 @@ async function issue(settings, request, id, signal) {
         if (envelope.lease_id !== '')
             handle.leases.push(envelope.lease_id);
         const issued = toIssued(settings, request, target.path, envelope, login);
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_8__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
         return { ...issued, revocation: handle };
     }
     catch (err) {
         // Nothing will use the token or its lease: do not leave them alive, even
         // when `signal` is the cancel that ended the read.
-        await revoke(settings, handle, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_8__/* .cleanupSignal */ .Z5)()).catch((e) => {
-            settings.logger.warning(`could not revoke the unused Vault token: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(e)}`);
+        await revoke(settings, handle, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .cleanupSignal */ .Z5)()).catch((e) => {
+            settings.logger.warning(`could not revoke the unused Vault token: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(e)}`);
         });
         throw readError(err, settings, target, id);
     }
@@ -169,7 +161,7 @@ async function logIn(settings, client, id, signal, deadline) {
     const auth = body?.auth;
     const token = isObject(auth) ? auth.client_token : undefined;
     if (!isObject(auth) || typeof token !== 'string' || token === '') {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault's answer to POST ${path} holds no auth.client_token`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `Vault's answer to POST ${path} holds no auth.client_token`, {
             hint: 'Check that `gateway` is the Vault address and `vault-auth-path` a JWT auth mount',
         });
     }
@@ -178,7 +170,7 @@ async function logIn(settings, client, id, signal, deadline) {
     const ttl = typeof auth.lease_duration === 'number' ? auth.lease_duration : 0;
     const accessor = typeof auth.accessor === 'string' ? auth.accessor : '';
     // The accessor is what Vault's audit log shows; it cannot be used to read secrets.
-    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
+    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
     return {
         token,
         accessor,
@@ -186,32 +178,32 @@ async function logIn(settings, client, id, signal, deadline) {
     };
 }
 function loginError(err, settings, id) {
-    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
+    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
         return err;
-    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__/* .identityDiagnostics */ .zx)(id, err.message));
+    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
     const mount = err.status === 403
         ? ` A 403 at login also means nothing is mounted at auth/${settings.authPath}: check \`vault-auth-path\`.`
         : '';
-    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
-        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__/* .bindingHint */ .jw)(id)}`,
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
+        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .bindingHint */ .jw)(id)}`,
     });
 }
 function readError(err, settings, target, id) {
-    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9))
+    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9))
         return err;
     if (err.status === 403) {
-        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_11__/* .identityDiagnostics */ .zx)(id, err.message));
-        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('DENIED', err.message, {
+        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('DENIED', err.message, {
             hint: `The policies of role "${settings.role}" do not allow ${target.method === 'GET' ? 'read' : 'create/update'} on ${target.path}; attach a policy that does, or fix \`path\``,
         });
     }
     if (err.status === 404) {
-        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', err.message, {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', err.message, {
             hint: `Nothing is at ${target.path}${settings.namespace === undefined ? '' : ` in namespace ${settings.namespace}`}: check \`path\` (kv v2 reads go through <mount>/data/<name>) and \`vault-namespace\``,
         });
     }
     if (err.status === 400 || err.status === 405) {
-        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', err.message, {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', err.message, {
             hint: 'Vault rejected the request: check `method` and `data` against the secrets engine',
         });
     }
@@ -243,7 +235,7 @@ function toIssued(settings, request, path, envelope, login) {
     }
     const expiresAt = expiry(envelope, login);
     if (envelope.lease_id !== '' && envelope.lease_duration > request.ttlSeconds) {
-        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
+        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
     }
     return {
         kind: 'issued',
@@ -263,7 +255,7 @@ function kvV2Data(data) {
     if (!isKvV2)
         return undefined;
     if (data.data === null) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', 'the kv v2 secret has no data (its version is deleted or destroyed)', {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', 'the kv v2 secret has no data (its version is deleted or destroyed)', {
             hint: 'Undelete the version, write a new one, or read another version',
         });
     }
@@ -280,7 +272,7 @@ function expiry(envelope, login) {
 function readEnvelope(body, what) {
     const data = body?.data;
     if (body === undefined || !isObject(data)) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault's answer to ${what} holds no \`data\` object`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `Vault's answer to ${what} holds no \`data\` object`, {
             hint: 'The path answered without a secret: check `path` (and `method`), or that `gateway` is Vault',
         });
     }
@@ -302,7 +294,7 @@ async function revoke(settings, handle, signal) {
         settings.logger.debug('the Vault token has expired: Vault has revoked it and its leases');
         return;
     }
-    const address = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_9__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
+    const address = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_7__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
     const client = vaultClient(address, handle.namespace);
     // The token's revocation settles everything, so the leases may use only
     // half of the budget: an unreachable Vault must not leave it no time.
@@ -324,8 +316,8 @@ async function revoke(settings, handle, signal) {
         catch (err) {
             // 403: the token may not revoke leases (not in Vault's default policy),
             // or is gone already; revoking the token below settles both.
-            if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9 && err.status === 403)) {
-                leaseProblems.push(`lease ${lease}: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`);
+            if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && err.status === 403)) {
+                leaseProblems.push(`lease ${lease}: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}`);
             }
         }
     }
@@ -337,14 +329,14 @@ async function revoke(settings, handle, signal) {
         });
     }
     catch (err) {
-        if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9 && err.status === 403) {
+        if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && err.status === 403) {
             settings.logger.debug('the Vault token was already revoked or expired');
             return;
         }
-        const problems = [...leaseProblems, `token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`];
+        const problems = [...leaseProblems, `token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}`];
         // A refused redirect is a setting to fix, not bad luck: say which.
-        const fix = err instanceof RedirectRefusedError ? `${err.hint ?? ''}. ` : '';
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
+        const fix = err instanceof _common_http_js__WEBPACK_IMPORTED_MODULE_5__/* .RedirectRefusedError */ .jw ? `${err.hint ?? ''}. ` : '';
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
             hint: `${fix}The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
             cause: err,
         });
@@ -354,7 +346,7 @@ async function revoke(settings, handle, signal) {
     }
 }
 function vaultClient(address, namespace) {
-    const client = node_vault__WEBPACK_IMPORTED_MODULE_2___default()({
+    const client = node_vault__WEBPACK_IMPORTED_MODULE_0___default()({
         endpoint: `${address.origin}${address.pathname.replace(/\/+$/, '')}`,
         apiVersion: 'v1',
         ...(namespace === undefined ? {} : { namespace }),
@@ -372,58 +364,44 @@ function vaultClient(address, namespace) {
     Object.assign(client, { namespace, pathPrefix: '' });
     return client;
 }
-/** The statuses that carry a `Location` to go to instead. */
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Refused redirects name what they protect, and the fix. */
+const PEER = {
+    what: 'Vault',
+    redirectHint: 'Set `gateway` to the active Vault node or to a load balancer that sends requests only to it (health check /v1/sys/health); a standby redirects when it cannot forward a request to the active node',
+};
 /**
- * node-vault's HTTP layer, as gatepass does it: one request to the URL
- * node-vault built from `gateway`, and never a second one. A redirect is
- * refused rather than followed, whatever its target: following it would send
- * the `X-Vault-Token` header, or the login body with the runner's ID token,
- * to whoever answers at `Location`. (Vault itself redirects only from a
- * standby that cannot forward a request, to the active node's `api_addr`,
- * which is another host; see docs/vault.md § Redirects.)
+ * node-vault's HTTP layer: one attempt through gatepass's transport
+ * (common/http.ts) to the URL node-vault built from `gateway`, and never a
+ * second one. A redirect is refused rather than followed, whatever its
+ * target: following it would send the `X-Vault-Token` header, or the login
+ * body with the runner's ID token, to whoever answers at `Location`. (Vault
+ * itself redirects only from a standby that cannot forward a request, to the
+ * active node's `api_addr`, which is another host; see docs/vault.md §
+ * Redirects.) The retry policy is {@link call}'s.
  *
- * The body is read inside the attempt, so a server that stalls mid-answer
- * hits the attempt's timeout too. An answer that is not JSON comes back as
- * its text, as node-vault's own layer would hand it on.
+ * An answer that is not JSON comes back as its text, as node-vault's own
+ * layer would hand it on.
  */
-function send(options) {
+async function send(options) {
     const url = new URL(options.uri);
     const body = typeof options.json === 'object' && options.json !== null
-        ? Buffer.from(JSON.stringify(options.json))
+        ? JSON.stringify(options.json)
         : undefined;
-    // node:http, not fetch: it never follows a redirect, and it spares loading
-    // Node's fetch (its own undici, 10-20 ms) on the way to the command.
-    const request = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_1__.request : node_http__WEBPACK_IMPORTED_MODULE_0__.request;
-    return new Promise((resolve, reject) => {
-        const outgoing = request(url, {
-            method: options.method,
-            headers: {
-                accept: 'application/json',
-                ...(body === undefined
-                    ? {}
-                    : { 'content-type': 'application/json', 'content-length': String(body.length) }),
-                ...options.headers,
-            },
-            signal: options.signal,
-        }, (response) => {
-            const status = response.statusCode ?? 0;
-            if (REDIRECTS.has(status)) {
-                response.resume();
-                reject(new RedirectRefused(status, response.headers.location ?? null, url));
-                return;
-            }
-            const chunks = [];
-            response.on('data', (chunk) => chunks.push(chunk));
-            response.on('error', reject);
-            response.on('end', () => {
-                const text = Buffer.concat(chunks).toString('utf8');
-                resolve({ statusCode: status, body: parseJson(text), request: { path: url.pathname } });
-            });
-        });
-        outgoing.on('error', reject);
-        outgoing.end(body);
-    });
+    const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_5__/* .attempt */ .CD)({
+        method: options.method,
+        url,
+        headers: {
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...options.headers,
+        },
+        ...(body === undefined ? {} : { body }),
+    }, PEER, options.signal);
+    return {
+        statusCode: answer.status,
+        body: parseJson(answer.text()),
+        request: { path: url.pathname },
+    };
 }
 function parseJson(text) {
     if (text.trim() === '')
@@ -435,49 +413,15 @@ function parseJson(text) {
         return text;
     }
 }
-/** Raised by {@link send}; {@link transportError} words it, with the secrets scrubbed. */
-class RedirectRefused extends Error {
-    status;
-    /** Where the redirect pointed: scheme, host and port only (or why there is none). */
-    target;
-    constructor(status, location, from) {
-        super(`HTTP ${status} redirect`);
-        this.name = 'RedirectRefused';
-        this.status = status;
-        this.target = redirectTarget(location, from);
-    }
-}
-/**
- * "a redirect to https://host:port": the origin only. Its path and query are
- * left out, since a hostile server could put what it was sent there.
- */
-function redirectTarget(location, from) {
-    if (location === null || location.trim() === '')
-        return 'a redirect without a Location';
-    let target;
-    try {
-        target = new URL(location, from);
-    }
-    catch {
-        return 'a redirect to a Location that is not a URL';
-    }
-    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-        return `a redirect to a ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)(target.protocol, 20)} URL`;
-    }
-    return `a redirect to ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)(target.origin, 200)}`;
-}
-/** A refused redirect, as the error gatepass reports: never retried, since a setting must change. */
-class RedirectRefusedError extends _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9 {
-}
 /**
  * One Vault request under the retry policy. `secrets` are scrubbed from any
  * text the server sends back, in case it echoes what it was given.
  */
 async function call(settings, client, signal, deadline, secrets, request) {
     const label = `${request.method} ${settings.address.origin}/v1/${request.path}`;
-    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .retry */ .L5)(async ({ signal: attempt }) => {
+    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L5)(async ({ signal: attempt }) => {
         // A fresh headers object per request: node-vault writes the token into it.
-        const headers = { 'User-Agent': USER_AGENT };
+        const headers = {};
         if (request.token !== undefined)
             headers['X-Vault-Token'] = request.token;
         try {
@@ -491,7 +435,7 @@ async function call(settings, client, signal, deadline, secrets, request) {
             return toBody(body, label);
         }
         catch (err) {
-            throw transportError(err, label, secrets, settings.address);
+            throw transportError(err, label, secrets);
         }
     }, {
         operation: label,
@@ -508,34 +452,25 @@ function toBody(body, label) {
         return undefined;
     if (isObject(body))
         return body;
-    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label} answered something that is not a JSON object`, {
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `${label} answered something that is not a JSON object`, {
         hint: 'Check that `gateway` is the Vault address (not a proxy or login page)',
     });
 }
-function transportError(err, label, secrets, address) {
-    if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9)
+function transportError(err, label, secrets) {
+    if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9)
         return err;
-    if (err instanceof RedirectRefused) {
-        return new RedirectRefusedError(err.status, `${label} answered HTTP ${err.status}, ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(err.target, secrets)}: gatepass does not follow redirects, so the Vault token and the ID token go only to \`gateway\``, {
-            hint: 'Set `gateway` to the active Vault node or to a load balancer that sends requests only to it (health check /v1/sys/health); a standby redirects when it cannot forward a request to the active node',
-        });
-    }
     const response = err
         ?.response;
     if (response !== undefined && typeof response.statusCode === 'number') {
         const status = response.statusCode;
-        const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)(vaultErrors(response.body), secrets));
+        const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(vaultErrors(response.body), secrets));
         const code = status === 403 ? 'DENIED' : 'GATEWAY';
-        return new _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
+        return new _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
             code,
-            ...((0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
+            ...((0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
         });
     }
-    // The one wording of a connection failure (network.ts), retried or final.
-    const unreachable = (0,_common_network_js__WEBPACK_IMPORTED_MODULE_7__/* .connectionError */ .$)(err, { what: 'Vault', url: address, label });
-    if (unreachable !== undefined)
-        return unreachable;
-    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_4__/* .scrub */ ._I)((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .describeError */ .Uc)(err), secrets))}`, {
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(err), secrets))}`, {
         cause: err,
     });
 }
@@ -549,6 +484,80 @@ function vaultErrors(body) {
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+
+/***/ }),
+
+/***/ 8718:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   jw: () => (/* binding */ bindingHint),
+/* harmony export */   zx: () => (/* binding */ identityDiagnostics)
+/* harmony export */ });
+/* unused harmony export claimLines */
+const MAX_VALUE = 200;
+/** The claims lines, e.g. "  sub: repo:octo/app:ref:refs/heads/main". */
+function claimLines(token, now = Date.now()) {
+    const c = token.claims;
+    const project = token.platform === 'gitlab' || 'project_path' in c ? 'project_path' : 'repository';
+    const lines = [
+        ['iss', c.iss],
+        ['sub', c.sub],
+        ['aud', c.aud],
+        [project, c[project]],
+        ['ref', c.ref],
+        ['environment', c.environment],
+        ['exp', c.exp === undefined ? undefined : describeExp(c.exp, now)],
+    ];
+    return lines.map(([name, value]) => `  ${name}: ${render(value)}`);
+}
+/** Where gateway policies usually bind, with the platform's common pitfalls. */
+function bindingHint(token) {
+    const common = 'Gateway policies usually bind `iss` (a trusted issuer), `aud` (must equal the audience the gateway expects; set `audience`) and `sub`';
+    switch (token.platform) {
+        case 'github':
+            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`), or \`repository\` with \`ref\` and \`environment\``;
+        case 'gitlab':
+            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH), or \`project_path\` with \`ref\`, \`ref_protected\` and \`environment\``;
+        case 'local':
+            return `${common}, or repository/project claims with \`ref\` and \`environment\``;
+    }
+}
+/**
+ * The full block: a heading, the claims, the gateway's own words and the hint.
+ * Multi-line on purpose: it goes to the log, not into an error message.
+ */
+function identityDiagnostics(token, gatewayError, now = Date.now()) {
+    return [
+        `the gateway refused the identity token: ${sanitize(gatewayError)}`,
+        'claims of the identity token it was shown:',
+        ...claimLines(token, now),
+        bindingHint(token),
+    ].join('\n');
+}
+function describeExp(exp, now) {
+    if (typeof exp !== 'number')
+        return render(exp);
+    const delta = Math.round(exp - now / 1000);
+    const when = delta <= 0 ? `expired ${-delta} s ago` : `expires in ${delta} s`;
+    return `${new Date(exp * 1000).toISOString()} (${when})`;
+}
+function render(value) {
+    if (value === undefined)
+        return '(not set)';
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return sanitize(text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text);
+}
+/** Claims and gateway text come from outside: no control characters in our log. */
+function sanitize(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+        .trim());
 }
 
 

@@ -14,15 +14,15 @@ export const modules = {
 /* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
 /* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9353);
 /* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2299);
 /* harmony import */ var _common_version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9521);
-/* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1451);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8281);
-/* harmony import */ var _token_exchange_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9026);
+/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9304);
 /**
  * The hoop.dev gateway: a small typed client for the part of hoop's REST API
  * (shared/specs/hoop-openapi-v3.json, served under `<gateway>/api`) that
  * issues connection credentials. hoop has no official client, so this is
- * Node's fetch under the shared retry policy.
+ * gatepass's HTTP transport (common/http.ts) under the shared retry policy.
  *
  * - `POST /api/connections/{c}/credentials {access_duration_seconds}`: 201 is
  *   the credential; 202 means a review must approve it first (Pending).
@@ -47,7 +47,6 @@ export const modules = {
 
 
 
-const USER_AGENT = `gatepass/${_common_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x} (+https://github.com/gatepass/gatepass)`;
 /** An exchanged bearer must outlive the credential, or it cannot revoke it. */
 const BEARER_MARGIN_SECONDS = 300;
 /** Validates the options before any network call, then returns the gateway. */
@@ -62,7 +61,7 @@ function createHoopGateway(options) {
     };
 }
 function resolve(options) {
-    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    const base = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     const apiKey = options.apiKey === '' ? undefined : options.apiKey;
     if ((apiKey === undefined) === (options.exchange === undefined)) {
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', apiKey === undefined
@@ -330,7 +329,7 @@ async function revoke(settings, handle, signal) {
     }
 }
 async function revokeCredential(settings, handle, signal) {
-    const base = (0,_token_exchange_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
+    const base = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
     const token = handle.token ?? settings.apiKey;
     if (token === undefined) {
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `revoking the hoop credential for ${handle.connection} needs \`hoop-api-key\``, {
@@ -436,43 +435,36 @@ async function send(settings, bearer, signal, deadline, secrets, request) {
     const url = `${settings.api}${request.path}`;
     const label = `${request.method} ${url}`;
     const hidden = [bearer.token, ...secrets];
-    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal: attempt }) => {
-        let response;
-        let text;
-        try {
-            response = await fetch(url, {
-                method: request.method,
-                headers: {
-                    authorization: `Bearer ${bearer.token}`,
-                    'user-agent': USER_AGENT,
-                    accept: 'application/json',
-                    ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-                },
-                ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-                redirect: 'error',
-                signal: attempt,
-            });
-            // Inside the attempt: a server that stalls mid-body hits the timeout too.
-            text = await response.text();
-        }
-        catch (err) {
-            throw transportError(err, label, url, attempt);
-        }
-        if (response.status >= 200 && response.status < 300) {
-            return { status: response.status, body: parseBody(text, label) };
-        }
-        const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(errorText(text), hidden));
-        const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
-        const code = response.status === 403 ? 'DENIED' : 'GATEWAY';
-        throw new _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_4__/* .request */ .Em)({
+        method: request.method,
+        url,
+        label,
+        headers: {
+            authorization: `Bearer ${bearer.token}`,
+            accept: 'application/json',
+            ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
     }, {
-        operation: label,
-        deadlineMs: Math.max(0, deadline - Date.now()),
+        what: 'hoop',
+        deadlineMs: deadline - Date.now(),
         attemptTimeoutMs: settings.attemptTimeoutMs,
         signal,
         logger: settings.logger,
-        ...settings.retry,
+        ...(settings.retry === undefined ? {} : { retry: settings.retry }),
+        statusError: (failed) => statusError(failed, label, hidden),
     });
+    if (answer.status >= 200 && answer.status < 300) {
+        return { status: answer.status, body: parseBody(answer.text(), label) };
+    }
+    throw statusError(answer, label, hidden);
+}
+/** A non-2xx answer, with hoop's `message` (secrets scrubbed). */
+function statusError(answer, label, hidden) {
+    const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(errorText(answer.text()), hidden));
+    const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(answer.headers.get('retry-after'), Date.now());
+    const code = answer.status === 403 ? 'DENIED' : 'GATEWAY';
+    return new _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(answer.status, `${label} answered HTTP ${answer.status}${detail === '' ? '' : ` (${detail})`}`, { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 }
 function parseBody(text, label) {
     if (text.trim() === '')
@@ -485,13 +477,6 @@ function parseBody(text, label) {
             hint: "Check that `gateway` is hoop's URL (not a proxy or login page)",
         });
     }
-}
-function transportError(err, label, url, attempt) {
-    // The attempt's own timeout or a cancellation: the retry policy words it.
-    if (attempt.aborted)
-        return attempt.reason;
-    return ((0,_common_network_js__WEBPACK_IMPORTED_MODULE_4__/* .connectionError */ .$)(err, { what: 'hoop', url, label }) ??
-        new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`, { cause: err }));
 }
 /** hoop's `{"message": ...}`, else the text itself. */
 function errorText(text) {
@@ -525,6 +510,80 @@ function parseDate(value) {
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+
+/***/ }),
+
+/***/ 8718:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   jw: () => (/* binding */ bindingHint),
+/* harmony export */   zx: () => (/* binding */ identityDiagnostics)
+/* harmony export */ });
+/* unused harmony export claimLines */
+const MAX_VALUE = 200;
+/** The claims lines, e.g. "  sub: repo:octo/app:ref:refs/heads/main". */
+function claimLines(token, now = Date.now()) {
+    const c = token.claims;
+    const project = token.platform === 'gitlab' || 'project_path' in c ? 'project_path' : 'repository';
+    const lines = [
+        ['iss', c.iss],
+        ['sub', c.sub],
+        ['aud', c.aud],
+        [project, c[project]],
+        ['ref', c.ref],
+        ['environment', c.environment],
+        ['exp', c.exp === undefined ? undefined : describeExp(c.exp, now)],
+    ];
+    return lines.map(([name, value]) => `  ${name}: ${render(value)}`);
+}
+/** Where gateway policies usually bind, with the platform's common pitfalls. */
+function bindingHint(token) {
+    const common = 'Gateway policies usually bind `iss` (a trusted issuer), `aud` (must equal the audience the gateway expects; set `audience`) and `sub`';
+    switch (token.platform) {
+        case 'github':
+            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`), or \`repository\` with \`ref\` and \`environment\``;
+        case 'gitlab':
+            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH), or \`project_path\` with \`ref\`, \`ref_protected\` and \`environment\``;
+        case 'local':
+            return `${common}, or repository/project claims with \`ref\` and \`environment\``;
+    }
+}
+/**
+ * The full block: a heading, the claims, the gateway's own words and the hint.
+ * Multi-line on purpose: it goes to the log, not into an error message.
+ */
+function identityDiagnostics(token, gatewayError, now = Date.now()) {
+    return [
+        `the gateway refused the identity token: ${sanitize(gatewayError)}`,
+        'claims of the identity token it was shown:',
+        ...claimLines(token, now),
+        bindingHint(token),
+    ].join('\n');
+}
+function describeExp(exp, now) {
+    if (typeof exp !== 'number')
+        return render(exp);
+    const delta = Math.round(exp - now / 1000);
+    const when = delta <= 0 ? `expired ${-delta} s ago` : `expires in ${delta} s`;
+    return `${new Date(exp * 1000).toISOString()} (${when})`;
+}
+function render(value) {
+    if (value === undefined)
+        return '(not set)';
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return sanitize(text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text);
+}
+/** Claims and gateway text come from outside: no control characters in our log. */
+function sanitize(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+        .trim());
 }
 
 

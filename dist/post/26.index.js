@@ -2,89 +2,10 @@ export const id = 26;
 export const ids = [26];
 export const modules = {
 
-/***/ 1451:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ connectionError)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9183);
-/**
- * One wording for "the connection failed", whatever gatepass was talking to
- * (a gateway, the GitHub or GitLab API): what, where (the origin, never a
- * path or query), and the OS code. The retry policy adds whether it retries
- * ("; retrying in 1.6 s"), and gives up with the last of these messages.
- *
- *     POST https://sts.example.com/token: cannot reach the token-exchange server at https://sts.example.com (ECONNREFUSED)
- *
- * A function, not a transport: each caller keeps its own fetch and turns
- * what it throws into this error inside the attempt, so that the cause (and
- * with it the retry policy's view of the failure) is kept.
- */
-
-
-/**
- * The connection failure behind `err`, as the one message; undefined when
- * `err` is not one (an HTTP answer, an abort, a bug), so the caller keeps it.
- * Retryable failures (ECONNREFUSED, ECONNRESET, …) keep `err` as the cause,
- * which is what the retry policy looks at; DNS and TLS failures are final.
- */
-function connectionError(err, peer) {
-    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .networkErrorCode */ .a0)(err);
-    const detail = network ?? transportFailure(err);
-    if (detail === undefined)
-        return undefined;
-    const origin = originOf(peer.url);
-    const input = peer.input ?? 'gateway';
-    const hint = network !== undefined
-        ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
-        : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${origin} (${detail})`, { hint, cause: err });
-}
-function originOf(url) {
-    try {
-        return new URL(url).origin;
-    }
-    catch {
-        return 'an invalid URL';
-    }
-}
-/**
- * Why the connection failed when it is not a failure worth retrying:
- * Node's code, with OpenSSL's reason for TLS ("ENOTFOUND",
- * "DEPTH_ZERO_SELF_SIGNED_CERT", "EPROTO: SSL wrong version number").
- * Looks through `fetch`'s "TypeError: fetch failed" to its cause.
- */
-function transportFailure(err) {
-    let current = err;
-    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-        // Our own errors carry codes too (TIMEOUT, GATEWAY): they are not transport failures.
-        if (current instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
-            return undefined;
-        const { code, message, cause } = current;
-        if (typeof code === 'string' && code !== 'ABORT_ERR' && !code.startsWith('OAUTH_')) {
-            const text = typeof message === 'string' ? message : '';
-            // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
-            const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
-            return ssl === undefined ? code : `${code}: SSL ${ssl}`;
-        }
-        const fetchFailed = current.name === 'TypeError' && message === 'fetch failed';
-        if (fetchFailed && (cause === undefined || cause === null))
-            return 'network error';
-        current = cause;
-    }
-    return undefined;
-}
-
-
-/***/ }),
-
 /***/ 9026:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   GX: () => (/* binding */ requireSafeUrl),
 /* harmony export */   createTokenExchangeGateway: () => (/* binding */ createTokenExchangeGateway)
 /* harmony export */ });
 /* unused harmony exports GRANT_TYPE, ID_TOKEN_TYPE */
@@ -93,7 +14,7 @@ function transportFailure(err) {
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8044);
 /* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9304);
-/* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1451);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2299);
 /* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
 /* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9353);
 /* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9183);
@@ -167,11 +88,11 @@ function createTokenExchangeGateway(options) {
     };
 }
 function resolve(options) {
-    const gateway = requireSafeUrl(options.gateway, '`gateway`');
+    const gateway = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     if (options.endpoints !== undefined) {
-        requireSafeUrl(options.endpoints.token, 'the token endpoint');
+        (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(options.endpoints.token, 'the token endpoint');
         if (options.endpoints.revocation !== undefined) {
-            requireSafeUrl(options.endpoints.revocation, 'the revocation endpoint');
+            (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(options.endpoints.revocation, 'the revocation endpoint');
         }
     }
     const secret = options.clientSecret === '' ? undefined : options.clientSecret;
@@ -197,25 +118,6 @@ function resolve(options) {
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
         logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_4__/* .silentLogger */ .q,
     };
-}
-/**
- * `https:` everywhere, except plain http to this machine (development,
- * tests). The same rule and words as config.ts; the URL is not quoted.
- */
-function requireSafeUrl(value, what) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} is not an absolute URL`, {
-            hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
-        });
-    }
-    const problem = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .urlSchemeProblem */ .Qx)(url);
-    if (problem === undefined)
-        return url;
-    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `${what} ${problem}`, { hint: _config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .URL_SCHEME_HINT */ .CQ });
 }
 function cachedDiscovery(settings, options) {
     let cached;
@@ -270,9 +172,9 @@ async function discover(settings, options, signal, deadline) {
             hint: 'Check that `gateway` is the issuer URL of a token-exchange server',
         });
     }
-    requireSafeUrl(metadata.token_endpoint, 'the discovered token_endpoint');
+    (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(metadata.token_endpoint, 'the discovered token_endpoint');
     if (metadata.revocation_endpoint !== undefined) {
-        requireSafeUrl(metadata.revocation_endpoint, 'the discovered revocation_endpoint');
+        (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(metadata.revocation_endpoint, 'the discovered revocation_endpoint');
     }
     return metadata;
 }
@@ -319,60 +221,36 @@ function clientAuth(settings, metadata) {
         : openid_client__WEBPACK_IMPORTED_MODULE_7__/* .ClientSecretBasic */ .gH(settings.clientSecret);
 }
 /**
- * openid-client's fetch, wrapped in the retry policy. Transient statuses
- * become errors here so they are retried; everything else (including OAuth
- * error bodies) goes back to openid-client to parse. The body is read inside
- * the attempt, so a server that stalls mid-answer also hits the timeout.
+ * openid-client's fetch: the transport (common/http.ts) under the retry
+ * policy. Transient statuses are retried there; everything else (including
+ * OAuth error bodies) goes back to openid-client to parse.
  */
 function retryingFetch(settings, options, signal, deadline) {
-    return (url, init) => {
-        const target = new URL(url);
-        const label = `${init.method} ${target.origin}${target.pathname}`;
-        return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .retry */ .L5)(async ({ signal: attempt }) => {
-            // openid-client's own timeout signal would span every retry; ours is per attempt.
-            let response;
-            let body;
-            try {
-                response = await fetch(url, {
-                    method: init.method,
-                    headers: init.headers,
-                    redirect: init.redirect,
-                    signal: attempt,
-                    ...(init.body === undefined
-                        ? {}
-                        : { body: init.body }),
-                });
-                body = await response.arrayBuffer();
-            }
-            catch (err) {
-                // The attempt's own timeout or a cancel: the retry policy words those.
-                if (attempt.aborted)
-                    throw attempt.reason;
-                throw (0,_common_network_js__WEBPACK_IMPORTED_MODULE_3__/* .connectionError */ .$)(err, { what: SERVER, url: target, label }) ?? err;
-            }
-            if ((0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isRetryableStatus */ .PS)(response.status)) {
-                throw statusError(label, response, body, sentSecrets(init));
-            }
-            return new Response(response.status === 204 ? null : body, {
-                status: response.status,
-                statusText: response.statusText,
-                headers: response.headers,
-            });
+    return async (url, init) => {
+        const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_3__/* .request */ .Em)({
+            method: init.method,
+            url,
+            headers: init.headers,
+            ...(init.body === undefined || init.body === null
+                ? {}
+                : { body: init.body }),
         }, {
-            operation: label,
-            deadlineMs: Math.max(0, deadline - Date.now()),
+            what: SERVER,
+            deadlineMs: deadline - Date.now(),
             attemptTimeoutMs: settings.attemptTimeoutMs,
             signal,
             logger: settings.logger,
-            ...options.retry,
+            ...(options.retry === undefined ? {} : { retry: options.retry }),
+            statusError: (failed, label) => statusError(label, failed, sentSecrets(init)),
         });
+        return (0,_common_http_js__WEBPACK_IMPORTED_MODULE_3__/* .toResponse */ .Zr)(answer);
     };
 }
-function statusError(label, response, body, secrets) {
+function statusError(label, answer, secrets) {
     // A server may echo the request: the ID token, the client secret, the token to revoke.
-    const detail = errorText((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(new TextDecoder().decode(body), secrets));
-    const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
-    return new _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9(response.status, `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`, retryAfterMs === undefined ? {} : { retryAfterMs });
+    const detail = errorText((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(answer.text(), secrets));
+    const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(answer.headers.get('retry-after'), Date.now());
+    return new _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9(answer.status, `${label} answered HTTP ${answer.status}${detail === '' ? '' : ` (${detail})`}`, retryAfterMs === undefined ? {} : { retryAfterMs });
 }
 /** What a request carried that must not come back in a message: secret parameters, credentials. */
 function sentSecrets(init) {
@@ -626,7 +504,7 @@ function findCause(err, test) {
 }
 async function revokeAll(saved, settings, options, signal) {
     const handle = (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .handleOf */ .mP)(saved, 'token-exchange');
-    requireSafeUrl(handle.endpoint, 'the revocation endpoint');
+    (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(handle.endpoint, 'the revocation endpoint');
     const deadline = Date.now() + settings.timeoutMs;
     const metadata = {
         issuer: settings.gateway.href,

@@ -14,13 +14,17 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9353);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
 /* harmony import */ var _common_network_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1451);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
-/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2299);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3268);
 
 
 
 
 
+
+/** How messages name the API. */
+const GITHUB = { what: 'GitHub', input: 'GITHUB_API_URL' };
 const WRITE_PERMISSIONS = new Set(['admin', 'maintain', 'write']);
 class GitHubApprovals {
     syntax = 'slash';
@@ -51,7 +55,7 @@ class GitHubApprovals {
         this.#options = options;
         this.#owner = owner;
         this.#repo = repo;
-        this.#clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
+        this.#clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .systemClock */ .ml;
         this.#logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_0__/* .silentLogger */ .q;
         this.#perPage = Math.min(100, Math.max(1, options.perPage ?? 100));
         this.#request = options.request;
@@ -62,10 +66,10 @@ class GitHubApprovals {
             : `pull request #${this.#options.pullNumber}`;
     }
     howToApprove(id) {
-        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .commandText */ .jt)('slash', 'approve', id)}\``;
+        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_5__/* .commandText */ .jt)('slash', 'approve', id)}\``;
     }
     howToDeny(id) {
-        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .commandText */ .jt)('slash', 'deny', id)}\``;
+        return `comment \`${(0,_policy_js__WEBPACK_IMPORTED_MODULE_5__/* .commandText */ .jt)('slash', 'deny', id)}\``;
     }
     async prepare(approvers, ctx) {
         const self = await this.#selfIds(ctx);
@@ -177,7 +181,7 @@ class GitHubApprovals {
             return WRITE_PERMISSIONS.has(data.permission) || WRITE_PERMISSIONS.has(data.role_name);
         }
         catch (err) {
-            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404)
+            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && err.status === 404)
                 return false;
             throw err;
         }
@@ -188,7 +192,7 @@ class GitHubApprovals {
             return toActor(res.data);
         }
         catch (err) {
-            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404) {
+            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && err.status === 404) {
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: "${login}" is not a GitHub user`, {
                     hint: 'Fix the login in `approvers` (logins, or org/team slugs)',
                 });
@@ -212,7 +216,7 @@ class GitHubApprovals {
             }
         }
         catch (err) {
-            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && (err.status === 403 || err.status === 404)) {
+            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && (err.status === 403 || err.status === 404)) {
                 throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvers: team ${slug} could not be read (HTTP ${err.status}); failing closed`, {
                     hint: 'Pass a `github-token` that can read org teams: `read:org` (classic PAT) or "Members: read" (GitHub App / fine-grained); GITHUB_TOKEN cannot',
                     cause: err,
@@ -252,7 +256,7 @@ class GitHubApprovals {
     /** One API call with the retry policy; 304 comes back as a response, not an error. */
     async #call(operation, route, params, ctx, forbiddenHint) {
         const request = await this.#client();
-        return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L5)(async ({ signal }) => {
+        return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L5)(async ({ signal }) => {
             try {
                 const repoParams = route.includes('{owner}')
                     ? { owner: this.#owner, repo: this.#repo }
@@ -285,7 +289,13 @@ class GitHubApprovals {
         if (typeof status !== 'number' || response === undefined) {
             // No answer: Octokit wraps the fetch failure; the cause carries the network code.
             const url = this.#options.apiUrl ?? 'https://api.github.com';
-            const peer = { what: 'GitHub', url, label: operation, input: 'GITHUB_API_URL' };
+            const proxy = (0,_common_http_js__WEBPACK_IMPORTED_MODULE_3__/* .proxyFor */ .iJ)(new URL(url))?.origin;
+            const peer = {
+                ...GITHUB,
+                url,
+                label: operation,
+                ...(proxy === undefined ? {} : { proxy }),
+            };
             return (0,_common_network_js__WEBPACK_IMPORTED_MODULE_2__/* .connectionError */ .$)(err, peer) ?? err.cause ?? err;
         }
         if (status === 304)
@@ -301,10 +311,10 @@ class GitHubApprovals {
             : status === 403 && forbiddenHint !== undefined
                 ? forbiddenHint
                 : undefined;
-        return new _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(status, `${operation}: HTTP ${status}${message === '' ? '' : ` ${message}`}`, {
+        return new _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9(status, `${operation}: HTTP ${status}${message === '' ? '' : ` ${message}`}`, {
             code: status === 403 || status === 401 ? 'CONFIG' : 'GATEWAY',
             ...(hint === undefined ? {} : { hint }),
-            ...optional('retryAfterMs', (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#clock.now())),
+            ...optional('retryAfterMs', (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .parseRetryAfter */ .mu)(response.headers['retry-after'], this.#clock.now())),
         });
     }
     async #client() {
@@ -313,6 +323,8 @@ class GitHubApprovals {
         const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
         const octokit = getOctokit(this.#options.token, {
             ...(this.#options.apiUrl === undefined ? {} : { baseUrl: this.#options.apiUrl }),
+            // gatepass's transport: proxies, CA, User-Agent, redirects refused (one attempt; #call retries).
+            request: { fetch: (0,_common_http_js__WEBPACK_IMPORTED_MODULE_3__/* .fetchThrough */ .sL)(GITHUB) },
         });
         const request = (route, params) => octokit.request(route, params);
         this.#request = request;
@@ -320,7 +332,7 @@ class GitHubApprovals {
     }
 }
 /** A rate-limit answer: always retried, after the time GitHub asks for. */
-class GitHubRateLimitError extends _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 {
+class GitHubRateLimitError extends _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 {
     constructor(status, message, waitMs) {
         super(status, message, {
             retryAfterMs: waitMs,
@@ -335,7 +347,7 @@ function classifyGitHub(err) {
             ? { retry: true }
             : { retry: true, afterMs: err.retryAfterMs };
     }
-    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .classifyError */ .fe)(err);
+    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .classifyError */ .fe)(err);
 }
 /**
  * How long GitHub asks us to wait, when this answer is a rate limit
@@ -346,7 +358,7 @@ function classifyGitHub(err) {
 function rateLimitWait(status, headers, message, now) {
     if (status !== 403 && status !== 429)
         return undefined;
-    const retryAfter = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(headers['retry-after'], now);
+    const retryAfter = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .parseRetryAfter */ .mu)(headers['retry-after'], now);
     if (retryAfter !== undefined)
         return retryAfter;
     if (headers['x-ratelimit-remaining'] === '0') {
@@ -389,84 +401,6 @@ function toComment(raw) {
             url: raw.html_url,
         },
     ];
-}
-
-
-/***/ }),
-
-/***/ 1451:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ connectionError)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9183);
-/**
- * One wording for "the connection failed", whatever gatepass was talking to
- * (a gateway, the GitHub or GitLab API): what, where (the origin, never a
- * path or query), and the OS code. The retry policy adds whether it retries
- * ("; retrying in 1.6 s"), and gives up with the last of these messages.
- *
- *     POST https://sts.example.com/token: cannot reach the token-exchange server at https://sts.example.com (ECONNREFUSED)
- *
- * A function, not a transport: each caller keeps its own fetch and turns
- * what it throws into this error inside the attempt, so that the cause (and
- * with it the retry policy's view of the failure) is kept.
- */
-
-
-/**
- * The connection failure behind `err`, as the one message; undefined when
- * `err` is not one (an HTTP answer, an abort, a bug), so the caller keeps it.
- * Retryable failures (ECONNREFUSED, ECONNRESET, …) keep `err` as the cause,
- * which is what the retry policy looks at; DNS and TLS failures are final.
- */
-function connectionError(err, peer) {
-    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .networkErrorCode */ .a0)(err);
-    const detail = network ?? transportFailure(err);
-    if (detail === undefined)
-        return undefined;
-    const origin = originOf(peer.url);
-    const input = peer.input ?? 'gateway';
-    const hint = network !== undefined
-        ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
-        : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${origin} (${detail})`, { hint, cause: err });
-}
-function originOf(url) {
-    try {
-        return new URL(url).origin;
-    }
-    catch {
-        return 'an invalid URL';
-    }
-}
-/**
- * Why the connection failed when it is not a failure worth retrying:
- * Node's code, with OpenSSL's reason for TLS ("ENOTFOUND",
- * "DEPTH_ZERO_SELF_SIGNED_CERT", "EPROTO: SSL wrong version number").
- * Looks through `fetch`'s "TypeError: fetch failed" to its cause.
- */
-function transportFailure(err) {
-    let current = err;
-    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-        // Our own errors carry codes too (TIMEOUT, GATEWAY): they are not transport failures.
-        if (current instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
-            return undefined;
-        const { code, message, cause } = current;
-        if (typeof code === 'string' && code !== 'ABORT_ERR' && !code.startsWith('OAUTH_')) {
-            const text = typeof message === 'string' ? message : '';
-            // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
-            const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
-            return ssl === undefined ? code : `${code}: SSL ${ssl}`;
-        }
-        const fetchFailed = current.name === 'TypeError' && message === 'fetch failed';
-        if (fetchFailed && (cause === undefined || cause === null))
-            return 'network error';
-        current = cause;
-    }
-    return undefined;
 }
 
 

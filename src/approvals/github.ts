@@ -20,6 +20,7 @@ import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { GatepassError } from '../common/errors.js';
 import { connectionError } from '../common/network.js';
+import { fetchThrough, proxyFor } from '../common/http.js';
 import {
   HttpStatusError,
   classifyError,
@@ -31,6 +32,9 @@ import {
 } from '../common/retry.js';
 import type { ApprovalSource, CallContext, OpenedRequest, Outcome, Preparation } from './gate.js';
 import { commandText, type Actor, type ApprovalEvent, type CommentEvent } from './policy.js';
+
+/** How messages name the API. */
+const GITHUB = { what: 'GitHub', input: 'GITHUB_API_URL' };
 
 /** The part of Octokit this file uses: `octokit.request`. Tests may pass their own. */
 export type RequestFn = (
@@ -430,7 +434,13 @@ export class GitHubApprovals implements ApprovalSource {
     if (typeof status !== 'number' || response === undefined) {
       // No answer: Octokit wraps the fetch failure; the cause carries the network code.
       const url = this.#options.apiUrl ?? 'https://api.github.com';
-      const peer = { what: 'GitHub', url, label: operation, input: 'GITHUB_API_URL' };
+      const proxy = proxyFor(new URL(url))?.origin;
+      const peer = {
+        ...GITHUB,
+        url,
+        label: operation,
+        ...(proxy === undefined ? {} : { proxy }),
+      };
       return connectionError(err, peer) ?? (err as { cause?: unknown }).cause ?? err;
     }
     if (status === 304) return 'not-modified';
@@ -469,6 +479,8 @@ export class GitHubApprovals implements ApprovalSource {
     const { getOctokit } = await import('@actions/github');
     const octokit = getOctokit(this.#options.token, {
       ...(this.#options.apiUrl === undefined ? {} : { baseUrl: this.#options.apiUrl }),
+      // gatepass's transport: proxies, CA, User-Agent, redirects refused (one attempt; #call retries).
+      request: { fetch: fetchThrough(GITHUB) },
     });
     const request: RequestFn = (route, params) => octokit.request(route, params);
     this.#request = request;

@@ -1,5 +1,6 @@
 /**
- * Approvals on a GitLab merge request, through REST API v4 with `fetch` and
+ * Approvals on a GitLab merge request, through REST API v4 with gatepass's
+ * HTTP transport (common/http.ts) and
  * the token from `GATEPASS_GITLAB_TOKEN` (passed in; never logged).
  *
  * Two sources, chosen by `approval-source`:
@@ -20,14 +21,8 @@
  */
 import { GatepassError } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
-import { connectionError } from '../common/network.js';
-import {
-  HttpStatusError,
-  parseRetryAfter,
-  retry,
-  systemClock,
-  type Clock,
-} from '../common/retry.js';
+import { request, type HttpAnswer } from '../common/http.js';
+import { HttpStatusError, parseRetryAfter, systemClock, type Clock } from '../common/retry.js';
 import type { ApprovalSource, CallContext, OpenedRequest, Outcome, Preparation } from './gate.js';
 import { commandText, type Actor, type ApprovalEvent, type CommentEvent } from './policy.js';
 
@@ -50,7 +45,6 @@ export interface GitLabApprovalOptions {
   perPage?: number;
   clock?: Clock;
   logger?: Logger;
-  fetch?: typeof fetch;
 }
 
 /** How connection failures name the API. */
@@ -88,7 +82,6 @@ export class GitLabApprovals implements ApprovalSource {
   readonly #options: GitLabApprovalOptions;
   readonly #clock: Clock;
   readonly #logger: Logger;
-  readonly #fetch: typeof fetch;
   readonly #perPage: number;
   readonly #members = new Map<number, boolean>();
   #noteId: number | undefined;
@@ -101,7 +94,6 @@ export class GitLabApprovals implements ApprovalSource {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
-    this.#fetch = options.fetch ?? fetch;
     this.#perPage = Math.min(100, Math.max(1, options.perPage ?? 100));
   }
 
@@ -337,41 +329,34 @@ export class GitLabApprovals implements ApprovalSource {
   ): Promise<Response<T>> {
     const url = new URL(`${this.#options.apiUrl.replace(/\/$/, '')}${path}`);
     for (const [k, v] of Object.entries(input.query ?? {})) url.searchParams.set(k, v);
-    return retry(
-      async ({ signal }) => {
-        let res: globalThis.Response;
-        try {
-          res = await this.#fetch(url, {
-            method,
-            signal,
-            headers: {
-              'PRIVATE-TOKEN': this.#options.token,
-              accept: 'application/json',
-              ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            ...(input.body === undefined ? {} : { body: JSON.stringify(input.body) }),
-          });
-        } catch (err) {
-          // A timeout or a cancel: the retry policy words those.
-          if (signal.aborted) throw signal.reason as Error;
-          throw connectionError(err, { ...GITLAB, url, label: operation }) ?? err;
-        }
-        if (!res.ok) throw await this.#error(res, operation);
-        return { data: (await res.json()) as T, headers: res.headers };
+    const answer = await request(
+      {
+        method,
+        url,
+        label: operation,
+        headers: {
+          'PRIVATE-TOKEN': this.#options.token,
+          accept: 'application/json',
+          ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(input.body === undefined ? {} : { body: JSON.stringify(input.body) }),
       },
       {
-        operation,
+        ...GITLAB,
         signal: ctx.signal,
         // `approval-timeout` bounds the whole wait: no retry past it.
-        deadlineMs: Math.max(0, ctx.deadline - this.#clock.now()),
-        clock: this.#clock,
+        deadlineMs: ctx.deadline - this.#clock.now(),
         logger: this.#logger,
+        retry: { clock: this.#clock },
+        statusError: (failed) => this.#error(failed, operation),
       },
     );
+    if (answer.status < 200 || answer.status > 299) throw this.#error(answer, operation);
+    return { data: JSON.parse(answer.text()) as T, headers: answer.headers };
   }
 
-  async #error(res: globalThis.Response, operation: string): Promise<HttpStatusError> {
-    const message = gitlabMessage(await res.text().catch(() => ''));
+  #error(res: HttpAnswer, operation: string): HttpStatusError {
+    const message = gitlabMessage(res.text());
     const auth = res.status === 401 || res.status === 403;
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), this.#clock.now());
     return new HttpStatusError(

@@ -286,6 +286,8 @@ Approvals:    --approvals N  --approvers LIST  --approval-timeout 30m
               --allow-self-approval true|false
               --approval-source gateway|gitlab-notes|gitlab-mr-approvals|github-pr
               (GitLab: GATEPASS_GITLAB_TOKEN; GitHub: --github-token)
+Network:      --ca-certificate PEM  (or GATEPASS_CA_CERTIFICATE); HTTPS_PROXY,
+              HTTP_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS are honoured
 Identity:     --id-token-variable NAME (GitLab; default GATEPASS_ID_TOKEN)
               --id-token-file FILE (elsewhere; or GATEPASS_ID_TOKEN)
 Files:        --config FILE         inputs as YAML (no secrets in it)

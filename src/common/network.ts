@@ -6,9 +6,13 @@
  *
  *     POST https://sts.example.com/token: cannot reach the token-exchange server at https://sts.example.com (ECONNREFUSED)
  *
- * A function, not a transport: each caller keeps its own fetch and turns
- * what it throws into this error inside the attempt, so that the cause (and
- * with it the retry policy's view of the failure) is kept.
+ * Through a proxy, the message names it (origin only, never credentials):
+ *
+ *     GET https://vault.corp/v1/x: cannot reach Vault at https://vault.corp through the proxy at http://proxy:3128 (proxy answered 407)
+ *
+ * The transport (http.ts) turns what fetch throws into this error inside the
+ * attempt, so that the cause (and with it the retry policy's view of the
+ * failure) is kept.
  */
 import { GatepassError } from './errors.js';
 import { networkErrorCode } from './retry.js';
@@ -22,6 +26,8 @@ export interface Peer {
   label: string;
   /** The input that names the address, for the hint. Default `gateway`. */
   input?: string;
+  /** The proxy the request went through: its origin, never its credentials. */
+  proxy?: string;
 }
 
 /**
@@ -31,6 +37,10 @@ export interface Peer {
  * which is what the retry policy looks at; DNS and TLS failures are final.
  */
 export function connectionError(err: unknown, peer: Peer): GatepassError | undefined {
+  if (peer.proxy !== undefined) {
+    const refused = proxyRefusal(err, peer, peer.proxy);
+    if (refused !== undefined) return refused;
+  }
   const network = networkErrorCode(err);
   const detail = network ?? transportFailure(err);
   if (detail === undefined) return undefined;
@@ -40,9 +50,37 @@ export function connectionError(err: unknown, peer: Peer): GatepassError | undef
     network !== undefined
       ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
       : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
+  const via = peer.proxy === undefined ? '' : ` through the proxy at ${peer.proxy}`;
+  const proxyHint =
+    peer.proxy === undefined
+      ? ''
+      : `; the proxy comes from HTTPS_PROXY / HTTP_PROXY: check it, or list the host in NO_PROXY if the runner reaches it directly`;
   return new GatepassError(
     'GATEWAY',
-    `${peer.label}: cannot reach ${peer.what} at ${origin} (${detail})`,
+    `${peer.label}: cannot reach ${peer.what} at ${origin}${via} (${detail})`,
+    { hint: `${hint}${proxyHint}`, cause: err },
+  );
+}
+
+/** The proxy answered its CONNECT with something else than 200 (undici's ProxyAgent says so). */
+function proxyRefusal(err: unknown, peer: Peer, proxy: string): GatepassError | undefined {
+  let status: string | undefined;
+  for (let e: unknown = err, depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+    const { message, cause } = e as { message?: unknown; cause?: unknown };
+    status = /Proxy response \((\d{3})\)/.exec(typeof message === 'string' ? message : '')?.[1];
+    if (status !== undefined) break;
+    e = cause;
+  }
+  if (status === undefined) return undefined;
+  const hint =
+    status === '407'
+      ? 'The proxy wants credentials: put them in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port); they are sent as Proxy-Authorization and never logged'
+      : status === '403'
+        ? `The proxy does not let the runner reach ${originOf(peer.url)}: ask its administrators to allow it, or list the host in NO_PROXY if the runner reaches it directly`
+        : `The proxy could not connect to ${originOf(peer.url)}: check the host name in \`${peer.input ?? 'gateway'}\` and that the proxy can reach it`;
+  return new GatepassError(
+    'GATEWAY',
+    `${peer.label}: cannot reach ${peer.what} at ${originOf(peer.url)} through the proxy at ${proxy} (proxy answered ${status})`,
     { hint, cause: err },
   );
 }

@@ -94,6 +94,8 @@ export interface RunConfig {
   /** hoop authenticated by a token exchange at the IdP hoop trusts, instead of an API key. */
   hoopExchange: HoopExchangeConfig | undefined;
   idTokenVariable: string;
+  /** `ca-certificate`: PEM certificates to trust besides Node's (and NODE_EXTRA_CA_CERTS). */
+  caCertificate: string | undefined;
 }
 
 export interface HoopExchangeConfig {
@@ -138,6 +140,7 @@ export const INPUT_NAMES = [
   'hoop-token-audience',
   'hoop-token-scope',
   'id-token-variable',
+  'ca-certificate',
 ] as const;
 
 /** Raised with every problem found; `problems` holds one error per input. */
@@ -277,6 +280,7 @@ export function parseConfig(getInput: GetInput, options: ParseOptions = {}): Run
       () => parseVariableName(input('id-token-variable') || 'GATEPASS_ID_TOKEN'),
       '',
     ),
+    caCertificate: check(() => parseCertificate(input('ca-certificate')), undefined),
   };
   if (config.approvals.source.startsWith('gitlab-')) {
     config.gitlabToken = options.env?.GATEPASS_GITLAB_TOKEN?.trim() || undefined;
@@ -403,6 +407,19 @@ function gatewayApprovalChecks(config: RunConfig): void {
       "Name the approvers in the gateway's policy and remove `approvers`, or use a platform approval source",
     );
   }
+}
+
+/** `ca-certificate`: one or more PEM certificates, or nothing. */
+function parseCertificate(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (/^-----BEGIN CERTIFICATE-----\r?\n[\s\S]+?\n-----END CERTIFICATE-----/.test(value)) {
+    return `${value}\n`;
+  }
+  throw inputError(
+    'ca-certificate',
+    'is not a PEM certificate',
+    'Pass the CA certificate itself (-----BEGIN CERTIFICATE----- …), not a path or base64 of it',
+  );
 }
 
 function inputError(input: string, problem: string, hint: string): GatepassError {

@@ -35,6 +35,8 @@ export const LIMITS = {
   secret: 8 * KIB,
   /** Names and identifiers: `client-id`, `vault-role`, `vault-auth-path`, `vault-namespace`, `shell`. */
   name: KIB,
+  /** `ca-certificate`: PEM text, a chain of a few certificates. */
+  certificate: 64 * KIB,
   /** Every other input: keywords, numbers, booleans, durations, `id-token-variable`. */
   keyword: 256,
 } as const;
@@ -65,6 +67,7 @@ const RULES: Readonly<Record<string, InputRule>> = {
   'vault-auth-path': { max: LIMITS.name, lines: false },
   'vault-namespace': { max: LIMITS.name, lines: false },
   shell: { max: LIMITS.name, lines: false },
+  'ca-certificate': { max: LIMITS.certificate, lines: true },
 };
 
 /** The cap of an input (or of the environment variable GATEPASS_GITLAB_TOKEN), in bytes. */
@@ -203,6 +206,25 @@ export function urlSchemeProblem(url: URL): string | undefined {
 
 export const URL_SCHEME_HINT =
   'Use https://…; plain http is allowed only to localhost, 127.0.0.0/8 and [::1]';
+
+/**
+ * `value` as a URL that may receive an identity token (see
+ * {@link urlSchemeProblem}); the URL is not quoted in the error. Gateways
+ * check every address they are given or discover with it.
+ */
+export function requireSafeUrl(value: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new GatepassError('INPUT', `${what} is not an absolute URL`, {
+      hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
+    });
+  }
+  const problem = urlSchemeProblem(url);
+  if (problem === undefined) return url;
+  throw new GatepassError('INPUT', `${what} ${problem}`, { hint: URL_SCHEME_HINT });
+}
 
 // ---------------------------------------------------------------------------
 // YAML

@@ -204,6 +204,7 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
         clientId: config.clientId,
         vault: config.vault,
         hoopExchange: config.hoopExchange,
+        caCertificate: config.caCertificate,
       },
       revoke: config.revoke,
       revokeTimeoutMs: config.revokeTimeoutMs,

@@ -2,7 +2,7 @@
  * The hoop.dev gateway: a small typed client for the part of hoop's REST API
  * (shared/specs/hoop-openapi-v3.json, served under `<gateway>/api`) that
  * issues connection credentials. hoop has no official client, so this is
- * Node's fetch under the shared retry policy.
+ * gatepass's HTTP transport (common/http.ts) under the shared retry policy.
  *
  * - `POST /api/connections/{c}/credentials {access_duration_seconds}`: 201 is
  *   the credential; 202 means a review must approve it first (Pending).
@@ -18,15 +18,15 @@
  * from a token exchange at the IdP hoop trusts. An exchanged token is asked
  * per credential and revoked with it.
  */
-import { GatepassError, describeError, type ErrorCode } from '../common/errors.js';
+import { GatepassError, type ErrorCode } from '../common/errors.js';
 import { messageOf, oneLine, scrub } from './text.js';
 import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
 import { silentLogger, type Logger } from '../common/logger.js';
-import { HttpStatusError, parseRetryAfter, retry, type RetryOptions } from '../common/retry.js';
+import { HttpStatusError, parseRetryAfter, type RetryOptions } from '../common/retry.js';
+import { request as httpRequest, type HttpAnswer } from '../common/http.js';
 import { VERSION } from '../common/version.js';
-import { connectionError } from '../common/network.js';
 import {
   CONNECTION_FIELDS,
   handleOf,
@@ -40,7 +40,7 @@ import {
   type HoopRevocation,
   type TokenExchangeRevocation,
 } from './gateway.js';
-import { requireSafeUrl } from './token-exchange.js';
+import { requireSafeUrl } from '../config/limits.js';
 
 export interface HoopExchange {
   /** A token-exchange gateway at the IdP hoop trusts (created first). */
@@ -102,7 +102,6 @@ interface CredentialsAnswer {
   session_id?: string;
 }
 
-const USER_AGENT = `gatepass/${VERSION} (+https://github.com/gatepass/gatepass)`;
 /** An exchanged bearer must outlive the credential, or it cannot revoke it. */
 const BEARER_MARGIN_SECONDS = 300;
 
@@ -652,48 +651,47 @@ async function send(
   const url = `${settings.api}${request.path}`;
   const label = `${request.method} ${url}`;
   const hidden = [bearer.token, ...secrets];
-  return retry(
-    async ({ signal: attempt }) => {
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetch(url, {
-          method: request.method,
-          headers: {
-            authorization: `Bearer ${bearer.token}`,
-            'user-agent': USER_AGENT,
-            accept: 'application/json',
-            ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-          redirect: 'error',
-          signal: attempt,
-        });
-        // Inside the attempt: a server that stalls mid-body hits the timeout too.
-        text = await response.text();
-      } catch (err) {
-        throw transportError(err, label, url, attempt);
-      }
-      if (response.status >= 200 && response.status < 300) {
-        return { status: response.status, body: parseBody(text, label) };
-      }
-      const detail = oneLine(scrub(errorText(text), hidden));
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-      const code: ErrorCode = response.status === 403 ? 'DENIED' : 'GATEWAY';
-      throw new HttpStatusError(
-        response.status,
-        `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`,
-        { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
-      );
+  const answer = await httpRequest(
+    {
+      method: request.method,
+      url,
+      label,
+      headers: {
+        authorization: `Bearer ${bearer.token}`,
+        accept: 'application/json',
+        ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
     },
     {
-      operation: label,
-      deadlineMs: Math.max(0, deadline - Date.now()),
+      what: 'hoop',
+      deadlineMs: deadline - Date.now(),
       attemptTimeoutMs: settings.attemptTimeoutMs,
       signal,
       logger: settings.logger,
-      ...settings.retry,
+      ...(settings.retry === undefined ? {} : { retry: settings.retry }),
+      statusError: (failed) => statusError(failed, label, hidden),
     },
+  );
+  if (answer.status >= 200 && answer.status < 300) {
+    return { status: answer.status, body: parseBody(answer.text(), label) };
+  }
+  throw statusError(answer, label, hidden);
+}
+
+/** A non-2xx answer, with hoop's `message` (secrets scrubbed). */
+function statusError(
+  answer: HttpAnswer,
+  label: string,
+  hidden: readonly string[],
+): HttpStatusError {
+  const detail = oneLine(scrub(errorText(answer.text()), hidden));
+  const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), Date.now());
+  const code: ErrorCode = answer.status === 403 ? 'DENIED' : 'GATEWAY';
+  return new HttpStatusError(
+    answer.status,
+    `${label} answered HTTP ${answer.status}${detail === '' ? '' : ` (${detail})`}`,
+    { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
   );
 }
 
@@ -706,15 +704,6 @@ function parseBody(text: string, label: string): unknown {
       hint: "Check that `gateway` is hoop's URL (not a proxy or login page)",
     });
   }
-}
-
-function transportError(err: unknown, label: string, url: string, attempt: AbortSignal): unknown {
-  // The attempt's own timeout or a cancellation: the retry policy words it.
-  if (attempt.aborted) return attempt.reason as unknown;
-  return (
-    connectionError(err, { what: 'hoop', url, label }) ??
-    new GatepassError('GATEWAY', `${label} failed: ${describeError(err)}`, { cause: err })
-  );
 }
 
 /** hoop's `{"message": ...}`, else the text itself. */

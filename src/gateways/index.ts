@@ -6,6 +6,7 @@
  */
 import type { RunConfig } from '../config/config.js';
 import { GatepassError } from '../common/errors.js';
+import { trustCertificate } from '../common/http.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { Logger } from '../common/logger.js';
 import type { Gateway } from './gateway.js';
@@ -22,7 +23,9 @@ export type GatewaySettings = Pick<
   | 'vault'
   | 'hoopApiKey'
   | 'hoopExchange'
->;
+> &
+  // Optional: state files saved before `ca-certificate` existed lack it.
+  Partial<Pick<RunConfig, 'caCertificate'>>;
 
 export interface GatewayDeps {
   registerSecret: RegisterSecret;
@@ -39,10 +42,11 @@ export async function createGateway(
   settings: GatewaySettings,
   deps: GatewayDeps,
 ): Promise<Gateway> {
+  // For every later request (the gateway's, and the approval APIs').
+  trustCertificate(settings.caCertificate);
   await afterRequestsSent();
   const gateway = await loadGateway(settings, deps);
-  // Vault's transport is node:http; the others call fetch.
-  if (settings.provider !== 'vault') loadFetch();
+  loadFetch();
   return gateway;
 }
 
@@ -107,8 +111,8 @@ async function afterRequestsSent(): Promise<void> {
 
 /**
  * Node loads its fetch implementation (its own copy of undici, about 10 ms)
- * on first use of `fetch` or its classes. The token-exchange and hoop
- * gateways call fetch once the ID token is there; loading it now, while that
+ * on first use of `fetch` or its classes. Every gateway calls fetch (through
+ * common/http.ts) once the ID token is there; loading it now, while that
  * token is on its way, takes the load off the path to the first gateway call.
  */
 function loadFetch(): void {

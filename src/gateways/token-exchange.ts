@@ -14,8 +14,8 @@
 import * as oidc from 'openid-client';
 import { GatepassError, describeError, type ErrorCode } from '../common/errors.js';
 import { oneLine, scrub } from './text.js';
-import { URL_SCHEME_HINT, urlSchemeProblem } from '../config/limits.js';
-import { connectionError } from '../common/network.js';
+import { requireSafeUrl } from '../config/limits.js';
+import { request, toResponse, type HttpAnswer, type HttpCall } from '../common/http.js';
 import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
@@ -23,9 +23,7 @@ import { silentLogger, type Logger } from '../common/logger.js';
 import {
   HttpStatusError,
   formatDuration,
-  isRetryableStatus,
   parseRetryAfter,
-  retry,
   type RetryOptions,
 } from '../common/retry.js';
 import {
@@ -179,24 +177,6 @@ function resolve(options: TokenExchangeOptions): Resolved {
   };
 }
 
-/**
- * `https:` everywhere, except plain http to this machine (development,
- * tests). The same rule and words as config.ts; the URL is not quoted.
- */
-export function requireSafeUrl(value: string, what: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new GatepassError('INPUT', `${what} is not an absolute URL`, {
-      hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
-    });
-  }
-  const problem = urlSchemeProblem(url);
-  if (problem === undefined) return url;
-  throw new GatepassError('INPUT', `${what} ${problem}`, { hint: URL_SCHEME_HINT });
-}
-
 function cachedDiscovery(
   settings: Resolved,
   options: TokenExchangeOptions,
@@ -327,10 +307,9 @@ function clientAuth(settings: Resolved, metadata: oidc.ServerMetadata): oidc.Cli
 }
 
 /**
- * openid-client's fetch, wrapped in the retry policy. Transient statuses
- * become errors here so they are retried; everything else (including OAuth
- * error bodies) goes back to openid-client to parse. The body is read inside
- * the attempt, so a server that stalls mid-answer also hits the timeout.
+ * openid-client's fetch: the transport (common/http.ts) under the retry
+ * policy. Transient statuses are retried there; everything else (including
+ * OAuth error bodies) goes back to openid-client to parse.
  */
 function retryingFetch(
   settings: Resolved,
@@ -338,63 +317,41 @@ function retryingFetch(
   signal: AbortSignal,
   deadline: number,
 ): oidc.CustomFetch {
-  return (url, init) => {
-    const target = new URL(url);
-    const label = `${init.method} ${target.origin}${target.pathname}`;
-    return retry(
-      async ({ signal: attempt }) => {
-        // openid-client's own timeout signal would span every retry; ours is per attempt.
-        let response: Response;
-        let body: ArrayBuffer;
-        try {
-          response = await fetch(url, {
-            method: init.method,
-            headers: init.headers,
-            redirect: init.redirect,
-            signal: attempt,
-            ...(init.body === undefined
-              ? {}
-              : { body: init.body as NonNullable<RequestInit['body']> | null }),
-          });
-          body = await response.arrayBuffer();
-        } catch (err) {
-          // The attempt's own timeout or a cancel: the retry policy words those.
-          if (attempt.aborted) throw attempt.reason as Error;
-          throw connectionError(err, { what: SERVER, url: target, label }) ?? err;
-        }
-        if (isRetryableStatus(response.status)) {
-          throw statusError(label, response, body, sentSecrets(init));
-        }
-        return new Response(response.status === 204 ? null : body, {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-        });
+  return async (url, init) => {
+    const answer = await request(
+      {
+        method: init.method,
+        url,
+        headers: init.headers,
+        ...(init.body === undefined || init.body === null
+          ? {}
+          : { body: init.body as NonNullable<HttpCall['body']> }),
       },
       {
-        operation: label,
-        deadlineMs: Math.max(0, deadline - Date.now()),
+        what: SERVER,
+        deadlineMs: deadline - Date.now(),
         attemptTimeoutMs: settings.attemptTimeoutMs,
         signal,
         logger: settings.logger,
-        ...options.retry,
+        ...(options.retry === undefined ? {} : { retry: options.retry }),
+        statusError: (failed, label) => statusError(label, failed, sentSecrets(init)),
       },
     );
+    return toResponse(answer);
   };
 }
 
 function statusError(
   label: string,
-  response: Response,
-  body: ArrayBuffer,
+  answer: HttpAnswer,
   secrets: readonly string[],
 ): HttpStatusError {
   // A server may echo the request: the ID token, the client secret, the token to revoke.
-  const detail = errorText(scrub(new TextDecoder().decode(body), secrets));
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+  const detail = errorText(scrub(answer.text(), secrets));
+  const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'), Date.now());
   return new HttpStatusError(
-    response.status,
-    `${label} answered HTTP ${response.status}${detail === '' ? '' : ` (${detail})`}`,
+    answer.status,
+    `${label} answered HTTP ${answer.status}${detail === '' ? '' : ` (${detail})`}`,
     retryAfterMs === undefined ? {} : { retryAfterMs },
   );
 }

@@ -9,14 +9,13 @@
  * 429 and 5xx (503 is "sealed" or "standby") are retried with backoff, each
  * attempt bounded by its own timeout, the whole call by one deadline.
  * node-vault builds the requests and reads Vault's answers; the HTTP itself is
- * gatepass's (node-vault's `request-promise` option, see {@link send}), so
- * that no redirect is ever followed: node-vault's own axios layer follows
- * them and re-sends `X-Vault-Token` and the login body (the ID token) to
- * wherever `Location` points. node-vault does not report response headers, so
+ * gatepass's transport (common/http.ts, through node-vault's
+ * `request-promise` option, see {@link send}), so that no redirect is ever
+ * followed and proxies apply: node-vault's own axios layer follows redirects
+ * and re-sends `X-Vault-Token` and the login body (the ID token) to wherever
+ * `Location` points. node-vault does not report response headers, so
  * a 429's `Retry-After` is not seen (the jittered backoff stands in for it).
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import nodeVault from 'node-vault';
 import { GatepassError, describeError, type ErrorCode } from '../common/errors.js';
 import { messageOf, oneLine, scrub } from './text.js';
@@ -31,8 +30,7 @@ import {
   retry,
   type RetryOptions,
 } from '../common/retry.js';
-import { connectionError } from '../common/network.js';
-import { VERSION } from '../common/version.js';
+import { RedirectRefusedError, attempt } from '../common/http.js';
 import {
   handleOf,
   requireEnvFields,
@@ -44,7 +42,7 @@ import {
   type VaultRequest,
   type VaultRevocation,
 } from './gateway.js';
-import { requireSafeUrl } from './token-exchange.js';
+import { requireSafeUrl } from '../config/limits.js';
 
 export interface VaultOptions {
   /** Vault's address (`VAULT_ADDR`): `https:` unless loopback. */
@@ -94,8 +92,6 @@ interface Envelope {
 
 /** What a 2xx answer's body may be: JSON object, or nothing (204). */
 type Body = Record<string, unknown> | undefined;
-
-const USER_AGENT = `gatepass/${VERSION}`;
 
 /** Validates the options before any network call, then returns the gateway. */
 export function createVaultGateway(options: VaultOptions): Gateway {
@@ -496,64 +492,51 @@ interface Incoming {
   request: { path: string };
 }
 
-/** The statuses that carry a `Location` to go to instead. */
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Refused redirects name what they protect, and the fix. */
+const PEER = {
+  what: 'Vault',
+  redirectHint:
+    'Set `gateway` to the active Vault node or to a load balancer that sends requests only to it (health check /v1/sys/health); a standby redirects when it cannot forward a request to the active node',
+};
 
 /**
- * node-vault's HTTP layer, as gatepass does it: one request to the URL
- * node-vault built from `gateway`, and never a second one. A redirect is
- * refused rather than followed, whatever its target: following it would send
- * the `X-Vault-Token` header, or the login body with the runner's ID token,
- * to whoever answers at `Location`. (Vault itself redirects only from a
- * standby that cannot forward a request, to the active node's `api_addr`,
- * which is another host; see docs/vault.md § Redirects.)
+ * node-vault's HTTP layer: one attempt through gatepass's transport
+ * (common/http.ts) to the URL node-vault built from `gateway`, and never a
+ * second one. A redirect is refused rather than followed, whatever its
+ * target: following it would send the `X-Vault-Token` header, or the login
+ * body with the runner's ID token, to whoever answers at `Location`. (Vault
+ * itself redirects only from a standby that cannot forward a request, to the
+ * active node's `api_addr`, which is another host; see docs/vault.md §
+ * Redirects.) The retry policy is {@link call}'s.
  *
- * The body is read inside the attempt, so a server that stalls mid-answer
- * hits the attempt's timeout too. An answer that is not JSON comes back as
- * its text, as node-vault's own layer would hand it on.
+ * An answer that is not JSON comes back as its text, as node-vault's own
+ * layer would hand it on.
  */
-function send(options: Outgoing): Promise<Incoming> {
+async function send(options: Outgoing): Promise<Incoming> {
   const url = new URL(options.uri);
   const body =
     typeof options.json === 'object' && options.json !== null
-      ? Buffer.from(JSON.stringify(options.json))
+      ? JSON.stringify(options.json)
       : undefined;
-  // node:http, not fetch: it never follows a redirect, and it spares loading
-  // Node's fetch (its own undici, 10-20 ms) on the way to the command.
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
+  const answer = await attempt(
+    {
+      method: options.method,
       url,
-      {
-        method: options.method,
-        headers: {
-          accept: 'application/json',
-          ...(body === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': String(body.length) }),
-          ...options.headers,
-        },
-        signal: options.signal,
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
       },
-      (response) => {
-        const status = response.statusCode ?? 0;
-        if (REDIRECTS.has(status)) {
-          response.resume();
-          reject(new RedirectRefused(status, response.headers.location ?? null, url));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ statusCode: status, body: parseJson(text), request: { path: url.pathname } });
-        });
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
+      ...(body === undefined ? {} : { body }),
+    },
+    PEER,
+    options.signal,
+  );
+  return {
+    statusCode: answer.status,
+    body: parseJson(answer.text()),
+    request: { path: url.pathname },
+  };
 }
 
 function parseJson(text: string): unknown {
@@ -564,41 +547,6 @@ function parseJson(text: string): unknown {
     return text;
   }
 }
-
-/** Raised by {@link send}; {@link transportError} words it, with the secrets scrubbed. */
-class RedirectRefused extends Error {
-  readonly status: number;
-  /** Where the redirect pointed: scheme, host and port only (or why there is none). */
-  readonly target: string;
-
-  constructor(status: number, location: string | null, from: URL) {
-    super(`HTTP ${status} redirect`);
-    this.name = 'RedirectRefused';
-    this.status = status;
-    this.target = redirectTarget(location, from);
-  }
-}
-
-/**
- * "a redirect to https://host:port": the origin only. Its path and query are
- * left out, since a hostile server could put what it was sent there.
- */
-function redirectTarget(location: string | null, from: URL): string {
-  if (location === null || location.trim() === '') return 'a redirect without a Location';
-  let target: URL;
-  try {
-    target = new URL(location, from);
-  } catch {
-    return 'a redirect to a Location that is not a URL';
-  }
-  if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-    return `a redirect to a ${oneLine(target.protocol, 20)} URL`;
-  }
-  return `a redirect to ${oneLine(target.origin, 200)}`;
-}
-
-/** A refused redirect, as the error gatepass reports: never retried, since a setting must change. */
-class RedirectRefusedError extends HttpStatusError {}
 
 interface Call {
   method: 'GET' | 'POST' | 'PUT';
@@ -623,7 +571,7 @@ async function call(
   return retry(
     async ({ signal: attempt }) => {
       // A fresh headers object per request: node-vault writes the token into it.
-      const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
+      const headers: Record<string, string> = {};
       if (request.token !== undefined) headers['X-Vault-Token'] = request.token;
       try {
         const body = await client.request({
@@ -635,7 +583,7 @@ async function call(
         });
         return toBody(body, label);
       } catch (err) {
-        throw transportError(err, label, secrets, settings.address);
+        throw transportError(err, label, secrets);
       }
     },
     {
@@ -658,22 +606,8 @@ function toBody(body: unknown, label: string): Body {
   });
 }
 
-function transportError(
-  err: unknown,
-  label: string,
-  secrets: readonly string[],
-  address: URL,
-): unknown {
+function transportError(err: unknown, label: string, secrets: readonly string[]): unknown {
   if (err instanceof GatepassError) return err;
-  if (err instanceof RedirectRefused) {
-    return new RedirectRefusedError(
-      err.status,
-      `${label} answered HTTP ${err.status}, ${scrub(err.target, secrets)}: gatepass does not follow redirects, so the Vault token and the ID token go only to \`gateway\``,
-      {
-        hint: 'Set `gateway` to the active Vault node or to a load balancer that sends requests only to it (health check /v1/sys/health); a standby redirects when it cannot forward a request to the active node',
-      },
-    );
-  }
   const response = (err as { response?: { statusCode?: unknown; body?: unknown } } | null)
     ?.response;
   if (response !== undefined && typeof response.statusCode === 'number') {
@@ -689,9 +623,6 @@ function transportError(
       },
     );
   }
-  // The one wording of a connection failure (network.ts), retried or final.
-  const unreachable = connectionError(err, { what: 'Vault', url: address, label });
-  if (unreachable !== undefined) return unreachable;
   return new GatepassError(
     'GATEWAY',
     `${label} failed: ${oneLine(scrub(describeError(err), secrets))}`,

@@ -1,0 +1,118 @@
+/**
+ * `gatepass run` behind a corporate proxy, as the bundled CLI (run by .ci/run
+ * on Node 20 too, where Node's own fetch ignores HTTPS_PROXY): Vault sits
+ * behind TLS with a private CA, at a name only the proxy resolves
+ * (`vault.corp.test`); the proxy wants credentials. Login, read and
+ * revocation all go through the proxy; the proxy's password never shows.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from '../doubles/vault.js';
+import { makeCa, startProxy, tlsFront, type Ca, type Front, type Proxy } from '../helpers/proxy.js';
+import { CLI, launch } from '../helpers/runner.js';
+
+const NAME = 'vault.corp.test';
+const PASSWORD = 'pr0xy-s3cret-pw';
+
+let ca: Ca;
+let vault: VaultDouble;
+let front: Front;
+let proxy: Proxy;
+let root: string;
+
+beforeAll(async () => {
+  ca = makeCa([NAME]);
+  vault = await startVaultDouble({
+    roles: {
+      ci: {
+        boundAudiences: [VAULT_AUDIENCE],
+        boundClaims: { project_path: ['group/project'] },
+        policies: [{ path: 'database/creds/migrator', capabilities: ['read'] }],
+      },
+    },
+    databaseRoles: { migrator: { ttl: 600 } },
+  });
+  front = await tlsFront(vault.url, ca);
+  proxy = await startProxy({
+    hosts: { [NAME]: '127.0.0.1' },
+    credentials: { user: 'ci-bot', password: PASSWORD },
+  });
+  root = mkdtempSync(join(tmpdir(), 'gatepass-cli-proxy-'));
+});
+
+afterAll(async () => {
+  await proxy.close();
+  await front.close();
+  await vault.stop();
+  ca.remove();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function job(extra: Record<string, string>): Promise<Record<string, string>> {
+  const project = mkdtempSync(join(root, 'job-'));
+  return {
+    PATH: process.env.PATH ?? '',
+    GITLAB_CI: 'true',
+    CI_PROJECT_DIR: project,
+    CI_PROJECT_PATH: 'group/project',
+    CI_COMMIT_SHA: 'a'.repeat(40),
+    CI_PIPELINE_ID: '77',
+    CI_JOB_ID: '1001',
+    CI_JOB_NAME: 'migrate',
+    CI_SERVER_URL: 'https://gitlab.example.com',
+    GATEPASS_PROVIDER: 'vault',
+    GATEPASS_GATEWAY: `https://${NAME}:${front.port}`,
+    GATEPASS_AUDIENCE: VAULT_AUDIENCE,
+    GATEPASS_VAULT_ROLE: 'ci',
+    GATEPASS_CREDENTIALS: '- name: db\n  path: database/creds/migrator',
+    GATEPASS_ID_TOKEN: await vault.issuer.mint({ platform: 'gitlab', audience: VAULT_AUDIENCE }),
+    HTTPS_PROXY: proxy.url,
+    NO_PROXY: 'gitlab.example.com,.internal',
+    ...extra,
+  };
+}
+
+describe.each([
+  ['NODE_EXTRA_CA_CERTS', (): Record<string, string> => ({ NODE_EXTRA_CA_CERTS: ca.caFile })],
+  ['ca-certificate', (): Record<string, string> => ({ GATEPASS_CA_CERTIFICATE: ca.caPem })],
+])('behind a proxy, trusting the private CA by %s', (_how, trust) => {
+  it('logs in, reads and revokes through the proxy; its password never shows', async () => {
+    const before = proxy.connects.length;
+    const env = await job(trust());
+    const result = await launch(CLI, env, [
+      'run',
+      '--',
+      'sh',
+      '-c',
+      'test -n "$DB_PASSWORD" && echo "got a credential"',
+    ]).result;
+    expect(result.stderr).not.toContain(PASSWORD);
+    expect(result.stdout).not.toContain(PASSWORD);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('got a credential');
+    const connects = proxy.connects.slice(before);
+    expect(connects.length).toBeGreaterThan(0);
+    expect(new Set(connects.map((c) => c.target))).toEqual(new Set([`${NAME}:${front.port}`]));
+    expect(vault.requests.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/v1/auth/jwt/login', '/v1/auth/token/revoke-self']),
+    );
+    expect(vault.liveTokens()).toEqual([]);
+    expect(vault.liveLeases()).toEqual([]);
+    expect(vault.violations).toEqual([]);
+  });
+});
+
+it('names the proxy, not its credentials, when it refuses them (407)', async () => {
+  const wrong = new URL(proxy.url);
+  wrong.password = 'wr0ng-pw-value';
+  const env = await job({ GATEPASS_CA_CERTIFICATE: ca.caPem, HTTPS_PROXY: wrong.href });
+  const result = await launch(CLI, env, ['run', '--', 'true']).result;
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain(
+    `cannot reach Vault at https://${NAME}:${front.port} through the proxy at ${proxy.origin} (proxy answered 407)`,
+  );
+  expect(result.stderr).not.toContain('wr0ng-pw-value');
+  expect(result.stderr).not.toContain('ci-bot');
+});

@@ -1,0 +1,357 @@
+/**
+ * The transport's fault tests, written once for every gateway and approval
+ * API (each provider keeps one smoke test of its own): a gateway that is
+ * down, slow, hanging, 503 then fine, asking to wait (Retry-After),
+ * redirecting, or speaking no TLS; and the corporate network: a CONNECT
+ * proxy that alone resolves the gateway's name, a private CA, proxy
+ * credentials and refusals, NO_PROXY.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo, Server } from 'node:net';
+import { GatepassError } from '../../src/common/errors.js';
+import {
+  RedirectRefusedError,
+  USER_AGENT,
+  request,
+  trustCertificate,
+  type HttpPolicy,
+} from '../../src/common/http.js';
+import { bypasses, proxyFor } from '../../src/common/proxy.js';
+import { VERSION } from '../../src/common/version.js';
+import { makeCa, startProxy, type Ca } from '../helpers/proxy.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
+
+interface Served {
+  url: string;
+  hits: IncomingMessage[];
+  close(): Promise<void>;
+}
+
+const open: Served[] = [];
+
+async function serve(handler: Handler, tls?: { key: string; cert: string }): Promise<Served> {
+  const hits: IncomingMessage[] = [];
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    hits.push(req);
+    handler(req, res, hits.length);
+  };
+  const server: Server =
+    tls === undefined ? createServer(listener) : createTlsServer(tls, listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const served: Served = {
+    url: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
+    hits,
+    close: () =>
+      new Promise<void>((resolve) => {
+        (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+  open.push(served);
+  return served;
+}
+
+const fast: HttpPolicy = {
+  what: 'the test server',
+  deadlineMs: 5_000,
+  attemptTimeoutMs: 1_000,
+  retry: { initialDelayMs: 20, maxDelayMs: 50 },
+};
+
+const ENV = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
+
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+  for (const k of ENV) {
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- restoring the environment
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+  trustCertificate(undefined);
+});
+
+async function failure(p: Promise<unknown>): Promise<GatepassError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof GatepassError))
+    throw new Error(`expected a GatepassError, got ${String(err)}`);
+  return err;
+}
+
+describe('faults', () => {
+  const policy = fast;
+  it('a gateway that is down: retried, then the one wording, within the deadline', async () => {
+    const gone = await serve(() => undefined);
+    await gone.close();
+    const started = Date.now();
+    const err = await failure(
+      request({ method: 'GET', url: `${gone.url}/x` }, { ...policy, deadlineMs: 400 }),
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toMatch(
+      new RegExp(`last error: cannot reach the test server at ${gone.url} \\(ECONNREFUSED\\)$`),
+    );
+  });
+
+  it('a slow gateway: the attempt times out, the next one succeeds', async () => {
+    const slow = await serve((_req, res, n) => {
+      setTimeout(() => res.end('ok'), n === 1 ? 600 : 0);
+    });
+    const answer = await request(
+      { method: 'GET', url: `${slow.url}/x` },
+      { ...policy, attemptTimeoutMs: 200 },
+    );
+    expect(answer.text()).toBe('ok');
+    expect(slow.hits).toHaveLength(2);
+  });
+
+  it('a hanging gateway: stopped by the deadline, naming the attempt timeout', async () => {
+    const hanging = await serve(() => undefined);
+    const started = Date.now();
+    const err = await failure(
+      request(
+        { method: 'POST', url: `${hanging.url}/token`, body: 'x' },
+        { ...policy, deadlineMs: 500, attemptTimeoutMs: 200 },
+      ),
+    );
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/token did not succeed within/);
+    expect(err.message).toContain('no answer within 200 ms');
+  });
+
+  it('503, then fine', async () => {
+    const flaky = await serve((_req, res, n) => {
+      res.writeHead(n === 1 ? 503 : 200).end(n === 1 ? 'sealed' : 'ok');
+    });
+    const answer = await request({ method: 'GET', url: `${flaky.url}/x` }, policy);
+    expect([answer.status, answer.text(), flaky.hits.length]).toEqual([200, 'ok', 2]);
+  });
+
+  it('429 with Retry-After: waits as asked; past the deadline: says so at once', async () => {
+    const limited = await serve((_req, res, n) => {
+      if (n === 1) res.writeHead(429, { 'retry-after': '1' }).end();
+      else res.end('ok');
+    });
+    const started = Date.now();
+    await request({ method: 'GET', url: `${limited.url}/x` }, policy);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const busy = await serve((_req, res) => res.writeHead(429, { 'retry-after': '60' }).end());
+    const err = await failure(request({ method: 'GET', url: `${busy.url}/x` }, policy));
+    expect(err.message).toContain('the server asked to wait 1m, past the deadline');
+    expect(busy.hits).toHaveLength(1);
+  });
+
+  it('returns other statuses to the caller, unretried', async () => {
+    const refusing = await serve((_req, res) => res.writeHead(403).end('no'));
+    const answer = await request({ method: 'GET', url: `${refusing.url}/x` }, policy);
+    expect([answer.status, refusing.hits.length]).toEqual([403, 1]);
+  });
+
+  it('refuses a redirect: never follows it, names only the target origin, no retry', async () => {
+    const elsewhere = await serve((_req, res) => res.end('caught'));
+    const redirecting = await serve((_req, res) => {
+      res.writeHead(307, { location: `${elsewhere.url}/steal?token=s3cr3t` }).end();
+    });
+    const err = await failure(
+      request(
+        { method: 'POST', url: `${redirecting.url}/login`, body: '{"jwt":"id-token"}' },
+        { ...policy, redirectHint: 'Point `gateway` at the active node' },
+      ),
+    );
+    expect(err).toBeInstanceOf(RedirectRefusedError);
+    expect(err.message).toBe(
+      `POST ${redirecting.url}/login answered HTTP 307, a redirect to ${elsewhere.url}: gatepass does not follow redirects, so what it sends goes only to \`gateway\``,
+    );
+    expect(err.hint).toBe('Point `gateway` at the active node');
+    expect([redirecting.hits.length, elsewhere.hits.length]).toEqual([1, 0]);
+  });
+
+  it('a dropped connection is retried', async () => {
+    const dropping = await serve((req, res, n) => {
+      if (n === 1) req.socket.destroy();
+      else res.end('ok');
+    });
+    const answer = await request({ method: 'GET', url: `${dropping.url}/x` }, policy);
+    expect([answer.text(), dropping.hits.length]).toEqual(['ok', 2]);
+  });
+
+  it('refuses a redirect to the same address, to https, and one without a Location', async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ location: '/elsewhere' }, /answered HTTP 302, a redirect to http:\/\/127\.0\.0\.1:\d+:/],
+      [
+        { location: 'https://other.example:8200/x' },
+        /a redirect to https:\/\/other\.example:8200:/,
+      ],
+      [{}, /answered HTTP 302, a redirect without a Location:/],
+    ];
+    for (const [headers, message] of cases) {
+      const server = await serve((_req, res) => res.writeHead(302, headers).end());
+      const err = await failure(request({ method: 'GET', url: `${server.url}/x` }, policy));
+      expect(err.message).toMatch(message);
+      expect(server.hits).toHaveLength(1);
+    }
+  });
+
+  it('a TLS failure is final and named', async () => {
+    const plain = await serve((_req, res) => res.end('ok'));
+    const started = Date.now();
+    const err = await failure(
+      request({ method: 'GET', url: `${plain.url.replace('http:', 'https:')}/x` }, policy),
+    );
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toMatch(
+      /cannot reach the test server at https:\/\/127\.0\.0\.1:\d+ \(.*SSL .+\)$/,
+    );
+    expect(err.hint).toContain('NODE_EXTRA_CA_CERTS');
+  });
+
+  it('sends one User-Agent, gatepass/<version>, whatever the caller set', async () => {
+    const server = await serve((_req, res) => res.end());
+    await request(
+      { method: 'GET', url: `${server.url}/x`, headers: { 'User-Agent': 'other/1' } },
+      policy,
+    );
+    expect(USER_AGENT).toBe(`gatepass/${VERSION}`);
+    expect(server.hits[0]?.headers['user-agent']).toBe(USER_AGENT);
+  });
+});
+
+describe('behind a proxy, with a private CA', () => {
+  const NAME = 'vault.corp.test';
+  let ca: Ca;
+  // The first request loads undici (slow under jest's module transform).
+  const policy: HttpPolicy = { ...fast, attemptTimeoutMs: 5_000, deadlineMs: 10_000 };
+
+  beforeAll(() => {
+    ca = makeCa([NAME]);
+  });
+  afterAll(() => {
+    ca.remove();
+  });
+
+  async function corpGateway(): Promise<{ url: string; port: string }> {
+    const gw = await serve((_req, res) => res.end('through'), ca);
+    const port = new URL(gw.url).port;
+    return { url: `https://${NAME}:${port}`, port };
+  }
+
+  it('reaches a name only the proxy resolves, trusting `ca-certificate`', async () => {
+    const gw = await corpGateway();
+    const proxy = await startProxy({ hosts: { [NAME]: '127.0.0.1' } });
+    process.env.https_proxy = proxy.url;
+    trustCertificate(ca.caPem);
+    const answer = await request({ method: 'GET', url: `${gw.url}/v1/x` }, policy);
+    expect(answer.text()).toBe('through');
+    expect(proxy.connects.map((c) => c.target)).toEqual([`${NAME}:${gw.port}`]);
+    await proxy.close();
+  });
+
+  it('without the proxy the name does not resolve (ENOTFOUND, not retried)', async () => {
+    const gw = await corpGateway();
+    trustCertificate(ca.caPem);
+    const err = await failure(request({ method: 'GET', url: `${gw.url}/v1/x` }, policy));
+    expect(err.message).toMatch(
+      /cannot reach the test server at https:\/\/vault\.corp\.test:\d+ \((ENOTFOUND|EAI_AGAIN)\)/,
+    );
+  });
+
+  it('an untrusted certificate through the proxy is a TLS failure naming the proxy', async () => {
+    const gw = await corpGateway();
+    const proxy = await startProxy({ hosts: { [NAME]: '127.0.0.1' } });
+    process.env.HTTPS_PROXY = proxy.url;
+    const err = await failure(request({ method: 'GET', url: `${gw.url}/v1/x` }, policy));
+    expect(err.message).toContain(`through the proxy at ${proxy.origin}`);
+    expect(err.message).toMatch(
+      /\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/,
+    );
+    await proxy.close();
+  });
+
+  it('sends the credentials in the proxy URL, and never prints them', async () => {
+    const gw = await corpGateway();
+    const credentials = { user: 'ci-bot', password: 'pr0xy-p@ss' };
+    const proxy = await startProxy({ hosts: { [NAME]: '127.0.0.1' }, credentials });
+    trustCertificate(ca.caPem);
+    process.env.HTTPS_PROXY = proxy.url;
+    expect((await request({ method: 'GET', url: `${gw.url}/x` }, policy)).text()).toBe('through');
+    const wrong = new URL(proxy.url);
+    wrong.password = 'wr0ng-s3cret';
+    process.env.HTTPS_PROXY = wrong.href;
+    const err = await failure(request({ method: 'GET', url: `${gw.url}/x` }, policy));
+    expect(err.message).toBe(
+      `GET ${gw.url}/x: cannot reach the test server at ${gw.url} through the proxy at ${proxy.origin} (proxy answered 407)`,
+    );
+    expect(err.hint).toContain('HTTPS_PROXY=http://user:password@proxy:port');
+    for (const text of [err.message, err.hint ?? '']) {
+      expect(text).not.toContain('wr0ng-s3cret');
+      expect(text).not.toContain('ci-bot');
+    }
+    await proxy.close();
+  });
+
+  it('names the proxy when it refuses the host (403) or is down', async () => {
+    const gw = await corpGateway();
+    const proxy = await startProxy({
+      hosts: { [NAME]: '127.0.0.1' },
+      deny: [`${NAME}:${gw.port}`],
+    });
+    process.env.HTTPS_PROXY = proxy.url;
+    const denied = await failure(request({ method: 'GET', url: `${gw.url}/x` }, policy));
+    expect(denied.message).toContain(`through the proxy at ${proxy.origin} (proxy answered 403)`);
+    expect(denied.hint).toContain('NO_PROXY');
+    await proxy.close();
+    const down = await failure(
+      request({ method: 'GET', url: `${gw.url}/x` }, { ...policy, deadlineMs: 300 }),
+    );
+    expect(down.message).toContain(`through the proxy at ${proxy.origin} (ECONNREFUSED)`);
+  });
+
+  it('goes straight to hosts NO_PROXY lists, and to loopback', async () => {
+    const direct = await serve((_req, res) => res.end('direct'));
+    process.env.HTTP_PROXY = 'http://127.0.0.1:1';
+    expect((await request({ method: 'GET', url: `${direct.url}/x` }, policy)).text()).toBe(
+      'direct',
+    );
+  });
+});
+
+describe('proxy choice (@actions/http-client rules)', () => {
+  const env = { HTTPS_PROXY: 'http://u:p@proxy:3128', http_proxy: 'http://plain:8080' };
+  const via = (url: string, extra: Record<string, string> = {}): string | undefined =>
+    proxyFor(new URL(url), { ...env, ...extra })?.host;
+
+  it('picks the variable by scheme, lower case first', () => {
+    expect(via('https://vault.corp')).toBe('proxy:3128');
+    expect(via('http://vault.corp')).toBe('plain:8080');
+    expect(via('https://vault.corp', { https_proxy: 'http://lower:1' })).toBe('lower:1');
+  });
+
+  it('applies NO_PROXY suffixes, ports and *', () => {
+    const no = (list: string, url: string): boolean => bypasses(new URL(url), { NO_PROXY: list });
+    expect(no('corp.example', 'https://vault.corp.example')).toBe(true);
+    expect(no('.corp.example', 'https://vault.corp.example')).toBe(true);
+    expect(no('corp.example', 'https://corp.example')).toBe(true);
+    expect(no('corp.example', 'https://notcorp.example')).toBe(false);
+    expect(no('vault.corp:8200', 'https://vault.corp:8200')).toBe(true);
+    expect(no('vault.corp:8200', 'https://vault.corp')).toBe(false);
+    expect(no('vault.corp:443', 'https://vault.corp')).toBe(true);
+    expect(no('*', 'https://anything')).toBe(true);
+    expect(no(' other , VAULT.CORP ', 'https://vault.corp')).toBe(true);
+    expect(bypasses(new URL('https://vault.corp'), { no_proxy: 'vault.corp' })).toBe(true);
+    expect(bypasses(new URL('http://localhost:8200'), {})).toBe(true);
+    expect(bypasses(new URL('http://127.0.0.1:8200'), {})).toBe(true);
+    expect(bypasses(new URL('http://[::1]:8200'), {})).toBe(true);
+  });
+});

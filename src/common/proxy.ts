@@ -1,0 +1,158 @@
+/**
+ * Which way a request goes out: straight, or through the proxy the
+ * environment names, with the certificates the runner trusts. The rules are
+ * @actions/http-client's (what the runner and `core.getIDToken` do):
+ *
+ * - `https_proxy` / `HTTPS_PROXY` for https URLs, `http_proxy` / `HTTP_PROXY`
+ *   for http (lower case first); credentials in the proxy URL are sent as
+ *   `Proxy-Authorization` and never appear in a message;
+ * - `no_proxy` / `NO_PROXY`: comma-separated host names, each matching the
+ *   host and its subdomains (`corp.example` and `.corp.example` both match
+ *   `vault.corp.example`), with `host:port` matching that port only, and `*`
+ *   matching everything; loopback (localhost, 127.*, ::1) never uses a proxy;
+ * - NODE_EXTRA_CA_CERTS and the `ca-certificate` input are trusted beside
+ *   Node's bundled CAs.
+ *
+ * undici (its fetch, ProxyAgent and Agent) is loaded only when a proxy or an
+ * extra certificate applies; otherwise Node's own fetch is used.
+ */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import type { Dispatcher } from 'undici';
+
+export interface Route {
+  fetch: (url: URL, init: RequestInit) => Promise<Response>;
+  /** The proxy in use: its origin only, safe to print. */
+  proxy?: string;
+  /** Removes the proxy's credentials from a text. */
+  scrub(text: string): string;
+}
+
+/** The environment variables this reads; the process's own by default. */
+export type Environment = Record<string, string | undefined>;
+
+let certificate: string | undefined;
+/** Dispatchers, one per proxy (and one direct), built on first use. */
+const dispatchers = new Map<string, Dispatcher>();
+
+/** Trust `pem` (the `ca-certificate` input) for every later request; undefined or empty: none. */
+export function trustCertificate(pem: string | undefined): void {
+  const next = pem === undefined || pem.trim() === '' ? undefined : pem;
+  if (next === certificate) return;
+  certificate = next;
+  dispatchers.clear();
+}
+
+/** The way to `url` under `env`. */
+export async function routeFor(url: URL, env: Environment = process.env): Promise<Route> {
+  const proxy = proxyFor(url, env);
+  const ca = extraCertificates(env);
+  if (proxy === undefined && ca.length === 0) {
+    return { fetch: (u, init) => fetch(u, init), scrub: (text) => text };
+  }
+  const dispatcher = await dispatcherFor(proxy, ca);
+  const { fetch: undiciFetch } = await import('undici');
+  return {
+    fetch: async (u, init) =>
+      (await undiciFetch(u, {
+        ...(init as unknown as Parameters<typeof undiciFetch>[1]),
+        dispatcher,
+      })) as unknown as Response,
+    ...(proxy === undefined ? {} : { proxy: proxy.origin }),
+    scrub: (text) => scrubCredentials(text, proxy),
+  };
+}
+
+/** The proxy for `url`, or undefined when it goes straight (none set, NO_PROXY, loopback). */
+export function proxyFor(url: URL, env: Environment = process.env): URL | undefined {
+  const https = url.protocol === 'https:';
+  const value = https
+    ? (nonEmpty(env.https_proxy) ?? nonEmpty(env.HTTPS_PROXY))
+    : (nonEmpty(env.http_proxy) ?? nonEmpty(env.HTTP_PROXY));
+  if (value === undefined || bypasses(url, env)) return undefined;
+  try {
+    return new URL(value.includes('://') ? value : `http://${value}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** NO_PROXY's rules, as @actions/http-client's `checkBypass` applies them. */
+export function bypasses(url: URL, env: Environment = process.env): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toUpperCase();
+  if (isLoopback(host)) return true;
+  const noProxy = nonEmpty(env.no_proxy) ?? nonEmpty(env.NO_PROXY);
+  if (noProxy === undefined) return false;
+  const port = url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80';
+  const candidates = [host, `${host}:${port}`];
+  return noProxy
+    .split(',')
+    .map((item) =>
+      item
+        .trim()
+        .toUpperCase()
+        .replace(/^\*(?=\.)/, ''),
+    )
+    .filter((item) => item !== '')
+    .some(
+      (item) =>
+        item === '*' ||
+        candidates.some(
+          (c) => c === item || c.endsWith(`.${item}`) || (item.startsWith('.') && c.endsWith(item)),
+        ),
+    );
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'LOCALHOST' || host.startsWith('127.') || host === '::1';
+}
+
+/** NODE_EXTRA_CA_CERTS and `ca-certificate`, when a custom CA list must be built. */
+function extraCertificates(env: Environment): string[] {
+  const out: string[] = [];
+  if (certificate !== undefined) out.push(certificate);
+  return out.length === 0 ? out : [...out, ...nodeExtraCertificates(env)];
+}
+
+/**
+ * A `ca` list replaces Node's store, NODE_EXTRA_CA_CERTS included: read that
+ * file again so its certificates stay trusted. Node itself warns at start
+ * when it cannot read it, so a failure here adds nothing.
+ */
+function nodeExtraCertificates(env: Environment): string[] {
+  const file = nonEmpty(env.NODE_EXTRA_CA_CERTS);
+  if (file === undefined) return [];
+  try {
+    return [readFileSync(file, 'utf8')];
+  } catch {
+    return [];
+  }
+}
+
+async function dispatcherFor(proxy: URL | undefined, extra: string[]): Promise<Dispatcher> {
+  const key = proxy?.href ?? 'direct';
+  const known = dispatchers.get(key);
+  if (known !== undefined) return known;
+  const { Agent, ProxyAgent } = await import('undici');
+  const tls = extra.length === 0 ? {} : { ca: [...rootCertificates, ...extra] };
+  const dispatcher =
+    proxy === undefined
+      ? new Agent({ connect: tls })
+      : new ProxyAgent({ uri: proxy.href, requestTls: tls, proxyTls: tls });
+  dispatchers.set(key, dispatcher);
+  return dispatcher;
+}
+
+function scrubCredentials(text: string, proxy: URL | undefined): string {
+  if (proxy === undefined) return text;
+  let out = text.split(proxy.href).join(proxy.origin);
+  for (const part of [proxy.password, proxy.username]) {
+    if (part === '') continue;
+    out = out.split(part).join('***').split(decodeURIComponent(part)).join('***');
+  }
+  return out;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
