@@ -109,7 +109,7 @@ it('names the proxy, not its credentials, when it refuses them (407)', async () 
   wrong.password = 'wr0ng-pw-value';
   const env = await job({ GATEPASS_CA_CERTIFICATE: ca.caPem, HTTPS_PROXY: wrong.href });
   const result = await launch(CLI, env, ['run', '--', 'true']).result;
-  expect(result.code).toBe(2);
+  expect(result.code).toBe(125);
   expect(result.stderr).toContain(
     `cannot reach Vault at https://${NAME}:${front.port} through the proxy at ${proxy.origin} (proxy answered 407)`,
   );
