@@ -16,6 +16,7 @@ import type { ActionHost, ApprovalGate, ForwardedSignal, HostLogger } from '../.
 import { runActionMain } from '../../src/platform/github.js';
 import { run as runPost } from '../../src/flow/post.js';
 import { STATE_KEY } from '../../src/flow/state.js';
+import type { Fault } from '../../examples/gateway/index.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
@@ -117,6 +118,28 @@ function recordingHost(
   };
   inputsOf.set(host, (name) => all[name] ?? '');
   return { host, lines, outputs, state, saves, secrets, summary };
+}
+
+/**
+ * Runs main with the exchange held by `fault` at the gateway, and sends the
+ * signals once the exchange is on the wire; main's exit code.
+ */
+async function cancelWhileExchanging(
+  rec: Recorded,
+  fault: Fault,
+  signals: readonly ForwardedSignal[],
+): Promise<number> {
+  gw.intercept = (req) => (req.path === '/token' ? fault : undefined);
+  try {
+    const source = signalSource();
+    const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
+    const running = runMain(runtime(rec.host, { onSignal: source.subscribe }).rt);
+    await until(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
+    for (const sig of signals) source.send(sig);
+    return await running;
+  } finally {
+    gw.intercept = undefined;
+  }
 }
 
 /** A signal subscription the test fires by hand. */
@@ -354,17 +377,7 @@ describe('main', () => {
   it('a cancel while the exchange is in flight waits for its answer and revokes what it brings', async () => {
     const rec = recordingHost({ run: 'echo never' });
     const from = gw.audit.length;
-    gw.intercept = (req) => (req.path === '/token' ? { delayMs: 600 } : undefined);
-    try {
-      const signal = signalSource();
-      const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
-      const running = runMain(runtime(rec.host, { onSignal: signal.subscribe }).rt);
-      await until(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
-      signal.send('SIGINT');
-      expect(await running).toBe(1);
-    } finally {
-      gw.intercept = undefined;
-    }
+    expect(await cancelWhileExchanging(rec, { delayMs: 600 }, ['SIGINT'])).toBe(1);
     expect(rec.lines).toContain(
       'info: received SIGINT: waiting up to 3 s for the answers of the requests in flight, to revoke what they bring',
     );
@@ -378,18 +391,8 @@ describe('main', () => {
 
   it('a request with no answer by the end of the grace is recorded as in flight, not confirmed', async () => {
     const rec = recordingHost({ run: 'echo never' });
-    gw.intercept = (req) => (req.path === '/token' ? { hang: true } : undefined);
     const started = Date.now();
-    try {
-      const signal = signalSource();
-      const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
-      const running = runMain(runtime(rec.host, { onSignal: signal.subscribe }).rt);
-      await until(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
-      signal.send('SIGTERM');
-      expect(await running).toBe(1);
-    } finally {
-      gw.intercept = undefined;
-    }
+    expect(await cancelWhileExchanging(rec, { hang: true }, ['SIGTERM'])).toBe(1);
     // The 3 s grace, then it gives up on the answer.
     expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
     expect(rec.lines.join('\n')).toMatch(
@@ -408,19 +411,8 @@ describe('main', () => {
 
   it('a second signal drops the requests in flight at once', async () => {
     const rec = recordingHost({ run: 'echo never' });
-    gw.intercept = (req) => (req.path === '/token' ? { hang: true } : undefined);
     const started = Date.now();
-    try {
-      const signal = signalSource();
-      const exchanges = gw.requests.filter((r) => r === 'POST /token').length;
-      const running = runMain(runtime(rec.host, { onSignal: signal.subscribe }).rt);
-      await until(() => gw.requests.filter((r) => r === 'POST /token').length > exchanges);
-      signal.send('SIGINT');
-      signal.send('SIGTERM');
-      expect(await running).toBe(1);
-    } finally {
-      gw.intercept = undefined;
-    }
+    expect(await cancelWhileExchanging(rec, { hang: true }, ['SIGINT', 'SIGTERM'])).toBe(1);
     expect(Date.now() - started).toBeLessThan(2_500);
     expect(rec.lines).toContain('warning: received SIGTERM again: dropping the requests in flight');
     expect(rec.lines.join('\n')).toMatch(/"api" is in flight, not confirmed/);
