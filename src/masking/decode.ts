@@ -9,7 +9,7 @@
  * The caller masks the whole encoded span when this says yes.
  */
 import type { Automaton } from './automaton.js';
-import { DECODERS } from './decoders.js';
+import { DECODERS, type Allocate } from './decoders.js';
 import { SpanFinder } from './spans.js';
 
 /** Decodings applied one inside the other, at most (base64 of base64 of UTF-16 is 3). */
@@ -52,7 +52,7 @@ export function coverageOf(automaton: Automaton): Coverage {
  * that part is searched the same way, for more occurrences.
  */
 export function encodedRanges(bytes: Uint8Array, coverage: Coverage): [number, number][] {
-  const text = Buffer.from(bytes).toString('latin1');
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   const budget = (): Budget => ({ left: BUDGET, bytes: BYTE_BUDGET * text.length + 4096 });
   const score = (from: number, to: number, raw = true): number =>
     decodedCoverage(text.slice(from, to), 1, coverage, budget(), raw);
@@ -111,19 +111,60 @@ function decodedCoverage(
   // The text as it is counts too when narrowing, so that it stops at the
   // secret's own bytes instead of keeping an escape byte a decoder needs.
   let best = raw ? coverage(Buffer.from(text, 'latin1')) : 0;
+  // Every decoder reads the text, so reading counts against the budget as
+  // decoding does: binary garbage decodes into thousands of short spans.
+  budget.bytes -= text.length;
   for (const decode of DECODERS) {
     if (budget.bytes < 0) return best;
-    for (const decoded of decode(text)) {
+    for (const decoded of decode(text, SCRATCH[depth])) {
       budget.bytes -= decoded.length;
       if (budget.left-- <= 0 || budget.bytes < 0) return best;
       if (decoded.length < MIN_DECODED) continue;
       best = Math.max(best, coverage(decoded));
-      if (depth < MAX_DEPTH)
+      if (depth < MAX_DEPTH && looksLikeText(decoded))
         best = Math.max(best, innerCoverage(decoded, depth + 1, coverage, budget));
     }
   }
   return best;
 }
+
+/**
+ * Whether decoded bytes are text (ASCII, UTF-16 of ASCII, colour codes) that
+ * may hold another encoding. A wrong guess at an alignment or an encoding
+ * gives random bytes, about a third of them printable; searching those for
+ * spans found thousands of short ones per 64 KB and made the layer 5 times
+ * slower on base64-heavy output. A secret's registered forms are still
+ * matched in binary bytes; only a further decoding inside them is skipped.
+ */
+function looksLikeText(decoded: Buffer): boolean {
+  let text = 0;
+  for (let i = 0; i < decoded.length; i++) text += TEXT_BYTE[decoded[i] ?? 0] ?? 0;
+  return text >= decoded.length * TEXT_SHARE;
+}
+
+/** Bytes of text, for `looksLikeText`: printable ASCII, whitespace, NUL (UTF-16), ESC. */
+const TEXT_BYTE = Uint8Array.from({ length: 256 }, (_, b) =>
+  (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d || b === 0x00 || b === 0x1b
+    ? 1
+    : 0,
+);
+/** Share of text bytes above which decoded bytes count as text. */
+const TEXT_SHARE = 0.8;
+
+/**
+ * One reusable output buffer per depth: a decoding is used up (matched, and
+ * searched one level deeper, which writes to the next depth's buffer) before
+ * the next is pulled. Without them a 64 KB base64 span left ~200 KB of
+ * buffers per alignment sweep for the garbage collector, and the process's
+ * resident memory grew by tens of MB on base64-heavy output.
+ */
+const SCRATCH: readonly Allocate[] = Array.from({ length: MAX_DEPTH + 1 }, () => {
+  let buffer = Buffer.alloc(0);
+  return (size: number): Buffer => {
+    if (buffer.length < size) buffer = Buffer.allocUnsafe(Math.max(size, 2 * buffer.length));
+    return buffer.subarray(0, size);
+  };
+});
 
 /** Finds the spans inside decoded bytes (a JSON document, a URL, a line) and tries each. */
 function innerCoverage(decoded: Buffer, depth: number, coverage: Coverage, budget: Budget): number {

@@ -2,12 +2,23 @@
  * Decoders for the decode layer: each takes a span as a latin1 string (one
  * character per byte, so nothing is lost) and returns the byte strings it may
  * stand for. They are lenient on purpose: a wrong guess costs one failed
- * match, a missed form leaks a secret. Where an encoding's alignment is not
+ * match, a missed form leaks a secret. They yield one decoding at a time, so
+ * the decode layer's budget stops them before they allocate the rest: a 64 KB
+ * base64 span has 4 alignments of 48 KB each, which is garbage unless used. Where an encoding's alignment is not
  * known (a base64 run glued to `token=`, a base32 secret in an otpauth URL),
  * every start offset is tried. Pure functions: no state, no I/O.
  */
 
-export type Decoder = (text: string) => Buffer[];
+/**
+ * Where a decoder writes `size` bytes. The decode layer passes a scratch
+ * buffer it reuses, so a decoding is only valid until the next one is pulled;
+ * by default each decoding gets a buffer of its own.
+ */
+export type Allocate = (size: number) => Buffer;
+
+export type Decoder = (text: string, allocate?: Allocate) => Iterable<Buffer>;
+
+const fresh: Allocate = (size) => Buffer.alloc(size);
 
 const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 const byteChar = (hex: string): string => String.fromCharCode(parseInt(hex, 16));
@@ -17,12 +28,13 @@ const utf8Chars = (code: number): string =>
 const withoutLineBreaks = (text: string): string => text.replace(/[\r\n]/g, '');
 
 /** base64 and base64url (Node accepts both alphabets), wrapped or not, at the 4 alignments. */
-export function base64(text: string): Buffer[] {
-  const out: Buffer[] = [];
+export function* base64(text: string, allocate = fresh): Iterable<Buffer> {
   for (const [run] of withoutLineBreaks(text).matchAll(/[A-Za-z0-9+/_-]{12,}/g)) {
-    for (let skip = 0; skip < 4; skip++) out.push(Buffer.from(run.slice(skip), 'base64'));
+    for (let skip = 0; skip < 4; skip++) {
+      const out = allocate(Math.ceil(((run.length - skip) * 3) / 4));
+      yield out.subarray(0, out.write(run.slice(skip), 'base64'));
+    }
   }
-  return out;
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -32,17 +44,15 @@ const BASE32_VALUE = Uint8Array.from({ length: 128 }, (_, c) =>
 );
 
 /** RFC 4648 base32 (coreutils `base32`, TOTP secrets), either case, at the 8 alignments. */
-export function base32(text: string): Buffer[] {
-  const out: Buffer[] = [];
+export function* base32(text: string, allocate = fresh): Iterable<Buffer> {
   for (const [run] of withoutLineBreaks(text).matchAll(/[A-Z2-7]{13,}|[a-z2-7]{13,}/g)) {
     const upper = run.toUpperCase();
-    for (let skip = 0; skip < 8; skip++) out.push(decodeBase32(upper.slice(skip)));
+    for (let skip = 0; skip < 8; skip++) yield decodeBase32(upper.slice(skip), allocate);
   }
-  return out;
 }
 
-function decodeBase32(text: string): Buffer {
-  const bytes = Buffer.alloc(Math.floor((text.length * 5) / 8));
+function decodeBase32(text: string, allocate: Allocate): Buffer {
+  const bytes = allocate(Math.floor((text.length * 5) / 8));
   let bits = 0;
   let value = 0;
   let n = 0;
@@ -58,16 +68,17 @@ function decodeBase32(text: string): Buffer {
 }
 
 /** Hex, plain (at both nibble alignments) or with `:` / `-` / space between bytes. */
-export function hex(text: string): Buffer[] {
-  const out: Buffer[] = [];
+export function* hex(text: string, allocate = fresh): Iterable<Buffer> {
   const flat = withoutLineBreaks(text);
   for (const [run] of flat.matchAll(/[0-9A-Fa-f]{16,}/g)) {
-    out.push(Buffer.from(run, 'hex'), Buffer.from(run.slice(1), 'hex'));
+    for (let skip = 0; skip < 2; skip++) {
+      const out = allocate((run.length - skip) >>> 1);
+      yield out.subarray(0, out.write(run.slice(skip), 'hex'));
+    }
   }
   for (const [run] of flat.matchAll(/(?:[0-9A-Fa-f]{2}[:\- ]){7,}[0-9A-Fa-f]{2}/g)) {
-    out.push(Buffer.from(run.replace(/[:\- ]/g, ''), 'hex'));
+    yield Buffer.from(run.replace(/[:\- ]/g, ''), 'hex');
   }
-  return out;
 }
 
 /**
@@ -165,16 +176,14 @@ export function backslash(text: string): Buffer[] {
 }
 
 /** UTF-16 little- and big-endian, at both byte alignments, as UTF-8. */
-export function utf16(text: string): Buffer[] {
-  if (!text.includes('\0')) return [];
-  const out: Buffer[] = [];
+export function* utf16(text: string): Iterable<Buffer> {
+  if (!text.includes('\0')) return;
   for (const skip of [0, 1]) {
     const bytes = latin1(text.slice(skip));
     const even = bytes.subarray(0, bytes.length - (bytes.length % 2));
-    out.push(Buffer.from(even.toString('utf16le'), 'utf8'));
-    out.push(Buffer.from(Buffer.from(even).swap16().toString('utf16le'), 'utf8'));
+    yield Buffer.from(even.toString('utf16le'), 'utf8');
+    yield Buffer.from(Buffer.from(even).swap16().toString('utf16le'), 'utf8');
   }
-  return out;
 }
 
 /**
