@@ -35,7 +35,7 @@ describe('parseConfig: defaults', () => {
     const config = parse({});
     expect(config).toEqual({
       gateway: 'https://gateway.example.com',
-      provider: 'token-exchange',
+      provider: { name: 'token-exchange', client: { id: 'gatepass', secret: undefined } },
       audience: 'https://gateway.example.com',
       credentials: [{ name: 'deploy', ttlSeconds: 900, tokenExchange: { scope: 'deploy' } }],
       run: undefined,
@@ -60,11 +60,6 @@ describe('parseConfig: defaults', () => {
       revoke: true,
       revokeTimeoutMs: 30_000,
       maskDetectors: true,
-      clientId: 'gatepass',
-      clientSecret: undefined,
-      vault: { role: undefined, authPath: 'jwt', namespace: undefined },
-      hoopApiKey: undefined,
-      hoopExchange: undefined,
       idTokenVariable: 'GATEPASS_ID_TOKEN',
     });
   });
@@ -123,12 +118,18 @@ describe('parseConfig: defaults', () => {
       'hoop-token-exchange-url': 'https://idp.example.com/realms/ci',
       credentials: '- name: db\n  connection: pg-prod',
     });
-    expect([exchanged.hoopApiKey, exchanged.hoopExchange]).toEqual([
-      undefined,
+    expect([hoop.provider, exchanged.provider]).toEqual([
+      { name: 'hoop', auth: { apiKey: 'hpk_x' } },
       {
-        url: 'https://idp.example.com/realms/ci',
-        audience: 'https://hoop.example.com',
-        scope: undefined,
+        name: 'hoop',
+        auth: {
+          exchange: {
+            url: 'https://idp.example.com/realms/ci',
+            audience: 'https://hoop.example.com',
+            scope: undefined,
+            client: { id: 'gatepass', secret: undefined },
+          },
+        },
       },
     ]);
   });
@@ -393,6 +394,21 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
     'hoop token exchange with another provider',
     { 'hoop-token-exchange-url': 'https://idp.example.com' },
     /input `hoop-token-exchange-url` is only for `provider: hoop`/,
+  ],
+  [
+    'a Vault input with the default provider (a forgotten `provider: vault`)',
+    { 'vault-role': 'ci' },
+    /input `vault-role` is only for `provider: vault`\. Remove it, or set `provider: vault`/,
+  ],
+  [
+    'a Vault input with provider hoop',
+    {
+      provider: 'hoop',
+      'hoop-api-key': 'k',
+      'vault-namespace': 'team',
+      credentials: '- name: a\n  connection: pg',
+    },
+    /input `vault-namespace` is only for `provider: vault`/,
   ],
   [
     'hoop without connection',

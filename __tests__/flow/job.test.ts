@@ -254,7 +254,7 @@ describe('main', () => {
     expect(audit.revocations.map((r) => r.result)).toEqual(['revoked', 'revoked']);
 
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(post.lines).toEqual([
       'info: gatepass: nothing left to revoke: the main step revoked "one", "two" when it ended',
     ]);
@@ -283,7 +283,7 @@ describe('main', () => {
       'info: the credentials stay valid for later steps (`export: env`): the post step revokes them when the job ends',
     );
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(await gw.introspect(token)).toEqual({ active: false });
     expect(post.summary.join('')).toMatch(/\| api \| ✅ revoked/);
   });
@@ -316,7 +316,7 @@ describe('main', () => {
     const left = savedTokens(rec);
     expect(left).toHaveLength(2);
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     for (const token of left) expect(await gw.introspect(token)).toEqual({ active: false });
   });
 
@@ -529,7 +529,7 @@ describe('post', () => {
         ),
     });
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, secrets: {}, createGateway: failing })).toBe(1);
+    expect(await runPost({ host: post.host, secret: () => '', createGateway: failing })).toBe(1);
     expect(post.lines).toContain(
       'error: gatepass: "api" was not revoked: revocation at x failed: HTTP 503. revoke by hand',
     );
@@ -549,7 +549,7 @@ describe('post', () => {
         }
       ).credentials[0]?.handle.tokens[0]?.token ?? '';
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(post.lines).toContain(
       'info: gatepass: `revoke: false`: the credentials stay valid until they expire',
     );
@@ -558,16 +558,20 @@ describe('post', () => {
 
   it('reports what a killed main sent but never heard back from', async () => {
     const state = {
-      version: 1,
+      version: 2,
       requestId: 'abcd1234',
-      settings: { provider: 'token-exchange', gateway: gw.url, timeoutMs: 5_000, clientId: 'x' },
+      settings: {
+        provider: { name: 'token-exchange', client: { id: 'x' } },
+        gateway: gw.url,
+        timeoutMs: 5_000,
+      },
       revoke: true,
       auditFile: join(dir, 'missing-audit.json'),
       credentials: [],
       unconfirmed: [{ name: 'db', requestedAt: '2026-12-05T07:00:00.000Z', ttlSeconds: 900 }],
     };
     const post = recordingHost({}, { [STATE_KEY]: JSON.stringify(state) });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(post.lines).toContain(
       'warning: gatepass: "db" is in flight, not confirmed: requested at 2026-12-05T07:00:00.000Z, no answer came: if the gateway issued it, it stays valid until it expires (at most 15m after the request); check the gateway\'s audit log',
     );
@@ -576,7 +580,7 @@ describe('post', () => {
 
   it('ignores state it cannot read, without failing', async () => {
     const post = recordingHost({}, { [STATE_KEY]: '{not json' });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(post.lines).toEqual([
       'warning: gatepass: the saved state is not valid JSON; nothing was revoked',
     ]);

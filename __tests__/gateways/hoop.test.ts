@@ -535,15 +535,21 @@ describe('resilience', () => {
 
 describe('createGateway', () => {
   const settings: GatewaySettings = {
-    provider: 'hoop',
+    provider: { name: 'hoop', auth: { apiKey: API_KEY } },
     gateway: '',
     timeoutMs: 2000,
-    clientId: 'gatepass',
-    clientSecret: undefined,
-    vault: { role: undefined, authPath: 'jwt', namespace: undefined },
-    hoopApiKey: API_KEY,
-    hoopExchange: undefined,
   };
+  const exchangeAuth = (audience: string): GatewaySettings['provider'] => ({
+    name: 'hoop',
+    auth: {
+      exchange: {
+        url: gw.url,
+        audience,
+        scope: 'hoop',
+        client: { id: 'gatepass', secret: undefined },
+      },
+    },
+  });
   const deps = () => ({ registerSecret: (v: string) => secrets.add(v), logger: log.logger });
 
   it('builds the hoop gateway from the inputs', async () => {
@@ -555,7 +561,10 @@ describe('createGateway', () => {
 
   it('asks for hoop-api-key', async () => {
     const err = await failure(
-      createGateway({ ...settings, gateway: hoop.url, hoopApiKey: undefined }, deps()),
+      createGateway(
+        { ...settings, gateway: hoop.url, provider: { name: 'hoop', auth: { apiKey: '' } } },
+        deps(),
+      ),
     );
     expect(err.message).toBe(
       'input `hoop-api-key` or `hoop-token-exchange-url` is required with `provider: hoop`',
@@ -566,8 +575,7 @@ describe('createGateway', () => {
     const byExchange: GatewaySettings = {
       ...settings,
       gateway: hoop.url,
-      hoopApiKey: undefined,
-      hoopExchange: { url: gw.url, audience: HOOP_AUDIENCE, scope: 'hoop' },
+      provider: exchangeAuth(HOOP_AUDIENCE),
     };
     const g = await createGateway(byExchange, deps());
     const handle = hoopHandle(await issued(g.issue(request('pg'), await identity(), signal)));
@@ -592,8 +600,7 @@ describe('createGateway', () => {
       {
         ...settings,
         gateway: hoop.url,
-        hoopApiKey: undefined,
-        hoopExchange: { url: gw.url, audience: 'https://elsewhere.example', scope: 'hoop' },
+        provider: exchangeAuth('https://elsewhere.example'),
       },
       deps(),
     );

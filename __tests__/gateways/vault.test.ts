@@ -768,14 +768,9 @@ describe('createGateway', () => {
   it('builds the Vault gateway from the inputs', async () => {
     const g = await createGateway(
       {
-        provider: 'vault',
+        provider: { name: 'vault', role: 'reader', authPath: 'jwt', namespace: undefined },
         gateway: vault.url,
         timeoutMs: 2000,
-        clientId: 'gatepass',
-        clientSecret: undefined,
-        vault: { role: 'reader', authPath: 'jwt', namespace: undefined },
-        hoopApiKey: undefined,
-        hoopExchange: undefined,
       },
       { registerSecret: (v) => secrets.add(v), logger: log.logger },
     );

@@ -137,8 +137,8 @@ function classifyCoreError(err) {
 
 // EXTERNAL MODULE: ./src/flow/job.ts + 1 modules
 var job = __webpack_require__(799);
-// EXTERNAL MODULE: ./src/config/config.ts
-var config = __webpack_require__(1122);
+// EXTERNAL MODULE: ./src/config/config.ts + 7 modules
+var config = __webpack_require__(6354);
 // EXTERNAL MODULE: ./src/platform/detect.ts
 var detect = __webpack_require__(1356);
 ;// CONCATENATED MODULE: ./src/platform/github.ts
@@ -286,10 +286,7 @@ function githubCliPlatform(env, cwd) {
 function githubPostRuntime() {
     return {
         host: githubHost(),
-        secrets: {
-            clientSecret: core.getInput('client-secret'),
-            hoopApiKey: core.getInput('hoop-api-key'),
-        },
+        secret: (input) => core.getInput(input),
     };
 }
 /** An error `run` did not catch: one `::error::` line and a failed step, not a stack trace. */

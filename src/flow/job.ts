@@ -34,7 +34,7 @@ import {
   type Cancellation,
 } from './cancellation.js';
 import { requestId, requireGatewayReview, type RequestSubject } from '../approvals/policy.js';
-import { secretSettings, type RunConfig } from '../config/config.js';
+import { providerWithoutSecrets, secretSettings, type RunConfig } from '../config/config.js';
 import { GatepassError, describeError } from '../common/errors.js';
 import {
   credentialVariables,
@@ -195,15 +195,12 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
     subject,
     record: newRecord(config, host, id, wraps(config, runtime)),
     saved: {
-      version: 1,
+      version: 2,
       requestId: id,
       settings: {
-        provider: config.provider,
+        provider: providerWithoutSecrets(config.provider),
         gateway: config.gateway,
         timeoutMs: config.timeoutMs,
-        clientId: config.clientId,
-        vault: config.vault,
-        hoopExchange: config.hoopExchange,
         caCertificate: config.caCertificate,
       },
       revoke: config.revoke,
@@ -253,7 +250,7 @@ function requestSubject(config: RunConfig, host: ActionHost): RequestSubject {
     runId: runId ?? '',
     runAttempt: runAttempt ?? '',
     ...(job === undefined ? {} : { job }),
-    gateway: `${config.provider} ${config.gateway}`,
+    gateway: `${config.provider.name} ${config.gateway}`,
     credentials: config.credentials,
   };
 }
@@ -277,7 +274,7 @@ function newRecord(config: RunConfig, host: ActionHost, id: string, run: boolean
     outcome: 'pending',
     startedAt: new Date().toISOString(),
     context: host.context,
-    gateway: { provider: config.provider, url: config.gateway },
+    gateway: { provider: config.provider.name, url: config.gateway },
     approval: { required: config.approvals.required, approvers: [] },
     credentials: [],
     delivery: { run, export: config.export },
@@ -367,7 +364,7 @@ async function obtain(
   const started = performance.now();
   const count = config.credentials.length;
   job.log.info(
-    `gatepass ${VERSION}: request ${job.record.requestId}, ${count} credential${count === 1 ? '' : 's'} from ${config.gateway} (${config.provider})`,
+    `gatepass ${VERSION}: request ${job.record.requestId}, ${count} credential${count === 1 ? '' : 's'} from ${config.gateway} (${config.provider.name})`,
   );
   const source = host.identity({
     audience: config.audience,
@@ -509,7 +506,7 @@ async function deliver(
     Object.assign(variables, own);
     const approval = job.gatewayApprovals.get(request.name);
     record.credentials.push({
-      ...credentialRecord(config.provider, request, credential, Object.keys(own), now),
+      ...credentialRecord(config.provider.name, request, credential, Object.keys(own), now),
       ...(approval === undefined ? {} : { gatewayApproval: approval }),
     });
     job.log.info(describeIssued(record.credentials.at(-1)));

@@ -12,6 +12,7 @@ import { renderRevocationsText } from '../audit/text.js';
 import { describeError } from '../common/errors.js';
 import { createGateway } from '../gateways/index.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
+import { providerWithSecrets, type SecretInput } from '../config/config.js';
 import { DEFAULT_REVOKE_TIMEOUT_MS } from '../config/defaults.js';
 import { STATE_KEY, parseState, type SavedState } from './state.js';
 import type { ActionHost } from './host.js';
@@ -21,8 +22,8 @@ export type PostHost = Pick<ActionHost, 'getState' | 'setSecret' | 'appendSummar
 
 export interface PostRuntime {
   host: PostHost;
-  /** The secret settings, which the state never holds: the entry reads them again. */
-  secrets: { clientSecret?: string; hoopApiKey?: string };
+  /** The secret inputs, which the state never holds: the entry reads them again ('' if unset). */
+  secret: (input: SecretInput) => string;
   createGateway?: typeof createGateway;
 }
 
@@ -97,8 +98,7 @@ async function revokeAll(saved: SavedState, runtime: PostRuntime): Promise<Revoc
       (gateway ??= (runtime.createGateway ?? createGateway)(
         {
           ...saved.settings,
-          clientSecret: runtime.secrets.clientSecret || undefined,
-          hoopApiKey: runtime.secrets.hoopApiKey || undefined,
+          provider: providerWithSecrets(saved.settings.provider, runtime.secret),
         },
         {
           registerSecret: (value) => {

@@ -156,10 +156,7 @@ export function githubCliPlatform(env: NodeJS.ProcessEnv, cwd: string): CliPlatf
 export function githubPostRuntime(): PostRuntime {
   return {
     host: githubHost(),
-    secrets: {
-      clientSecret: core.getInput('client-secret'),
-      hoopApiKey: core.getInput('hoop-api-key'),
-    },
+    secret: (input) => core.getInput(input),
   };
 }
 
