@@ -12,16 +12,17 @@ import { GatepassError } from '../../src/common/errors.js';
 import type { Gateway } from '../../src/gateways/gateway.js';
 import { createGateway } from '../../src/gateways/index.js';
 import type { MainRuntime } from '../../src/flow/job.js';
-import type { ActionHost, ApprovalGate, ForwardedSignal, HostLogger } from '../../src/flow/host.js';
+import type { Host, ApprovalGate, ForwardedSignal } from '../../src/flow/host.js';
 import { runActionMain } from '../../src/platform/github.js';
 import { run as runPost } from '../../src/flow/post.js';
 import { STATE_KEY } from '../../src/flow/state.js';
 import type { Fault } from '../../examples/gateway/index.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
+import { recordingHost as recordingHostOf, type RecordingHost } from '../helpers/host.js';
 
 let gw: TestGateway;
 /** Each recording host's inputs: the action's entry reads them, the flow never does. */
-const inputsOf = new WeakMap<ActionHost, (name: string) => string>();
+const inputsOf = new WeakMap<Host, (name: string) => string>();
 
 /** The action's main step, as bin/main.ts runs it, with the host's inputs. */
 function runMain(rt: MainRuntime): Promise<number> {
@@ -38,86 +39,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Recorded {
-  host: ActionHost;
-  lines: string[];
-  outputs: Record<string, string>;
-  state: Record<string, string>;
-  /** Every value saved, in order. */
-  saves: string[];
-  secrets: string[];
-  summary: string[];
-}
-
 function recordingHost(
   inputs: Record<string, string>,
   state: Record<string, string> = {},
   claims: Record<string, string> = {},
-): Recorded {
-  const lines: string[] = [];
-  const outputs: Record<string, string> = {};
-  const secrets: string[] = [];
-  const summary: string[] = [];
-  const saves: string[] = [];
-  const log: HostLogger = {
-    debug: (m) => lines.push(`debug: ${m}`),
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-    error: (m) => lines.push(`error: ${m}`),
-  };
+): RecordingHost {
   const all: Record<string, string> = {
     gateway: gw.url,
     credentials: '- name: api\n  scope: read\n  audience: https://api.example.com',
     ...inputs,
   };
-  const host: ActionHost = {
-    setOutput: (name, value) => {
-      outputs[name] = value;
-    },
-    saveState: (name, value) => {
-      state[name] = value;
-      saves.push(value);
-    },
-    getState: (name) => state[name] ?? '',
-    setSecret: (value) => {
-      secrets.push(value);
-    },
-    exportVariable: () => undefined,
-    appendSummary: ({ markdown }) => {
-      summary.push(markdown);
-      return Promise.resolve();
-    },
-    log,
-    context: {
-      platform: 'github',
-      repository: 'octo-org/app',
-      ref: 'refs/heads/main',
-      sha: 'abc',
-      runId: '1',
-      runAttempt: '1',
-      job: 'j',
-      step: 's',
-      actor: 'octocat',
-      workflow: 'w',
-      eventName: 'push',
-      serverUrl: 'https://github.com',
-    },
-    workspace: dir,
-    tempDir: dir,
-    env: { PATH: process.env.PATH },
-    identity: ({ registerSecret }) => ({
-      platform: 'github',
-      canRefresh: true,
-      token: async () => {
-        const token = await gw.github(claims);
-        registerSecret(token.value);
-        return token;
-      },
-    }),
-    preflight: () => undefined,
-  };
-  inputsOf.set(host, (name) => all[name] ?? '');
-  return { host, lines, outputs, state, saves, secrets, summary };
+  const recorded = recordingHostOf({ dir, state, idToken: () => gw.github(claims) });
+  inputsOf.set(recorded.host, (name) => all[name] ?? '');
+  return recorded;
 }
 
 /**
@@ -125,7 +59,7 @@ function recordingHost(
  * signals once the exchange is on the wire; main's exit code.
  */
 async function cancelWhileExchanging(
-  rec: Recorded,
+  rec: RecordingHost,
   fault: Fault,
   signals: readonly ForwardedSignal[],
 ): Promise<number> {
@@ -166,7 +100,7 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 /** The tokens of the credentials the state still holds (not yet revoked). */
-function savedTokens(rec: Recorded): string[] {
+function savedTokens(rec: RecordingHost): string[] {
   const saved = JSON.parse(rec.state[STATE_KEY] ?? '{}') as {
     credentials?: Array<{ handle: { tokens: Array<{ token: string }> } }>;
   };
@@ -181,7 +115,7 @@ function io() {
 }
 
 function runtime(
-  host: ActionHost,
+  host: Host,
   extra: {
     onSignal?: (h: (s: ForwardedSignal) => void) => () => void;
     createGateway?: typeof createGateway;
@@ -338,6 +272,18 @@ describe('main', () => {
     expect(text).toContain('warning: the gateway said: bad subject_token=***');
     expect(text).toContain('error: refused ***');
     expect(text).not.toContain(seen.split('.')[2] ?? seen);
+  });
+
+  it('`export: env` on a host with no later steps fails before any request', async () => {
+    const rec = recordingHost({ export: 'env' });
+    const noLaterSteps: Host = { ...rec.host };
+    delete noLaterSteps.exportVariable;
+    inputsOf.set(noLaterSteps, inputsOf.get(rec.host) ?? (() => ''));
+    expect(await runMain(runtime(noLaterSteps).rt)).toBe(1);
+    expect(rec.lines).toContain(
+      'error: `export: env` needs a platform with later steps. Only the GitHub Action exports to later steps; run the command with the credentials instead',
+    );
+    expect(rec.identityCalls()).toBe(0);
   });
 
   it('a signal before the script starts stops the run and revokes what was issued', async () => {

@@ -161,6 +161,7 @@ var detect = __webpack_require__(1356);
 
 
 
+
 const log = {
     debug: (message) => {
         lib_core/* debug */.Yz(message);
@@ -182,11 +183,13 @@ function githubHost() {
             requireFile('GITHUB_OUTPUT', `set the output ${name}`);
             core.setOutput(name, value);
         },
-        saveState: (name, value) => {
-            requireFile('GITHUB_STATE', 'save revocation handles');
-            core.saveState(name, value);
+        state: {
+            save: (value) => {
+                requireFile('GITHUB_STATE', 'save revocation handles');
+                core.saveState(STATE_KEY, value);
+            },
+            load: () => core.getState(STATE_KEY),
         },
-        getState: (name) => core.getState(name),
         setSecret: (value) => {
             core.setSecret(value);
         },

@@ -13,17 +13,10 @@ import { join, resolve } from 'node:path';
 import { INPUT_NAMES, SECRET_INPUTS, loadConfig, type RunConfig } from '../config/config.js';
 import { GatepassError } from '../common/errors.js';
 import { exitCodeOf, runJob, type MainRuntime } from '../flow/job.js';
-import type { ForwardedSignal } from '../flow/host.js';
 import { detectPlatform, stateDir, type PlatformName } from '../platform/detect.js';
 import { gitlabPlatform } from '../platform/gitlab.js';
-import type { CliPlatform, HostLogger } from '../flow/host.js';
-import {
-  localPlatform,
-  terminalHost,
-  terminalLogger,
-  wantsDebug,
-  type TerminalHost,
-} from '../platform/local.js';
+import type { CliPlatform, ForwardedSignal, Host, HostLogger } from '../flow/host.js';
+import { localPlatform, terminalHost, terminalLogger, wantsDebug } from '../platform/local.js';
 import { parseState } from '../flow/state.js';
 import { closest } from '../common/suggest.js';
 import { envName, parseConfigFile, readConfigFile, settingsInput } from '../config/settings.js';
@@ -214,8 +207,8 @@ async function platformFor(
  * The run revoked at its end; the state file goes once nothing is left in
  * it, and stays, named, when a revocation failed.
  */
-async function keepStateIfNeeded(host: TerminalHost, statePath: string): Promise<void> {
-  const raw = host.savedState();
+async function keepStateIfNeeded(host: Host, statePath: string): Promise<void> {
+  const raw = host.state.load();
   if (raw === '') return;
   const saved = parseState(raw);
   if (typeof saved !== 'string' && saved.revoke && saved.credentials.length > 0) {
