@@ -211,11 +211,9 @@ describe('GitLab notes (`approval-source: gitlab-notes`)', () => {
     [
       'an edited note',
       (w) => {
+        // An edit that changes the body (GitLab records no edit that does not).
         w.clock.after(5_000, () => {
-          w.gl.editNote(
-            w.gl.note(w.people.dev, `/gatepass approve ${ID}`),
-            `/gatepass approve ${ID}`,
-          );
+          w.gl.editNote(w.gl.note(w.people.dev, 'LGTM'), `/gatepass approve ${ID}`);
         });
       },
     ],
@@ -385,6 +383,67 @@ describe('GitLab MR approvals (`approval-source: gitlab-mr-approvals`)', () => {
     w.say(5_000, w.people.maintainer, `/gatepass deny ${ID}`);
     const err = await w.run({}, w.source('mr-approvals')).catch((e: unknown) => e);
     expect((err as GatepassError).code).toBe('DENIED');
+  });
+});
+
+describe('the GitLab double changes notes as GitLab does', () => {
+  it('moves updated_at for a reaction or a resolved thread, and records only body edits', async () => {
+    const w = await world();
+    const headers = { 'PRIVATE-TOKEN': w.gl.token, 'content-type': 'application/json' };
+    const rest = async (): Promise<Array<Record<string, unknown>>> =>
+      (await (
+        await fetch(`${w.gl.apiUrl}/projects/77/merge_requests/5/notes?sort=asc`, { headers })
+      ).json()) as Array<Record<string, unknown>>;
+    const graphql = async (id: number): Promise<unknown> =>
+      (
+        (await (
+          await fetch(new URL('/api/graphql', w.gl.apiUrl), {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({
+              query: 'query($n: NoteID!) { n: note(id: $n) { lastEditedAt lastEditedBy { id } } }',
+              variables: { n: `gid://gitlab/Note/${id}` },
+            }),
+          })
+        ).json()) as { data: { n: unknown } }
+      ).data.n;
+    const reacted = w.gl.note(w.people.dev, 'one');
+    const thread = w.gl.note(w.people.dev, 'two', { thread: true });
+    const same = w.gl.note(w.people.dev, 'three');
+    const edited = w.gl.note(w.people.dev, 'four');
+    await w.clock.sleep(1_000);
+    w.gl.react(reacted, w.people.maintainer);
+    w.gl.resolve(thread, w.people.maintainer);
+    w.gl.editNote(same, 'three');
+    w.gl.editNote(edited, 'four, edited');
+    const [a, b, c, d] = await rest();
+    expect(a).toMatchObject({ updated_at: '2025-03-01T10:00:01.000Z', resolvable: false });
+    expect(a).not.toHaveProperty('last_edited_at');
+    expect(b).toMatchObject({
+      type: 'DiscussionNote',
+      resolvable: true,
+      resolved: true,
+      updated_at: '2025-03-01T10:00:01.000Z',
+    });
+    expect(c).toMatchObject({ updated_at: '2025-03-01T10:00:00.000Z' });
+    expect(d).toMatchObject({ body: 'four, edited', updated_at: '2025-03-01T10:00:01.000Z' });
+    // Note#last_edited_at falls back to updated_at; only lastEditedBy tells an edit.
+    expect(await graphql(reacted.id)).toEqual({
+      lastEditedAt: '2025-03-01T10:00:01.000Z',
+      lastEditedBy: null,
+    });
+    expect(await graphql(edited.id)).toEqual({
+      lastEditedAt: '2025-03-01T10:00:01.000Z',
+      lastEditedBy: { id: `gid://gitlab/User/${w.people.dev.id}` },
+    });
+    const other = await fetch(new URL('/api/graphql', w.gl.apiUrl), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: '{ currentUser { id } }' }),
+    });
+    expect(await other.json()).toMatchObject({ errors: [{ message: expect.any(String) }] });
+    expect(w.gl.violations).toEqual([expect.stringMatching(/Field 'currentUser' doesn't exist/)]);
+    w.gl.violations.length = 0;
   });
 });
 
