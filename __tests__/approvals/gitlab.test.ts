@@ -7,9 +7,14 @@ import {
   nextPage,
   type GitLabMode,
 } from '../../src/approvals/gitlab.js';
-import { requestId, type RequestSubject } from '../../src/approvals/policy.js';
+import {
+  evaluate,
+  requestId,
+  type ApprovalPolicy,
+  type RequestSubject,
+} from '../../src/approvals/policy.js';
 import { GatepassError } from '../../src/common/errors.js';
-import { GitLabDouble, type GlUser } from '../doubles/gitlab.js';
+import { GitLabDouble, type GlNote, type GlUser } from '../doubles/gitlab.js';
 import { trustCertificate } from '../../src/common/http.js';
 import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
@@ -318,6 +323,152 @@ describe('GitLab notes (`approval-source: gitlab-notes`)', () => {
     expect(
       nextPage(new Headers({ link: '<https://g/api/v4/x?page=4&per_page=100>; rel="next"' })),
     ).toBe(4);
+  });
+});
+
+describe('GitLab notes as GitLab changes them: an edit is an edit of the body', () => {
+  it('counts approvals that got a 👍 or whose thread was resolved after gatepass saw them', async () => {
+    const w = await world();
+    const second = w.gl.addUser('second-dev', 30);
+    const third = w.gl.addUser('third-dev', 30);
+    const fourth = w.gl.addUser('fourth-dev', 30);
+    let dev: GlNote | undefined;
+    let thread: GlNote | undefined;
+    let edited: GlNote | undefined;
+    w.clock.after(1_000, () => {
+      dev = w.gl.note(w.people.dev, `/gatepass approve ${ID}`);
+      thread = w.gl.note(w.people.maintainer, `/gatepass approve ${ID}`, { thread: true });
+      edited = w.gl.note(second, `/gatepass approve ${ID}`);
+    });
+    // Seen by the poll at 5 s; then a reaction, a resolved thread, and a real edit.
+    w.clock.after(6_000, () => {
+      if (dev === undefined || thread === undefined || edited === undefined) return;
+      w.gl.react(dev, w.people.reporter);
+      w.gl.resolve(thread, w.people.dev);
+      w.gl.editNote(edited, `/gatepass approve ${ID}\n\n(edited after it was read)`);
+    });
+    w.say(2 * MINUTE, third, `/gatepass approve ${ID}`);
+    w.say(3 * MINUTE, fourth, `/gatepass approve ${ID}`);
+    const result = await w.run({ required: 4 });
+    expect(result.approvers.map((a) => a.actor.login)).toEqual([
+      'dev',
+      'maintainer',
+      'third-dev',
+      'fourth-dev',
+    ]);
+    // Nothing was ambiguous at first sight: no GraphQL question.
+    expect(w.gl.requests.filter((r) => r.path === '/api/graphql')).toEqual([]);
+  });
+
+  it.each<[string, (w: World, note: GlNote) => void]>([
+    [
+      'a 👍',
+      (w, note) => {
+        w.gl.react(note, w.people.reporter);
+      },
+    ],
+    [
+      'resolving its thread',
+      (w, note) => {
+        w.gl.resolve(note, w.people.dev);
+      },
+    ],
+  ])(
+    'asks GraphQL about a command note changed by %s before gatepass first saw it',
+    async (_what, change) => {
+      const approved = await world();
+      approved.clock.after(1_000, () => {
+        const note = approved.gl.note(approved.people.dev, `/gatepass approve ${ID}`, {
+          thread: true,
+        });
+        approved.clock.after(500, () => {
+          change(approved, note);
+        });
+      });
+      const result = await approved.run({ timeoutMs: 2 * MINUTE });
+      expect(result.approvers.map((a) => a.actor.login)).toEqual(['dev']);
+      expect(approved.gl.requests.filter((r) => r.path === '/api/graphql')).toHaveLength(1);
+
+      // The deny, reacted to before the next poll, still denies.
+      const denied = await world();
+      denied.clock.after(1_000, () => {
+        const note = denied.gl.note(denied.people.maintainer, `/gatepass deny ${ID}`, {
+          thread: true,
+        });
+        denied.clock.after(500, () => {
+          change(denied, note);
+        });
+      });
+      const err = await denied.run({ timeoutMs: 2 * MINUTE }).catch((e: unknown) => e);
+      expect((err as GatepassError).code).toBe('DENIED');
+    },
+  );
+
+  it('keeps a deny it has seen: editing or deleting the note does not take it back', async () => {
+    const w = await world();
+    const source = w.source();
+    const ctx = { signal: new AbortController().signal, deadline: T0 + 30 * MINUTE };
+    const opened = await source.open('request', ctx);
+    const policy: ApprovalPolicy = {
+      required: 1,
+      allowSelfApproval: false,
+      self: { ids: new Set([w.people.actor.id]), logins: new Set(['actor']) },
+      syntax: 'gatepass',
+    };
+    const request = { id: ID, createdAt: opened.createdAt, sequence: opened.sequence ?? 0 };
+    const eligible = new Map([[w.people.maintainer.id, true]]);
+    const decide = async (): Promise<string> =>
+      evaluate(policy, request, await source.events(ctx), eligible).state;
+    await w.clock.sleep(1_000);
+    const deny = w.gl.note(w.people.maintainer, `/gatepass deny ${ID}`);
+    expect(await decide()).toBe('denied');
+    await w.clock.sleep(1_000);
+    w.gl.editNote(deny, 'never mind');
+    expect(await decide()).toBe('denied');
+    w.gl.deleteNote(deny);
+    expect(await decide()).toBe('denied');
+  });
+
+  it('without Query.note (GitLab before 15.9): an approval counts as edited, a deny as written', async () => {
+    const approved = await world();
+    approved.gl.graphqlQueryNote = false;
+    approved.clock.after(1_000, () => {
+      const note = approved.gl.note(approved.people.dev, `/gatepass approve ${ID}`);
+      approved.gl.react(note, approved.people.reporter);
+    });
+    approved.say(MINUTE, approved.people.maintainer, `/gatepass approve ${ID}`);
+    const result = await approved.run();
+    expect(result.approvers.map((a) => a.actor.login)).toEqual(['maintainer']);
+    expect(approved.log.lines.filter((l) => l.startsWith('warning:'))).toEqual([
+      expect.stringMatching(
+        /^warning: GitLab's GraphQL API did not say whether note \d+ was edited \(Field 'note' doesn't exist on type 'Query'\); an approval there counts as edited, a deny as written\. Needs GitLab 15\.9/,
+      ),
+    ]);
+
+    const denied = await world();
+    denied.gl.graphqlQueryNote = false;
+    denied.clock.after(1_000, () => {
+      const note = denied.gl.note(denied.people.maintainer, `/gatepass deny ${ID}`);
+      denied.gl.react(note, denied.people.dev);
+    });
+    const err = await denied.run({ timeoutMs: 2 * MINUTE }).catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('DENIED');
+  });
+
+  it('reads a deny right after the request when notes before it are deleted', async () => {
+    const w = await world();
+    const before = [1, 2, 3].map((i) =>
+      w.gl.note(w.people.reporter, `chatter ${i}`, { at: T0 - MINUTE }),
+    );
+    // Two notes a page: the request is second on page 2 until the chatter goes.
+    w.clock.after(6_000, () => {
+      for (const note of before) w.gl.deleteNote(note);
+      w.gl.note(w.people.maintainer, `/gatepass deny ${ID}`);
+    });
+    const err = await w
+      .run({ timeoutMs: 5 * MINUTE }, w.source('notes', { perPage: 2 }))
+      .catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('DENIED');
   });
 });
 
