@@ -14,6 +14,9 @@ import {
   type RequestSubject,
 } from '../../src/approvals/policy.js';
 import { GatepassError } from '../../src/common/errors.js';
+import { parseConfig } from '../../src/config/config.js';
+import { IdentityToken } from '../../src/identity/token.js';
+import { gitlabApprovalGate } from '../../src/platform/gitlab.js';
 import { GitLabDouble, type GlNote, type GlUser } from '../doubles/gitlab.js';
 import { trustCertificate } from '../../src/common/http.js';
 import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
@@ -534,6 +537,112 @@ describe('GitLab MR approvals (`approval-source: gitlab-mr-approvals`)', () => {
     w.say(5_000, w.people.maintainer, `/gatepass deny ${ID}`);
     const err = await w.run({}, w.source('mr-approvals')).catch((e: unknown) => e);
     expect((err as GatepassError).code).toBe('DENIED');
+  });
+});
+
+describe('merged results and merge train pipelines (platform/gitlab.ts)', () => {
+  const MERGE = 'e'.repeat(40);
+
+  function gitlabJob(
+    w: World,
+    source: 'gitlab-mr-approvals' | 'gitlab-notes',
+    vars: Record<string, string>,
+  ): {
+    gate: ReturnType<typeof gitlabApprovalGate>;
+    config: ReturnType<typeof parseConfig>;
+  } {
+    const env: Record<string, string> = {
+      CI_API_V4_URL: w.gl.apiUrl,
+      CI_PROJECT_ID: String(w.gl.projectId),
+      CI_MERGE_REQUEST_IID: String(w.gl.mr.iid),
+      CI_COMMIT_SHA: MERGE,
+      GITLAB_USER_ID: String(w.people.actor.id),
+      GITLAB_USER_LOGIN: 'actor',
+      GATEPASS_GITLAB_TOKEN: w.gl.token,
+      ...vars,
+    };
+    const inputs: Record<string, string> = {
+      gateway: 'https://sts.example.com',
+      credentials: '- name: db\n  scope: read',
+      approvals: '1',
+      'approval-source': source,
+      'approval-timeout': '2m',
+    };
+    const config = parseConfig((name) => inputs[name] ?? '', { platform: 'gitlab', env });
+    return { gate: gitlabApprovalGate(env, w.log.logger), config };
+  }
+
+  it.each(['merged_result', 'merge_train'])(
+    'compares the MR head, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA, with MR approvals (%s)',
+    async (type) => {
+      const w = await world();
+      // The head (SHA) was pushed an hour ago; dev approved since.
+      w.gl.approve(w.people.dev, T0 - 10 * MINUTE);
+      const { gate, config } = gitlabJob(w, 'gitlab-mr-approvals', {
+        CI_MERGE_REQUEST_EVENT_TYPE: type,
+        CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: SHA,
+        CI_MERGE_REQUEST_TARGET_BRANCH_SHA: 'f'.repeat(40),
+      });
+      gate.check?.(config);
+      const approvers = await gate.wait({
+        id: requestId({ ...subject, sha: MERGE }),
+        subject: { ...subject, sha: MERGE },
+        config,
+        identity: new IdentityToken('x', 'gitlab', {}),
+        signal: new AbortController().signal,
+      });
+      expect(approvers.map((a) => a.login)).toEqual(['dev']);
+      expect(requestNote(w)).toContain(
+        `- commit: the merge request's head \`${SHA}\`, merged into the target branch as \`${MERGE}\``,
+      );
+
+      // A push moves the head away from SHA: the job's approvals no longer cover it.
+      w.gl.push('c'.repeat(40), T0 - MINUTE);
+      const moved = await gate
+        .wait({
+          id: requestId({ ...subject, sha: MERGE }),
+          subject: { ...subject, sha: MERGE },
+          config,
+          identity: new IdentityToken('x', 'gitlab', {}),
+          signal: new AbortController().signal,
+        })
+        .catch((e: unknown) => e);
+      expect((moved as GatepassError).code).toBe('DENIED');
+      expect((moved as GatepassError).message).toMatch(
+        /moved to cccccccccccc; approvals there do not cover aaaaaaaaaaaa/,
+      );
+    },
+  );
+
+  it('names the MR head in the request note of `gitlab-notes`', async () => {
+    const w = await world();
+    w.say(10_000, w.people.dev, `/gatepass approve ${requestId({ ...subject, sha: MERGE })}`);
+    const result = await awaitApproval({
+      policy: { required: 1, approvers: [], timeoutMs: 5 * MINUTE, allowSelfApproval: false },
+      subject: { ...subject, sha: MERGE },
+      source: w.source('notes', { sha: MERGE, headSha: SHA }),
+      clock: w.clock,
+      logger: w.log.logger,
+    });
+    expect(result.approvers.map((a) => a.actor.login)).toEqual(['dev']);
+    expect(requestNote(w)).toContain(`\`${SHA}\`, merged into the target branch as \`${MERGE}\``);
+  });
+
+  it('stops before any request when a merged results pipeline lacks CI_MERGE_REQUEST_SOURCE_BRANCH_SHA', async () => {
+    const w = await world();
+    const { gate, config } = gitlabJob(w, 'gitlab-mr-approvals', {
+      CI_MERGE_REQUEST_EVENT_TYPE: 'merged_result',
+      CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: '',
+    });
+    let err: unknown;
+    try {
+      gate.check?.(config);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as GatepassError).code).toBe('CONFIG');
+    expect((err as GatepassError).message).toMatch(/CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is empty/);
+    expect(w.gl.requests).toEqual([]);
   });
 });
 

@@ -60,8 +60,15 @@ export interface GitLabApprovalOptions {
   projectId: string;
   /** `CI_MERGE_REQUEST_IID`. */
   mergeRequestIid: number;
-  /** `CI_COMMIT_SHA`: MR approvals count only for this commit. */
+  /** `CI_COMMIT_SHA`: the commit this job runs (in a merged-results pipeline, the merge commit). */
   sha: string;
+  /**
+   * The merge request's head this job runs: `CI_MERGE_REQUEST_SOURCE_BRANCH_SHA`
+   * in merged-results and merge-train pipelines, where `sha` is a merge
+   * commit GitLab made; default `sha`. MR approvals count only while this is
+   * the head.
+   */
+  headSha?: string;
   /** `CI_API_GRAPHQL_URL`; default `apiUrl` with `/api/v4` replaced by `/api/graphql`. */
   graphqlUrl?: string;
   mode: GitLabMode;
@@ -187,6 +194,13 @@ export class GitLabApprovals implements ApprovalSource {
     };
   }
 
+  /** The merge request's head when it is not the commit the job runs (merged results). */
+  describeCommit(sha: string): string | undefined {
+    const head = this.#headSha;
+    if (head === sha) return undefined;
+    return `the merge request's head \`${head}\`, merged into the target branch as \`${sha}\` (a merged results pipeline)`;
+  }
+
   async events(ctx: CallContext): Promise<ApprovalEvent[]> {
     const notes = await this.#notes(ctx);
     if (this.#options.mode === 'notes') return notes;
@@ -218,6 +232,10 @@ export class GitLabApprovals implements ApprovalSource {
     );
   }
 
+  get #headSha(): string {
+    return this.#options.headSha ?? this.#options.sha;
+  }
+
   #mrPath(): string {
     return `/projects/${encodeURIComponent(this.#options.projectId)}/merge_requests/${this.#options.mergeRequestIid}`;
   }
@@ -242,15 +260,16 @@ export class GitLabApprovals implements ApprovalSource {
       {},
       ctx,
     );
+    const head = this.#headSha;
     const ours = versions
-      .filter((v) => v.head_commit_sha === this.#options.sha)
+      .filter((v) => v.head_commit_sha === head)
       .map((v) => Date.parse(v.created_at));
     if (ours.length === 0) {
       throw new GatepassError(
         'CONFIG',
-        `commit ${this.#options.sha.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`,
+        `commit ${head.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`,
         {
-          hint: 'Run the job in a merge request pipeline for the MR head, or use `approval-source: gitlab-notes`',
+          hint: "Run the job in a merge request pipeline of the MR's current head (in merged results pipelines GitLab names it in CI_MERGE_REQUEST_SOURCE_BRANCH_SHA), or use `approval-source: gitlab-notes`",
         },
       );
     }
@@ -454,10 +473,11 @@ export class GitLabApprovals implements ApprovalSource {
 
   async #grants(ctx: CallContext): Promise<ApprovalEvent[]> {
     const mr = await this.#mergeRequest(ctx);
-    if (mr.sha !== this.#options.sha) {
+    const head = this.#headSha;
+    if (mr.sha !== head) {
       throw new GatepassError(
         'DENIED',
-        `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${this.#options.sha.slice(0, 12)}, which this job runs`,
+        `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${head.slice(0, 12)}, which this job runs`,
         { hint: 'The pipeline of the new head asks again' },
       );
     }
