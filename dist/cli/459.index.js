@@ -13,12 +13,12 @@ export const modules = {
 /* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_vault__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8044);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
-/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9353);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
-/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2299);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
-/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9304);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8718);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9183);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2299);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8281);
+/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9304);
 /**
  * The Vault / OpenBao gateway, through node-vault. Each credential request is
  * its own JWT login (`auth/<vault-auth-path>/login {role, jwt}`) followed by
@@ -52,11 +52,11 @@ function createVaultGateway(options) {
     return {
         issue: (request, id, signal) => issue(settings, request, id, signal),
         poll: (pending) => Promise.reject(new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
-        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
+        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
     };
 }
 function resolve(options) {
-    const address = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_7__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    const address = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_8__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     if (options.role.trim() === '') {
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', 'the vault provider needs `vault-role`', {
             hint: 'Set `vault-role` to the JWT auth role bound to this repository or project',
@@ -78,7 +78,7 @@ function resolve(options) {
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
         retry: options.retry,
         registerSecret: options.registerSecret,
-        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_3__/* .silentLogger */ .q,
+        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_4__/* .silentLogger */ .q,
     };
 }
 /**
@@ -133,13 +133,13 @@ async function issue(settings, request, id, signal) {
         if (envelope.lease_id !== '')
             handle.leases.push(envelope.lease_id);
         const issued = toIssued(settings, request, target.path, envelope, login);
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
         return { ...issued, revocation: handle };
     }
     catch (err) {
         // Nothing will use the token or its lease: do not leave them alive, even
         // when `signal` is the cancel that ended the read.
-        await revoke(settings, handle, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .cleanupSignal */ .Z5)()).catch((e) => {
+        await revoke(settings, handle, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .cleanupSignal */ .Z5)()).catch((e) => {
             settings.logger.warning(`could not revoke the unused Vault token: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(e)}`);
         });
         throw readError(err, settings, target, id);
@@ -170,7 +170,7 @@ async function logIn(settings, client, id, signal, deadline) {
     const ttl = typeof auth.lease_duration === 'number' ? auth.lease_duration : 0;
     const accessor = typeof auth.accessor === 'string' ? auth.accessor : '';
     // The accessor is what Vault's audit log shows; it cannot be used to read secrets.
-    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
+    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
     return {
         token,
         accessor,
@@ -178,21 +178,21 @@ async function logIn(settings, client, id, signal, deadline) {
     };
 }
 function loginError(err, settings, id) {
-    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
+    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
         return err;
-    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
+    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_3__/* .identityDiagnostics */ .zx)(id, err.message));
     const mount = err.status === 403
         ? ` A 403 at login also means nothing is mounted at auth/${settings.authPath}: check \`vault-auth-path\`.`
         : '';
     return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
-        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .bindingHint */ .jw)(id)}`,
+        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_3__/* .bindingHint */ .jw)(id)}`,
     });
 }
 function readError(err, settings, target, id) {
-    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9))
+    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9))
         return err;
     if (err.status === 403) {
-        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
+        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_3__/* .identityDiagnostics */ .zx)(id, err.message));
         return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('DENIED', err.message, {
             hint: `The policies of role "${settings.role}" do not allow ${target.method === 'GET' ? 'read' : 'create/update'} on ${target.path}; attach a policy that does, or fix \`path\``,
         });
@@ -235,7 +235,7 @@ function toIssued(settings, request, path, envelope, login) {
     }
     const expiresAt = expiry(envelope, login);
     if (envelope.lease_id !== '' && envelope.lease_duration > request.ttlSeconds) {
-        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
+        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
     }
     return {
         kind: 'issued',
@@ -294,7 +294,7 @@ async function revoke(settings, handle, signal) {
         settings.logger.debug('the Vault token has expired: Vault has revoked it and its leases');
         return;
     }
-    const address = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_7__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
+    const address = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_8__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
     const client = vaultClient(address, handle.namespace);
     // The token's revocation settles everything, so the leases may use only
     // half of the budget: an unreachable Vault must not leave it no time.
@@ -316,7 +316,7 @@ async function revoke(settings, handle, signal) {
         catch (err) {
             // 403: the token may not revoke leases (not in Vault's default policy),
             // or is gone already; revoking the token below settles both.
-            if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && err.status === 403)) {
+            if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9 && err.status === 403)) {
                 leaseProblems.push(`lease ${lease}: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}`);
             }
         }
@@ -329,13 +329,13 @@ async function revoke(settings, handle, signal) {
         });
     }
     catch (err) {
-        if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && err.status === 403) {
+        if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9 && err.status === 403) {
             settings.logger.debug('the Vault token was already revoked or expired');
             return;
         }
         const problems = [...leaseProblems, `token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}`];
         // A refused redirect is a setting to fix, not bad luck: say which.
-        const fix = err instanceof _common_http_js__WEBPACK_IMPORTED_MODULE_5__/* .RedirectRefusedError */ .jw ? `${err.hint ?? ''}. ` : '';
+        const fix = err instanceof _common_http_js__WEBPACK_IMPORTED_MODULE_6__/* .RedirectRefusedError */ .jw ? `${err.hint ?? ''}. ` : '';
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
             hint: `${fix}The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
             cause: err,
@@ -387,7 +387,7 @@ async function send(options) {
     const body = typeof options.json === 'object' && options.json !== null
         ? JSON.stringify(options.json)
         : undefined;
-    const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_5__/* .attempt */ .CD)({
+    const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_6__/* .attempt */ .CD)({
         method: options.method,
         url,
         headers: {
@@ -419,7 +419,7 @@ function parseJson(text) {
  */
 async function call(settings, client, signal, deadline, secrets, request) {
     const label = `${request.method} ${settings.address.origin}/v1/${request.path}`;
-    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L5)(async ({ signal: attempt }) => {
+    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .retry */ .L5)(async ({ signal: attempt }) => {
         // A fresh headers object per request: node-vault writes the token into it.
         const headers = {};
         if (request.token !== undefined)
@@ -465,9 +465,9 @@ function transportError(err, label, secrets) {
         const status = response.statusCode;
         const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(vaultErrors(response.body), secrets));
         const code = status === 403 ? 'DENIED' : 'GATEWAY';
-        return new _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
+        return new _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
             code,
-            ...((0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
+            ...((0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
         });
     }
     return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(err), secrets))}`, {
@@ -496,34 +496,76 @@ function isObject(value) {
 /* harmony export */   jw: () => (/* binding */ bindingHint),
 /* harmony export */   zx: () => (/* binding */ identityDiagnostics)
 /* harmony export */ });
-/* unused harmony export claimLines */
+/* unused harmony exports BINDING_CLAIMS, claimLines */
 const MAX_VALUE = 200;
+/**
+ * The claims a careful gateway policy binds, per platform, besides `iss`,
+ * `sub` and `aud` (shown first) and `exp` (shown last).
+ *
+ * GitHub (docs.github.com, "About security hardening with OpenID Connect",
+ * the OIDC token's claims): the repository by name and by id (`repository_id`
+ * and `repository_owner_id` survive a rename and a re-registered name), the
+ * ref with its type, the environment, the workflow that really runs
+ * (`job_workflow_ref`/`job_workflow_sha`: a reusable workflow's own path and
+ * commit, not the caller's), the event, and the runner.
+ *
+ * GitLab (lib/gitlab/ci/jwt.rb and jwt_v2.rb in gitlabhq, docs "OpenID Connect
+ * (OIDC) authentication using ID tokens"): the project by path and id, the ref
+ * with its type (`ref: main` alone also matches a tag named `main`), whether
+ * it is protected, the pipeline definition that runs (`ci_config_ref_uri`),
+ * and the environment.
+ */
+const BINDING_CLAIMS = {
+    github: [
+        'repository',
+        'repository_id',
+        'repository_owner_id',
+        'ref',
+        'ref_type',
+        'environment',
+        'job_workflow_ref',
+        'job_workflow_sha',
+        'event_name',
+        'runner_environment',
+    ],
+    gitlab: [
+        'project_path',
+        'project_id',
+        'ref',
+        'ref_type',
+        'ref_protected',
+        'ci_config_ref_uri',
+        'environment',
+    ],
+};
 /** The claims lines, e.g. "  sub: repo:octo/app:ref:refs/heads/main". */
 function claimLines(token, now = Date.now()) {
     const c = token.claims;
-    const project = token.platform === 'gitlab' || 'project_path' in c ? 'project_path' : 'repository';
+    const names = BINDING_CLAIMS[shape(token)];
     const lines = [
         ['iss', c.iss],
         ['sub', c.sub],
         ['aud', c.aud],
-        [project, c[project]],
-        ['ref', c.ref],
-        ['environment', c.environment],
+        ...names.map((name) => [name, c[name]]),
         ['exp', c.exp === undefined ? undefined : describeExp(c.exp, now)],
     ];
     return lines.map(([name, value]) => `  ${name}: ${render(value)}`);
 }
-/** Where gateway policies usually bind, with the platform's common pitfalls. */
+/** Where gateway policies usually bind, and what careful ones bind besides. */
 function bindingHint(token) {
     const common = 'Gateway policies usually bind `iss` (a trusted issuer), `aud` (must equal the audience the gateway expects; set `audience`) and `sub`';
-    switch (token.platform) {
+    switch (shape(token)) {
         case 'github':
-            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`), or \`repository\` with \`ref\` and \`environment\``;
+            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`); bind also \`repository\` with \`repository_id\` and \`repository_owner_id\`, \`ref\` with \`ref_type\`, \`environment\`, \`job_workflow_ref\` (or \`job_workflow_sha\`), \`event_name\` and \`runner_environment\``;
         case 'gitlab':
-            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH), or \`project_path\` with \`ref\`, \`ref_protected\` and \`environment\``;
-        case 'local':
-            return `${common}, or repository/project claims with \`ref\` and \`environment\``;
+            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH); bind also \`project_path\` or \`project_id\`, \`ref\` with \`ref_type\`, \`ref_protected\`, \`ci_config_ref_uri\` and \`environment\``;
     }
+}
+/** Which claims to show: the platform's, or for a local token the shape its claims have. */
+function shape(token) {
+    if (token.platform === 'local')
+        return 'project_path' in token.claims ? 'gitlab' : 'github';
+    return token.platform;
 }
 /**
  * The full block: a heading, the claims, the gateway's own words and the hint.

@@ -11,13 +11,13 @@ export const modules = {
 /* unused harmony exports checkHoopRequest, runMetadata */
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8044);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
-/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9353);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
-/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2299);
-/* harmony import */ var _common_version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9521);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8281);
-/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9304);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8718);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2299);
+/* harmony import */ var _common_version_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9521);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
+/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9304);
 /**
  * The hoop.dev gateway: a small typed client for the part of hoop's REST API
  * (shared/specs/hoop-openapi-v3.json, served under `<gateway>/api`) that
@@ -57,11 +57,11 @@ function createHoopGateway(options) {
     return {
         issue: (request, id, signal) => issue(settings, waiting, request, id, signal),
         poll: (pending, id, signal) => poll(settings, waiting, pending, id, signal),
-        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .handleOf */ .mP)(handle, 'hoop'), signal),
+        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .handleOf */ .mP)(handle, 'hoop'), signal),
     };
 }
 function resolve(options) {
-    const base = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    const base = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_7__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     const apiKey = options.apiKey === '' ? undefined : options.apiKey;
     if ((apiKey === undefined) === (options.exchange === undefined)) {
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', apiKey === undefined
@@ -81,7 +81,7 @@ function resolve(options) {
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
         retry: options.retry,
         registerSecret: options.registerSecret,
-        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q,
+        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_3__/* .silentLogger */ .q,
     };
 }
 /** `<gateway>/api`, whether or not `gateway` already ended in /api. */
@@ -146,7 +146,7 @@ async function poll(settings, waiting, pending, id, signal) {
         await discard(settings, bearer);
         throw refusal(err, settings, bearer, id, connection);
     }
-    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .isPending */ .mm)(result))
+    if (!(0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .isPending */ .mm)(result))
         waiting.delete(reviewId);
     return result;
 }
@@ -228,7 +228,7 @@ async function toIssued(settings, request, connection, answer, bearer, signal) {
         ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
     };
     try {
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .requireEnvFields */ .e$)(request, values, `hoop connection ${connection}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .requireEnvFields */ .e$)(request, values, `hoop connection ${connection}`);
     }
     catch (err) {
         await revokeCredential(settings, handle, signal).catch(() => undefined);
@@ -255,7 +255,7 @@ function credentialValues(settings, fields) {
                 ? String(value)
                 : JSON.stringify(value);
         values[field] = text;
-        if (_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .CONNECTION_FIELDS */ .jE.has(field) || typeof value === 'number' || typeof value === 'boolean') {
+        if (_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .CONNECTION_FIELDS */ .jE.has(field) || typeof value === 'number' || typeof value === 'boolean') {
             publicFields.push(field);
         }
         else if (text !== '') {
@@ -297,7 +297,7 @@ function runMetadata(id) {
         return undefined;
     };
     const entries = [
-        ['gatepass_version', _common_version_js__WEBPACK_IMPORTED_MODULE_7__/* .VERSION */ .x],
+        ['gatepass_version', _common_version_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .x],
         ['ci_platform', id.platform],
         ['ci_repository', pick('repository', 'project_path')],
         ['ci_run_id', pick('run_id', 'pipeline_id')],
@@ -329,7 +329,7 @@ async function revoke(settings, handle, signal) {
     }
 }
 async function revokeCredential(settings, handle, signal) {
-    const base = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_6__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
+    const base = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_7__/* .requireSafeUrl */ .GX)(handle.gateway, 'the hoop URL of the revocation handle');
     const token = handle.token ?? settings.apiKey;
     if (token === undefined) {
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `revoking the hoop credential for ${handle.connection} needs \`hoop-api-key\``, {
@@ -355,7 +355,7 @@ async function revokeCredential(settings, handle, signal) {
     }
     catch (err) {
         // Revoked already, or gone with its session: nothing left to revoke.
-        if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && (err.status === 404 || err.status === 410)) {
+        if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && (err.status === 404 || err.status === 410)) {
             settings.logger.debug(`the hoop credential for ${handle.connection} was already gone`);
             return;
         }
@@ -378,7 +378,7 @@ async function obtainBearer(settings, request, id, signal) {
         ttlSeconds: request.ttlSeconds + BEARER_MARGIN_SECONDS,
         ...(exchange.tokenExchange === undefined ? {} : { tokenExchange: exchange.tokenExchange }),
     }, id, signal);
-    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .isPending */ .mm)(result)) {
+    if ((0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .isPending */ .mm)(result)) {
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', 'the token exchange for hoop authentication asks for approval', {
             hint: "Let hoop's reviews approve access to the connection, and let the IdP issue hoop tokens without approval",
         });
@@ -398,19 +398,19 @@ async function discard(settings, bearer) {
     if (bearer.auth === undefined || settings.exchange === undefined)
         return;
     // A fresh deadline: `signal` may be the cancel that made the token unused.
-    await settings.exchange.gateway.revoke(bearer.auth, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_5__/* .cleanupSignal */ .Z5)()).catch((err) => {
+    await settings.exchange.gateway.revoke(bearer.auth, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .cleanupSignal */ .Z5)()).catch((err) => {
         settings.logger.debug(`could not revoke an unused hoop token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .messageOf */ .bD)(err)}`);
     });
 }
 function refusal(err, settings, bearer, id, connection) {
-    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9))
+    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9))
         return err;
     if (err.status === 401 || err.status === 403) {
         if (bearer.exchanged)
-            settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
+            settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_2__/* .identityDiagnostics */ .zx)(id, err.message));
         return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', err.message, {
             hint: bearer.exchanged
-                ? `hoop did not accept the exchanged token, or its user may not use connection ${connection}. The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .bindingHint */ .jw)(id)}`
+                ? `hoop did not accept the exchanged token, or its user may not use connection ${connection}. The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_2__/* .bindingHint */ .jw)(id)}`
                 : `Check that \`hoop-api-key\` is valid and that its user may use connection ${connection}`,
         });
     }
@@ -435,7 +435,7 @@ async function send(settings, bearer, signal, deadline, secrets, request) {
     const url = `${settings.api}${request.path}`;
     const label = `${request.method} ${url}`;
     const hidden = [bearer.token, ...secrets];
-    const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_4__/* .request */ .Em)({
+    const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_5__/* .request */ .Em)({
         method: request.method,
         url,
         label,
@@ -462,9 +462,9 @@ async function send(settings, bearer, signal, deadline, secrets, request) {
 /** A non-2xx answer, with hoop's `message` (secrets scrubbed). */
 function statusError(answer, label, hidden) {
     const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(errorText(answer.text()), hidden));
-    const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(answer.headers.get('retry-after'), Date.now());
+    const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .parseRetryAfter */ .mu)(answer.headers.get('retry-after'), Date.now());
     const code = answer.status === 403 ? 'DENIED' : 'GATEWAY';
-    return new _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9(answer.status, `${label} answered HTTP ${answer.status}${detail === '' ? '' : ` (${detail})`}`, { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    return new _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9(answer.status, `${label} answered HTTP ${answer.status}${detail === '' ? '' : ` (${detail})`}`, { code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
 }
 function parseBody(text, label) {
     if (text.trim() === '')
@@ -522,34 +522,76 @@ function isObject(value) {
 /* harmony export */   jw: () => (/* binding */ bindingHint),
 /* harmony export */   zx: () => (/* binding */ identityDiagnostics)
 /* harmony export */ });
-/* unused harmony export claimLines */
+/* unused harmony exports BINDING_CLAIMS, claimLines */
 const MAX_VALUE = 200;
+/**
+ * The claims a careful gateway policy binds, per platform, besides `iss`,
+ * `sub` and `aud` (shown first) and `exp` (shown last).
+ *
+ * GitHub (docs.github.com, "About security hardening with OpenID Connect",
+ * the OIDC token's claims): the repository by name and by id (`repository_id`
+ * and `repository_owner_id` survive a rename and a re-registered name), the
+ * ref with its type, the environment, the workflow that really runs
+ * (`job_workflow_ref`/`job_workflow_sha`: a reusable workflow's own path and
+ * commit, not the caller's), the event, and the runner.
+ *
+ * GitLab (lib/gitlab/ci/jwt.rb and jwt_v2.rb in gitlabhq, docs "OpenID Connect
+ * (OIDC) authentication using ID tokens"): the project by path and id, the ref
+ * with its type (`ref: main` alone also matches a tag named `main`), whether
+ * it is protected, the pipeline definition that runs (`ci_config_ref_uri`),
+ * and the environment.
+ */
+const BINDING_CLAIMS = {
+    github: [
+        'repository',
+        'repository_id',
+        'repository_owner_id',
+        'ref',
+        'ref_type',
+        'environment',
+        'job_workflow_ref',
+        'job_workflow_sha',
+        'event_name',
+        'runner_environment',
+    ],
+    gitlab: [
+        'project_path',
+        'project_id',
+        'ref',
+        'ref_type',
+        'ref_protected',
+        'ci_config_ref_uri',
+        'environment',
+    ],
+};
 /** The claims lines, e.g. "  sub: repo:octo/app:ref:refs/heads/main". */
 function claimLines(token, now = Date.now()) {
     const c = token.claims;
-    const project = token.platform === 'gitlab' || 'project_path' in c ? 'project_path' : 'repository';
+    const names = BINDING_CLAIMS[shape(token)];
     const lines = [
         ['iss', c.iss],
         ['sub', c.sub],
         ['aud', c.aud],
-        [project, c[project]],
-        ['ref', c.ref],
-        ['environment', c.environment],
+        ...names.map((name) => [name, c[name]]),
         ['exp', c.exp === undefined ? undefined : describeExp(c.exp, now)],
     ];
     return lines.map(([name, value]) => `  ${name}: ${render(value)}`);
 }
-/** Where gateway policies usually bind, with the platform's common pitfalls. */
+/** Where gateway policies usually bind, and what careful ones bind besides. */
 function bindingHint(token) {
     const common = 'Gateway policies usually bind `iss` (a trusted issuer), `aud` (must equal the audience the gateway expects; set `audience`) and `sub`';
-    switch (token.platform) {
+    switch (shape(token)) {
         case 'github':
-            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`), or \`repository\` with \`ref\` and \`environment\``;
+            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`); bind also \`repository\` with \`repository_id\` and \`repository_owner_id\`, \`ref\` with \`ref_type\`, \`environment\`, \`job_workflow_ref\` (or \`job_workflow_sha\`), \`event_name\` and \`runner_environment\``;
         case 'gitlab':
-            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH), or \`project_path\` with \`ref\`, \`ref_protected\` and \`environment\``;
-        case 'local':
-            return `${common}, or repository/project claims with \`ref\` and \`environment\``;
+            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH); bind also \`project_path\` or \`project_id\`, \`ref\` with \`ref_type\`, \`ref_protected\`, \`ci_config_ref_uri\` and \`environment\``;
     }
+}
+/** Which claims to show: the platform's, or for a local token the shape its claims have. */
+function shape(token) {
+    if (token.platform === 'local')
+        return 'project_path' in token.claims ? 'gitlab' : 'github';
+    return token.platform;
 }
 /**
  * The full block: a heading, the claims, the gateway's own words and the hint.

@@ -9,16 +9,16 @@ export const modules = {
 /* harmony export */   createTokenExchangeGateway: () => (/* binding */ createTokenExchangeGateway)
 /* harmony export */ });
 /* unused harmony exports GRANT_TYPE, ID_TOKEN_TYPE */
-/* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8129);
+/* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8129);
 /* harmony import */ var openid_client__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5235);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8044);
 /* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9304);
 /* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2299);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
-/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9353);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9183);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8718);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9183);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8281);
 /**
  * The token-exchange gateway: RFC 8693 through openid-client. The runner's ID
  * token is the subject token; each credential request becomes one exchange
@@ -63,7 +63,7 @@ function createTokenExchangeGateway(options) {
         const config = configuration(settings, metadata, options, signal, deadline);
         let response;
         try {
-            response = await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .genericGrantRequest */ .D1(config, GRANT_TYPE, exchangeParameters(settings, request, id));
+            response = await openid_client__WEBPACK_IMPORTED_MODULE_8__/* .genericGrantRequest */ .D1(config, GRANT_TYPE, exchangeParameters(settings, request, id));
         }
         catch (err) {
             return handleExchangeError(err, request, id, previous, settings);
@@ -116,7 +116,7 @@ function resolve(options) {
         ttlParameter: options.ttlParameter === undefined ? 'expires_in' : options.ttlParameter,
         timeoutMs: options.timeoutMs ?? 120_000,
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
-        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_4__/* .silentLogger */ .q,
+        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_5__/* .silentLogger */ .q,
     };
 }
 function cachedDiscovery(settings, options) {
@@ -144,11 +144,11 @@ function cachedDiscovery(settings, options) {
 async function discover(settings, options, signal, deadline) {
     const fetcher = retryingFetch(settings, options, signal, deadline);
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- plain http only to loopback, checked by requireSafeUrl
-    const execute = settings.gateway.protocol === 'http:' ? [openid_client__WEBPACK_IMPORTED_MODULE_7__/* .allowInsecureRequests */ .cm] : [];
+    const execute = settings.gateway.protocol === 'http:' ? [openid_client__WEBPACK_IMPORTED_MODULE_8__/* .allowInsecureRequests */ .cm] : [];
     let config;
     try {
-        config = await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .discovery */ .HD(settings.gateway, settings.clientId, undefined, undefined, {
-            [openid_client__WEBPACK_IMPORTED_MODULE_7__/* .customFetch */ .A6]: fetcher,
+        config = await openid_client__WEBPACK_IMPORTED_MODULE_8__/* .discovery */ .HD(settings.gateway, settings.clientId, undefined, undefined, {
+            [openid_client__WEBPACK_IMPORTED_MODULE_8__/* .customFetch */ .A6]: fetcher,
             execute,
         });
     }
@@ -156,8 +156,8 @@ async function discover(settings, options, signal, deadline) {
         if (httpStatusOf(first) !== 404)
             throw discoveryError(first, settings);
         try {
-            config = await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .discovery */ .HD(settings.gateway, settings.clientId, undefined, undefined, {
-                [openid_client__WEBPACK_IMPORTED_MODULE_7__/* .customFetch */ .A6]: fetcher,
+            config = await openid_client__WEBPACK_IMPORTED_MODULE_8__/* .discovery */ .HD(settings.gateway, settings.clientId, undefined, undefined, {
+                [openid_client__WEBPACK_IMPORTED_MODULE_8__/* .customFetch */ .A6]: fetcher,
                 execute,
                 algorithm: 'oauth2',
             });
@@ -197,18 +197,18 @@ function discoveryError(err, settings) {
     });
 }
 function configuration(settings, metadata, options, signal, deadline) {
-    const config = new openid_client__WEBPACK_IMPORTED_MODULE_7__/* .Configuration */ .Vk(metadata, settings.clientId, settings.clientSecret, clientAuth(settings, metadata));
-    config[openid_client__WEBPACK_IMPORTED_MODULE_7__/* .customFetch */ .A6] = retryingFetch(settings, options, signal, deadline);
+    const config = new openid_client__WEBPACK_IMPORTED_MODULE_8__/* .Configuration */ .Vk(metadata, settings.clientId, settings.clientSecret, clientAuth(settings, metadata));
+    config[openid_client__WEBPACK_IMPORTED_MODULE_8__/* .customFetch */ .A6] = retryingFetch(settings, options, signal, deadline);
     if ([metadata.token_endpoint, metadata.revocation_endpoint].some((u) => u?.startsWith('http:'))) {
         // Only reachable for loopback: requireSafeUrl checked every endpoint.
         // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
-        openid_client__WEBPACK_IMPORTED_MODULE_7__/* .allowInsecureRequests */ .cm(config);
+        openid_client__WEBPACK_IMPORTED_MODULE_8__/* .allowInsecureRequests */ .cm(config);
     }
     return config;
 }
 function clientAuth(settings, metadata) {
     if (settings.clientSecret === undefined)
-        return openid_client__WEBPACK_IMPORTED_MODULE_7__/* .None */ .NV();
+        return openid_client__WEBPACK_IMPORTED_MODULE_8__/* .None */ .NV();
     const supported = metadata.token_endpoint_auth_methods_supported;
     const method = settings.method ??
         (supported !== undefined &&
@@ -217,8 +217,8 @@ function clientAuth(settings, metadata) {
             ? 'client_secret_post'
             : 'client_secret_basic');
     return method === 'client_secret_post'
-        ? openid_client__WEBPACK_IMPORTED_MODULE_7__/* .ClientSecretPost */ .qm(settings.clientSecret)
-        : openid_client__WEBPACK_IMPORTED_MODULE_7__/* .ClientSecretBasic */ .gH(settings.clientSecret);
+        ? openid_client__WEBPACK_IMPORTED_MODULE_8__/* .ClientSecretPost */ .qm(settings.clientSecret)
+        : openid_client__WEBPACK_IMPORTED_MODULE_8__/* .ClientSecretBasic */ .gH(settings.clientSecret);
 }
 /**
  * openid-client's fetch: the transport (common/http.ts) under the retry
@@ -249,8 +249,8 @@ function retryingFetch(settings, options, signal, deadline) {
 function statusError(label, answer, secrets) {
     // A server may echo the request: the ID token, the client secret, the token to revoke.
     const detail = errorText((0,_text_js__WEBPACK_IMPORTED_MODULE_1__/* .scrub */ ._I)(answer.text(), secrets));
-    const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(answer.headers.get('retry-after'), Date.now());
-    return new _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9(answer.status, `${label} answered HTTP ${answer.status}${detail === '' ? '' : ` (${detail})`}`, retryAfterMs === undefined ? {} : { retryAfterMs });
+    const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .parseRetryAfter */ .mu)(answer.headers.get('retry-after'), Date.now());
+    return new _common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .HttpStatusError */ .F9(answer.status, `${label} answered HTTP ${answer.status}${detail === '' ? '' : ` (${detail})`}`, retryAfterMs === undefined ? {} : { retryAfterMs });
 }
 /** What a request carried that must not come back in a message: secret parameters, credentials. */
 function sentSecrets(init) {
@@ -327,7 +327,7 @@ function responseFields(response, registerSecret) {
             publicFields.push(field);
         }
         else if (typeof value === 'string') {
-            if (PUBLIC_FIELDS.has(field) || _gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .CONNECTION_FIELDS */ .jE.has(field))
+            if (PUBLIC_FIELDS.has(field) || _gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .CONNECTION_FIELDS */ .jE.has(field))
                 publicFields.push(field);
             else if (value !== '')
                 registerSecret(value);
@@ -340,7 +340,7 @@ function toIssued(request, response, registerSecret, logger) {
     const { values, publicFields } = responseFields(response, registerSecret);
     const expiresIn = typeof response.expires_in === 'number' ? response.expires_in : undefined;
     if (expiresIn !== undefined && expiresIn < request.ttlSeconds) {
-        logger.info(`the gateway granted "${request.name}" for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(expiresIn * 1000)} instead of ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)}`);
+        logger.info(`the gateway granted "${request.name}" for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(expiresIn * 1000)} instead of ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)}`);
     }
     return {
         kind: 'issued',
@@ -403,7 +403,7 @@ function handleExchangeError(err, request, id, previous, settings) {
         answer.status === 401 ||
         answer.status === 403;
     if (refusal) {
-        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, `${answer.error}${description}`));
+        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_4__/* .identityDiagnostics */ .zx)(id, `${answer.error}${description}`));
     }
     const code = ['invalid_scope', 'invalid_target'].includes(answer.error) || answer.status === 403
         ? 'DENIED'
@@ -418,7 +418,7 @@ function refusalHint(error, refusal, id) {
     }
     if (!refusal)
         return "The gateway rejected the request's parameters; check scope, audience, resource and requested-token-type";
-    return `The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .bindingHint */ .jw)(id)}`;
+    return `The identity token's claims are in the log above. ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_4__/* .bindingHint */ .jw)(id)}`;
 }
 function pending(request, answer, interval, add) {
     const announced = typeof answer.body.interval === 'number' && answer.body.interval >= 0
@@ -503,7 +503,7 @@ function findCause(err, test) {
     return undefined;
 }
 async function revokeAll(saved, settings, options, signal) {
-    const handle = (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .handleOf */ .mP)(saved, 'token-exchange');
+    const handle = (0,_gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .handleOf */ .mP)(saved, 'token-exchange');
     (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .requireSafeUrl */ .GX)(handle.endpoint, 'the revocation endpoint');
     const deadline = Date.now() + settings.timeoutMs;
     const metadata = {
@@ -515,7 +515,7 @@ async function revokeAll(saved, settings, options, signal) {
     const failures = [];
     for (const { token, hint } of handle.tokens) {
         try {
-            await openid_client__WEBPACK_IMPORTED_MODULE_7__/* .tokenRevocation */ .mX(config, token, { token_type_hint: hint });
+            await openid_client__WEBPACK_IMPORTED_MODULE_8__/* .tokenRevocation */ .mX(config, token, { token_type_hint: hint });
         }
         catch (err) {
             const secrets = [token, settings.clientSecret ?? ''];
@@ -562,34 +562,76 @@ function revocationProblem(err, hint, secrets, logger) {
 /* harmony export */   jw: () => (/* binding */ bindingHint),
 /* harmony export */   zx: () => (/* binding */ identityDiagnostics)
 /* harmony export */ });
-/* unused harmony export claimLines */
+/* unused harmony exports BINDING_CLAIMS, claimLines */
 const MAX_VALUE = 200;
+/**
+ * The claims a careful gateway policy binds, per platform, besides `iss`,
+ * `sub` and `aud` (shown first) and `exp` (shown last).
+ *
+ * GitHub (docs.github.com, "About security hardening with OpenID Connect",
+ * the OIDC token's claims): the repository by name and by id (`repository_id`
+ * and `repository_owner_id` survive a rename and a re-registered name), the
+ * ref with its type, the environment, the workflow that really runs
+ * (`job_workflow_ref`/`job_workflow_sha`: a reusable workflow's own path and
+ * commit, not the caller's), the event, and the runner.
+ *
+ * GitLab (lib/gitlab/ci/jwt.rb and jwt_v2.rb in gitlabhq, docs "OpenID Connect
+ * (OIDC) authentication using ID tokens"): the project by path and id, the ref
+ * with its type (`ref: main` alone also matches a tag named `main`), whether
+ * it is protected, the pipeline definition that runs (`ci_config_ref_uri`),
+ * and the environment.
+ */
+const BINDING_CLAIMS = {
+    github: [
+        'repository',
+        'repository_id',
+        'repository_owner_id',
+        'ref',
+        'ref_type',
+        'environment',
+        'job_workflow_ref',
+        'job_workflow_sha',
+        'event_name',
+        'runner_environment',
+    ],
+    gitlab: [
+        'project_path',
+        'project_id',
+        'ref',
+        'ref_type',
+        'ref_protected',
+        'ci_config_ref_uri',
+        'environment',
+    ],
+};
 /** The claims lines, e.g. "  sub: repo:octo/app:ref:refs/heads/main". */
 function claimLines(token, now = Date.now()) {
     const c = token.claims;
-    const project = token.platform === 'gitlab' || 'project_path' in c ? 'project_path' : 'repository';
+    const names = BINDING_CLAIMS[shape(token)];
     const lines = [
         ['iss', c.iss],
         ['sub', c.sub],
         ['aud', c.aud],
-        [project, c[project]],
-        ['ref', c.ref],
-        ['environment', c.environment],
+        ...names.map((name) => [name, c[name]]),
         ['exp', c.exp === undefined ? undefined : describeExp(c.exp, now)],
     ];
     return lines.map(([name, value]) => `  ${name}: ${render(value)}`);
 }
-/** Where gateway policies usually bind, with the platform's common pitfalls. */
+/** Where gateway policies usually bind, and what careful ones bind besides. */
 function bindingHint(token) {
     const common = 'Gateway policies usually bind `iss` (a trusted issuer), `aud` (must equal the audience the gateway expects; set `audience`) and `sub`';
-    switch (token.platform) {
+    switch (shape(token)) {
         case 'github':
-            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`), or \`repository\` with \`ref\` and \`environment\``;
+            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`); bind also \`repository\` with \`repository_id\` and \`repository_owner_id\`, \`ref\` with \`ref_type\`, \`environment\`, \`job_workflow_ref\` (or \`job_workflow_sha\`), \`event_name\` and \`runner_environment\``;
         case 'gitlab':
-            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH), or \`project_path\` with \`ref\`, \`ref_protected\` and \`environment\``;
-        case 'local':
-            return `${common}, or repository/project claims with \`ref\` and \`environment\``;
+            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH); bind also \`project_path\` or \`project_id\`, \`ref\` with \`ref_type\`, \`ref_protected\`, \`ci_config_ref_uri\` and \`environment\``;
     }
+}
+/** Which claims to show: the platform's, or for a local token the shape its claims have. */
+function shape(token) {
+    if (token.platform === 'local')
+        return 'project_path' in token.claims ? 'gitlab' : 'github';
+    return token.platform;
 }
 /**
  * The full block: a heading, the claims, the gateway's own words and the hint.

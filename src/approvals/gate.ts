@@ -81,6 +81,12 @@ export interface ApprovalSource {
   /** What an approver does, in words, for the comment and the status line. */
   howToApprove(id: string): string;
   howToDeny(id: string): string;
+  /**
+   * The request's commit line when the platform knows better than the bare
+   * SHA (a GitLab merged results pipeline runs a merge commit of the MR's
+   * head); undefined for the default.
+   */
+  describeCommit?(sha: string): string | undefined;
   /** Resolve `approvers` and the people who may not approve their own run. Fails closed. */
   prepare(approvers: readonly string[], ctx: CallContext): Promise<Preparation>;
   /** Post the request (Markdown). */
@@ -512,7 +518,10 @@ export function renderRequest(input: {
   subject: RequestSubject;
   runUrl?: string;
   policy: PolicyInputs;
-  source: Pick<ApprovalSource, 'defaultApprovers' | 'howToApprove' | 'howToDeny'>;
+  source: Pick<
+    ApprovalSource,
+    'defaultApprovers' | 'howToApprove' | 'howToDeny' | 'describeCommit'
+  >;
 }): string {
   const { id, subject, policy, source } = input;
   const rows = subject.credentials.map((c) => {
@@ -535,7 +544,7 @@ export function renderRequest(input: {
     '|---|---|---|',
     ...rows,
     '',
-    `- commit: \`${subject.sha}\` in \`${subject.repository}\``,
+    `- commit: ${source.describeCommit?.(subject.sha) ?? `\`${subject.sha}\``} in \`${subject.repository}\``,
     `- run: ${input.runUrl ?? `${subject.runId} (attempt ${subject.runAttempt})`}`,
     `- needs: ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${who}${policy.allowSelfApproval ? '' : ' (not the author or whoever started the run)'}`,
     `- expires: in ${formatDuration(policy.timeoutMs)}`,
