@@ -334,10 +334,14 @@ describe('refusals', () => {
     expect(elsewhere.message).toContain('invalid audience (aud) claim');
   });
 
-  it('explains a 403 at login: wrong vault-auth-path or namespace', async () => {
-    const err = await failure(
-      gateway({ namespace: 'other' }).issue(request('kv/ci/app'), await identity(), signal),
-    );
+  it('explains a 403 at login: wrong vault-auth-path', async () => {
+    // Nothing mounted there, so not a login path: a request without a token
+    // is refused before routing (vault/request_handling.go).
+    vault.intercept = (r) =>
+      r.path.endsWith('/login')
+        ? { status: 403, body: JSON.stringify({ errors: ['permission denied'] }) }
+        : undefined;
+    const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
     expect(err.code).toBe('DENIED');
     expect(err.message).toContain('HTTP 403 (permission denied)');
     expect(err.hint).toContain('nothing is mounted at auth/jwt: check `vault-auth-path`');
