@@ -19,6 +19,7 @@ import { STATE_KEY } from '../../src/flow/state.js';
 import type { Fault } from '../../examples/gateway/index.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 import { recordingHost as recordingHostOf, type RecordingHost } from '../helpers/host.js';
+import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from '../doubles/vault.js';
 
 let gw: TestGateway;
 /** Each recording host's inputs: the action's entry reads them, the flow never does. */
@@ -529,6 +530,93 @@ describe('post', () => {
     expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(post.lines).toEqual([
       'warning: gatepass: the saved state is not valid JSON; nothing was revoked',
+    ]);
+  });
+});
+
+describe('vault: what Vault cannot revoke is reported as such, in main and post', () => {
+  let vault: VaultDouble;
+  beforeAll(async () => {
+    vault = await startVaultDouble({
+      roles: {
+        migrator: {
+          boundAudiences: [VAULT_AUDIENCE],
+          policies: [
+            { path: 'database/creds/*', capabilities: ['read'] },
+            { path: 'sys/leases/revoke', capabilities: ['update'] },
+          ],
+        },
+        batcher: {
+          boundAudiences: [VAULT_AUDIENCE],
+          tokenType: 'batch',
+          tokenTtl: 600,
+          policies: [{ path: 'kv/*', capabilities: ['read'] }],
+        },
+      },
+      // Its users own objects: the database refuses to drop them.
+      databaseRoles: { owner: { ttl: 600, dropFails: true } },
+      kvV1: { 'ci/app': { api_key: 'kv1-flow-api-key-5e6f' } },
+    });
+  });
+  afterAll(async () => {
+    await vault.stop();
+  });
+
+  /** A host whose runner token the Vault double trusts. */
+  function vaultHost(inputs: Record<string, string>): RecordingHost {
+    const all: Record<string, string> = { provider: 'vault', gateway: vault.url, ...inputs };
+    const recorded = recordingHostOf({ dir, idToken: () => vault.idToken() });
+    inputsOf.set(recorded.host, (name) => all[name] ?? '');
+    return recorded;
+  }
+
+  it('a lease whose database user cannot be dropped: not revoked at the step end, nor in post', async () => {
+    const rec = vaultHost({
+      'vault-role': 'migrator',
+      credentials: '- name: db\n  path: database/creds/owner\n  ttl: 10m',
+    });
+    expect(await runMain(runtime(rec.host).rt)).toBe(1);
+    expect(
+      rec.lines.some((l) =>
+        l.startsWith(
+          'error: "db" was not revoked: Vault could not revoke a lease: lease database/creds/owner/',
+        ),
+      ),
+    ).toBe(true);
+    expect(rec.summary.join('')).toMatch(
+      /\| db \| ❌ not revoked \| .* Vault could not revoke a lease/,
+    );
+    // Post retries from the saved handle, which remembers that the token is gone.
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(1);
+    expect(
+      post.lines.some((l) =>
+        l.startsWith(
+          'error: gatepass: "db" was not revoked: Vault could not revoke a lease when the step ended',
+        ),
+      ),
+    ).toBe(true);
+    expect(vault.liveLeases()).toHaveLength(1);
+  });
+
+  it('a batch token: skipped, and the summary says it lives to its TTL', async () => {
+    const rec = vaultHost({
+      'vault-role': 'batcher',
+      credentials: '- name: app\n  path: kv/ci/app\n  ttl: 10m',
+    });
+    const before = vault.requests.length;
+    expect(await runMain(runtime(rec.host).rt)).toBe(0);
+    expect(
+      rec.lines.some((l) =>
+        l.startsWith('warning: "app" cannot be revoked: a batch token, which Vault cannot revoke'),
+      ),
+    ).toBe(true);
+    expect(rec.summary.join('')).toMatch(
+      /\| app \| ➖ skipped \| .* a batch token, which Vault cannot revoke, stays valid until \d{4}-/,
+    );
+    expect(vault.requests.slice(before).map((r) => r.path)).toEqual([
+      '/v1/auth/jwt/login',
+      '/v1/kv/ci/app',
     ]);
   });
 });
