@@ -55,7 +55,9 @@ function impersonationUrl(serviceAccount) {
     if (/^https?:\/\//i.test(serviceAccount))
         return serviceAccount;
     // `-` is required in place of the project: the API rejects a project id there.
-    return `${IAM_CREDENTIALS}/v1/projects/-/serviceAccounts/${encodeURIComponent(serviceAccount)}:generateAccessToken`;
+    // The email goes in as Google's own clients send it, `@` and all (a path may hold one).
+    const email = encodeURIComponent(serviceAccount).replace(/%40/g, '@');
+    return `${IAM_CREDENTIALS}/v1/projects/-/serviceAccounts/${email}:generateAccessToken`;
 }
 /** One generateAccessToken call; the token is registered as a secret before it is returned. */
 async function generateAccessToken(call) {

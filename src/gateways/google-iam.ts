@@ -31,7 +31,9 @@ export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platf
 export function impersonationUrl(serviceAccount: string): string {
   if (/^https?:\/\//i.test(serviceAccount)) return serviceAccount;
   // `-` is required in place of the project: the API rejects a project id there.
-  return `${IAM_CREDENTIALS}/v1/projects/-/serviceAccounts/${encodeURIComponent(serviceAccount)}:generateAccessToken`;
+  // The email goes in as Google's own clients send it, `@` and all (a path may hold one).
+  const email = encodeURIComponent(serviceAccount).replace(/%40/g, '@');
+  return `${IAM_CREDENTIALS}/v1/projects/-/serviceAccounts/${email}:generateAccessToken`;
 }
 
 export interface ImpersonationCall {
