@@ -91,6 +91,11 @@ export interface KeycloakIdentityProvider {
 export interface KeycloakDoubleOptions {
   /** Default `ci`. */
   realm?: string;
+  /**
+   * Keycloak's `hostname` option: the frontend URL issuer and endpoints are
+   * built on (`https://sso.example.com`). Default: the double's own address.
+   */
+  hostname?: string;
   clients: KeycloakClient[];
   identityProviders: KeycloakIdentityProvider[];
   /** Identity provider alias -> clients its token-exchange permission's policy names. */
@@ -123,6 +128,8 @@ export interface KeycloakDouble {
   issuer: string;
   requests: RecordedRequest[];
   users: KeycloakUser[];
+  /** Every access token issued, in order. */
+  issued: string[];
   /** What Keycloak's introspection endpoint would say of a token it issued. */
   introspect(token: string): { active: boolean; [claim: string]: unknown };
   stop(): Promise<void>;
@@ -147,6 +154,7 @@ interface Realm {
   /** Revoked access token ids (TokenRevocationStoreProvider). */
   revoked: Set<string>;
   requests: RecordedRequest[];
+  issued: string[];
 }
 
 /** Keycloak's error body (CorsErrorResponseException, ClientAuthUtil.errorResponse). */
@@ -171,7 +179,7 @@ export async function startKeycloakDouble(options: KeycloakDoubleOptions): Promi
   const realm: Realm = {
     options,
     name,
-    issuer: `${url}/realms/${name}`,
+    issuer: `${options.hostname ?? url}/realms/${name}`,
     key: privateKey,
     publicKey,
     publicJwk: { ...(await exportJWK(publicKey)), kid: 'realm-key', alg: 'RS256', use: 'sig' },
@@ -179,6 +187,7 @@ export async function startKeycloakDouble(options: KeycloakDoubleOptions): Promi
     sessions: new Map(),
     revoked: new Set(),
     requests: [],
+    issued: [],
   };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void handle(req, res, realm).catch((err: unknown) => {
@@ -191,6 +200,7 @@ export async function startKeycloakDouble(options: KeycloakDoubleOptions): Promi
     issuer: realm.issuer,
     requests: realm.requests,
     users: realm.users,
+    issued: realm.issued,
     introspect: (token) => introspect(realm, token),
     stop: () => stop(server),
   };
@@ -565,6 +575,7 @@ async function exchangeClientToClient(
     ...(target === client ? {} : { aud: target.clientId }),
     exp: now + lifespan,
   });
+  realm.issued.push(accessToken);
   const refresh = requested === REFRESH_TOKEN_TYPE && client.useRefreshTokens !== false;
   const idle = realm.options.ssoSessionIdle ?? 1800;
   const body: Record<string, unknown> = {
