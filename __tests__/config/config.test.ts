@@ -910,6 +910,11 @@ describe('parseConfig: the token-exchange server inputs', () => {
     });
     const saved = providerWithoutSecrets(config.provider);
     expect(JSON.stringify(saved)).not.toContain('s3cret-value');
+    expect(saved).toMatchObject({
+      clientAuth: 'client_secret_basic',
+      subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+      endpoints: { token: 'https://sts.example.com/token' },
+    });
     const again = providerWithSecrets(
       JSON.parse(JSON.stringify(saved)) as typeof saved,
       () => 's3cret-value',
