@@ -505,7 +505,6 @@ async function impersonate(request, serviceAccount, response, call) {
         scopes: scopes.length > 0 ? scopes : [CLOUD_PLATFORM_SCOPE],
         lifetimeSeconds: request.ttlSeconds,
         registerSecret: options.registerSecret,
-        logger: settings.logger,
         policy: {
             deadlineMs: call.deadline - Date.now(),
             attemptTimeoutMs: settings.attemptTimeoutMs,

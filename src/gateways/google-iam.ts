@@ -17,7 +17,6 @@
  */
 import { GatepassError, type ErrorCode } from '../common/errors.js';
 import { request, type HttpPolicy } from '../common/http.js';
-import type { Logger } from '../common/logger.js';
 import { requireSafeUrl } from '../config/limits.js';
 import type { RegisterSecret } from '../identity/source.js';
 import { oneLine, scrub } from './text.js';
@@ -46,7 +45,6 @@ export interface ImpersonationCall {
   scopes: string[];
   lifetimeSeconds: number;
   registerSecret: RegisterSecret;
-  logger: Logger;
   policy: Omit<HttpPolicy, 'what' | 'input'>;
 }
 
