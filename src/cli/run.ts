@@ -272,6 +272,10 @@ Credentials:  --credentials YAML    (a YAML list; see README.md § Credentials)
 Script:       --run SCRIPT  --shell bash|sh|pwsh|powershell|python|"cmd {0}"
               --working-directory DIR
 Token exchange: --client-id ID  (--client-secret: GATEPASS_CLIENT_SECRET)
+              --client-auth none|client_secret_basic|client_secret_post
+              --subject-token-type id_token|jwt|access_token|URI  --subject-issuer ALIAS
+              --token-endpoint URL  --revocation-endpoint URL  (no discovery)
+              --ttl-parameter expires_in|none|NAME
 Vault:        --vault-role ROLE  --vault-auth-path jwt  --vault-namespace NS
 hoop:         --hoop-token-exchange-url URL  --hoop-token-audience AUD
               --hoop-token-scope SCOPE  (--hoop-api-key: GATEPASS_HOOP_API_KEY)

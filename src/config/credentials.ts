@@ -166,6 +166,12 @@ function checkKeys(raw: Raw, provider: Provider, where: string): void {
   for (const key of Object.keys(raw)) {
     if (own.includes(key)) continue;
     const other = PROVIDERS.find((p) => PROVIDER_CONFIGS[p].fields.includes(key));
+    if (other === undefined && (PROVIDERS as readonly string[]).includes(key)) {
+      throw credentialsError(
+        `${where} has an unknown field \`${key}\``,
+        `Put the provider's fields directly in the item, not under \`${key}:\` (e.g. \`scope: deploy\`); fields for ${provider}: ${own.join(', ')}`,
+      );
+    }
     throw credentialsError(
       other === undefined
         ? `${where} has an unknown field \`${key}\``

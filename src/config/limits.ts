@@ -15,7 +15,7 @@ const KIB = 1024;
 
 /** Caps in UTF-8 bytes (counts where named so). */
 export const LIMITS = {
-  /** `gateway`, `audience`, `hoop-token-exchange-url`, `hoop-token-audience`: browsers' and CDNs' practical URL size. */
+  /** `gateway`, `audience`, `token-endpoint`, `revocation-endpoint`, `hoop-token-exchange-url`, `hoop-token-audience`: browsers' and CDNs' practical URL size. */
   url: 2 * KIB,
   /** The `credentials` YAML text. */
   credentialsText: 64 * KIB,
@@ -33,7 +33,7 @@ export const LIMITS = {
   text: 4 * KIB,
   /** Secret inputs: `client-secret`, `hoop-api-key`, `github-token`, GATEPASS_GITLAB_TOKEN. */
   secret: 8 * KIB,
-  /** Names and identifiers: `client-id`, `vault-role`, `vault-auth-path`, `vault-namespace`, `shell`. */
+  /** Names and identifiers: `client-id`, `subject-token-type`, `subject-issuer`, `vault-role`, `vault-auth-path`, `vault-namespace`, `shell`. */
   name: KIB,
   /** `ca-certificate`: PEM text, a chain of a few certificates. */
   certificate: 64 * KIB,
@@ -51,6 +51,8 @@ interface InputRule {
 const RULES: Readonly<Record<string, InputRule>> = {
   gateway: { max: LIMITS.url, lines: false },
   audience: { max: LIMITS.url, lines: false },
+  'token-endpoint': { max: LIMITS.url, lines: false },
+  'revocation-endpoint': { max: LIMITS.url, lines: false },
   'hoop-token-exchange-url': { max: LIMITS.url, lines: false },
   'hoop-token-audience': { max: LIMITS.url, lines: false },
   credentials: { max: LIMITS.credentialsText, lines: true },
@@ -63,6 +65,8 @@ const RULES: Readonly<Record<string, InputRule>> = {
   'github-token': { max: LIMITS.secret, lines: false },
   GATEPASS_GITLAB_TOKEN: { max: LIMITS.secret, lines: false },
   'client-id': { max: LIMITS.name, lines: false },
+  'subject-token-type': { max: LIMITS.name, lines: false },
+  'subject-issuer': { max: LIMITS.name, lines: false },
   'vault-role': { max: LIMITS.name, lines: false },
   'vault-auth-path': { max: LIMITS.name, lines: false },
   'vault-namespace': { max: LIMITS.name, lines: false },

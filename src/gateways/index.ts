@@ -5,7 +5,7 @@
  * callers create it before the first one.
  */
 import type { RunConfig } from '../config/config.js';
-import type { HoopAuth, OAuthClient } from '../config/providers/index.js';
+import type { HoopAuth, OAuthClient, TokenExchangeSettings } from '../config/providers/index.js';
 import { GatepassError } from '../common/errors.js';
 import { trustCertificate } from '../common/http.js';
 import type { RegisterSecret } from '../identity/source.js';
@@ -52,7 +52,11 @@ async function loadGateway(settings: GatewaySettings, deps: GatewayDeps): Promis
   switch (provider.name) {
     case 'token-exchange': {
       const { createTokenExchangeGateway } = await import('./token-exchange.js');
-      return createTokenExchangeGateway({ ...common, ...clientOptions(provider.client) });
+      return createTokenExchangeGateway({
+        ...common,
+        ...clientOptions(provider.client),
+        ...exchangeProfile(provider),
+      });
     }
     case 'vault': {
       const { createVaultGateway } = await import('./vault.js');
@@ -104,6 +108,30 @@ function clientOptions(client: OAuthClient): { clientId: string; clientSecret?: 
   return client.secret === undefined
     ? { clientId: client.id }
     : { clientId: client.id, clientSecret: client.secret };
+}
+
+/** The token-exchange inputs besides the client, as the gateway takes them (absent: its default). */
+function exchangeProfile(
+  settings: TokenExchangeSettings,
+): Pick<
+  TokenExchangeOptions,
+  'clientAuthMethod' | 'subjectTokenType' | 'subjectIssuer' | 'endpoints' | 'ttlParameter'
+> {
+  const { clientAuth, subjectTokenType, subjectIssuer, endpoints, ttlParameter } = settings;
+  return {
+    ...(clientAuth === undefined ? {} : { clientAuthMethod: clientAuth }),
+    ...(subjectTokenType === undefined ? {} : { subjectTokenType }),
+    ...(subjectIssuer === undefined ? {} : { subjectIssuer }),
+    ...(endpoints === undefined
+      ? {}
+      : {
+          endpoints: {
+            token: endpoints.token,
+            ...(endpoints.revocation === undefined ? {} : { revocation: endpoints.revocation }),
+          },
+        }),
+    ...(ttlParameter === undefined ? {} : { ttlParameter }),
+  };
 }
 
 /**

@@ -46,7 +46,9 @@ export type { HoopAuth, HoopSettings } from './hoop.js';
 export type { ProviderConfig, ProviderInputs, SecretInput } from './provider.js';
 export { SECRET_INPUTS } from './provider.js';
 export {
+  CLIENT_AUTH_METHODS,
   TOKEN_EXCHANGE_FIELDS,
+  type ClientAuthMethod,
   type OAuthClient,
   type TokenExchangeSettings,
 } from './token-exchange.js';
