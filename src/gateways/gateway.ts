@@ -83,6 +83,21 @@ export interface VaultRevocation {
   leases: string[];
   /** ISO 8601: the token's expiry; after it, Vault has revoked token and leases itself. */
   expiresAt?: string;
+  /** The login gave a batch token (`auth.token_type`): Vault cannot revoke it, it dies at its TTL. */
+  tokenType?: 'batch';
+  /**
+   * The token lacks Vault's `default` policy (`auth.token_policies`), which is
+   * what allows `auth/token/revoke-self`: a 403 there may be a refusal.
+   */
+  noDefaultPolicy?: true;
+  /**
+   * Progress `revoke` records in the handle itself, so that a later call
+   * from saved state (post, `gatepass revoke`) reports what is left instead
+   * of mistaking a revoked token for a revoked lease: the token is revoked,
+   * and these leases (id -> Vault's words) could not be.
+   */
+  tokenRevoked?: true;
+  unrevokedLeases?: Record<string, string>;
 }
 
 /** A hoop connection credential. */
@@ -107,13 +122,33 @@ export interface HoopRevocation {
 
 export type TokenExchangeRevocation = Extract<RevocationHandle, { provider: 'token-exchange' }>;
 
+/**
+ * What `revoke` reports besides "revoked": a credential the gateway cannot
+ * revoke by design (a Vault batch token), which is not a failure.
+ */
+export interface RevocationNote {
+  /** `skipped`: nothing could be revoked, it dies at its TTL; `revoked`: what could be, was. */
+  result: 'revoked' | 'skipped';
+  /** One line for the log and the audit record; never a secret. */
+  detail: string;
+}
+
 export interface Gateway {
   /** Ask for one credential. Pending means a human or policy must act first. */
   issue(req: CredentialRequest, id: IdentityToken, signal: AbortSignal): Promise<Issued | Pending>;
   /** Ask again about a pending request. */
   poll(p: Pending, id: IdentityToken, signal: AbortSignal): Promise<Issued | Pending>;
-  /** Revoke; must be safe to call twice and after expiry. */
-  revoke(h: RevocationHandle, signal: AbortSignal): Promise<void>;
+  /**
+   * Revoke; must be safe to call twice and after expiry. Resolves when
+   * revoked (or nothing is left to revoke), rejects when something stays
+   * valid; `note` tells what cannot be revoked by design. It may record its
+   * progress in `h` (see {@link VaultRevocation.tokenRevoked}).
+   */
+  revoke(
+    h: RevocationHandle,
+    signal: AbortSignal,
+    note?: (n: RevocationNote) => void,
+  ): Promise<void>;
 }
 
 /**
