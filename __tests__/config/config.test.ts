@@ -114,6 +114,21 @@ describe('parseConfig: defaults', () => {
       credentials: '- name: pg\n  connection: pg-prod\n',
     });
     expect(hoop.credentials[0]?.hoop).toEqual({ connection: 'pg-prod' });
+    // `hoop-host`: where jobs reach hoop's listeners; a host alone keeps hoop's port.
+    const hosts = ['hoop.internal:5433', 'db-proxy', '[fd00::7]:15432'].map(
+      (host) =>
+        parse({
+          provider: 'hoop',
+          'hoop-api-key': 'hpk_x',
+          'hoop-host': host,
+          credentials: '- name: pg\n  connection: pg-prod\n',
+        }).provider,
+    );
+    expect(hosts).toEqual([
+      { name: 'hoop', auth: { apiKey: 'hpk_x' }, host: { host: 'hoop.internal', port: '5433' } },
+      { name: 'hoop', auth: { apiKey: 'hpk_x' }, host: { host: 'db-proxy' } },
+      { name: 'hoop', auth: { apiKey: 'hpk_x' }, host: { host: '[fd00::7]', port: '15432' } },
+    ]);
     const exchanged = parse({
       provider: 'hoop',
       gateway: 'https://hoop.example.com',
@@ -391,6 +406,31 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
       credentials: '- name: a\n  connection: pg',
     },
     /input `hoop-token-audience` needs `hoop-token-exchange-url`/,
+  ],
+  [
+    'hoop host with a scheme',
+    {
+      provider: 'hoop',
+      'hoop-api-key': 'hpk_x',
+      'hoop-host': 'https://hoop.internal',
+      credentials: '- name: a\n  connection: pg',
+    },
+    /input `hoop-host` is not a host or host:port \(got "https:\/\/hoop\.internal"\)\. Set it to the address jobs reach hoop's listeners at/,
+  ],
+  [
+    'hoop host with a port out of range',
+    {
+      provider: 'hoop',
+      'hoop-api-key': 'hpk_x',
+      'hoop-host': 'hoop.internal:70000',
+      credentials: '- name: a\n  connection: pg',
+    },
+    /input `hoop-host` is not a host or host:port \(got "hoop\.internal:70000"\)/,
+  ],
+  [
+    'hoop host with another provider',
+    { 'hoop-host': 'hoop.internal' },
+    /input `hoop-host` is only for `provider: hoop`/,
   ],
   [
     'hoop token exchange with another provider',

@@ -119,6 +119,7 @@ describe('the component template', () => {
         'hoop-token-exchange-url': 'https://idp.example.com',
         'hoop-token-audience': 'hoop',
         'hoop-token-scope': 'hoop:use',
+        'hoop-host': 'hoop.internal:15432',
         'id-token-variable': 'MY_ID_TOKEN',
         'ca-certificate': 'corp-ca-pem',
       };

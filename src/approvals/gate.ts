@@ -484,32 +484,53 @@ export async function awaitGatewayApproval(
   let result = first;
   let approvalUrl: string | undefined;
   let lastStatus = Number.NEGATIVE_INFINITY;
-  while (isPending(result)) {
-    const pending = result;
-    approvalUrl = pending.approvalUrl ?? approvalUrl;
-    const action =
-      approvalUrl === undefined
-        ? 'ask an approver to act at the gateway'
-        : `approve at ${approvalUrl}`;
-    const now = clock.now();
-    if (now - lastStatus >= statusEvery) {
-      logger.info(
-        statusLine({ what: `"${pending.name}" at the gateway`, leftMs: deadline - now, action }),
+  try {
+    while (isPending(result)) {
+      const pending = result;
+      approvalUrl = pending.approvalUrl ?? approvalUrl;
+      const action =
+        approvalUrl === undefined
+          ? 'ask an approver to act at the gateway'
+          : `approve at ${approvalUrl}`;
+      const now = clock.now();
+      if (now - lastStatus >= statusEvery) {
+        logger.info(
+          statusLine({ what: `"${pending.name}" at the gateway`, leftMs: deadline - now, action }),
+        );
+        lastStatus = now;
+      }
+      const waitMs = pending.intervalSeconds * 1000;
+      if (now + waitMs > deadline) {
+        throw approvalTimeoutError(`"${pending.name}" at the gateway`, options.timeoutMs, action);
+      }
+      await clock.sleep(waitMs, signal);
+      result = await gateway.poll(
+        pending,
+        await options.identity(),
+        options.requestSignal ?? signal,
       );
-      lastStatus = now;
     }
-    const waitMs = pending.intervalSeconds * 1000;
-    if (now + waitMs > deadline) {
-      throw approvalTimeoutError(`"${pending.name}" at the gateway`, options.timeoutMs, action);
+  } catch (err) {
+    // The wait is over without a credential: the gateway may withdraw the request.
+    if (isPending(result) && gateway.abandon !== undefined) {
+      await gateway.abandon(result, abandonReason(err, signal, options.timeoutMs));
     }
-    await clock.sleep(waitMs, signal);
-    result = await gateway.poll(pending, await options.identity(), options.requestSignal ?? signal);
+    throw err;
   }
   return {
     issued: result,
     waitedMs: clock.now() - started,
     ...(approvalUrl === undefined ? {} : { approvalUrl }),
   };
+}
+
+/** Why a gateway-side wait ended, in a few words for the gateway's record. */
+function abandonReason(err: unknown, signal: AbortSignal, timeoutMs: number): string {
+  if (err instanceof ApprovalTimeoutError) {
+    return `no approval within \`approval-timeout\` (${formatDuration(timeoutMs)})`;
+  }
+  if (signal.aborted) return 'the job was cancelled';
+  return 'the job stopped waiting after an error';
 }
 
 /** The request comment: what, for which commit and run, who may approve, what to type. */

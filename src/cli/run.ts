@@ -278,7 +278,8 @@ Token exchange: --client-id ID  (--client-secret: GATEPASS_CLIENT_SECRET)
               --ttl-parameter expires_in|none|NAME
 Vault:        --vault-role ROLE  --vault-auth-path jwt  --vault-namespace NS
 hoop:         --hoop-token-exchange-url URL  --hoop-token-audience AUD
-              --hoop-token-scope SCOPE  (--hoop-api-key: GATEPASS_HOOP_API_KEY)
+              --hoop-token-scope SCOPE  --hoop-host HOST[:PORT]
+              (--hoop-api-key: GATEPASS_HOOP_API_KEY)
 Approvals:    --approvals N  --approvers LIST  --approval-timeout 30m
               --allow-self-approval true|false
               --approval-source gateway|gitlab-notes|gitlab-mr-approvals|github-pr

@@ -146,6 +146,7 @@ export const INPUT_NAMES = [
   'hoop-token-exchange-url',
   'hoop-token-audience',
   'hoop-token-scope',
+  'hoop-host',
   'id-token-variable',
   'ca-certificate',
 ] as const;

@@ -33,7 +33,7 @@ export const LIMITS = {
   text: 4 * KIB,
   /** Secret inputs: `client-secret`, `hoop-api-key`, `github-token`, GATEPASS_GITLAB_TOKEN. */
   secret: 8 * KIB,
-  /** Names and identifiers: `client-id`, `subject-token-type`, `subject-issuer`, `vault-role`, `vault-auth-path`, `vault-namespace`, `shell`. */
+  /** Names and identifiers: `client-id`, `subject-token-type`, `subject-issuer`, `vault-role`, `vault-auth-path`, `vault-namespace`, `hoop-host`, `shell`. */
   name: KIB,
   /** `ca-certificate`: PEM text, a chain of a few certificates. */
   certificate: 64 * KIB,
@@ -59,6 +59,7 @@ const RULES: Readonly<Record<string, InputRule>> = {
   run: { max: LIMITS.run, lines: true },
   approvers: { max: LIMITS.text, lines: true },
   'hoop-token-scope': { max: LIMITS.text, lines: false },
+  'hoop-host': { max: LIMITS.name, lines: false },
   'working-directory': { max: LIMITS.text, lines: false },
   'client-secret': { max: LIMITS.secret, lines: false },
   'hoop-api-key': { max: LIMITS.secret, lines: false },

@@ -116,8 +116,21 @@ export interface HoopRevocation {
   token?: string;
   /** Revocation of that exchanged token, done after the credential's. */
   auth?: TokenExchangeRevocation;
-  /** ISO 8601; after this the credential is dead anyway. */
+  /**
+   * ISO 8601: the expiry hoop gave. hoop hands an expired credential that was
+   * never revoked out again, so expiry does not end the need to revoke.
+   */
   expiresAt?: string;
+  /** The hoop session of this request: hoop re-points the credential at each later one. */
+  sessionId?: string;
+  /** SHA-256 (hex, 32 digits) of the credential's key: siblings hoop minted from it share it. */
+  keyDigest?: string;
+  /**
+   * hoop gave this request the credential another request of the same hoop
+   * user already held (`earlier`), or gatepass could not tell (`unknown`):
+   * revoking it could cut another job off, so it is not revoked.
+   */
+  shared?: 'earlier' | 'unknown';
 }
 
 export type TokenExchangeRevocation = Extract<RevocationHandle, { provider: 'token-exchange' }>;
@@ -149,6 +162,12 @@ export interface Gateway {
     signal: AbortSignal,
     note?: (n: RevocationNote) => void,
   ): Promise<void>;
+  /**
+   * Give up a pending request (the wait timed out, the job was cancelled):
+   * withdraw it at the gateway where it can be, and release what the gateway
+   * holds for it (an exchanged token). Best effort: never throws.
+   */
+  abandon?(p: Pending, reason: string): Promise<void>;
 }
 
 /**

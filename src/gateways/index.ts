@@ -69,7 +69,11 @@ async function loadGateway(settings: GatewaySettings, deps: GatewayDeps): Promis
     }
     case 'hoop': {
       const { createHoopGateway } = await import('./hoop.js');
-      return createHoopGateway({ ...common, ...(await hoopAuthentication(provider.auth, common)) });
+      return createHoopGateway({
+        ...common,
+        ...(await hoopAuthentication(provider.auth, common)),
+        ...(provider.host === undefined ? {} : { host: { ...provider.host } }),
+      });
     }
     default: {
       const unknown: never = provider;
@@ -137,7 +141,7 @@ function exchangeProfile(
 /**
  * hoop's bearer: the API key, or (`hoop-token-exchange-url`) a token
  * exchanged per credential at the IdP hoop trusts, with the token-exchange
- * client inputs (`client-id`, `client-secret`) and the audience hoop checks.
+ * client inputs (`client-id`, `client-secret`) and the audience asked of it.
  */
 async function hoopAuthentication(
   auth: HoopAuth,

@@ -1,5 +1,5 @@
 /** `provider: hoop`: the hoop.dev access gateway, by API key or by a token exchange. */
-import { inputError, parseUrl, requiredString } from '../parse.js';
+import { inputError, parseUrl, requiredString, short } from '../parse.js';
 import type { ProviderConfig } from './provider.js';
 import {
   clientSecrets,
@@ -16,7 +16,7 @@ export type HoopAuth =
       readonly exchange: {
         /** `hoop-token-exchange-url`: the IdP's issuer URL. */
         readonly url: string;
-        /** `hoop-token-audience`: the audience hoop checks; default the hoop `gateway` URL. */
+        /** `hoop-token-audience`: asked of the IdP (hoop does not check `aud`); default the hoop `gateway` URL. */
         readonly audience: string;
         /** `hoop-token-scope`, when the IdP wants one. */
         readonly scope: string | undefined;
@@ -25,17 +25,32 @@ export type HoopAuth =
       };
     };
 
+/** `hoop-host`: where jobs reach hoop's listeners, in place of the address hoop reports. */
+export interface HoopHostSetting {
+  readonly host: string;
+  /** Absent: hoop's port is kept (each connection type has its own listener). */
+  readonly port?: string;
+}
+
 export interface HoopSettings {
   readonly name: 'hoop';
   readonly auth: HoopAuth;
+  readonly host?: HoopHostSetting;
 }
 
 export const hoopConfig: ProviderConfig<HoopSettings> = {
   name: 'hoop',
-  ownInputs: ['hoop-token-exchange-url', 'hoop-token-audience', 'hoop-token-scope'],
+  ownInputs: ['hoop-token-exchange-url', 'hoop-token-audience', 'hoop-token-scope', 'hoop-host'],
   fields: ['connection'],
   credentialFields: [],
-  parseSettings: ({ input, gateway }) => ({ name: 'hoop', auth: parseAuth(input, gateway) }),
+  parseSettings: ({ input, gateway }) => {
+    const host = parseHoopHost(input('hoop-host'));
+    return {
+      name: 'hoop',
+      auth: parseAuth(input, gateway),
+      ...(host === undefined ? {} : { host }),
+    };
+  },
   parseRequest: (raw, where) => ({
     hoop: {
       connection: requiredString(
@@ -100,4 +115,23 @@ function parseAuth(input: (name: string) => string, gateway: string): HoopAuth {
 function withoutAuthSecret(auth: HoopAuth): HoopAuth {
   if ('apiKey' in auth) return { apiKey: '' };
   return { exchange: { ...auth.exchange, client: withoutSecret(auth.exchange.client) } };
+}
+
+/**
+ * `hoop-host`: `host`, `host:port`, `[v6]` or `[v6]:port`. hoop reports the
+ * address its listener is bound to (often 0.0.0.0): jobs need one they reach.
+ */
+export function parseHoopHost(value: string): HoopHostSetting | undefined {
+  if (value === '') return undefined;
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::(\d{1,5}))?$/.exec(value);
+  const port = match?.[2];
+  if (match === null || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
+    throw inputError(
+      'hoop-host',
+      `is not a host or host:port (got "${short(value)}")`,
+      "Set it to the address jobs reach hoop's listeners at, without a scheme or path, e.g. hoop.internal or hoop.internal:15432",
+    );
+  }
+  const host = match[1] ?? '';
+  return port === undefined ? { host } : { host, port };
 }
