@@ -293,6 +293,23 @@ describe('the decode layer masks what real tools print', () => {
     );
     expect((await masked(TOKEN, tooDeep)).toString()).toBe(tooDeep.toString());
   });
+
+  it('masks two occurrences in one span apart, keeping the text between them', async () => {
+    // A line ending in base64 padding, or one long base64 line, runs on into
+    // the next line: the span holds both, and `err=` is not the secret's.
+    for (const secret of [`${TOKEN}42`, `${TOKEN}-${TOKEN}`]) {
+      const printed = sh('printf %s "$1" | base64 -w0; echo; echo "err=$1"', secret);
+      expect((await masked(secret, printed)).toString()).toBe('***\nerr=***\n');
+    }
+  });
+
+  it('masks every occurrence of a nested form in one span, however many', async () => {
+    const nested = Buffer.from(Buffer.from(TOKEN).toString('base64')).toString('base64');
+    const printed = Buffer.from(`${Array.from({ length: 50 }, () => nested).join('.x.')}\n`);
+    const out = await masked(TOKEN, printed);
+    expect(recoverable(out, TOKEN)).toEqual([]);
+    expect(out.toString()).not.toContain(nested.slice(4, 20));
+  });
 });
 
 describe('the decode layer leaves alone what holds no secret', () => {
