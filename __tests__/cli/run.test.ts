@@ -171,6 +171,37 @@ describe('gatepass run in a GitLab job', () => {
     expect(result.stdout).toContain('***');
   });
 
+  it('masks a secret printed in pieces under 8 characters, alternating stdout and stderr', async () => {
+    // Separate maskers would each see every other piece, glued into text that
+    // is no part of the secret, and print them all. Merged in arrival order
+    // (the pause lets each piece arrive before the next is written), the log
+    // reads the whole secret and it is masked. Only the first piece may show:
+    // held alone past the idle time (a loaded machine), 6 characters are
+    // released as text by design.
+    const job = await gitlabJob();
+    const script = [
+      'printf %s "$API_TOKEN" > "$SEEN"',
+      'printf "out: "; printf "err: " >&2; sleep 0.1',
+      'for ((i = 0; i < 72; i += 6)); do',
+      '  if (( i / 6 % 2 )); then printf %s "${API_TOKEN:i:6}" >&2; else printf %s "${API_TOKEN:i:6}"; fi',
+      '  sleep 0.02',
+      'done',
+      'echo " end"; sleep 0.1; echo "err: done" >&2',
+    ].join('\n');
+    const result = await launch(CLI, job.env, ['run', '--', 'bash', '-c', script]).result;
+    expect(result.code).toBe(0);
+    const token = job.seen();
+    const pieces = token.slice(0, 72).match(/.{6}/g) ?? [];
+    expect(pieces).toHaveLength(12);
+    const readable = pieces.slice(1).filter((p) => (result.stdout + result.stderr).includes(p));
+    expect(readable).toEqual([]);
+    // The `***` goes to the stream the masked bytes began on: stdout, or
+    // stderr when the first piece was released alone.
+    expect(result.stdout).toMatch(/^out: \S* end$/m);
+    expect(result.stderr).toMatch(/^err: (\*\*\*)?err: done$/m);
+    expect(`${result.stdout}${result.stderr}`).toContain('***');
+  });
+
   it("exits with the command's code, and still revokes", async () => {
     const job = await gitlabJob({ CODE: '7' });
     const result = await launch(CLI, job.env, ['run', '--', ...LEAKY]).result;

@@ -5,7 +5,8 @@
  *
  * - credentials reach the child through its environment only, never its
  *   command line (which `ps` and audit logs show to everyone on the host);
- * - stdout and stderr each pass through their own masking stream;
+ * - stdout and stderr pass through the masking streams `mask` gives (one
+ *   scanner over both, in the order their bytes arrive);
  * - the child leads its own process group, so a cancelled job's SIGINT or
  *   SIGTERM reaches everything the script started, and whatever ignores it
  *   is killed `killAfterMs` later.

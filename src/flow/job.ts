@@ -566,6 +566,10 @@ async function runCommand(
   const what =
     'argv' in command ? `\`${command.argv[0] ?? ''}\`` : `the script with ${command.shell.name}`;
   job.log.info(`running ${what} in ${cwd}; its output is masked`);
+  // Built before the command starts, not on its first output: building takes
+  // up to a few hundred ms, and output both streams print meanwhile would be
+  // read in no particular order, while masking merges them in arrival order.
+  job.masker.compile();
   job.running = await startCommand({
     command,
     cwd,
@@ -574,14 +578,11 @@ async function runCommand(
     tempDir: host.tempDir,
     stdout: runtime.stdout,
     stderr: runtime.stderr,
-    // Two maskers, one per stream. masker.mergedStreams() would reassemble a
-    // secret split between them, but it lost a stream's text around a masked
-    // secret in gatepass run's own test (notes: to fix before wiring it).
-    mask: () => ({ stdout: job.masker.stream(), stderr: job.masker.stream() }),
+    // One scanner over both streams in arrival order, as the log merges
+    // them: a secret printed partly on each is still one secret.
+    mask: () => job.masker.mergedStreams(),
     ...(runtime.killAfterMs === undefined ? {} : { killAfterMs: runtime.killAfterMs }),
   });
-  // Written once the command runs: masking the record builds the automaton
-  // for the new secrets (tens of ms), which then overlaps the command's start.
   await writeAudit(job).catch((err: unknown) => {
     job.log.warning(`could not write the audit record: ${describeError(err)}`);
   });
