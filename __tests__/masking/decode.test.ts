@@ -384,9 +384,9 @@ describe('the decode layer keeps the streaming guarantees', () => {
 
 describe('spans', () => {
   /** Every span the finder reports for `input` fed in pieces cut at `cuts`. */
-  function spansOf(input: Buffer, cuts: readonly number[]): string[] {
+  function spansOf(input: Buffer, cuts: readonly number[], kernel = true): string[] {
     const found: string[] = [];
-    const finder = new SpanFinder();
+    const finder = new SpanFinder({ kernel });
     const sink = (start: number, end: number, dump: boolean): void => {
       found.push(`${String(start)}-${String(end)}${dump ? ' dump' : ''}`);
     };
@@ -435,6 +435,49 @@ describe('spans', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('are the same with the WebAssembly loop as without it', () => {
+    // Bytes of every class the loop treats apart, in runs long enough to
+    // cross its 16-byte blocks and reach the 16-byte run and 40-byte line.
+    const runs = fc.constantFrom(
+      'a',
+      'Zq8-vT3wLp0sXe7R',
+      'QmFzZTY0LWxvb2tpbmctdGV4dA',
+      '0123456789abcdef',
+      '00000010  6b 59 62 32',
+      ' 5a 71 38 2d ',
+      '.',
+      ':',
+      '/',
+      ' ',
+      '\t',
+      '"',
+      '=',
+      '=4f',
+      '&',
+      '&#',
+      '%41',
+      '\\',
+      '\0',
+      '\x1b',
+      '\r',
+      '\n',
+      '\xe9',
+      '\x7f',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(runs, fc.integer({ min: 1, max: 5 })), { maxLength: 60 }),
+        fc.array(fc.nat(2000), { maxLength: 6 }),
+        (parts, cuts) => {
+          const text = parts.map(([run, times]) => run.repeat(times)).join('');
+          const input = Buffer.from(text, 'latin1');
+          expect(spansOf(input, cuts)).toEqual(spansOf(input, cuts, false));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });
