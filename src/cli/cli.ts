@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { GatepassError, describeError, errorCodeOf } from '../common/errors.js';
+import { collectAsStreamed } from '../common/memory.js';
 import { EXIT_FAILURE, type CliIo } from './io.js';
 import { runCommand } from './run.js';
 import { createMasker } from '../masking/masker.js';
@@ -97,6 +98,7 @@ async function mask(args: readonly string[], io: CliIo): Promise<number> {
     detectors,
     onWarning: (message) => io.stderr.write(`gatepass: warning: ${message}\n`),
   });
+  collectAsStreamed(io.stdin);
   await pipeline(io.stdin, masker.stream(), io.stdout).catch(ignoreClosedOutput);
   return 0;
 }

@@ -20,6 +20,7 @@ import type { Readable, Transform, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { defaultPrefix, envNameProblem, type ShellCommand } from '../config/config.js';
 import { GatepassError } from '../common/errors.js';
+import { collectAsStreamed } from '../common/memory.js';
 import type { CredentialRequest, Issued } from '../gateways/gateway.js';
 import type { Logger } from '../common/logger.js';
 
@@ -266,6 +267,7 @@ function pump(
   destination: Writable,
 ): { done: Promise<void>; stop(): void } {
   if (source === null) return { done: Promise.resolve(), stop: () => undefined };
+  collectAsStreamed(source);
   source.pipe(mask);
   // The destination is shared (process.stdout): never end it.
   mask.pipe(destination, { end: false });
