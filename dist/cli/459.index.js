@@ -2,6 +2,362 @@ export const id = 459;
 export const ids = [459];
 export const modules = {
 
+/***/ 9304:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CQ: () => (/* binding */ URL_SCHEME_HINT),
+/* harmony export */   GX: () => (/* binding */ requireSafeUrl),
+/* harmony export */   Qx: () => (/* binding */ urlSchemeProblem),
+/* harmony export */   SL: () => (/* binding */ fieldProblem),
+/* harmony export */   Wv: () => (/* binding */ inputLimitProblems),
+/* harmony export */   b1: () => (/* binding */ LIMITS),
+/* harmony export */   dp: () => (/* binding */ byteLength),
+/* harmony export */   hN: () => (/* binding */ parseYaml),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/* unused harmony exports inputCap, controlCharacter, inputLimitProblem, isLoopback, YAML_MAX_ALIASES */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
+/**
+ * Hard limits on what a step may pass in, checked before anything else reads
+ * the values: a size cap per input and per credential field, no control
+ * characters, and the URL rules. Pure, so the action and `gatepass run` share
+ * them (config.ts and settings.ts call them). README § Inputs and outputs
+ * lists every cap; change both together.
+ *
+ * Messages name the input (or field), the size or the character's code
+ * point, and the cap; never the value, which may be a secret or a log bomb.
+ */
+
+
+const KIB = 1024;
+/** Caps in UTF-8 bytes (counts where named so). */
+const LIMITS = {
+    /** `gateway`, `audience`, `hoop-token-exchange-url`, `hoop-token-audience`: browsers' and CDNs' practical URL size. */
+    url: 2 * KIB,
+    /** The `credentials` YAML text. */
+    credentialsText: 64 * KIB,
+    /** Items in `credentials`. */
+    credentialsCount: 64,
+    /** One value inside `credentials`: scope, audience, resource, path, connection, a `data` value. */
+    field: 4 * KIB,
+    /** A key inside `credentials` (a field name, an env variable name, a `data` key). */
+    key: 256,
+    /** The `run` script. */
+    run: 256 * KIB,
+    /** A `--config` file, checked by its size on disk before it is read. */
+    configFile: 256 * KIB,
+    /** `approvers` (a list), `hoop-token-scope`, `working-directory`. */
+    text: 4 * KIB,
+    /** Secret inputs: `client-secret`, `hoop-api-key`, `github-token`, GATEPASS_GITLAB_TOKEN. */
+    secret: 8 * KIB,
+    /** Names and identifiers: `client-id`, `vault-role`, `vault-auth-path`, `vault-namespace`, `shell`. */
+    name: KIB,
+    /** `ca-certificate`: PEM text, a chain of a few certificates. */
+    certificate: 64 * KIB,
+    /** Every other input: keywords, numbers, booleans, durations, `id-token-variable`. */
+    keyword: 256,
+};
+const RULES = {
+    gateway: { max: LIMITS.url, lines: false },
+    audience: { max: LIMITS.url, lines: false },
+    'hoop-token-exchange-url': { max: LIMITS.url, lines: false },
+    'hoop-token-audience': { max: LIMITS.url, lines: false },
+    credentials: { max: LIMITS.credentialsText, lines: true },
+    run: { max: LIMITS.run, lines: true },
+    approvers: { max: LIMITS.text, lines: true },
+    'hoop-token-scope': { max: LIMITS.text, lines: false },
+    'working-directory': { max: LIMITS.text, lines: false },
+    'client-secret': { max: LIMITS.secret, lines: false },
+    'hoop-api-key': { max: LIMITS.secret, lines: false },
+    'github-token': { max: LIMITS.secret, lines: false },
+    GATEPASS_GITLAB_TOKEN: { max: LIMITS.secret, lines: false },
+    'client-id': { max: LIMITS.name, lines: false },
+    'vault-role': { max: LIMITS.name, lines: false },
+    'vault-auth-path': { max: LIMITS.name, lines: false },
+    'vault-namespace': { max: LIMITS.name, lines: false },
+    shell: { max: LIMITS.name, lines: false },
+    'ca-certificate': { max: LIMITS.certificate, lines: true },
+};
+/** The cap of an input (or of the environment variable GATEPASS_GITLAB_TOKEN), in bytes. */
+function inputCap(name) {
+    return ruleOf(name).max;
+}
+function ruleOf(name) {
+    return RULES[name] ?? { max: LIMITS.keyword, lines: false };
+}
+// eslint-disable-next-line no-control-regex -- finding them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- as above, tab, LF and CR allowed
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/**
+ * The first control character in `value`: C0 (U+0000–U+001F), DEL and C1
+ * (U+0080–U+009F). With `lines`, tab, line feed and carriage return are
+ * allowed; NUL never is.
+ */
+function controlCharacter(value, lines) {
+    const match = (lines ? CONTROL_BUT_LINES : CONTROL).exec(value);
+    if (match === null)
+        return undefined;
+    const code = match[0].charCodeAt(0);
+    return {
+        codePoint: `U+${code.toString(16).toUpperCase().padStart(4, '0')}`,
+        position: match.index + 1,
+    };
+}
+function byteLength(value) {
+    return Buffer.byteLength(value, 'utf8');
+}
+/** `1536 bytes`, `70 KiB`: for messages. */
+function formatBytes(bytes) {
+    return bytes < 10 * KIB ? `${bytes} bytes` : `${Math.round(bytes / KIB)} KiB`;
+}
+/**
+ * Size and control characters of one input's raw value. Single-line inputs
+ * are checked trimmed (YAML block scalars end in a newline), the size on the
+ * value as given.
+ */
+function inputLimitProblem(name, raw) {
+    const rule = ruleOf(name);
+    const what = name.startsWith('GATEPASS_') ? name : `input \`${name}\``;
+    const size = byteLength(raw);
+    if (size > rule.max) {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `${what} is ${formatBytes(size)}, over the limit of ${formatBytes(rule.max)}`, { hint: 'Shorten it; README § Inputs and outputs lists the limits' });
+    }
+    const control = controlCharacter(rule.lines ? raw : raw.trim(), rule.lines);
+    if (control === undefined)
+        return undefined;
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `${what} contains a control character (${control.codePoint}) at character ${control.position}`, {
+        hint: rule.lines
+            ? 'Remove it: only line breaks and tabs are allowed here'
+            : 'Remove it: this input is one line of text',
+    });
+}
+/** Every problem of every input in `names`, found before any input is parsed. */
+function inputLimitProblems(getInput, names) {
+    const problems = [];
+    for (const name of names) {
+        const problem = inputLimitProblem(name, getInput(name));
+        if (problem !== undefined)
+            problems.push(problem);
+    }
+    return problems;
+}
+/**
+ * Why a string inside `credentials` is refused (too long, a control
+ * character), or undefined. `lines` for values that may be PEM text (a Vault
+ * `data` value such as a CSR).
+ */
+function fieldProblem(value, options = {}) {
+    const max = options.max ?? LIMITS.field;
+    const size = byteLength(value);
+    if (size > max)
+        return `is ${formatBytes(size)}, over the limit of ${formatBytes(max)}`;
+    const control = controlCharacter(value, options.lines ?? false);
+    return control === undefined
+        ? undefined
+        : `contains a control character (${control.codePoint}) at character ${control.position}`;
+}
+// ---------------------------------------------------------------------------
+// URLs
+/** localhost, 127.0.0.0/8, [::1]. */
+function isLoopback(url) {
+    const host = url.hostname;
+    return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+// Schemes read letter by letter take "an": an http: URL, an ftp: URL.
+const SPELLED = new Set(['http', 'ftp', 'ftps', 'sftp', 'ssh', 'smb', 'ldap', 'ldaps', 'nfs']);
+/**
+ * Why `url` may not receive an identity token, or undefined when it may:
+ * https, or plain http to this machine. One wording for every case, naming
+ * the scheme, never the rest of the URL.
+ */
+function urlSchemeProblem(url) {
+    if (url.protocol === 'https:')
+        return undefined;
+    if (url.protocol === 'http:') {
+        return isLoopback(url)
+            ? undefined
+            : 'must use https: (got an http: URL to a host that is not this machine)';
+    }
+    const scheme = url.protocol.slice(0, -1).slice(0, 32).toLowerCase();
+    const article = /^[aeiou]/.test(scheme) || SPELLED.has(scheme) ? 'an' : 'a';
+    return `must use https: (got ${article} ${scheme}: URL)`;
+}
+const URL_SCHEME_HINT = 'Use https://…; plain http is allowed only to localhost, 127.0.0.0/8 and [::1]';
+/**
+ * `value` as a URL that may receive an identity token (see
+ * {@link urlSchemeProblem}); the URL is not quoted in the error. Gateways
+ * check every address they are given or discover with it.
+ */
+function requireSafeUrl(value, what) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `${what} is not an absolute URL`, {
+            hint: "Use the gateway's issuer URL, e.g. https://gateway.example.com",
+        });
+    }
+    const problem = urlSchemeProblem(url);
+    if (problem === undefined)
+        return url;
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `${what} ${problem}`, { hint: URL_SCHEME_HINT });
+}
+// ---------------------------------------------------------------------------
+// YAML
+/** Alias uses allowed while converting YAML to data (the `yaml` package's `maxAliasCount`). */
+const YAML_MAX_ALIASES = 100;
+/**
+ * YAML text to data, with errors that name where it came from and never
+ * quote it: the position of a syntax error, and a bounded alias expansion
+ * instead of the parser's "ReferenceError: Excessive alias count".
+ */
+function parseYaml(text, source) {
+    const lineCounter = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .LineCounter */ .HN();
+    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+    const error = doc.errors[0];
+    if (error !== undefined) {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        const reason = source.reason === true ? `: ${error.message.split(/[\r\n]/)[0] ?? ''}` : '';
+        const where = source.lineOnly === true ? `(line ${line})` : `at line ${line}, column ${col}`;
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `${source.subject} is not valid YAML ${where}${reason}`, {
+            hint: source.hint,
+        });
+    }
+    try {
+        return doc.toJS({ maxAliasCount: YAML_MAX_ALIASES });
+    }
+    catch (err) {
+        const message = err instanceof Error ? err.message : '';
+        const problem = message.startsWith('Excessive alias count')
+            ? `YAML aliases expand too far (over ${YAML_MAX_ALIASES} alias uses)`
+            : message.startsWith('Unresolved alias')
+                ? 'a YAML alias (*name) has no anchor (&name) before it'
+                : 'cannot be read as YAML data';
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INPUT', `${source.subject}: ${problem}`, {
+            hint: 'Write the values out instead of using anchors (&) and aliases (*)',
+        });
+    }
+}
+
+
+/***/ }),
+
+/***/ 8281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Z5: () => (/* binding */ cleanupSignal),
+/* harmony export */   e$: () => (/* binding */ requireEnvFields),
+/* harmony export */   jE: () => (/* binding */ CONNECTION_FIELDS),
+/* harmony export */   mP: () => (/* binding */ handleOf),
+/* harmony export */   mm: () => (/* binding */ isPending)
+/* harmony export */ });
+/* unused harmony export CLEANUP_BUDGET_MS */
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/**
+ * The contract every gateway (token-exchange, vault, hoop) implements. A
+ * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
+ * with the same status lines as comment approvals. Gateways never import a CI
+ * platform: they receive the identity token, a logger and `registerSecret`.
+ */
+
+/**
+ * Connection details gateways return beside a secret (hoop's credentials,
+ * a token-exchange server's extra members): not secret, and masking a host
+ * name or a port everywhere would mangle the job's output.
+ */
+const CONNECTION_FIELDS = new Set([
+    'host',
+    'hostname',
+    'port',
+    'database',
+    'database_name',
+    'endpoint_url',
+]);
+/**
+ * Every field `env` names must be in `values`. The error lists the fields
+ * that are there, by name only: a value never goes into a message.
+ */
+function requireEnvFields(request, values, where) {
+    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
+    if (missing.length === 0)
+        return;
+    const names = Object.keys(values).sort();
+    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
+}
+/**
+ * The handle, narrowed to `provider`'s own kind. Another provider's handle
+ * reaching a gateway is a bug (state from a different configuration), not a
+ * user error, so it fails as INTERNAL.
+ */
+function handleOf(handle, provider, gatewayName = provider) {
+    if (handle.provider !== provider) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
+    }
+    return handle;
+}
+/**
+ * The budget of a gateway's own clean-up (revoking a Vault login token whose
+ * read failed, an exchanged hoop token): a fresh deadline, because the
+ * caller's signal may be the very cancel that made the clean-up necessary.
+ */
+const CLEANUP_BUDGET_MS = 5_000;
+function cleanupSignal() {
+    return AbortSignal.timeout(CLEANUP_BUDGET_MS);
+}
+function isPending(result) {
+    return result.kind === 'pending';
+}
+
+
+/***/ }),
+
+/***/ 8044:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   bD: () => (/* binding */ messageOf)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/**
+ * Turning what a gateway answered into one line of an error message, with the
+ * secrets the gateway might echo (the identity token, a Vault token, an API
+ * key) cut out first.
+ */
+
+/** Replaces each secret, and each long dot-separated piece of it, with `***`. */
+function scrub(text, secrets) {
+    let out = text;
+    for (const secret of secrets) {
+        // A JWT's signature (or payload) echoed alone is as bad as the whole token.
+        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
+            if (piece.length >= 8)
+                out = out.split(piece).join('***');
+        }
+    }
+    return out;
+}
+/** Control characters and runs of white space folded, at most `max` characters (scrub first). */
+function oneLine(text, max = 300) {
+    // eslint-disable-next-line no-control-regex
+    const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+/** The message without its hint: several go into one line. */
+function messageOf(err) {
+    return err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 ? err.message : (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
+}
+
+
+/***/ }),
+
 /***/ 1459:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -16,7 +372,7 @@ export const modules = {
 /* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
 /* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9353);
 /* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
-/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2299);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9844);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
 /* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9304);
 /**
