@@ -178,10 +178,13 @@ describe('gatepass run in a GitLab job', () => {
     // (the pause lets each piece arrive before the next is written), the log
     // reads the whole secret and it is masked. Only the first piece may show:
     // held alone past the idle time (a loaded machine), 6 characters are
-    // released as text by design.
+    // released as text by design. The pieces start once the audit record is
+    // written: gatepass builds its automaton just before, and reads nothing
+    // while it does.
     const job = await gitlabJob();
     const script = [
       'printf %s "$API_TOKEN" > "$SEEN"',
+      'until ls "$CI_PROJECT_DIR.tmp"/gatepass-audit-*.json >/dev/null 2>&1; do sleep 0.05; done',
       'printf "out: "; printf "err: " >&2; sleep 0.1',
       'for ((i = 0; i < 72; i += 6)); do',
       '  if (( i / 6 % 2 )); then printf %s "${API_TOKEN:i:6}" >&2; else printf %s "${API_TOKEN:i:6}"; fi',

@@ -3086,10 +3086,6 @@ async function runCommand(job, runtime, cwd, command, variables) {
     const { config, host, record } = job;
     const what = 'argv' in command ? `\`${command.argv[0] ?? ''}\`` : `the script with ${command.shell.name}`;
     job.log.info(`running ${what} in ${cwd}; its output is masked`);
-    // Built before the command starts, not on its first output: building takes
-    // up to a few hundred ms, and output both streams print meanwhile would be
-    // read in no particular order, while masking merges them in arrival order.
-    job.masker.compile();
     job.running = await (0,exec/* startCommand */.S0)({
         command,
         cwd,
@@ -3103,6 +3099,11 @@ async function runCommand(job, runtime, cwd, command, variables) {
         mask: () => job.masker.mergedStreams(),
         ...(runtime.killAfterMs === undefined ? {} : { killAfterMs: runtime.killAfterMs }),
     });
+    // Written once the command runs: masking the record builds the automaton
+    // for the new secrets (tens to a few hundred ms), which then overlaps the
+    // command's start instead of delaying it. The price: what the command
+    // prints meanwhile is read after the build, the two streams in no
+    // particular order (the merged masker reads them in arrival order).
     await writeAudit(job).catch((err) => {
         job.log.warning(`could not write the audit record: ${(0,errors/* describeError */.Uc)(err)}`);
     });

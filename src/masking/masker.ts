@@ -42,8 +42,6 @@ export interface Masker {
   mergedStreams(): MergedStreams;
   /** Masks a whole text at once, as a stream would. */
   maskText(text: string): string;
-  /** Builds the automaton for the secrets registered so far now, not on first use. */
-  compile(): void;
   /** Number of distinct secrets registered. */
   readonly size: number;
 }
@@ -82,9 +80,6 @@ export function createMasker(options: MaskerOptions = {}): Masker {
       const scanner = new Scanner(current());
       const pieces = [...scanner.write(Buffer.from(text)), ...scanner.end()];
       return Buffer.concat(pieces).toString();
-    },
-    compile: () => {
-      current();
     },
     get size() {
       return secrets.size;

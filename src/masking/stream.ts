@@ -19,8 +19,8 @@ export class MaskingStream extends Transform {
 
   /**
    * `current` returns the compiled secrets; a new object means secrets were
-   * added. The stream compiles nothing before its first byte arrives; a caller
-   * that wants the automaton ready first calls `masker.compile()`.
+   * added. Nothing is compiled before the first byte arrives: building the
+   * automaton (tens of ms for a JWT's forms) then overlaps the command's start.
    */
   constructor(current: () => Compiled, idleMs: number = DEFAULT_IDLE_MS) {
     super();
