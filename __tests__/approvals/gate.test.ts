@@ -17,7 +17,12 @@ import {
 import { GitHubApprovals } from '../../src/approvals/github.js';
 import { requestId, type ApprovalEvent, type RequestSubject } from '../../src/approvals/policy.js';
 import { GatepassError } from '../../src/common/errors.js';
-import { isPending, type CredentialRequest } from '../../src/gateways/gateway.js';
+import {
+  isPending,
+  type CredentialRequest,
+  type Gateway,
+  type Pending,
+} from '../../src/gateways/gateway.js';
 import { createTokenExchangeGateway } from '../../src/gateways/token-exchange.js';
 import { GitHubDouble } from '../doubles/github.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
@@ -302,5 +307,39 @@ describe('with the reference gateway', () => {
       (e: unknown) => e,
     );
     expect((denied as GatepassError).code).toBe('DENIED');
+  });
+
+  it('lets the gateway withdraw what it still holds when the wait ends without a credential', async () => {
+    const abandoned: string[] = [];
+    const pending: Pending = {
+      kind: 'pending',
+      name: 'prod',
+      request: prodRequest,
+      intervalSeconds: 30,
+    };
+    const gateway: Gateway = {
+      issue: () => Promise.resolve(pending),
+      poll: () => Promise.resolve(pending),
+      revoke: () => Promise.resolve(),
+      abandon: (p, reason) => {
+        abandoned.push(`${p.name}: ${reason}`);
+        return Promise.resolve();
+      },
+    };
+    const token = await gw.github();
+    const wait = (options: { timeoutMs: number; signal?: AbortSignal }) =>
+      awaitGatewayApproval(gateway, pending, {
+        identity: () => Promise.resolve(token),
+        clock: new FakeClock(T0),
+        ...options,
+      }).catch((e: unknown) => e);
+    expect(await wait({ timeoutMs: 2 * MINUTE })).toBeInstanceOf(GatepassError);
+    const cancel = new AbortController();
+    cancel.abort(new GatepassError('TIMEOUT', 'cancelled by SIGTERM'));
+    await wait({ timeoutMs: 2 * MINUTE, signal: cancel.signal });
+    expect(abandoned).toEqual([
+      'prod: no approval within `approval-timeout` (2m)',
+      'prod: the job was cancelled',
+    ]);
   });
 });

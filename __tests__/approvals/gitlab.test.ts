@@ -7,9 +7,17 @@ import {
   nextPage,
   type GitLabMode,
 } from '../../src/approvals/gitlab.js';
-import { requestId, type RequestSubject } from '../../src/approvals/policy.js';
+import {
+  evaluate,
+  requestId,
+  type ApprovalPolicy,
+  type RequestSubject,
+} from '../../src/approvals/policy.js';
 import { GatepassError } from '../../src/common/errors.js';
-import { GitLabDouble, type GlUser } from '../doubles/gitlab.js';
+import { parseConfig } from '../../src/config/config.js';
+import { IdentityToken } from '../../src/identity/token.js';
+import { gitlabApprovalGate } from '../../src/platform/gitlab.js';
+import { GitLabDouble, type GlNote, type GlUser } from '../doubles/gitlab.js';
 import { trustCertificate } from '../../src/common/http.js';
 import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
@@ -211,11 +219,9 @@ describe('GitLab notes (`approval-source: gitlab-notes`)', () => {
     [
       'an edited note',
       (w) => {
+        // An edit that changes the body (GitLab records no edit that does not).
         w.clock.after(5_000, () => {
-          w.gl.editNote(
-            w.gl.note(w.people.dev, `/gatepass approve ${ID}`),
-            `/gatepass approve ${ID}`,
-          );
+          w.gl.editNote(w.gl.note(w.people.dev, 'LGTM'), `/gatepass approve ${ID}`);
         });
       },
     ],
@@ -323,6 +329,152 @@ describe('GitLab notes (`approval-source: gitlab-notes`)', () => {
   });
 });
 
+describe('GitLab notes as GitLab changes them: an edit is an edit of the body', () => {
+  it('counts approvals that got a 👍 or whose thread was resolved after gatepass saw them', async () => {
+    const w = await world();
+    const second = w.gl.addUser('second-dev', 30);
+    const third = w.gl.addUser('third-dev', 30);
+    const fourth = w.gl.addUser('fourth-dev', 30);
+    let dev: GlNote | undefined;
+    let thread: GlNote | undefined;
+    let edited: GlNote | undefined;
+    w.clock.after(1_000, () => {
+      dev = w.gl.note(w.people.dev, `/gatepass approve ${ID}`);
+      thread = w.gl.note(w.people.maintainer, `/gatepass approve ${ID}`, { thread: true });
+      edited = w.gl.note(second, `/gatepass approve ${ID}`);
+    });
+    // Seen by the poll at 5 s; then a reaction, a resolved thread, and a real edit.
+    w.clock.after(6_000, () => {
+      if (dev === undefined || thread === undefined || edited === undefined) return;
+      w.gl.react(dev, w.people.reporter);
+      w.gl.resolve(thread, w.people.dev);
+      w.gl.editNote(edited, `/gatepass approve ${ID}\n\n(edited after it was read)`);
+    });
+    w.say(2 * MINUTE, third, `/gatepass approve ${ID}`);
+    w.say(3 * MINUTE, fourth, `/gatepass approve ${ID}`);
+    const result = await w.run({ required: 4 });
+    expect(result.approvers.map((a) => a.actor.login)).toEqual([
+      'dev',
+      'maintainer',
+      'third-dev',
+      'fourth-dev',
+    ]);
+    // Nothing was ambiguous at first sight: no GraphQL question.
+    expect(w.gl.requests.filter((r) => r.path === '/api/graphql')).toEqual([]);
+  });
+
+  it.each<[string, (w: World, note: GlNote) => void]>([
+    [
+      'a 👍',
+      (w, note) => {
+        w.gl.react(note, w.people.reporter);
+      },
+    ],
+    [
+      'resolving its thread',
+      (w, note) => {
+        w.gl.resolve(note, w.people.dev);
+      },
+    ],
+  ])(
+    'asks GraphQL about a command note changed by %s before gatepass first saw it',
+    async (_what, change) => {
+      const approved = await world();
+      approved.clock.after(1_000, () => {
+        const note = approved.gl.note(approved.people.dev, `/gatepass approve ${ID}`, {
+          thread: true,
+        });
+        approved.clock.after(500, () => {
+          change(approved, note);
+        });
+      });
+      const result = await approved.run({ timeoutMs: 2 * MINUTE });
+      expect(result.approvers.map((a) => a.actor.login)).toEqual(['dev']);
+      expect(approved.gl.requests.filter((r) => r.path === '/api/graphql')).toHaveLength(1);
+
+      // The deny, reacted to before the next poll, still denies.
+      const denied = await world();
+      denied.clock.after(1_000, () => {
+        const note = denied.gl.note(denied.people.maintainer, `/gatepass deny ${ID}`, {
+          thread: true,
+        });
+        denied.clock.after(500, () => {
+          change(denied, note);
+        });
+      });
+      const err = await denied.run({ timeoutMs: 2 * MINUTE }).catch((e: unknown) => e);
+      expect((err as GatepassError).code).toBe('DENIED');
+    },
+  );
+
+  it('keeps a deny it has seen: editing or deleting the note does not take it back', async () => {
+    const w = await world();
+    const source = w.source();
+    const ctx = { signal: new AbortController().signal, deadline: T0 + 30 * MINUTE };
+    const opened = await source.open('request', ctx);
+    const policy: ApprovalPolicy = {
+      required: 1,
+      allowSelfApproval: false,
+      self: { ids: new Set([w.people.actor.id]), logins: new Set(['actor']) },
+      syntax: 'gatepass',
+    };
+    const request = { id: ID, createdAt: opened.createdAt, sequence: opened.sequence ?? 0 };
+    const eligible = new Map([[w.people.maintainer.id, true]]);
+    const decide = async (): Promise<string> =>
+      evaluate(policy, request, await source.events(ctx), eligible).state;
+    await w.clock.sleep(1_000);
+    const deny = w.gl.note(w.people.maintainer, `/gatepass deny ${ID}`);
+    expect(await decide()).toBe('denied');
+    await w.clock.sleep(1_000);
+    w.gl.editNote(deny, 'never mind');
+    expect(await decide()).toBe('denied');
+    w.gl.deleteNote(deny);
+    expect(await decide()).toBe('denied');
+  });
+
+  it('without Query.note (GitLab before 15.9): an approval counts as edited, a deny as written', async () => {
+    const approved = await world();
+    approved.gl.graphqlQueryNote = false;
+    approved.clock.after(1_000, () => {
+      const note = approved.gl.note(approved.people.dev, `/gatepass approve ${ID}`);
+      approved.gl.react(note, approved.people.reporter);
+    });
+    approved.say(MINUTE, approved.people.maintainer, `/gatepass approve ${ID}`);
+    const result = await approved.run();
+    expect(result.approvers.map((a) => a.actor.login)).toEqual(['maintainer']);
+    expect(approved.log.lines.filter((l) => l.startsWith('warning:'))).toEqual([
+      expect.stringMatching(
+        /^warning: GitLab's GraphQL API did not say whether note \d+ was edited \(Field 'note' doesn't exist on type 'Query'\); an approval there counts as edited, a deny as written\. Needs GitLab 15\.9/,
+      ),
+    ]);
+
+    const denied = await world();
+    denied.gl.graphqlQueryNote = false;
+    denied.clock.after(1_000, () => {
+      const note = denied.gl.note(denied.people.maintainer, `/gatepass deny ${ID}`);
+      denied.gl.react(note, denied.people.dev);
+    });
+    const err = await denied.run({ timeoutMs: 2 * MINUTE }).catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('DENIED');
+  });
+
+  it('reads a deny right after the request when notes before it are deleted', async () => {
+    const w = await world();
+    const before = [1, 2, 3].map((i) =>
+      w.gl.note(w.people.reporter, `chatter ${i}`, { at: T0 - MINUTE }),
+    );
+    // Two notes a page: the request is second on page 2 until the chatter goes.
+    w.clock.after(6_000, () => {
+      for (const note of before) w.gl.deleteNote(note);
+      w.gl.note(w.people.maintainer, `/gatepass deny ${ID}`);
+    });
+    const err = await w
+      .run({ timeoutMs: 5 * MINUTE }, w.source('notes', { perPage: 2 }))
+      .catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('DENIED');
+  });
+});
+
 describe('GitLab MR approvals (`approval-source: gitlab-mr-approvals`)', () => {
   it('counts eligible approvals given after this commit became the head', async () => {
     const w = await world();
@@ -385,6 +537,173 @@ describe('GitLab MR approvals (`approval-source: gitlab-mr-approvals`)', () => {
     w.say(5_000, w.people.maintainer, `/gatepass deny ${ID}`);
     const err = await w.run({}, w.source('mr-approvals')).catch((e: unknown) => e);
     expect((err as GatepassError).code).toBe('DENIED');
+  });
+});
+
+describe('merged results and merge train pipelines (platform/gitlab.ts)', () => {
+  const MERGE = 'e'.repeat(40);
+
+  function gitlabJob(
+    w: World,
+    source: 'gitlab-mr-approvals' | 'gitlab-notes',
+    vars: Record<string, string>,
+  ): {
+    gate: ReturnType<typeof gitlabApprovalGate>;
+    config: ReturnType<typeof parseConfig>;
+  } {
+    const env: Record<string, string> = {
+      CI_API_V4_URL: w.gl.apiUrl,
+      CI_PROJECT_ID: String(w.gl.projectId),
+      CI_MERGE_REQUEST_IID: String(w.gl.mr.iid),
+      CI_COMMIT_SHA: MERGE,
+      GITLAB_USER_ID: String(w.people.actor.id),
+      GITLAB_USER_LOGIN: 'actor',
+      GATEPASS_GITLAB_TOKEN: w.gl.token,
+      ...vars,
+    };
+    const inputs: Record<string, string> = {
+      gateway: 'https://sts.example.com',
+      credentials: '- name: db\n  scope: read',
+      approvals: '1',
+      'approval-source': source,
+      'approval-timeout': '2m',
+    };
+    const config = parseConfig((name) => inputs[name] ?? '', { platform: 'gitlab', env });
+    return { gate: gitlabApprovalGate(env, w.log.logger), config };
+  }
+
+  it.each(['merged_result', 'merge_train'])(
+    'compares the MR head, CI_MERGE_REQUEST_SOURCE_BRANCH_SHA, with MR approvals (%s)',
+    async (type) => {
+      const w = await world();
+      // The head (SHA) was pushed an hour ago; dev approved since.
+      w.gl.approve(w.people.dev, T0 - 10 * MINUTE);
+      const { gate, config } = gitlabJob(w, 'gitlab-mr-approvals', {
+        CI_MERGE_REQUEST_EVENT_TYPE: type,
+        CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: SHA,
+        CI_MERGE_REQUEST_TARGET_BRANCH_SHA: 'f'.repeat(40),
+      });
+      gate.check?.(config);
+      const approvers = await gate.wait({
+        id: requestId({ ...subject, sha: MERGE }),
+        subject: { ...subject, sha: MERGE },
+        config,
+        identity: new IdentityToken('x', 'gitlab', {}),
+        signal: new AbortController().signal,
+      });
+      expect(approvers.map((a) => a.login)).toEqual(['dev']);
+      expect(requestNote(w)).toContain(
+        `- commit: the merge request's head \`${SHA}\`, merged into the target branch as \`${MERGE}\``,
+      );
+
+      // A push moves the head away from SHA: the job's approvals no longer cover it.
+      w.gl.push('c'.repeat(40), T0 - MINUTE);
+      const moved = await gate
+        .wait({
+          id: requestId({ ...subject, sha: MERGE }),
+          subject: { ...subject, sha: MERGE },
+          config,
+          identity: new IdentityToken('x', 'gitlab', {}),
+          signal: new AbortController().signal,
+        })
+        .catch((e: unknown) => e);
+      expect((moved as GatepassError).code).toBe('DENIED');
+      expect((moved as GatepassError).message).toMatch(
+        /moved to cccccccccccc; approvals there do not cover aaaaaaaaaaaa/,
+      );
+    },
+  );
+
+  it('names the MR head in the request note of `gitlab-notes`', async () => {
+    const w = await world();
+    w.say(10_000, w.people.dev, `/gatepass approve ${requestId({ ...subject, sha: MERGE })}`);
+    const result = await awaitApproval({
+      policy: { required: 1, approvers: [], timeoutMs: 5 * MINUTE, allowSelfApproval: false },
+      subject: { ...subject, sha: MERGE },
+      source: w.source('notes', { sha: MERGE, headSha: SHA }),
+      clock: w.clock,
+      logger: w.log.logger,
+    });
+    expect(result.approvers.map((a) => a.actor.login)).toEqual(['dev']);
+    expect(requestNote(w)).toContain(`\`${SHA}\`, merged into the target branch as \`${MERGE}\``);
+  });
+
+  it('stops before any request when a merged results pipeline lacks CI_MERGE_REQUEST_SOURCE_BRANCH_SHA', async () => {
+    const w = await world();
+    const { gate, config } = gitlabJob(w, 'gitlab-mr-approvals', {
+      CI_MERGE_REQUEST_EVENT_TYPE: 'merged_result',
+      CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: '',
+    });
+    let err: unknown;
+    try {
+      gate.check?.(config);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as GatepassError).code).toBe('CONFIG');
+    expect((err as GatepassError).message).toMatch(/CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is empty/);
+    expect(w.gl.requests).toEqual([]);
+  });
+});
+
+describe('the GitLab double changes notes as GitLab does', () => {
+  it('moves updated_at for a reaction or a resolved thread, and records only body edits', async () => {
+    const w = await world();
+    const headers = { 'PRIVATE-TOKEN': w.gl.token, 'content-type': 'application/json' };
+    const rest = async (): Promise<Array<Record<string, unknown>>> =>
+      (await (
+        await fetch(`${w.gl.apiUrl}/projects/77/merge_requests/5/notes?sort=asc`, { headers })
+      ).json()) as Array<Record<string, unknown>>;
+    const graphql = async (id: number): Promise<unknown> =>
+      (
+        (await (
+          await fetch(new URL('/api/graphql', w.gl.apiUrl), {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({
+              query: 'query($n: NoteID!) { n: note(id: $n) { lastEditedAt lastEditedBy { id } } }',
+              variables: { n: `gid://gitlab/Note/${id}` },
+            }),
+          })
+        ).json()) as { data: { n: unknown } }
+      ).data.n;
+    const reacted = w.gl.note(w.people.dev, 'one');
+    const thread = w.gl.note(w.people.dev, 'two', { thread: true });
+    const same = w.gl.note(w.people.dev, 'three');
+    const edited = w.gl.note(w.people.dev, 'four');
+    await w.clock.sleep(1_000);
+    w.gl.react(reacted, w.people.maintainer);
+    w.gl.resolve(thread, w.people.maintainer);
+    w.gl.editNote(same, 'three');
+    w.gl.editNote(edited, 'four, edited');
+    const [a, b, c, d] = await rest();
+    expect(a).toMatchObject({ updated_at: '2025-03-01T10:00:01.000Z', resolvable: false });
+    expect(a).not.toHaveProperty('last_edited_at');
+    expect(b).toMatchObject({
+      type: 'DiscussionNote',
+      resolvable: true,
+      resolved: true,
+      updated_at: '2025-03-01T10:00:01.000Z',
+    });
+    expect(c).toMatchObject({ updated_at: '2025-03-01T10:00:00.000Z' });
+    expect(d).toMatchObject({ body: 'four, edited', updated_at: '2025-03-01T10:00:01.000Z' });
+    // Note#last_edited_at falls back to updated_at; only lastEditedBy tells an edit.
+    expect(await graphql(reacted.id)).toEqual({
+      lastEditedAt: '2025-03-01T10:00:01.000Z',
+      lastEditedBy: null,
+    });
+    expect(await graphql(edited.id)).toEqual({
+      lastEditedAt: '2025-03-01T10:00:01.000Z',
+      lastEditedBy: { id: `gid://gitlab/User/${w.people.dev.id}` },
+    });
+    const other = await fetch(new URL('/api/graphql', w.gl.apiUrl), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: '{ currentUser { id } }' }),
+    });
+    expect(await other.json()).toMatchObject({ errors: [{ message: expect.any(String) }] });
+    expect(w.gl.violations).toEqual([expect.stringMatching(/Field 'currentUser' doesn't exist/)]);
+    w.gl.violations.length = 0;
   });
 });
 

@@ -6,6 +6,8 @@ import {
   envNameProblem,
   parseConfig,
   parseDurationMs,
+  providerWithSecrets,
+  providerWithoutSecrets,
 } from '../../src/config/config.js';
 import { describeError } from '../../src/common/errors.js';
 import { LIMITS, formatBytes, inputCap } from '../../src/config/limits.js';
@@ -35,7 +37,7 @@ describe('parseConfig: defaults', () => {
     const config = parse({});
     expect(config).toEqual({
       gateway: 'https://gateway.example.com',
-      provider: 'token-exchange',
+      provider: { name: 'token-exchange', client: { id: 'gatepass', secret: undefined } },
       audience: 'https://gateway.example.com',
       credentials: [{ name: 'deploy', ttlSeconds: 900, tokenExchange: { scope: 'deploy' } }],
       run: undefined,
@@ -60,11 +62,6 @@ describe('parseConfig: defaults', () => {
       revoke: true,
       revokeTimeoutMs: 30_000,
       maskDetectors: true,
-      clientId: 'gatepass',
-      clientSecret: undefined,
-      vault: { role: undefined, authPath: 'jwt', namespace: undefined },
-      hoopApiKey: undefined,
-      hoopExchange: undefined,
       idTokenVariable: 'GATEPASS_ID_TOKEN',
     });
   });
@@ -117,18 +114,39 @@ describe('parseConfig: defaults', () => {
       credentials: '- name: pg\n  connection: pg-prod\n',
     });
     expect(hoop.credentials[0]?.hoop).toEqual({ connection: 'pg-prod' });
+    // `hoop-host`: where jobs reach hoop's listeners; a host alone keeps hoop's port.
+    const hosts = ['hoop.internal:5433', 'db-proxy', '[fd00::7]:15432'].map(
+      (host) =>
+        parse({
+          provider: 'hoop',
+          'hoop-api-key': 'hpk_x',
+          'hoop-host': host,
+          credentials: '- name: pg\n  connection: pg-prod\n',
+        }).provider,
+    );
+    expect(hosts).toEqual([
+      { name: 'hoop', auth: { apiKey: 'hpk_x' }, host: { host: 'hoop.internal', port: '5433' } },
+      { name: 'hoop', auth: { apiKey: 'hpk_x' }, host: { host: 'db-proxy' } },
+      { name: 'hoop', auth: { apiKey: 'hpk_x' }, host: { host: '[fd00::7]', port: '15432' } },
+    ]);
     const exchanged = parse({
       provider: 'hoop',
       gateway: 'https://hoop.example.com',
       'hoop-token-exchange-url': 'https://idp.example.com/realms/ci',
       credentials: '- name: db\n  connection: pg-prod',
     });
-    expect([exchanged.hoopApiKey, exchanged.hoopExchange]).toEqual([
-      undefined,
+    expect([hoop.provider, exchanged.provider]).toEqual([
+      { name: 'hoop', auth: { apiKey: 'hpk_x' } },
       {
-        url: 'https://idp.example.com/realms/ci',
-        audience: 'https://hoop.example.com',
-        scope: undefined,
+        name: 'hoop',
+        auth: {
+          exchange: {
+            url: 'https://idp.example.com/realms/ci',
+            audience: 'https://hoop.example.com',
+            scope: undefined,
+            client: { id: 'gatepass', secret: undefined },
+          },
+        },
       },
     ]);
   });
@@ -390,9 +408,49 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
     /input `hoop-token-audience` needs `hoop-token-exchange-url`/,
   ],
   [
+    'hoop host with a scheme',
+    {
+      provider: 'hoop',
+      'hoop-api-key': 'hpk_x',
+      'hoop-host': 'https://hoop.internal',
+      credentials: '- name: a\n  connection: pg',
+    },
+    /input `hoop-host` is not a host or host:port \(got "https:\/\/hoop\.internal"\)\. Set it to the address jobs reach hoop's listeners at/,
+  ],
+  [
+    'hoop host with a port out of range',
+    {
+      provider: 'hoop',
+      'hoop-api-key': 'hpk_x',
+      'hoop-host': 'hoop.internal:70000',
+      credentials: '- name: a\n  connection: pg',
+    },
+    /input `hoop-host` is not a host or host:port \(got "hoop\.internal:70000"\)/,
+  ],
+  [
+    'hoop host with another provider',
+    { 'hoop-host': 'hoop.internal' },
+    /input `hoop-host` is only for `provider: hoop`/,
+  ],
+  [
     'hoop token exchange with another provider',
     { 'hoop-token-exchange-url': 'https://idp.example.com' },
     /input `hoop-token-exchange-url` is only for `provider: hoop`/,
+  ],
+  [
+    'a Vault input with the default provider (a forgotten `provider: vault`)',
+    { 'vault-role': 'ci' },
+    /input `vault-role` is only for `provider: vault`\. Remove it, or set `provider: vault`/,
+  ],
+  [
+    'a Vault input with provider hoop',
+    {
+      provider: 'hoop',
+      'hoop-api-key': 'k',
+      'vault-namespace': 'team',
+      credentials: '- name: a\n  connection: pg',
+    },
+    /input `vault-namespace` is only for `provider: vault`/,
   ],
   [
     'hoop without connection',
@@ -769,5 +827,170 @@ describe('parseConfig: hard limits, before anything else reads a value', () => {
     expect(run).toThrow(
       /^GATEPASS_GITLAB_TOKEN contains a control character \(U\+0000\) at character 13$/,
     );
+  });
+});
+
+describe('parseConfig: the token-exchange server inputs', () => {
+  it('reads each into the provider settings, short token types as their URIs', () => {
+    const config = parse({
+      'subject-token-type': 'jwt',
+      'subject-issuer': 'github-actions',
+      'token-endpoint': 'https://sts.example.com/v1/token',
+      'revocation-endpoint': 'https://sts.example.com/v1/revoke',
+      'ttl-parameter': 'none',
+      'client-auth': 'client_secret_post',
+      'client-id': 'ci',
+      'client-secret': 's3cret-value',
+    });
+    expect(config.provider).toEqual({
+      name: 'token-exchange',
+      client: { id: 'ci', secret: 's3cret-value' },
+      clientAuth: 'client_secret_post',
+      subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+      subjectIssuer: 'github-actions',
+      endpoints: {
+        token: 'https://sts.example.com/v1/token',
+        revocation: 'https://sts.example.com/v1/revoke',
+      },
+      ttlParameter: null,
+    });
+  });
+
+  it.each([
+    ['access_token', 'urn:ietf:params:oauth:token-type:access_token'],
+    ['urn:example:ci-token', 'urn:example:ci-token'],
+    ['https://tokens.example.com/ci', 'https://tokens.example.com/ci'],
+  ])('subject-token-type %s is sent as %s', (value, uri) => {
+    expect(parse({ 'subject-token-type': value }).provider).toMatchObject({
+      subjectTokenType: uri,
+    });
+  });
+
+  it('leaves the defaults out of the settings (id_token, expires_in, automatic client auth)', () => {
+    const config = parse({
+      'subject-token-type': 'id_token',
+      'ttl-parameter': 'expires_in',
+      'token-endpoint': 'http://127.0.0.1:8080/token',
+    });
+    expect(config.provider).toEqual({
+      name: 'token-exchange',
+      client: { id: 'gatepass', secret: undefined },
+      endpoints: { token: 'http://127.0.0.1:8080/token' },
+    });
+    expect(parse({ 'ttl-parameter': 'requested_ttl' }).provider).toMatchObject({
+      ttlParameter: 'requested_ttl',
+    });
+  });
+
+  it('reports every bad one at once, each naming the input and the fix, before any network call', () => {
+    const problems = problemsOf({
+      'subject-token-type': 'jwt-bearer',
+      'subject-issuer': 'git hub',
+      'revocation-endpoint': 'https://sts.example.com/revoke',
+      'ttl-parameter': 'scope',
+      'client-auth': 'private_key_jwt',
+    });
+    expect(problems).toEqual([
+      'input `client-auth` is "private_key_jwt". Use one of: none, client_secret_basic, client_secret_post (or leave it empty to choose from `client-secret`)',
+      'input `subject-token-type` is "jwt-bearer", neither a short name nor a URI. Use id_token (the default), jwt, access_token, or a full token type URI such as urn:ietf:params:oauth:token-type:jwt',
+      'input `subject-issuer` is "git hub", which has a space. Use the identity provider\'s alias as the server knows it (Keycloak: Identity providers > the provider\'s alias), e.g. github-actions',
+      'input `revocation-endpoint` needs `token-endpoint`. Set `token-endpoint` too (together they replace discovery), or remove `revocation-endpoint` to use the one discovery finds',
+      'input `ttl-parameter` is "scope", a parameter gatepass already sends for something else. Use expires_in (the default), none (send no lifetime; the server\'s own setting decides), or the name of the server\'s lifetime parameter, e.g. requested_ttl',
+    ]);
+  });
+
+  it('checks the endpoints as it checks `gateway`', () => {
+    expect(problemsOf({ 'token-endpoint': 'http://sts.example.com/token' })).toEqual([
+      expect.stringMatching(/^input `token-endpoint` must use https:/),
+    ]);
+    expect(problemsOf({ 'token-endpoint': 'https://user:pw@sts.example.com/token' })[0]).toMatch(
+      /^input `token-endpoint` must not contain a user name or password/,
+    );
+    expect(problemsOf({ 'ttl-parameter': 'expires in' })[0]).toMatch(
+      /^input `ttl-parameter` is "expires in", not a parameter name/,
+    );
+  });
+
+  it('checks client-auth against client-id and client-secret', () => {
+    expect(problemsOf({ 'client-auth': 'none', 'client-secret': 'x-secret-1' })).toEqual([
+      'input `client-secret` is set, but `client-auth: none` sends no client credentials. Remove `client-secret`, or use `client-auth: client_secret_basic` or `client_secret_post`',
+    ]);
+    expect(problemsOf({ 'client-auth': 'none', 'client-id': 'ci' })).toEqual([
+      'input `client-id` has no effect with `client-auth: none`, which sends no client_id. Remove `client-id`, or leave `client-auth` empty to send it as a public client',
+    ]);
+    expect(problemsOf({ 'client-auth': 'client_secret_basic' })).toEqual([
+      'input `client-secret` is required with `client-auth: client_secret_basic`. Pass the client secret from a secret store (GATEPASS_CLIENT_SECRET for the CLI), or leave `client-auth` empty for a public client',
+    ]);
+    // action.yml's default client-id is fine with none.
+    expect(parse({ 'client-auth': 'none', 'client-id': 'gatepass' }).provider).toMatchObject({
+      clientAuth: 'none',
+    });
+  });
+
+  it('refuses them with another provider: a forgotten `provider:` line', () => {
+    expect(
+      problemsOf({
+        provider: 'vault',
+        'vault-role': 'ci',
+        'subject-token-type': 'jwt',
+        credentials: '- name: db\n  path: database/creds/x',
+      }),
+    ).toEqual([
+      'input `subject-token-type` is only for `provider: token-exchange`. Remove it, or set `provider: token-exchange`',
+    ]);
+  });
+
+  it('keeps them in the saved settings, without the secret', () => {
+    const config = parse({
+      'subject-token-type': 'jwt',
+      'client-auth': 'client_secret_basic',
+      'client-id': 'ci',
+      'client-secret': 's3cret-value',
+      'token-endpoint': 'https://sts.example.com/token',
+    });
+    const saved = providerWithoutSecrets(config.provider);
+    expect(JSON.stringify(saved)).not.toContain('s3cret-value');
+    expect(saved).toMatchObject({
+      clientAuth: 'client_secret_basic',
+      subjectTokenType: 'urn:ietf:params:oauth:token-type:jwt',
+      endpoints: { token: 'https://sts.example.com/token' },
+    });
+    const again = providerWithSecrets(
+      JSON.parse(JSON.stringify(saved)) as typeof saved,
+      () => 's3cret-value',
+    );
+    expect(again).toEqual(config.provider);
+  });
+
+  it('reads `service-account`: an email, or the generateAccessToken URL', () => {
+    const email = 'deploy@my-project.iam.gserviceaccount.com';
+    const url = `https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${email}:generateAccessToken`;
+    for (const serviceAccount of [email, url]) {
+      const config = parse({
+        credentials: `- name: gcp\n  service-account: "${serviceAccount}"\n`,
+      });
+      expect(config.credentials[0]?.tokenExchange).toEqual({ serviceAccount });
+    }
+    expect(problemsOf({ credentials: '- name: gcp\n  service-account: deploy\n' })[0]).toMatch(
+      /`service-account` "deploy" is neither an email nor a URL\. Use the service account email/,
+    );
+    expect(
+      problemsOf({
+        credentials: '- name: gcp\n  service-account: https://iamcredentials.googleapis.com/v1/x\n',
+      })[0],
+    ).toContain('does not end in /v1/projects/-/serviceAccounts/<email>:generateAccessToken');
+    expect(
+      problemsOf({
+        credentials: `- name: gcp\n  service-account: "http://evil.example/v1/projects/-/serviceAccounts/${email}:generateAccessToken"\n`,
+      })[0],
+    ).toContain('is not an https URL');
+  });
+
+  it('says where the fields go when they are nested under the provider name', () => {
+    expect(
+      problemsOf({ credentials: '- name: api\n  token-exchange:\n    scope: deploy\n' }),
+    ).toEqual([
+      'input `credentials`: credential "api" has an unknown field `token-exchange`. Put the provider\'s fields directly in the item, not under `token-exchange:` (e.g. `scope: deploy`); fields for token-exchange: name, ttl, env, scope, audience, resource, requested-token-type, service-account',
+    ]);
   });
 });

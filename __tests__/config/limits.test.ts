@@ -10,8 +10,8 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { run as runCli } from '../../src/cli/cli.js';
 import { runActionMain } from '../../src/platform/github.js';
-import type { ActionHost, HostLogger } from '../../src/flow/host.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
+import { recordingHost as recordingHostOf, type RecordingHost } from '../helpers/host.js';
 
 let gw: TestGateway;
 let dir: string;
@@ -69,59 +69,12 @@ const CASES: Array<[string, Record<string, string>, RegExp]> = [
   ['a NUL in run', { run: 'echo a\0b' }, /^input `run` contains a control character \(U\+0000\)/],
 ];
 
-function recordingHost(inputs: Record<string, string>): {
-  host: ActionHost;
+function recordingHost(inputs: Record<string, string>): RecordingHost & {
   getInput: (name: string) => string;
-  lines: string[];
-  identityCalls: () => number;
 } {
-  const lines: string[] = [];
-  let calls = 0;
   const all: Record<string, string> = { gateway: gw.url, credentials: CREDENTIALS, ...inputs };
-  const log: HostLogger = {
-    debug: (m) => lines.push(`debug: ${m}`),
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-    error: (m) => lines.push(`error: ${m}`),
-  };
-  const host: ActionHost = {
-    setOutput: () => undefined,
-    saveState: () => undefined,
-    getState: () => '',
-    setSecret: () => undefined,
-    exportVariable: () => undefined,
-    appendSummary: () => Promise.resolve(),
-    log,
-    context: {
-      platform: 'github',
-      repository: 'octo-org/app',
-      ref: 'refs/heads/main',
-      sha: 'abc',
-      runId: '1',
-      runAttempt: '1',
-      job: 'j',
-      step: 's',
-      actor: 'octocat',
-      workflow: 'w',
-      eventName: 'push',
-      serverUrl: 'https://github.com',
-    },
-    workspace: dir,
-    tempDir: dir,
-    env: { PATH: process.env.PATH },
-    identity: ({ registerSecret }) => ({
-      platform: 'github',
-      canRefresh: true,
-      token: async () => {
-        calls += 1;
-        const token = await gw.github();
-        registerSecret(token.value);
-        return token;
-      },
-    }),
-    preflight: () => undefined,
-  };
-  return { host, getInput: (name) => all[name] ?? '', lines, identityCalls: () => calls };
+  const recorded = recordingHostOf({ dir, idToken: () => gw.github() });
+  return { ...recorded, getInput: (name) => all[name] ?? '' };
 }
 
 function sink(): { stream: PassThrough; text: () => string } {

@@ -20,9 +20,20 @@
  *   `per_page` up to 100; `x-next-page`, `x-page`, `x-per-page`,
  *   `x-prev-page`, `x-total`, `x-total-pages`, `Link`)
  *
- * Authentication is the `PRIVATE-TOKEN` header. A request outside the
- * description is recorded in `violations` and answered 400, as GitLab
- * answers a parameter error.
+ * - GraphQL: https://docs.gitlab.com/api/graphql/reference/#querynote
+ *   (`POST /api/graphql`, `Query.note(id: NoteID!)`; the few Note fields
+ *   gatepass reads, see {@link GRAPHQL_NOTE_FIELDS})
+ *
+ * Authentication is the `PRIVATE-TOKEN` header, on GraphQL too (GitLab's
+ * lib/gitlab/auth/auth_finders.rb `extract_personal_access_token`, used by
+ * app/controllers/graphql_controller.rb). A request outside the description
+ * is recorded in `violations` and answered 400, as GitLab answers a
+ * parameter error.
+ *
+ * How notes change follows GitLab's source (gitlabhq/gitlabhq), not only
+ * the API pages, because the pages do not say what moves `updated_at`:
+ * see {@link GitLabDouble.editNote}, {@link GitLabDouble.react} and
+ * {@link GitLabDouble.resolve}.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -93,11 +104,24 @@ export interface GlUser {
 
 export interface GlNote {
   id: number;
+  /**
+   * `DiscussionNote` for a note that starts a thread ("Start a thread"), else
+   * null. Only DiscussionNote and DiffNote are resolvable
+   * (app/models/concerns/resolvable_note.rb `RESOLVABLE_TYPES`).
+   */
+  type: 'DiscussionNote' | null;
   body: string;
   author: GlUser;
   created_at: string;
   updated_at: string;
   system: boolean;
+  /** Column `last_edited_at`: set only when the body changes (Notes::UpdateService). */
+  last_edited_at: string | null;
+  /** Column `updated_by_id` (aliased `last_edited_by`): likewise. */
+  updated_by: GlUser | null;
+  award_emoji: Array<{ name: string; user: GlUser }>;
+  resolved_at: string | null;
+  resolved_by: GlUser | null;
 }
 
 export interface Recorded {
@@ -121,6 +145,12 @@ export class GitLabDouble {
   /** One-shot answers: `{status, headers}` for the next matching request. */
   readonly faults: Array<{ path: string; status: number; headers?: Record<string, string> }> = [];
   canPost = true;
+  /**
+   * false: an instance before GitLab 15.9, whose GraphQL schema has no
+   * `Query.note` (app/graphql/types/query_type.rb, `experiment: { milestone:
+   * '15.9' }`); graphql-ruby answers such a query 200 with `errors`.
+   */
+  graphqlQueryNote = true;
   readonly mr: {
     iid: number;
     author: GlUser;
@@ -189,23 +219,85 @@ export class GitLabDouble {
     this.mr.approvals.push({ user, approved_at: at === null ? null : iso(at) });
   }
 
-  note(author: GlUser, body: string, options: { at?: number; system?: boolean } = {}): GlNote {
+  /** A new note; `thread: true` starts a thread (a resolvable DiscussionNote). */
+  note(
+    author: GlUser,
+    body: string,
+    options: { at?: number; system?: boolean; thread?: boolean } = {},
+  ): GlNote {
     const at = iso(options.at ?? this.#now());
-    const note = {
+    const note: GlNote = {
       id: this.#nextId++,
+      type: options.thread === true ? 'DiscussionNote' : null,
       body,
       author,
       created_at: at,
       updated_at: at,
       system: options.system ?? false,
+      last_edited_at: null,
+      updated_by: null,
+      award_emoji: [],
+      resolved_at: null,
+      resolved_by: null,
     };
     this.notes.push(note);
     return note;
   }
 
-  editNote(note: GlNote, body: string): void {
+  /**
+   * An edit (PUT .../notes/:id, or the web UI), as app/services/notes/update_service.rb
+   * does it: only when the body changed (`note.note_changed?`) does it set
+   * `last_edited_at` and `updated_by`; then `note.save`, which moves
+   * `updated_at` only if something changed (ActiveRecord timestamps). The
+   * same body again leaves no trace.
+   */
+  editNote(note: GlNote, body: string, by: GlUser = note.author): void {
+    if (body === note.body) return;
+    const at = this.#after(note.updated_at);
     note.body = body;
-    note.updated_at = iso(this.#now() + 1000);
+    note.last_edited_at = at;
+    note.updated_by = by;
+    note.updated_at = at;
+  }
+
+  /**
+   * An emoji reaction (award emoji), added or taken back: app/models/award_emoji.rb
+   * runs `expire_cache` after save and after destroy, which calls
+   * `awardable.bump_updated_at`; app/models/note.rb `Note#bump_updated_at`
+   * writes `updated_at` alone (`update_columns`), never `last_edited_at` for
+   * a note edited since that column exists. The body is untouched.
+   */
+  react(note: GlNote, user: GlUser, name = 'thumbsup'): void {
+    const i = note.award_emoji.findIndex((a) => a.user.id === user.id && a.name === name);
+    // One award per user and name (validates :name, uniqueness: { scope: [:user, ...] }).
+    if (i >= 0) note.award_emoji.splice(i, 1);
+    else note.award_emoji.push({ name, user });
+    note.updated_at = this.#after(note.updated_at);
+  }
+
+  /**
+   * Resolving a thread: app/models/concerns/resolvable_note.rb `resolve!`
+   * sets `resolved_at` / `resolved_by` and `save!`s, so `updated_at` moves
+   * (ActiveRecord timestamps); the body and `last_edited_at` do not. Only
+   * resolvable notes (a DiscussionNote, not a system note) can be resolved.
+   */
+  resolve(note: GlNote, user: GlUser): void {
+    if (note.type !== 'DiscussionNote' || note.system || note.resolved_at !== null) return;
+    const at = this.#after(note.updated_at);
+    note.resolved_at = at;
+    note.resolved_by = user;
+    note.updated_at = at;
+  }
+
+  /** Deleting a note (app/services/notes/destroy_service.rb): it is gone from every listing. */
+  deleteNote(note: GlNote): void {
+    const i = this.notes.indexOf(note);
+    if (i >= 0) this.notes.splice(i, 1);
+  }
+
+  /** Now, or a millisecond after `previous` when the virtual clock has not moved on. */
+  #after(previous: string): string {
+    return iso(Math.max(this.#now(), Date.parse(previous) + 1));
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -217,6 +309,10 @@ export class GitLabDouble {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
+    if (url.pathname === '/api/graphql') {
+      this.#graphql(method, req, raw, send);
+      return;
+    }
     const path = url.pathname.replace(/^\/api\/v4/, '');
     const matched = match(method, path);
     if (matched === undefined) {
@@ -247,6 +343,99 @@ export class GitLabDouble {
       raw === '' ? undefined : (JSON.parse(raw) as Record<string, unknown>),
     );
     send(answer.status, answer.body, answer.headers);
+  }
+
+  /**
+   * `POST /api/graphql` (app/controllers/graphql_controller.rb): `{query,
+   * variables}`; 401 `{"errors":[{"message":"Invalid token"}]}` for a bad
+   * token (`authorize_access_api!`); a query that does not validate is
+   * answered 200 with `errors` and no `data`, as graphql-ruby does.
+   */
+  #graphql(
+    method: string,
+    req: IncomingMessage,
+    raw: string,
+    send: (status: number, body: unknown) => void,
+  ): void {
+    const refuse = (message: string): void => {
+      this.violations.push(`${method} /api/graphql: ${message}`);
+      send(200, { errors: [{ message }] });
+    };
+    if (method !== 'POST') {
+      refuse('gatepass posts its queries');
+      return;
+    }
+    if (req.headers['private-token'] !== this.token) {
+      send(401, { errors: [{ message: 'Invalid token' }] });
+      return;
+    }
+    const fault = this.faults.findIndex((f) => '/api/graphql'.includes(f.path));
+    if (fault >= 0) {
+      const [f] = this.faults.splice(fault, 1);
+      send(f?.status ?? 500, { errors: [{ message: 'fault' }] });
+      return;
+    }
+    let request: { query?: unknown; variables?: unknown };
+    try {
+      request = JSON.parse(raw) as typeof request;
+    } catch {
+      refuse('body: not JSON');
+      return;
+    }
+    if (typeof request.query !== 'string') {
+      refuse('body: "query" is required');
+      return;
+    }
+    const parsed = parseQuery(request.query);
+    if (typeof parsed === 'string') {
+      refuse(parsed);
+      return;
+    }
+    const variables = (request.variables ?? {}) as Record<string, unknown>;
+    const data: Record<string, unknown> = {};
+    if (!this.graphqlQueryNote && parsed.selections.some((f) => f.name === 'note')) {
+      send(200, { errors: [{ message: "Field 'note' doesn't exist on type 'Query'" }] });
+      return;
+    }
+    for (const field of parsed.selections) {
+      if (field.name !== 'note') {
+        refuse(
+          `Field '${field.name}' doesn't exist on type 'Query' (the double serves Query.note only)`,
+        );
+        return;
+      }
+      const arg = field.args.id;
+      const value =
+        arg === undefined ? undefined : 'variable' in arg ? variables[arg.variable] : arg.value;
+      if (
+        arg !== undefined &&
+        'variable' in arg &&
+        parsed.variables.get(arg.variable) !== 'NoteID!'
+      ) {
+        refuse(
+          `Variable $${arg.variable} is declared ${parsed.variables.get(arg.variable) ?? 'nowhere'}, not NoteID!`,
+        );
+        return;
+      }
+      // types/global_id_type.rb: a NoteID names a Note or one of its subclasses.
+      const gid =
+        typeof value === 'string'
+          ? /^gid:\/\/gitlab\/(Note|DiscussionNote|DiffNote)\/(\d+)$/.exec(value)
+          : null;
+      if (gid === null) {
+        refuse(`${JSON.stringify(value)} is not a valid Global ID`);
+        return;
+      }
+      const note = this.notes.find((n) => String(n.id) === gid[2]);
+      const resolved =
+        note === undefined ? null : resolveFields(note, field.selections, NOTE_FIELDS);
+      if (typeof resolved === 'string') {
+        refuse(resolved);
+        return;
+      }
+      data[field.alias] = resolved;
+    }
+    send(200, { data });
   }
 
   #route(
@@ -281,7 +470,7 @@ export class GitLabDouble {
       case 'PUT /projects/:id/merge_requests/:merge_request_iid/notes/:note_id': {
         const note = this.notes.find((n) => String(n.id) === params.note_id);
         if (note === undefined) return { status: 404, body: { message: '404 Not found' } };
-        this.editNote(note, String(body?.body));
+        this.editNote(note, String(body?.body), this.#users.get(1) ?? note.author);
         return { status: 200, body: this.#noteBody(note) };
       }
       case 'GET /projects/:id/merge_requests/:merge_request_iid/versions':
@@ -394,23 +583,192 @@ export class GitLabDouble {
     };
   }
 
+  /**
+   * lib/api/entities/note.rb: `created_at` and `updated_at`, and no
+   * `last_edited_at` or `updated_by` (REST cannot tell an edit from a
+   * reaction); `resolved`, `resolved_by`, `resolved_at` only when resolvable.
+   */
   #noteBody(n: GlNote): Record<string, unknown> {
+    const resolvable = n.type === 'DiscussionNote' && !n.system;
     return {
       id: n.id,
-      type: null,
+      type: n.type,
       body: n.body,
+      attachment: null,
       author: userBody(n.author),
       created_at: n.created_at,
       updated_at: n.updated_at,
       system: n.system,
       noteable_id: 500,
       noteable_type: 'MergeRequest',
-      noteable_iid: this.mr.iid,
       project_id: this.projectId,
-      resolvable: false,
+      resolvable,
+      ...(resolvable
+        ? {
+            resolved: n.resolved_at !== null,
+            resolved_by: n.resolved_by === null ? null : userBody(n.resolved_by),
+            resolved_at: n.resolved_at,
+          }
+        : {}),
       confidential: false,
       internal: false,
+      imported: false,
+      imported_from: 'none',
+      noteable_iid: this.mr.iid,
+      commands_changes: {},
     };
+  }
+}
+
+/** One field of a GraphQL selection set. */
+interface Field {
+  alias: string;
+  name: string;
+  args: Record<string, { variable: string } | { value: string }>;
+  selections: Field[] | undefined;
+}
+
+type Resolver<T> = Record<string, (item: T) => unknown>;
+
+const USER_FIELDS: Resolver<GlUser> = {
+  id: (u) => `gid://gitlab/User/${u.id}`,
+  username: (u) => u.username,
+};
+
+/**
+ * The Note fields gatepass may read, resolved as GitLab resolves them
+ * (app/graphql/types/notes/note_type.rb, presented through NotePresenter,
+ * which delegates these to the model):
+ * - `lastEditedAt`: app/models/note.rb `Note#last_edited_at` is
+ *   `super || updated_at`, so a note never edited reports its `updated_at`,
+ *   reactions and resolving included: alone it does not tell an edit.
+ * - `lastEditedBy`: app/models/concerns/editable.rb `last_edited_by` is nil
+ *   unless `edited?`, and app/models/note.rb `Note#edited?` is false while
+ *   `updated_by` is blank, which only a body edit sets
+ *   (app/services/notes/update_service.rb): non-null exactly when the body
+ *   was edited.
+ */
+const NOTE_FIELDS: Resolver<GlNote> = {
+  id: (n) => `gid://gitlab/${n.type ?? 'Note'}/${n.id}`,
+  body: (n) => n.body,
+  system: (n) => n.system,
+  createdAt: (n) => n.created_at,
+  updatedAt: (n) => n.updated_at,
+  lastEditedAt: (n) => n.last_edited_at ?? n.updated_at,
+  lastEditedBy: (n) => {
+    const lastEditedAt = n.last_edited_at ?? n.updated_at;
+    const edited = n.updated_by !== null && lastEditedAt !== n.created_at;
+    return edited ? n.updated_by : null;
+  },
+  author: (n) => n.author,
+};
+
+const OBJECT_FIELDS: Record<string, Resolver<GlUser>> = {
+  lastEditedBy: USER_FIELDS,
+  author: USER_FIELDS,
+};
+
+function resolveFields<T>(
+  item: T,
+  selections: Field[] | undefined,
+  fields: Resolver<T>,
+): Record<string, unknown> | string {
+  if (selections === undefined) return 'Field must have selections';
+  const out: Record<string, unknown> = {};
+  for (const field of selections) {
+    const resolve = fields[field.name];
+    if (resolve === undefined) return `Field '${field.name}' doesn't exist on the type`;
+    const value = resolve(item);
+    const nested = OBJECT_FIELDS[field.name];
+    if (nested === undefined || value === null) {
+      out[field.alias] = value;
+      continue;
+    }
+    const inner = resolveFields(value as GlUser, field.selections, nested);
+    if (typeof inner === 'string') return inner;
+    out[field.alias] = inner;
+  }
+  return out;
+}
+
+/**
+ * Just enough GraphQL (https://spec.graphql.org/October2021/#sec-Language)
+ * for an anonymous or named query with variables, aliases and arguments.
+ */
+function parseQuery(
+  query: string,
+): { variables: Map<string, string>; selections: Field[] } | string {
+  const tokens =
+    query.match(/\.\.\.|[!$():=@[\]{}|]|-?\d+|"(?:[^"\\]|\\.)*"|[_A-Za-z][_0-9A-Za-z]*/g) ?? [];
+  let i = 0;
+  const peek = (): string | undefined => tokens[i];
+  const take = (want?: string): string => {
+    const t = tokens[i++];
+    if (t === undefined || (want !== undefined && t !== want))
+      throw new Error(`expected ${want ?? 'a token'}, got ${t ?? 'the end'}`);
+    return t;
+  };
+  const name = (): string => {
+    const t = take();
+    if (!/^[_A-Za-z]/.test(t)) throw new Error(`expected a name, got ${t}`);
+    return t;
+  };
+  const selectionSet = (): Field[] => {
+    take('{');
+    const out: Field[] = [];
+    while (peek() !== '}') {
+      const alias = name();
+      let field = alias;
+      if (peek() === ':') {
+        take(':');
+        field = name();
+      }
+      const args: Field['args'] = {};
+      if (peek() === '(') {
+        take('(');
+        while (peek() !== ')') {
+          const arg = name();
+          take(':');
+          const t = take();
+          if (t === '$') args[arg] = { variable: name() };
+          else if (t.startsWith('"')) args[arg] = { value: JSON.parse(t) as string };
+          else throw new Error(`argument ${arg}: only variables and strings here`);
+        }
+        take(')');
+      }
+      out.push({
+        alias,
+        name: field,
+        args,
+        selections: peek() === '{' ? selectionSet() : undefined,
+      });
+    }
+    take('}');
+    return out;
+  };
+  try {
+    const variables = new Map<string, string>();
+    if (peek() === 'query') {
+      take('query');
+      if (peek() !== '(' && peek() !== '{') name();
+      if (peek() === '(') {
+        take('(');
+        while (peek() !== ')') {
+          take('$');
+          const v = name();
+          take(':');
+          let type = name();
+          if (peek() === '!') type += take('!');
+          variables.set(v, type);
+        }
+        take(')');
+      }
+    }
+    const selections = selectionSet();
+    if (i !== tokens.length) throw new Error('text after the operation');
+    return { variables, selections };
+  } catch (err) {
+    return `Parse error: ${(err as Error).message}`;
   }
 }
 

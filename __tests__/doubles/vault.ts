@@ -25,6 +25,15 @@
  * issuer, audience, expiry, bound claims), keeps tokens and leases with
  * expiry on a clock tests can advance, revokes a token's leases with it, and
  * records revocations, so tests assert on state rather than on call counts.
+ *
+ * Its failure paths are Vault's and OpenBao's own, read from their source
+ * (each behaviour names the file it comes from, as a path in that
+ * repository: hashicorp/vault, openbao/openbao, hashicorp/vault-plugin-auth-jwt,
+ * hashicorp/vault-plugin-secrets-kv): the `default` policy and what a token
+ * without it may not do, batch tokens, a lease whose database user cannot be
+ * dropped, kv v2 deleted and destroyed versions, unknown, locked and sealed
+ * namespaces, rate-limit and lease-count quotas, and a performance standby
+ * that has not seen a fresh token yet.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -55,11 +64,30 @@ export interface JwtRole {
   /** Seconds. Default 900. */
   tokenTtl?: number;
   policies: PolicyRule[];
+  /**
+   * The role's `token_type`. vault-plugin-auth-jwt path_login.go hands the
+   * role's token parameters to the login (`role.PopulateTokenAuth`), so a
+   * `batch` role logs in with a batch token. Default `service`.
+   */
+  tokenType?: 'service' | 'batch';
+  /**
+   * `token_no_default_policy`: the token gets only the role's policies, not
+   * Vault's `default` policy, and with it loses `auth/token/revoke-self`
+   * (vault/request_handling.go: `policyutil.SanitizePolicies(auth.Policies,
+   * !auth.NoDefaultPolicy)`; openbao internal/vault/request_handling.go alike).
+   */
+  noDefaultPolicy?: boolean;
 }
 
 export interface DatabaseRole {
   /** Seconds. Default 900. */
   ttl?: number;
+  /**
+   * The database refuses to drop the users of this role (in PostgreSQL, a
+   * user that owns objects: `DROP ROLE` fails with SQLSTATE 2BP01), so Vault
+   * cannot revoke their leases.
+   */
+  dropFails?: boolean;
 }
 
 /** What to do instead of answering (tests of client resilience). */
@@ -68,7 +96,9 @@ export type Fault =
   | { hang: true }
   | { drop: true }
   /** Answer as usual, after a pause: a slow Vault that still does what it was asked. */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Do what was asked, then drop the connection instead of answering: the answer is lost. */
+  | { lose: true };
 
 export interface VaultDoubleOptions {
   /** When set, every path lives in this namespace only (X-Vault-Namespace). */
@@ -81,6 +111,16 @@ export interface VaultDoubleOptions {
   kvV1?: Record<string, Record<string, unknown>>;
   /** kv v2 at `secret/`: path below the mount -> current version's data. */
   kvV2?: Record<string, Record<string, unknown>>;
+  /**
+   * Which server's words for a token that is no longer valid (revoked,
+   * expired). Vault says "permission denied" and "invalid token"
+   * (vault/request_handling.go `fetchACLTokenEntryAndEntity`, asserted by
+   * http/auth_token_test.go `TestToken_InvalidTokenError`); OpenBao only
+   * "permission denied" (openbao internal/vault/request_handling.go
+   * `fetchACLTokenEntryAndEntity`), the same words as a policy refusal.
+   * Default `vault`.
+   */
+  flavour?: 'vault' | 'openbao';
 }
 
 export interface RecordedRequest {
@@ -94,6 +134,9 @@ interface TokenEntry {
   accessor: string;
   role: string;
   policies: PolicyRule[];
+  /** Whether Vault's `default` policy is attached (it allows `auth/token/revoke-self`). */
+  defaultPolicy: boolean;
+  type: 'service' | 'batch';
   namespace: string | undefined;
   expiresAt: number;
   revoked: boolean;
@@ -103,7 +146,14 @@ interface LeaseEntry {
   token: string;
   expiresAt: number;
   revokedBy: 'lease' | 'token' | undefined;
+  /** The database cannot drop its user: every revocation fails and the lease stays. */
+  dropFails: boolean;
+  /** The database user (for the database's error text). */
+  username: string;
 }
+
+/** What an administrator did to the double's namespace (`vault namespace lock`, `seal`). */
+export type NamespaceState = 'locked' | 'sealed' | undefined;
 
 export interface VaultDouble {
   url: string;
@@ -132,8 +182,24 @@ export interface VaultDouble {
   liveLeases(): string[];
   /** Tokens still valid. */
   liveTokens(): string[];
+  /** What an operator's `vault token revoke` does: the token and its leases go. */
+  revokeToken(token: string): void;
   /** kv v2 data, writable by tests. */
   kvV2: Map<string, Record<string, unknown>>;
+  /** Deletes (`vault kv delete`) or destroys (`vault kv destroy`) the current version of a kv v2 secret. */
+  deleteKvV2(path: string, how: 'delete' | 'destroy'): void;
+  /** The namespace of `options.namespace`, locked or sealed by an administrator; reset after each test. */
+  namespaceState: NamespaceState;
+  /**
+   * A rate-limit quota that refuses every request for `seconds`; with
+   * `headers` (`enable_rate_limit_response_headers`), the answers carry
+   * `Retry-After`.
+   */
+  rateLimit(seconds: number, options?: { headers?: boolean }): void;
+  /** A lease-count quota that is full: every request that would create a lease is refused. */
+  leaseCountQuotaFull: boolean;
+  /** The next `count` requests with a token reach a performance standby that has not seen it yet (412). */
+  standbyLag(count: number): void;
   stop(): Promise<void>;
 }
 
@@ -185,7 +251,8 @@ export async function startVaultDouble(options: VaultDoubleOptions = {}): Promis
   const leases = new Map<string, LeaseEntry>();
   const kvV1 = new Map(Object.entries(options.kvV1 ?? {}));
   const kvV2 = new Map(Object.entries(options.kvV2 ?? {}));
-  const state = { offset: 0, sealed: 0 };
+  const kvV2Deleted = new Map<string, KvV2Deletion>();
+  const state: DoubleState = { offset: 0, sealed: 0, limitedUntil: 0, limitHeaders: false, lag: 0 };
   const now = (): number => Date.now() + state.offset;
   const double: VaultDouble = {
     url,
@@ -213,11 +280,40 @@ export async function startVaultDouble(options: VaultDoubleOptions = {}): Promis
     leaseRevokedBy: (id) => leases.get(id)?.revokedBy,
     liveLeases: () => [...leases.keys()].filter((id) => leaseValid(leases.get(id), tokens, now())),
     liveTokens: () => [...tokens.keys()].filter((t) => tokenValid(tokens.get(t), now())),
+    revokeToken: (token) => {
+      revokeToken(ctx, token);
+    },
     kvV2,
+    deleteKvV2(path, how) {
+      kvV2Deleted.set(path, {
+        deletionTime: how === 'delete' ? new Date(now()).toISOString() : '',
+        destroyed: how === 'destroy',
+      });
+    },
+    namespaceState: undefined,
+    rateLimit(seconds, { headers = true } = {}) {
+      state.limitedUntil = Date.now() + seconds * 1000;
+      state.limitHeaders = headers;
+    },
+    leaseCountQuotaFull: false,
+    standbyLag(count) {
+      state.lag = count;
+    },
     stop: () => stop(server),
   };
 
-  const ctx: Context = { options, authPath, tokens, leases, kvV1, kvV2, issuer, now, double };
+  const ctx: Context = {
+    options,
+    authPath,
+    tokens,
+    leases,
+    kvV1,
+    kvV2,
+    kvV2Deleted,
+    issuer,
+    now,
+    double,
+  };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, ctx, templates, state).catch((err: unknown) => {
       double.violations.push(
@@ -236,15 +332,41 @@ interface Context {
   leases: Map<string, LeaseEntry>;
   kvV1: Map<string, Record<string, unknown>>;
   kvV2: Map<string, Record<string, unknown>>;
+  kvV2Deleted: Map<string, KvV2Deletion>;
   issuer: LocalIssuer;
   now: () => number;
   double: VaultDouble;
 }
 
-/** An answer: status and JSON body (undefined for 204). */
+interface DoubleState {
+  /** Clock offset of tokens and leases. */
+  offset: number;
+  /** Requests still to answer "Vault is sealed". */
+  sealed: number;
+  /** Rate-limit quota: refused until this (real) time. */
+  limitedUntil: number;
+  limitHeaders: boolean;
+  /** Requests with a token still to answer 412. */
+  lag: number;
+}
+
+interface KvV2Deletion {
+  /** RFC 3339, or "" when destroyed without a delete first. */
+  deletionTime: string;
+  destroyed: boolean;
+}
+
+/** An answer: status, JSON body (undefined for 204) and headers. */
 interface Answer {
   status: number;
   body?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  /**
+   * A handler's own status around Vault's whole envelope, not `{errors}`
+   * (sdk/logical/response.go `RespondWithStatusCode`): kv v2's 404 for a
+   * deleted version.
+   */
+  envelopeWithStatus?: true;
 }
 
 /** Fields assigned by hand, not as parameter properties: bench/action.ts loads this file with Node's type stripping. */
@@ -259,12 +381,22 @@ class VaultError extends Error {
   }
 }
 
+/**
+ * How Go's go-multierror prints one or more errors: Vault answers
+ * `{"errors": [err.Error()]}` (sdk/logical/response_util.go `RespondError`),
+ * and most request-path errors are multierrors.
+ */
+function multierror(...errors: string[]): string {
+  const n = errors.length;
+  return `${n} error${n === 1 ? '' : 's'} occurred:\n${errors.map((e) => `\t* ${e}`).join('\n')}\n\n`;
+}
+
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   ctx: Context,
   templates: readonly Candidate[],
-  state: { sealed: number },
+  state: DoubleState,
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const fullPath = new URL(req.url ?? '/', ctx.double.url).pathname;
@@ -313,7 +445,7 @@ async function handle(
   const fault = ctx.double.intercept?.({ method, path: fullPath });
   if (fault !== undefined && 'delayMs' in fault) {
     await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-  } else if (fault !== undefined) {
+  } else if (fault !== undefined && !('lose' in fault)) {
     answerWithFault(req, res, fault);
     return;
   }
@@ -324,16 +456,87 @@ async function handle(
   }
   let answer: Answer;
   try {
-    if ((ctx.options.namespace ?? undefined) !== namespace) {
-      // Outside the namespace nothing is mounted: Vault says only this.
-      throw new VaultError(403, ['permission denied']);
-    }
-    answer = await route(ctx, method, path, op, body, req);
+    answer = admit(ctx, state, path, namespace, req);
+    answer = answer.status === 0 ? await route(ctx, method, path, op, body, req) : answer;
   } catch (err) {
     if (!(err instanceof VaultError)) throw err;
     answer = { status: err.status, body: { errors: err.errors } };
   }
+  if (fault !== undefined && 'lose' in fault) {
+    // Done, and the answer never leaves: the client cannot know what it got.
+    req.socket.destroy();
+    return;
+  }
   send(res, answer, op, violation);
+}
+
+/**
+ * What Vault checks before a request reaches its handler, in its order:
+ * the rate-limit quota (in the HTTP layer), the namespace, the performance
+ * standby's replication state. Status 0: go on to the handler.
+ */
+function admit(
+  ctx: Context,
+  state: DoubleState,
+  path: string,
+  namespace: string | undefined,
+  req: IncomingMessage,
+): Answer {
+  const logicalPath = path.slice(1);
+  if (Date.now() < state.limitedUntil) {
+    // http/util.go `rateLimitQuotaWrapping` (openbao internal/http/util.go
+    // alike): 429 `request path "<path>": rate limit quota exceeded`; with
+    // `enable_rate_limit_response_headers`, the quota's headers, among them
+    // Retry-After in whole seconds (vault/quotas/quotas_rate_limit.go `allow`).
+    const seconds = Math.max(1, Math.ceil((state.limitedUntil - Date.now()) / 1000));
+    return {
+      status: 429,
+      body: { errors: [`request path "${logicalPath}": rate limit quota exceeded`] },
+      ...(state.limitHeaders
+        ? {
+            headers: {
+              'retry-after': String(seconds),
+              'x-ratelimit-limit': '10',
+              'x-ratelimit-remaining': '0',
+              'x-ratelimit-reset': String(seconds),
+            },
+          }
+        : {}),
+    };
+  }
+  if ((ctx.options.namespace ?? undefined) !== namespace) {
+    // openbao internal/vault/request_handling.go `handleCancelableRequest`:
+    // a namespace that does not exist is `logical.CodedError(404, "namespace not found")`.
+    // (Vault Enterprise's namespaces are not public source; OpenBao's are.)
+    throw new VaultError(404, ['namespace not found']);
+  }
+  if (namespace !== undefined && ctx.double.namespaceState === 'locked') {
+    // openbao internal/vault/request_handling.go `handleCancelableRequest`:
+    // an ErrorResponse with `logical.ErrLockedNamespace`, which
+    // sdk/logical/response_util.go `RespondErrorCommon` answers 503. Only
+    // sys/namespaces/api-lock/unlock passes (and Vault's own lease revocations).
+    throw new VaultError(503, [
+      `API access to this namespace has been locked by an administrator - "${namespace}/" must be unlocked to gain access.`,
+    ]);
+  }
+  if (namespace !== undefined && ctx.double.namespaceState === 'sealed') {
+    // openbao internal/vault/request_handling.go: `consts.ErrNamespaceSealed`,
+    // 503 by sdk/logical/response_util.go `AdjustErrorStatusCode`.
+    throw new VaultError(503, ['namespace is sealed']);
+  }
+  if (state.lag > 0 && header(req, 'x-vault-token') !== undefined) {
+    // A performance standby that has not replicated the token yet:
+    // vault/request_handling.go `handleCancelableRequest` returns
+    // `logical.ErrMissingRequiredState`, which sdk/logical/response_util.go
+    // answers 412; Vault's own client retries it (api/client.go
+    // `DefaultRetryPolicy`), and so does the openbao comment in
+    // internal/vault/request_handling.go `CheckToken` ("would fail with 412
+    // required index not present as perf standbys aren't guaranteed to have
+    // the WAL state for new tokens").
+    state.lag--;
+    throw new VaultError(412, ['required index state not present']);
+  }
+  return { status: 0 };
 }
 
 function checkRequestBody(
@@ -386,18 +589,44 @@ async function route(
   if (entry === undefined) throw new VaultError(403, ['permission denied']);
   switch (template) {
     case '/auth/token/revoke-self':
+      // Vault's `default` policy allows update on auth/token/revoke-self
+      // (vault/policy_store.go `defaultPolicy`; openbao
+      // internal/vault/policy/policy_store.go); without it the ACL check
+      // refuses, with a policy refusal's words.
+      requireCapability(entry, 'update', 'auth/token/revoke-self');
+      if (entry.type === 'batch') {
+        // vault/token_store.go `revokeCommon` (openbao
+        // internal/vault/token_store.go alike): an ErrorResponse without an
+        // error, which `RespondErrorCommon` answers 400.
+        throw new VaultError(400, ['batch tokens cannot be revoked']);
+      }
       revokeToken(ctx, token);
       return { status: 204 };
     case '/sys/leases/revoke': {
       requireCapability(entry, 'update', 'sys/leases/revoke');
-      const lease = typeof body?.lease_id === 'string' ? ctx.leases.get(body.lease_id) : undefined;
+      const id = typeof body?.lease_id === 'string' ? body.lease_id : '';
+      const lease = ctx.leases.get(id);
       // Vault: revoking a lease it does not know is not an error.
-      if (lease !== undefined && lease.revokedBy === undefined) lease.revokedBy = 'lease';
+      if (lease === undefined || lease.revokedBy !== undefined) return { status: 204 };
+      if (lease.dropFails) {
+        // vault/logical_system.go `handleRevoke` (sync by default) ->
+        // vault/expiration.go `revokeEntry`: "failed to revoke entry: resp: %#v
+        // err: %w" around the database plugin's error, answered 400 through
+        // `handleError` (logical.ErrInvalidRequest); the lease stays. (openbao
+        // internal/vault/logical_system.go and internal/vault/expiration.go
+        // alike; the error is PostgreSQL's, through
+        // internal/builtin/database/postgresql/postgresql.go `customDeleteUser`.)
+        throw new VaultError(400, [
+          `failed to revoke entry: resp: (*logical.Response)(nil) err: ERROR: role "${lease.username}" cannot be dropped because some objects depend on it (SQLSTATE 2BP01)`,
+        ]);
+      }
+      lease.revokedBy = 'lease';
       return { status: 204 };
     }
     case '/{database_mount_path}/creds/{name}':
     case '/{aws_mount_path}/creds/{name}':
       requireCapability(entry, method === 'GET' ? 'read' : 'update', path.slice(1));
+      requireLeaseQuota(ctx, path.slice(1), true);
       return dynamicSecret(ctx, token, template, op.params.name ?? '', body);
     case '/{kv_v1_mount_path}/{path}': {
       requireCapability(entry, 'read', path.slice(1));
@@ -407,15 +636,29 @@ async function route(
     }
     case '/{kv_v2_mount_path}/data/{path}': {
       requireCapability(entry, 'read', path.slice(1));
-      const data = ctx.kvV2.get(op.params.path ?? '');
+      const key = op.params.path ?? '';
+      const data = ctx.kvV2.get(key);
       if (data === undefined) throw new VaultError(404, []);
+      const deleted = ctx.kvV2Deleted.get(key);
       const metadata = {
         created_time: new Date(ctx.now()).toISOString(),
         custom_metadata: null,
-        deletion_time: '',
-        destroyed: false,
+        deletion_time: deleted?.deletionTime ?? '',
+        destroyed: deleted?.destroyed ?? false,
         version: 3,
       };
+      if (deleted !== undefined) {
+        // vault-plugin-secrets-kv path_data.go `pathDataRead` (openbao
+        // internal/builtin/logical/kv/path_data.go alike): a deleted or
+        // destroyed version answers 404 with the whole envelope, `data.data`
+        // null beside the version's metadata (`logical.RespondWithStatusCode`),
+        // and no `errors`.
+        return {
+          ...envelope({ data: { data: null, metadata } }),
+          status: 404,
+          envelopeWithStatus: true,
+        };
+      }
       return envelope({ data: { data, metadata } });
     }
     default:
@@ -426,8 +669,22 @@ async function route(
   }
 }
 
+/**
+ * A full lease-count quota refuses what would create a lease, logins
+ * included (a token is a lease): vault/request_handling.go
+ * `handleLoginRequest` answers `request path %q: lease count quota exceeded`
+ * as a plain error, `handleRequest` inside a multierror; both 429
+ * (sdk/logical/response_util.go `RespondErrorCommon`).
+ */
+function requireLeaseQuota(ctx: Context, logicalPath: string, inRequest: boolean): void {
+  if (!ctx.double.leaseCountQuotaFull) return;
+  const text = `request path "${logicalPath}": lease count quota exceeded`;
+  throw new VaultError(429, [inRequest ? multierror(text) : text]);
+}
+
 async function login(ctx: Context, body: Record<string, unknown>): Promise<Answer> {
   const roleName = typeof body.role === 'string' ? body.role : '';
+  requireLeaseQuota(ctx, `auth/${ctx.authPath}/login`, false);
   const role = ctx.options.roles?.[roleName];
   if (role === undefined) throw new VaultError(400, [`role "${roleName}" could not be found`]);
   const jwt = typeof body.jwt === 'string' ? body.jwt : '';
@@ -455,28 +712,36 @@ async function login(ctx: Context, body: Record<string, unknown>): Promise<Answe
       ]);
     }
   }
-  const token = `hvs.${randomBytes(36).toString('base64url')}`;
+  const type = role.tokenType ?? 'service';
+  // Batch tokens start hvb., service tokens hvs. (vault/token_store.go);
+  // a batch token has no accessor and cannot be renewed.
+  const token = `${type === 'batch' ? 'hvb' : 'hvs'}.${randomBytes(36).toString('base64url')}`;
   const ttl = role.tokenTtl ?? 900;
-  const accessor = randomBytes(12).toString('base64url');
+  const accessor = type === 'batch' ? '' : randomBytes(12).toString('base64url');
+  const defaultPolicy = role.noDefaultPolicy !== true;
   ctx.tokens.set(token, {
     accessor,
     role: roleName,
-    policies: role.policies,
+    policies: defaultPolicy ? [...DEFAULT_POLICY, ...role.policies] : role.policies,
+    defaultPolicy,
+    type,
     namespace: ctx.options.namespace,
     expiresAt: ctx.now() + ttl * 1000,
     revoked: false,
   });
+  // sdk/logical/translate_response.go `HTTPAuth`: token_policies and token_type.
+  const policies = defaultPolicy ? ['default', roleName] : [roleName];
   return envelope({
     auth: {
       client_token: token,
       accessor,
-      policies: ['default', roleName],
-      token_policies: ['default', roleName],
+      policies,
+      token_policies: policies,
       metadata: { role: roleName },
       lease_duration: ttl,
-      renewable: true,
+      renewable: type !== 'batch',
       entity_id: randomUUID(),
-      token_type: 'service',
+      token_type: type,
       orphan: true,
       mfa_requirement: null,
       num_uses: 0,
@@ -497,7 +762,14 @@ function dynamicSecret(
   const ttl =
     isAws && typeof body?.ttl === 'string' ? Number.parseInt(body.ttl, 10) : (role.ttl ?? 900);
   const leaseId = `${isAws ? 'aws' : 'database'}/creds/${name}/${randomBytes(12).toString('base64url')}`;
-  ctx.leases.set(leaseId, { token, expiresAt: ctx.now() + ttl * 1000, revokedBy: undefined });
+  const username = `v-jwt-${name}-${randomBytes(6).toString('hex')}`;
+  ctx.leases.set(leaseId, {
+    token,
+    expiresAt: ctx.now() + ttl * 1000,
+    revokedBy: undefined,
+    dropFails: !isAws && ctx.options.databaseRoles?.[name]?.dropFails === true,
+    username,
+  });
   const data = isAws
     ? {
         access_key: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
@@ -505,15 +777,31 @@ function dynamicSecret(
         security_token: null,
       }
     : {
-        username: `v-jwt-${name}-${randomBytes(6).toString('hex')}`,
+        username,
         password: `A1a-${randomBytes(15).toString('base64url')}`,
       };
   return envelope({ lease_id: leaseId, lease_duration: ttl, renewable: true, data });
 }
 
+/** Vault's `default` policy, the part of it the double's paths touch (vault/policy_store.go `defaultPolicy`). */
+const DEFAULT_POLICY: PolicyRule[] = [
+  { path: 'auth/token/lookup-self', capabilities: ['read'] },
+  { path: 'auth/token/renew-self', capabilities: ['update'] },
+  { path: 'auth/token/revoke-self', capabilities: ['update'] },
+];
+
 function authenticate(ctx: Context, token: string | undefined): string {
   if (token === undefined || !tokenValid(ctx.tokens.get(token), ctx.now())) {
-    throw new VaultError(403, ['permission denied']);
+    // A token that is unknown, revoked or expired: Vault adds "invalid token"
+    // to "permission denied" (vault/request_handling.go
+    // `fetchACLTokenEntryAndEntity`; http/auth_token_test.go
+    // `TestToken_InvalidTokenError`), OpenBao does not (openbao
+    // internal/vault/request_handling.go `fetchACLTokenEntryAndEntity`).
+    throw new VaultError(403, [
+      ctx.options.flavour === 'openbao'
+        ? 'permission denied'
+        : multierror('permission denied', 'invalid token'),
+    ]);
   }
   return token;
 }
@@ -532,7 +820,12 @@ function revokeToken(ctx: Context, token: string): void {
   if (entry === undefined) return;
   entry.revoked = true;
   for (const lease of ctx.leases.values()) {
-    if (lease.token === token && lease.revokedBy === undefined) lease.revokedBy = 'token';
+    // vault/expiration.go `RevokeByToken` only marks the token's leases for
+    // revocation (`lazyRevokeInternal`); one whose revocation fails stays,
+    // retried in the background (openbao internal/vault/expiration.go alike).
+    if (lease.token === token && lease.revokedBy === undefined && !lease.dropFails) {
+      lease.revokedBy = 'token';
+    }
   }
 }
 
@@ -549,7 +842,8 @@ function leaseValid(
     entry !== undefined &&
     entry.revokedBy === undefined &&
     now < entry.expiresAt &&
-    tokenValid(tokens.get(entry.token), now)
+    // A lease Vault cannot revoke outlives its token (see `revokeToken`).
+    (entry.dropFails || tokenValid(tokens.get(entry.token), now))
   );
 }
 
@@ -628,15 +922,24 @@ function send(
 ): void {
   for (const problem of responseProblems(answer, op)) violation(`response: ${problem}`);
   if (answer.status === 204 || answer.body === undefined) {
-    res.writeHead(answer.status).end();
+    res.writeHead(answer.status, answer.headers).end();
     return;
   }
   res
-    .writeHead(answer.status, { 'content-type': 'application/json' })
+    .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
     .end(JSON.stringify(answer.body));
 }
 
 function responseProblems(answer: Answer, op: MatchedOperation | undefined): string[] {
+  if (answer.envelopeWithStatus === true) {
+    // The spec describes only the 200 of these (its schema has no null
+    // `data.data`): the envelope, with `data.metadata` an object.
+    const problems = SPEC.validate(ENVELOPE, answer.body, { closed: true, where: 'body' });
+    const data = isObject(answer.body) ? answer.body.data : undefined;
+    if (!isObject(data) || !isObject(data.metadata))
+      problems.push('body.data.metadata: not an object');
+    return problems;
+  }
   if (answer.status >= 400)
     return SPEC.validate(ERRORS, answer.body, { closed: true, where: 'body' });
   if (op === undefined) return ['a success for an operation the spec does not have'];
@@ -673,7 +976,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 function answerWithFault(
   req: IncomingMessage,
   res: ServerResponse,
-  fault: Exclude<Fault, { delayMs: number }>,
+  fault: Exclude<Fault, { delayMs: number } | { lose: true }>,
 ): void {
   if ('hang' in fault) return;
   if ('drop' in fault) {

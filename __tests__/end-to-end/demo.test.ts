@@ -4,18 +4,36 @@
  * order, masking, revocation and that it leaves nothing behind.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 interface Run {
   code: number | null;
   out: string;
 }
 
+/**
+ * The demo's own TMPDIR: other test files make and remove gatepass-pg-*
+ * directories in the shared one at the same time, so only a directory of
+ * its own tells what the demo left behind.
+ */
+let demoTmp: string;
+
+beforeAll(() => {
+  demoTmp = mkdtempSync(join(tmpdir(), 'gatepass-demo-test-'));
+  // The cluster runs as the `postgres` user when the tests run as root: it must reach its directory.
+  chmodSync(demoTmp, 0o755);
+});
+
+afterAll(() => {
+  rmSync(demoTmp, { recursive: true, force: true });
+});
+
 function demo(args: string[] = []): Promise<Run> {
   const child = spawn(process.execPath, ['examples/demo/start.ts', ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TMPDIR: demoTmp },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const chunks: Buffer[] = [];
@@ -28,9 +46,9 @@ function demo(args: string[] = []): Promise<Run> {
   });
 }
 
-/** Temp dirs the demo and its cluster make; none may be left. */
+/** What the demo and its cluster left in their TMPDIR; nothing may be left. */
 function leftovers(): string[] {
-  return readdirSync(tmpdir()).filter((n) => /^gatepass-(demo|pg)-/.test(n));
+  return readdirSync(demoTmp);
 }
 
 /** The job's lines that print the secret: after the label, only `***`. */
@@ -51,7 +69,6 @@ function noMarkdown(out: string): string[] {
 
 describe('npm start', () => {
   it('tells the story in order, masks every form, revokes, exits 0, leaves nothing', async () => {
-    const before = leftovers();
     const { code, out } = await demo();
     expect(code).toBe(0);
     const order = [
@@ -85,7 +102,7 @@ describe('npm start', () => {
     expect(noMarkdown(out)).toEqual([]);
     expect(out).toMatch(/│ {3}credential +target +granted TTL +expires \(UTC\) +variables\n/);
     expect(out).toMatch(/│ {3}approved by +at the gateway\n/);
-    expect(leftovers()).toEqual(before);
+    expect(leftovers()).toEqual([]);
   }, 60_000);
 
   it('--fail --no-approval: the failed migration still revokes', async () => {

@@ -267,3 +267,55 @@ describe('examples/gitlab', () => {
     }
   });
 });
+
+/**
+ * README § Which claims to bind: an example that binds `ref` binds `ref_type`
+ * too (GitLab's `ref: main` alone also matches a tag named `main`). A binding
+ * is a comment paragraph of a pipeline, or a fenced block (one policy rule of
+ * it) in the docs, that names `match` or `bound_claims`.
+ */
+describe('claims bound in the examples and docs', () => {
+  const docs = [
+    'README.md',
+    'gitlab/README.md',
+    'examples/gateway/README.md',
+    ...readdirSync('docs')
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join('docs', f)),
+  ];
+  const pipelines = [
+    ...githubExamples.map((f) => join(GITHUB, f)),
+    ...gitlabExamples.map((f) => join(GITLAB, f)),
+  ];
+
+  function bindings(file: string): string[] {
+    const text = readFileSync(file, 'utf8');
+    const units = file.endsWith('.md')
+      ? [...text.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].flatMap((m) =>
+          (m[1] ?? '').split(/^(?=\s*- name:)/m),
+        )
+      : text
+          .split('\n')
+          .filter((l) => l.startsWith('#'))
+          .join('\n')
+          .split(/^#\s*$/m);
+    return units.filter((u) => /\b(match|bound_claims)\b/.test(u));
+  }
+
+  const bindsRef = (unit: string): boolean => /(?:^|[\s{,#])"?ref"?\s*:/m.test(unit);
+
+  it('bind `ref` only with `ref_type`', () => {
+    // The check itself: it sees a binding, and tells `ref` from its cousins.
+    expect(bindsRef('#   match: { repository: a/b, ref: refs/heads/main }')).toBe(true);
+    expect(bindsRef('"bound_claims": { "ref_type": "branch", "job_workflow_ref": "x" }')).toBe(
+      false,
+    );
+    const checked = [...pipelines, ...docs].flatMap((file) =>
+      bindings(file)
+        .filter(bindsRef)
+        .map((unit) => ({ file, unit })),
+    );
+    expect(checked.length).toBeGreaterThanOrEqual(6);
+    expect(checked.filter((c) => !c.unit.includes('ref_type'))).toEqual([]);
+  });
+});

@@ -12,16 +12,18 @@ import { GatepassError } from '../../src/common/errors.js';
 import type { Gateway } from '../../src/gateways/gateway.js';
 import { createGateway } from '../../src/gateways/index.js';
 import type { MainRuntime } from '../../src/flow/job.js';
-import type { ActionHost, ApprovalGate, ForwardedSignal, HostLogger } from '../../src/flow/host.js';
+import type { Host, ApprovalGate, ForwardedSignal } from '../../src/flow/host.js';
 import { runActionMain } from '../../src/platform/github.js';
 import { run as runPost } from '../../src/flow/post.js';
 import { STATE_KEY } from '../../src/flow/state.js';
 import type { Fault } from '../../examples/gateway/index.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
+import { recordingHost as recordingHostOf, type RecordingHost } from '../helpers/host.js';
+import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from '../doubles/vault.js';
 
 let gw: TestGateway;
 /** Each recording host's inputs: the action's entry reads them, the flow never does. */
-const inputsOf = new WeakMap<ActionHost, (name: string) => string>();
+const inputsOf = new WeakMap<Host, (name: string) => string>();
 
 /** The action's main step, as bin/main.ts runs it, with the host's inputs. */
 function runMain(rt: MainRuntime): Promise<number> {
@@ -38,86 +40,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Recorded {
-  host: ActionHost;
-  lines: string[];
-  outputs: Record<string, string>;
-  state: Record<string, string>;
-  /** Every value saved, in order. */
-  saves: string[];
-  secrets: string[];
-  summary: string[];
-}
-
 function recordingHost(
   inputs: Record<string, string>,
   state: Record<string, string> = {},
   claims: Record<string, string> = {},
-): Recorded {
-  const lines: string[] = [];
-  const outputs: Record<string, string> = {};
-  const secrets: string[] = [];
-  const summary: string[] = [];
-  const saves: string[] = [];
-  const log: HostLogger = {
-    debug: (m) => lines.push(`debug: ${m}`),
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-    error: (m) => lines.push(`error: ${m}`),
-  };
+): RecordingHost {
   const all: Record<string, string> = {
     gateway: gw.url,
     credentials: '- name: api\n  scope: read\n  audience: https://api.example.com',
     ...inputs,
   };
-  const host: ActionHost = {
-    setOutput: (name, value) => {
-      outputs[name] = value;
-    },
-    saveState: (name, value) => {
-      state[name] = value;
-      saves.push(value);
-    },
-    getState: (name) => state[name] ?? '',
-    setSecret: (value) => {
-      secrets.push(value);
-    },
-    exportVariable: () => undefined,
-    appendSummary: ({ markdown }) => {
-      summary.push(markdown);
-      return Promise.resolve();
-    },
-    log,
-    context: {
-      platform: 'github',
-      repository: 'octo-org/app',
-      ref: 'refs/heads/main',
-      sha: 'abc',
-      runId: '1',
-      runAttempt: '1',
-      job: 'j',
-      step: 's',
-      actor: 'octocat',
-      workflow: 'w',
-      eventName: 'push',
-      serverUrl: 'https://github.com',
-    },
-    workspace: dir,
-    tempDir: dir,
-    env: { PATH: process.env.PATH },
-    identity: ({ registerSecret }) => ({
-      platform: 'github',
-      canRefresh: true,
-      token: async () => {
-        const token = await gw.github(claims);
-        registerSecret(token.value);
-        return token;
-      },
-    }),
-    preflight: () => undefined,
-  };
-  inputsOf.set(host, (name) => all[name] ?? '');
-  return { host, lines, outputs, state, saves, secrets, summary };
+  const recorded = recordingHostOf({ dir, state, idToken: () => gw.github(claims) });
+  inputsOf.set(recorded.host, (name) => all[name] ?? '');
+  return recorded;
 }
 
 /**
@@ -125,7 +60,7 @@ function recordingHost(
  * signals once the exchange is on the wire; main's exit code.
  */
 async function cancelWhileExchanging(
-  rec: Recorded,
+  rec: RecordingHost,
   fault: Fault,
   signals: readonly ForwardedSignal[],
 ): Promise<number> {
@@ -166,7 +101,7 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 /** The tokens of the credentials the state still holds (not yet revoked). */
-function savedTokens(rec: Recorded): string[] {
+function savedTokens(rec: RecordingHost): string[] {
   const saved = JSON.parse(rec.state[STATE_KEY] ?? '{}') as {
     credentials?: Array<{ handle: { tokens: Array<{ token: string }> } }>;
   };
@@ -181,7 +116,7 @@ function io() {
 }
 
 function runtime(
-  host: ActionHost,
+  host: Host,
   extra: {
     onSignal?: (h: (s: ForwardedSignal) => void) => () => void;
     createGateway?: typeof createGateway;
@@ -254,7 +189,7 @@ describe('main', () => {
     expect(audit.revocations.map((r) => r.result)).toEqual(['revoked', 'revoked']);
 
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(post.lines).toEqual([
       'info: gatepass: nothing left to revoke: the main step revoked "one", "two" when it ended',
     ]);
@@ -283,7 +218,7 @@ describe('main', () => {
       'info: the credentials stay valid for later steps (`export: env`): the post step revokes them when the job ends',
     );
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(await gw.introspect(token)).toEqual({ active: false });
     expect(post.summary.join('')).toMatch(/\| api \| ✅ revoked/);
   });
@@ -316,7 +251,7 @@ describe('main', () => {
     const left = savedTokens(rec);
     expect(left).toHaveLength(2);
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     for (const token of left) expect(await gw.introspect(token)).toEqual({ active: false });
   });
 
@@ -338,6 +273,18 @@ describe('main', () => {
     expect(text).toContain('warning: the gateway said: bad subject_token=***');
     expect(text).toContain('error: refused ***');
     expect(text).not.toContain(seen.split('.')[2] ?? seen);
+  });
+
+  it('`export: env` on a host with no later steps fails before any request', async () => {
+    const rec = recordingHost({ export: 'env' });
+    const noLaterSteps: Host = { ...rec.host };
+    delete noLaterSteps.exportVariable;
+    inputsOf.set(noLaterSteps, inputsOf.get(rec.host) ?? (() => ''));
+    expect(await runMain(runtime(noLaterSteps).rt)).toBe(1);
+    expect(rec.lines).toContain(
+      'error: `export: env` needs a platform with later steps. Only the GitHub Action exports to later steps; run the command with the credentials instead',
+    );
+    expect(rec.identityCalls()).toBe(0);
   });
 
   it('a signal before the script starts stops the run and revokes what was issued', async () => {
@@ -529,7 +476,7 @@ describe('post', () => {
         ),
     });
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, secrets: {}, createGateway: failing })).toBe(1);
+    expect(await runPost({ host: post.host, secret: () => '', createGateway: failing })).toBe(1);
     expect(post.lines).toContain(
       'error: gatepass: "api" was not revoked: revocation at x failed: HTTP 503. revoke by hand',
     );
@@ -549,7 +496,7 @@ describe('post', () => {
         }
       ).credentials[0]?.handle.tokens[0]?.token ?? '';
     const post = recordingHost({}, { ...rec.state });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(post.lines).toContain(
       'info: gatepass: `revoke: false`: the credentials stay valid until they expire',
     );
@@ -558,16 +505,20 @@ describe('post', () => {
 
   it('reports what a killed main sent but never heard back from', async () => {
     const state = {
-      version: 1,
+      version: 2,
       requestId: 'abcd1234',
-      settings: { provider: 'token-exchange', gateway: gw.url, timeoutMs: 5_000, clientId: 'x' },
+      settings: {
+        provider: { name: 'token-exchange', client: { id: 'x' } },
+        gateway: gw.url,
+        timeoutMs: 5_000,
+      },
       revoke: true,
       auditFile: join(dir, 'missing-audit.json'),
       credentials: [],
       unconfirmed: [{ name: 'db', requestedAt: '2026-12-05T07:00:00.000Z', ttlSeconds: 900 }],
     };
     const post = recordingHost({}, { [STATE_KEY]: JSON.stringify(state) });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(post.lines).toContain(
       'warning: gatepass: "db" is in flight, not confirmed: requested at 2026-12-05T07:00:00.000Z, no answer came: if the gateway issued it, it stays valid until it expires (at most 15m after the request); check the gateway\'s audit log',
     );
@@ -576,9 +527,96 @@ describe('post', () => {
 
   it('ignores state it cannot read, without failing', async () => {
     const post = recordingHost({}, { [STATE_KEY]: '{not json' });
-    expect(await runPost({ host: post.host, secrets: {} })).toBe(0);
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
     expect(post.lines).toEqual([
       'warning: gatepass: the saved state is not valid JSON; nothing was revoked',
+    ]);
+  });
+});
+
+describe('vault: what Vault cannot revoke is reported as such, in main and post', () => {
+  let vault: VaultDouble;
+  beforeAll(async () => {
+    vault = await startVaultDouble({
+      roles: {
+        migrator: {
+          boundAudiences: [VAULT_AUDIENCE],
+          policies: [
+            { path: 'database/creds/*', capabilities: ['read'] },
+            { path: 'sys/leases/revoke', capabilities: ['update'] },
+          ],
+        },
+        batcher: {
+          boundAudiences: [VAULT_AUDIENCE],
+          tokenType: 'batch',
+          tokenTtl: 600,
+          policies: [{ path: 'kv/*', capabilities: ['read'] }],
+        },
+      },
+      // Its users own objects: the database refuses to drop them.
+      databaseRoles: { owner: { ttl: 600, dropFails: true } },
+      kvV1: { 'ci/app': { api_key: 'kv1-flow-api-key-5e6f' } },
+    });
+  });
+  afterAll(async () => {
+    await vault.stop();
+  });
+
+  /** A host whose runner token the Vault double trusts. */
+  function vaultHost(inputs: Record<string, string>): RecordingHost {
+    const all: Record<string, string> = { provider: 'vault', gateway: vault.url, ...inputs };
+    const recorded = recordingHostOf({ dir, idToken: () => vault.idToken() });
+    inputsOf.set(recorded.host, (name) => all[name] ?? '');
+    return recorded;
+  }
+
+  it('a lease whose database user cannot be dropped: not revoked at the step end, nor in post', async () => {
+    const rec = vaultHost({
+      'vault-role': 'migrator',
+      credentials: '- name: db\n  path: database/creds/owner\n  ttl: 10m',
+    });
+    expect(await runMain(runtime(rec.host).rt)).toBe(1);
+    expect(
+      rec.lines.some((l) =>
+        l.startsWith(
+          'error: "db" was not revoked: Vault could not revoke a lease: lease database/creds/owner/',
+        ),
+      ),
+    ).toBe(true);
+    expect(rec.summary.join('')).toMatch(
+      /\| db \| ❌ not revoked \| .* Vault could not revoke a lease/,
+    );
+    // Post retries from the saved handle, which remembers that the token is gone.
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host, secret: () => '' })).toBe(1);
+    expect(
+      post.lines.some((l) =>
+        l.startsWith(
+          'error: gatepass: "db" was not revoked: Vault could not revoke a lease when the step ended',
+        ),
+      ),
+    ).toBe(true);
+    expect(vault.liveLeases()).toHaveLength(1);
+  });
+
+  it('a batch token: skipped, and the summary says it lives to its TTL', async () => {
+    const rec = vaultHost({
+      'vault-role': 'batcher',
+      credentials: '- name: app\n  path: kv/ci/app\n  ttl: 10m',
+    });
+    const before = vault.requests.length;
+    expect(await runMain(runtime(rec.host).rt)).toBe(0);
+    expect(
+      rec.lines.some((l) =>
+        l.startsWith('warning: "app" cannot be revoked: a batch token, which Vault cannot revoke'),
+      ),
+    ).toBe(true);
+    expect(rec.summary.join('')).toMatch(
+      /\| app \| ➖ skipped \| .* a batch token, which Vault cannot revoke, stays valid until \d{4}-/,
+    );
+    expect(vault.requests.slice(before).map((r) => r.path)).toEqual([
+      '/v1/auth/jwt/login',
+      '/v1/kv/ci/app',
     ]);
   });
 });

@@ -415,7 +415,7 @@ describe('revocation', () => {
     expect(result.revocation).toBeUndefined();
     expect(gw.requests.slice(before)).toEqual(['POST /token']);
     expect(log.lines).toContain(
-      'info: the gateway advertises no revocation_endpoint: credentials live until they expire',
+      'info: no `revocation-endpoint` is set: credentials live until they expire',
     );
   });
 });

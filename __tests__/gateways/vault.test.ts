@@ -34,6 +34,9 @@ import {
   type VaultDouble,
 } from '../doubles/vault.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
+import { revokeCredentials, type RevocationLog } from '../../src/flow/revocation.js';
+import { wasAbandoned } from '../../src/flow/cancellation.js';
+import type { RevocationRecord } from '../../src/audit/record.js';
 
 const READ_ALL = [
   { path: 'database/creds/*', capabilities: ['read' as const] },
@@ -53,6 +56,21 @@ const ROLES: Record<string, JwtRole> = {
   reader: { boundAudiences: [VAULT_AUDIENCE], tokenTtl: 900, policies: READ_ALL },
   // Reads nothing.
   nobody: { boundAudiences: [VAULT_AUDIENCE], policies: [] },
+  // A token shorter than the 15 minutes the tests ask for.
+  brief: { boundAudiences: [VAULT_AUDIENCE], tokenTtl: 300, policies: READ_ALL },
+  // Batch tokens, valid longer than asked; may revoke their leases.
+  batcher: {
+    boundAudiences: [VAULT_AUDIENCE],
+    tokenType: 'batch',
+    tokenTtl: 3600,
+    policies: [...READ_ALL, { path: 'sys/leases/revoke', capabilities: ['update'] }],
+  },
+  // token_no_default_policy: may not revoke itself.
+  nodefault: {
+    boundAudiences: [VAULT_AUDIENCE],
+    noDefaultPolicy: true,
+    policies: [...READ_ALL, { path: 'sys/leases/revoke', capabilities: ['update'] }],
+  },
 };
 
 let vault: VaultDouble;
@@ -64,10 +82,22 @@ const signal = new AbortController().signal;
 beforeAll(async () => {
   vault = await startVaultDouble({
     roles: ROLES,
-    databaseRoles: { migrator: { ttl: 600 }, reporting: { ttl: 3600 } },
+    databaseRoles: {
+      migrator: { ttl: 600 },
+      reporting: { ttl: 3600 },
+      quick: { ttl: 300 },
+      // Its users own objects: the database refuses to drop them.
+      owner: { ttl: 600, dropFails: true },
+    },
     kvV1: { 'ci/app': { api_key: 'kv1-api-key-9f8e7d6c', retries: 3, debug: false } },
-    kvV2: { 'ci/app': { db_password: 'kv2-db-password-1a2b3c', port: 5432 } },
+    kvV2: {
+      'ci/app': { db_password: 'kv2-db-password-1a2b3c', port: 5432 },
+      'ci/old': { db_password: 'kv2-deleted-value-77aa' },
+      'ci/gone': { db_password: 'kv2-destroyed-value-88bb' },
+    },
   });
+  vault.deleteKvV2('ci/old', 'delete');
+  vault.deleteKvV2('ci/gone', 'destroy');
 });
 afterAll(async () => {
   await vault.stop();
@@ -79,6 +109,9 @@ beforeEach(() => {
 afterEach(() => {
   vault.intercept = undefined;
   vault.seal(0);
+  vault.rateLimit(0);
+  vault.leaseCountQuotaFull = false;
+  vault.standbyLag(0);
   // The double saw nothing the Vault API description does not allow.
   const violations = [...vault.violations];
   vault.violations.length = 0;
@@ -108,7 +141,7 @@ async function identity(claims: Record<string, string> = {}, mint = {}): Promise
 }
 
 function request(path: string, extra: Partial<CredentialRequest> = {}): CredentialRequest {
-  return { name: 'db', ttlSeconds: 900, vault: { path }, ...extra };
+  return { name: 'db', ttlSeconds: 600, vault: { path }, ...extra };
 }
 
 async function issued(result: Promise<Issued | Pending>): Promise<Issued> {
@@ -140,6 +173,24 @@ async function failure(promise: Promise<unknown>): Promise<GatepassError> {
     throw new Error(`expected a GatepassError, got ${String(err)}`);
   errors.push(describeError(err));
   return err;
+}
+
+/**
+ * Revokes the way the step's end, post and `gatepass revoke` do
+ * (flow/revocation.ts): the records the audit gets, and the log's error
+ * lines (`::error::` annotations on GitHub) kept with the others.
+ */
+async function revokeInFlow(
+  g: ReturnType<typeof gateway>,
+  name: string,
+  handle: VaultRevocation,
+): Promise<RevocationRecord[]> {
+  const flowLog: RevocationLog = { ...log.logger, error: (m) => log.lines.push(`error: ${m}`) };
+  return revokeCredentials([{ name, handle }], {
+    gateway: () => Promise.resolve(g),
+    deadlineMs: 3000,
+    log: flowLog,
+  });
 }
 
 describe('issue', () => {
@@ -185,6 +236,17 @@ describe('issue', () => {
     );
     expect(log.lines).toContain(
       'info: Vault leased "db" (database/creds/reporting) for 1h, longer than the 10m asked: the secrets engine role\'s default_ttl decides; gatepass revokes it when the step ends',
+    );
+  });
+
+  it('warns when the token or the lease ends before the ttl asked', async () => {
+    await issued(gateway({ role: 'brief' }).issue(request('kv/ci/app'), await identity(), signal));
+    expect(log.lines).toContain(
+      'warning: Vault\'s token for "db" is valid for 5m, shorter than the 10m asked: the credential ends with it; raise token_ttl (and token_max_ttl) of role "brief", or ask for less',
+    );
+    await issued(gateway().issue(request('database/creds/quick'), await identity(), signal));
+    expect(log.lines).toContain(
+      'warning: Vault leased "db" (database/creds/quick) for 5m, shorter than the 10m asked: the credential ends with it; raise default_ttl (and max_ttl) of the secrets engine\'s role, or pass a `ttl` in `data` where the endpoint takes one',
     );
   });
 
@@ -334,13 +396,55 @@ describe('refusals', () => {
     expect(elsewhere.message).toContain('invalid audience (aud) claim');
   });
 
-  it('explains a 403 at login: wrong vault-auth-path or namespace', async () => {
-    const err = await failure(
-      gateway({ namespace: 'other' }).issue(request('kv/ci/app'), await identity(), signal),
-    );
+  it('explains a 403 at login: wrong vault-auth-path', async () => {
+    // Nothing mounted there, so not a login path: a request without a token
+    // is refused before routing (vault/request_handling.go).
+    vault.intercept = (r) =>
+      r.path.endsWith('/login')
+        ? { status: 403, body: JSON.stringify({ errors: ['permission denied'] }) }
+        : undefined;
+    const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
     expect(err.code).toBe('DENIED');
     expect(err.message).toContain('HTTP 403 (permission denied)');
     expect(err.hint).toContain('nothing is mounted at auth/jwt: check `vault-auth-path`');
+  });
+
+  it('names `vault-namespace` when the namespace does not exist (OpenBao: 404), at once', async () => {
+    const before = vault.requests.length;
+    const err = await failure(
+      gateway({ namespace: 'team-b/ci' }).issue(request('kv/ci/app'), await identity(), signal),
+    );
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toContain('/v1/auth/jwt/login answered HTTP 404 (namespace not found)');
+    expect(err.hint).toBe(
+      '`vault-namespace` "team-b/ci" does not exist on this server: check its spelling and parents (e.g. team-a/ci), or leave `vault-namespace` empty for the root namespace',
+    );
+    expect(vault.requests.length - before).toBe(1);
+  });
+
+  it('says a kv v2 version is deleted, and how to restore it, and revokes the token', async () => {
+    const before = alive();
+    const err = await failure(
+      gateway().issue(request('secret/data/ci/old'), await identity(), signal),
+    );
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toMatch(
+      /^version 3 of the kv v2 secret at secret\/data\/ci\/old was deleted at \d{4}-\d\d-\d\dT\S+ \(HTTP 404\)$/,
+    );
+    expect(err.hint).toBe(
+      'Restore it (vault kv undelete -mount=secret -versions=3 ci/old) or write a new version (vault kv put); gatepass reads the current version',
+    );
+    expect(aliveSince(before)).toEqual([]);
+  });
+
+  it('says a kv v2 version is destroyed: only a new version helps', async () => {
+    const err = await failure(
+      gateway().issue(request('secret/data/ci/gone'), await identity(), signal),
+    );
+    expect(err.message).toBe(
+      'version 3 of the kv v2 secret at secret/data/ci/gone is destroyed (HTTP 404)',
+    );
+    expect(err.hint).toContain('A destroyed version cannot come back: write a new version');
   });
 
   it('reports a read the role may not do, with claims, and revokes the token', async () => {
@@ -435,6 +539,133 @@ describe('resilience', () => {
     const result = await issued(gateway().issue(request('kv/ci/app'), await identity(), signal));
     expect(result.values.api_key).toBe('kv1-api-key-9f8e7d6c');
     expect(reads).toBe(2);
+  });
+
+  it('fails at once on a locked or sealed namespace: they do not clear by waiting', async () => {
+    const ns = await startVaultDouble({
+      namespace: 'team-a',
+      roles: ROLES,
+      kvV1: { x: { k: 'v' } },
+    });
+    try {
+      const token = await ns.idToken();
+      secrets.add(token.value);
+      for (const [state, words] of [
+        ['locked', 'API access to this namespace has been locked by an administrator'],
+        ['sealed', 'namespace is sealed'],
+      ] as const) {
+        ns.namespaceState = state;
+        const before = ns.requests.length;
+        const started = Date.now();
+        const err = await failure(
+          gateway({ gateway: ns.url, namespace: 'team-a' }).issue(request('kv/x'), token, signal),
+        );
+        expect(err.code).toBe('GATEWAY');
+        expect(err.message).toContain(`answered HTTP 503 (${words}`);
+        expect(err.hint).toContain('so gatepass does not retry');
+        expect(err.hint).toContain('`vault-namespace`');
+        expect(ns.requests.length - before).toBe(1);
+        expect(Date.now() - started).toBeLessThan(1000);
+      }
+      expect(ns.violations).toEqual([]);
+    } finally {
+      await ns.stop();
+    }
+  });
+
+  it('fails at once when a lease-count quota is full, at login or at the read', async () => {
+    vault.leaseCountQuotaFull = true;
+    const before = vault.requests.length;
+    const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toContain(
+      'answered HTTP 429 (request path "auth/jwt/login": lease count quota exceeded)',
+    );
+    expect(err.hint).toContain('A lease-count quota is full');
+    expect(vault.requests.length - before).toBe(1);
+    // Full only for what creates leases after the login: the read.
+    vault.leaseCountQuotaFull = false;
+    vault.intercept = (r) => {
+      if (r.path === '/v1/database/creds/migrator') vault.leaseCountQuotaFull = true;
+      return undefined;
+    };
+    const aliveBefore = alive();
+    const read = await failure(
+      gateway().issue(request('database/creds/migrator'), await identity(), signal),
+    );
+    vault.leaseCountQuotaFull = false;
+    expect(read.message).toContain(
+      'answered HTTP 429 (1 error occurred: * request path "database/creds/migrator": lease count quota exceeded)',
+    );
+    expect(read.hint).toContain('so gatepass does not retry');
+    expect(
+      vault.requests.filter((r) => r.path === '/v1/database/creds/migrator').length,
+    ).toBeGreaterThan(0);
+    expect(log.lines.filter((l) => l.includes('retrying'))).toEqual([]);
+    expect(aliveSince(aliveBefore)).toEqual([]);
+  });
+
+  it("waits what a rate-limit quota's Retry-After says, not the backoff", async () => {
+    vault.rateLimit(1);
+    const before = vault.requests.length;
+    const started = Date.now();
+    const result = await issued(
+      gateway({ timeoutMs: 5000 }).issue(request('kv/ci/app'), await identity(), signal),
+    );
+    expect(result.values.api_key).toBe('kv1-api-key-9f8e7d6c');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    // One refused login, then the one that worked, then the read.
+    expect(vault.requests.slice(before).map((r) => r.path)).toEqual([
+      '/v1/auth/jwt/login',
+      '/v1/auth/jwt/login',
+      '/v1/kv/ci/app',
+    ]);
+    expect(
+      log.lines.some(
+        (l) => l.includes('rate limit quota exceeded') && l.includes('retrying in 1 s'),
+      ),
+    ).toBe(true);
+  });
+
+  it('retries a 412 from a performance standby that has not seen the fresh token yet', async () => {
+    vault.standbyLag(2);
+    const result = await issued(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(result.values.api_key).toBe('kv1-api-key-9f8e7d6c');
+    expect(
+      log.lines.filter(
+        (l) => l.includes('HTTP 412 (required index state not present)') && l.includes('retrying'),
+      ),
+    ).toHaveLength(2);
+  });
+
+  it('does not repeat a login whose answer was lost: Vault may have minted a token', async () => {
+    let logins = 0;
+    vault.intercept = (r) =>
+      r.path.endsWith('/login') && ++logins > 0 ? { lose: true } : undefined;
+    const before = new Set(vault.liveTokens());
+    const err = await failure(gateway().issue(request('kv/ci/app'), await identity(), signal));
+    expect(logins).toBe(1);
+    expect(err.code).toBe('GATEWAY');
+    expect(err.message).toMatch(
+      /^POST http:\/\/127\.0\.0\.1:\d+\/v1\/auth\/jwt\/login: cannot reach Vault at .*; the login was not repeated, since Vault may have issued a token that never reached gatepass \(nobody holds it; it has role "migrator"'s policies and ends at the role's token_ttl\)$/,
+    );
+    expect(err.hint).toContain('Run the job again');
+    // Exactly the one token the lost answer carried, and nobody has it.
+    expect(vault.liveTokens().filter((t) => !before.has(t))).toHaveLength(1);
+  });
+
+  it('does not repeat a login that got no answer in time, and leaves it unconfirmed', async () => {
+    let logins = 0;
+    vault.intercept = (r) =>
+      r.path.endsWith('/login') && ++logins > 0 ? { hang: true } : undefined;
+    const err = await failure(
+      gateway({ attemptTimeoutMs: 200 }).issue(request('kv/ci/app'), await identity(), signal),
+    );
+    expect(logins).toBe(1);
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.message).toContain('no answer within 200 ms; the login was not repeated');
+    // What the flow reads to keep the request "in flight, not confirmed".
+    expect(wasAbandoned(err, new AbortController().signal)).toBe(true);
   });
 
   it('does not believe a 200 without a token, and does not retry it', async () => {
@@ -754,6 +985,148 @@ describe('revoke', () => {
     await g.revoke(handle, signal);
   });
 
+  it('fails, with the fix, when the token may not revoke itself (no `default` policy)', async () => {
+    const g = gateway({ role: 'nodefault' });
+    const result = await issued(g.issue(request('kv/ci/app'), await identity(), signal));
+    // Said at login, while the role can still be fixed.
+    expect(
+      log.lines.some(
+        (l) =>
+          l.startsWith('warning: the token of role "nodefault" lacks Vault\'s `default` policy') &&
+          l.includes('gatepass cannot revoke it when the step ends'),
+      ),
+    ).toBe(true);
+    const handle = vaultHandle(result);
+    expect(handle.noDefaultPolicy).toBe(true);
+    const records = await revokeInFlow(g, 'db', handle);
+    expect(records).toEqual([expect.objectContaining({ name: 'db', result: 'failed' }) as unknown]);
+    const detail = records[0]?.detail ?? '';
+    expect(detail).toContain(
+      'Vault refused to let the token revoke itself: POST ' +
+        vault.url +
+        '/v1/auth/token/revoke-self answered HTTP 403 (1 error occurred: * permission denied)',
+    );
+    expect(detail).toContain(
+      'attach it (drop token_no_default_policy) or give the role update on auth/token/revoke-self',
+    );
+    expect(detail).not.toMatch(/[\r\n]/);
+    expect(
+      log.lines.filter((l) => l.startsWith('error: "db" was not revoked: Vault refused')),
+    ).toHaveLength(1);
+    expect(vault.tokenValid(handle.token)).toBe(true);
+  });
+
+  it('takes a 403 for "already gone" only when it is: "invalid token", or a token with `default`', async () => {
+    for (const flavour of ['vault', 'openbao'] as const) {
+      const bao = await startVaultDouble({
+        flavour,
+        roles: ROLES,
+        kvV1: { x: { k: 'kv1-value-of-x-3c4d' } },
+      });
+      try {
+        const id = await bao.idToken();
+        secrets.add(id.value);
+        const on = (role: string) => gateway({ gateway: bao.url, role });
+        // Revoked elsewhere (an operator, an earlier run): gone either way for a
+        // token with `default`; for one without, only Vault's "invalid token" says so.
+        for (const role of ['reader', 'nodefault']) {
+          const g = on(role);
+          const handle = vaultHandle(await issued(g.issue(request('kv/x'), id, signal)));
+          bao.revokeToken(handle.token);
+          if (role === 'nodefault' && flavour === 'openbao') {
+            // OpenBao's "permission denied" cannot tell gone from refused: not claimed revoked.
+            const err = await failure(g.revoke(handle, signal));
+            expect(err.message).toContain('Vault refused to let the token revoke itself');
+          } else {
+            await g.revoke(handle, signal);
+          }
+        }
+        expect(bao.violations).toEqual([]);
+      } finally {
+        await bao.stop();
+      }
+    }
+  });
+
+  it('reports a lease Vault could not revoke as not revoked, now and on every retry', async () => {
+    const g = gateway();
+    const result = await issued(g.issue(request('database/creds/owner'), await identity(), signal));
+    const handle = vaultHandle(result);
+    const lease = handle.leases[0] ?? '';
+    const records = await revokeInFlow(g, 'db', handle);
+    expect(records).toEqual([expect.objectContaining({ name: 'db', result: 'failed' }) as unknown]);
+    const detail = records[0]?.detail ?? '';
+    expect(detail).toContain(
+      `Vault could not revoke a lease: lease ${lease}: PUT ${vault.url}/v1/sys/leases/revoke answered HTTP 400 (failed to revoke entry: resp: (*logical.Response)(nil) err: ERROR: role "***" cannot be dropped because some objects depend on it (SQLSTATE 2BP01)); the token was revoked, so gatepass cannot retry it`,
+    );
+    expect(detail).toContain('REASSIGN OWNED BY and DROP OWNED BY');
+    expect(detail).toContain('vault lease revoke <lease id>');
+    // The database user is still there; the token is not.
+    expect(vault.leaseValid(lease)).toBe(true);
+    expect(vault.tokenValid(handle.token)).toBe(false);
+    expect(
+      log.lines.some((l) =>
+        l.startsWith(`error: "db" was not revoked: Vault could not revoke a lease`),
+      ),
+    ).toBe(true);
+    // Post (the same handle, saved with its progress): still not revoked, and says why.
+    const saved = JSON.parse(JSON.stringify(handle)) as VaultRevocation;
+    const before = vault.requests.length;
+    const again = await failure(gateway().revoke(saved, signal));
+    expect(again.message).toContain('Vault could not revoke a lease when the step ended');
+    expect(again.message).toContain('its token was revoked then, so gatepass cannot retry it');
+    expect(vault.requests.length).toBe(before);
+  });
+
+  it('recognises a batch token: never sent to revoke-self, reported as skipped, warned about', async () => {
+    const g = gateway({ role: 'batcher' });
+    const result = await issued(g.issue(request('kv/ci/app'), await identity(), signal));
+    const handle = vaultHandle(result);
+    expect(handle.tokenType).toBe('batch');
+    expect(handle.token).toMatch(/^hvb\./);
+    expect(
+      log.lines.some(
+        (l) =>
+          l.startsWith('warning: role "batcher" gives batch tokens, which Vault cannot revoke') &&
+          l.includes('(1h, longer than the 10m asked)'),
+      ),
+    ).toBe(true);
+    const before = vault.requests.length;
+    const records = await revokeInFlow(g, 'db', handle);
+    expect(records).toEqual([
+      expect.objectContaining({
+        name: 'db',
+        result: 'skipped',
+        detail: `a batch token, which Vault cannot revoke, stays valid until ${handle.expiresAt ?? ''}`,
+      }) as unknown,
+    ]);
+    expect(log.lines).toContain(
+      `warning: "db" cannot be revoked: a batch token, which Vault cannot revoke, stays valid until ${handle.expiresAt ?? ''}`,
+    );
+    expect(vault.requests.slice(before)).toEqual([]);
+    expect(vault.tokenValid(handle.token)).toBe(true);
+  });
+
+  it("revokes a batch token's leases, and says the token lives on", async () => {
+    const g = gateway({ role: 'batcher' });
+    const handle = vaultHandle(
+      await issued(g.issue(request('database/creds/migrator'), await identity(), signal)),
+    );
+    const before = vault.requests.length;
+    const records = await revokeInFlow(g, 'db', handle);
+    expect(records).toEqual([
+      expect.objectContaining({
+        result: 'revoked',
+        detail: `its lease revoked; the batch token, which Vault cannot revoke, stays valid until ${handle.expiresAt ?? ''}`,
+      }) as unknown,
+    ]);
+    expect(vault.leaseRevokedBy(handle.leases[0] ?? '')).toBe('lease');
+    expect(vault.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'PUT /v1/sys/leases/revoke',
+    ]);
+    expect(vault.tokenValid(handle.token)).toBe(true);
+  });
+
   it('refuses a handle of another provider', () => {
     expect(() =>
       gateway().revoke(
@@ -768,14 +1141,9 @@ describe('createGateway', () => {
   it('builds the Vault gateway from the inputs', async () => {
     const g = await createGateway(
       {
-        provider: 'vault',
+        provider: { name: 'vault', role: 'reader', authPath: 'jwt', namespace: undefined },
         gateway: vault.url,
         timeoutMs: 2000,
-        clientId: 'gatepass',
-        clientSecret: undefined,
-        vault: { role: 'reader', authPath: 'jwt', namespace: undefined },
-        hoopApiKey: undefined,
-        hoopExchange: undefined,
       },
       { registerSecret: (v) => secrets.add(v), logger: log.logger },
     );

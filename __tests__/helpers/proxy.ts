@@ -31,6 +31,8 @@ export interface Proxy {
 export interface ProxyOptions {
   /** Names only the proxy resolves: "vault.corp.test" -> "127.0.0.1". */
   hosts?: Record<string, string>;
+  /** Whole targets sent elsewhere: "sts.googleapis.com:443" -> "127.0.0.1:54321". */
+  routes?: Record<string, string>;
   /** Require these credentials (407 otherwise). */
   credentials?: { user: string; password: string };
   /** Refuse these targets (host:port) with 403. */
@@ -66,7 +68,7 @@ export async function startProxy(options: ProxyOptions = {}): Promise<Proxy> {
       refuse('403 Forbidden');
       return;
     }
-    const [name, port] = splitHostPort(target);
+    const [name, port] = splitHostPort(options.routes?.[target] ?? target);
     const host = options.hosts?.[name] ?? (name === '127.0.0.1' ? name : undefined);
     if (host === undefined) {
       refuse('502 Bad Gateway');

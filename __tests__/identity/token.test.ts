@@ -70,8 +70,15 @@ describe('diagnostics', () => {
       '  sub: repo:octo-org/app:environment:production',
       '  aud: https://gateway.example',
       '  repository: octo-org/app',
+      '  repository_id: (not set)',
+      '  repository_owner_id: (not set)',
       '  ref: refs/heads/main',
+      '  ref_type: (not set)',
       '  environment: production',
+      '  job_workflow_ref: (not set)',
+      '  job_workflow_sha: (not set)',
+      '  event_name: (not set)',
+      '  runner_environment: (not set)',
       '  exp: 2025-06-01T12:02:00.000Z (expires in 120 s)',
     ]);
     const block = identityDiagnostics(token, 'invalid_grant (policy says no)\n\u001b[31m', NOW);
@@ -101,10 +108,80 @@ describe('diagnostics', () => {
       '  sub: project_path:g/p:ref_type:branch:ref:main',
       '  aud: ["a","b"]',
       '  project_path: g/p',
+      '  project_id: (not set)',
       '  ref: main',
+      '  ref_type: (not set)',
+      '  ref_protected: (not set)',
+      '  ci_config_ref_uri: (not set)',
       '  environment: (not set)',
       '  exp: 2025-06-01T11:59:30.000Z (expired 30 s ago)',
     ]);
     expect(bindingHint(token)).toContain('ref_protected');
+  });
+
+  it('prints, and recommends, the claims careful Vault and cloud policies bind', () => {
+    const githubToken = parseIdentityToken(
+      jwt({
+        ...github,
+        repository_id: '123456',
+        repository_owner_id: '654321',
+        ref_type: 'branch',
+        job_workflow_ref: 'octo-org/shared/.github/workflows/deploy.yml@refs/tags/v2',
+        job_workflow_sha: 'b'.repeat(40),
+        event_name: 'push',
+        runner_environment: 'github-hosted',
+      }),
+      'github',
+      'test',
+    );
+    expect(claimLines(githubToken, NOW)).toEqual(
+      expect.arrayContaining([
+        '  repository_id: 123456',
+        '  repository_owner_id: 654321',
+        '  ref_type: branch',
+        '  job_workflow_ref: octo-org/shared/.github/workflows/deploy.yml@refs/tags/v2',
+        `  job_workflow_sha: ${'b'.repeat(40)}`,
+        '  event_name: push',
+        '  runner_environment: github-hosted',
+      ]),
+    );
+    const gitlab = {
+      iss: 'https://gitlab.com',
+      sub: 'project_path:g/p:ref_type:branch:ref:main',
+      project_path: 'g/p',
+      project_id: '42',
+      ref: 'main',
+      ref_type: 'branch',
+      ref_protected: 'true',
+      ci_config_ref_uri: 'gitlab.com/g/p//.gitlab-ci.yml@refs/heads/main',
+      environment: 'production',
+    };
+    const gitlabToken = parseIdentityToken(jwt(gitlab), 'gitlab', 'test');
+    expect(claimLines(gitlabToken, NOW)).toEqual(
+      expect.arrayContaining([
+        '  project_id: 42',
+        '  ref_type: branch',
+        '  ref_protected: true',
+        '  ci_config_ref_uri: gitlab.com/g/p//.gitlab-ci.yml@refs/heads/main',
+      ]),
+    );
+    for (const name of [
+      'repository_id',
+      'repository_owner_id',
+      'ref_type',
+      'job_workflow_ref',
+      'event_name',
+      'runner_environment',
+    ]) {
+      expect(bindingHint(githubToken)).toContain(`\`${name}\``);
+    }
+    for (const name of ['project_id', 'ref_type', 'ref_protected', 'ci_config_ref_uri']) {
+      expect(bindingHint(gitlabToken)).toContain(`\`${name}\``);
+    }
+    // A local token is shown by the shape of its claims.
+    const local = parseIdentityToken(jwt(gitlab), 'local', 'test');
+    expect(claimLines(local, NOW)).toContain(
+      '  ci_config_ref_uri: gitlab.com/g/p//.gitlab-ci.yml@refs/heads/main',
+    );
   });
 });

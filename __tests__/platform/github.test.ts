@@ -34,7 +34,7 @@ describe('githubHost: the runner contract through @actions/core', () => {
   it('reads state the way the runner names it', () => {
     Object.assign(process.env, { STATE_gatepass: '{"x":1}' });
     const host = githubHost();
-    expect(host.getState('gatepass')).toBe('{"x":1}');
+    expect(host.state.load()).toBe('{"x":1}');
   });
 
   it('writes outputs, state and variables as delimited file commands', async () => {
@@ -47,9 +47,9 @@ describe('githubHost: the runner contract through @actions/core', () => {
     for (const f of Object.values(files)) writeFileSync(f, '');
     Object.assign(process.env, files);
     const host = githubHost();
-    host.setOutput('request-id', 'abc');
-    host.saveState('gatepass', 'line1\nline2');
-    host.exportVariable('GATEPASS_TEST_TOKEN', 'v');
+    host.setOutput?.('request-id', 'abc');
+    host.state.save('line1\nline2');
+    host.exportVariable?.('GATEPASS_TEST_TOKEN', 'v');
     await host.appendSummary({ markdown: '### done', text: 'done' });
     expect(readFileSync(files.GITHUB_OUTPUT, 'utf8')).toMatch(
       /^request-id<<(ghadelimiter_[0-9a-f-]{36})\nabc\n\1\n$/,
@@ -73,13 +73,13 @@ describe('githubHost: the runner contract through @actions/core', () => {
     }
     const host = githubHost();
     expect(() => {
-      host.saveState('gatepass', 'handle-with-a-secret');
+      host.state.save('handle-with-a-secret');
     }).toThrow(/GITHUB_STATE file/);
     expect(() => {
-      host.exportVariable('GATEPASS_TEST_TOKEN', 'secret-value');
+      host.exportVariable?.('GATEPASS_TEST_TOKEN', 'secret-value');
     }).toThrow(/GITHUB_ENV file/);
     expect(() => {
-      host.setOutput('request-id', 'abc');
+      host.setOutput?.('request-id', 'abc');
     }).toThrow(/GITHUB_OUTPUT file/);
     expect(() => {
       host.preflight({ exportEnv: false });

@@ -37,6 +37,23 @@ __webpack_require__.r(__webpack_exports__);
  *
  * Eligibility by default: a project member (direct or inherited) with access
  * level Developer (30) or more, looked up per user id and cached.
+ *
+ * An edit is an edit of the body. GitLab moves a note's `updated_at` for
+ * more than that: an emoji reaction (app/models/award_emoji.rb
+ * `expire_cache` -> app/models/note.rb `Note#bump_updated_at`) and resolving
+ * a thread (app/models/concerns/resolvable_note.rb `resolve!`), and the REST
+ * note (lib/api/entities/note.rb) carries no `last_edited_at`. So the body
+ * first seen is remembered per note id: a later listing with another body
+ * is an edit, one with the same body is not, whatever `updated_at` says. A
+ * command note seen for the first time with `updated_at` past `created_at`
+ * is asked about in GraphQL (`Query.note`, GitLab 15.9+): its `lastEditedBy`
+ * is non-null exactly when the body was edited (app/models/note.rb
+ * `Note#edited?` needs `updated_by`, which only
+ * app/services/notes/update_service.rb sets, on a body change);
+ * `lastEditedAt` alone does not tell, it falls back to `updated_at`. When
+ * GraphQL cannot say, an approval counts as edited and a deny as written
+ * (fail closed both ways). A deny, once seen, stays: editing or deleting
+ * the note later does not take it back.
  */
 
 
@@ -48,6 +65,8 @@ const GITLAB = { what: 'GitLab', input: 'CI_API_V4_URL' };
 /** Developer: may push code, so may already change what the job runs. */
 const DEVELOPER_ACCESS = 30;
 const TOKEN_HINT = 'Set GATEPASS_GITLAB_TOKEN to a project, group or personal access token with the `api` scope and at least the Reporter role';
+/** Notes asked about in one GraphQL request (GitLab caps a query at 10,000 characters). */
+const GRAPHQL_BATCH = 25;
 class GitLabApprovals {
     syntax = 'gatepass';
     defaultApprovers = 'project members with the Developer role or higher';
@@ -59,8 +78,13 @@ class GitLabApprovals {
     #noteId;
     /** The MR's page (`web_url`): the API URL does not hold the project's path. */
     #webUrl;
-    /** Notes are listed oldest first: pages before the one holding the request never change. */
+    /** Notes are listed oldest first: pages before the one holding the request hold no command for it. */
     #firstPage = 1;
+    /** Per note id, as first seen (see the file comment). */
+    #seen = new Map();
+    /** When the request note was created (epoch ms). */
+    #openedAt = Number.POSITIVE_INFINITY;
+    #warnedGraphql = false;
     constructor(options) {
         this.#options = options;
         this.#clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
@@ -96,12 +120,20 @@ class GitLabApprovals {
         const grantsFrom = this.#options.mode === 'mr-approvals' ? await this.#headSince(ctx) : undefined;
         const note = await this.#call('posting the approval request note', 'POST', `${this.#mrPath()}/notes`, { body: { body: markdown } }, ctx);
         this.#noteId = note.data.id;
+        this.#openedAt = Date.parse(note.data.created_at);
         return {
             createdAt: Date.parse(note.data.created_at),
             sequence: note.data.id,
             url: `${this.#webUrl ?? this.#options.apiUrl}#note_${String(note.data.id)}`,
             ...(grantsFrom === undefined ? {} : { grantsFrom }),
         };
+    }
+    /** The merge request's head when it is not the commit the job runs (merged results). */
+    describeCommit(sha) {
+        const head = this.#headSha;
+        if (head === sha)
+            return undefined;
+        return `the merge request's head \`${head}\`, merged into the target branch as \`${sha}\` (a merged results pipeline)`;
     }
     async events(ctx) {
         const notes = await this.#notes(ctx);
@@ -127,6 +159,9 @@ class GitLabApprovals {
             return;
         await this.#call('updating the approval request note', 'PUT', `${this.#mrPath()}/notes/${this.#noteId}`, { body: { body: markdown } }, ctx);
     }
+    get #headSha() {
+        return this.#options.headSha ?? this.#options.sha;
+    }
     #mrPath() {
         return `/projects/${encodeURIComponent(this.#options.projectId)}/merge_requests/${this.#options.mergeRequestIid}`;
     }
@@ -138,12 +173,13 @@ class GitLabApprovals {
     /** When this job's commit (last) became the MR's head, from the MR's diff versions. */
     async #headSince(ctx) {
         const versions = await this.#all('listing merge request versions', `${this.#mrPath()}/versions`, {}, ctx);
+        const head = this.#headSha;
         const ours = versions
-            .filter((v) => v.head_commit_sha === this.#options.sha)
+            .filter((v) => v.head_commit_sha === head)
             .map((v) => Date.parse(v.created_at));
         if (ours.length === 0) {
-            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `commit ${this.#options.sha.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`, {
-                hint: 'Run the job in a merge request pipeline for the MR head, or use `approval-source: gitlab-notes`',
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `commit ${head.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`, {
+                hint: "Run the job in a merge request pipeline of the MR's current head (in merged results pipelines GitLab names it in CI_MERGE_REQUEST_SOURCE_BRANCH_SHA), or use `approval-source: gitlab-notes`",
             });
         }
         // The latest time it became the head: after a force-push away and back,
@@ -151,6 +187,23 @@ class GitLabApprovals {
         return Math.max(...ours);
     }
     async #notes(ctx) {
+        const raw = await this.#listNotes(ctx);
+        await this.#learn(raw, ctx);
+        const listed = new Set();
+        const out = [];
+        for (const note of raw) {
+            listed.add(note.id);
+            out.push(this.#event(note));
+        }
+        // A deny seen once and deleted since still stands.
+        for (const [id, seen] of this.#seen) {
+            if (seen.deny !== undefined && !listed.has(id))
+                out.push(seen.deny);
+        }
+        return out;
+    }
+    /** Every note from the page holding the request on, the request itself left out. */
+    async #listNotes(ctx) {
         const out = [];
         let page = this.#firstPage;
         for (;;) {
@@ -162,9 +215,22 @@ class GitLabApprovals {
                     page: String(page),
                 },
             }, ctx);
-            if (res.data.some((n) => n.id === this.#noteId) && this.#firstPage < page)
+            const first = res.data[0];
+            const holdsRequest = res.data.some((n) => n.id === this.#noteId);
+            if (page === this.#firstPage &&
+                page > 1 &&
+                !holdsRequest &&
+                (first === undefined || this.#after(first))) {
+                // Notes before the request were deleted, and the pages moved up: one
+                // right after the request may be on an earlier page now.
+                this.#firstPage = 1;
+                out.length = 0;
+                page = 1;
+                continue;
+            }
+            if (holdsRequest && this.#firstPage < page)
                 this.#firstPage = page;
-            out.push(...res.data.filter((n) => n.id !== this.#noteId).map(toNote));
+            out.push(...res.data.filter((n) => n.id !== this.#noteId));
             const next = nextPage(res.headers);
             if (next === undefined || next <= page)
                 break;
@@ -172,10 +238,127 @@ class GitLabApprovals {
         }
         return out;
     }
+    /** Whether `note` was created after the request note. */
+    #after(note) {
+        const at = Date.parse(note.created_at);
+        return at > this.#openedAt || (at === this.#openedAt && note.id > (this.#noteId ?? 0));
+    }
+    /**
+     * Record the notes listed for the first time. A command note whose
+     * `updated_at` moved before gatepass first saw it may have been edited, or
+     * only reacted to or resolved: GraphQL says which.
+     */
+    async #learn(notes, ctx) {
+        const fresh = notes.filter((n) => !this.#seen.has(n.id));
+        const ask = fresh.filter((n) => !n.system &&
+            n.updated_at !== n.created_at &&
+            this.#after(n) &&
+            (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .parseCommand */ .RM)(n.body, this.syntax) !== undefined);
+        const edits = ask.length === 0 ? new Map() : await this.#edits(ask, ctx);
+        for (const note of fresh) {
+            const command = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .parseCommand */ .RM)(note.body, this.syntax);
+            const state = command === undefined ? undefined : edits.get(note.id);
+            const denyFailsClosed = state?.kind === 'unknown' && command?.verb === 'deny';
+            let editedAt;
+            if (state?.kind === 'edited')
+                editedAt = state.at;
+            else if (state?.kind === 'unknown' && !denyFailsClosed)
+                editedAt = Date.parse(note.updated_at);
+            const seen = {
+                command: command === undefined ? undefined : note.body,
+                editedAt,
+                deny: undefined,
+            };
+            if (command?.verb === 'deny' && editedAt === undefined)
+                seen.deny = toNote(note, undefined);
+            this.#seen.set(note.id, seen);
+        }
+    }
+    /** The note as the policy sees it: edited only if its body was. */
+    #event(note) {
+        const seen = this.#seen.get(note.id);
+        if (seen?.deny !== undefined)
+            return seen.deny;
+        const sameBody = seen?.command === undefined
+            ? (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .parseCommand */ .RM)(note.body, this.syntax) === undefined
+            : note.body === seen.command;
+        if (seen !== undefined && sameBody)
+            return toNote(note, seen.editedAt);
+        return toNote(note, Date.parse(note.updated_at));
+    }
+    /** Whether each note's body was edited, from GraphQL `Query.note` (`lastEditedBy`). */
+    async #edits(notes, ctx) {
+        const out = new Map();
+        for (let i = 0; i < notes.length; i += GRAPHQL_BATCH) {
+            const batch = notes.slice(i, i + GRAPHQL_BATCH);
+            const answer = await this.#graphqlNotes(batch, ctx);
+            batch.forEach((note, j) => {
+                const node = answer.data?.[`n${j}`];
+                if (node === undefined || node === null) {
+                    this.#warnGraphql(note, answer.reason ?? 'it returned no such note');
+                    out.set(note.id, { kind: 'unknown' });
+                }
+                else if (node.lastEditedBy === null) {
+                    out.set(note.id, { kind: 'unedited' });
+                }
+                else {
+                    const at = Date.parse(node.lastEditedAt ?? note.updated_at);
+                    out.set(note.id, {
+                        kind: 'edited',
+                        at: Number.isNaN(at) ? Date.parse(note.updated_at) : at,
+                    });
+                }
+            });
+        }
+        return out;
+    }
+    async #graphqlNotes(notes, ctx) {
+        const names = notes.map((_, j) => `n${j}`);
+        const query = `query gatepassNoteEdits(${names.map((n) => `$${n}: NoteID!`).join(', ')}) { ${names
+            .map((n) => `${n}: note(id: $${n}) { id lastEditedAt lastEditedBy { id } }`)
+            .join(' ')} }`;
+        const variables = Object.fromEntries(notes.map((n, j) => [`n${j}`, `gid://gitlab/Note/${n.id}`]));
+        try {
+            const res = await this.#call('asking GitLab GraphQL whether notes were edited', 'POST', this.#graphqlUrl(), {
+                body: { query, variables },
+            }, ctx);
+            const errors = res.data.errors ?? [];
+            if (errors.length > 0) {
+                return {
+                    reason: errors
+                        .map((e) => e.message ?? '')
+                        .join('; ')
+                        .slice(0, 200),
+                };
+            }
+            return { data: res.data.data ?? {} };
+        }
+        catch (err) {
+            // An instance without the endpoint (or the field): say so, and fail closed.
+            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpStatusError */ .F9 && err.status === 404)
+                return { reason: err.message };
+            throw err;
+        }
+    }
+    #graphqlUrl() {
+        if (this.#options.graphqlUrl !== undefined)
+            return new URL(this.#options.graphqlUrl);
+        return new URL('../graphql', `${this.#options.apiUrl.replace(/\/$/, '')}/`);
+    }
+    #warnGraphql(note, reason) {
+        const message = `GitLab's GraphQL API did not say whether note ${note.id} was edited (${reason}); an approval there counts as edited, a deny as written`;
+        if (this.#warnedGraphql) {
+            this.#logger.debug(message);
+            return;
+        }
+        this.#warnedGraphql = true;
+        this.#logger.warning(`${message}. Needs GitLab 15.9 or later (Query.note) and a token that can read the merge request`);
+    }
     async #grants(ctx) {
         const mr = await this.#mergeRequest(ctx);
-        if (mr.sha !== this.#options.sha) {
-            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${this.#options.sha.slice(0, 12)}, which this job runs`, { hint: 'The pipeline of the new head asks again' });
+        const head = this.#headSha;
+        if (mr.sha !== head) {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('DENIED', `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${head.slice(0, 12)}, which this job runs`, { hint: 'The pipeline of the new head asks again' });
         }
         const res = await this.#call('reading merge request approvals', 'GET', `${this.#mrPath()}/approvals`, {}, ctx);
         return (res.data.approved_by ?? []).map((a) => ({
@@ -219,7 +402,7 @@ class GitLabApprovals {
     }
     /** One API call under the retry policy (network errors, 408, 429 with `Retry-After`, 5xx). */
     async #call(operation, method, path, input, ctx) {
-        const url = new URL(`${this.#options.apiUrl.replace(/\/$/, '')}${path}`);
+        const url = path instanceof URL ? path : new URL(`${this.#options.apiUrl.replace(/\/$/, '')}${path}`);
         for (const [k, v] of Object.entries(input.query ?? {}))
             url.searchParams.set(k, v);
         const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_2__/* .request */ .Em)({
@@ -300,15 +483,17 @@ function toActor(user) {
         ...(user.web_url === undefined ? {} : { url: user.web_url }),
     };
 }
-function toNote(n) {
+/** `editedAt`: when its body was edited (undefined: never), the only edit the policy sees. */
+function toNote(n, editedAt) {
+    const createdAt = Date.parse(n.created_at);
     return {
         kind: 'comment',
         id: String(n.id),
         sequence: n.id,
         author: toActor(n.author),
         body: n.body,
-        createdAt: Date.parse(n.created_at),
-        updatedAt: Date.parse(n.updated_at),
+        createdAt,
+        updatedAt: editedAt === undefined ? createdAt : Math.max(editedAt, createdAt + 1),
         system: n.system,
     };
 }

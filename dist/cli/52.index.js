@@ -23,8 +23,8 @@ var errors = __webpack_require__(1922);
 var common_logger = __webpack_require__(9353);
 // EXTERNAL MODULE: ./src/common/retry.ts
 var retry = __webpack_require__(9183);
-// EXTERNAL MODULE: ./src/identity/token.ts + 5 modules
-var token = __webpack_require__(6969);
+// EXTERNAL MODULE: ./src/identity/token.ts
+var token = __webpack_require__(7035);
 ;// CONCATENATED MODULE: ./src/identity/github.ts
 /**
  * The GitHub Actions ID token, from the runner's token endpoint through
@@ -137,8 +137,8 @@ function classifyCoreError(err) {
 
 // EXTERNAL MODULE: ./src/flow/job.ts + 1 modules
 var job = __webpack_require__(799);
-// EXTERNAL MODULE: ./src/config/config.ts
-var config = __webpack_require__(1122);
+// EXTERNAL MODULE: ./src/config/config.ts + 7 modules
+var config = __webpack_require__(6354);
 // EXTERNAL MODULE: ./src/platform/detect.ts
 var detect = __webpack_require__(1356);
 ;// CONCATENATED MODULE: ./src/platform/github.ts
@@ -153,6 +153,7 @@ var detect = __webpack_require__(1356);
  * runner named the file and that it exists, and `preflight` checks the same
  * before any network call. Core reads `process.env`, so the host does too.
  */
+
 
 
 
@@ -182,11 +183,13 @@ function githubHost() {
             requireFile('GITHUB_OUTPUT', `set the output ${name}`);
             core.setOutput(name, value);
         },
-        saveState: (name, value) => {
-            requireFile('GITHUB_STATE', 'save revocation handles');
-            core.saveState(name, value);
+        state: {
+            save: (value) => {
+                requireFile('GITHUB_STATE', 'save revocation handles');
+                core.saveState(STATE_KEY, value);
+            },
+            load: () => core.getState(STATE_KEY),
         },
-        getState: (name) => core.getState(name),
         setSecret: (value) => {
             core.setSecret(value);
         },
@@ -286,10 +289,7 @@ function githubCliPlatform(env, cwd) {
 function githubPostRuntime() {
     return {
         host: githubHost(),
-        secrets: {
-            clientSecret: core.getInput('client-secret'),
-            hoopApiKey: core.getInput('hoop-api-key'),
-        },
+        secret: (input) => core.getInput(input),
     };
 }
 /** An error `run` did not catch: one `::error::` line and a failed step, not a stack trace. */

@@ -31,6 +31,8 @@ var errors = __webpack_require__(1922);
 var gateways = __webpack_require__(9939);
 // EXTERNAL MODULE: ./src/flow/revocation.ts
 var revocation = __webpack_require__(1414);
+// EXTERNAL MODULE: ./src/config/config.ts + 7 modules
+var config = __webpack_require__(6354);
 // EXTERNAL MODULE: ./src/config/defaults.ts
 var defaults = __webpack_require__(1954);
 // EXTERNAL MODULE: ./src/flow/state.ts
@@ -44,6 +46,7 @@ var state = __webpack_require__(7573);
  * sent but never heard back from. A credential that cannot be revoked fails
  * the step, as it fails main: it outlives the job, and someone must act.
  */
+
 
 
 
@@ -79,7 +82,7 @@ async function revokeSaved(runtime) {
     return results;
 }
 function readState(host) {
-    const raw = host.getState(state/* STATE_KEY */.M);
+    const raw = host.state.load();
     if (raw === '') {
         host.log.info('gatepass: nothing to revoke (the main step issued no credentials)');
         return undefined;
@@ -118,8 +121,7 @@ async function revokeAll(saved, runtime) {
         // Built once, and only if some credential has a handle.
         gateway: () => (gateway ??= (runtime.createGateway ?? gateways/* createGateway */.j)({
             ...saved.settings,
-            clientSecret: runtime.secrets.clientSecret || undefined,
-            hoopApiKey: runtime.secrets.hoopApiKey || undefined,
+            provider: (0,config/* providerWithSecrets */.LL)(saved.settings.provider, runtime.secret),
         }, {
             registerSecret: (value) => {
                 host.setSecret(value);
@@ -174,11 +176,14 @@ async function report(host, saved, results) {
 var detect = __webpack_require__(1356);
 // EXTERNAL MODULE: ./src/platform/local.ts + 1 modules
 var local = __webpack_require__(5164);
+// EXTERNAL MODULE: ./src/config/settings.ts
+var settings = __webpack_require__(4661);
 ;// CONCATENATED MODULE: ./src/cli/revoke.ts
 /**
  * `gatepass revoke`: revokes what a crashed or killed `gatepass run` left in
  * its state files.
  */
+
 
 
 
@@ -207,10 +212,8 @@ async function revokeFile(file, io) {
     }
     const results = await revokeSaved({
         host,
-        secrets: {
-            clientSecret: io.env.GATEPASS_CLIENT_SECRET?.trim() ?? '',
-            hoopApiKey: io.env.GATEPASS_HOOP_API_KEY?.trim() ?? '',
-        },
+        // Read again as `gatepass run` read them: GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY.
+        secret: (input) => io.env[(0,settings/* envName */.pD)(input)]?.trim() ?? '',
     });
     if ((0,revocation/* failedRevocations */.Vo)(results ?? []).length > 0) {
         io.stderr.write(`gatepass: ${file} is kept: run \`gatepass revoke --state ${file}\` again\n`);

@@ -13,12 +13,12 @@ export const modules = {
 /* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_vault__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
 /* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8044);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
-/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9353);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
-/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2299);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
-/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9304);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8718);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9183);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2299);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8281);
+/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9304);
 /**
  * The Vault / OpenBao gateway, through node-vault. Each credential request is
  * its own JWT login (`auth/<vault-auth-path>/login {role, jwt}`) followed by
@@ -28,14 +28,19 @@ export const modules = {
  *
  * Every HTTP call goes through the shared retry policy: network errors, 408,
  * 429 and 5xx (503 is "sealed" or "standby") are retried with backoff, each
- * attempt bounded by its own timeout, the whole call by one deadline.
+ * attempt bounded by its own timeout, the whole call by one deadline, with
+ * Vault's own exceptions (see {@link classify}): a 412 from a performance
+ * standby is retried, while what does not clear in minutes (a locked or sealed
+ * namespace, a full lease-count quota) fails at once, and a login is not
+ * repeated once Vault may have acted on it.
  * node-vault builds the requests and reads Vault's answers; the HTTP itself is
  * gatepass's transport (common/http.ts, through node-vault's
  * `request-promise` option, see {@link send}), so that no redirect is ever
  * followed and proxies apply: node-vault's own axios layer follows redirects
  * and re-sends `X-Vault-Token` and the login body (the ID token) to wherever
- * `Location` points. node-vault does not report response headers, so
- * a 429's `Retry-After` is not seen (the jittered backoff stands in for it).
+ * `Location` points. node-vault drops response headers from the errors it
+ * builds, so {@link send} keeps them aside for the request (a 429's
+ * `Retry-After`).
  */
 
 
@@ -52,11 +57,11 @@ function createVaultGateway(options) {
     return {
         issue: (request, id, signal) => issue(settings, request, id, signal),
         poll: (pending) => Promise.reject(new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`)),
-        revoke: (handle, signal) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal),
+        revoke: (handle, signal, note) => revoke(settings, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .handleOf */ .mP)(handle, 'vault', 'Vault'), signal, note),
     };
 }
 function resolve(options) {
-    const address = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_7__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
+    const address = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_8__/* .requireSafeUrl */ .GX)(options.gateway, '`gateway`');
     if (options.role.trim() === '') {
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', 'the vault provider needs `vault-role`', {
             hint: 'Set `vault-role` to the JWT auth role bound to this repository or project',
@@ -78,7 +83,7 @@ function resolve(options) {
         attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
         retry: options.retry,
         registerSecret: options.registerSecret,
-        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_3__/* .silentLogger */ .q,
+        logger: options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_4__/* .silentLogger */ .q,
     };
 }
 /**
@@ -112,7 +117,7 @@ async function issue(settings, request, id, signal) {
     const target = checkVaultRequest(request);
     const deadline = Date.now() + settings.timeoutMs;
     const client = vaultClient(settings.address, settings.namespace);
-    const login = await logIn(settings, client, id, signal, deadline);
+    const login = await logIn(settings, client, request, id, signal, deadline);
     const handle = {
         provider: 'vault',
         address: settings.address.href,
@@ -120,6 +125,8 @@ async function issue(settings, request, id, signal) {
         token: login.token,
         leases: [],
         ...(login.expiresAt === undefined ? {} : { expiresAt: login.expiresAt.toISOString() }),
+        ...(login.batch ? { tokenType: 'batch' } : {}),
+        ...(login.noDefaultPolicy ? { noDefaultPolicy: true } : {}),
     };
     try {
         const secrets = [id.value, login.token];
@@ -133,19 +140,22 @@ async function issue(settings, request, id, signal) {
         if (envelope.lease_id !== '')
             handle.leases.push(envelope.lease_id);
         const issued = toIssued(settings, request, target.path, envelope, login);
-        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
+        (0,_gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .requireEnvFields */ .e$)(request, issued.values, `the secret at ${target.path}`);
         return { ...issued, revocation: handle };
     }
     catch (err) {
         // Nothing will use the token or its lease: do not leave them alive, even
         // when `signal` is the cancel that ended the read.
-        await revoke(settings, handle, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_6__/* .cleanupSignal */ .Z5)()).catch((e) => {
+        const unused = (n) => {
+            settings.logger.warning(`the unused Vault token: ${n.detail}`);
+        };
+        await revoke(settings, handle, (0,_gateway_js__WEBPACK_IMPORTED_MODULE_7__/* .cleanupSignal */ .Z5)(), unused).catch((e) => {
             settings.logger.warning(`could not revoke the unused Vault token: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(e)}`);
         });
         throw readError(err, settings, target, id);
     }
 }
-async function logIn(settings, client, id, signal, deadline) {
+async function logIn(settings, client, request, id, signal, deadline) {
     const path = `auth/${settings.authPath}/login`;
     let body;
     try {
@@ -153,6 +163,7 @@ async function logIn(settings, client, id, signal, deadline) {
             method: 'POST',
             path,
             json: { role: settings.role, jwt: id.value },
+            login: true,
         });
     }
     catch (err) {
@@ -169,30 +180,78 @@ async function logIn(settings, client, id, signal, deadline) {
     settings.registerSecret(token);
     const ttl = typeof auth.lease_duration === 'number' ? auth.lease_duration : 0;
     const accessor = typeof auth.accessor === 'string' ? auth.accessor : '';
+    const batch = auth.token_type === 'batch';
+    const policies = Array.isArray(auth.token_policies)
+        ? auth.token_policies.filter((p) => typeof p === 'string')
+        : undefined;
+    const noDefaultPolicy = policies !== undefined && !policies.includes('default') && !policies.includes('root');
+    const expiresAt = ttl > 0 ? new Date(Date.now() + ttl * 1000) : undefined;
     // The accessor is what Vault's audit log shows; it cannot be used to read secrets.
-    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
-    return {
-        token,
-        accessor,
-        expiresAt: ttl > 0 ? new Date(Date.now() + ttl * 1000) : undefined,
-    };
+    settings.logger.info(`logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${batch ? ', a batch token' : ''}${ttl > 0 ? `, token valid for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(ttl * 1000)}` : ''}`);
+    warnAboutToken(settings, request, { ttl, batch, noDefaultPolicy, expiresAt, policies });
+    return { token, accessor, expiresAt, batch, noDefaultPolicy };
+}
+/**
+ * What the login's answer says about the end of the step, said now, while
+ * the role can still be fixed: a token that ends before the `ttl` asked
+ * (the credential ends with it), a batch token (never revoked: it lives its
+ * whole TTL), a token without the `default` policy (it may not revoke itself).
+ */
+function warnAboutToken(settings, request, token) {
+    const asked = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(request.ttlSeconds * 1000);
+    const granted = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(token.ttl * 1000);
+    const role = `role "${settings.role}"`;
+    if (token.ttl > 0 && token.ttl < request.ttlSeconds) {
+        settings.logger.warning(`Vault's token for "${request.name}" is valid for ${granted}, shorter than the ${asked} asked: the credential ends with it; raise token_ttl (and token_max_ttl) of ${role}, or ask for less`);
+    }
+    if (token.batch) {
+        const until = token.expiresAt === undefined ? 'never expires' : `expires ${token.expiresAt.toISOString()}`;
+        const text = `${role} gives batch tokens, which Vault cannot revoke: the token of "${request.name}" stays valid until it ${until}`;
+        if (token.ttl === 0 || token.ttl > request.ttlSeconds) {
+            settings.logger.warning(`${text} (${token.ttl === 0 ? 'no TTL' : granted}, longer than the ${asked} asked); set token_type service on the role, or a token_ttl no longer than you need`);
+        }
+        else {
+            settings.logger.info(`${text}; its leases are revoked when the step ends`);
+        }
+    }
+    if (token.noDefaultPolicy && !token.batch) {
+        settings.logger.warning(`the token of ${role} lacks Vault's \`default\` policy (token_policies: ${(token.policies ?? []).join(', ') || 'none'}): unless another policy allows update on auth/token/revoke-self, gatepass cannot revoke it when the step ends; attach \`default\` (drop token_no_default_policy) or add that rule`);
+    }
 }
 function loginError(err, settings, id) {
-    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
+    if (mayHaveActed(err))
+        return lostLogin(err, settings);
+    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9) || ![400, 401, 403].includes(err.status))
         return err;
-    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
+    settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_3__/* .identityDiagnostics */ .zx)(id, err.message));
     const mount = err.status === 403
         ? ` A 403 at login also means nothing is mounted at auth/${settings.authPath}: check \`vault-auth-path\`.`
         : '';
     return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('DENIED', `Vault refused the login as role "${settings.role}": ${err.message}`, {
-        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .bindingHint */ .jw)(id)}`,
+        hint: `The identity token's claims are in the log above; compare them with the role's bound_audiences and bound_claims.${mount} ${(0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_3__/* .bindingHint */ .jw)(id)}`,
+    });
+}
+/**
+ * A login not repeated because Vault may have acted on it (see
+ * {@link mayHaveActed}): said so, since a token may exist that nobody holds.
+ */
+function lostLogin(err, settings) {
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .AttemptTimeoutError */ .dU ? 'TIMEOUT' : 'GATEWAY', `${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}; the login was not repeated, since Vault may have issued a token that never reached gatepass (nobody holds it; it has role "${settings.role}"'s policies and ends at the role's token_ttl)`, {
+        hint: "Run the job again; if logins often go unanswered, check Vault's health and the network between the runner and Vault (Vault's audit log lists each login)",
+        cause: err,
     });
 }
 function readError(err, settings, target, id) {
-    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9))
+    if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9))
+        return err;
+    if (err instanceof VaultStatusError && err.kvVersion !== undefined) {
+        return kvVersionError(err, target.path, err.kvVersion);
+    }
+    // Lasting conditions and an unknown namespace carry their own hint.
+    if (err instanceof VaultStatusError && err.condition !== undefined)
         return err;
     if (err.status === 403) {
-        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__/* .identityDiagnostics */ .zx)(id, err.message));
+        settings.logger.warning((0,_identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_3__/* .identityDiagnostics */ .zx)(id, err.message));
         return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('DENIED', err.message, {
             hint: `The policies of role "${settings.role}" do not allow ${target.method === 'GET' ? 'read' : 'create/update'} on ${target.path}; attach a policy that does, or fix \`path\``,
         });
@@ -234,8 +293,13 @@ function toIssued(settings, request, path, envelope, login) {
         }
     }
     const expiresAt = expiry(envelope, login);
+    if (envelope.lease_duration > 0 &&
+        envelope.lease_duration < request.ttlSeconds &&
+        envelope.lease_id !== '') {
+        settings.logger.warning(`Vault leased "${request.name}" (${path}) for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, shorter than the ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the credential ends with it; raise default_ttl (and max_ttl) of the secrets engine's role, or pass a \`ttl\` in \`data\` where the endpoint takes one`);
+    }
     if (envelope.lease_id !== '' && envelope.lease_duration > request.ttlSeconds) {
-        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
+        settings.logger.info(`Vault leased "${request.name}" (${path}) for ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(envelope.lease_duration * 1000)}, longer than the ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .formatDuration */ .a3)(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`);
     }
     return {
         kind: 'issued',
@@ -255,11 +319,38 @@ function kvV2Data(data) {
     if (!isKvV2)
         return undefined;
     if (data.data === null) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', 'the kv v2 secret has no data (its version is deleted or destroyed)', {
-            hint: 'Undelete the version, write a new one, or read another version',
+        // Vault answers 404 for a deleted or destroyed version (see
+        // kvVersionError); a 200 without data is not kv v2 as its source has it.
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', 'the kv v2 secret came back without data', {
+            hint: 'Check that `gateway` is Vault or OpenBao, and read the secret with `vault kv get` to compare',
         });
     }
     return data.data;
+}
+/**
+ * kv v2 answers a deleted or destroyed version with 404 and the version's
+ * metadata (`data: {data: null, metadata}`, no `errors`): say which, and how
+ * to get it back (vault-plugin-secrets-kv path_data.go `pathDataRead`).
+ */
+function kvVersionError(err, path, kv) {
+    const version = kv.version === undefined ? 'the current version' : `version ${kv.version}`;
+    const [mount, name] = kvParts(path);
+    const flag = kv.version === undefined ? '' : ` -versions=${kv.version}`;
+    if (kv.destroyed) {
+        return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `${version} of the kv v2 secret at ${path} is destroyed (HTTP ${err.status})`, {
+            hint: `A destroyed version cannot come back: write a new version (vault kv put -mount=${mount} ${name} …), which gatepass then reads`,
+            cause: err,
+        });
+    }
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `${version} of the kv v2 secret at ${path} was deleted${kv.deletionTime === '' ? '' : ` at ${kv.deletionTime}`} (HTTP ${err.status})`, {
+        hint: `Restore it (vault kv undelete -mount=${mount}${flag} ${name}) or write a new version (vault kv put); gatepass reads the current version`,
+        cause: err,
+    });
+}
+/** `secret/data/ci/app` -> [`secret`, `ci/app`]. */
+function kvParts(path) {
+    const at = path.indexOf('/data/');
+    return at < 0 ? [path, ''] : [path.slice(0, at), path.slice(at + '/data/'.length)];
 }
 /** A lease ends at its duration, or with the token that created it, whichever is first. */
 function expiry(envelope, login) {
@@ -283,18 +374,38 @@ function readEnvelope(body, what) {
     };
 }
 /**
- * Revoke the leases, then the token. Revoking the token also revokes every
- * lease it created, so a token that is already gone (403: revoked, or expired)
- * means the leases are gone too: that is success, as is an expired handle.
- * The explicit lease revocation comes first because it ends the database
- * user at once, while a token's leases are revoked in the background.
+ * Revoke the leases, then the token, and say truthfully what stays valid.
+ *
+ * - Each lease first, because that ends its database user at once; a 403
+ *   (the role may not use sys/leases/revoke, which Vault's `default` policy
+ *   lacks) is left to the token's revocation, which revokes its leases in
+ *   the background. Any other failure (a 400 when the database cannot drop
+ *   the user, e.g. it owns objects) is a failure even once the token is
+ *   revoked: Vault keeps such a lease, retrying it in the background, and
+ *   the user outlives the step.
+ * - Then `auth/token/revoke-self`. A 403 saying "invalid token" (Vault), or
+ *   any 403 to a token that has the `default` policy (OpenBao does not say
+ *   which), means the token is gone already (revoked or expired) with its
+ *   leases; a 403 to a token without `default` is a refusal.
+ * - A batch token is never sent there (Vault answers 400 "batch tokens
+ *   cannot be revoked"): it lives to its TTL, and `note` says so.
+ *
+ * Progress goes into the handle (`tokenRevoked`, `unrevokedLeases`), so a
+ * retry from saved state does not mistake the revoked token for revoked leases.
  */
-async function revoke(settings, handle, signal) {
+async function revoke(settings, handle, signal, note = () => undefined) {
     if (handle.expiresAt !== undefined && Date.parse(handle.expiresAt) <= Date.now()) {
         settings.logger.debug('the Vault token has expired: Vault has revoked it and its leases');
         return;
     }
-    const address = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_7__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
+    if (handle.tokenRevoked === true) {
+        // An earlier call revoked the token but not these; nothing can retry them now.
+        const left = Object.entries(handle.unrevokedLeases ?? {});
+        if (left.length > 0)
+            throw leaseFailure(left, 'earlier');
+        return;
+    }
+    const address = (0,_config_limits_js__WEBPACK_IMPORTED_MODULE_8__/* .requireSafeUrl */ .GX)(handle.address, 'the Vault address of the revocation handle');
     const client = vaultClient(address, handle.namespace);
     // The token's revocation settles everything, so the leases may use only
     // half of the budget: an unreachable Vault must not leave it no time.
@@ -302,7 +413,9 @@ async function revoke(settings, handle, signal) {
     const leaseDeadline = started + settings.timeoutMs / 2;
     const deadline = started + settings.timeoutMs;
     const secrets = [handle.token];
+    const batch = handle.tokenType === 'batch';
     const leaseProblems = [];
+    let redirect;
     for (const lease of handle.leases) {
         try {
             // PUT, as Vault's API documentation writes it; Vault treats it as POST.
@@ -314,12 +427,21 @@ async function revoke(settings, handle, signal) {
             });
         }
         catch (err) {
-            // 403: the token may not revoke leases (not in Vault's default policy),
-            // or is gone already; revoking the token below settles both.
-            if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && err.status === 403)) {
-                leaseProblems.push(`lease ${lease}: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}`);
-            }
+            // 403: the token may not revoke leases, or is gone; revoking the token
+            // settles both. Not for a batch token: nothing else revokes its leases.
+            if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9 && err.status === 403 && !batch)
+                continue;
+            if (err instanceof _common_http_js__WEBPACK_IMPORTED_MODULE_6__/* .RedirectRefusedError */ .jw)
+                redirect = err;
+            leaseProblems.push([lease, withoutNames((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err))]);
         }
+    }
+    const until = handle.expiresAt ?? 'its TTL ends';
+    if (batch) {
+        if (leaseProblems.length > 0)
+            throw leaseFailure(leaseProblems, 'batch', redirect);
+        note(batchNote(handle.leases.length, until));
+        return;
     }
     try {
         await call(settings, client, signal, deadline, secrets, {
@@ -329,21 +451,101 @@ async function revoke(settings, handle, signal) {
         });
     }
     catch (err) {
-        if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 && err.status === 403) {
-            settings.logger.debug('the Vault token was already revoked or expired');
+        if (isBatchRefusal(err)) {
+            // A batch token in a handle saved before gatepass knew batch tokens.
+            if (leaseProblems.length > 0)
+                throw leaseFailure(leaseProblems, 'batch', redirect);
+            note(batchNote(handle.leases.length, until));
             return;
         }
-        const problems = [...leaseProblems, `token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}`];
-        // A refused redirect is a setting to fix, not bad luck: say which.
-        const fix = err instanceof _common_http_js__WEBPACK_IMPORTED_MODULE_5__/* .RedirectRefusedError */ .jw ? `${err.hint ?? ''}. ` : '';
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
-            hint: `${fix}The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
-            cause: err,
-        });
+        if (!(err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9 && err.status === 403)) {
+            throw tokenFailure(err, handle, leaseProblems);
+        }
+        if (!tokenGone(err, handle))
+            throw selfRevokeRefused(err, settings, handle, leaseProblems);
+        settings.logger.debug('the Vault token was already revoked or expired');
     }
+    handle.tokenRevoked = true;
     if (leaseProblems.length > 0) {
-        settings.logger.debug(`revoked the token, which takes its leases along (${leaseProblems.join('; ')})`);
+        handle.unrevokedLeases = Object.fromEntries(leaseProblems);
+        throw leaseFailure(leaseProblems, 'now', redirect);
     }
+}
+function batchNote(leases, until) {
+    const token = `the batch token, which Vault cannot revoke, stays valid until ${until}`;
+    return leases === 0
+        ? { result: 'skipped', detail: token.replace(/^the/, 'a') }
+        : {
+            result: 'revoked',
+            detail: `${leases === 1 ? 'its lease' : `its ${leases} leases`} revoked; ${token}`,
+        };
+}
+/** 400 "batch tokens cannot be revoked" (vault/token_store.go `revokeCommon`). */
+function isBatchRefusal(err) {
+    return (err instanceof VaultStatusError &&
+        err.status === 400 &&
+        err.errors.some((e) => /batch tokens cannot be revoked/i.test(e)));
+}
+/**
+ * A 403 to revoke-self means the token is gone (revoked, expired) when Vault
+ * says "invalid token", or when the token has the `default` policy, which
+ * allows revoke-self: OpenBao and Vault before 1.15 say "permission denied"
+ * for both.
+ */
+function tokenGone(err, handle) {
+    if (err instanceof VaultStatusError && err.errors.some((e) => /\binvalid token\b/.test(e))) {
+        return true;
+    }
+    return handle.noDefaultPolicy !== true;
+}
+function selfRevokeRefused(err, settings, handle, leaseProblems) {
+    const leases = leaseProblems.map(([lease, why]) => `; lease ${lease}: ${why}`).join('');
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `Vault refused to let the token revoke itself: ${err.message}${leases}`, {
+        hint: `The token of role "${settings.role}" lacks Vault's \`default\` policy, which allows auth/token/revoke-self: attach it (drop token_no_default_policy) or give the role update on auth/token/revoke-self; the token${handle.leases.length > 0 ? ' and what its leases did not end' : ''} stays valid until ${handle.expiresAt ?? 'its TTL ends'} (revoke by hand: vault token revoke -accessor …)`,
+        cause: err,
+    });
+}
+function tokenFailure(err, handle, leaseProblems) {
+    const problems = [
+        ...leaseProblems.map(([lease, why]) => `lease ${lease}: ${why}`),
+        `token: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(err)}`,
+    ];
+    // A refused redirect is a setting to fix, not bad luck: say which.
+    const fix = err instanceof _common_http_js__WEBPACK_IMPORTED_MODULE_6__/* .RedirectRefusedError */ .jw ? `${err.hint ?? ''}. ` : '';
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
+        hint: `${fix}The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
+        cause: err,
+    });
+}
+/**
+ * Leases Vault did not revoke: what they stand for (a database user)
+ * outlives the step. `now`: the token is revoked, so only an operator can
+ * retry them; `earlier`: so it was in a previous call; `batch`: the token is
+ * a batch token, which lives to its TTL anyway.
+ */
+function leaseFailure(problems, when, redirect) {
+    const list = problems.map(([lease, why]) => `lease ${lease}: ${why}`).join('; ');
+    const them = problems.length === 1 ? 'it' : 'them';
+    const token = {
+        now: `the token was revoked, so gatepass cannot retry ${them}`,
+        earlier: `its token was revoked then, so gatepass cannot retry ${them}`,
+        batch: 'the batch token cannot be revoked',
+    }[when];
+    const fix = redirect === undefined ? '' : `${redirect.hint ?? ''}. `;
+    // Only a batch token's lease failures keep their 403s (see `revoke`).
+    const refused = problems.some(([, why]) => /answered HTTP 403\b/.test(why));
+    const hint = refused
+        ? "A batch token's leases end only through sys/leases/revoke or at their TTL: give the role update on sys/leases/revoke (Vault's `default` policy lacks it) or use service tokens; meanwhile an operator can revoke them (vault lease revoke <lease id>)"
+        : "What a lease stands for (a database user) stays until it is revoked: fix what Vault's error names (a database user that owns objects needs REASSIGN OWNED BY and DROP OWNED BY in the role's revocation_statements), then revoke it as an operator (vault lease revoke <lease id>)";
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `Vault could not revoke ${problems.length === 1 ? 'a lease' : `${problems.length} leases`}${when === 'earlier' ? ' when the step ended' : ''}: ${list}; ${token}`, { hint: `${fix}${hint}` });
+}
+/**
+ * Vault's error text with quoted names cut out: a database's error quotes
+ * the user it could not drop, which gatepass issued as a secret, and the
+ * revocation (post, `gatepass revoke`) does not know the value to scrub.
+ */
+function withoutNames(text) {
+    return text.replace(/"[^"\s]{1,200}"|'[^'\s]{1,200}'/g, '"***"');
 }
 function vaultClient(address, namespace) {
     const client = node_vault__WEBPACK_IMPORTED_MODULE_0___default()({
@@ -387,7 +589,7 @@ async function send(options) {
     const body = typeof options.json === 'object' && options.json !== null
         ? JSON.stringify(options.json)
         : undefined;
-    const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_5__/* .attempt */ .CD)({
+    const answer = await (0,_common_http_js__WEBPACK_IMPORTED_MODULE_6__/* .attempt */ .CD)({
         method: options.method,
         url,
         headers: {
@@ -397,6 +599,7 @@ async function send(options) {
         },
         ...(body === undefined ? {} : { body }),
     }, PEER, options.signal);
+    options.seen.headers = answer.headers;
     return {
         statusCode: answer.status,
         body: parseJson(answer.text()),
@@ -419,23 +622,25 @@ function parseJson(text) {
  */
 async function call(settings, client, signal, deadline, secrets, request) {
     const label = `${request.method} ${settings.address.origin}/v1/${request.path}`;
-    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L5)(async ({ signal: attempt }) => {
+    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .retry */ .L5)(async ({ signal: attempt }) => {
         // A fresh headers object per request: node-vault writes the token into it.
         const headers = {};
         if (request.token !== undefined)
             headers['X-Vault-Token'] = request.token;
+        const seen = { headers: undefined };
         try {
             const body = await client.request({
                 method: request.method,
                 path: `/${request.path}`,
                 headers,
                 signal: attempt,
+                seen,
                 ...(request.json === undefined ? {} : { json: request.json }),
             });
             return toBody(body, label);
         }
         catch (err) {
-            throw transportError(err, label, secrets);
+            throw transportError(err, { label, secrets, headers: seen.headers, settings });
         }
     }, {
         operation: label,
@@ -444,7 +649,80 @@ async function call(settings, client, signal, deadline, secrets, request) {
         signal,
         logger: settings.logger,
         ...settings.retry,
+        classify: request.login === true ? classifyLogin : classify,
     });
+}
+/**
+ * The retry policy's classification, with Vault's exceptions: a condition
+ * that lasts (a locked or sealed namespace, a full lease-count quota) is not
+ * retried, whatever its status; a 412 is, as Vault's own client does
+ * (api/client.go `DefaultRetryPolicy`): a performance standby has not yet
+ * replicated the token it was shown.
+ */
+function classify(err) {
+    if (err instanceof VaultStatusError) {
+        if (err.condition !== undefined && LASTING.has(err.condition))
+            return { retry: false };
+        if (err.status === 412)
+            return { retry: true };
+    }
+    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .classifyError */ .fe)(err);
+}
+/** A login is POSTed once more only when Vault cannot have acted on it. */
+function classifyLogin(err) {
+    return mayHaveActed(err) ? { retry: false } : classify(err);
+}
+/** Connection failures before anything was sent: the request never reached Vault. */
+const NOT_SENT = new Set([
+    'ECONNREFUSED',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EHOSTDOWN',
+    'EAI_AGAIN',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+/**
+ * Whether an attempt that failed may still have been carried out: a login
+ * POST that Vault handled but whose answer was lost (no answer in time, the
+ * connection lost after the request went out, a 5xx from Vault or a proxy in
+ * front of it) may have minted a token gatepass never sees, so it is not
+ * repeated. Vault refuses 412, 429 and 503 (sealed, standby) before handling
+ * a request, and a connection that was never made sent nothing.
+ */
+function mayHaveActed(err) {
+    if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .AttemptTimeoutError */ .dU)
+        return true;
+    if (err instanceof _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9) {
+        return err.status >= 500 && err.status !== 503 && (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isRetryableStatus */ .PS)(err.status);
+    }
+    // The deadline's or a cancel's error wraps the last attempt's: not one attempt.
+    if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9 && err.code === 'TIMEOUT')
+        return false;
+    const code = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .networkErrorCode */ .a0)(err);
+    return code !== undefined && !NOT_SENT.has(code);
+}
+/** Conditions that do not clear in minutes: retrying them only spends the deadline. */
+const LASTING = new Set([
+    'namespace-locked',
+    'namespace-sealed',
+    'lease-quota',
+]);
+/** An error answer of Vault's, with what the retry policy and the hints read from it. */
+class VaultStatusError extends _common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .HttpStatusError */ .F9 {
+    /** Vault's `errors`, scrubbed. */
+    errors;
+    condition;
+    /** A kv v2 read of a deleted or destroyed version. */
+    kvVersion;
+    constructor(status, message, options) {
+        const { errors, condition, kvVersion, ...rest } = options;
+        super(status, message, rest);
+        this.name = 'VaultStatusError';
+        this.errors = errors;
+        this.condition = condition;
+        this.kvVersion = kvVersion;
+    }
 }
 /** 200 with a JSON object, or 204 with nothing; anything else is not Vault. */
 function toBody(body, label) {
@@ -456,31 +734,102 @@ function toBody(body, label) {
         hint: 'Check that `gateway` is the Vault address (not a proxy or login page)',
     });
 }
-function transportError(err, label, secrets) {
+function transportError(err, at) {
     if (err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9)
         return err;
+    const { label, secrets } = at;
     const response = err
         ?.response;
     if (response !== undefined && typeof response.statusCode === 'number') {
         const status = response.statusCode;
-        const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(vaultErrors(response.body), secrets));
+        const errors = vaultErrors(response.body).map((e) => (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)(e, secrets)));
+        const detail = (0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)(errors.join('; '));
         const code = status === 403 ? 'DENIED' : 'GATEWAY';
-        return new _common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
+        const condition = conditionOf(status, errors);
+        const hint = conditionHint(condition, at.settings.namespace) ?? transientHint(status, errors);
+        const retryAfterMs = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRetryAfter */ .mu)(at.headers?.get('retry-after'), Date.now());
+        return new VaultStatusError(status, `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`, {
             code,
-            ...((0,_common_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .isRetryableStatus */ .PS)(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
+            errors,
+            condition,
+            kvVersion: status === 404 ? kvVersionOf(response.body) : undefined,
+            ...(hint === undefined ? {} : { hint }),
+            ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         });
     }
     return new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('GATEWAY', `${label} failed: ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .oneLine */ .TN)((0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .scrub */ ._I)((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(err), secrets))}`, {
         cause: err,
     });
 }
-/** Vault's `{"errors": [...]}`, joined; else a short excerpt of whatever came. */
+/**
+ * Vault's words for the conditions gatepass treats apart, as its source
+ * writes them: sdk/helper/consts/error.go (`ErrAPILocked`; openbao adds
+ * `ErrNamespaceSealed`), openbao internal/vault/request_handling.go (the
+ * locked namespace's text, "namespace not found"), sdk/logical/error.go
+ * (`ErrLeaseCountQuotaExceeded`).
+ */
+function conditionOf(status, errors) {
+    const says = (pattern) => errors.some((e) => pattern.test(e));
+    if (status === 503 && says(/namespace has been locked/i))
+        return 'namespace-locked';
+    if (status === 503 && says(/namespace is sealed/i))
+        return 'namespace-sealed';
+    if (status === 429 && says(/lease count quota exceeded/i))
+        return 'lease-quota';
+    if (status === 404 && says(/^namespace not found$/i))
+        return 'namespace-missing';
+    return undefined;
+}
+function conditionHint(condition, namespace) {
+    const ns = namespace === undefined ? 'the namespace' : `namespace "${namespace}"`;
+    switch (condition) {
+        case 'namespace-locked':
+            return `An administrator locked the API of ${ns}; it stays locked until they unlock it (vault namespace unlock), so gatepass does not retry: ask them, or check \`vault-namespace\``;
+        case 'namespace-sealed':
+            return `${namespace === undefined ? 'The namespace' : `Namespace "${namespace}"`} is sealed until an operator unseals it, so gatepass does not retry: ask them, or check \`vault-namespace\``;
+        case 'lease-quota':
+            return 'A lease-count quota is full (sys/quotas/lease-count): it frees up only as leases expire or are revoked, so gatepass does not retry; revoke leases left behind, or ask for a higher max_leases';
+        case 'namespace-missing':
+            return namespace === undefined
+                ? 'Vault found no such namespace: check `vault-namespace`'
+                : `\`vault-namespace\` "${namespace}" does not exist on this server: check its spelling and parents (e.g. team-a/ci), or leave \`vault-namespace\` empty for the root namespace`;
+        case undefined:
+            return undefined;
+    }
+}
+function transientHint(status, errors) {
+    if (status === 412) {
+        return 'A performance standby has not yet replicated the token: it catches up within seconds';
+    }
+    if (status === 429)
+        return "Vault's rate-limit quota refused the request";
+    return (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isRetryableStatus */ .PS)(status) && errors.some((e) => /sealed|standby/i.test(e))
+        ? 'Vault is sealed or a standby'
+        : (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .isRetryableStatus */ .PS)(status)
+            ? 'Vault is sealed, a standby, or overloaded'
+            : undefined;
+}
+/** The version's state from a kv v2 404's `data.metadata`, if it is that. */
+function kvVersionOf(body) {
+    const data = isObject(body) ? body.data : undefined;
+    if (!isObject(data) || data.data !== null || !isObject(data.metadata))
+        return undefined;
+    const { version, deletion_time: deletion, destroyed } = data.metadata;
+    const deletionTime = typeof deletion === 'string' ? deletion : '';
+    if (destroyed !== true && deletionTime === '')
+        return undefined;
+    return {
+        version: typeof version === 'number' ? version : undefined,
+        deletionTime,
+        destroyed: destroyed === true,
+    };
+}
+/** Vault's `{"errors": [...]}`; else whatever text came, as one. */
 function vaultErrors(body) {
     if (isObject(body) && Array.isArray(body.errors)) {
-        const texts = body.errors.filter((e) => typeof e === 'string' && e.trim() !== '');
-        return texts.join('; ');
+        return body.errors.filter((e) => typeof e === 'string' && e.trim() !== '');
     }
-    return typeof body === 'string' ? body : '';
+    return typeof body === 'string' && body.trim() !== '' ? [body] : [];
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -496,34 +845,76 @@ function isObject(value) {
 /* harmony export */   jw: () => (/* binding */ bindingHint),
 /* harmony export */   zx: () => (/* binding */ identityDiagnostics)
 /* harmony export */ });
-/* unused harmony export claimLines */
+/* unused harmony exports BINDING_CLAIMS, claimLines */
 const MAX_VALUE = 200;
+/**
+ * The claims a careful gateway policy binds, per platform, besides `iss`,
+ * `sub` and `aud` (shown first) and `exp` (shown last).
+ *
+ * GitHub (docs.github.com, "About security hardening with OpenID Connect",
+ * the OIDC token's claims): the repository by name and by id (`repository_id`
+ * and `repository_owner_id` survive a rename and a re-registered name), the
+ * ref with its type, the environment, the workflow that really runs
+ * (`job_workflow_ref`/`job_workflow_sha`: a reusable workflow's own path and
+ * commit, not the caller's), the event, and the runner.
+ *
+ * GitLab (lib/gitlab/ci/jwt.rb and jwt_v2.rb in gitlabhq, docs "OpenID Connect
+ * (OIDC) authentication using ID tokens"): the project by path and id, the ref
+ * with its type (`ref: main` alone also matches a tag named `main`), whether
+ * it is protected, the pipeline definition that runs (`ci_config_ref_uri`),
+ * and the environment.
+ */
+const BINDING_CLAIMS = {
+    github: [
+        'repository',
+        'repository_id',
+        'repository_owner_id',
+        'ref',
+        'ref_type',
+        'environment',
+        'job_workflow_ref',
+        'job_workflow_sha',
+        'event_name',
+        'runner_environment',
+    ],
+    gitlab: [
+        'project_path',
+        'project_id',
+        'ref',
+        'ref_type',
+        'ref_protected',
+        'ci_config_ref_uri',
+        'environment',
+    ],
+};
 /** The claims lines, e.g. "  sub: repo:octo/app:ref:refs/heads/main". */
 function claimLines(token, now = Date.now()) {
     const c = token.claims;
-    const project = token.platform === 'gitlab' || 'project_path' in c ? 'project_path' : 'repository';
+    const names = BINDING_CLAIMS[shape(token)];
     const lines = [
         ['iss', c.iss],
         ['sub', c.sub],
         ['aud', c.aud],
-        [project, c[project]],
-        ['ref', c.ref],
-        ['environment', c.environment],
+        ...names.map((name) => [name, c[name]]),
         ['exp', c.exp === undefined ? undefined : describeExp(c.exp, now)],
     ];
     return lines.map(([name, value]) => `  ${name}: ${render(value)}`);
 }
-/** Where gateway policies usually bind, with the platform's common pitfalls. */
+/** Where gateway policies usually bind, and what careful ones bind besides. */
 function bindingHint(token) {
     const common = 'Gateway policies usually bind `iss` (a trusted issuer), `aud` (must equal the audience the gateway expects; set `audience`) and `sub`';
-    switch (token.platform) {
+    switch (shape(token)) {
         case 'github':
-            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`), or \`repository\` with \`ref\` and \`environment\``;
+            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`); bind also \`repository\` with \`repository_id\` and \`repository_owner_id\`, \`ref\` with \`ref_type\`, \`environment\`, \`job_workflow_ref\` (or \`job_workflow_sha\`), \`event_name\` and \`runner_environment\``;
         case 'gitlab':
-            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH), or \`project_path\` with \`ref\`, \`ref_protected\` and \`environment\``;
-        case 'local':
-            return `${common}, or repository/project claims with \`ref\` and \`environment\``;
+            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH); bind also \`project_path\` or \`project_id\`, \`ref\` with \`ref_type\`, \`ref_protected\`, \`ci_config_ref_uri\` and \`environment\``;
     }
+}
+/** Which claims to show: the platform's, or for a local token the shape its claims have. */
+function shape(token) {
+    if (token.platform === 'local')
+        return 'project_path' in token.claims ? 'gitlab' : 'github';
+    return token.platform;
 }
 /**
  * The full block: a heading, the claims, the gateway's own words and the hint.

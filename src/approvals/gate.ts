@@ -81,6 +81,12 @@ export interface ApprovalSource {
   /** What an approver does, in words, for the comment and the status line. */
   howToApprove(id: string): string;
   howToDeny(id: string): string;
+  /**
+   * The request's commit line when the platform knows better than the bare
+   * SHA (a GitLab merged results pipeline runs a merge commit of the MR's
+   * head); undefined for the default.
+   */
+  describeCommit?(sha: string): string | undefined;
   /** Resolve `approvers` and the people who may not approve their own run. Fails closed. */
   prepare(approvers: readonly string[], ctx: CallContext): Promise<Preparation>;
   /** Post the request (Markdown). */
@@ -478,26 +484,38 @@ export async function awaitGatewayApproval(
   let result = first;
   let approvalUrl: string | undefined;
   let lastStatus = Number.NEGATIVE_INFINITY;
-  while (isPending(result)) {
-    const pending = result;
-    approvalUrl = pending.approvalUrl ?? approvalUrl;
-    const action =
-      approvalUrl === undefined
-        ? 'ask an approver to act at the gateway'
-        : `approve at ${approvalUrl}`;
-    const now = clock.now();
-    if (now - lastStatus >= statusEvery) {
-      logger.info(
-        statusLine({ what: `"${pending.name}" at the gateway`, leftMs: deadline - now, action }),
+  try {
+    while (isPending(result)) {
+      const pending = result;
+      approvalUrl = pending.approvalUrl ?? approvalUrl;
+      const action =
+        approvalUrl === undefined
+          ? 'ask an approver to act at the gateway'
+          : `approve at ${approvalUrl}`;
+      const now = clock.now();
+      if (now - lastStatus >= statusEvery) {
+        logger.info(
+          statusLine({ what: `"${pending.name}" at the gateway`, leftMs: deadline - now, action }),
+        );
+        lastStatus = now;
+      }
+      const waitMs = pending.intervalSeconds * 1000;
+      if (now + waitMs > deadline) {
+        throw approvalTimeoutError(`"${pending.name}" at the gateway`, options.timeoutMs, action);
+      }
+      await clock.sleep(waitMs, signal);
+      result = await gateway.poll(
+        pending,
+        await options.identity(),
+        options.requestSignal ?? signal,
       );
-      lastStatus = now;
     }
-    const waitMs = pending.intervalSeconds * 1000;
-    if (now + waitMs > deadline) {
-      throw approvalTimeoutError(`"${pending.name}" at the gateway`, options.timeoutMs, action);
+  } catch (err) {
+    // The wait is over without a credential: the gateway may withdraw the request.
+    if (isPending(result) && gateway.abandon !== undefined) {
+      await gateway.abandon(result, abandonReason(err, signal, options.timeoutMs));
     }
-    await clock.sleep(waitMs, signal);
-    result = await gateway.poll(pending, await options.identity(), options.requestSignal ?? signal);
+    throw err;
   }
   return {
     issued: result,
@@ -506,13 +524,25 @@ export async function awaitGatewayApproval(
   };
 }
 
+/** Why a gateway-side wait ended, in a few words for the gateway's record. */
+function abandonReason(err: unknown, signal: AbortSignal, timeoutMs: number): string {
+  if (err instanceof ApprovalTimeoutError) {
+    return `no approval within \`approval-timeout\` (${formatDuration(timeoutMs)})`;
+  }
+  if (signal.aborted) return 'the job was cancelled';
+  return 'the job stopped waiting after an error';
+}
+
 /** The request comment: what, for which commit and run, who may approve, what to type. */
 export function renderRequest(input: {
   id: string;
   subject: RequestSubject;
   runUrl?: string;
   policy: PolicyInputs;
-  source: Pick<ApprovalSource, 'defaultApprovers' | 'howToApprove' | 'howToDeny'>;
+  source: Pick<
+    ApprovalSource,
+    'defaultApprovers' | 'howToApprove' | 'howToDeny' | 'describeCommit'
+  >;
 }): string {
   const { id, subject, policy, source } = input;
   const rows = subject.credentials.map((c) => {
@@ -535,7 +565,7 @@ export function renderRequest(input: {
     '|---|---|---|',
     ...rows,
     '',
-    `- commit: \`${subject.sha}\` in \`${subject.repository}\``,
+    `- commit: ${source.describeCommit?.(subject.sha) ?? `\`${subject.sha}\``} in \`${subject.repository}\``,
     `- run: ${input.runUrl ?? `${subject.runId} (attempt ${subject.runAttempt})`}`,
     `- needs: ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${who}${policy.allowSelfApproval ? '' : ' (not the author or whoever started the run)'}`,
     `- expires: in ${formatDuration(policy.timeoutMs)}`,

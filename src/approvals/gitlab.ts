@@ -18,13 +18,36 @@
  *
  * Eligibility by default: a project member (direct or inherited) with access
  * level Developer (30) or more, looked up per user id and cached.
+ *
+ * An edit is an edit of the body. GitLab moves a note's `updated_at` for
+ * more than that: an emoji reaction (app/models/award_emoji.rb
+ * `expire_cache` -> app/models/note.rb `Note#bump_updated_at`) and resolving
+ * a thread (app/models/concerns/resolvable_note.rb `resolve!`), and the REST
+ * note (lib/api/entities/note.rb) carries no `last_edited_at`. So the body
+ * first seen is remembered per note id: a later listing with another body
+ * is an edit, one with the same body is not, whatever `updated_at` says. A
+ * command note seen for the first time with `updated_at` past `created_at`
+ * is asked about in GraphQL (`Query.note`, GitLab 15.9+): its `lastEditedBy`
+ * is non-null exactly when the body was edited (app/models/note.rb
+ * `Note#edited?` needs `updated_by`, which only
+ * app/services/notes/update_service.rb sets, on a body change);
+ * `lastEditedAt` alone does not tell, it falls back to `updated_at`. When
+ * GraphQL cannot say, an approval counts as edited and a deny as written
+ * (fail closed both ways). A deny, once seen, stays: editing or deleting
+ * the note later does not take it back.
  */
 import { GatepassError } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import { request, type HttpAnswer } from '../common/http.js';
 import { HttpStatusError, parseRetryAfter, systemClock, type Clock } from '../common/retry.js';
 import type { ApprovalSource, CallContext, OpenedRequest, Outcome, Preparation } from './gate.js';
-import { commandText, type Actor, type ApprovalEvent, type CommentEvent } from './policy.js';
+import {
+  commandText,
+  parseCommand,
+  type Actor,
+  type ApprovalEvent,
+  type CommentEvent,
+} from './policy.js';
 
 export type GitLabMode = 'notes' | 'mr-approvals';
 
@@ -37,8 +60,17 @@ export interface GitLabApprovalOptions {
   projectId: string;
   /** `CI_MERGE_REQUEST_IID`. */
   mergeRequestIid: number;
-  /** `CI_COMMIT_SHA`: MR approvals count only for this commit. */
+  /** `CI_COMMIT_SHA`: the commit this job runs (in a merged-results pipeline, the merge commit). */
   sha: string;
+  /**
+   * The merge request's head this job runs: `CI_MERGE_REQUEST_SOURCE_BRANCH_SHA`
+   * in merged-results and merge-train pipelines, where `sha` is a merge
+   * commit GitLab made; default `sha`. MR approvals count only while this is
+   * the head.
+   */
+  headSha?: string;
+  /** `CI_API_GRAPHQL_URL`; default `apiUrl` with `/api/v4` replaced by `/api/graphql`. */
+  graphqlUrl?: string;
   mode: GitLabMode;
   /** `GITLAB_USER_ID` / `GITLAB_USER_LOGIN`: who started the pipeline or the job. */
   actor: { id: number; login: string };
@@ -71,6 +103,19 @@ interface RawNote {
   system: boolean;
 }
 
+/** What a note looked like the first time gatepass listed it. */
+interface FirstSight {
+  /** Its body then, when that was a command; undefined for any other note. */
+  command: string | undefined;
+  /** When its body had been edited by then (epoch ms); undefined: it had not. */
+  editedAt: number | undefined;
+  /** An unedited deny: final, whatever becomes of the note. */
+  deny: CommentEvent | undefined;
+}
+
+/** Notes asked about in one GraphQL request (GitLab caps a query at 10,000 characters). */
+const GRAPHQL_BATCH = 25;
+
 interface Response<T> {
   data: T;
   headers: Headers;
@@ -87,8 +132,13 @@ export class GitLabApprovals implements ApprovalSource {
   #noteId: number | undefined;
   /** The MR's page (`web_url`): the API URL does not hold the project's path. */
   #webUrl: string | undefined;
-  /** Notes are listed oldest first: pages before the one holding the request never change. */
+  /** Notes are listed oldest first: pages before the one holding the request hold no command for it. */
   #firstPage = 1;
+  /** Per note id, as first seen (see the file comment). */
+  readonly #seen = new Map<number, FirstSight>();
+  /** When the request note was created (epoch ms). */
+  #openedAt = Number.POSITIVE_INFINITY;
+  #warnedGraphql = false;
 
   constructor(options: GitLabApprovalOptions) {
     this.#options = options;
@@ -135,12 +185,20 @@ export class GitLabApprovals implements ApprovalSource {
       ctx,
     );
     this.#noteId = note.data.id;
+    this.#openedAt = Date.parse(note.data.created_at);
     return {
       createdAt: Date.parse(note.data.created_at),
       sequence: note.data.id,
       url: `${this.#webUrl ?? this.#options.apiUrl}#note_${String(note.data.id)}`,
       ...(grantsFrom === undefined ? {} : { grantsFrom }),
     };
+  }
+
+  /** The merge request's head when it is not the commit the job runs (merged results). */
+  describeCommit(sha: string): string | undefined {
+    const head = this.#headSha;
+    if (head === sha) return undefined;
+    return `the merge request's head \`${head}\`, merged into the target branch as \`${sha}\` (a merged results pipeline)`;
   }
 
   async events(ctx: CallContext): Promise<ApprovalEvent[]> {
@@ -174,6 +232,10 @@ export class GitLabApprovals implements ApprovalSource {
     );
   }
 
+  get #headSha(): string {
+    return this.#options.headSha ?? this.#options.sha;
+  }
+
   #mrPath(): string {
     return `/projects/${encodeURIComponent(this.#options.projectId)}/merge_requests/${this.#options.mergeRequestIid}`;
   }
@@ -198,15 +260,16 @@ export class GitLabApprovals implements ApprovalSource {
       {},
       ctx,
     );
+    const head = this.#headSha;
     const ours = versions
-      .filter((v) => v.head_commit_sha === this.#options.sha)
+      .filter((v) => v.head_commit_sha === head)
       .map((v) => Date.parse(v.created_at));
     if (ours.length === 0) {
       throw new GatepassError(
         'CONFIG',
-        `commit ${this.#options.sha.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`,
+        `commit ${head.slice(0, 12)} is not a version of ${this.where}; its approvals cannot cover this job`,
         {
-          hint: 'Run the job in a merge request pipeline for the MR head, or use `approval-source: gitlab-notes`',
+          hint: "Run the job in a merge request pipeline of the MR's current head (in merged results pipelines GitLab names it in CI_MERGE_REQUEST_SOURCE_BRANCH_SHA), or use `approval-source: gitlab-notes`",
         },
       );
     }
@@ -216,7 +279,24 @@ export class GitLabApprovals implements ApprovalSource {
   }
 
   async #notes(ctx: CallContext): Promise<CommentEvent[]> {
+    const raw = await this.#listNotes(ctx);
+    await this.#learn(raw, ctx);
+    const listed = new Set<number>();
     const out: CommentEvent[] = [];
+    for (const note of raw) {
+      listed.add(note.id);
+      out.push(this.#event(note));
+    }
+    // A deny seen once and deleted since still stands.
+    for (const [id, seen] of this.#seen) {
+      if (seen.deny !== undefined && !listed.has(id)) out.push(seen.deny);
+    }
+    return out;
+  }
+
+  /** Every note from the page holding the request on, the request itself left out. */
+  async #listNotes(ctx: CallContext): Promise<RawNote[]> {
+    const out: RawNote[] = [];
     let page = this.#firstPage;
     for (;;) {
       const res = await this.#call<RawNote[]>(
@@ -233,9 +313,23 @@ export class GitLabApprovals implements ApprovalSource {
         },
         ctx,
       );
-      if (res.data.some((n) => n.id === this.#noteId) && this.#firstPage < page)
-        this.#firstPage = page;
-      out.push(...res.data.filter((n) => n.id !== this.#noteId).map(toNote));
+      const first = res.data[0];
+      const holdsRequest = res.data.some((n) => n.id === this.#noteId);
+      if (
+        page === this.#firstPage &&
+        page > 1 &&
+        !holdsRequest &&
+        (first === undefined || this.#after(first))
+      ) {
+        // Notes before the request were deleted, and the pages moved up: one
+        // right after the request may be on an earlier page now.
+        this.#firstPage = 1;
+        out.length = 0;
+        page = 1;
+        continue;
+      }
+      if (holdsRequest && this.#firstPage < page) this.#firstPage = page;
+      out.push(...res.data.filter((n) => n.id !== this.#noteId));
       const next = nextPage(res.headers);
       if (next === undefined || next <= page) break;
       page = next;
@@ -243,12 +337,147 @@ export class GitLabApprovals implements ApprovalSource {
     return out;
   }
 
+  /** Whether `note` was created after the request note. */
+  #after(note: RawNote): boolean {
+    const at = Date.parse(note.created_at);
+    return at > this.#openedAt || (at === this.#openedAt && note.id > (this.#noteId ?? 0));
+  }
+
+  /**
+   * Record the notes listed for the first time. A command note whose
+   * `updated_at` moved before gatepass first saw it may have been edited, or
+   * only reacted to or resolved: GraphQL says which.
+   */
+  async #learn(notes: readonly RawNote[], ctx: CallContext): Promise<void> {
+    const fresh = notes.filter((n) => !this.#seen.has(n.id));
+    const ask = fresh.filter(
+      (n) =>
+        !n.system &&
+        n.updated_at !== n.created_at &&
+        this.#after(n) &&
+        parseCommand(n.body, this.syntax) !== undefined,
+    );
+    const edits = ask.length === 0 ? new Map<number, EditState>() : await this.#edits(ask, ctx);
+    for (const note of fresh) {
+      const command = parseCommand(note.body, this.syntax);
+      const state = command === undefined ? undefined : edits.get(note.id);
+      const denyFailsClosed = state?.kind === 'unknown' && command?.verb === 'deny';
+      let editedAt: number | undefined;
+      if (state?.kind === 'edited') editedAt = state.at;
+      else if (state?.kind === 'unknown' && !denyFailsClosed)
+        editedAt = Date.parse(note.updated_at);
+      const seen: FirstSight = {
+        command: command === undefined ? undefined : note.body,
+        editedAt,
+        deny: undefined,
+      };
+      if (command?.verb === 'deny' && editedAt === undefined) seen.deny = toNote(note, undefined);
+      this.#seen.set(note.id, seen);
+    }
+  }
+
+  /** The note as the policy sees it: edited only if its body was. */
+  #event(note: RawNote): CommentEvent {
+    const seen = this.#seen.get(note.id);
+    if (seen?.deny !== undefined) return seen.deny;
+    const sameBody =
+      seen?.command === undefined
+        ? parseCommand(note.body, this.syntax) === undefined
+        : note.body === seen.command;
+    if (seen !== undefined && sameBody) return toNote(note, seen.editedAt);
+    return toNote(note, Date.parse(note.updated_at));
+  }
+
+  /** Whether each note's body was edited, from GraphQL `Query.note` (`lastEditedBy`). */
+  async #edits(notes: readonly RawNote[], ctx: CallContext): Promise<Map<number, EditState>> {
+    const out = new Map<number, EditState>();
+    for (let i = 0; i < notes.length; i += GRAPHQL_BATCH) {
+      const batch = notes.slice(i, i + GRAPHQL_BATCH);
+      const answer = await this.#graphqlNotes(batch, ctx);
+      batch.forEach((note, j) => {
+        const node = answer.data?.[`n${j}`];
+        if (node === undefined || node === null) {
+          this.#warnGraphql(note, answer.reason ?? 'it returned no such note');
+          out.set(note.id, { kind: 'unknown' });
+        } else if (node.lastEditedBy === null) {
+          out.set(note.id, { kind: 'unedited' });
+        } else {
+          const at = Date.parse(node.lastEditedAt ?? note.updated_at);
+          out.set(note.id, {
+            kind: 'edited',
+            at: Number.isNaN(at) ? Date.parse(note.updated_at) : at,
+          });
+        }
+      });
+    }
+    return out;
+  }
+
+  async #graphqlNotes(
+    notes: readonly RawNote[],
+    ctx: CallContext,
+  ): Promise<{ data?: Record<string, GraphqlNote | null>; reason?: string }> {
+    const names = notes.map((_, j) => `n${j}`);
+    const query = `query gatepassNoteEdits(${names.map((n) => `$${n}: NoteID!`).join(', ')}) { ${names
+      .map((n) => `${n}: note(id: $${n}) { id lastEditedAt lastEditedBy { id } }`)
+      .join(' ')} }`;
+    const variables = Object.fromEntries(
+      notes.map((n, j) => [`n${j}`, `gid://gitlab/Note/${n.id}`]),
+    );
+    try {
+      const res = await this.#call<{
+        data?: Record<string, GraphqlNote | null> | null;
+        errors?: Array<{ message?: string }>;
+      }>(
+        'asking GitLab GraphQL whether notes were edited',
+        'POST',
+        this.#graphqlUrl(),
+        {
+          body: { query, variables },
+        },
+        ctx,
+      );
+      const errors = res.data.errors ?? [];
+      if (errors.length > 0) {
+        return {
+          reason: errors
+            .map((e) => e.message ?? '')
+            .join('; ')
+            .slice(0, 200),
+        };
+      }
+      return { data: res.data.data ?? {} };
+    } catch (err) {
+      // An instance without the endpoint (or the field): say so, and fail closed.
+      if (err instanceof HttpStatusError && err.status === 404) return { reason: err.message };
+      throw err;
+    }
+  }
+
+  #graphqlUrl(): URL {
+    if (this.#options.graphqlUrl !== undefined) return new URL(this.#options.graphqlUrl);
+    return new URL('../graphql', `${this.#options.apiUrl.replace(/\/$/, '')}/`);
+  }
+
+  #warnGraphql(note: RawNote, reason: string): void {
+    const message = `GitLab's GraphQL API did not say whether note ${note.id} was edited (${reason}); an approval there counts as edited, a deny as written`;
+    if (this.#warnedGraphql) {
+      this.#logger.debug(message);
+      return;
+    }
+    this.#warnedGraphql = true;
+    this.#logger.warning(
+      `${message}. Needs GitLab 15.9 or later (Query.note) and a token that can read the merge request`,
+    );
+  }
+
   async #grants(ctx: CallContext): Promise<ApprovalEvent[]> {
     const mr = await this.#mergeRequest(ctx);
-    if (mr.sha !== this.#options.sha) {
+    const head = this.#headSha;
+    if (mr.sha !== head) {
       throw new GatepassError(
         'DENIED',
-        `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${this.#options.sha.slice(0, 12)}, which this job runs`,
+        `${this.where} moved to ${mr.sha.slice(0, 12)}; approvals there do not cover ${head.slice(0, 12)}, which this job runs`,
         { hint: 'The pipeline of the new head asks again' },
       );
     }
@@ -323,11 +552,12 @@ export class GitLabApprovals implements ApprovalSource {
   async #call<T>(
     operation: string,
     method: 'GET' | 'POST' | 'PUT',
-    path: string,
+    path: string | URL,
     input: { query?: Record<string, string>; body?: Record<string, unknown> },
     ctx: CallContext,
   ): Promise<Response<T>> {
-    const url = new URL(`${this.#options.apiUrl.replace(/\/$/, '')}${path}`);
+    const url =
+      path instanceof URL ? path : new URL(`${this.#options.apiUrl.replace(/\/$/, '')}${path}`);
     for (const [k, v] of Object.entries(input.query ?? {})) url.searchParams.set(k, v);
     const answer = await request(
       {
@@ -418,15 +648,26 @@ function toActor(user: RawUser): Actor {
   };
 }
 
-function toNote(n: RawNote): CommentEvent {
+/** What GraphQL said of one note's body. */
+type EditState = { kind: 'unedited' } | { kind: 'edited'; at: number } | { kind: 'unknown' };
+
+interface GraphqlNote {
+  id?: string;
+  lastEditedAt?: string | null;
+  lastEditedBy?: { id?: string } | null;
+}
+
+/** `editedAt`: when its body was edited (undefined: never), the only edit the policy sees. */
+function toNote(n: RawNote, editedAt: number | undefined): CommentEvent {
+  const createdAt = Date.parse(n.created_at);
   return {
     kind: 'comment',
     id: String(n.id),
     sequence: n.id,
     author: toActor(n.author),
     body: n.body,
-    createdAt: Date.parse(n.created_at),
-    updatedAt: Date.parse(n.updated_at),
+    createdAt,
+    updatedAt: editedAt === undefined ? createdAt : Math.max(editedAt, createdAt + 1),
     system: n.system,
   };
 }

@@ -118,8 +118,17 @@ export function describeTarget(request: CredentialRequest): string {
     te.scope === undefined ? undefined : `scope ${te.scope}`,
     te.audience === undefined ? undefined : `audience ${[te.audience].flat().join(' ')}`,
     te.resource === undefined ? undefined : `resource ${[te.resource].flat().join(' ')}`,
+    te.serviceAccount === undefined
+      ? undefined
+      : `service account ${serviceAccountName(te.serviceAccount)}`,
   ].filter((p) => p !== undefined);
   return parts.length === 0 ? 'default' : parts.join(', ');
+}
+
+/** The email of a `service-account` given as its generateAccessToken URL. */
+function serviceAccountName(value: string): string {
+  const match = /\/serviceAccounts\/([^/]+):generateAccessToken$/.exec(value);
+  return match?.[1] === undefined ? value : decodeURIComponent(match[1]);
 }
 
 /** The earliest expiry, for the `expires-at` output. */

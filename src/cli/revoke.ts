@@ -10,6 +10,7 @@ import { revokeSaved } from '../flow/post.js';
 import { failedRevocations } from '../flow/revocation.js';
 import { detectPlatform, stateDir } from '../platform/detect.js';
 import { preparePrivateDir, stateFileHost } from '../platform/local.js';
+import { envName } from '../config/settings.js';
 
 /**
  * Revokes every state file's credentials at the same time (each file under its
@@ -32,10 +33,8 @@ async function revokeFile(file: string, io: CliIo): Promise<'done' | 'failed'> {
   }
   const results = await revokeSaved({
     host,
-    secrets: {
-      clientSecret: io.env.GATEPASS_CLIENT_SECRET?.trim() ?? '',
-      hoopApiKey: io.env.GATEPASS_HOOP_API_KEY?.trim() ?? '',
-    },
+    // Read again as `gatepass run` read them: GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY.
+    secret: (input) => io.env[envName(input)]?.trim() ?? '',
   });
   if (failedRevocations(results ?? []).length > 0) {
     io.stderr.write(`gatepass: ${file} is kept: run \`gatepass revoke --state ${file}\` again\n`);

@@ -13,17 +13,10 @@ import { join, resolve } from 'node:path';
 import { INPUT_NAMES, SECRET_INPUTS, loadConfig, type RunConfig } from '../config/config.js';
 import { GatepassError } from '../common/errors.js';
 import { exitCodeOf, runJob, type MainRuntime } from '../flow/job.js';
-import type { ForwardedSignal } from '../flow/host.js';
 import { detectPlatform, stateDir, type PlatformName } from '../platform/detect.js';
 import { gitlabPlatform } from '../platform/gitlab.js';
-import type { CliPlatform, HostLogger } from '../flow/host.js';
-import {
-  localPlatform,
-  terminalHost,
-  terminalLogger,
-  wantsDebug,
-  type TerminalHost,
-} from '../platform/local.js';
+import type { CliPlatform, ForwardedSignal, Host, HostLogger } from '../flow/host.js';
+import { localPlatform, terminalHost, terminalLogger, wantsDebug } from '../platform/local.js';
 import { parseState } from '../flow/state.js';
 import { closest } from '../common/suggest.js';
 import { envName, parseConfigFile, readConfigFile, settingsInput } from '../config/settings.js';
@@ -214,8 +207,8 @@ async function platformFor(
  * The run revoked at its end; the state file goes once nothing is left in
  * it, and stays, named, when a revocation failed.
  */
-async function keepStateIfNeeded(host: TerminalHost, statePath: string): Promise<void> {
-  const raw = host.savedState();
+async function keepStateIfNeeded(host: Host, statePath: string): Promise<void> {
+  const raw = host.state.load();
   if (raw === '') return;
   const saved = parseState(raw);
   if (typeof saved !== 'string' && saved.revoke && saved.credentials.length > 0) {
@@ -279,9 +272,14 @@ Credentials:  --credentials YAML    (a YAML list; see README.md § Credentials)
 Script:       --run SCRIPT  --shell bash|sh|pwsh|powershell|python|"cmd {0}"
               --working-directory DIR
 Token exchange: --client-id ID  (--client-secret: GATEPASS_CLIENT_SECRET)
+              --client-auth none|client_secret_basic|client_secret_post
+              --subject-token-type id_token|jwt|access_token|URI  --subject-issuer ALIAS
+              --token-endpoint URL  --revocation-endpoint URL  (no discovery)
+              --ttl-parameter expires_in|none|NAME
 Vault:        --vault-role ROLE  --vault-auth-path jwt  --vault-namespace NS
 hoop:         --hoop-token-exchange-url URL  --hoop-token-audience AUD
-              --hoop-token-scope SCOPE  (--hoop-api-key: GATEPASS_HOOP_API_KEY)
+              --hoop-token-scope SCOPE  --hoop-host HOST[:PORT]
+              (--hoop-api-key: GATEPASS_HOOP_API_KEY)
 Approvals:    --approvals N  --approvers LIST  --approval-timeout 30m
               --allow-self-approval true|false
               --approval-source gateway|gitlab-notes|gitlab-mr-approvals|github-pr

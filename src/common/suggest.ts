@@ -14,14 +14,14 @@ export function closest(word: string, known: Iterable<string>): string | undefin
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of words) {
-    const d = distance(word, candidate);
+    const d = editDistance(word, candidate);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return best;
 }
 
 /** Levenshtein distance, one row at a time. */
-function distance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];

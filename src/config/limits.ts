@@ -15,7 +15,7 @@ const KIB = 1024;
 
 /** Caps in UTF-8 bytes (counts where named so). */
 export const LIMITS = {
-  /** `gateway`, `audience`, `hoop-token-exchange-url`, `hoop-token-audience`: browsers' and CDNs' practical URL size. */
+  /** `gateway`, `audience`, `token-endpoint`, `revocation-endpoint`, `hoop-token-exchange-url`, `hoop-token-audience`: browsers' and CDNs' practical URL size. */
   url: 2 * KIB,
   /** The `credentials` YAML text. */
   credentialsText: 64 * KIB,
@@ -33,7 +33,7 @@ export const LIMITS = {
   text: 4 * KIB,
   /** Secret inputs: `client-secret`, `hoop-api-key`, `github-token`, GATEPASS_GITLAB_TOKEN. */
   secret: 8 * KIB,
-  /** Names and identifiers: `client-id`, `vault-role`, `vault-auth-path`, `vault-namespace`, `shell`. */
+  /** Names and identifiers: `client-id`, `subject-token-type`, `subject-issuer`, `vault-role`, `vault-auth-path`, `vault-namespace`, `hoop-host`, `shell`. */
   name: KIB,
   /** `ca-certificate`: PEM text, a chain of a few certificates. */
   certificate: 64 * KIB,
@@ -51,18 +51,23 @@ interface InputRule {
 const RULES: Readonly<Record<string, InputRule>> = {
   gateway: { max: LIMITS.url, lines: false },
   audience: { max: LIMITS.url, lines: false },
+  'token-endpoint': { max: LIMITS.url, lines: false },
+  'revocation-endpoint': { max: LIMITS.url, lines: false },
   'hoop-token-exchange-url': { max: LIMITS.url, lines: false },
   'hoop-token-audience': { max: LIMITS.url, lines: false },
   credentials: { max: LIMITS.credentialsText, lines: true },
   run: { max: LIMITS.run, lines: true },
   approvers: { max: LIMITS.text, lines: true },
   'hoop-token-scope': { max: LIMITS.text, lines: false },
+  'hoop-host': { max: LIMITS.name, lines: false },
   'working-directory': { max: LIMITS.text, lines: false },
   'client-secret': { max: LIMITS.secret, lines: false },
   'hoop-api-key': { max: LIMITS.secret, lines: false },
   'github-token': { max: LIMITS.secret, lines: false },
   GATEPASS_GITLAB_TOKEN: { max: LIMITS.secret, lines: false },
   'client-id': { max: LIMITS.name, lines: false },
+  'subject-token-type': { max: LIMITS.name, lines: false },
+  'subject-issuer': { max: LIMITS.name, lines: false },
   'vault-role': { max: LIMITS.name, lines: false },
   'vault-auth-path': { max: LIMITS.name, lines: false },
   'vault-namespace': { max: LIMITS.name, lines: false },

@@ -18,6 +18,12 @@ export interface CredentialRequest {
     audience?: string | string[];
     resource?: string | string[];
     requestedTokenType?: string;
+    /**
+     * Google Cloud: after the STS exchange, trade the federated token for
+     * this service account's access token at IAM Credentials
+     * `generateAccessToken`. Its email, or that method's whole URL.
+     */
+    serviceAccount?: string;
   };
   /** The Vault gateway's part: what to read. */
   vault?: VaultRequest;

@@ -1,8 +1,9 @@
 /**
- * What the action's main and post need from the CI platform, as an
- * interface: `platform/github.ts` implements it with `@actions/core`, tests
- * with plain objects. Nothing here may receive a secret except `setSecret`,
- * `saveState` (revocation handles) and `exportVariable` (when asked to).
+ * What the flow needs from where it runs, as one interface: the action
+ * (`platform/github.ts`, with `@actions/core`), the CLI (`platform/local.ts`
+ * on top of a `CliPlatform`), tests (plain objects). Nothing here may receive
+ * a secret except `setSecret`, `state` (revocation handles) and
+ * `exportVariable` (when asked to).
  */
 import type { IdentitySource, RegisterSecret } from '../identity/source.js';
 import type { Logger } from '../common/logger.js';
@@ -43,13 +44,21 @@ export interface HostLogger extends Logger {
   error(message: string): void;
 }
 
-export interface ActionHost {
-  setOutput(name: string, value: string): void;
-  saveState(name: string, value: string): void;
-  getState(name: string): string;
+/**
+ * Where the revocation state goes for whoever revokes last: the runner's
+ * state file for the post step, or the CLI's own file for `gatepass revoke`.
+ */
+export interface StateStore {
+  /** Replaces what was saved; written at once (a killed step must leave it behind). */
+  save(value: string): void;
+  /** What was saved; '' when nothing was. */
+  load(): string;
+}
+
+export interface Host {
+  readonly state: StateStore;
   /** Masks the value in the platform's log from now on. */
   setSecret(value: string): void;
-  exportVariable(name: string, value: string): void;
   /** The step's summary: a summary page takes the Markdown, a log or terminal the text. */
   appendSummary(summary: Summary): Promise<void>;
   readonly log: HostLogger;
@@ -70,27 +79,27 @@ export interface ActionHost {
    * that keeps values out of the log); called before any network call.
    */
   preflight(needs: { exportEnv: boolean }): void;
+  /** Step outputs, where the platform has them (GitHub); the audit record holds the same facts. */
+  setOutput?(name: string, value: string): void;
+  /** Variables for the job's later steps (`export: env`), where the platform has them (GitHub). */
+  exportVariable?(name: string, value: string): void;
 }
 
 /**
  * What `gatepass run` needs from the CI it runs in: platform/github.ts,
  * gitlab.ts and local.ts each make one; platform/local.ts's terminal host
- * builds an ActionHost on top of it.
+ * builds a Host on top of it.
  */
-export interface CliPlatform {
-  readonly context: RunContext;
-  /** Default working directory of the command. */
-  readonly workspace: string;
-  /** Where state and audit files go; survives until the job's last script. */
-  readonly tempDir: string;
-  identity(options: {
-    audience: string;
-    registerSecret: RegisterSecret;
-    logger: Logger;
-  }): IdentitySource;
-  /** Masks the value in the CI's log from now on, where the CI can (GitHub); else nothing. */
-  setSecret(value: string): void;
+export type CliPlatform = Pick<
+  Host,
+  'context' | 'workspace' | 'tempDir' | 'identity' | 'setSecret'
+> & {
   /** The job summary, where the CI has one; undefined: the summary is printed. */
   appendSummary?(markdown: string): Promise<void>;
   approvalGate?: ApprovalGate;
-}
+};
+
+/** What revoking needs from its host: the action's post step, or `gatepass revoke`. */
+export type PostHost = Pick<Host, 'setSecret' | 'appendSummary' | 'log'> & {
+  readonly state: Pick<StateStore, 'load'>;
+};

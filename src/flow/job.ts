@@ -34,7 +34,7 @@ import {
   type Cancellation,
 } from './cancellation.js';
 import { requestId, requireGatewayReview, type RequestSubject } from '../approvals/policy.js';
-import { secretSettings, type RunConfig } from '../config/config.js';
+import { providerWithoutSecrets, secretSettings, type RunConfig } from '../config/config.js';
 import { GatepassError, describeError } from '../common/errors.js';
 import {
   credentialVariables,
@@ -55,13 +55,13 @@ import type { IdentitySource } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
 import { scrub } from '../gateways/text.js';
 import { createMasker, type Masker } from '../masking/masker.js';
-import type { ActionHost, ApprovalGate, ForwardedSignal, HostLogger } from './host.js';
+import type { ApprovalGate, ForwardedSignal, Host, HostLogger } from './host.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
-import { STATE_KEY, type SavedState } from './state.js';
+import type { SavedState } from './state.js';
 import { VERSION } from '../common/version.js';
 
 export interface MainRuntime {
-  host: ActionHost;
+  host: Host;
   /** Where the script's masked output goes. */
   stdout: Writable;
   stderr: Writable;
@@ -96,7 +96,7 @@ const CANCELLED_REVOKE_MS = 5_000;
 /** One run's moving parts, passed between the stages. */
 interface Job {
   config: RunConfig;
-  host: ActionHost;
+  host: Host;
   masker: Masker;
   /**
    * The host's log without the secrets: a gateway's error can quote what it
@@ -184,8 +184,8 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
   const subject = requestSubject(config, host);
   const id = requestId(subject);
   const auditFile = runtime.auditFile ?? join(host.tempDir, auditFileName(id));
-  host.setOutput('request-id', id);
-  host.setOutput('audit-file', auditFile);
+  host.setOutput?.('request-id', id);
+  host.setOutput?.('audit-file', auditFile);
   return {
     config,
     host,
@@ -195,15 +195,12 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
     subject,
     record: newRecord(config, host, id, wraps(config, runtime)),
     saved: {
-      version: 1,
+      version: 2,
       requestId: id,
       settings: {
-        provider: config.provider,
+        provider: providerWithoutSecrets(config.provider),
         gateway: config.gateway,
         timeoutMs: config.timeoutMs,
-        clientId: config.clientId,
-        vault: config.vault,
-        hoopExchange: config.hoopExchange,
         caCertificate: config.caCertificate,
       },
       revoke: config.revoke,
@@ -245,7 +242,7 @@ function scrubbedLog(log: HostLogger, secrets: ReadonlySet<string>): HostLogger 
 }
 
 /** What an approval says yes to: this commit, run, job, gateway and these credentials. */
-function requestSubject(config: RunConfig, host: ActionHost): RequestSubject {
+function requestSubject(config: RunConfig, host: Host): RequestSubject {
   const { repository, sha, runId, runAttempt, job } = host.context;
   return {
     repository: repository ?? '',
@@ -253,7 +250,7 @@ function requestSubject(config: RunConfig, host: ActionHost): RequestSubject {
     runId: runId ?? '',
     runAttempt: runAttempt ?? '',
     ...(job === undefined ? {} : { job }),
-    gateway: `${config.provider} ${config.gateway}`,
+    gateway: `${config.provider.name} ${config.gateway}`,
     credentials: config.credentials,
   };
 }
@@ -268,7 +265,7 @@ function wraps(config: RunConfig, runtime: MainRuntime): boolean {
   return config.run !== undefined || runtime.command !== undefined;
 }
 
-function newRecord(config: RunConfig, host: ActionHost, id: string, run: boolean): AuditRecord {
+function newRecord(config: RunConfig, host: Host, id: string, run: boolean): AuditRecord {
   return {
     version: 1,
     tool: 'gatepass',
@@ -277,7 +274,7 @@ function newRecord(config: RunConfig, host: ActionHost, id: string, run: boolean
     outcome: 'pending',
     startedAt: new Date().toISOString(),
     context: host.context,
-    gateway: { provider: config.provider, url: config.gateway },
+    gateway: { provider: config.provider.name, url: config.gateway },
     approval: { required: config.approvals.required, approvers: [] },
     credentials: [],
     delivery: { run, export: config.export },
@@ -322,6 +319,11 @@ async function preflight(
   runtime: MainRuntime,
 ): Promise<{ cwd: string; gateway: Promise<Gateway> }> {
   const { config, host } = job;
+  if (config.export === 'env' && host.exportVariable === undefined) {
+    throw new GatepassError('INPUT', '`export: env` needs a platform with later steps', {
+      hint: 'Only the GitHub Action exports to later steps; run the command with the credentials instead',
+    });
+  }
   host.preflight({ exportEnv: config.export === 'env' });
   const cwd = !wraps(config, runtime)
     ? host.workspace
@@ -367,7 +369,7 @@ async function obtain(
   const started = performance.now();
   const count = config.credentials.length;
   job.log.info(
-    `gatepass ${VERSION}: request ${job.record.requestId}, ${count} credential${count === 1 ? '' : 's'} from ${config.gateway} (${config.provider})`,
+    `gatepass ${VERSION}: request ${job.record.requestId}, ${count} credential${count === 1 ? '' : 's'} from ${config.gateway} (${config.provider.name})`,
   );
   const source = host.identity({
     audience: config.audience,
@@ -489,7 +491,7 @@ function saveHandle(job: Job, issued: Issued): void {
 
 /** The runner keeps the last value of a key: the whole state is saved each time. */
 function saveState(job: Job): void {
-  job.host.saveState(STATE_KEY, JSON.stringify(job.saved));
+  job.host.state.save(JSON.stringify(job.saved));
 }
 
 /** Outputs, export, then the script; the step's result is the script's exit code. */
@@ -509,7 +511,7 @@ async function deliver(
     Object.assign(variables, own);
     const approval = job.gatewayApprovals.get(request.name);
     record.credentials.push({
-      ...credentialRecord(config.provider, request, credential, Object.keys(own), now),
+      ...credentialRecord(config.provider.name, request, credential, Object.keys(own), now),
       ...(approval === undefined ? {} : { gatewayApproval: approval }),
     });
     job.log.info(describeIssued(record.credentials.at(-1)));
@@ -542,14 +544,14 @@ function describeIssued(c: AuditRecord['credentials'][number] | undefined): stri
 
 function setOutputs(job: Job): void {
   const { host, record } = job;
-  host.setOutput('expires-at', earliestExpiry(record.credentials) ?? '');
-  host.setOutput('approved-by', record.approval.approvers.map((a) => a.login).join(','));
+  host.setOutput?.('expires-at', earliestExpiry(record.credentials) ?? '');
+  host.setOutput?.('approved-by', record.approval.approvers.map((a) => a.login).join(','));
 }
 
 function exportVariables(job: Job, variables: Record<string, string>): void {
   // Every value was passed to setSecret when it arrived, before this point.
   job.exported = true;
-  for (const [name, value] of Object.entries(variables)) job.host.exportVariable(name, value);
+  for (const [name, value] of Object.entries(variables)) job.host.exportVariable?.(name, value);
   job.log.warning(
     `exported ${Object.keys(variables).join(', ')} to later steps: their output is masked only by the runner (exact values and a few encodings), not by gatepass; prefer \`run\``,
   );

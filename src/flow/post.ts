@@ -12,17 +12,17 @@ import { renderRevocationsText } from '../audit/text.js';
 import { describeError } from '../common/errors.js';
 import { createGateway } from '../gateways/index.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
+import { providerWithSecrets, type SecretInput } from '../config/config.js';
 import { DEFAULT_REVOKE_TIMEOUT_MS } from '../config/defaults.js';
-import { STATE_KEY, parseState, type SavedState } from './state.js';
-import type { ActionHost } from './host.js';
+import { parseState, type SavedState } from './state.js';
+import type { PostHost } from './host.js';
 
-/** What revoking needs from its host: the action's post step, or `gatepass revoke`. */
-export type PostHost = Pick<ActionHost, 'getState' | 'setSecret' | 'appendSummary' | 'log'>;
+export type { PostHost } from './host.js';
 
 export interface PostRuntime {
   host: PostHost;
-  /** The secret settings, which the state never holds: the entry reads them again. */
-  secrets: { clientSecret?: string; hoopApiKey?: string };
+  /** The secret inputs, which the state never holds: the entry reads them again ('' if unset). */
+  secret: (input: SecretInput) => string;
   createGateway?: typeof createGateway;
 }
 
@@ -53,7 +53,7 @@ export async function revokeSaved(runtime: PostRuntime): Promise<RevocationRecor
 }
 
 function readState(host: PostHost): SavedState | undefined {
-  const raw = host.getState(STATE_KEY);
+  const raw = host.state.load();
   if (raw === '') {
     host.log.info('gatepass: nothing to revoke (the main step issued no credentials)');
     return undefined;
@@ -97,8 +97,7 @@ async function revokeAll(saved: SavedState, runtime: PostRuntime): Promise<Revoc
       (gateway ??= (runtime.createGateway ?? createGateway)(
         {
           ...saved.settings,
-          clientSecret: runtime.secrets.clientSecret || undefined,
-          hoopApiKey: runtime.secrets.hoopApiKey || undefined,
+          provider: providerWithSecrets(saved.settings.provider, runtime.secret),
         },
         {
           registerSecret: (value) => {

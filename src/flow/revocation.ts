@@ -7,7 +7,7 @@
  */
 import type { RevocationRecord } from '../audit/record.js';
 import { GatepassError, describeError } from '../common/errors.js';
-import type { Gateway, RevocationHandle } from '../gateways/gateway.js';
+import type { Gateway, RevocationHandle, RevocationNote } from '../gateways/gateway.js';
 import type { Logger } from '../common/logger.js';
 import { formatDuration } from '../common/retry.js';
 import type { SavedCredential, UnconfirmedRequest } from './state.js';
@@ -75,7 +75,7 @@ export function failedRevocations(records: readonly RevocationRecord[]): string[
   return records.filter((r) => r.result === 'failed').map((r) => r.name);
 }
 
-type Outcome = { ok: true } | { ok: false; detail: string };
+type Outcome = { ok: true; note?: RevocationNote } | { ok: false; detail: string };
 
 async function revokeOne(
   gateway: () => Promise<Gateway>,
@@ -83,14 +83,19 @@ async function revokeOne(
   deadline: AbortSignal,
   deadlineMs: number,
 ): Promise<Outcome> {
+  let note: RevocationNote | undefined;
   try {
     // The race is a backstop: every gateway honours the signal, but a
     // revocation must not outlive the deadline even if one did not.
     await Promise.race([
-      gateway().then((g) => g.revoke(handle, deadline)),
+      gateway().then((g) =>
+        g.revoke(handle, deadline, (n) => {
+          note = n;
+        }),
+      ),
       rejectOnAbort(deadline),
     ]);
-    return { ok: true };
+    return note === undefined ? { ok: true } : { ok: true, note };
   } catch (err) {
     if (!deadline.aborted) return { ok: false, detail: describeError(err) };
     const late = `not revoked within ${formatDuration(deadlineMs)} (\`revoke-timeout\`)`;
@@ -100,9 +105,15 @@ async function revokeOne(
 }
 
 function report(name: string, outcome: Outcome, log: RevocationLog): RevocationRecord {
+  if (outcome.ok && outcome.note?.result === 'skipped') {
+    // Not revocable by design (a Vault batch token): it lives to its TTL.
+    log.warning(`"${name}" cannot be revoked: ${outcome.note.detail}`);
+    return record(name, 'skipped', outcome.note.detail);
+  }
   if (outcome.ok) {
-    log.info(`"${name}" revoked`);
-    return record(name, 'revoked');
+    const detail = outcome.note?.detail;
+    log.info(`"${name}" revoked${detail === undefined ? '' : `: ${detail}`}`);
+    return record(name, 'revoked', detail);
   }
   log.error(`"${name}" was not revoked: ${outcome.detail}`);
   return record(name, 'failed', outcome.detail);

@@ -9,10 +9,10 @@ import type { GatewaySettings } from '../gateways/index.js';
 export const STATE_KEY = 'gatepass';
 
 export interface SavedState {
-  version: 1;
+  version: 2;
   requestId: string;
-  /** Everything post needs to revoke, except secret inputs (post reads those again). */
-  settings: Omit<GatewaySettings, 'clientSecret' | 'hoopApiKey'>;
+  /** Everything post needs to revoke, without secret values (post reads those inputs again). */
+  settings: GatewaySettings;
   revoke: boolean;
   /** `revoke-timeout`: one deadline for revoking them all. Absent in older state: the default. */
   revokeTimeoutMs?: number;
@@ -55,7 +55,7 @@ export function parseState(raw: string): SavedState | string {
   if (
     state === null ||
     typeof state !== 'object' ||
-    state.version !== 1 ||
+    state.version !== 2 ||
     !Array.isArray(state.credentials) ||
     typeof state.settings !== 'object' ||
     typeof state.auditFile !== 'string'

@@ -83,6 +83,21 @@ export interface VaultRevocation {
   leases: string[];
   /** ISO 8601: the token's expiry; after it, Vault has revoked token and leases itself. */
   expiresAt?: string;
+  /** The login gave a batch token (`auth.token_type`): Vault cannot revoke it, it dies at its TTL. */
+  tokenType?: 'batch';
+  /**
+   * The token lacks Vault's `default` policy (`auth.token_policies`), which is
+   * what allows `auth/token/revoke-self`: a 403 there may be a refusal.
+   */
+  noDefaultPolicy?: true;
+  /**
+   * Progress `revoke` records in the handle itself, so that a later call
+   * from saved state (post, `gatepass revoke`) reports what is left instead
+   * of mistaking a revoked token for a revoked lease: the token is revoked,
+   * and these leases (id -> Vault's words) could not be.
+   */
+  tokenRevoked?: true;
+  unrevokedLeases?: Record<string, string>;
 }
 
 /** A hoop connection credential. */
@@ -101,19 +116,58 @@ export interface HoopRevocation {
   token?: string;
   /** Revocation of that exchanged token, done after the credential's. */
   auth?: TokenExchangeRevocation;
-  /** ISO 8601; after this the credential is dead anyway. */
+  /**
+   * ISO 8601: the expiry hoop gave. hoop hands an expired credential that was
+   * never revoked out again, so expiry does not end the need to revoke.
+   */
   expiresAt?: string;
+  /** The hoop session of this request: hoop re-points the credential at each later one. */
+  sessionId?: string;
+  /** SHA-256 (hex, 32 digits) of the credential's key: siblings hoop minted from it share it. */
+  keyDigest?: string;
+  /**
+   * hoop gave this request the credential another request of the same hoop
+   * user already held (`earlier`), or gatepass could not tell (`unknown`):
+   * revoking it could cut another job off, so it is not revoked.
+   */
+  shared?: 'earlier' | 'unknown';
 }
 
 export type TokenExchangeRevocation = Extract<RevocationHandle, { provider: 'token-exchange' }>;
+
+/**
+ * What `revoke` reports besides "revoked": a credential the gateway cannot
+ * revoke by design (a Vault batch token), which is not a failure.
+ */
+export interface RevocationNote {
+  /** `skipped`: nothing could be revoked, it dies at its TTL; `revoked`: what could be, was. */
+  result: 'revoked' | 'skipped';
+  /** One line for the log and the audit record; never a secret. */
+  detail: string;
+}
 
 export interface Gateway {
   /** Ask for one credential. Pending means a human or policy must act first. */
   issue(req: CredentialRequest, id: IdentityToken, signal: AbortSignal): Promise<Issued | Pending>;
   /** Ask again about a pending request. */
   poll(p: Pending, id: IdentityToken, signal: AbortSignal): Promise<Issued | Pending>;
-  /** Revoke; must be safe to call twice and after expiry. */
-  revoke(h: RevocationHandle, signal: AbortSignal): Promise<void>;
+  /**
+   * Revoke; must be safe to call twice and after expiry. Resolves when
+   * revoked (or nothing is left to revoke), rejects when something stays
+   * valid; `note` tells what cannot be revoked by design. It may record its
+   * progress in `h` (see {@link VaultRevocation.tokenRevoked}).
+   */
+  revoke(
+    h: RevocationHandle,
+    signal: AbortSignal,
+    note?: (n: RevocationNote) => void,
+  ): Promise<void>;
+  /**
+   * Give up a pending request (the wait timed out, the job was cancelled):
+   * withdraw it at the gateway where it can be, and release what the gateway
+   * holds for it (an exchanged token). Best effort: never throws.
+   */
+  abandon?(p: Pending, reason: string): Promise<void>;
 }
 
 /**

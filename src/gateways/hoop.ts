@@ -1,30 +1,46 @@
 /**
  * The hoop.dev gateway: a small typed client for the part of hoop's REST API
  * (shared/specs/hoop-openapi-v3.json, served under `<gateway>/api`) that
- * issues connection credentials. hoop has no official client, so this is
- * gatepass's HTTP transport (common/http.ts) under the shared retry policy.
+ * issues connection credentials, written to how hoop's code behaves
+ * (hoophq/hoop `gateway/api`; docs/hoop.md cites each file). hoop has no
+ * official client, so this is gatepass's HTTP transport (common/http.ts)
+ * under the shared retry policy.
  *
  * - `POST /api/connections/{c}/credentials {access_duration_seconds}`: 201 is
- *   the credential; 202 means a review must approve it first (Pending).
- * - `GET /api/reviews/{id}` until APPROVED, then `POST
- *   /api/connections/{c}/credentials/{session_id}` resumes the request;
- *   REJECTED / REVOKED are denials, 410 an expired review.
- * - `POST /api/connections/{c}/credentials/{id}/revoke` when the step ends.
- * - `PATCH /api/sessions/{id}/metadata` records which CI run holds the
- *   credential (the credentials request itself takes no metadata), so hoop's
- *   audit trail and its reviewers see the repository, run and commit.
+ *   the credential; 202 means a review must approve it first (Pending). A
+ *   review-gated connection asked with an API key answers 500 "failed
+ *   creating review" (hoop looks the key's name up as a user): not retried.
+ * - `GET /api/reviews/{id}` until APPROVED (reviews never expire in hoop),
+ *   then `POST /api/connections/{c}/credentials/{session_id}` resumes the
+ *   request; REJECTED / REVOKED are denials; the resume's 410 means the
+ *   session's credentials expired or were closed.
+ * - hoop keeps one credential per user and connection and hands it to every
+ *   request of that user: gatepass notes when this request got one another
+ *   request already held, and checks before revoking that no later request
+ *   got it, so that it never cuts another job off (docs/hoop.md, "Shared
+ *   credentials").
+ * - `POST /api/connections/{c}/credentials/{id}/revoke` when the step ends,
+ *   expired or not: hoop hands an expired, unrevoked credential out again.
+ * - `GET` then `PATCH /api/sessions/{id}/metadata` records which CI run holds
+ *   the credential, merged into what hoop keeps there (the PATCH replaces it).
  *
- * Authentication is `Authorization: Bearer`: an `hpk_` API key, or a token
- * from a token exchange at the IdP hoop trusts. An exchanged token is asked
- * per credential and revoked with it.
+ * Authentication: an `hpk_` API key or a token from a token exchange at the
+ * IdP hoop trusts as `Authorization: Bearer`; a legacy org key in `Api-Key`.
+ * An exchanged token is asked per credential and revoked with it.
  */
+import { createHash } from 'node:crypto';
 import { GatepassError, type ErrorCode } from '../common/errors.js';
 import { messageOf, oneLine, scrub } from './text.js';
-import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
 import { silentLogger, type Logger } from '../common/logger.js';
-import { HttpStatusError, parseRetryAfter, type RetryOptions } from '../common/retry.js';
+import {
+  HttpStatusError,
+  classifyError,
+  parseRetryAfter,
+  type RetryDecision,
+  type RetryOptions,
+} from '../common/retry.js';
 import { request as httpRequest, type HttpAnswer } from '../common/http.js';
 import { VERSION } from '../common/version.js';
 import {
@@ -36,8 +52,10 @@ import {
   type CredentialRequest,
   type Gateway,
   type Issued,
+  type JsonValue,
   type Pending,
   type HoopRevocation,
+  type RevocationNote,
   type TokenExchangeRevocation,
 } from './gateway.js';
 import { requireSafeUrl } from '../config/limits.js';
@@ -45,17 +63,26 @@ import { requireSafeUrl } from '../config/limits.js';
 export interface HoopExchange {
   /** A token-exchange gateway at the IdP hoop trusts (created first). */
   gateway: Gateway;
-  /** The audience / scope hoop expects in its bearer tokens. */
+  /** The audience / scope asked of the IdP (hoop itself checks neither). */
   tokenExchange?: NonNullable<CredentialRequest['tokenExchange']>;
+}
+
+/** `hoop-host`: where jobs reach hoop's listeners, instead of the address hoop reports. */
+export interface HoopHost {
+  host: string;
+  /** Kept from hoop's answer when absent. */
+  port?: string;
 }
 
 export interface HoopOptions {
   /** hoop's URL (`https://hoop.example.com`); the API is below `/api`. */
   gateway: string;
-  /** `hoop-api-key`: an `hpk_` API key. Exactly one of this and `exchange`. */
+  /** `hoop-api-key`: an `hpk_` API key, or hoop's legacy org key. Exactly one of this and `exchange`. */
   apiKey?: string;
   /** Obtain the bearer token by a token exchange instead. */
   exchange?: HoopExchange;
+  /** `hoop-host`: rewrite the host (and port) of the delivered fields. */
+  host?: HoopHost;
   /** Extra session metadata, over what the identity token's claims give. */
   metadata?: Record<string, string>;
   /** Wait between review polls. Default 5 s. */
@@ -75,6 +102,7 @@ interface Settings {
   api: string;
   apiKey: string | undefined;
   exchange: HoopExchange | undefined;
+  host: HoopHost | undefined;
   metadata: Record<string, string>;
   pollIntervalSeconds: number;
   timeoutMs: number;
@@ -84,10 +112,17 @@ interface Settings {
   logger: Logger;
 }
 
+/**
+ * How hoop is told who asks (gateway/api/apiroutes/auth.go `AuthMiddleware`):
+ * an `hpk_` key or an IdP token as `Authorization: Bearer`, the legacy org
+ * key (`<org id>|<key>`, `xapi-…`) only in an `Api-Key` header.
+ */
+type BearerKind = 'api-key' | 'legacy-key' | 'exchanged';
+
 /** The bearer for one credential: an API key, or an exchanged token and its revocation. */
 interface Bearer {
   token: string;
-  exchanged: boolean;
+  kind: BearerKind;
   expiresAt: Date | undefined;
   auth: TokenExchangeRevocation | undefined;
 }
@@ -97,13 +132,38 @@ interface CredentialsAnswer {
   id?: string;
   connection_credentials?: Record<string, unknown>;
   expire_at?: string | null;
+  created_at?: string;
   has_review?: boolean;
   review_id?: string;
   session_id?: string;
 }
 
+/** The credential hoop holds for this user on a connection, as gatepass compares it. */
+interface Held {
+  id: string;
+  sessionId: string | undefined;
+  keyDigest: string | undefined;
+  expiresAt: string | undefined;
+}
+
+/** What `GET /connections/{c}/credentials` showed, and when (hoop's clock, ns). */
+interface Seen {
+  held: Held | undefined;
+  at: bigint | undefined;
+}
+
 /** An exchanged bearer must outlive the credential, or it cannot revoke it. */
 const BEARER_MARGIN_SECONDS = 300;
+
+/** hoop's placeholder for the half of a login that is not the key (`dummyString`). */
+const PLACEHOLDER = 'hoop';
+
+/**
+ * What hoop answers when it cannot put a review on a request: the requester's
+ * email is looked up as a user (`createConnectionCredentialsReview`), and an
+ * API key's "email" is its name. The same on every try: never retried.
+ */
+const REVIEW_FAILED = /failed creating review/;
 
 /** Validates the options before any network call, then returns the gateway. */
 export function createHoopGateway(options: HoopOptions): Gateway {
@@ -113,7 +173,8 @@ export function createHoopGateway(options: HoopOptions): Gateway {
   return {
     issue: (request, id, signal) => issue(settings, waiting, request, id, signal),
     poll: (pending, id, signal) => poll(settings, waiting, pending, id, signal),
-    revoke: (handle, signal) => revoke(settings, handleOf(handle, 'hoop'), signal),
+    revoke: (handle, signal, note) => revoke(settings, handleOf(handle, 'hoop'), signal, note),
+    abandon: (pending, reason) => abandon(settings, waiting, pending, reason),
   };
 }
 
@@ -136,6 +197,7 @@ function resolve(options: HoopOptions): Settings {
     api: apiBase(base),
     apiKey,
     exchange: options.exchange,
+    host: options.host,
     metadata: options.metadata ?? {},
     pollIntervalSeconds: options.pollIntervalSeconds ?? 5,
     timeoutMs: options.timeoutMs ?? 120_000,
@@ -178,10 +240,13 @@ async function issue(
   const deadline = Date.now() + settings.timeoutMs;
   const bearer = await obtainBearer(settings, request, id, signal);
   try {
+    // Which credential hoop holds for this user now: it hands that one out again.
+    const before = await heldCredential(settings, bearer, connection, signal, deadline);
     const answer = await send(settings, bearer, signal, deadline, [id.value], {
       method: 'POST',
       path: `/connections/${encodeURIComponent(connection)}/credentials`,
       body: { access_duration_seconds: request.ttlSeconds },
+      final: REVIEW_FAILED,
     });
     if (answer.status === 202) {
       const pending = toPending(settings, request, connection, answer.body);
@@ -189,13 +254,18 @@ async function issue(
       waiting.set(stateOf(pending, 'reviewId'), bearer);
       return pending;
     }
-    const issued = await toIssued(settings, request, connection, answer, bearer, signal);
-    const sessionId = (isObject(answer.body) ? answer.body : {}).session_id;
-    await recordRun(settings, bearer, id, sessionId, signal, deadline);
+    const issued = toIssued(settings, request, connection, answer, bearer);
+    const handle = issued.revocation as HoopRevocation;
+    if (handle.sessionId !== undefined) {
+      const session = await recordRun(settings, bearer, id, handle.sessionId, signal, deadline);
+      const shared = sharedAtIssue(answer.body, handle, before, session);
+      if (shared !== undefined) handle.shared = shared;
+    }
+    await requireFields(settings, request, connection, issued, signal);
     return issued;
   } catch (err) {
     await discard(settings, bearer);
-    throw refusal(err, settings, bearer, id, connection);
+    throw refusal(err, settings, bearer, connection);
   }
 }
 
@@ -228,9 +298,12 @@ async function poll(
       deadline,
     );
   } catch (err) {
-    waiting.delete(reviewId);
-    await discard(settings, bearer);
-    throw refusal(err, settings, bearer, id, connection);
+    // A cancel leaves the review and its bearer to `abandon`, which withdraws both.
+    if (!signal.aborted) {
+      waiting.delete(reviewId);
+      await discard(settings, bearer);
+    }
+    throw refusal(err, settings, bearer, connection);
   }
   if (!isPending(result)) waiting.delete(reviewId);
   return result;
@@ -246,6 +319,7 @@ async function checkReview(
   deadline: number,
 ): Promise<Issued | Pending> {
   const request = pending.request;
+  // gateway/api/review/review.go GetByIdOrSid: 200 or 404; a pending review never expires.
   const review = await send(settings, bearer, signal, deadline, [id.value], {
     method: 'GET',
     path: `/reviews/${encodeURIComponent(ids.reviewId)}`,
@@ -255,13 +329,23 @@ async function checkReview(
     case 'PENDING':
       return pending;
     case 'APPROVED': {
+      // Resuming mints a row that reuses the key of the user's latest credential
+      // on the connection (ResumeConnectionCredentials): see who holds one first.
+      const before = await heldCredential(settings, bearer, ids.connection, signal, deadline);
       const answer = await send(settings, bearer, signal, deadline, [id.value], {
         method: 'POST',
         path: `/connections/${encodeURIComponent(ids.connection)}/credentials/${encodeURIComponent(ids.sessionId)}`,
         body: { access_duration_seconds: request.ttlSeconds },
       });
+      // 202: hoop still counts the review as pending (it moved back, or a race).
+      if (answer.status === 202) return pending;
       // The session is the one the pending answer named: its metadata is recorded.
-      return toIssued(settings, request, ids.connection, answer, bearer, signal);
+      const issued = toIssued(settings, request, ids.connection, answer, bearer);
+      const handle = issued.revocation as HoopRevocation;
+      const shared = sharedWithHeld(before, handle);
+      if (shared !== undefined) handle.shared = shared;
+      await requireFields(settings, request, ids.connection, issued, signal);
+      return issued;
     }
     case 'REJECTED':
     case 'REVOKED':
@@ -279,6 +363,38 @@ async function checkReview(
         },
       );
   }
+}
+
+/**
+ * The wait ended without a credential: hoop's review would stay pending for
+ * ever, so the requester withdraws it (the owner may reject their own review,
+ * review.go `doIndividualReview`), and the exchanged bearer is revoked.
+ */
+async function abandon(
+  settings: Settings,
+  waiting: Map<string, Bearer>,
+  pending: Pending,
+  reason: string,
+): Promise<void> {
+  const reviewId = pending.state?.reviewId;
+  if (typeof reviewId !== 'string') return;
+  const bearer = waiting.get(reviewId);
+  if (bearer === undefined) return;
+  waiting.delete(reviewId);
+  const signal = cleanupSignal();
+  try {
+    await send(settings, bearer, signal, Date.now() + settings.timeoutMs, [], {
+      method: 'PUT',
+      path: `/reviews/${encodeURIComponent(reviewId)}`,
+      body: { status: 'REJECTED', rejection_reason: `withdrawn by gatepass: ${reason}` },
+    });
+    settings.logger.info(`hoop review ${reviewId} of "${pending.name}" withdrawn: ${reason}`);
+  } catch (err) {
+    settings.logger.warning(
+      `could not withdraw hoop review ${reviewId} of "${pending.name}" (${messageOf(err)}): it stays pending in hoop until a reviewer rejects it`,
+    );
+  }
+  await discard(settings, bearer);
 }
 
 function stateOf(pending: Pending, key: 'reviewId' | 'sessionId' | 'connection'): string {
@@ -322,14 +438,14 @@ function toPending(
   };
 }
 
-async function toIssued(
+/** The credential: its secrets registered before anything else, its handle built. */
+function toIssued(
   settings: Settings,
   request: CredentialRequest,
   connection: string,
   answer: Answer,
   bearer: Bearer,
-  signal: AbortSignal,
-): Promise<Issued> {
+): Issued {
   const body = (isObject(answer.body) ? answer.body : {}) as CredentialsAnswer;
   const fields = body.connection_credentials;
   if (
@@ -346,22 +462,22 @@ async function toIssued(
     );
   }
   const { values, publicFields } = credentialValues(settings, fields);
+  const keyDigest = digestOf(fields);
+  rewriteHost(settings, request.name, connection, values);
   const expiresAt = parseDate(body.expire_at);
   const handle: HoopRevocation = {
     provider: 'hoop',
     gateway: settings.base.href,
     connection,
     credentialId: body.id,
-    ...(bearer.exchanged ? { token: bearer.token } : {}),
+    ...(bearer.kind === 'exchanged' ? { token: bearer.token } : {}),
     ...(bearer.auth === undefined ? {} : { auth: bearer.auth }),
     ...(expiresAt === undefined ? {} : { expiresAt: expiresAt.toISOString() }),
+    ...(typeof body.session_id === 'string' && body.session_id !== ''
+      ? { sessionId: body.session_id }
+      : {}),
+    ...(keyDigest === undefined ? {} : { keyDigest }),
   };
-  try {
-    requireEnvFields(request, values, `hoop connection ${connection}`);
-  } catch (err) {
-    await revokeCredential(settings, handle, signal).catch(() => undefined);
-    throw err;
-  }
   return {
     kind: 'issued',
     name: request.name,
@@ -372,6 +488,36 @@ async function toIssued(
   };
 }
 
+/**
+ * Every field `env` names must be there; if not, the credential is revoked
+ * (unless another request holds it). Then a shared credential is said so.
+ */
+async function requireFields(
+  settings: Settings,
+  request: CredentialRequest,
+  connection: string,
+  issued: Issued,
+  signal: AbortSignal,
+): Promise<void> {
+  const handle = issued.revocation as HoopRevocation;
+  try {
+    requireEnvFields(request, issued.values, `hoop connection ${connection}`);
+  } catch (err) {
+    await revokeUnused(settings, handle, signal);
+    throw err;
+  }
+  if (handle.shared !== undefined) {
+    settings.logger.warning(sharedWarning(request.name, connection, handle));
+  }
+}
+
+/**
+ * The fields, and which are not secret. hoop's key is the secret: it is the
+ * `username` of a database login and the `password` of an SSH one, and the
+ * other half is the literal "hoop" (connection_credentials.go
+ * `buildConnectionCredentialsResponse`), which is not masked: masking "hoop"
+ * would blank every host name and word containing it.
+ */
 function credentialValues(
   settings: Settings,
   fields: Record<string, unknown>,
@@ -387,7 +533,12 @@ function credentialValues(
           ? String(value)
           : JSON.stringify(value);
     values[field] = text;
-    if (CONNECTION_FIELDS.has(field) || typeof value === 'number' || typeof value === 'boolean') {
+    if (
+      CONNECTION_FIELDS.has(field) ||
+      typeof value === 'number' ||
+      typeof value === 'boolean' ||
+      text === PLACEHOLDER
+    ) {
       publicFields.push(field);
     } else if (text !== '') {
       // Before anything else can see it.
@@ -397,10 +548,83 @@ function credentialValues(
   return { values, publicFields };
 }
 
+/** The fields that carry hoop's key, in the order hoop's connection types put it. */
+const KEY_FIELDS = ['username', 'password', 'proxy_token', 'aws_secret_access_key'];
+
+/** A digest of the credential's key, to recognise it again; never the key. */
+function digestOf(fields: Record<string, unknown>): string | undefined {
+  for (const field of KEY_FIELDS) {
+    const value = fields[field];
+    if (typeof value === 'string' && value !== '' && value !== PLACEHOLDER) {
+      return createHash('sha256').update(value).digest('hex').slice(0, 32);
+    }
+  }
+  return undefined;
+}
+
+/** Addresses that, handed to a job, point at the runner itself. */
+const LOCAL_HOSTS = /^(|0\.0\.0\.0|::|\[::\]|localhost|127(\.\d+){3}|::1|\[::1\])$/;
+
 /**
- * Session metadata naming the CI run, from the identity token's claims. Best
- * effort: hoop keeps the credential's audit trail either way, so a refusal
- * here is a warning, not a failed step.
+ * hoop reports the address its listener is bound to (`getServerHostAndPort`:
+ * e.g. 0.0.0.0:15432), not one a job can reach. `hoop-host` replaces it in
+ * `hostname`, `port`, `connection_string` and wherever `host:port` appears
+ * (the SSH and RDP commands); without it, a local address is a warning.
+ */
+function rewriteHost(
+  settings: Settings,
+  name: string,
+  connection: string,
+  values: Record<string, string>,
+): void {
+  const host = values.hostname;
+  if (host === undefined) return;
+  const port = values.port ?? '';
+  const override = settings.host;
+  if (override === undefined) {
+    if (LOCAL_HOSTS.test(host)) {
+      settings.logger.warning(
+        `hoop reports its listener address "${host}${port === '' ? '' : `:${port}`}" for connection ${connection} ("${name}"), which points at the runner itself: set \`hoop-host\` to the host (and port) jobs reach hoop's listener at`,
+      );
+    }
+    return;
+  }
+  const newHost = override.host;
+  const newPort = override.port ?? port;
+  const from = `${host}:${port}`;
+  const to = `${newHost}:${newPort}`;
+  for (const [field, value] of Object.entries(values)) {
+    if (field === 'hostname') values[field] = newHost;
+    else if (field === 'port') values[field] = newPort;
+    else if (field === 'connection_string') values[field] = rewriteUrl(value, override, from, to);
+    else if (port !== '' && value.includes(from)) values[field] = value.split(from).join(to);
+    else if (field === 'command' && port !== '') {
+      // `ssh <key>@<host> -p <port>` (buildConnectionCredentialsResponse, SSH).
+      values[field] = value.split(`@${host} -p ${port}`).join(`@${newHost} -p ${newPort}`);
+    }
+  }
+}
+
+/** A URL's host and port replaced (postgres://key:hoop@0.0.0.0:15432/db); else `from` -> `to`. */
+function rewriteUrl(value: string, override: HoopHost, from: string, to: string): string {
+  try {
+    const url = new URL(value);
+    if (url.host === '') return value.split(from).join(to);
+    url.hostname = override.host;
+    if (override.port !== undefined) url.port = override.port;
+    return url.href;
+  } catch {
+    return value.split(from).join(to);
+  }
+}
+
+/**
+ * Session metadata naming the CI run, from the identity token's claims,
+ * merged into what the session holds: hoop's PATCH replaces the whole
+ * metadata (gateway/models/session.go `UpdateSessionMetadata`), which holds
+ * hoop's own `credentials_expire_at`. Best effort: a refusal is a warning.
+ * Returns the session as read (its `start_date` tells whether the credential
+ * was already held), or undefined when it could not be read.
  */
 async function recordRun(
   settings: Settings,
@@ -409,13 +633,28 @@ async function recordRun(
   sessionId: unknown,
   signal: AbortSignal,
   deadline: number,
-): Promise<void> {
-  if (typeof sessionId !== 'string' || sessionId === '') return;
-  const metadata = { ...runMetadata(id), ...settings.metadata };
+): Promise<Record<string, unknown> | undefined> {
+  if (typeof sessionId !== 'string' || sessionId === '') return undefined;
+  const path = `/sessions/${encodeURIComponent(sessionId)}`;
+  let session: Record<string, unknown>;
+  try {
+    const read = await send(settings, bearer, signal, deadline, [id.value], {
+      method: 'GET',
+      path,
+    });
+    session = isObject(read.body) ? read.body : {};
+  } catch (err) {
+    settings.logger.warning(
+      `could not read hoop session ${sessionId}, so the CI run is not recorded on it: ${messageOf(err)}`,
+    );
+    return undefined;
+  }
+  const kept = isObject(session.metadata) ? (session.metadata as Record<string, JsonValue>) : {};
+  const metadata = { ...kept, ...runMetadata(id), ...settings.metadata };
   try {
     await send(settings, bearer, signal, deadline, [id.value], {
       method: 'PATCH',
-      path: `/sessions/${encodeURIComponent(sessionId)}/metadata`,
+      path: `${path}/metadata`,
       body: { metadata },
     });
   } catch (err) {
@@ -423,6 +662,7 @@ async function recordRun(
       `could not record the CI run on hoop session ${sessionId}: ${messageOf(err)}`,
     );
   }
+  return session;
 }
 
 /** What identifies the job: repository or project, run, attempt, commit, ref, actor. */
@@ -450,19 +690,140 @@ export function runMetadata(id: IdentityToken): Record<string, string> {
   return Object.fromEntries(entries.filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-/** Revoke the credential, then the exchanged token that obtained it. */
+// ---- shared credentials -------------------------------------------------------
+
+/**
+ * Whether the credential of a 201 is held by another request too. hoop reuses
+ * the user's unrevoked row on the connection, live or expired
+ * (`issueOrRefreshCredential`), keeping its `created_at`, while this
+ * request's session was created just before: a row older than the session
+ * was handed out before. It is shared if it was live when gatepass looked just
+ * before asking, or if it was created after that look (a job asking at the
+ * same time); a row from before the look that was not live then is an
+ * expired one hoop re-armed, which nobody else can be using.
+ */
+function sharedAtIssue(
+  body: unknown,
+  handle: HoopRevocation,
+  before: Seen | 'unknown',
+  session: Record<string, unknown> | undefined,
+): HoopRevocation['shared'] {
+  if (before === 'unknown') return 'unknown';
+  if (sameCredential(before.held, handle)) return 'earlier';
+  const created = preciseTime(isObject(body) ? body.created_at : undefined);
+  if (created === undefined) return 'unknown';
+  if (before.at !== undefined && created < before.at - CLOCK_SLACK_NS) return undefined;
+  const started = preciseTime(session?.start_date);
+  if (started === undefined) return 'unknown';
+  return created < started ? 'earlier' : undefined;
+}
+
+/**
+ * `Date` has whole seconds and may come from a proxy in front of hoop: a row
+ * created this long before the look still counts as possibly concurrent.
+ */
+const CLOCK_SLACK_NS = 5_000_000_000n;
+
+/** Whether a resumed credential reuses the key of one held before the resume. */
+function sharedWithHeld(
+  before: Seen | 'unknown',
+  handle: HoopRevocation,
+): HoopRevocation['shared'] {
+  if (before === 'unknown') return 'unknown';
+  return sameCredential(before.held, handle) ? 'earlier' : undefined;
+}
+
+/** The credential shown is the handle's, or shares its key. */
+function sameCredential(held: Held | undefined, handle: HoopRevocation): boolean {
+  return (
+    held !== undefined &&
+    (held.id === handle.credentialId ||
+      (held.keyDigest !== undefined && held.keyDigest === handle.keyDigest))
+  );
+}
+
+/**
+ * `GET /connections/{c}/credentials` (GetConnectionCredentials): the user's
+ * newest unrevoked credential on the connection, 404 when none or expired.
+ * The answer holds the key: only its digest is kept.
+ */
+async function heldCredential(
+  settings: Settings,
+  bearer: Bearer,
+  connection: string,
+  signal: AbortSignal,
+  deadline: number,
+): Promise<Seen | 'unknown'> {
+  try {
+    return await readHeld(settings, bearer, connection, signal, deadline);
+  } catch (err) {
+    settings.logger.warning(
+      `could not see which credential hoop holds for this user on ${connection}: ${messageOf(err)}`,
+    );
+    return 'unknown';
+  }
+}
+
+async function readHeld(
+  settings: Settings,
+  bearer: Bearer,
+  connection: string,
+  signal: AbortSignal,
+  deadline: number,
+): Promise<Seen> {
+  const answer = await send(settings, bearer, signal, deadline, [], {
+    method: 'GET',
+    path: `/connections/${encodeURIComponent(connection)}/credentials`,
+    accept: [404],
+  });
+  const body = (isObject(answer.body) ? answer.body : {}) as CredentialsAnswer;
+  if (answer.status === 404 || typeof body.id !== 'string') {
+    return { held: undefined, at: answer.date };
+  }
+  return {
+    held: {
+      id: body.id,
+      sessionId: typeof body.session_id === 'string' ? body.session_id : undefined,
+      keyDigest: isObject(body.connection_credentials)
+        ? digestOf(body.connection_credentials)
+        : undefined,
+      expiresAt: typeof body.expire_at === 'string' ? body.expire_at : undefined,
+    },
+    at: answer.date,
+  };
+}
+
+function sharedWarning(name: string, connection: string, handle: HoopRevocation): string {
+  const why =
+    handle.shared === 'earlier'
+      ? 'hoop handed this job the credential it already gave another request of the same hoop user'
+      : 'gatepass could not tell whether hoop handed this job a credential another request of the same hoop user holds';
+  return `"${name}": ${why} on connection ${connection} (hoop keeps one per user and connection); it will not be revoked at the end of the step, so as not to cut another job off, and stays valid until ${handle.expiresAt ?? 'hoop expires it'}`;
+}
+
+// ---- revocation -----------------------------------------------------------------
+
+/**
+ * Revoke the credential unless another request may hold it, then the
+ * exchanged token that obtained it. Expiry does not skip it: hoop hands an
+ * expired, unrevoked credential out again (`issueOrRefreshCredential`).
+ */
 async function revoke(
   settings: Settings,
   handle: HoopRevocation,
   signal: AbortSignal,
+  note: ((n: RevocationNote) => void) | undefined,
 ): Promise<void> {
-  const expired = handle.expiresAt !== undefined && Date.parse(handle.expiresAt) <= Date.now();
-  if (expired) {
+  const bearer = revocationBearer(settings, handle);
+  const skipped = await keptFor(settings, handle, bearer, signal);
+  if (skipped !== undefined) {
     settings.logger.debug(
-      `the hoop credential for ${handle.connection} has expired: nothing to revoke`,
+      `the hoop credential for ${handle.connection} is not revoked: ${skipped}`,
     );
+    note?.({ result: 'skipped', detail: skipped });
   } else {
-    await revokeCredential(settings, handle, signal);
+    const after = await revokeCredential(settings, handle, bearer, signal);
+    if (after !== undefined) note?.(after);
   }
   if (handle.auth !== undefined) {
     if (settings.exchange === undefined) {
@@ -475,11 +836,67 @@ async function revoke(
   }
 }
 
-async function revokeCredential(
+/** Why the credential must not be revoked (another request holds it), or undefined. */
+async function keptFor(
+  settings: Settings,
+  handle: HoopRevocation,
+  bearer: Bearer,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const until = `stays valid until ${handle.expiresAt ?? 'hoop expires it'} unless revoked in hoop`;
+  if (handle.shared === 'earlier') {
+    return `hoop gave it to another request of the same hoop user first (one credential per user and connection), which may still use it; it ${until}`;
+  }
+  if (handle.shared === 'unknown') {
+    return `gatepass could not tell whether another request of the same hoop user holds it (one credential per user and connection); it ${until}`;
+  }
+  // Saved by an older gatepass: nothing to compare with.
+  if (handle.sessionId === undefined) return undefined;
+  let held: Held | undefined;
+  try {
+    ({ held } = await readHeld(
+      settings,
+      bearer,
+      handle.connection,
+      signal,
+      Date.now() + settings.timeoutMs,
+    ));
+  } catch (err) {
+    const lapsed = lapsedBearer(handle, bearer, err);
+    if (lapsed !== undefined) return lapsed;
+    throw new GatepassError(
+      'GATEWAY',
+      `revoking the hoop credential for ${handle.connection}: could not check that no other job holds it (${messageOf(err)}), so it was not revoked`,
+      {
+        hint: `It ${until}; revoke it in hoop's web app once no job uses it`,
+        cause: err,
+      },
+    );
+  }
+  if (held === undefined || !sameCredential(held, handle)) return undefined;
+  if (held.id === handle.credentialId && held.sessionId === handle.sessionId) return undefined;
+  return `hoop gave it to a later request of the same hoop user (session ${held.sessionId ?? 'unknown'}), which may still use it; it stays valid until ${held.expiresAt ?? 'hoop expires it'} unless revoked in hoop`;
+}
+
+/** The credential of a failed request: revoked unless another request may hold it. */
+async function revokeUnused(
   settings: Settings,
   handle: HoopRevocation,
   signal: AbortSignal,
 ): Promise<void> {
+  try {
+    const bearer = revocationBearer(settings, handle);
+    if ((await keptFor(settings, handle, bearer, signal)) !== undefined) return;
+    await revokeCredential(settings, handle, bearer, signal);
+  } catch (err) {
+    settings.logger.warning(
+      `could not revoke the unused hoop credential for ${handle.connection}: ${messageOf(err)}`,
+    );
+  }
+}
+
+/** The bearer that revokes: the saved exchanged token, or the configured API key. */
+function revocationBearer(settings: Settings, handle: HoopRevocation): Bearer {
   const base = requireSafeUrl(handle.gateway, 'the hoop URL of the revocation handle');
   const token = handle.token ?? settings.apiKey;
   if (token === undefined) {
@@ -500,12 +917,21 @@ async function revokeCredential(
       { hint: 'Revoke with the same `gateway` that issued the credential' },
     );
   }
-  const bearer: Bearer = {
+  return {
     token,
-    exchanged: handle.token !== undefined,
+    kind: handle.token === undefined ? keyKind(token) : 'exchanged',
     expiresAt: undefined,
     auth: undefined,
   };
+}
+
+async function revokeCredential(
+  settings: Settings,
+  handle: HoopRevocation,
+  bearer: Bearer,
+  signal: AbortSignal,
+): Promise<RevocationNote | undefined> {
+  const base = requireSafeUrl(handle.gateway, 'the hoop URL of the revocation handle');
   try {
     await send(
       { ...settings, api: apiBase(base) },
@@ -518,12 +944,15 @@ async function revokeCredential(
         path: `/connections/${encodeURIComponent(handle.connection)}/credentials/${encodeURIComponent(handle.credentialId)}/revoke`,
       },
     );
+    return undefined;
   } catch (err) {
-    // Revoked already, or gone with its session: nothing left to revoke.
-    if (err instanceof HttpStatusError && (err.status === 404 || err.status === 410)) {
+    // Gone with its connection, or never there: nothing left to revoke.
+    if (err instanceof HttpStatusError && err.status === 404) {
       settings.logger.debug(`the hoop credential for ${handle.connection} was already gone`);
-      return;
+      return undefined;
     }
+    const lapsed = lapsedBearer(handle, bearer, err);
+    if (lapsed !== undefined) return { result: 'skipped', detail: lapsed };
     throw new GatepassError(
       'GATEWAY',
       `revoking the hoop credential for ${handle.connection} failed: ${messageOf(err)}`,
@@ -535,7 +964,22 @@ async function revokeCredential(
   }
 }
 
+/**
+ * An expired credential whose exchanged token (its `ttl` plus 5 minutes) has
+ * expired too: nothing here can revoke it any more. Why, or undefined.
+ */
+function lapsedBearer(handle: HoopRevocation, bearer: Bearer, err: unknown): string | undefined {
+  const expired = handle.expiresAt !== undefined && Date.parse(handle.expiresAt) <= Date.now();
+  if (!expired || bearer.kind !== 'exchanged') return undefined;
+  if (!(err instanceof HttpStatusError) || err.status !== 401) return undefined;
+  return `it expired at ${handle.expiresAt ?? ''}, and so did the exchanged token that could revoke it; hoop hands an expired credential out again to the same hoop user, so revoke it in hoop's web app`;
+}
+
 // ---- authentication ---------------------------------------------------------
+
+function keyKind(key: string): BearerKind {
+  return key.startsWith('hpk_') ? 'api-key' : 'legacy-key';
+}
 
 async function obtainBearer(
   settings: Settings,
@@ -544,7 +988,12 @@ async function obtainBearer(
   signal: AbortSignal,
 ): Promise<Bearer> {
   if (settings.apiKey !== undefined) {
-    return { token: settings.apiKey, exchanged: false, expiresAt: undefined, auth: undefined };
+    return {
+      token: settings.apiKey,
+      kind: keyKind(settings.apiKey),
+      expiresAt: undefined,
+      auth: undefined,
+    };
   }
   const exchange = settings.exchange;
   if (exchange === undefined)
@@ -572,7 +1021,7 @@ async function obtainBearer(
     throw new GatepassError('GATEWAY', 'the token exchange for hoop returned no access_token');
   }
   const auth = result.revocation?.provider === 'token-exchange' ? result.revocation : undefined;
-  return { token, exchanged: true, expiresAt: result.expiresAt, auth };
+  return { token, kind: 'exchanged', expiresAt: result.expiresAt, auth };
 }
 
 function expiresSoon(bearer: Bearer): boolean {
@@ -588,20 +1037,59 @@ async function discard(settings: Settings, bearer: Bearer): Promise<void> {
   });
 }
 
-function refusal(
-  err: unknown,
-  settings: Settings,
-  bearer: Bearer,
-  id: IdentityToken,
-  connection: string,
-): unknown {
+/** The claims of the exchanged token hoop decides on (sub, iss, exp), unverified; never the token. */
+function exchangedClaims(token: string): string {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return 'an opaque token';
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    if (!isObject(claims)) return 'a token without claims';
+    const show = (v: unknown): string =>
+      typeof v === 'string' || typeof v === 'number' ? oneLine(String(v), 120) : 'none';
+    const exp = typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : 'none';
+    return `sub ${show(claims.sub)}, iss ${show(claims.iss)}, exp ${exp}`;
+  } catch {
+    return 'a token whose claims do not parse';
+  }
+}
+
+function refusal(err: unknown, settings: Settings, bearer: Bearer, connection: string): unknown {
   if (!(err instanceof HttpStatusError)) return err;
+  if (err.status === 500 && REVIEW_FAILED.test(err.message)) {
+    if (bearer.kind !== 'exchanged') {
+      return new GatepassError(
+        'CONFIG',
+        `${err.message}: connection ${connection} needs a review, and hoop cannot review a request made with an API key (it looks the key's name up as a user email)`,
+        {
+          hint: `Authenticate as a registered hoop user by token exchange (\`hoop-token-exchange-url\`) instead of \`hoop-api-key\`, or use a connection without review for this key`,
+        },
+      );
+    }
+    return new GatepassError(
+      'GATEWAY',
+      `${err.message}: hoop could not create the review for connection ${connection}`,
+      {
+        hint: "Check the connection's reviewers or access request rule in hoop; hoop's log says why",
+      },
+    );
+  }
   if (err.status === 401 || err.status === 403) {
-    if (bearer.exchanged) settings.logger.warning(identityDiagnostics(id, err.message));
+    if (bearer.kind === 'exchanged') {
+      const claims = exchangedClaims(bearer.token);
+      return new GatepassError('DENIED', `${err.message}; the exchanged token has ${claims}`, {
+        hint:
+          err.status === 401
+            ? 'hoop accepts an IdP token signed by its `oidc_config` issuer, unexpired, whose `sub` is a registered, active hoop user (it checks neither `aud` nor `iss`): register that user in hoop, or have the IdP issue the `sub` of one'
+            : `The hoop user of the exchanged token may not do this: check its groups in hoop and that it may use connection ${connection}`,
+      });
+    }
     return new GatepassError('DENIED', err.message, {
-      hint: bearer.exchanged
-        ? `hoop did not accept the exchanged token, or its user may not use connection ${connection}. The identity token's claims are in the log above. ${bindingHint(id)}`
-        : `Check that \`hoop-api-key\` is valid and that its user may use connection ${connection}`,
+      hint:
+        err.status === 401
+          ? bearer.kind === 'legacy-key'
+            ? "Check `hoop-api-key`: hoop's legacy org key (not `hpk_`) must match the one in its server config"
+            : 'Check that `hoop-api-key` is a valid, active `hpk_` API key of this hoop'
+          : `Check that the groups of \`hoop-api-key\` may use connection ${connection}`,
     });
   }
   if (err.status === 404) {
@@ -610,11 +1098,13 @@ function refusal(
     });
   }
   if (err.status === 410) {
+    // Only the resume answers 410 (ResumeConnectionCredentials): the session is
+    // done (closed, revoked, or swept after its credential expired).
     return new GatepassError(
-      'TIMEOUT',
-      `${err.message}: the hoop review expired before it was approved`,
+      'GATEWAY',
+      `${err.message}: the review was approved, but hoop closed its session before gatepass asked for the credential`,
       {
-        hint: 'Run the job again and ask a reviewer to act sooner',
+        hint: 'Run the job again to ask for a new review; a session closes when an admin kills it or its credential expires or is revoked',
       },
     );
   }
@@ -626,13 +1116,19 @@ function refusal(
 interface Answer {
   status: number;
   body: unknown;
+  /** hoop's clock when it answered (the `Date` header), in nanoseconds. */
+  date: bigint | undefined;
 }
 
 interface Send {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   /** Below /api. */
   path: string;
   body?: unknown;
+  /** A 5xx whose message matches is final at once (the same on every try). */
+  final?: RegExp;
+  /** Non-2xx statuses that are an answer, not an error (their body is not read). */
+  accept?: readonly number[];
 }
 
 /**
@@ -651,13 +1147,23 @@ async function send(
   const url = `${settings.api}${request.path}`;
   const label = `${request.method} ${url}`;
   const hidden = [bearer.token, ...secrets];
+  const final = request.final;
+  const classify =
+    final === undefined
+      ? undefined
+      : (err: unknown): RetryDecision =>
+          err instanceof HttpStatusError && err.status >= 500 && final.test(err.message)
+            ? { retry: false }
+            : classifyError(err);
   const answer = await httpRequest(
     {
       method: request.method,
       url,
       label,
       headers: {
-        authorization: `Bearer ${bearer.token}`,
+        ...(bearer.kind === 'legacy-key'
+          ? { 'api-key': bearer.token }
+          : { authorization: `Bearer ${bearer.token}` }),
         accept: 'application/json',
         ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
@@ -669,12 +1175,19 @@ async function send(
       attemptTimeoutMs: settings.attemptTimeoutMs,
       signal,
       logger: settings.logger,
-      ...(settings.retry === undefined ? {} : { retry: settings.retry }),
+      ...(settings.retry === undefined && classify === undefined
+        ? {}
+        : { retry: { ...settings.retry, ...(classify === undefined ? {} : { classify }) } }),
       statusError: (failed) => statusError(failed, label, hidden),
     },
   );
-  if (answer.status >= 200 && answer.status < 300) {
-    return { status: answer.status, body: parseBody(answer.text(), label) };
+  if ((answer.status >= 200 && answer.status < 300) || request.accept?.includes(answer.status)) {
+    const date = Date.parse(answer.headers.get('date') ?? '');
+    return {
+      status: answer.status,
+      body: answer.status < 300 ? parseBody(answer.text(), label) : undefined,
+      date: Number.isNaN(date) ? undefined : BigInt(date) * 1_000_000n,
+    };
   }
   throw statusError(answer, label, hidden);
 }
@@ -736,6 +1249,21 @@ function parseDate(value: unknown): Date | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/**
+ * An RFC 3339 time in nanoseconds since the epoch, keeping the fraction
+ * `Date.parse` drops: hoop's times carry microseconds (Postgres) or
+ * nanoseconds (Go), and two requests can fall in one millisecond.
+ */
+export function preciseTime(value: unknown): bigint | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/i.exec(value);
+  if (match === null) return undefined;
+  const [, seconds = '', fraction = '', zone = ''] = match;
+  const ms = Date.parse(`${seconds}${zone}`);
+  if (Number.isNaN(ms)) return undefined;
+  return BigInt(ms) * 1_000_000n + BigInt(fraction.padEnd(9, '0'));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -5,26 +5,17 @@
  * callers create it before the first one.
  */
 import type { RunConfig } from '../config/config.js';
+import type { HoopAuth, OAuthClient, TokenExchangeSettings } from '../config/providers/index.js';
 import { GatepassError } from '../common/errors.js';
 import { trustCertificate } from '../common/http.js';
 import type { RegisterSecret } from '../identity/source.js';
 import type { Logger } from '../common/logger.js';
 import type { Gateway } from './gateway.js';
 import type { HoopOptions } from './hoop.js';
+import type { TokenExchangeOptions } from './token-exchange.js';
 
 /** What a gateway needs from the configuration; post rebuilds it from saved state. */
-export type GatewaySettings = Pick<
-  RunConfig,
-  | 'provider'
-  | 'gateway'
-  | 'timeoutMs'
-  | 'clientId'
-  | 'clientSecret'
-  | 'vault'
-  | 'hoopApiKey'
-  | 'hoopExchange'
-> &
-  // Optional: state files saved before `ca-certificate` existed lack it.
+export type GatewaySettings = Pick<RunConfig, 'provider' | 'gateway' | 'timeoutMs'> &
   Partial<Pick<RunConfig, 'caCertificate'>>;
 
 export interface GatewayDeps {
@@ -52,44 +43,41 @@ export async function createGateway(
 
 async function loadGateway(settings: GatewaySettings, deps: GatewayDeps): Promise<Gateway> {
   const provider = settings.provider;
-  switch (provider) {
+  const common = {
+    gateway: settings.gateway,
+    timeoutMs: settings.timeoutMs,
+    registerSecret: deps.registerSecret,
+    logger: deps.logger,
+  };
+  switch (provider.name) {
     case 'token-exchange': {
       const { createTokenExchangeGateway } = await import('./token-exchange.js');
       return createTokenExchangeGateway({
-        gateway: settings.gateway,
-        clientId: settings.clientId,
-        ...(settings.clientSecret === undefined ? {} : { clientSecret: settings.clientSecret }),
-        timeoutMs: settings.timeoutMs,
-        registerSecret: deps.registerSecret,
-        logger: deps.logger,
+        ...common,
+        ...clientOptions(provider.client),
+        ...exchangeProfile(provider),
       });
     }
     case 'vault': {
       const { createVaultGateway } = await import('./vault.js');
       return createVaultGateway({
-        gateway: settings.gateway,
-        // config.ts requires it with provider vault; post's saved settings carry it.
-        role: requireRole(settings.vault.role),
-        authPath: settings.vault.authPath,
-        ...(settings.vault.namespace === undefined ? {} : { namespace: settings.vault.namespace }),
-        timeoutMs: settings.timeoutMs,
-        registerSecret: deps.registerSecret,
-        logger: deps.logger,
+        ...common,
+        role: provider.role,
+        authPath: provider.authPath,
+        ...(provider.namespace === undefined ? {} : { namespace: provider.namespace }),
       });
     }
     case 'hoop': {
       const { createHoopGateway } = await import('./hoop.js');
       return createHoopGateway({
-        gateway: settings.gateway,
-        ...(await hoopAuthentication(settings, deps)),
-        timeoutMs: settings.timeoutMs,
-        registerSecret: deps.registerSecret,
-        logger: deps.logger,
+        ...common,
+        ...(await hoopAuthentication(provider.auth, common)),
+        ...(provider.host === undefined ? {} : { host: { ...provider.host } }),
       });
     }
     default: {
       const unknown: never = provider;
-      throw new GatepassError('INTERNAL', `unknown provider ${String(unknown)}`);
+      throw new GatepassError('INTERNAL', `unknown provider ${JSON.stringify(unknown)}`);
     }
   }
 }
@@ -119,34 +107,55 @@ function loadFetch(): void {
   new Headers();
 }
 
-function requireRole(role: string | undefined): string {
-  if (role !== undefined) return role;
-  throw new GatepassError('INPUT', 'input `vault-role` is required with `provider: vault`', {
-    hint: 'Set `vault-role` to the Vault JWT role this job logs in as',
-  });
+/** `client-id`, and `client-secret` when set, as the token-exchange client takes them. */
+function clientOptions(client: OAuthClient): { clientId: string; clientSecret?: string } {
+  return client.secret === undefined
+    ? { clientId: client.id }
+    : { clientId: client.id, clientSecret: client.secret };
+}
+
+/** The token-exchange inputs besides the client, as the gateway takes them (absent: its default). */
+function exchangeProfile(
+  settings: TokenExchangeSettings,
+): Pick<
+  TokenExchangeOptions,
+  'clientAuthMethod' | 'subjectTokenType' | 'subjectIssuer' | 'endpoints' | 'ttlParameter'
+> {
+  const { clientAuth, subjectTokenType, subjectIssuer, endpoints, ttlParameter } = settings;
+  return {
+    ...(clientAuth === undefined ? {} : { clientAuthMethod: clientAuth }),
+    ...(subjectTokenType === undefined ? {} : { subjectTokenType }),
+    ...(subjectIssuer === undefined ? {} : { subjectIssuer }),
+    ...(endpoints === undefined
+      ? {}
+      : {
+          endpoints: {
+            token: endpoints.token,
+            ...(endpoints.revocation === undefined ? {} : { revocation: endpoints.revocation }),
+          },
+        }),
+    ...(ttlParameter === undefined ? {} : { ttlParameter }),
+  };
 }
 
 /**
  * hoop's bearer: the API key, or (`hoop-token-exchange-url`) a token
  * exchanged per credential at the IdP hoop trusts, with the token-exchange
- * client inputs (`client-id`, `client-secret`) and the audience hoop checks.
+ * client inputs (`client-id`, `client-secret`) and the audience asked of it.
  */
 async function hoopAuthentication(
-  settings: GatewaySettings,
-  deps: GatewayDeps,
+  auth: HoopAuth,
+  common: Omit<TokenExchangeOptions, 'gateway'>,
 ): Promise<Pick<HoopOptions, 'apiKey' | 'exchange'>> {
-  const exchange = settings.hoopExchange;
-  if (exchange === undefined) return { apiKey: requireHoopApiKey(settings.hoopApiKey) };
+  if ('apiKey' in auth) return { apiKey: requireHoopApiKey(auth.apiKey) };
+  const { exchange } = auth;
   const { createTokenExchangeGateway } = await import('./token-exchange.js');
   return {
     exchange: {
       gateway: createTokenExchangeGateway({
+        ...common,
         gateway: exchange.url,
-        clientId: settings.clientId,
-        ...(settings.clientSecret === undefined ? {} : { clientSecret: settings.clientSecret }),
-        timeoutMs: settings.timeoutMs,
-        registerSecret: deps.registerSecret,
-        logger: deps.logger,
+        ...clientOptions(exchange.client),
       }),
       tokenExchange: {
         audience: exchange.audience,
@@ -156,8 +165,9 @@ async function hoopAuthentication(
   };
 }
 
-function requireHoopApiKey(key: string | undefined): string {
-  if (key !== undefined && key !== '') return key;
+/** Post's saved settings hold no key: the entry reads `hoop-api-key` again, and it may be gone. */
+function requireHoopApiKey(key: string): string {
+  if (key !== '') return key;
   throw new GatepassError(
     'INPUT',
     'input `hoop-api-key` or `hoop-token-exchange-url` is required with `provider: hoop`',

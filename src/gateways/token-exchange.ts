@@ -1,8 +1,10 @@
 /**
  * The token-exchange gateway: RFC 8693 through openid-client. The runner's ID
  * token is the subject token; each credential request becomes one exchange
- * (scope, audience, resource, requested token type). Revocation is RFC 7009
- * when the server advertises it. Pending approval follows the device-flow
+ * (scope, audience, resource, requested token type), and, for Google Cloud,
+ * a second step at IAM Credentials for a service account (google-iam.ts).
+ * Revocation is RFC 7009 when the server advertises it (or
+ * `revocation-endpoint` names it). Pending approval follows the device-flow
  * convention (RFC 8628 §3.5): `authorization_pending`, `slow_down`,
  * `access_denied`, `expired_token`.
  *
@@ -15,6 +17,8 @@ import * as oidc from 'openid-client';
 import { GatepassError, describeError, type ErrorCode } from '../common/errors.js';
 import { oneLine, scrub } from './text.js';
 import { requireSafeUrl } from '../config/limits.js';
+import type { ClientAuthMethod } from '../config/providers/index.js';
+import { CLOUD_PLATFORM_SCOPE, generateAccessToken } from './google-iam.js';
 import { request, toResponse, type HttpAnswer, type HttpCall } from '../common/http.js';
 import { bindingHint, identityDiagnostics } from '../identity/diagnostics.js';
 import type { RegisterSecret } from '../identity/source.js';
@@ -42,7 +46,7 @@ const SERVER = 'the token-exchange server';
 export const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 
-export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+export type { ClientAuthMethod } from '../config/providers/index.js';
 
 export interface TokenExchangeOptions {
   /** The gateway's issuer URL; `https:` unless loopback. */
@@ -50,10 +54,16 @@ export interface TokenExchangeOptions {
   /** Default `gatepass`. */
   clientId?: string;
   clientSecret?: string;
-  /** Default: `none` without a secret; with one, `client_secret_basic` unless the server only lists post. */
+  /**
+   * `none`: no client credentials and no `client_id` (Google Cloud STS).
+   * Default: `client_id` alone without a secret (a public client); with
+   * one, `client_secret_basic` unless the server only lists post.
+   */
   clientAuthMethod?: ClientAuthMethod;
   /** Default `urn:ietf:params:oauth:token-type:id_token`. */
   subjectTokenType?: string;
+  /** Sent as `subject_issuer` (Keycloak's legacy exchange: the identity provider's alias). */
+  subjectIssuer?: string;
   /** Skip discovery (servers without metadata, such as Google Cloud STS). */
   endpoints?: { token: string; revocation?: string };
   /**
@@ -78,6 +88,9 @@ interface Resolved {
   clientSecret: string | undefined;
   method: ClientAuthMethod | undefined;
   subjectTokenType: string;
+  subjectIssuer: string | undefined;
+  /** `token-endpoint` given: messages name the input instead of discovery. */
+  explicitEndpoints: boolean;
   ttlParameter: string | null;
   timeoutMs: number;
   attemptTimeoutMs: number;
@@ -117,12 +130,23 @@ export function createTokenExchangeGateway(options: TokenExchangeOptions): Gatew
     } catch (err) {
       return handleExchangeError(err, request, id, previous, settings);
     }
+    const serviceAccount = request.tokenExchange?.serviceAccount;
+    if (serviceAccount !== undefined) {
+      return impersonate(request, serviceAccount, response, {
+        settings,
+        options,
+        signal,
+        deadline,
+      });
+    }
     const issued = toIssued(request, response, options.registerSecret, settings.logger);
     if (metadata.revocation_endpoint === undefined) {
       if (!warnedNoRevocation) {
         warnedNoRevocation = true;
         settings.logger.info(
-          'the gateway advertises no revocation_endpoint: credentials live until they expire',
+          settings.explicitEndpoints
+            ? 'no `revocation-endpoint` is set: credentials live until they expire'
+            : 'the gateway advertises no revocation_endpoint: credentials live until they expire',
         );
       }
       return issued;
@@ -170,6 +194,8 @@ function resolve(options: TokenExchangeOptions): Resolved {
     clientSecret: secret,
     method,
     subjectTokenType: options.subjectTokenType ?? ID_TOKEN_TYPE,
+    subjectIssuer: options.subjectIssuer,
+    explicitEndpoints: options.endpoints !== undefined,
     ttlParameter: options.ttlParameter === undefined ? 'expires_in' : options.ttlParameter,
     timeoutMs: options.timeoutMs ?? 120_000,
     attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
@@ -291,7 +317,11 @@ function configuration(
   return config;
 }
 
+/** `client-auth: none`: nothing at all, not even `client_id` (openid-client's None() sends that). */
+const NO_CLIENT_AUTHENTICATION: oidc.ClientAuth = () => undefined;
+
 function clientAuth(settings: Resolved, metadata: oidc.ServerMetadata): oidc.ClientAuth {
+  if (settings.method === 'none') return NO_CLIENT_AUTHENTICATION;
   if (settings.clientSecret === undefined) return oidc.None();
   const supported = metadata.token_endpoint_auth_methods_supported;
   const method =
@@ -405,8 +435,12 @@ function exchangeParameters(
     subject_token: id.value,
     subject_token_type: settings.subjectTokenType,
   });
+  if (settings.subjectIssuer !== undefined) params.set('subject_issuer', settings.subjectIssuer);
   const te = request.tokenExchange ?? {};
-  if (te.scope !== undefined && te.scope !== '') params.set('scope', te.scope);
+  // IAM Credentials takes only a token with the cloud-platform scope; the
+  // credential's own scope is then the service account token's.
+  const scope = te.serviceAccount === undefined ? te.scope : CLOUD_PLATFORM_SCOPE;
+  if (scope !== undefined && scope !== '') params.set('scope', scope);
   for (const audience of list(te.audience)) params.append('audience', audience);
   for (const resource of list(te.resource)) params.append('resource', resource);
   if (te.requestedTokenType !== undefined)
@@ -467,6 +501,65 @@ function toIssued(
   };
 }
 
+interface Call {
+  settings: Resolved;
+  options: TokenExchangeOptions;
+  signal: AbortSignal;
+  deadline: number;
+}
+
+/**
+ * Google Cloud: STS's federated token traded for the service account's
+ * access token (google-iam.ts). The federated token is registered as a
+ * secret (it is one, though never delivered); the credential's fields are
+ * the service account token's. Neither token can be revoked.
+ */
+async function impersonate(
+  request: CredentialRequest,
+  serviceAccount: string,
+  response: oidc.TokenEndpointResponse,
+  call: Call,
+): Promise<Issued> {
+  const { settings, options } = call;
+  options.registerSecret(response.access_token);
+  const scopes = (request.tokenExchange?.scope ?? '').split(/\s+/).filter((s) => s !== '');
+  const token = await generateAccessToken({
+    name: request.name,
+    serviceAccount,
+    federatedToken: response.access_token,
+    scopes: scopes.length > 0 ? scopes : [CLOUD_PLATFORM_SCOPE],
+    lifetimeSeconds: request.ttlSeconds,
+    registerSecret: options.registerSecret,
+    policy: {
+      deadlineMs: call.deadline - Date.now(),
+      attemptTimeoutMs: settings.attemptTimeoutMs,
+      signal: call.signal,
+      logger: settings.logger,
+      ...(options.retry === undefined ? {} : { retry: options.retry }),
+    },
+  });
+  const expiresIn = Math.max(0, Math.round((token.expiresAt.getTime() - Date.now()) / 1000));
+  if (expiresIn < request.ttlSeconds - 5) {
+    settings.logger.info(
+      `the service account token for "${request.name}" lives ${formatDuration(expiresIn * 1000)}, not ${formatDuration(request.ttlSeconds * 1000)}`,
+    );
+  }
+  settings.logger.info(
+    `"${request.name}" cannot be revoked: Google's STS and IAM Credentials have no revocation; it expires at ${token.expiresAt.toISOString()}`,
+  );
+  return {
+    kind: 'issued',
+    name: request.name,
+    values: {
+      access_token: token.accessToken,
+      token_type: 'Bearer',
+      expires_in: String(expiresIn),
+    },
+    publicFields: ['token_type', 'expires_in'],
+    expiresAt: token.expiresAt,
+  };
+}
+
 function revocationHandle(
   endpoint: string,
   settings: Resolved,
@@ -514,7 +607,7 @@ function handleExchangeError(
       return pending(request, answer, previous?.intervalSeconds ?? 5, 5);
     case 'access_denied':
       throw new GatepassError('DENIED', `${what} was denied${description}`, {
-        hint: 'An approver or the gateway policy refused this request',
+        hint: serverHint(answer) ?? 'An approver or the gateway policy refused this request',
       });
     case 'expired_token':
       throw new GatepassError(
@@ -546,14 +639,41 @@ function handleExchangeError(
     code,
     `${what} was refused: HTTP ${answer.status} ${answer.error}${description}`,
     {
-      hint: refusalHint(answer.error, refusal, id),
+      hint: serverHint(answer) ?? refusalHint(answer, refusal, id),
     },
   );
 }
 
-function refusalHint(error: string, refusal: boolean, id: IdentityToken): string {
-  if (error === 'invalid_client') {
-    return 'Check `client-id` and `client-secret`, and which client authentication the gateway expects';
+/**
+ * Fixes for answers whose wording names one server's set-up step, found by
+ * that wording (docs/token-exchange.md gives each step).
+ */
+function serverHint(answer: OAuthAnswer): string | undefined {
+  const said = answer.description ?? '';
+  // Keycloak, V1TokenExchangeProvider: a non-access-token subject without
+  // subject_issuer (and a `jwt` it cannot parse) is taken as its own token.
+  if (said === 'Invalid token type, must be access token') {
+    return "Keycloak's legacy token exchange takes a CI token only as `subject-token-type: jwt` (its identity provider found by the token's `iss`) or with `subject-issuer: <identity provider alias>`: see docs/token-exchange.md#keycloak";
+  }
+  // Keycloak, AbstractTokenExchangeProvider.exchangeExternalToken.
+  if (answer.error === 'invalid_issuer') {
+    return "No identity provider of the Keycloak realm matches: give it the CI's issuer URL (`Issuer`), or set `subject-issuer` to its alias";
+  }
+  if (said === 'Client not allowed to exchange') {
+    return 'Keycloak: give `client-id` the token-exchange permission on the identity provider (and on each `audience` client): Permissions tab, token-exchange, a client policy naming it';
+  }
+  // Keycloak, OIDCIdentityProvider.validateJwt: CI ID tokens carry no `typ` claim.
+  if (said === 'token type not supported') {
+    return "Keycloak: turn on the identity provider's 'Disable type claim check' (CI ID tokens have no `typ` claim)";
+  }
+  return undefined;
+}
+
+function refusalHint(answer: OAuthAnswer, refusal: boolean, id: IdentityToken): string {
+  const { error, status } = answer;
+  // Keycloak answers a wrong or missing secret with 401 unauthorized_client.
+  if (error === 'invalid_client' || (error === 'unauthorized_client' && status === 401)) {
+    return 'Check `client-id` and `client-secret`, and which client authentication the gateway expects (`client-auth`)';
   }
   if (!refusal)
     return "The gateway rejected the request's parameters; check scope, audience, resource and requested-token-type";

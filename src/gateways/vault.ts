@@ -7,14 +7,19 @@
  *
  * Every HTTP call goes through the shared retry policy: network errors, 408,
  * 429 and 5xx (503 is "sealed" or "standby") are retried with backoff, each
- * attempt bounded by its own timeout, the whole call by one deadline.
+ * attempt bounded by its own timeout, the whole call by one deadline, with
+ * Vault's own exceptions (see {@link classify}): a 412 from a performance
+ * standby is retried, while what does not clear in minutes (a locked or sealed
+ * namespace, a full lease-count quota) fails at once, and a login is not
+ * repeated once Vault may have acted on it.
  * node-vault builds the requests and reads Vault's answers; the HTTP itself is
  * gatepass's transport (common/http.ts, through node-vault's
  * `request-promise` option, see {@link send}), so that no redirect is ever
  * followed and proxies apply: node-vault's own axios layer follows redirects
  * and re-sends `X-Vault-Token` and the login body (the ID token) to wherever
- * `Location` points. node-vault does not report response headers, so
- * a 429's `Retry-After` is not seen (the jittered backoff stands in for it).
+ * `Location` points. node-vault drops response headers from the errors it
+ * builds, so {@link send} keeps them aside for the request (a 429's
+ * `Retry-After`).
  */
 import nodeVault from 'node-vault';
 import { GatepassError, describeError, type ErrorCode } from '../common/errors.js';
@@ -24,10 +29,15 @@ import type { RegisterSecret } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import {
+  AttemptTimeoutError,
   HttpStatusError,
+  classifyError,
   formatDuration,
   isRetryableStatus,
+  networkErrorCode,
+  parseRetryAfter,
   retry,
+  type RetryDecision,
   type RetryOptions,
 } from '../common/retry.js';
 import { RedirectRefusedError, attempt } from '../common/http.js';
@@ -39,6 +49,7 @@ import {
   type Gateway,
   type Issued,
   type JsonValue,
+  type RevocationNote,
   type VaultRequest,
   type VaultRevocation,
 } from './gateway.js';
@@ -81,6 +92,10 @@ interface Login {
   accessor: string;
   /** Undefined for a token that never expires (root, periodic without TTL). */
   expiresAt: Date | undefined;
+  /** `auth.token_type` "batch": Vault cannot revoke it. */
+  batch: boolean;
+  /** `auth.token_policies` lacks `default` (and `root`): revoke-self may be refused. */
+  noDefaultPolicy: boolean;
 }
 
 /** Vault's generic response envelope (what the OpenAPI file does not describe). */
@@ -102,7 +117,8 @@ export function createVaultGateway(options: VaultOptions): Gateway {
       Promise.reject(
         new GatepassError('INTERNAL', `the Vault gateway never leaves "${pending.name}" pending`),
       ),
-    revoke: (handle, signal) => revoke(settings, handleOf(handle, 'vault', 'Vault'), signal),
+    revoke: (handle, signal, note) =>
+      revoke(settings, handleOf(handle, 'vault', 'Vault'), signal, note),
   };
 }
 
@@ -172,7 +188,7 @@ async function issue(
   const target = checkVaultRequest(request);
   const deadline = Date.now() + settings.timeoutMs;
   const client = vaultClient(settings.address, settings.namespace);
-  const login = await logIn(settings, client, id, signal, deadline);
+  const login = await logIn(settings, client, request, id, signal, deadline);
   const handle: VaultRevocation = {
     provider: 'vault',
     address: settings.address.href,
@@ -180,6 +196,8 @@ async function issue(
     token: login.token,
     leases: [],
     ...(login.expiresAt === undefined ? {} : { expiresAt: login.expiresAt.toISOString() }),
+    ...(login.batch ? { tokenType: 'batch' as const } : {}),
+    ...(login.noDefaultPolicy ? { noDefaultPolicy: true as const } : {}),
   };
   try {
     const secrets = [id.value, login.token];
@@ -197,7 +215,10 @@ async function issue(
   } catch (err) {
     // Nothing will use the token or its lease: do not leave them alive, even
     // when `signal` is the cancel that ended the read.
-    await revoke(settings, handle, cleanupSignal()).catch((e: unknown) => {
+    const unused = (n: RevocationNote): void => {
+      settings.logger.warning(`the unused Vault token: ${n.detail}`);
+    };
+    await revoke(settings, handle, cleanupSignal(), unused).catch((e: unknown) => {
       settings.logger.warning(`could not revoke the unused Vault token: ${describeError(e)}`);
     });
     throw readError(err, settings, target, id);
@@ -207,6 +228,7 @@ async function issue(
 async function logIn(
   settings: Settings,
   client: VaultClient,
+  request: CredentialRequest,
   id: IdentityToken,
   signal: AbortSignal,
   deadline: number,
@@ -218,6 +240,7 @@ async function logIn(
       method: 'POST',
       path,
       json: { role: settings.role, jwt: id.value },
+      login: true,
     });
   } catch (err) {
     throw loginError(err, settings, id);
@@ -237,18 +260,67 @@ async function logIn(
   settings.registerSecret(token);
   const ttl = typeof auth.lease_duration === 'number' ? auth.lease_duration : 0;
   const accessor = typeof auth.accessor === 'string' ? auth.accessor : '';
+  const batch = auth.token_type === 'batch';
+  const policies = Array.isArray(auth.token_policies)
+    ? auth.token_policies.filter((p): p is string => typeof p === 'string')
+    : undefined;
+  const noDefaultPolicy =
+    policies !== undefined && !policies.includes('default') && !policies.includes('root');
+  const expiresAt = ttl > 0 ? new Date(Date.now() + ttl * 1000) : undefined;
   // The accessor is what Vault's audit log shows; it cannot be used to read secrets.
   settings.logger.info(
-    `logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${ttl > 0 ? `, token valid for ${formatDuration(ttl * 1000)}` : ''}`,
+    `logged in to Vault as role "${settings.role}"${accessor === '' ? '' : ` (token accessor ${accessor})`}${batch ? ', a batch token' : ''}${ttl > 0 ? `, token valid for ${formatDuration(ttl * 1000)}` : ''}`,
   );
-  return {
-    token,
-    accessor,
-    expiresAt: ttl > 0 ? new Date(Date.now() + ttl * 1000) : undefined,
-  };
+  warnAboutToken(settings, request, { ttl, batch, noDefaultPolicy, expiresAt, policies });
+  return { token, accessor, expiresAt, batch, noDefaultPolicy };
+}
+
+/**
+ * What the login's answer says about the end of the step, said now, while
+ * the role can still be fixed: a token that ends before the `ttl` asked
+ * (the credential ends with it), a batch token (never revoked: it lives its
+ * whole TTL), a token without the `default` policy (it may not revoke itself).
+ */
+function warnAboutToken(
+  settings: Settings,
+  request: CredentialRequest,
+  token: {
+    ttl: number;
+    batch: boolean;
+    noDefaultPolicy: boolean;
+    expiresAt: Date | undefined;
+    policies: string[] | undefined;
+  },
+): void {
+  const asked = formatDuration(request.ttlSeconds * 1000);
+  const granted = formatDuration(token.ttl * 1000);
+  const role = `role "${settings.role}"`;
+  if (token.ttl > 0 && token.ttl < request.ttlSeconds) {
+    settings.logger.warning(
+      `Vault's token for "${request.name}" is valid for ${granted}, shorter than the ${asked} asked: the credential ends with it; raise token_ttl (and token_max_ttl) of ${role}, or ask for less`,
+    );
+  }
+  if (token.batch) {
+    const until =
+      token.expiresAt === undefined ? 'never expires' : `expires ${token.expiresAt.toISOString()}`;
+    const text = `${role} gives batch tokens, which Vault cannot revoke: the token of "${request.name}" stays valid until it ${until}`;
+    if (token.ttl === 0 || token.ttl > request.ttlSeconds) {
+      settings.logger.warning(
+        `${text} (${token.ttl === 0 ? 'no TTL' : granted}, longer than the ${asked} asked); set token_type service on the role, or a token_ttl no longer than you need`,
+      );
+    } else {
+      settings.logger.info(`${text}; its leases are revoked when the step ends`);
+    }
+  }
+  if (token.noDefaultPolicy && !token.batch) {
+    settings.logger.warning(
+      `the token of ${role} lacks Vault's \`default\` policy (token_policies: ${(token.policies ?? []).join(', ') || 'none'}): unless another policy allows update on auth/token/revoke-self, gatepass cannot revoke it when the step ends; attach \`default\` (drop token_no_default_policy) or add that rule`,
+    );
+  }
 }
 
 function loginError(err: unknown, settings: Settings, id: IdentityToken): unknown {
+  if (mayHaveActed(err)) return lostLogin(err, settings);
   if (!(err instanceof HttpStatusError) || ![400, 401, 403].includes(err.status)) return err;
   settings.logger.warning(identityDiagnostics(id, err.message));
   const mount =
@@ -264,6 +336,21 @@ function loginError(err: unknown, settings: Settings, id: IdentityToken): unknow
   );
 }
 
+/**
+ * A login not repeated because Vault may have acted on it (see
+ * {@link mayHaveActed}): said so, since a token may exist that nobody holds.
+ */
+function lostLogin(err: unknown, settings: Settings): GatepassError {
+  return new GatepassError(
+    err instanceof AttemptTimeoutError ? 'TIMEOUT' : 'GATEWAY',
+    `${messageOf(err)}; the login was not repeated, since Vault may have issued a token that never reached gatepass (nobody holds it; it has role "${settings.role}"'s policies and ends at the role's token_ttl)`,
+    {
+      hint: "Run the job again; if logins often go unanswered, check Vault's health and the network between the runner and Vault (Vault's audit log lists each login)",
+      cause: err,
+    },
+  );
+}
+
 function readError(
   err: unknown,
   settings: Settings,
@@ -271,6 +358,11 @@ function readError(
   id: IdentityToken,
 ): unknown {
   if (!(err instanceof HttpStatusError)) return err;
+  if (err instanceof VaultStatusError && err.kvVersion !== undefined) {
+    return kvVersionError(err, target.path, err.kvVersion);
+  }
+  // Lasting conditions and an unknown namespace carry their own hint.
+  if (err instanceof VaultStatusError && err.condition !== undefined) return err;
   if (err.status === 403) {
     settings.logger.warning(identityDiagnostics(id, err.message));
     return new GatepassError('DENIED', err.message, {
@@ -318,6 +410,15 @@ function toIssued(
     }
   }
   const expiresAt = expiry(envelope, login);
+  if (
+    envelope.lease_duration > 0 &&
+    envelope.lease_duration < request.ttlSeconds &&
+    envelope.lease_id !== ''
+  ) {
+    settings.logger.warning(
+      `Vault leased "${request.name}" (${path}) for ${formatDuration(envelope.lease_duration * 1000)}, shorter than the ${formatDuration(request.ttlSeconds * 1000)} asked: the credential ends with it; raise default_ttl (and max_ttl) of the secrets engine's role, or pass a \`ttl\` in \`data\` where the endpoint takes one`,
+    );
+  }
   if (envelope.lease_id !== '' && envelope.lease_duration > request.ttlSeconds) {
     settings.logger.info(
       `Vault leased "${request.name}" (${path}) for ${formatDuration(envelope.lease_duration * 1000)}, longer than the ${formatDuration(request.ttlSeconds * 1000)} asked: the secrets engine role's default_ttl decides; gatepass revokes it when the step ends`,
@@ -342,15 +443,56 @@ function kvV2Data(data: Record<string, unknown>): Record<string, unknown> | unde
     (isObject(data.data) || data.data === null);
   if (!isKvV2) return undefined;
   if (data.data === null) {
-    throw new GatepassError(
+    // Vault answers 404 for a deleted or destroyed version (see
+    // kvVersionError); a 200 without data is not kv v2 as its source has it.
+    throw new GatepassError('GATEWAY', 'the kv v2 secret came back without data', {
+      hint: 'Check that `gateway` is Vault or OpenBao, and read the secret with `vault kv get` to compare',
+    });
+  }
+  return data.data as Record<string, unknown>;
+}
+
+/** A kv v2 version's state, from the metadata Vault sends with the 404 of a deleted or destroyed one. */
+interface KvVersion {
+  version: number | undefined;
+  /** RFC 3339, "" when never deleted. */
+  deletionTime: string;
+  destroyed: boolean;
+}
+
+/**
+ * kv v2 answers a deleted or destroyed version with 404 and the version's
+ * metadata (`data: {data: null, metadata}`, no `errors`): say which, and how
+ * to get it back (vault-plugin-secrets-kv path_data.go `pathDataRead`).
+ */
+function kvVersionError(err: HttpStatusError, path: string, kv: KvVersion): GatepassError {
+  const version = kv.version === undefined ? 'the current version' : `version ${kv.version}`;
+  const [mount, name] = kvParts(path);
+  const flag = kv.version === undefined ? '' : ` -versions=${kv.version}`;
+  if (kv.destroyed) {
+    return new GatepassError(
       'GATEWAY',
-      'the kv v2 secret has no data (its version is deleted or destroyed)',
+      `${version} of the kv v2 secret at ${path} is destroyed (HTTP ${err.status})`,
       {
-        hint: 'Undelete the version, write a new one, or read another version',
+        hint: `A destroyed version cannot come back: write a new version (vault kv put -mount=${mount} ${name} …), which gatepass then reads`,
+        cause: err,
       },
     );
   }
-  return data.data as Record<string, unknown>;
+  return new GatepassError(
+    'GATEWAY',
+    `${version} of the kv v2 secret at ${path} was deleted${kv.deletionTime === '' ? '' : ` at ${kv.deletionTime}`} (HTTP ${err.status})`,
+    {
+      hint: `Restore it (vault kv undelete -mount=${mount}${flag} ${name}) or write a new version (vault kv put); gatepass reads the current version`,
+      cause: err,
+    },
+  );
+}
+
+/** `secret/data/ci/app` -> [`secret`, `ci/app`]. */
+function kvParts(path: string): [string, string] {
+  const at = path.indexOf('/data/');
+  return at < 0 ? [path, ''] : [path.slice(0, at), path.slice(at + '/data/'.length)];
 }
 
 /** A lease ends at its duration, or with the token that created it, whichever is first. */
@@ -376,19 +518,39 @@ function readEnvelope(body: Body, what: string): Envelope {
 }
 
 /**
- * Revoke the leases, then the token. Revoking the token also revokes every
- * lease it created, so a token that is already gone (403: revoked, or expired)
- * means the leases are gone too: that is success, as is an expired handle.
- * The explicit lease revocation comes first because it ends the database
- * user at once, while a token's leases are revoked in the background.
+ * Revoke the leases, then the token, and say truthfully what stays valid.
+ *
+ * - Each lease first, because that ends its database user at once; a 403
+ *   (the role may not use sys/leases/revoke, which Vault's `default` policy
+ *   lacks) is left to the token's revocation, which revokes its leases in
+ *   the background. Any other failure (a 400 when the database cannot drop
+ *   the user, e.g. it owns objects) is a failure even once the token is
+ *   revoked: Vault keeps such a lease, retrying it in the background, and
+ *   the user outlives the step.
+ * - Then `auth/token/revoke-self`. A 403 saying "invalid token" (Vault), or
+ *   any 403 to a token that has the `default` policy (OpenBao does not say
+ *   which), means the token is gone already (revoked or expired) with its
+ *   leases; a 403 to a token without `default` is a refusal.
+ * - A batch token is never sent there (Vault answers 400 "batch tokens
+ *   cannot be revoked"): it lives to its TTL, and `note` says so.
+ *
+ * Progress goes into the handle (`tokenRevoked`, `unrevokedLeases`), so a
+ * retry from saved state does not mistake the revoked token for revoked leases.
  */
 async function revoke(
   settings: Settings,
   handle: VaultRevocation,
   signal: AbortSignal,
+  note: (n: RevocationNote) => void = () => undefined,
 ): Promise<void> {
   if (handle.expiresAt !== undefined && Date.parse(handle.expiresAt) <= Date.now()) {
     settings.logger.debug('the Vault token has expired: Vault has revoked it and its leases');
+    return;
+  }
+  if (handle.tokenRevoked === true) {
+    // An earlier call revoked the token but not these; nothing can retry them now.
+    const left = Object.entries(handle.unrevokedLeases ?? {});
+    if (left.length > 0) throw leaseFailure(left, 'earlier');
     return;
   }
   const address = requireSafeUrl(handle.address, 'the Vault address of the revocation handle');
@@ -399,7 +561,9 @@ async function revoke(
   const leaseDeadline = started + settings.timeoutMs / 2;
   const deadline = started + settings.timeoutMs;
   const secrets = [handle.token];
-  const leaseProblems: string[] = [];
+  const batch = handle.tokenType === 'batch';
+  const leaseProblems: Array<[string, string]> = [];
+  let redirect: RedirectRefusedError | undefined;
   for (const lease of handle.leases) {
     try {
       // PUT, as Vault's API documentation writes it; Vault treats it as POST.
@@ -410,12 +574,18 @@ async function revoke(
         json: { lease_id: lease },
       });
     } catch (err) {
-      // 403: the token may not revoke leases (not in Vault's default policy),
-      // or is gone already; revoking the token below settles both.
-      if (!(err instanceof HttpStatusError && err.status === 403)) {
-        leaseProblems.push(`lease ${lease}: ${messageOf(err)}`);
-      }
+      // 403: the token may not revoke leases, or is gone; revoking the token
+      // settles both. Not for a batch token: nothing else revokes its leases.
+      if (err instanceof HttpStatusError && err.status === 403 && !batch) continue;
+      if (err instanceof RedirectRefusedError) redirect = err;
+      leaseProblems.push([lease, withoutNames(messageOf(err))]);
     }
+  }
+  const until = handle.expiresAt ?? 'its TTL ends';
+  if (batch) {
+    if (leaseProblems.length > 0) throw leaseFailure(leaseProblems, 'batch', redirect);
+    note(batchNote(handle.leases.length, until));
+    return;
   }
   try {
     await call(settings, client, signal, deadline, secrets, {
@@ -424,23 +594,129 @@ async function revoke(
       token: handle.token,
     });
   } catch (err) {
-    if (err instanceof HttpStatusError && err.status === 403) {
-      settings.logger.debug('the Vault token was already revoked or expired');
+    if (isBatchRefusal(err)) {
+      // A batch token in a handle saved before gatepass knew batch tokens.
+      if (leaseProblems.length > 0) throw leaseFailure(leaseProblems, 'batch', redirect);
+      note(batchNote(handle.leases.length, until));
       return;
     }
-    const problems = [...leaseProblems, `token: ${messageOf(err)}`];
-    // A refused redirect is a setting to fix, not bad luck: say which.
-    const fix = err instanceof RedirectRefusedError ? `${err.hint ?? ''}. ` : '';
-    throw new GatepassError('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
-      hint: `${fix}The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
-      cause: err,
-    });
+    if (!(err instanceof HttpStatusError && err.status === 403)) {
+      throw tokenFailure(err, handle, leaseProblems);
+    }
+    if (!tokenGone(err, handle)) throw selfRevokeRefused(err, settings, handle, leaseProblems);
+    settings.logger.debug('the Vault token was already revoked or expired');
   }
+  handle.tokenRevoked = true;
   if (leaseProblems.length > 0) {
-    settings.logger.debug(
-      `revoked the token, which takes its leases along (${leaseProblems.join('; ')})`,
-    );
+    handle.unrevokedLeases = Object.fromEntries(leaseProblems);
+    throw leaseFailure(leaseProblems, 'now', redirect);
   }
+}
+
+function batchNote(leases: number, until: string): RevocationNote {
+  const token = `the batch token, which Vault cannot revoke, stays valid until ${until}`;
+  return leases === 0
+    ? { result: 'skipped', detail: token.replace(/^the/, 'a') }
+    : {
+        result: 'revoked',
+        detail: `${leases === 1 ? 'its lease' : `its ${leases} leases`} revoked; ${token}`,
+      };
+}
+
+/** 400 "batch tokens cannot be revoked" (vault/token_store.go `revokeCommon`). */
+function isBatchRefusal(err: unknown): boolean {
+  return (
+    err instanceof VaultStatusError &&
+    err.status === 400 &&
+    err.errors.some((e) => /batch tokens cannot be revoked/i.test(e))
+  );
+}
+
+/**
+ * A 403 to revoke-self means the token is gone (revoked, expired) when Vault
+ * says "invalid token", or when the token has the `default` policy, which
+ * allows revoke-self: OpenBao and Vault before 1.15 say "permission denied"
+ * for both.
+ */
+function tokenGone(err: HttpStatusError, handle: VaultRevocation): boolean {
+  if (err instanceof VaultStatusError && err.errors.some((e) => /\binvalid token\b/.test(e))) {
+    return true;
+  }
+  return handle.noDefaultPolicy !== true;
+}
+
+function selfRevokeRefused(
+  err: HttpStatusError,
+  settings: Settings,
+  handle: VaultRevocation,
+  leaseProblems: ReadonlyArray<[string, string]>,
+): GatepassError {
+  const leases = leaseProblems.map(([lease, why]) => `; lease ${lease}: ${why}`).join('');
+  return new GatepassError(
+    'GATEWAY',
+    `Vault refused to let the token revoke itself: ${err.message}${leases}`,
+    {
+      hint: `The token of role "${settings.role}" lacks Vault's \`default\` policy, which allows auth/token/revoke-self: attach it (drop token_no_default_policy) or give the role update on auth/token/revoke-self; the token${handle.leases.length > 0 ? ' and what its leases did not end' : ''} stays valid until ${handle.expiresAt ?? 'its TTL ends'} (revoke by hand: vault token revoke -accessor …)`,
+      cause: err,
+    },
+  );
+}
+
+function tokenFailure(
+  err: unknown,
+  handle: VaultRevocation,
+  leaseProblems: ReadonlyArray<[string, string]>,
+): GatepassError {
+  const problems = [
+    ...leaseProblems.map(([lease, why]) => `lease ${lease}: ${why}`),
+    `token: ${messageOf(err)}`,
+  ];
+  // A refused redirect is a setting to fix, not bad luck: say which.
+  const fix = err instanceof RedirectRefusedError ? `${err.hint ?? ''}. ` : '';
+  return new GatepassError('GATEWAY', `Vault revocation failed: ${problems.join('; ')}`, {
+    hint: `${fix}The token${handle.leases.length > 0 ? ' and its leases stay' : ' stays'} valid until ${handle.expiresAt ?? 'its TTL ends'}; revoke by hand (vault token revoke -accessor …) if it matters`,
+    cause: err,
+  });
+}
+
+/**
+ * Leases Vault did not revoke: what they stand for (a database user)
+ * outlives the step. `now`: the token is revoked, so only an operator can
+ * retry them; `earlier`: so it was in a previous call; `batch`: the token is
+ * a batch token, which lives to its TTL anyway.
+ */
+function leaseFailure(
+  problems: ReadonlyArray<[string, string]>,
+  when: 'now' | 'earlier' | 'batch',
+  redirect?: RedirectRefusedError,
+): GatepassError {
+  const list = problems.map(([lease, why]) => `lease ${lease}: ${why}`).join('; ');
+  const them = problems.length === 1 ? 'it' : 'them';
+  const token = {
+    now: `the token was revoked, so gatepass cannot retry ${them}`,
+    earlier: `its token was revoked then, so gatepass cannot retry ${them}`,
+    batch: 'the batch token cannot be revoked',
+  }[when];
+  const fix = redirect === undefined ? '' : `${redirect.hint ?? ''}. `;
+  // Only a batch token's lease failures keep their 403s (see `revoke`).
+  const refused = problems.some(([, why]) => /answered HTTP 403\b/.test(why));
+  const hint = refused
+    ? "A batch token's leases end only through sys/leases/revoke or at their TTL: give the role update on sys/leases/revoke (Vault's `default` policy lacks it) or use service tokens; meanwhile an operator can revoke them (vault lease revoke <lease id>)"
+    : "What a lease stands for (a database user) stays until it is revoked: fix what Vault's error names (a database user that owns objects needs REASSIGN OWNED BY and DROP OWNED BY in the role's revocation_statements), then revoke it as an operator (vault lease revoke <lease id>)";
+  return new GatepassError(
+    'GATEWAY',
+    `Vault could not revoke ${problems.length === 1 ? 'a lease' : `${problems.length} leases`}${when === 'earlier' ? ' when the step ended' : ''}: ${list}; ${token}`,
+    { hint: `${fix}${hint}` },
+  );
+}
+
+/**
+ * Vault's error text with quoted names cut out: a database's error quotes
+ * the user it could not drop, which gatepass issued as a secret, and the
+ * revocation (post, `gatepass revoke`) does not know the value to scrub.
+ */
+function withoutNames(text: string): string {
+  return text.replace(/"[^"\s]{1,200}"|'[^'\s]{1,200}'/g, '"***"');
 }
 
 // ---- transport ------------------------------------------------------------
@@ -452,6 +728,12 @@ interface VaultRequestOptions {
   json?: unknown;
   /** Passed through node-vault untouched, to {@link send}. */
   signal: AbortSignal;
+  /**
+   * Filled by {@link send} with the answer's headers: node-vault passes this
+   * object on to its HTTP layer but keeps only status and body in the errors
+   * it builds, and a 429's `Retry-After` is a header.
+   */
+  seen: { headers: Headers | undefined };
 }
 
 /** The part of node-vault's client gatepass uses (its own typings are `any`). */
@@ -532,6 +814,7 @@ async function send(options: Outgoing): Promise<Incoming> {
     PEER,
     options.signal,
   );
+  options.seen.headers = answer.headers;
   return {
     statusCode: answer.status,
     body: parseJson(answer.text()),
@@ -553,6 +836,8 @@ interface Call {
   path: string;
   token?: string;
   json?: unknown;
+  /** A login: not repeated once Vault may have acted on it ({@link mayHaveActed}). */
+  login?: true;
 }
 
 /**
@@ -573,17 +858,19 @@ async function call(
       // A fresh headers object per request: node-vault writes the token into it.
       const headers: Record<string, string> = {};
       if (request.token !== undefined) headers['X-Vault-Token'] = request.token;
+      const seen: VaultRequestOptions['seen'] = { headers: undefined };
       try {
         const body = await client.request({
           method: request.method,
           path: `/${request.path}`,
           headers,
           signal: attempt,
+          seen,
           ...(request.json === undefined ? {} : { json: request.json }),
         });
         return toBody(body, label);
       } catch (err) {
-        throw transportError(err, label, secrets);
+        throw transportError(err, { label, secrets, headers: seen.headers, settings });
       }
     },
     {
@@ -593,8 +880,103 @@ async function call(
       signal,
       logger: settings.logger,
       ...settings.retry,
+      classify: request.login === true ? classifyLogin : classify,
     },
   );
+}
+
+/**
+ * The retry policy's classification, with Vault's exceptions: a condition
+ * that lasts (a locked or sealed namespace, a full lease-count quota) is not
+ * retried, whatever its status; a 412 is, as Vault's own client does
+ * (api/client.go `DefaultRetryPolicy`): a performance standby has not yet
+ * replicated the token it was shown.
+ */
+function classify(err: unknown): RetryDecision {
+  if (err instanceof VaultStatusError) {
+    if (err.condition !== undefined && LASTING.has(err.condition)) return { retry: false };
+    if (err.status === 412) return { retry: true };
+  }
+  return classifyError(err);
+}
+
+/** A login is POSTed once more only when Vault cannot have acted on it. */
+function classifyLogin(err: unknown): RetryDecision {
+  return mayHaveActed(err) ? { retry: false } : classify(err);
+}
+
+/** Connection failures before anything was sent: the request never reached Vault. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Whether an attempt that failed may still have been carried out: a login
+ * POST that Vault handled but whose answer was lost (no answer in time, the
+ * connection lost after the request went out, a 5xx from Vault or a proxy in
+ * front of it) may have minted a token gatepass never sees, so it is not
+ * repeated. Vault refuses 412, 429 and 503 (sealed, standby) before handling
+ * a request, and a connection that was never made sent nothing.
+ */
+function mayHaveActed(err: unknown): boolean {
+  if (err instanceof AttemptTimeoutError) return true;
+  if (err instanceof HttpStatusError) {
+    return err.status >= 500 && err.status !== 503 && isRetryableStatus(err.status);
+  }
+  // The deadline's or a cancel's error wraps the last attempt's: not one attempt.
+  if (err instanceof GatepassError && err.code === 'TIMEOUT') return false;
+  const code = networkErrorCode(err);
+  return code !== undefined && !NOT_SENT.has(code);
+}
+
+/** What Vault's error words say, where it matters to gatepass. */
+type Condition =
+  /** 503: an administrator locked the namespace's API (Vault Enterprise, OpenBao). */
+  | 'namespace-locked'
+  /** 503 "namespace is sealed" (OpenBao). */
+  | 'namespace-sealed'
+  /** 429: a lease-count quota is full. */
+  | 'lease-quota'
+  /** 404 "namespace not found" (OpenBao). */
+  | 'namespace-missing';
+
+/** Conditions that do not clear in minutes: retrying them only spends the deadline. */
+const LASTING: ReadonlySet<Condition> = new Set([
+  'namespace-locked',
+  'namespace-sealed',
+  'lease-quota',
+]);
+
+/** An error answer of Vault's, with what the retry policy and the hints read from it. */
+class VaultStatusError extends HttpStatusError {
+  /** Vault's `errors`, scrubbed. */
+  readonly errors: readonly string[];
+  readonly condition: Condition | undefined;
+  /** A kv v2 read of a deleted or destroyed version. */
+  readonly kvVersion: KvVersion | undefined;
+
+  constructor(
+    status: number,
+    message: string,
+    options: ConstructorParameters<typeof HttpStatusError>[2] & {
+      errors: readonly string[];
+      condition: Condition | undefined;
+      kvVersion: KvVersion | undefined;
+    },
+  ) {
+    const { errors, condition, kvVersion, ...rest } = options;
+    super(status, message, rest);
+    this.name = 'VaultStatusError';
+    this.errors = errors;
+    this.condition = condition;
+    this.kvVersion = kvVersion;
+  }
 }
 
 /** 200 with a JSON object, or 204 with nothing; anything else is not Vault. */
@@ -606,20 +988,37 @@ function toBody(body: unknown, label: string): Body {
   });
 }
 
-function transportError(err: unknown, label: string, secrets: readonly string[]): unknown {
+function transportError(
+  err: unknown,
+  at: {
+    label: string;
+    secrets: readonly string[];
+    headers: Headers | undefined;
+    settings: Settings;
+  },
+): unknown {
   if (err instanceof GatepassError) return err;
+  const { label, secrets } = at;
   const response = (err as { response?: { statusCode?: unknown; body?: unknown } } | null)
     ?.response;
   if (response !== undefined && typeof response.statusCode === 'number') {
     const status = response.statusCode;
-    const detail = oneLine(scrub(vaultErrors(response.body), secrets));
+    const errors = vaultErrors(response.body).map((e) => oneLine(scrub(e, secrets)));
+    const detail = oneLine(errors.join('; '));
     const code: ErrorCode = status === 403 ? 'DENIED' : 'GATEWAY';
-    return new HttpStatusError(
+    const condition = conditionOf(status, errors);
+    const hint = conditionHint(condition, at.settings.namespace) ?? transientHint(status, errors);
+    const retryAfterMs = parseRetryAfter(at.headers?.get('retry-after'), Date.now());
+    return new VaultStatusError(
       status,
       `${label} answered HTTP ${status}${detail === '' ? '' : ` (${detail})`}`,
       {
         code,
-        ...(isRetryableStatus(status) ? { hint: 'Vault is sealed, a standby, or overloaded' } : {}),
+        errors,
+        condition,
+        kvVersion: status === 404 ? kvVersionOf(response.body) : undefined,
+        ...(hint === undefined ? {} : { hint }),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       },
     );
   }
@@ -632,13 +1031,75 @@ function transportError(err: unknown, label: string, secrets: readonly string[])
   );
 }
 
-/** Vault's `{"errors": [...]}`, joined; else a short excerpt of whatever came. */
-function vaultErrors(body: unknown): string {
-  if (isObject(body) && Array.isArray(body.errors)) {
-    const texts = body.errors.filter((e): e is string => typeof e === 'string' && e.trim() !== '');
-    return texts.join('; ');
+/**
+ * Vault's words for the conditions gatepass treats apart, as its source
+ * writes them: sdk/helper/consts/error.go (`ErrAPILocked`; openbao adds
+ * `ErrNamespaceSealed`), openbao internal/vault/request_handling.go (the
+ * locked namespace's text, "namespace not found"), sdk/logical/error.go
+ * (`ErrLeaseCountQuotaExceeded`).
+ */
+function conditionOf(status: number, errors: readonly string[]): Condition | undefined {
+  const says = (pattern: RegExp): boolean => errors.some((e) => pattern.test(e));
+  if (status === 503 && says(/namespace has been locked/i)) return 'namespace-locked';
+  if (status === 503 && says(/namespace is sealed/i)) return 'namespace-sealed';
+  if (status === 429 && says(/lease count quota exceeded/i)) return 'lease-quota';
+  if (status === 404 && says(/^namespace not found$/i)) return 'namespace-missing';
+  return undefined;
+}
+
+function conditionHint(
+  condition: Condition | undefined,
+  namespace: string | undefined,
+): string | undefined {
+  const ns = namespace === undefined ? 'the namespace' : `namespace "${namespace}"`;
+  switch (condition) {
+    case 'namespace-locked':
+      return `An administrator locked the API of ${ns}; it stays locked until they unlock it (vault namespace unlock), so gatepass does not retry: ask them, or check \`vault-namespace\``;
+    case 'namespace-sealed':
+      return `${namespace === undefined ? 'The namespace' : `Namespace "${namespace}"`} is sealed until an operator unseals it, so gatepass does not retry: ask them, or check \`vault-namespace\``;
+    case 'lease-quota':
+      return 'A lease-count quota is full (sys/quotas/lease-count): it frees up only as leases expire or are revoked, so gatepass does not retry; revoke leases left behind, or ask for a higher max_leases';
+    case 'namespace-missing':
+      return namespace === undefined
+        ? 'Vault found no such namespace: check `vault-namespace`'
+        : `\`vault-namespace\` "${namespace}" does not exist on this server: check its spelling and parents (e.g. team-a/ci), or leave \`vault-namespace\` empty for the root namespace`;
+    case undefined:
+      return undefined;
   }
-  return typeof body === 'string' ? body : '';
+}
+
+function transientHint(status: number, errors: readonly string[]): string | undefined {
+  if (status === 412) {
+    return 'A performance standby has not yet replicated the token: it catches up within seconds';
+  }
+  if (status === 429) return "Vault's rate-limit quota refused the request";
+  return isRetryableStatus(status) && errors.some((e) => /sealed|standby/i.test(e))
+    ? 'Vault is sealed or a standby'
+    : isRetryableStatus(status)
+      ? 'Vault is sealed, a standby, or overloaded'
+      : undefined;
+}
+
+/** The version's state from a kv v2 404's `data.metadata`, if it is that. */
+function kvVersionOf(body: unknown): KvVersion | undefined {
+  const data = isObject(body) ? body.data : undefined;
+  if (!isObject(data) || data.data !== null || !isObject(data.metadata)) return undefined;
+  const { version, deletion_time: deletion, destroyed } = data.metadata;
+  const deletionTime = typeof deletion === 'string' ? deletion : '';
+  if (destroyed !== true && deletionTime === '') return undefined;
+  return {
+    version: typeof version === 'number' ? version : undefined,
+    deletionTime,
+    destroyed: destroyed === true,
+  };
+}
+
+/** Vault's `{"errors": [...]}`; else whatever text came, as one. */
+function vaultErrors(body: unknown): string[] {
+  if (isObject(body) && Array.isArray(body.errors)) {
+    return body.errors.filter((e): e is string => typeof e === 'string' && e.trim() !== '');
+  }
+  return typeof body === 'string' && body.trim() !== '' ? [body] : [];
 }
 
 function isObject(value: unknown): value is Record<string, JsonValue> {

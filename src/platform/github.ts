@@ -21,7 +21,8 @@ import type { Logger } from '../common/logger.js';
 import type { PostRuntime } from '../flow/post.js';
 import { jobTempDir } from './detect.js';
 import { onProcessSignals } from './signals.js';
-import type { ActionHost, CliPlatform, HostLogger, RunContext } from '../flow/host.js';
+import type { CliPlatform, Host, HostLogger, RunContext } from '../flow/host.js';
+import { STATE_KEY } from '../flow/state.js';
 
 const log: HostLogger = {
   debug: (message) => {
@@ -38,18 +39,20 @@ const log: HostLogger = {
   },
 };
 
-export function githubHost(): ActionHost {
+export function githubHost(): Host {
   const env = process.env;
   return {
     setOutput: (name, value) => {
       requireFile('GITHUB_OUTPUT', `set the output ${name}`);
       core.setOutput(name, value);
     },
-    saveState: (name, value) => {
-      requireFile('GITHUB_STATE', 'save revocation handles');
-      core.saveState(name, value);
+    state: {
+      save: (value) => {
+        requireFile('GITHUB_STATE', 'save revocation handles');
+        core.saveState(STATE_KEY, value);
+      },
+      load: () => core.getState(STATE_KEY),
     },
-    getState: (name) => core.getState(name),
     setSecret: (value) => {
       core.setSecret(value);
     },
@@ -156,10 +159,7 @@ export function githubCliPlatform(env: NodeJS.ProcessEnv, cwd: string): CliPlatf
 export function githubPostRuntime(): PostRuntime {
   return {
     host: githubHost(),
-    secrets: {
-      clientSecret: core.getInput('client-secret'),
-      hoopApiKey: core.getInput('hoop-api-key'),
-    },
+    secret: (input) => core.getInput(input),
   };
 }
 

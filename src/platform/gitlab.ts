@@ -93,9 +93,11 @@ export function gitlabApprovalGate(env: Env, logger: Logger): ApprovalGate {
 
 interface ApprovalContext {
   apiUrl: string;
+  graphqlUrl?: string;
   projectId: string;
   mergeRequestIid: number;
   sha: string;
+  headSha: string;
   actor: { id: number; login: string };
   runUrl: string | undefined;
 }
@@ -120,14 +122,44 @@ function approvalContext(env: Env): ApprovalContext {
       hint: runner,
     });
   }
+  const sha = need('CI_COMMIT_SHA', runner);
+  const graphqlUrl = get(env, 'CI_API_GRAPHQL_URL');
   return {
     apiUrl: need('CI_API_V4_URL', runner),
+    ...(graphqlUrl === undefined ? {} : { graphqlUrl }),
     projectId: need('CI_PROJECT_ID', runner),
     mergeRequestIid: iid,
-    sha: need('CI_COMMIT_SHA', runner),
+    sha,
+    headSha: mergeRequestHead(env, sha),
     actor: { id: actorId, login: need('GITLAB_USER_LOGIN', runner) },
     runUrl: get(env, 'CI_JOB_URL') ?? get(env, 'CI_PIPELINE_URL'),
   };
+}
+
+/**
+ * The merge request's head this job runs. In merged results and merge train
+ * pipelines `CI_COMMIT_SHA` is a merge commit GitLab made of the head and the
+ * target branch, and the head is `CI_MERGE_REQUEST_SOURCE_BRANCH_SHA`
+ * (lib/gitlab/ci/variables/builder/pipeline.rb sets it from the pipeline's
+ * `source_sha`, empty in other merge request pipelines;
+ * `CI_MERGE_REQUEST_EVENT_TYPE` is `merged_result` or `merge_train` there,
+ * app/models/ci/pipeline.rb and ee/app/models/ee/ci/pipeline.rb
+ * `merge_request_event_type`). Elsewhere the head is `CI_COMMIT_SHA`.
+ */
+function mergeRequestHead(env: Env, sha: string): string {
+  const head = get(env, 'CI_MERGE_REQUEST_SOURCE_BRANCH_SHA');
+  if (head !== undefined) return head;
+  const type = get(env, 'CI_MERGE_REQUEST_EVENT_TYPE');
+  if (type === 'merged_result' || type === 'merge_train') {
+    throw new GatepassError(
+      'CONFIG',
+      `CI_MERGE_REQUEST_EVENT_TYPE is ${type} but CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is empty: the merge request's head is unknown`,
+      {
+        hint: 'Do not override CI_MERGE_REQUEST_SOURCE_BRANCH_SHA in the job; GitLab sets it in merged results pipelines',
+      },
+    );
+  }
+  return sha;
 }
 
 function get(env: Env, name: string): string | undefined {

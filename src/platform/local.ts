@@ -2,7 +2,7 @@
  * The CLI's side of the host interface, for a plain terminal and for CI jobs
  * that run `gatepass` as a command (GitLab):
  *
- * - `terminalHost`: what main's flow needs (ActionHost) on top of a CI
+ * - `terminalHost`: what main's flow needs (a Host) on top of a CI
  *   platform (platform/gitlab.ts, github.ts, or `localPlatform` here): inputs
  *   from flags, environment and file; messages on stderr; revocation state
  *   written to a file at once, so `gatepass revoke` can finish the job;
@@ -15,10 +15,8 @@ import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { GatepassError, errorCodeOf } from '../common/errors.js';
 import { localIdentity } from '../identity/local.js';
-import type { PostHost } from '../flow/post.js';
-import { STATE_KEY } from '../flow/state.js';
 import { jobTempDir } from './detect.js';
-import type { ActionHost, CliPlatform, HostLogger, RunContext } from '../flow/host.js';
+import type { CliPlatform, Host, HostLogger, PostHost, RunContext } from '../flow/host.js';
 
 export interface TerminalIo {
   readonly stderr: Writable;
@@ -94,31 +92,23 @@ export interface TerminalHostOptions {
   summaryFile?: string;
 }
 
-export interface TerminalHost extends ActionHost {
-  /** The last state saved ('' when nothing was issued). */
-  readonly savedState: () => string;
-}
-
-export function terminalHost(options: TerminalHostOptions): TerminalHost {
+/**
+ * The CLI's Host: no step outputs (the log and audit file carry the same
+ * facts) and no later steps to export to; the state goes to `statePath`.
+ */
+export function terminalHost(options: TerminalHostOptions): Host {
   const { platform, statePath, log } = options;
   let saved = '';
   return {
-    // Outputs are the action's; the CLI reports the same facts in its log and audit file.
-    setOutput: (name, value) => {
-      log.debug(`${name}: ${value}`);
+    state: {
+      save: (value) => {
+        writePrivateFile(statePath, value);
+        saved = value;
+      },
+      load: () => saved,
     },
-    saveState: (name, value) => {
-      if (name !== STATE_KEY) return;
-      writePrivateFile(statePath, value);
-      saved = value;
-    },
-    getState: (name) => (name === STATE_KEY ? saved : ''),
-    savedState: () => saved,
     setSecret: (value) => {
       platform.setSecret(value);
-    },
-    exportVariable: () => {
-      throw new GatepassError('INTERNAL', '`export: env` is not available to `gatepass run`');
     },
     appendSummary: async ({ markdown, text }) => {
       if (options.summaryFile !== undefined) {
@@ -224,7 +214,7 @@ export async function stateFileHost(path: string, io: TerminalIo): Promise<PostH
     });
   }
   return {
-    getState: (name) => (name === STATE_KEY ? state.trim() : ''),
+    state: { load: () => state.trim() },
     // Nothing here prints a secret, and a terminal has no log masking to tell.
     setSecret: () => undefined,
     appendSummary: () => Promise.resolve(),
