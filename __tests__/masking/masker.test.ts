@@ -194,9 +194,10 @@ describe('pieces of a secret', () => {
     const masker = createMasker({ secrets: [secret], detectors: false });
     expect(masker.maskText(`token=${secret.slice(0, 20)}\n`)).toBe('token=***\n');
     expect(masker.maskText(`a=${secret.slice(0, 10)} b=${secret.slice(10)}`)).toBe('a=*** b=***');
-    // The decode layer reads the escape and masks the whole span.
+    // Decoded, the escape is a character the secret does not have: each piece
+    // is masked on its own and the escape between them stays, as text would.
     expect(masker.maskText(`yaml: "${secret.slice(0, 12)}\\xE9${secret.slice(12)}"`)).toBe(
-      'yaml: "***"',
+      'yaml: "***\\xE9***"',
     );
     // Without an escape to decode, each piece is masked by its windows.
     expect(masker.maskText(`yaml: "${secret.slice(0, 12)} é ${secret.slice(12)}"`)).toBe(

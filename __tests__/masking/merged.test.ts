@@ -44,6 +44,28 @@ describe('stdout and stderr masked as one log', () => {
     expect(text(emitted, 'stderr')).toBe('\n');
   });
 
+  // `gatepass run`'s test printed `out=$T`, then `err=$T` on stderr, then
+  // `$T | base64`: when stdout's base64 line came first, stderr lost `err=`.
+  // The decode layer joins a line ending in `=` (or a long base64 line) to the
+  // next one, and then masked everything from the base64 to the secret after
+  // it as one range, `err=` included.
+  it.each([
+    ['ends with padding', `${SECRET}42`],
+    ['is one long base64 line', `${SECRET}-${SECRET}`],
+  ])(
+    'keeps the text before a secret on stderr after a base64 line on stdout that %s',
+    async (_, secret) => {
+      const streams = createMasker({ secrets: [secret], detectors: false }).mergedStreams();
+      const { emitted, ended } = record(streams);
+      streams.stdout.write(`${Buffer.from(secret).toString('base64')}\n`);
+      streams.stderr.write(`err=${secret}\n`);
+      streams.stdout.end();
+      streams.stderr.end();
+      await ended;
+      expect([text(emitted, 'stdout'), text(emitted, 'stderr')]).toEqual(['***\n', 'err=***\n']);
+    },
+  );
+
   it('gives the log a single masker would, for any split of the output between the streams', async () => {
     const secrets = [SECRET, 'another-secret-value-42'];
     const single = createMasker({ secrets, detectors: false });

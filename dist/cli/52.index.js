@@ -23,8 +23,8 @@ var errors = __webpack_require__(1922);
 var common_logger = __webpack_require__(9353);
 // EXTERNAL MODULE: ./src/common/retry.ts
 var retry = __webpack_require__(9183);
-// EXTERNAL MODULE: ./src/identity/token.ts + 5 modules
-var token = __webpack_require__(6969);
+// EXTERNAL MODULE: ./src/identity/token.ts
+var token = __webpack_require__(7035);
 ;// CONCATENATED MODULE: ./src/identity/github.ts
 /**
  * The GitHub Actions ID token, from the runner's token endpoint through

@@ -3,20 +3,13 @@
  * parameters and returns the exit code, so tests drive it like the binary.
  * gatepass's own failures exit 125 with one line on stderr (cli/io.ts).
  */
-import { readFile, readdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { GatepassError, describeError, errorCodeOf } from '../common/errors.js';
+import { collectAsStreamed } from '../common/memory.js';
 import { EXIT_FAILURE, type CliIo } from './io.js';
-import { runCommand } from './run.js';
 import { createMasker } from '../masking/masker.js';
-import { detectPlatform, stateDir } from '../platform/detect.js';
-import { preparePrivateDir, stateFileHost } from '../platform/local.js';
-import { revokeSaved } from '../flow/post.js';
-import { failedRevocations } from '../flow/revocation.js';
-import { closest } from '../common/suggest.js';
-import { envName } from '../config/settings.js';
+import { didYouMean, parseOptions } from './options.js';
 import { VERSION } from '../common/version.js';
 
 const USAGE = `Usage: gatepass <command> [options]
@@ -47,12 +40,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
+      // `run` and `revoke` load the gateway clients and the job flow: only
+      // when asked for, so `gatepass mask` starts without them.
       case 'run':
-        return await runCommand(rest, io);
+        return await (await import('./run.js')).runCommand(rest, io);
       case 'mask':
         return await mask(rest, io);
       case 'revoke':
-        return await revoke(rest, io);
+        return await (await import('./revoke.js')).revoke(rest, io);
       case '--version':
       case 'version':
         io.stdout.write(`${VERSION}\n`);
@@ -98,75 +93,12 @@ async function mask(args: readonly string[], io: CliIo): Promise<number> {
     detectors,
     onWarning: (message) => io.stderr.write(`gatepass: warning: ${message}\n`),
   });
+  collectAsStreamed(io.stdin);
   await pipeline(io.stdin, masker.stream(), io.stdout).catch(ignoreClosedOutput);
   return 0;
 }
 
-/**
- * Revokes every state file's credentials at the same time (each file under its
- * own `revoke-timeout`, all running in parallel); exits 125 when any could not
- * be revoked, so the operator sees it and can retry.
- */
-async function revoke(args: readonly string[], io: CliIo): Promise<number> {
-  const values = parseOptions(args, { state: { type: 'string' } });
-  const files = values.state === undefined ? await stateFiles(io) : [resolve(io.cwd, values.state)];
-  const outcomes = await Promise.all(files.map((file) => revokeFile(file, io)));
-  return outcomes.includes('failed') ? EXIT_FAILURE : 0;
-}
-
-async function revokeFile(file: string, io: CliIo): Promise<'done' | 'failed'> {
-  const host = await stateFileHost(file, io);
-  if (host === undefined) {
-    // A job that issued nothing, or whose run already revoked, leaves no state: not an error.
-    io.stderr.write(`gatepass: nothing to revoke: ${file} does not exist\n`);
-    return 'done';
-  }
-  const results = await revokeSaved({
-    host,
-    // Read again as `gatepass run` read them: GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY.
-    secret: (input) => io.env[envName(input)]?.trim() ?? '',
-  });
-  if (failedRevocations(results ?? []).length > 0) {
-    io.stderr.write(`gatepass: ${file} is kept: run \`gatepass revoke --state ${file}\` again\n`);
-    return 'failed';
-  }
-  // Done with: an after_script, or a second revoke, must not try again.
-  await rm(file, { force: true });
-  return 'done';
-}
-
-/** The state files `gatepass run` left in this job's state directory. */
-async function stateFiles(io: CliIo): Promise<string[]> {
-  const dir = stateDir(detectPlatform(io.env), io.env);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  if (names.length > 0) preparePrivateDir(dir);
-  const files = names.filter((n) => /^state-.*\.json$/.test(n)).map((n) => join(dir, n));
-  if (files.length === 0)
-    io.stderr.write(`gatepass: nothing to revoke (no state files in ${dir})\n`);
-  return files;
-}
-
 const COMMANDS = ['run', 'mask', 'revoke', 'version', 'help'];
-
-function didYouMean(word: string, known: Iterable<string>, prefix = ''): string {
-  const near = closest(word, known);
-  return near === undefined ? '' : ` (did you mean ${prefix}${near}?)`;
-}
-
-/** `parseArgs` with its errors turned into one-line usage errors that suggest the closest option. */
-function parseOptions<T extends ParseArgsOptionsConfig>(args: readonly string[], options: T) {
-  try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    const reason =
-      err instanceof Error ? (err.message.split('.')[0] ?? err.message) : 'bad options';
-    const unknown = /^Unknown option '--?([^']+)'/.exec(reason)?.[1];
-    const hint = unknown === undefined ? '' : didYouMean(unknown, Object.keys(options), '--');
-    throw new GatepassError('INPUT', `${reason}${hint}`, {
-      hint: 'Run "gatepass --help" for the options',
-    });
-  }
-}
 
 /** `gatepass mask | head` closing the pipe early is not a failure. */
 function ignoreClosedOutput(err: unknown): void {

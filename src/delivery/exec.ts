@@ -5,7 +5,8 @@
  *
  * - credentials reach the child through its environment only, never its
  *   command line (which `ps` and audit logs show to everyone on the host);
- * - stdout and stderr each pass through their own masking stream;
+ * - stdout and stderr pass through the masking streams `mask` gives (one
+ *   scanner over both, in the order their bytes arrive);
  * - the child leads its own process group, so a cancelled job's SIGINT or
  *   SIGTERM reaches everything the script started, and whatever ignores it
  *   is killed `killAfterMs` later.
@@ -19,6 +20,7 @@ import type { Readable, Transform, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { defaultPrefix, envNameProblem, type ShellCommand } from '../config/config.js';
 import { GatepassError } from '../common/errors.js';
+import { collectAsStreamed } from '../common/memory.js';
 import type { CredentialRequest, Issued } from '../gateways/gateway.js';
 import type { Logger } from '../common/logger.js';
 
@@ -265,6 +267,7 @@ function pump(
   destination: Writable,
 ): { done: Promise<void>; stop(): void } {
   if (source === null) return { done: Promise.resolve(), stop: () => undefined };
+  collectAsStreamed(source);
   source.pipe(mask);
   // The destination is shared (process.stdout): never end it.
   mask.pipe(destination, { end: false });

@@ -576,14 +576,16 @@ async function runCommand(
     tempDir: host.tempDir,
     stdout: runtime.stdout,
     stderr: runtime.stderr,
-    // Two maskers, one per stream. masker.mergedStreams() would reassemble a
-    // secret split between them, but it lost a stream's text around a masked
-    // secret in gatepass run's own test (notes: to fix before wiring it).
-    mask: () => ({ stdout: job.masker.stream(), stderr: job.masker.stream() }),
+    // One scanner over both streams in arrival order, as the log merges
+    // them: a secret printed partly on each is still one secret.
+    mask: () => job.masker.mergedStreams(),
     ...(runtime.killAfterMs === undefined ? {} : { killAfterMs: runtime.killAfterMs }),
   });
   // Written once the command runs: masking the record builds the automaton
-  // for the new secrets (tens of ms), which then overlaps the command's start.
+  // for the new secrets (tens to a few hundred ms), which then overlaps the
+  // command's start instead of delaying it. The price: what the command
+  // prints meanwhile is read after the build, the two streams in no
+  // particular order (the merged masker reads them in arrival order).
   await writeAudit(job).catch((err: unknown) => {
     job.log.warning(`could not write the audit record: ${describeError(err)}`);
   });

@@ -19,8 +19,14 @@
 
 import { createScanKernel, gramBit, type ScanKernel } from './kernel.js';
 
-/** Dense transition entries allowed (4 bytes each): 32 MiB. */
-const DENSE_BUDGET = 8 * 1024 * 1024;
+/**
+ * Dense transition entries allowed (4 bytes each): 4 MiB. Ordinary output
+ * keeps the automaton within a few bytes of the root (for 100 secrets' forms,
+ * about one byte in 16,000 reaches a state past the first 13,000), so rows
+ * for the deep states bought no speed; they cost 22 MB resident and most of
+ * the build time for 100 secrets.
+ */
+const DENSE_BUDGET = 1024 * 1024;
 
 const CLASS_OTHER = 0;
 const CLASS_LINE_BREAK = 1;
@@ -97,7 +103,9 @@ interface Classes {
 
 function assignClasses(patterns: readonly Uint8Array[]): Classes {
   const used = new Uint8Array(256);
-  for (const p of patterns) for (const b of p) used[b] = 1;
+  // Indexed loops, here and below: iterating typed arrays with for-of runs
+  // through the iterator protocol, which cost tens of ms of a cold build.
+  for (const p of patterns) for (let i = 0; i < p.length; i++) used[p[i] ?? 0] = 1;
   const classOf = new Uint8Array(256); // CLASS_OTHER everywhere by default
   classOf[10] = CLASS_LINE_BREAK;
   classOf[13] = CLASS_LINE_BREAK;
@@ -133,7 +141,9 @@ function buildTrie(
   };
   for (const { bytes, triggers } of patterns) {
     let node = 0;
-    for (const byte of bytes) node = childOrNew(trie, node, classOf[byte] ?? CLASS_OTHER);
+    for (let i = 0; i < bytes.length; i++) {
+      node = childOrNew(trie, node, classOf[bytes[i] ?? 0] ?? CLASS_OTHER);
+    }
     if (triggers === 0) trie.terminalLength[node] = bytes.length;
     else trie.ownTriggers[node] = (trie.ownTriggers[node] ?? 0) | triggers;
     trie.maxPatternLength = Math.max(trie.maxPatternLength, bytes.length);
@@ -348,7 +358,9 @@ function fillRow(
 function markPrefixGrams(kernel: ScanKernel, patterns: readonly { bytes: Uint8Array }[]): void {
   const { bigrams, grams } = kernel;
   for (const { bytes } of patterns) {
-    const [b0, b1, b2] = bytes;
+    const b0 = bytes[0];
+    const b1 = bytes[1];
+    const b2 = bytes[2];
     if (b0 === undefined || b1 === undefined || b2 === undefined) {
       bigrams.fill(1);
       grams.fill(0xff);

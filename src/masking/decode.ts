@@ -21,7 +21,12 @@ const BYTE_BUDGET = 4;
 /** Decoded bytes shorter than this cannot hold a registered piece (8 characters). */
 const MIN_DECODED = 8;
 
-/** How many bytes of `bytes` registered secret forms or pieces cover (0: none). */
+/**
+ * The longest run of bytes of `bytes` that registered secret forms or pieces
+ * cover (0: none): how much of one occurrence a string holds. A total over
+ * all occurrences would narrow a span holding two (a base64 line, then the
+ * next line's raw secret) to one range over both, masking the text between.
+ */
 export type Coverage = (bytes: Uint8Array) => number;
 
 /** The automaton as a plain matcher over a short byte string (no detectors, no hold). */
@@ -29,27 +34,34 @@ export function coverageOf(automaton: Automaton): Coverage {
   const { step, classOf, out, idOf } = automaton;
   return (bytes) => {
     let state = 0;
-    let covered = 0;
-    let until = 0;
+    let runStart = 0;
+    let until = -1;
+    let longest = 0;
     for (let i = 0; i < bytes.length; i++) {
       const t = step(state, classOf[bytes[i] ?? 0] ?? 0);
       state = t >>> 1;
       const length = (t & 1) !== 0 ? (out[idOf(state)] ?? 0) : 0;
       if (length === 0) continue;
-      covered += i + 1 - Math.max(i + 1 - length, until);
+      const start = i + 1 - length;
+      if (start > until) runStart = start; // not touching the run before
       until = i + 1;
+      longest = Math.max(longest, until - runStart);
     }
-    return covered;
+    return longest;
   };
 }
+
+/** Ranges narrowed per span, at most; past it the rest of the span is masked whole. */
+const MAX_RANGES = 32;
 
 /**
  * The parts of the span `bytes` that encode a secret, as [start, end) ranges
  * within it, in order. The span is decoded whole first; then it is narrowed
  * from each side (binary search) to the shortest part that decodes to as much
- * of the secrets, so that text around the encoded secret (a URL's host, colour
- * codes, filler, binary noise) stays readable; what lies on either side of
- * that part is searched the same way, for more occurrences.
+ * of one occurrence, so that text around the encoded secret (a URL's host,
+ * colour codes, filler, binary noise, a line of other output) stays
+ * readable; what lies on either side of that part is searched the same way,
+ * for more occurrences.
  */
 export function encodedRanges(bytes: Uint8Array, coverage: Coverage): [number, number][] {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
@@ -57,18 +69,21 @@ export function encodedRanges(bytes: Uint8Array, coverage: Coverage): [number, n
   const score = (from: number, to: number, raw = true): number =>
     decodedCoverage(text.slice(from, to), 1, coverage, budget(), raw);
   const ranges: [number, number][] = [];
-  const search = (from: number, to: number, limit: number): void => {
-    // Only a span some decoding reveals a secret in is narrowed (the
+  const pending: [number, number][] = [[0, text.length]];
+  for (let part = pending.pop(); part !== undefined; part = pending.pop()) {
+    const [from, to] = part;
+    // Only a part some decoding reveals a secret in is narrowed (the
     // automaton masks the secret's own bytes already).
-    if (to - from < MIN_DECODED || limit === 0 || score(from, to, false) === 0) return;
-    const full = score(from, to);
-    const [start, end] = narrow(from, to, full, score);
-    search(from, start, limit - 1);
+    if (to - from < MIN_DECODED || score(from, to, false) === 0) continue;
+    if (ranges.length >= MAX_RANGES) {
+      ranges.push([from, to]); // fail closed: mask rather than leak
+      continue;
+    }
+    const [start, end] = narrow(from, to, score(from, to), score);
     ranges.push([start, end]);
-    search(end, to, limit - 1);
-  };
-  search(0, text.length, 8);
-  return ranges;
+    pending.push([end, to], [from, start]);
+  }
+  return ranges.sort((a, b) => a[0] - b[0]);
 }
 
 /** The shortest [start, end) inside [from, to) that still scores `full`. */

@@ -32,12 +32,23 @@
  * and leaves the state in global `g`.
  */
 
-/** The part of the WebAssembly JS API used here (Node has it; TS's ES libs do not declare it). */
-declare const WebAssembly: {
-  Memory: new (limits: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-};
+import {
+  get,
+  I32,
+  inc,
+  konst,
+  load16,
+  load32,
+  load8,
+  name,
+  op,
+  section,
+  set,
+  unsignedLeb,
+  vec,
+  webAssembly,
+} from './wasm.js';
+
 interface I32Global {
   readonly value: number;
 }
@@ -75,6 +86,7 @@ export interface ScanKernel {
 
 /** `rowWidth` is the byte-class count plus one (the depth column). */
 export function createScanKernel(tableEntries: number, rowWidth: number): ScanKernel {
+  const WebAssembly = webAssembly();
   const inputAt = align(TABLE_AT + tableEntries * 4, 16);
   const pages = Math.ceil((inputAt + STAGING + SLACK) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
@@ -132,59 +144,6 @@ function align(n: number, to: number): number {
 }
 
 // --- assembling the module -------------------------------------------------
-
-const I32 = 0x7f;
-// prettier-ignore
-const op = {
-  unreachable: 0x00, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, return: 0x0f,
-  call: 0x10, localGet: 0x20, localSet: 0x21, localTee: 0x22, globalSet: 0x24,
-  i32Load: 0x28, i32Load8u: 0x2d, i32Load16u: 0x2f, i32Const: 0x41,
-  i32Eqz: 0x45, i32Eq: 0x46, i32LtS: 0x48, i32LtU: 0x49, i32GeU: 0x4f,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Xor: 0x73,
-  i32Shl: 0x74, i32ShrU: 0x76, void: 0x40,
-} as const;
-
-function unsignedLeb(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  do {
-    const byte = v & 0x7f;
-    v >>>= 7;
-    out.push(v === 0 ? byte : byte | 0x80);
-  } while (v !== 0);
-  return out;
-}
-
-function signedLeb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-const vec = (items: number[][]): number[] => [...unsignedLeb(items.length), ...items.flat()];
-const name = (text: string): number[] => [...unsignedLeb(text.length), ...Buffer.from(text)];
-const section = (id: number, body: number[]): number[] => [
-  id,
-  ...unsignedLeb(body.length),
-  ...body,
-];
-const get = (local: number): number[] => [op.localGet, local];
-const set = (local: number): number[] => [op.localSet, local];
-const konst = (value: number): number[] => [op.i32Const, ...signedLeb(value)];
-const load8 = (offset: number): number[] => [op.i32Load8u, 0, ...unsignedLeb(offset)];
-const load16 = (offset: number): number[] => [op.i32Load16u, 0, ...unsignedLeb(offset)];
-const load32 = (offset: number, alignLog2: number): number[] => [
-  op.i32Load,
-  alignLog2,
-  ...unsignedLeb(offset),
-];
-const inc = (local: number): number[] => [...get(local), ...konst(1), op.i32Add, ...set(local)];
 
 /**
  * Function 0, `candidate(p, end) -> i32`: may a pattern start at p? Yes when

@@ -18,6 +18,8 @@
  * A span longer than SPAN_CAP is reported and restarted, bounding memory.
  */
 
+import { createSpanKernel, State, type SpanKernel } from './span-kernel.js';
+
 /* eslint-disable @typescript-eslint/no-non-null-assertion --
    The hot loop indexes a 256-entry table with a byte and a buffer within its
    bounds; `?? 0` there costs measurable time on every byte of output. */
@@ -42,6 +44,17 @@ const SLOW = 16;
 const NEXT = 32;
 
 const CLASS = classTable();
+
+/** Line starts further back than this are moved up to it for the WebAssembly loop. */
+const LINE_FAR = 1 << 30;
+
+let kernel: SpanKernel | undefined;
+
+/** One loop for every finder: it only holds the bytes of the call in progress. */
+function spanKernel(): SpanKernel {
+  kernel ??= createSpanKernel({ table: CLASS, token: TOKEN, b64: B64, hex: HEX, slow: SLOW });
+  return kernel;
+}
 
 function classTable(): Uint8Array {
   const table = new Uint8Array(256);
@@ -115,7 +128,16 @@ function peekHead(bytes: Uint8Array, from: number, to: number): Head | undefined
 
 export type SpanSink = (start: number, end: number, dump: boolean) => void;
 
+export interface SpanFinderOptions {
+  /**
+   * Whether stretches of plain bytes go through the WebAssembly loop (default);
+   * without it every byte goes through the code here, which tests compare it to.
+   */
+  readonly kernel?: boolean;
+}
+
 export class SpanFinder {
+  private readonly kernel: boolean;
   private spanStart = -1;
   private run = 0;
   private maxRun = 0;
@@ -132,6 +154,10 @@ export class SpanFinder {
   private dumpStart = -1;
   private dumpEnd = -1;
 
+  constructor(options: SpanFinderOptions = {}) {
+    this.kernel = options.kernel ?? true;
+  }
+
   /**
    * Scans `bytes[from, to)`, at stream offset `base` + index; reports finished
    * spans. It runs on every byte of output, so plain bytes (words, spaces) go
@@ -139,6 +165,7 @@ export class SpanFinder {
    * the byte after one of them (its meaning depends on what came before).
    */
   feed(bytes: Uint8Array, base: number, from: number, to: number, sink: SpanSink): void {
+    if (this.kernel) spanKernel().forget(); // the same buffer may hold other bytes than last time
     let i = from;
     while (i < to) {
       if (this.head === Head.No || this.head === Head.Yes) i = this.fast(bytes, base, i, to, sink);
@@ -149,74 +176,106 @@ export class SpanFinder {
   }
 
   /**
-   * The common case, inlined: returns at the first byte `step` must see. The
-   * span cap is checked once per call, so a span may pass it by one chunk.
+   * The common case: returns at the first byte `step` must see. Stretches
+   * that need no decision go through the WebAssembly loop (`span-kernel.ts`);
+   * the bytes it stops at, here. The span cap is checked once per call, so a
+   * span may pass it by one chunk.
    */
   private fast(bytes: Uint8Array, base: number, from: number, to: number, sink: SpanSink): number {
     // Rare cases `step` handles: a dump block, bytes after a NUL, and the byte
     // after a SLOW one (which the previous chunk may have ended with).
     const afterSlow = this.previous >= 0 && (CLASS[this.previous]! & NEXT) !== 0;
     if (this.dumpStart >= 0 || this.glue > 0 || afterSlow) return from;
-    let { spanStart, run, maxRun } = this;
     // Before the first byte of a span is seen, `spanStart` is where it would
     // begin: an empty span is never reported and holds nothing back.
-    if (spanStart < 0) spanStart = base + from;
+    if (this.spanStart < 0) this.spanStart = base + from;
     let i = from;
     for (; i < to; i++) {
-      const cls = CLASS[bytes[i]!]!;
+      i = this.skipQuiet(bytes, base, from, i, to);
+      if (i >= to) break;
+      const byte = bytes[i]!;
+      const cls = CLASS[byte]!;
       if ((cls & (SLOW | B64 | TOKEN)) === (B64 | TOKEN)) {
-        run++; // the commonest byte: a letter or digit inside a word
+        this.run++; // a letter or digit inside a word
         continue;
       }
-      const byte = bytes[i]!;
       if ((byte === EQUALS || byte === AMPERSAND) && i + 1 < to) {
-        // `key=value` and `a=1&b=2` are everywhere in logs: what `step` and
-        // `token` would do with them and their next byte, inline.
-        const next = bytes[i + 1]!;
-        if (byte === AMPERSAND && next === HASH) this.marked = true;
-        if (byte === EQUALS && isHex(next) && ++this.qp >= 2) this.marked = true;
-        if (byte === EQUALS)
-          run++; // `=` is in the base64 alphabet
-        else {
-          if (run > maxRun) maxRun = run;
-          run = 0;
-        }
+        this.pair(byte, bytes[i + 1]!);
         continue;
       }
       if (byte === LF && this.dumpStart < 0) {
         // A line break: the slow path, then the new line's start read at once.
-        this.spanStart = spanStart;
-        this.run = run;
-        this.maxRun = Math.max(maxRun, run);
         if (i > from) this.previous = bytes[i - 1]!;
+        this.maxRun = Math.max(this.maxRun, this.run);
         this.step(LF, base + i, sink);
         if (peekHead(bytes, i + 1, to) === Head.No) this.head = Head.No;
         if (this.head !== Head.No) return i + 1;
-        ({ spanStart, run, maxRun } = this);
-        if (spanStart < 0) spanStart = base + i + 1;
+        if (this.spanStart < 0) this.spanStart = base + i + 1;
         continue;
       }
       if ((cls & SLOW) !== 0) break; // `step` goes on with the run as it stands
-      if (run > maxRun) maxRun = run;
-      run = 0;
+      this.maxRun = Math.max(this.maxRun, this.run);
+      this.run = 0;
       if ((cls & TOKEN) !== 0) continue;
-      if (maxRun >= MIN_RUN || this.marked) {
-        this.spanStart = spanStart;
-        this.maxRun = maxRun;
-        this.closeSpan(base + i, sink);
-      }
-      spanStart = base + i + 1;
-      maxRun = 0;
-      this.marked = false;
-      this.qp = 0;
+      if (this.maxRun >= MIN_RUN || this.marked) this.closeSpan(base + i, sink);
+      this.startAfter(base + i);
     }
-    if (run > maxRun) maxRun = run;
-    this.spanStart = spanStart;
-    this.run = run;
-    this.maxRun = maxRun;
+    this.maxRun = Math.max(this.maxRun, this.run);
     if (i > from) this.previous = bytes[i - 1]!;
-    if (base + i - spanStart >= SPAN_CAP) this.closeSpan(base + i, sink);
+    if (base + i - this.spanStart >= SPAN_CAP) this.closeSpan(base + i, sink);
     return i;
+  }
+
+  /**
+   * `key=value` and `a=1&b=2` are everywhere in logs: what `step` and `token`
+   * would do with `=` or `&` and the byte after it.
+   */
+  private pair(byte: number, next: number): void {
+    if (byte === AMPERSAND && next === HASH) this.marked = true;
+    if (byte === EQUALS && isHex(next) && ++this.qp >= 2) this.marked = true;
+    if (byte === EQUALS) {
+      this.run++; // `=` is in the base64 alphabet
+      return;
+    }
+    this.maxRun = Math.max(this.maxRun, this.run);
+    this.run = 0;
+  }
+
+  /** A delimiter at `pos` that closed no span worth reporting: the next one may start after it. */
+  private startAfter(pos: number): void {
+    this.spanStart = pos + 1;
+    this.maxRun = 0;
+    this.marked = false;
+    this.qp = 0;
+  }
+
+  /**
+   * Runs the WebAssembly loop from `i`; returns where it stopped. The state it
+   * shares is in stream offsets here and in indices of `bytes` there; a line
+   * start further back than LINE_FAR is moved up to it (only "at least 40
+   * bytes back" matters), so the indices fit 32 bits however long the line.
+   */
+  private skipQuiet(bytes: Uint8Array, base: number, from: number, i: number, to: number): number {
+    if (!this.kernel) return i;
+    const kernel = spanKernel();
+    const state = kernel.state;
+    const lineStart = Math.max(this.lineStart - base, i - LINE_FAR);
+    state[State.spanStart] = this.spanStart - base;
+    state[State.run] = this.run;
+    state[State.maxRun] = this.maxRun;
+    state[State.marked] = this.marked ? 1 : 0;
+    state[State.qp] = this.qp;
+    state[State.lineStart] = lineStart;
+    state[State.previous] = i > from ? bytes[i - 1]! : this.previous;
+    const stop = kernel.skip(bytes, i, to);
+    if (stop === i) return i;
+    this.spanStart = state[State.spanStart]! + base;
+    this.run = state[State.run]!;
+    this.maxRun = state[State.maxRun]!;
+    this.marked = state[State.marked] !== 0;
+    this.qp = state[State.qp]!;
+    if (state[State.lineStart] !== lineStart) this.lineStart = state[State.lineStart]! + base;
+    return stop;
   }
 
   /** Stream offset from which bytes may still belong to a span not yet reported. */

@@ -1,0 +1,2199 @@
+export const id = 268;
+export const ids = [268];
+export const modules = {
+
+/***/ 4141:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ApprovalDeniedError: () => (/* binding */ ApprovalDeniedError),
+/* harmony export */   ApprovalTimeoutError: () => (/* binding */ ApprovalTimeoutError),
+/* harmony export */   approvalTimeoutError: () => (/* binding */ approvalTimeoutError),
+/* harmony export */   approversOf: () => (/* binding */ approversOf),
+/* harmony export */   awaitApproval: () => (/* binding */ awaitApproval),
+/* harmony export */   awaitGatewayApproval: () => (/* binding */ awaitGatewayApproval),
+/* harmony export */   renderRequest: () => (/* binding */ renderRequest),
+/* harmony export */   statusLine: () => (/* binding */ statusLine)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8281);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
+/**
+ * The approval gate: post a request where humans will see it, wait until
+ * enough of them approve (or one denies, or the deadline passes), and say so
+ * where the request was posted. Platform-neutral: GitHub and GitLab plug in
+ * as an {@link ApprovalSource}; gateway-side approval (token-exchange
+ * `authorization_pending`, hoop reviews) goes through
+ * {@link awaitGatewayApproval}, which prints the same status lines and times
+ * out the same way.
+ *
+ * Nothing here issues a credential: `main` calls the gate first, and only
+ * then the gateway (DESIGN.md § Data flow, rule "no credential exists before
+ * the gate has passed").
+ */
+
+
+
+
+
+/** The audit record's approvers; first checks that the gate posted the id the run announced. */
+function approversOf(result, announcedId) {
+    if (result.requestId !== announcedId) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `the gate posted request ${result.requestId}, not ${announcedId}`);
+    }
+    return result.approvers.map((a) => {
+        // The comment or note that approved, else the profile.
+        const url = a.url ?? a.actor.url;
+        return { login: a.actor.login, ...(url === undefined ? {} : { url }) };
+    });
+}
+const DEFAULT_POLL = { initialMs: 5_000, maxMs: 30_000, growth: 1.5 };
+/**
+ * The last look starts this long before the deadline (at most a tenth of the
+ * wait), so that it can finish by then: calls are cut off at the deadline.
+ */
+const FINAL_LOOK_MS = 10_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const STATUS_EVERY_MS = 60_000;
+/** How long closing (editing the request comment) may take after the wait ended. */
+const CLOSE_BUDGET_MS = 15_000;
+/**
+ * Wait for approval. Returns the approvers; throws a GatepassError with code
+ * DENIED (an eligible deny), TIMEOUT (`approval-timeout` passed) or CONFIG
+ * (a policy that cannot pass, an approver or team that cannot be resolved).
+ * With `approvals: 0` it returns at once and posts nothing.
+ */
+async function awaitApproval(options) {
+    const id = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .requestId */ .z2)(options.subject);
+    if (options.policy.required <= 0)
+        return { requestId: id, approvers: [] };
+    const run = new GateRun(options, id);
+    return run.execute();
+}
+class GateRun {
+    #options;
+    #id;
+    #clock;
+    #logger;
+    #signal;
+    #deadline;
+    #seenIgnored = new Set();
+    #markdown = '';
+    /** The last look's decision, for the timeout message. */
+    #lastDecision;
+    constructor(options, id) {
+        this.#options = options;
+        this.#id = id;
+        this.#clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
+        this.#logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q;
+        this.#signal = options.signal ?? new AbortController().signal;
+        this.#deadline = this.#clock.now() + options.policy.timeoutMs;
+    }
+    async execute() {
+        const { source } = this.#options;
+        const prepared = await this.#bounded((ctx) => source.prepare(this.#options.policy.approvers, ctx));
+        const policy = this.#policy(prepared);
+        (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .checkSatisfiable */ .wz)(policy, prepared.candidates);
+        this.#markdown = renderRequest({
+            id: this.#id,
+            subject: this.#options.subject,
+            ...(this.#options.runUrl === undefined ? {} : { runUrl: this.#options.runUrl }),
+            policy: this.#options.policy,
+            source,
+        });
+        const opened = await this.#bounded((ctx) => source.open(this.#markdown, ctx));
+        this.#logger.info(`Approval requested on ${source.where}: ${opened.url} (request ${this.#id}; ${source.howToApprove(this.#id)})`);
+        try {
+            const approvers = await this.#wait(policy, opened);
+            await this.#close({ state: 'approved', approvers });
+            return { requestId: this.#id, approvers, url: opened.url };
+        }
+        catch (err) {
+            await this.#close(outcomeOf(err));
+            throw err;
+        }
+    }
+    #policy(prepared) {
+        return {
+            required: this.#options.policy.required,
+            approverIds: prepared.approverIds,
+            allowSelfApproval: this.#options.policy.allowSelfApproval,
+            self: prepared.self,
+            syntax: this.#options.source.syntax,
+        };
+    }
+    async #wait(policy, opened) {
+        const { source } = this.#options;
+        const request = {
+            id: this.#id,
+            createdAt: opened.createdAt,
+            ...(opened.sequence === undefined ? {} : { sequence: opened.sequence }),
+            ...(opened.grantsFrom === undefined ? {} : { grantsFrom: opened.grantsFrom }),
+        };
+        const schedule = new PollSchedule(this.#options);
+        let lastStatus = this.#clock.now();
+        let lastCount = -1;
+        const lastLook = this.#deadline - Math.min(FINAL_LOOK_MS, this.#options.policy.timeoutMs / 10);
+        for (;;) {
+            const events = await this.#bounded((ctx) => source.events(ctx));
+            const users = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .usersToLookUp */ .uI)(policy, request, events);
+            const eligibility = await this.#bounded((ctx) => source.lookUp(users, ctx));
+            const decision = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .evaluate */ ._3)(policy, request, events, eligibility);
+            this.#logIgnored(decision);
+            if (decision.state === 'approved')
+                return decision.approvers;
+            if (decision.deniedBy !== undefined)
+                throw deniedError(this.#id, decision.deniedBy);
+            this.#lastDecision = decision;
+            const now = this.#clock.now();
+            if (now >= lastLook)
+                throw this.#timeout(decision);
+            const changed = lastCount !== -1 && decision.approvers.length !== lastCount;
+            if (changed || now - lastStatus >= this.#statusEvery) {
+                this.#status(decision, opened);
+                lastStatus = now;
+            }
+            // Activity (a new approval) brings the next look sooner; quiet lets it back off.
+            if (changed)
+                schedule.reset();
+            lastCount = decision.approvers.length;
+            await this.#clock.sleep(Math.min(schedule.next(), lastLook - now), this.#signal);
+        }
+    }
+    /**
+     * One call into the source, cut off at the deadline: its signal aborts
+     * then (by the wall clock; a test's virtual clock bounds the retries
+     * through `deadline`), and a call that runs out of time there ends the
+     * wait as an approval timeout, naming what was still failing.
+     */
+    async #bounded(call) {
+        const cutOff = new AbortController();
+        const passed = new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', 'the approval deadline passed');
+        const left = Math.max(0, this.#deadline - this.#clock.now());
+        // Beyond what a timer can hold (24.8 days), `deadline` alone bounds the retries.
+        const timer = left > MAX_TIMER_MS
+            ? undefined
+            : setTimeout(() => {
+                cutOff.abort(passed);
+            }, left);
+        timer?.unref();
+        const signal = AbortSignal.any([this.#signal, cutOff.signal]);
+        try {
+            return await call({ signal, deadline: this.#deadline });
+        }
+        catch (err) {
+            if (this.#signal.aborted || !(err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9) || err.code !== 'TIMEOUT') {
+                throw err;
+            }
+            throw this.#timeout(this.#lastDecision, err === passed ? undefined : err);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    get #statusEvery() {
+        return this.#options.statusEveryMs ?? STATUS_EVERY_MS;
+    }
+    #status(decision, opened) {
+        const { source, policy } = this.#options;
+        this.#logger.info(statusLine({
+            what: `request ${this.#id}`,
+            approvals: { have: decision.approvers, need: policy.required },
+            leftMs: this.#deadline - this.#clock.now(),
+            action: `${source.howToApprove(this.#id)} on ${opened.url}`,
+        }));
+    }
+    #logIgnored(decision) {
+        for (const item of decision.ignored) {
+            const key = `${item.event}:${item.reason}`;
+            if (this.#seenIgnored.has(key))
+                continue;
+            this.#seenIgnored.add(key);
+            this.#logger.debug(`approval: ignored ${item.event} by ${item.who}: ${item.reason}`);
+        }
+    }
+    #timeout(decision, failing) {
+        const { source, policy } = this.#options;
+        const have = decision?.approvers.length ?? 0;
+        const error = approvalTimeoutError(`request ${this.#id}`, policy.timeoutMs, `${source.howToApprove(this.#id)} (${have} of ${policy.required} so far)`);
+        if (failing === undefined)
+            return error;
+        return new ApprovalTimeoutError(`${error.message}; the last call was still failing: ${failing.message}`, error.hint ?? '');
+    }
+    async #close(outcome) {
+        // The job's own signal may be what ended the wait: closing gets its own short budget.
+        const signal = AbortSignal.timeout(CLOSE_BUDGET_MS);
+        const ctx = { signal, deadline: this.#clock.now() + CLOSE_BUDGET_MS };
+        try {
+            await this.#options.source.close(outcome, `${renderOutcome(outcome)}\n\n${this.#markdown}`, ctx);
+        }
+        catch (err) {
+            this.#logger.warning(`Could not record the approval outcome on ${this.#options.source.where}: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`);
+        }
+    }
+}
+/** 5 s, then ×1.5 per quiet poll up to 30 s: quick while people are acting, cheap while they are not. */
+class PollSchedule {
+    #initial;
+    #max;
+    #current;
+    constructor(options) {
+        this.#initial = options.initialPollMs ?? DEFAULT_POLL.initialMs;
+        this.#max = options.maxPollMs ?? DEFAULT_POLL.maxMs;
+        this.#current = this.#initial;
+    }
+    next() {
+        const wait = this.#current;
+        this.#current = Math.min(this.#max, this.#current * DEFAULT_POLL.growth);
+        return wait;
+    }
+    reset() {
+        this.#current = this.#initial;
+    }
+}
+function outcomeOf(err) {
+    if (err instanceof ApprovalDeniedError)
+        return { state: 'denied', by: err.by };
+    if (err instanceof ApprovalTimeoutError)
+        return { state: 'timed-out', approvers: [] };
+    return { state: 'failed', reason: (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err) };
+}
+/** DENIED, with who denied, for the outcome comment. */
+class ApprovalDeniedError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
+    by;
+    constructor(message, by, hint) {
+        super('DENIED', message, { hint });
+        this.name = 'ApprovalDeniedError';
+        this.by = by;
+    }
+}
+/** TIMEOUT of the approval wait (not of a network call). */
+class ApprovalTimeoutError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
+    constructor(message, hint) {
+        super('TIMEOUT', message, { hint });
+        this.name = 'ApprovalTimeoutError';
+    }
+}
+function deniedError(id, by) {
+    return new ApprovalDeniedError(`request ${id} was denied by ${by.actor.login}`, by, 'A deny is final; start a new run once the concern is resolved');
+}
+/** The one wording of an approval timeout, for comments and gateways alike. */
+function approvalTimeoutError(what, timeoutMs, action) {
+    return new ApprovalTimeoutError(`no approval for ${what} within ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(timeoutMs)}`, `${capitalise(action)}, then re-run the job; or raise \`approval-timeout\``);
+}
+/** The one status line: approvals so far, who, time left, what to do. */
+function statusLine(status) {
+    const left = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(Math.max(0, status.leftMs));
+    const count = status.approvals === undefined
+        ? ''
+        : ` ${status.approvals.have.length} of ${status.approvals.need} approval${status.approvals.need === 1 ? '' : 's'}${status.approvals.have.length > 0 ? ` (${status.approvals.have.map((a) => a.actor.login).join(', ')})` : ''};`;
+    return `Waiting for approval of ${status.what}:${count} ${left} left. ${capitalise(status.action)}`;
+}
+/**
+ * Wait for a gateway-side approval (token-exchange `authorization_pending`,
+ * hoop review) with the same status lines and timeout as comment approvals.
+ * The gateway's decision is final: a refusal surfaces as the error its
+ * `poll` throws. main waits this way for every credential, approvals or not.
+ */
+async function awaitGatewayApproval(gateway, first, options) {
+    const clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
+    const logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q;
+    const signal = options.signal ?? new AbortController().signal;
+    const started = clock.now();
+    const deadline = started + options.timeoutMs;
+    const statusEvery = options.statusEveryMs ?? STATUS_EVERY_MS;
+    let result = first;
+    let approvalUrl;
+    let lastStatus = Number.NEGATIVE_INFINITY;
+    try {
+        while ((0,_gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__/* .isPending */ .mm)(result)) {
+            const pending = result;
+            approvalUrl = pending.approvalUrl ?? approvalUrl;
+            const action = approvalUrl === undefined
+                ? 'ask an approver to act at the gateway'
+                : `approve at ${approvalUrl}`;
+            const now = clock.now();
+            if (now - lastStatus >= statusEvery) {
+                logger.info(statusLine({ what: `"${pending.name}" at the gateway`, leftMs: deadline - now, action }));
+                lastStatus = now;
+            }
+            const waitMs = pending.intervalSeconds * 1000;
+            if (now + waitMs > deadline) {
+                throw approvalTimeoutError(`"${pending.name}" at the gateway`, options.timeoutMs, action);
+            }
+            await clock.sleep(waitMs, signal);
+            result = await gateway.poll(pending, await options.identity(), options.requestSignal ?? signal);
+        }
+    }
+    catch (err) {
+        // The wait is over without a credential: the gateway may withdraw the request.
+        if ((0,_gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__/* .isPending */ .mm)(result) && gateway.abandon !== undefined) {
+            await gateway.abandon(result, abandonReason(err, signal, options.timeoutMs));
+        }
+        throw err;
+    }
+    return {
+        issued: result,
+        waitedMs: clock.now() - started,
+        ...(approvalUrl === undefined ? {} : { approvalUrl }),
+    };
+}
+/** Why a gateway-side wait ended, in a few words for the gateway's record. */
+function abandonReason(err, signal, timeoutMs) {
+    if (err instanceof ApprovalTimeoutError) {
+        return `no approval within \`approval-timeout\` (${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(timeoutMs)})`;
+    }
+    if (signal.aborted)
+        return 'the job was cancelled';
+    return 'the job stopped waiting after an error';
+}
+/** The request comment: what, for which commit and run, who may approve, what to type. */
+function renderRequest(input) {
+    const { id, subject, policy, source } = input;
+    const rows = subject.credentials.map((c) => {
+        const scope = c.tokenExchange?.scope ??
+            c.vault?.path ??
+            (c.hoop === undefined ? '' : `connection ${c.hoop.connection}`);
+        return `| \`${c.name}\` | ${scope === '' ? '—' : `\`${scope}\``} | ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(c.ttlSeconds * 1000)} |`;
+    });
+    const who = policy.approvers.length === 0
+        ? source.defaultApprovers
+        : policy.approvers.map(mention).join(', ');
+    return [
+        `### 🔐 gatepass: approval requested (\`${id}\`)`,
+        '',
+        `This job asks for short-lived credentials. Nothing has been issued yet.`,
+        '',
+        '| credential | scope / path | TTL |',
+        '|---|---|---|',
+        ...rows,
+        '',
+        `- commit: ${source.describeCommit?.(subject.sha) ?? `\`${subject.sha}\``} in \`${subject.repository}\``,
+        `- run: ${input.runUrl ?? `${subject.runId} (attempt ${subject.runAttempt})`}`,
+        `- needs: ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${who}${policy.allowSelfApproval ? '' : ' (not the author or whoever started the run)'}`,
+        `- expires: in ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(policy.timeoutMs)}`,
+        '',
+        `To approve, ${source.howToApprove(id)}. To deny, ${source.howToDeny(id)}.`,
+        'The id binds this commit, run and these credentials; an edited comment does not count.',
+    ].join('\n');
+}
+function renderOutcome(outcome) {
+    switch (outcome.state) {
+        case 'approved':
+            return `**✅ Approved** by ${outcome.approvers.map((a) => `@${a.actor.login}`).join(', ')}.`;
+        case 'denied':
+            return `**⛔ Denied** by @${outcome.by.actor.login}.`;
+        case 'timed-out':
+            return '**⌛ Timed out**: no credentials were issued.';
+        case 'failed':
+            return `**⚠️ Stopped**: ${outcome.reason}`;
+    }
+}
+function mention(approver) {
+    return approver.startsWith('@') ? approver : `@${approver}`;
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+
+/***/ }),
+
+/***/ 3268:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   RM: () => (/* binding */ parseCommand),
+/* harmony export */   _3: () => (/* binding */ evaluate),
+/* harmony export */   jt: () => (/* binding */ commandText),
+/* harmony export */   mV: () => (/* binding */ requireGatewayReview),
+/* harmony export */   uI: () => (/* binding */ usersToLookUp),
+/* harmony export */   wz: () => (/* binding */ checkSatisfiable),
+/* harmony export */   z2: () => (/* binding */ requestId)
+/* harmony export */ });
+/* unused harmony exports REQUEST_ID_LENGTH, canonicalJson, isBot, isSelf, ineligibility */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
+/**
+ * The approval policy: a pure function from (policy, request, events) to a
+ * decision, so that GitHub comments, GitLab notes, GitLab MR approvals and the
+ * tests all go through the same rules (DESIGN.md § Approval gate):
+ *
+ * 1. A request has an id, a digest of what is being approved; an approval
+ *    must name it, so a new commit, another run or other credentials need a
+ *    new approval.
+ * 2. People are matched by numeric user id. Logins can be renamed and then
+ *    taken by someone else; ids cannot.
+ * 3. Only comments created after the request and never edited count, and only
+ *    when their first line is exactly the command (see {@link parseCommand}):
+ *    a quote (`> /approve x`), a code block, a sentence that mentions the
+ *    command or a look-alike (a tab, an upper-case id) is not one.
+ * 4. Bots, the PR author, the actor and the triggering actor never approve
+ *    their own request, unless `allow-self-approval`.
+ * 5. N distinct eligible approvers; one eligible deny is final.
+ * 6. Eligibility that could not be established counts as "not eligible".
+ *
+ * Nothing here does I/O: the platform adapters look things up and hand in
+ * the results.
+ */
+
+
+/** Hex digits of the request id. 32 bits: easy to type, and one comment names one request. */
+const REQUEST_ID_LENGTH = 8;
+/**
+ * The request id: a short SHA-256 digest of repository, commit, run, attempt,
+ * job, gateway and the credential requests (names, scopes, TTLs, paths). Any
+ * change gives another id, so an approval cannot carry over to a new commit,
+ * a re-run or a widened scope. `env` is left out: where a value is exposed in
+ * the job does not change what is issued.
+ */
+function requestId(subject) {
+    const credentials = subject.credentials.map((c) => Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'env')));
+    const canonical = canonicalJson({
+        repository: subject.repository,
+        sha: subject.sha.toLowerCase(),
+        runId: subject.runId,
+        runAttempt: subject.runAttempt,
+        job: subject.job ?? null,
+        gateway: subject.gateway ?? null,
+        credentials,
+    });
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonical).digest('hex').slice(0, REQUEST_ID_LENGTH);
+}
+/** JSON with sorted keys and no undefined, so equal subjects give equal digests. */
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        const keys = Object.keys(value)
+            .filter((k) => value[k] !== undefined)
+            .sort();
+        return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] ?? null)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+/** What an approver types to approve (or deny) `id`. */
+function commandText(syntax, verb, id) {
+    return syntax === 'slash' ? `/${verb} ${id}` : `/gatepass ${verb} ${id}`;
+}
+/**
+ * The grammar, exactly as the docs and the request comment show it: the
+ * command in lower case, one ASCII space before the id, the id in lower-case
+ * hex as announced, and nothing else on the line (no tab, no second space,
+ * no trailing space). A look-alike is not a command: people copy the line
+ * from the request comment, and anything else is a sign of something else.
+ */
+const ID_PATTERN = `[0-9a-f]{${REQUEST_ID_LENGTH}}`;
+const COMMANDS = {
+    // No leading whitespace: four spaces make a Markdown code block.
+    slash: new RegExp(`^/(approve|deny) (${ID_PATTERN})$`),
+    gatepass: new RegExp(`^/gatepass (approve|deny) (${ID_PATTERN})$`),
+};
+/**
+ * The command on the first line of `body`, if that line is exactly one.
+ * Looking only at the first line, unindented, is what keeps quotes (`>`),
+ * fenced or indented code and prose from ever being read as a command. The
+ * line ends at LF or CRLF (GitHub stores comments typed in a browser with
+ * CRLF); a lone CR is part of the line, so it is not a command.
+ */
+function parseCommand(body, syntax) {
+    const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+    const match = COMMANDS[syntax].exec(firstLine);
+    if (match === null)
+        return undefined;
+    return { verb: match[1] === 'deny' ? 'deny' : 'approve', id: match[2] ?? '' };
+}
+function isBot(actor) {
+    // GitHub Apps comment as `name[bot]`; the flag is the authority, the suffix a second net.
+    return actor.bot === true || actor.login.toLowerCase().endsWith('[bot]');
+}
+function isSelf(policy, actor) {
+    return policy.self.ids.has(actor.id) || policy.self.logins.has(actor.login.toLowerCase());
+}
+/** Why `actor` may not decide, or undefined when they may. */
+function ineligibility(policy, actor, eligibility) {
+    if (isBot(actor))
+        return 'bots never approve';
+    if (!policy.allowSelfApproval && isSelf(policy, actor)) {
+        return 'the PR author, the actor and the triggering actor do not approve their own request (allow-self-approval: false)';
+    }
+    if (policy.approverIds !== undefined) {
+        return policy.approverIds.has(actor.id) ? undefined : 'not in `approvers` (matched by user id)';
+    }
+    const known = eligibility.get(actor.id);
+    if (known === undefined)
+        return 'eligibility could not be established (fails closed)';
+    return known ? undefined : 'lacks the permission to approve';
+}
+/**
+ * Decide. Deny wins: an eligible deny anywhere in `events` makes the request
+ * denied, whatever came before it, because a snapshot cannot tell whether
+ * the wait had already ended.
+ */
+function evaluate(policy, request, events, eligibility = new Map()) {
+    const ignored = [];
+    const approvers = new Map();
+    let deniedBy;
+    for (const event of events) {
+        const verdict = classify(policy, request, event, eligibility);
+        if ('reason' in verdict) {
+            ignored.push({ event: describeEvent(event), who: who(event.author), reason: verdict.reason });
+            continue;
+        }
+        const counted = {
+            actor: event.author,
+            evidence: describeEvent(event),
+            ...(event.url === undefined ? {} : { url: event.url }),
+        };
+        if (verdict.verb === 'deny')
+            deniedBy ??= counted;
+        else if (!approvers.has(event.author.id))
+            approvers.set(event.author.id, counted);
+        else
+            ignored.push({ event: counted.evidence, who: who(event.author), reason: 'already counted' });
+    }
+    const list = [...approvers.values()];
+    if (deniedBy !== undefined)
+        return { state: 'denied', approvers: list, deniedBy, ignored };
+    const state = list.length >= Math.max(1, policy.required) ? 'approved' : 'pending';
+    return { state, approvers: list, ignored };
+}
+/** The users whose default-rule eligibility `evaluate` will need: authors of commands for this request. */
+function usersToLookUp(policy, request, events) {
+    if (policy.approverIds !== undefined)
+        return [];
+    const out = new Map();
+    for (const event of events) {
+        const verdict = classify(policy, request, event, new Map([[event.author.id, true]]));
+        if (!('reason' in verdict))
+            out.set(event.author.id, event.author);
+    }
+    return [...out.values()];
+}
+/**
+ * A policy that can never pass is a configuration error, found before anyone
+ * is asked to approve: `approvals: 3` with two named approvers, or with the
+ * actor as the only one.
+ */
+function checkSatisfiable(policy, candidates) {
+    if (!Number.isInteger(policy.required) || policy.required < 1) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvals must be a whole number of 1 or more to wait`, {
+            hint: 'Set `approvals` to the number of distinct approvers needed',
+        });
+    }
+    if (policy.approverIds === undefined)
+        return;
+    const usable = candidates === undefined
+        ? [...policy.approverIds].filter((id) => policy.allowSelfApproval || !policy.self.ids.has(id))
+        : candidates
+            .filter((a) => policy.approverIds?.has(a.id) === true)
+            .filter((a) => ineligibility(policy, a, new Map()) === undefined)
+            .map((a) => a.id);
+    const distinct = new Set(usable).size;
+    if (distinct < policy.required) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `approvals: ${policy.required} can never be met: \`approvers\` name ${distinct} user${distinct === 1 ? '' : 's'} who may approve (bots, the PR author and the actor excluded)`, {
+            hint: 'Add approvers, lower `approvals`, or set `allow-self-approval: true` if the author may approve',
+        });
+    }
+}
+/**
+ * With `approval-source: gateway` and `approvals: 1` the user asked for a
+ * human at the gateway, so a credential the gateway issued at once, without
+ * ever answering pending (token-exchange `authorization_pending`, a hoop
+ * review), was issued without one: fail closed. main calls this for each
+ * credential once the gateway has answered, with `heldByGateway` true when
+ * the first answer was pending; when it throws, the credential exists and
+ * must be revoked before the step fails.
+ */
+function requireGatewayReview(config, heldByGateway, credential) {
+    const { required, source } = config.approvals;
+    if (source !== 'gateway' || required === 0 || heldByGateway)
+        return;
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .GatepassError */ .J9('CONFIG', `the gateway issued "${credential}" without holding it for approval, but \`approvals: ${required}\` with \`approval-source: gateway\` asks for a human; it is revoked`, {
+        hint: "Make the gateway's policy hold this credential for review (token-exchange: answer authorization_pending; hoop: a review on the connection), or set `approvals: 0`",
+    });
+}
+function classify(policy, request, event, eligibility) {
+    const timing = event.kind === 'comment' ? commentTiming(request, event) : grantTiming(request, event);
+    if (timing !== undefined)
+        return { reason: timing };
+    let verb = 'approve';
+    if (event.kind === 'comment') {
+        const command = parseCommand(event.body, policy.syntax);
+        if (command === undefined)
+            return { reason: 'first line is not a command' };
+        if (command.id !== request.id.toLowerCase()) {
+            return { reason: `names request ${command.id}, not ${request.id}` };
+        }
+        verb = command.verb;
+    }
+    const notEligible = ineligibility(policy, event.author, eligibility);
+    return notEligible === undefined ? { verb } : { reason: notEligible };
+}
+function commentTiming(request, event) {
+    if (event.system === true)
+        return 'system note';
+    if (event.updatedAt !== event.createdAt)
+        return 'edited after it was written';
+    if (event.createdAt > request.createdAt)
+        return undefined;
+    const sameSecondAfter = event.createdAt === request.createdAt &&
+        event.sequence !== undefined &&
+        request.sequence !== undefined &&
+        event.sequence > request.sequence;
+    return sameSecondAfter ? undefined : 'written before the request';
+}
+function grantTiming(request, event) {
+    if (request.grantsFrom === undefined)
+        return 'approvals are not accepted for this request';
+    if (event.at === undefined)
+        return 'the platform does not say when it was approved (fails closed)';
+    return event.at >= request.grantsFrom ? undefined : 'given before this commit was pushed';
+}
+function describeEvent(event) {
+    return event.kind === 'comment' ? `comment ${event.id}` : `approval ${event.id}`;
+}
+function who(actor) {
+    return `${actor.login} (id ${actor.id})`;
+}
+
+
+/***/ }),
+
+/***/ 1268:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  inTerminalWords: () => (/* binding */ inTerminalWords),
+  runCommand: () => (/* binding */ runCommand)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/config/config.ts + 7 modules
+var config_config = __webpack_require__(6354);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __webpack_require__(1922);
+// EXTERNAL MODULE: ./src/flow/job.ts + 1 modules
+var job = __webpack_require__(799);
+// EXTERNAL MODULE: ./src/platform/detect.ts
+var detect = __webpack_require__(1356);
+// EXTERNAL MODULE: ./src/common/logger.ts
+var common_logger = __webpack_require__(9353);
+// EXTERNAL MODULE: ./src/identity/source.ts
+var source = __webpack_require__(8937);
+// EXTERNAL MODULE: ./src/identity/token.ts
+var identity_token = __webpack_require__(7035);
+;// CONCATENATED MODULE: ./src/identity/gitlab.ts
+/**
+ * The GitLab CI ID token. GitLab puts it in the variable the job's
+ * `id_tokens:` keyword names (gatepass reads `GATEPASS_ID_TOKEN` unless
+ * `id-token-variable` says otherwise). It is minted when the job starts and
+ * cannot be renewed from inside the job.
+ */
+
+
+
+
+const DEFAULT_ID_TOKEN_VARIABLE = 'GATEPASS_ID_TOKEN';
+function gitlabIdentity(options) {
+    const variable = options.variable ?? DEFAULT_ID_TOKEN_VARIABLE;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+        throw new errors/* GatepassError */.J9('INPUT', `id-token-variable "${variable}" is not a variable name`, {
+            hint: 'Use letters, digits and underscores, e.g. GATEPASS_ID_TOKEN',
+        });
+    }
+    const env = options.env ?? process.env;
+    const logger = options.logger ?? common_logger/* silentLogger */.q;
+    const hint = `Add to the job: \`id_tokens: { ${variable}: { aud: "${options.audience ?? '<gateway URL>'}" } }\` (https://docs.gitlab.com/ci/yaml/#id_tokens)`;
+    return (0,source/* fixedSource */.s)({
+        platform: 'gitlab',
+        origin: variable,
+        expiredHint: 'GitLab mints it when the job starts and it cannot be renewed from inside the job; retry the job',
+        logger,
+        now: options.now ?? (() => Date.now()),
+        load: () => {
+            const raw = env[variable] ?? '';
+            if (raw.trim() === '') {
+                throw new errors/* GatepassError */.J9('IDENTITY', `GitLab gave this job no ID token in ${variable}`, {
+                    hint,
+                });
+            }
+            // Whatever it holds, it is meant to be secret.
+            options.registerSecret(raw.trim());
+            const token = (0,identity_token/* parseIdentityToken */.Xm)(raw, 'gitlab', variable, hint);
+            warnOnAudience(token.claims.aud, options.audience, variable, logger);
+            return Promise.resolve(token);
+        },
+    });
+}
+function warnOnAudience(aud, expected, variable, logger) {
+    if (expected === undefined || aud === undefined)
+        return;
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    if (audiences.includes(expected))
+        return;
+    logger.warning(`the ID token in ${variable} is for audience ${audiences.join(', ')}, not ${expected}; set \`aud: "${expected}"\` under \`id_tokens: ${variable}:\` if the gateway refuses it`);
+}
+
+;// CONCATENATED MODULE: ./src/platform/gitlab.ts
+/**
+ * GitLab CI for `gatepass run`: who and what runs (CI_* variables), the ID
+ * token from the variable `id_tokens:` fills, the job's temp directory, and
+ * approvals on the merge request. GitLab cannot add a value to its log
+ * masking from inside a job, so gatepass's masker is the only one: the
+ * command's output all passes through it.
+ */
+
+
+
+function gitlabPlatform(options) {
+    const { env, idTokenVariable } = options;
+    return {
+        context: gitlabContext(env),
+        workspace: get(env, 'CI_PROJECT_DIR') ?? options.cwd,
+        tempDir: (0,detect/* jobTempDir */.z3)('gitlab', env),
+        identity: ({ audience, registerSecret, logger }) => gitlabIdentity({ variable: idTokenVariable, audience, registerSecret, logger, env }),
+        setSecret: () => undefined,
+        approvalGate: gitlabApprovalGate(env, options.logger),
+    };
+}
+function gitlabContext(env) {
+    return {
+        platform: 'gitlab',
+        repository: get(env, 'CI_PROJECT_PATH'),
+        ref: get(env, 'CI_COMMIT_REF_NAME'),
+        sha: get(env, 'CI_COMMIT_SHA'),
+        runId: get(env, 'CI_PIPELINE_ID'),
+        // GitLab has no attempt number: a retried job is a new job with a new id.
+        runAttempt: get(env, 'CI_JOB_ID'),
+        job: get(env, 'CI_JOB_NAME'),
+        step: undefined,
+        actor: get(env, 'GITLAB_USER_LOGIN'),
+        workflow: get(env, 'CI_PIPELINE_NAME'),
+        eventName: get(env, 'CI_PIPELINE_SOURCE'),
+        serverUrl: get(env, 'CI_SERVER_URL'),
+    };
+}
+/**
+ * `approval-source: gitlab-notes | gitlab-mr-approvals`: on the merge request
+ * of a merge request pipeline, through approvals/gitlab.ts. Loaded on first
+ * use: a run without approvals never parses it.
+ */
+function gitlabApprovalGate(env, logger) {
+    return {
+        check: () => {
+            approvalContext(env);
+        },
+        async wait({ id, subject, config, signal }) {
+            const [{ GitLabApprovals }, { approversOf, awaitApproval }] = await Promise.all([
+                __webpack_require__.e(/* import() */ 113).then(__webpack_require__.bind(__webpack_require__, 1113)),
+                Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 4141)),
+            ]);
+            const where = approvalContext(env);
+            const mode = config.approvals.source === 'gitlab-mr-approvals' ? 'mr-approvals' : 'notes';
+            const source = new GitLabApprovals({
+                ...where,
+                mode,
+                token: config.gitlabToken ?? '',
+                logger,
+            });
+            const result = await awaitApproval({
+                policy: config.approvals,
+                subject,
+                ...(where.runUrl === undefined ? {} : { runUrl: where.runUrl }),
+                source,
+                logger,
+                signal,
+            });
+            return approversOf(result, id);
+        },
+    };
+}
+/** The merge request and who started the job; throws CONFIG when GitLab did not say. */
+function approvalContext(env) {
+    const need = (name, hint) => {
+        const value = get(env, name);
+        if (value !== undefined)
+            return value;
+        throw new errors/* GatepassError */.J9('CONFIG', `GitLab approvals need ${name}, which is not set`, { hint });
+    };
+    const runner = 'Run gatepass in a GitLab CI job, or set `approvals: 0`';
+    const iid = Number(need('CI_MERGE_REQUEST_IID', 'Approvals are given on a merge request: run the job in a merge request pipeline (`rules: - if: $CI_PIPELINE_SOURCE == "merge_request_event"`), or use `approval-source: gateway`'));
+    const actorId = Number(need('GITLAB_USER_ID', runner));
+    if (!Number.isSafeInteger(iid) || !Number.isSafeInteger(actorId)) {
+        throw new errors/* GatepassError */.J9('CONFIG', 'CI_MERGE_REQUEST_IID or GITLAB_USER_ID is not a number', {
+            hint: runner,
+        });
+    }
+    const sha = need('CI_COMMIT_SHA', runner);
+    const graphqlUrl = get(env, 'CI_API_GRAPHQL_URL');
+    return {
+        apiUrl: need('CI_API_V4_URL', runner),
+        ...(graphqlUrl === undefined ? {} : { graphqlUrl }),
+        projectId: need('CI_PROJECT_ID', runner),
+        mergeRequestIid: iid,
+        sha,
+        headSha: mergeRequestHead(env, sha),
+        actor: { id: actorId, login: need('GITLAB_USER_LOGIN', runner) },
+        runUrl: get(env, 'CI_JOB_URL') ?? get(env, 'CI_PIPELINE_URL'),
+    };
+}
+/**
+ * The merge request's head this job runs. In merged results and merge train
+ * pipelines `CI_COMMIT_SHA` is a merge commit GitLab made of the head and the
+ * target branch, and the head is `CI_MERGE_REQUEST_SOURCE_BRANCH_SHA`
+ * (lib/gitlab/ci/variables/builder/pipeline.rb sets it from the pipeline's
+ * `source_sha`, empty in other merge request pipelines;
+ * `CI_MERGE_REQUEST_EVENT_TYPE` is `merged_result` or `merge_train` there,
+ * app/models/ci/pipeline.rb and ee/app/models/ee/ci/pipeline.rb
+ * `merge_request_event_type`). Elsewhere the head is `CI_COMMIT_SHA`.
+ */
+function mergeRequestHead(env, sha) {
+    const head = get(env, 'CI_MERGE_REQUEST_SOURCE_BRANCH_SHA');
+    if (head !== undefined)
+        return head;
+    const type = get(env, 'CI_MERGE_REQUEST_EVENT_TYPE');
+    if (type === 'merged_result' || type === 'merge_train') {
+        throw new errors/* GatepassError */.J9('CONFIG', `CI_MERGE_REQUEST_EVENT_TYPE is ${type} but CI_MERGE_REQUEST_SOURCE_BRANCH_SHA is empty: the merge request's head is unknown`, {
+            hint: 'Do not override CI_MERGE_REQUEST_SOURCE_BRANCH_SHA in the job; GitLab sets it in merged results pipelines',
+        });
+    }
+    return sha;
+}
+function get(env, name) {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+}
+
+// EXTERNAL MODULE: ./src/platform/local.ts + 1 modules
+var local = __webpack_require__(5164);
+// EXTERNAL MODULE: ./src/flow/state.ts
+var state = __webpack_require__(7573);
+// EXTERNAL MODULE: ./src/common/suggest.ts
+var suggest = __webpack_require__(8687);
+// EXTERNAL MODULE: ./src/config/settings.ts
+var settings = __webpack_require__(4661);
+// EXTERNAL MODULE: ./src/delivery/exec.ts
+var exec = __webpack_require__(8251);
+// EXTERNAL MODULE: ./src/cli/io.ts
+var cli_io = __webpack_require__(1604);
+;// CONCATENATED MODULE: ./src/cli/run.ts
+/**
+ * `gatepass run [options] -- <command...>`: the action's flow (main.ts's
+ * `runJob`) as a command, for GitLab CI and terminals. It issues, runs the
+ * command with masked output, then revokes (also after SIGINT/SIGTERM, which
+ * reach the command first). The state is on disk from the first credential
+ * on, so `gatepass revoke` in an `after_script` finishes a killed job.
+ *
+ * Exit code: the command's; 125 when gatepass itself failed, or when the command
+ * succeeded but a credential could not be revoked.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Flags of `run` that are not action inputs; each takes a value, like the inputs. */
+const RUN_ONLY = ['config', 'state', 'audit-file', 'summary', 'id-token-file'];
+const FLAGS = new Set([...RUN_ONLY, ...config_config/* INPUT_NAMES */.Qh]);
+async function runCommand(args, io) {
+    const parsed = parseRunArgs(args);
+    if (parsed.help) {
+        io.stdout.write(RUN_USAGE);
+        return 0;
+    }
+    const log = (0,local/* terminalLogger */.jl)(io.stderr, (0,local/* wantsDebug */.TY)(io.env));
+    const file = parsed.flags.config;
+    const getInput = (0,settings/* settingsInput */.K)({
+        flags: parsed.flags,
+        env: io.env,
+        file: file === undefined ? {} : (0,settings/* parseConfigFile */.me)(await (0,settings/* readConfigFile */.RG)(file), file),
+    });
+    const name = (0,detect/* detectPlatform */.li)(io.env);
+    const config = (0,config_config/* loadConfig */.Z9)(getInput, { platform: name, env: io.env }, (message) => {
+        log.error(inTerminalWords(message));
+    });
+    if (config === undefined)
+        return cli_io/* EXIT_FAILURE */.w5;
+    checkDelivery(config, parsed.command);
+    const platform = await platformFor(name, config, parsed.flags, io, log);
+    const statePath = (0,external_node_path_.resolve)(io.cwd, parsed.flags.state ??
+        (0,external_node_path_.join)((0,detect/* stateDir */.Pn)(name, io.env), `state-${String(Date.now())}-${String(process.pid)}.json`));
+    const summary = parsed.flags.summary;
+    const host = (0,local/* terminalHost */.P0)({
+        platform,
+        statePath,
+        log,
+        stderr: io.stderr,
+        env: io.env,
+        ...(summary === undefined ? {} : { summaryFile: (0,external_node_path_.resolve)(io.cwd, summary) }),
+    });
+    const auditFile = parsed.flags['audit-file'];
+    return withSignals(io.signals, log, async (onSignal) => {
+        const runtime = {
+            host,
+            stdout: io.stdout,
+            stderr: io.stderr,
+            onSignal,
+            stdin: 'inherit',
+            ...(platform.approvalGate === undefined ? {} : { approvalGate: platform.approvalGate }),
+            ...(parsed.command === undefined ? {} : { command: parsed.command }),
+            ...(auditFile === undefined ? {} : { auditFile: (0,external_node_path_.resolve)(io.cwd, auditFile) }),
+        };
+        const result = await (0,job/* runJob */.b)(config, runtime);
+        await keepStateIfNeeded(host, statePath);
+        // The command itself could not start: the codes a shell would give.
+        if (!result.ok && result.error instanceof exec/* CommandStartError */.wn) {
+            return result.error.notFound ? cli_io/* EXIT_NOT_FOUND */.ek : cli_io/* EXIT_CANNOT_RUN */.Bp;
+        }
+        return (0,job/* exitCodeOf */.F)(result, cli_io/* EXIT_FAILURE */.w5);
+    });
+}
+/**
+ * Splits off `-- command...`, then reads `--name value` or `--name=value`
+ * pairs. Hand-rolled because every flag takes a value and values may start
+ * with a dash (`--credentials "- name: db ..."`), which `util.parseArgs` refuses.
+ */
+function parseRunArgs(args) {
+    const end = args.indexOf('--');
+    const options = end === -1 ? args : args.slice(0, end);
+    const flags = {};
+    let help = false;
+    for (let i = 0; i < options.length; i += 1) {
+        const arg = options[i] ?? '';
+        if (arg === '--help' || arg === '-h') {
+            help = true;
+            continue;
+        }
+        const match = /^--([a-z][a-z-]*)(?:=([\s\S]*))?$/.exec(arg);
+        const name = match?.[1];
+        if (name === undefined || !FLAGS.has(name)) {
+            const given = arg.split('=')[0] ?? arg;
+            const near = (0,suggest/* closest */.k)(given.replace(/^-+/, ''), FLAGS);
+            throw usageError(`unknown option "${given}"${near === undefined ? '' : ` (did you mean --${near}?)`}`);
+        }
+        if (config_config/* SECRET_INPUTS */.pH.includes(name)) {
+            // A command line is visible to every user of the machine (ps, /proc) and to CI logs.
+            throw new errors/* GatepassError */.J9('INPUT', `--${name} is not taken on the command line`, {
+                hint: `Set ${(0,settings/* envName */.pD)(name)} in the environment (a masked CI/CD variable) instead`,
+            });
+        }
+        const value = match?.[2] ?? options[(i += 1)];
+        if (value === undefined)
+            throw usageError(`option --${name} needs a value`);
+        if (name in flags)
+            throw usageError(`option --${name} is given twice`);
+        flags[name] = value;
+    }
+    const command = end === -1 ? undefined : args.slice(end + 1);
+    return { flags, command, help };
+}
+const INPUT_SET = new Set(config_config/* INPUT_NAMES */.Qh);
+/**
+ * Config messages name inputs as the action knows them (input `gateway`);
+ * here they name the flag and its variable: `--gateway` (GATEPASS_GATEWAY).
+ */
+function inTerminalWords(message) {
+    return message
+        .replace(/input `([a-z-]+)`/g, (whole, name) => INPUT_SET.has(name) ? `\`--${name}\` (${(0,settings/* envName */.pD)(name)})` : whole)
+        .replace(/\b(Set|Raise|Remove|Leave|Pass) `([a-z-]+)`/g, (whole, verb, name) => INPUT_SET.has(name) ? `${verb} \`--${name}\`` : whole);
+}
+function usageError(problem) {
+    return new errors/* GatepassError */.J9('INPUT', problem, {
+        hint: 'Run "gatepass run --help" for the options; put the command after `--`',
+    });
+}
+/** One way to deliver: a command after `--` or a `run` script; `export` is the action's. */
+function checkDelivery(config, command) {
+    const hint = 'Put the command after `--`, e.g. `gatepass run --gateway URL -- ./deploy.sh`';
+    if (config.export !== 'none') {
+        throw new errors/* GatepassError */.J9('INPUT', '`export: env` is for the GitHub Action only', {
+            hint: '`gatepass run` hands credentials to its command only; remove `export`',
+        });
+    }
+    if (command !== undefined && command.length === 0) {
+        throw new errors/* GatepassError */.J9('INPUT', 'no command after `--`', { hint });
+    }
+    if (command !== undefined && config.run !== undefined) {
+        throw new errors/* GatepassError */.J9('INPUT', 'both a command after `--` and a `run` script', {
+            hint: 'Give one of them',
+        });
+    }
+    if (command === undefined && config.run === undefined) {
+        throw new errors/* GatepassError */.J9('INPUT', 'nothing to run', { hint: `${hint}, or pass --run SCRIPT` });
+    }
+}
+async function platformFor(name, config, flags, io, log) {
+    switch (name) {
+        case 'github': {
+            // @actions/core loads only inside GitHub Actions.
+            const { githubCliPlatform } = await Promise.all(/* import() */[__webpack_require__.e(421), __webpack_require__.e(52)]).then(__webpack_require__.bind(__webpack_require__, 3052));
+            return githubCliPlatform({ ...io.env }, io.cwd);
+        }
+        case 'gitlab':
+            return gitlabPlatform({
+                env: io.env,
+                idTokenVariable: config.idTokenVariable,
+                cwd: io.cwd,
+                logger: log,
+            });
+        case 'local':
+            return (0,local/* localPlatform */.hJ)({ env: io.env, cwd: io.cwd, idTokenFile: flags['id-token-file'] });
+    }
+}
+/**
+ * The run revoked at its end; the state file goes once nothing is left in
+ * it, and stays, named, when a revocation failed.
+ */
+async function keepStateIfNeeded(host, statePath) {
+    const raw = host.state.load();
+    if (raw === '')
+        return;
+    const saved = (0,state/* parseState */.B)(raw);
+    if (typeof saved !== 'string' && saved.revoke && saved.credentials.length > 0) {
+        host.log.error(`retry the revocation with \`gatepass revoke --state ${statePath}\` (the after_script of the GitLab component does)`);
+        return;
+    }
+    await (0,promises_.rm)(statePath, { force: true });
+}
+/**
+ * Routes SIGINT/SIGTERM: to the job while it runs (main forwards them to the
+ * command), then, while revoking, the first is noted and a second one stops
+ * gatepass at once (the state file stays for `gatepass revoke`).
+ */
+async function withSignals(signals, log, body) {
+    let handler;
+    let afterRun = 0;
+    const unsubscribe = signals?.subscribe((sig) => {
+        if (handler !== undefined) {
+            handler(sig);
+            return;
+        }
+        afterRun += 1;
+        if (afterRun === 1)
+            log.warning(`${sig}: revoking the credentials first; again to stop now`);
+        else
+            signals.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+    try {
+        return await body((h) => {
+            handler = h;
+            return () => {
+                handler = undefined;
+            };
+        });
+    }
+    finally {
+        unsubscribe?.();
+    }
+}
+const RUN_USAGE = `Usage: gatepass run [options] -- <command> [args...]
+       gatepass run [options] --run SCRIPT
+
+Gets short-lived credentials from the gateway, runs the command with them in
+its environment and its output masked, then revokes them, all at once within
+--revoke-timeout. Exits with the command's code, or 125 when gatepass itself
+fails or the command succeeded but a credential could not be revoked.
+
+Every option is also an environment variable (--vault-role -> GATEPASS_VAULT_ROLE)
+and a key of the --config file; flags win over the environment, which wins
+over the file. See README.md for what each means.
+
+Gateway:      --gateway URL  --provider token-exchange|vault|hoop  --audience AUD
+              --timeout 2m  --revoke true|false  --revoke-timeout 30s
+              --mask-detectors true|false
+Credentials:  --credentials YAML    (a YAML list; see README.md § Credentials)
+Script:       --run SCRIPT  --shell bash|sh|pwsh|powershell|python|"cmd {0}"
+              --working-directory DIR
+Token exchange: --client-id ID  (--client-secret: GATEPASS_CLIENT_SECRET)
+              --client-auth none|client_secret_basic|client_secret_post
+              --subject-token-type id_token|jwt|access_token|URI  --subject-issuer ALIAS
+              --token-endpoint URL  --revocation-endpoint URL  (no discovery)
+              --ttl-parameter expires_in|none|NAME
+Vault:        --vault-role ROLE  --vault-auth-path jwt  --vault-namespace NS
+hoop:         --hoop-token-exchange-url URL  --hoop-token-audience AUD
+              --hoop-token-scope SCOPE  --hoop-host HOST[:PORT]
+              (--hoop-api-key: GATEPASS_HOOP_API_KEY)
+Approvals:    --approvals N  --approvers LIST  --approval-timeout 30m
+              --allow-self-approval true|false
+              --approval-source gateway|gitlab-notes|gitlab-mr-approvals|github-pr
+              (GitLab: GATEPASS_GITLAB_TOKEN; GitHub: --github-token)
+Network:      --ca-certificate PEM  (or GATEPASS_CA_CERTIFICATE); HTTPS_PROXY,
+              HTTP_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS are honoured
+Identity:     --id-token-variable NAME (GitLab; default GATEPASS_ID_TOKEN)
+              --id-token-file FILE (elsewhere; or GATEPASS_ID_TOKEN)
+Files:        --config FILE         inputs as YAML (no secrets in it)
+              --state FILE          revocation state (default: a new file in
+                                    <job temp dir>/gatepass/, removed once revoked)
+              --audit-file FILE     the audit record (default: in the job temp dir)
+              --summary FILE        also append the summary there, as Markdown
+                                    (stderr gets it as text)
+Other:        --export none         (the action's export: env is not available here)
+
+Debug lines: GATEPASS_DEBUG=1 (also CI_DEBUG_TRACE=true, RUNNER_DEBUG=1).
+`;
+
+
+/***/ }),
+
+/***/ 8251:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   F5: () => (/* binding */ scriptEnvironment),
+/* harmony export */   S0: () => (/* binding */ startCommand),
+/* harmony export */   dO: () => (/* binding */ resolveWorkingDirectory),
+/* harmony export */   rt: () => (/* binding */ credentialVariables),
+/* harmony export */   wn: () => (/* binding */ CommandStartError)
+/* harmony export */ });
+/* unused harmony exports signalTree, execCommand, TERM_GRACE_MS */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_5__);
+/* harmony import */ var _config_config_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6354);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1922);
+/* harmony import */ var _common_memory_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(16);
+/**
+ * Runs the wrapped command: a script through a shell (the action's `run`) or
+ * an argv (the CLI's `gatepass run -- cmd`). Platform-neutral and free of
+ * `@actions/*`, so the action and the CLI behave the same:
+ *
+ * - credentials reach the child through its environment only, never its
+ *   command line (which `ps` and audit logs show to everyone on the host);
+ * - stdout and stderr pass through the masking streams `mask` gives (one
+ *   scanner over both, in the order their bytes arrive);
+ * - the child leads its own process group, so a cancelled job's SIGINT or
+ *   SIGTERM reaches everything the script started, and whatever ignores it
+ *   is killed `killAfterMs` later.
+ */
+
+
+
+
+
+
+
+
+
+const POSIX = process.platform !== 'win32';
+const SYSTEM = {
+    platform: process.platform,
+    kill: (pid, sig) => {
+        process.kill(pid, sig);
+    },
+    run: (program, args) => {
+        (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(program, [...args], { stdio: 'ignore', windowsHide: true }).on('error', () => undefined);
+    },
+};
+/**
+ * Sends `sig` to the command and everything it started. POSIX: to its process
+ * group (it runs in its own, see `detached`). Windows has no process groups
+ * or SIGTERM: the tree is ended with `taskkill /T /F`, which is what a
+ * cancelled step must achieve there.
+ */
+function signalTree(pid, sig, via = SYSTEM) {
+    if (via.platform === 'win32') {
+        via.run('taskkill', ['/PID', String(pid), '/T', '/F']);
+        return;
+    }
+    via.kill(-pid, sig);
+}
+/** Starts the command; resolves once it is running (rejects if it cannot start). */
+async function startCommand(options) {
+    const { program, args, file } = await prepare(options);
+    const started = Date.now();
+    const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(program, args, {
+        cwd: options.cwd,
+        env: options.env,
+        stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+        // Its own process group (setsid), so signals can reach its descendants too.
+        detached: POSIX,
+        windowsHide: true,
+    });
+    const cleanup = () => file === undefined ? Promise.resolve() : (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(file, { force: true });
+    try {
+        await spawned(child, program);
+    }
+    catch (err) {
+        await cleanup();
+        throw err;
+    }
+    const pid = child.pid ?? 0;
+    const killer = groupKiller(child, options.killAfterMs ?? 10_000);
+    const result = supervise(child, options, started).finally(() => {
+        killer.done();
+        return cleanup();
+    });
+    return {
+        pid,
+        signal: (sig) => {
+            killer.forward(sig);
+        },
+        result,
+    };
+}
+/** Runs the command to the end. */
+async function execCommand(options) {
+    return (await startCommand(options)).result;
+}
+async function prepare(options) {
+    const { command } = options;
+    if ('argv' in command) {
+        const [program, ...args] = command.argv;
+        if (program === undefined || program === '') {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .GatepassError */ .J9('INPUT', 'no command to run', {
+                hint: 'Put the command after --, e.g. gatepass run -- ./deploy.sh',
+            });
+        }
+        return { program, args, file: undefined };
+    }
+    // Like GitHub's run steps: the script goes to a file, the shell gets its path.
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(options.tempDir, `gatepass-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomBytes)(8).toString('hex')}${command.shell.extension}`);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)(file, command.script, { mode: 0o600 });
+    const args = command.shell.args.map((arg) => arg.replaceAll('{0}', file));
+    return { program: command.shell.program, args, file };
+}
+/** The command could not be started: not found (ENOENT), or not runnable (EACCES, …). */
+class CommandStartError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .GatepassError */ .J9 {
+    notFound;
+    constructor(program, err) {
+        const notFound = err.code === 'ENOENT';
+        super('INPUT', `cannot start ${program} (${err.code ?? err.message})`, {
+            hint: notFound
+                ? `Install ${program} on the runner, or choose another \`shell\``
+                : 'Check `shell` and `working-directory`',
+            cause: err,
+        });
+        this.name = 'CommandStartError';
+        this.notFound = notFound;
+    }
+}
+function spawned(child, program) {
+    return new Promise((resolveSpawn, reject) => {
+        child.once('spawn', () => {
+            resolveSpawn();
+        });
+        child.once('error', (err) => {
+            reject(new CommandStartError(program, err));
+        });
+    });
+}
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then
+ * SIGKILL 2.5 s after that, to our process only. So the group is killed
+ * `killAfterMs` after the first signal, or sooner once SIGTERM follows SIGINT:
+ * by then only {@link TERM_GRACE_MS} remain before the runner kills us.
+ */
+const TERM_GRACE_MS = 2_000;
+function groupKiller(child, killAfterMs) {
+    let timer;
+    let killAt = Number.POSITIVE_INFINITY;
+    let interrupted = false;
+    let over = false;
+    const send = (sig) => {
+        if (over || child.pid === undefined)
+            return;
+        try {
+            signalTree(child.pid, sig);
+        }
+        catch {
+            // ESRCH: the group is gone already.
+        }
+    };
+    return {
+        forward(sig) {
+            send(sig);
+            const wait = sig === 'SIGTERM' && interrupted ? Math.min(killAfterMs, TERM_GRACE_MS) : killAfterMs;
+            interrupted ||= sig === 'SIGINT';
+            if (Date.now() + wait >= killAt)
+                return;
+            killAt = Date.now() + wait;
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+                send('SIGKILL');
+            }, wait);
+        },
+        done() {
+            over = true;
+            clearTimeout(timer);
+        },
+    };
+}
+async function supervise(child, options, started) {
+    const masks = options.mask();
+    const pumps = [
+        pump(child.stdout, masks.stdout, options.stdout),
+        pump(child.stderr, masks.stderr, options.stderr),
+    ];
+    const [code, signal] = await new Promise((done) => {
+        child.once('exit', (c, s) => {
+            done([c, s]);
+        });
+    });
+    // A background job can keep the pipes open forever: flush what the masker
+    // holds and stop reading after a grace period instead of hanging the step.
+    const grace = setTimeout(() => {
+        for (const pumped of pumps)
+            pumped.stop();
+    }, options.drainMs ?? 2_000);
+    await Promise.all(pumps.map((p) => p.done));
+    clearTimeout(grace);
+    return {
+        exitCode: code ?? 128 + (signal === null ? 0 : node_os__WEBPACK_IMPORTED_MODULE_3__.constants.signals[signal]),
+        signal: signal ?? undefined,
+        durationMs: Date.now() - started,
+    };
+}
+function pump(source, mask, destination) {
+    if (source === null)
+        return { done: Promise.resolve(), stop: () => undefined };
+    (0,_common_memory_js__WEBPACK_IMPORTED_MODULE_8__/* .collectAsStreamed */ .i)(source);
+    source.pipe(mask);
+    // The destination is shared (process.stdout): never end it.
+    mask.pipe(destination, { end: false });
+    return {
+        done: (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_5__.finished)(mask).catch(() => undefined),
+        stop() {
+            source.unpipe(mask);
+            source.destroy();
+            mask.end();
+        },
+    };
+}
+/**
+ * The child's environment: the caller's, minus what belongs to gatepass or
+ * the action (its inputs, which can hold `client-secret`; its saved state,
+ * which holds revocation handles; GATEPASS_* settings and ID token; `hidden`,
+ * such as GitLab's ID token variable when it has another name), plus the
+ * credentials.
+ */
+function scriptEnvironment(base, credentials, hidden = []) {
+    const env = {};
+    for (const [name, value] of Object.entries(base)) {
+        if (value === undefined || isPrivate(name) || hidden.includes(name))
+            continue;
+        env[name] = value;
+    }
+    return { ...env, ...credentials };
+}
+function isPrivate(name) {
+    const upper = name.toUpperCase();
+    return (upper.startsWith('INPUT_') ||
+        upper.startsWith('STATE_') ||
+        upper.startsWith('GATEPASS_') ||
+        upper === 'GITHUB_STATE');
+}
+/** The directory to run in; checked before any network call. */
+async function resolveWorkingDirectory(directory, base) {
+    const path = directory === undefined ? base : (0,node_path__WEBPACK_IMPORTED_MODULE_4__.isAbsolute)(directory) ? directory : (0,node_path__WEBPACK_IMPORTED_MODULE_4__.resolve)(base, directory);
+    const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(path).catch(() => undefined);
+    if (info?.isDirectory() !== true) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .GatepassError */ .J9('INPUT', `input \`working-directory\` ${directory ?? base} is not a directory${info === undefined ? ' (it does not exist)' : ''}`, {
+            hint: 'Check out the repository first, or fix the path (relative to the workspace)',
+        });
+    }
+    return path;
+}
+/**
+ * The variables one credential provides: its `env` mapping, or every field
+ * as `<NAME>_<FIELD>`. A mapped field the gateway did not return is an error
+ * naming the fields it did return (names only, never values).
+ */
+function credentialVariables(request, issued, logger) {
+    const variables = {};
+    if (request.env !== undefined) {
+        for (const [name, field] of Object.entries(request.env)) {
+            const value = issued.values[field];
+            if (value === undefined) {
+                throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .GatepassError */ .J9('GATEWAY', `credential "${request.name}" has no field "${field}" (env ${name})`, {
+                    hint: `The gateway returned: ${Object.keys(issued.values).join(', ') || 'no fields'}; map env to one of them`,
+                });
+            }
+            variables[name] = value;
+        }
+        return variables;
+    }
+    for (const [field, value] of Object.entries(issued.values)) {
+        const name = `${(0,_config_config_js__WEBPACK_IMPORTED_MODULE_6__/* .defaultPrefix */ .Mq)(request.name)}_${field.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+        const problem = (0,_config_config_js__WEBPACK_IMPORTED_MODULE_6__/* .envNameProblem */ .qd)(name);
+        if (problem === undefined)
+            variables[name] = value;
+        else
+            logger.warning(`field "${field}" of "${request.name}" is not exported: ${name} ${problem}; use \`env:\` to name it`);
+    }
+    return variables;
+}
+
+
+/***/ }),
+
+/***/ 799:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  F: () => (/* binding */ exitCodeOf),
+  b: () => (/* binding */ runJob)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/audit/record.ts
+var audit_record = __webpack_require__(7114);
+// EXTERNAL MODULE: ./src/audit/text.ts
+var audit_text = __webpack_require__(5564);
+// EXTERNAL MODULE: ./src/approvals/gate.ts
+var gate = __webpack_require__(4141);
+;// CONCATENATED MODULE: ./src/flow/cancellation.ts
+/**
+ * Cancelling a step in two stages. A request already on the wire may come
+ * back with a credential: dropping it unread would leave that credential
+ * live with no handle to revoke it by. So a cancel first stops everything
+ * that has not started (waits, polls, further requests) and only after a
+ * short grace drops the requests still in flight; what arrives in between is
+ * revoked like any other credential.
+ */
+/** Long enough for a gateway's usual answer, short enough for the runner's kill (7.5 s after SIGINT). */
+const CANCEL_GRACE_MS = 3_000;
+function createCancellation(graceMs = CANCEL_GRACE_MS) {
+    const soft = new AbortController();
+    const hard = new AbortController();
+    let timer;
+    return {
+        signal: soft.signal,
+        requests: hard.signal,
+        cancel(reason) {
+            if (soft.signal.aborted) {
+                hard.abort(reason);
+                return;
+            }
+            soft.abort(reason);
+            timer = setTimeout(() => {
+                hard.abort(reason);
+            }, graceMs);
+            timer.unref();
+        },
+        dispose() {
+            clearTimeout(timer);
+        },
+    };
+}
+/** A result the caller never heard back about: the gateway may have issued it. */
+function wasAbandoned(err, requests) {
+    if (requests.aborted)
+        return true;
+    // An attempt that timed out was sent and got no answer, as far as we know.
+    for (let e = err; e instanceof Error; e = e.cause) {
+        if (e.name === 'AttemptTimeoutError')
+            return true;
+    }
+    return false;
+}
+
+// EXTERNAL MODULE: ./src/approvals/policy.ts
+var policy = __webpack_require__(3268);
+// EXTERNAL MODULE: ./src/config/config.ts + 7 modules
+var config_config = __webpack_require__(6354);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __webpack_require__(1922);
+// EXTERNAL MODULE: ./src/delivery/exec.ts
+var exec = __webpack_require__(8251);
+// EXTERNAL MODULE: ./src/gateways/gateway.ts
+var gateways_gateway = __webpack_require__(8281);
+// EXTERNAL MODULE: ./src/gateways/index.ts
+var gateways = __webpack_require__(9939);
+// EXTERNAL MODULE: ./src/gateways/text.ts
+var gateways_text = __webpack_require__(8044);
+// EXTERNAL MODULE: ./src/masking/masker.ts + 13 modules
+var masking_masker = __webpack_require__(3089);
+// EXTERNAL MODULE: ./src/flow/revocation.ts
+var revocation = __webpack_require__(1414);
+// EXTERNAL MODULE: ./src/common/version.ts
+var version = __webpack_require__(9521);
+;// CONCATENATED MODULE: ./src/flow/job.ts
+/**
+ * The action's main step: inputs → identity → approval gate → credentials →
+ * delivery (wrapped script, exported variables) → outputs, audit record and
+ * job summary. Orchestration only; each stage is a small function, and
+ * everything that touches the platform comes in through `MainRuntime`.
+ *
+ * Ordering guarantees (DESIGN.md § Data flow):
+ * - every input is checked, and the gateway built, before the first network call;
+ * - each secret reaches the platform's mask list and the masker before anything else;
+ * - each revocation handle is saved as soon as its credential exists, and
+ *   each request before it is sent, so a crash after that point is still
+ *   revoked (or reported, when no answer came) by post or `gatepass revoke`;
+ * - a cancel drops no answer that may hold a credential (cancellation.ts);
+ * - the credentials are revoked when the step ends, unless `export: env`
+ *   hands them to later steps (then post revokes them when the job ends).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * A cancelled step's revocation budget: the runner kills a cancelled step
+ * about 10 s after its SIGINT, and the grace for requests in flight comes first.
+ */
+const CANCELLED_REVOKE_MS = 5_000;
+/** The command's code; `failure` when gatepass failed, or the command succeeded but a credential outlives it. */
+function exitCodeOf(result, failure) {
+    if (!result.ok)
+        return failure;
+    return result.exitCode === 0 && result.unrevoked.length > 0 ? failure : result.exitCode;
+}
+/** One run with a parsed configuration; shared by the action and `gatepass run`. */
+async function runJob(config, runtime) {
+    const job = startJob(config, runtime);
+    const unsubscribe = runtime.onSignal((sig) => {
+        onSignal(job, sig);
+    });
+    try {
+        const result = await issueAndDeliver(job, runtime);
+        return { ...result, unrevoked: await revokeAtStepEnd(job) };
+    }
+    finally {
+        unsubscribe();
+        job.cancel.dispose();
+        await finish(job);
+    }
+}
+async function issueAndDeliver(job, runtime) {
+    try {
+        const { cwd, gateway } = await preflight(job, runtime);
+        job.gateway = gateway;
+        const issued = await obtain(job, runtime, gateway);
+        return { ok: true, exitCode: await deliver(job, runtime, cwd, issued) };
+    }
+    catch (err) {
+        job.record.outcome = job.cancel.signal.aborted ? 'cancelled' : 'failed';
+        job.record.error = {
+            code: err instanceof errors/* GatepassError */.J9 ? err.code : 'INTERNAL',
+            message: (0,errors/* describeError */.Uc)(err),
+        };
+        job.log.error((0,errors/* describeError */.Uc)(err));
+        return { ok: false, error: err };
+    }
+}
+function startJob(config, runtime) {
+    const host = runtime.host;
+    const masker = (0,masking_masker/* createMasker */.a)({
+        detectors: config.maskDetectors,
+        onWarning: (message) => {
+            host.log.warning(message);
+        },
+    });
+    const seen = new Set();
+    const register = (value) => {
+        if (value === '' || seen.has(value))
+            return;
+        seen.add(value);
+        host.setSecret(value);
+        // The runner masks line by line: a multi-line secret's lines must be masked on their own.
+        for (const line of value.split(/\r?\n/)) {
+            if (line !== value && line.trim().length >= 8)
+                host.setSecret(line);
+        }
+        masker.add(value);
+    };
+    for (const secret of (0,config_config/* secretSettings */.wL)(config))
+        register(secret);
+    const subject = requestSubject(config, host);
+    const id = (0,policy/* requestId */.z2)(subject);
+    const auditFile = runtime.auditFile ?? (0,external_node_path_.join)(host.tempDir, (0,audit_record/* auditFileName */.$J)(id));
+    host.setOutput?.('request-id', id);
+    host.setOutput?.('audit-file', auditFile);
+    return {
+        config,
+        host,
+        masker,
+        log: scrubbedLog(host.log, seen),
+        register,
+        subject,
+        record: newRecord(config, host, id, wraps(config, runtime)),
+        saved: {
+            version: 2,
+            requestId: id,
+            settings: {
+                provider: (0,config_config/* providerWithoutSecrets */.hK)(config.provider),
+                gateway: config.gateway,
+                timeoutMs: config.timeoutMs,
+                caCertificate: config.caCertificate,
+            },
+            revoke: config.revoke,
+            revokeTimeoutMs: config.revokeTimeoutMs,
+            auditFile,
+            credentials: [],
+        },
+        cancel: createCancellation(),
+        gateway: undefined,
+        running: undefined,
+        exported: false,
+        revoking: undefined,
+        gatewayApprovals: new Map(),
+    };
+}
+/**
+ * The host's log with every secret received so far cut out, as it was
+ * received (and the long pieces of a JWT): what a gateway's error quotes back.
+ * Not the masker: its automaton is rebuilt after each new secret (10-50 ms),
+ * which would stand between the credentials and the command's start.
+ */
+function scrubbedLog(log, secrets) {
+    const clean = (message) => (0,gateways_text/* scrub */._I)(message, [...secrets]);
+    return {
+        debug: (message) => {
+            log.debug(clean(message));
+        },
+        info: (message) => {
+            log.info(clean(message));
+        },
+        warning: (message) => {
+            log.warning(clean(message));
+        },
+        error: (message) => {
+            log.error(clean(message));
+        },
+    };
+}
+/** What an approval says yes to: this commit, run, job, gateway and these credentials. */
+function requestSubject(config, host) {
+    const { repository, sha, runId, runAttempt, job } = host.context;
+    return {
+        repository: repository ?? '',
+        sha: sha ?? '',
+        runId: runId ?? '',
+        runAttempt: runAttempt ?? '',
+        ...(job === undefined ? {} : { job }),
+        gateway: `${config.provider.name} ${config.gateway}`,
+        credentials: config.credentials,
+    };
+}
+/** Whether humans must approve through the platform (gateway-side approval needs no gate). */
+function needsGate(config) {
+    return config.approvals.required > 0 && config.approvals.source !== 'gateway';
+}
+/** Whether a command runs with the credentials: the `run` script, or the CLI's `-- cmd`. */
+function wraps(config, runtime) {
+    return config.run !== undefined || runtime.command !== undefined;
+}
+function newRecord(config, host, id, run) {
+    return {
+        version: 1,
+        tool: 'gatepass',
+        toolVersion: version/* VERSION */.x,
+        requestId: id,
+        outcome: 'pending',
+        startedAt: new Date().toISOString(),
+        context: host.context,
+        gateway: { provider: config.provider.name, url: config.gateway },
+        approval: { required: config.approvals.required, approvers: [] },
+        credentials: [],
+        delivery: { run, export: config.export },
+    };
+}
+/**
+ * A cancelled job: forward to the script if it runs; while revoking, the
+ * first signal is noted and the next cuts the revocation short; before the
+ * script, stop obtaining credentials (a second signal drops requests in flight).
+ */
+function onSignal(job, sig) {
+    if (job.running !== undefined) {
+        job.log.info(`received ${sig}: forwarding it to the script`);
+        job.running.signal(sig);
+        return;
+    }
+    if (job.revoking !== undefined) {
+        if (job.cancel.signal.aborted) {
+            job.revoking.abort(new errors/* GatepassError */.J9('TIMEOUT', `revocation stopped by ${sig}`));
+            return;
+        }
+        job.log.warning(`received ${sig}: revoking the credentials first; send it again to stop now`);
+        job.cancel.cancel(new errors/* GatepassError */.J9('TIMEOUT', `the step was cancelled (${sig})`));
+        return;
+    }
+    if (job.cancel.signal.aborted) {
+        job.log.warning(`received ${sig} again: dropping the requests in flight`);
+    }
+    else if (job.saved.unconfirmed?.length) {
+        job.log.info(`received ${sig}: waiting up to ${CANCEL_GRACE_MS / 1000} s for the answers of the requests in flight, to revoke what they bring`);
+    }
+    job.cancel.cancel(new errors/* GatepassError */.J9('TIMEOUT', `the step was cancelled (${sig}) before the command started`));
+}
+/** Every local check, before the first network call. */
+async function preflight(job, runtime) {
+    const { config, host } = job;
+    if (config.export === 'env' && host.exportVariable === undefined) {
+        throw new errors/* GatepassError */.J9('INPUT', '`export: env` needs a platform with later steps', {
+            hint: 'Only the GitHub Action exports to later steps; run the command with the credentials instead',
+        });
+    }
+    host.preflight({ exportEnv: config.export === 'env' });
+    const cwd = !wraps(config, runtime)
+        ? host.workspace
+        : await (0,exec/* resolveWorkingDirectory */.dO)(config.workingDirectory, host.workspace);
+    if (needsGate(config)) {
+        // config.ts only lets through sources this platform has: no gate is a bug, and fails closed.
+        if (runtime.approvalGate === undefined) {
+            throw new errors/* GatepassError */.J9('INTERNAL', `no approval gate for \`approval-source: ${config.approvals.source}\` on this host`);
+        }
+        runtime.approvalGate.check?.(config);
+    }
+    // Not awaited: loading a provider's client (Vault's is 680 KB) overlaps the
+    // ID-token request in obtain(), which awaits it and so sees its rejection;
+    // the empty catch only stops a rejection before then from being "unhandled".
+    const gateway = (runtime.createGateway ?? gateways/* createGateway */.j)(config, {
+        registerSecret: job.register,
+        logger: job.log,
+    });
+    gateway.catch(() => undefined);
+    if (!wraps(config, runtime) && config.export === 'none') {
+        job.log.info('no `run` and `export: none`: gatepass checks that the credentials can be issued, then revokes them');
+    }
+    if (!config.revoke) {
+        job.log.warning('`revoke: false`: the credentials stay valid until they expire, after this step too');
+    }
+    return { cwd, gateway };
+}
+/** Identity, approval, then every credential (in parallel), each handle saved at once. */
+async function obtain(job, runtime, loading) {
+    const { config, host, cancel } = job;
+    const started = performance.now();
+    const count = config.credentials.length;
+    job.log.info(`gatepass ${version/* VERSION */.x}: request ${job.record.requestId}, ${count} credential${count === 1 ? '' : 's'} from ${config.gateway} (${config.provider.name})`);
+    const source = host.identity({
+        audience: config.audience,
+        registerSecret: job.register,
+        logger: job.log,
+    });
+    const [identity, gateway] = await Promise.all([source.token(cancel.signal), loading]);
+    const { iss, sub, aud } = identity.claims;
+    job.record.identity = {
+        ...(iss === undefined ? {} : { iss }),
+        ...(sub === undefined ? {} : { sub }),
+        ...(aud === undefined ? {} : { aud }),
+    };
+    if (runtime.approvalGate !== undefined && needsGate(config)) {
+        job.record.approval.approvers = await runtime.approvalGate.wait({
+            id: job.record.requestId,
+            subject: job.subject,
+            config,
+            identity,
+            signal: cancel.signal,
+        });
+    }
+    // One failure stops the others (a pending approval could wait for half an
+    // hour), as a cancel does: their requests in flight get the same grace.
+    const stop = createCancellation();
+    const signals = {
+        wait: AbortSignal.any([cancel.signal, stop.signal]),
+        requests: AbortSignal.any([cancel.requests, stop.requests]),
+    };
+    const settled = await Promise.allSettled(config.credentials.map((request) => issueOne(job, gateway, source, identity, request, signals).catch((err) => {
+        stop.cancel(err);
+        throw err;
+    })));
+    stop.dispose();
+    if (stop.signal.aborted)
+        throw stop.signal.reason;
+    job.log.debug(`credentials obtained in ${Math.round(performance.now() - started)} ms`);
+    return settled.map((s, i) => [
+        config.credentials[i],
+        s.value,
+    ]);
+}
+/**
+ * One credential. The request is on record (state) before it is sent and
+ * stays there, as unconfirmed, if its answer is dropped: the gateway may have
+ * issued it. `wait` ends waits and stops new requests; `requests` drops those
+ * in flight (later, on a cancel: see cancellation.ts).
+ */
+async function issueOne(job, gateway, source, identity, request, signals) {
+    signals.wait.throwIfAborted();
+    markSent(job, request);
+    let answer;
+    try {
+        const first = await gateway.issue(request, identity, signals.requests);
+        // Gateway-side approval (authorization_pending, hoop review): the same status lines as comments.
+        const approval = await (0,gate.awaitGatewayApproval)(gateway, first, {
+            identity: () => source.token(signals.requests),
+            timeoutMs: job.config.approvals.timeoutMs,
+            signal: signals.wait,
+            requestSignal: signals.requests,
+            logger: job.log,
+        });
+        answer = { ...approval, held: (0,gateways_gateway/* isPending */.mm)(first) };
+    }
+    catch (err) {
+        if (!wasAbandoned(err, signals.requests))
+            markAnswered(job, request.name);
+        throw err;
+    }
+    const { issued, approvalUrl, waitedMs } = answer;
+    if (answer.held) {
+        job.gatewayApprovals.set(request.name, {
+            ...(approvalUrl === undefined ? {} : { url: approvalUrl }),
+            waitedMs,
+        });
+    }
+    // The gateway registered its secrets; anything it did not call public is one too.
+    for (const [field, value] of Object.entries(issued.values)) {
+        if (issued.publicFields?.includes(field) !== true)
+            job.register(value);
+    }
+    saveHandle(job, issued);
+    // After the save: a credential issued without the review asked for is revoked at the step's end.
+    (0,policy/* requireGatewayReview */.mV)(job.config, answer.held, request.name);
+    return issued;
+}
+/** The request goes on record before it is sent. */
+function markSent(job, request) {
+    job.saved.unconfirmed = [
+        ...(job.saved.unconfirmed ?? []),
+        { name: request.name, requestedAt: new Date().toISOString(), ttlSeconds: request.ttlSeconds },
+    ];
+    saveState(job);
+}
+/** An answer came (a credential, or a definite no): the request is no longer unconfirmed. */
+function markAnswered(job, name) {
+    job.saved.unconfirmed = (job.saved.unconfirmed ?? []).filter((u) => u.name !== name);
+    saveState(job);
+}
+function saveHandle(job, issued) {
+    job.saved.credentials.push({
+        name: issued.name,
+        ...(issued.expiresAt === undefined ? {} : { expiresAt: issued.expiresAt.toISOString() }),
+        ...(issued.revocation === undefined ? {} : { handle: issued.revocation }),
+    });
+    markAnswered(job, issued.name);
+}
+/** The runner keeps the last value of a key: the whole state is saved each time. */
+function saveState(job) {
+    job.host.state.save(JSON.stringify(job.saved));
+}
+/** Outputs, export, then the script; the step's result is the script's exit code. */
+async function deliver(job, runtime, cwd, issued) {
+    const { config, record } = job;
+    // A cancel whose grace let answers in: they are revoked, never delivered.
+    job.cancel.signal.throwIfAborted();
+    const now = new Date();
+    const variables = {};
+    for (const [request, credential] of issued) {
+        const own = (0,exec/* credentialVariables */.rt)(request, credential, job.log);
+        Object.assign(variables, own);
+        const approval = job.gatewayApprovals.get(request.name);
+        record.credentials.push({
+            ...(0,audit_record/* credentialRecord */.tE)(config.provider.name, request, credential, Object.keys(own), now),
+            ...(approval === undefined ? {} : { gatewayApproval: approval }),
+        });
+        job.log.info(describeIssued(record.credentials.at(-1)));
+    }
+    record.outcome = 'issued';
+    setOutputs(job);
+    if (config.export === 'env')
+        exportVariables(job, variables);
+    job.cancel.signal.throwIfAborted();
+    const command = commandOf(config, runtime);
+    if (command === undefined) {
+        await writeAudit(job);
+        record.outcome = 'succeeded';
+        return 0;
+    }
+    return runCommand(job, runtime, cwd, command, variables);
+}
+/** What to run: the CLI's argv, else the `run` script with its shell. */
+function commandOf(config, runtime) {
+    if (runtime.command !== undefined)
+        return { argv: runtime.command };
+    return config.run === undefined ? undefined : { script: config.run, shell: config.shell };
+}
+function describeIssued(c) {
+    if (c === undefined)
+        return '';
+    const until = c.expiresAt === undefined ? '' : `, expires ${c.expiresAt}`;
+    const env = c.env.length === 0 ? '' : ` → ${c.env.join(', ')}`;
+    return `"${c.name}": issued (${c.target}${until})${env}`;
+}
+function setOutputs(job) {
+    const { host, record } = job;
+    host.setOutput?.('expires-at', (0,audit_record/* earliestExpiry */.tJ)(record.credentials) ?? '');
+    host.setOutput?.('approved-by', record.approval.approvers.map((a) => a.login).join(','));
+}
+function exportVariables(job, variables) {
+    // Every value was passed to setSecret when it arrived, before this point.
+    job.exported = true;
+    for (const [name, value] of Object.entries(variables))
+        job.host.exportVariable?.(name, value);
+    job.log.warning(`exported ${Object.keys(variables).join(', ')} to later steps: their output is masked only by the runner (exact values and a few encodings), not by gatepass; prefer \`run\``);
+}
+async function runCommand(job, runtime, cwd, command, variables) {
+    const { config, host, record } = job;
+    const what = 'argv' in command ? `\`${command.argv[0] ?? ''}\`` : `the script with ${command.shell.name}`;
+    job.log.info(`running ${what} in ${cwd}; its output is masked`);
+    job.running = await (0,exec/* startCommand */.S0)({
+        command,
+        cwd,
+        env: (0,exec/* scriptEnvironment */.F5)(host.env, variables, [config.idTokenVariable]),
+        ...(runtime.stdin === undefined ? {} : { stdin: runtime.stdin }),
+        tempDir: host.tempDir,
+        stdout: runtime.stdout,
+        stderr: runtime.stderr,
+        // One scanner over both streams in arrival order, as the log merges
+        // them: a secret printed partly on each is still one secret.
+        mask: () => job.masker.mergedStreams(),
+        ...(runtime.killAfterMs === undefined ? {} : { killAfterMs: runtime.killAfterMs }),
+    });
+    // Written once the command runs: masking the record builds the automaton
+    // for the new secrets (tens to a few hundred ms), which then overlaps the
+    // command's start instead of delaying it. The price: what the command
+    // prints meanwhile is read after the build, the two streams in no
+    // particular order (the merged masker reads them in arrival order).
+    await writeAudit(job).catch((err) => {
+        job.log.warning(`could not write the audit record: ${(0,errors/* describeError */.Uc)(err)}`);
+    });
+    const result = await job.running.result;
+    job.running = undefined;
+    record.delivery = {
+        ...record.delivery,
+        exitCode: result.exitCode,
+        ...(result.signal === undefined ? {} : { signal: result.signal }),
+        durationMs: result.durationMs,
+        endedAt: new Date().toISOString(),
+    };
+    record.outcome = result.exitCode === 0 ? 'succeeded' : 'failed';
+    if (result.exitCode !== 0) {
+        job.log.error(`${'argv' in command ? 'the command' : 'the script'} exited with ${result.exitCode}${result.signal === undefined ? '' : ` (${result.signal})`}`);
+    }
+    return result.exitCode;
+}
+/**
+ * Revokes at the step's end what nothing needs any more: everything, unless
+ * `export: env` handed the credentials to later steps (post revokes those at
+ * the job's end). All at once under one deadline; what fails stays in the
+ * state, for post or `gatepass revoke` to retry. The names not revoked.
+ */
+async function revokeAtStepEnd(job) {
+    const { config, saved, record, log } = job;
+    if (!config.revoke)
+        return [];
+    if (job.exported) {
+        log.info('the credentials stay valid for later steps (`export: env`): the post step revokes them when the job ends');
+        return [];
+    }
+    const unconfirmed = (0,revocation/* reportUnconfirmed */.d6)(saved.unconfirmed ?? [], log);
+    const issued = saved.credentials;
+    const gateway = job.gateway;
+    if (issued.length === 0 || gateway === undefined) {
+        if (unconfirmed.length > 0)
+            record.revocations = unconfirmed;
+        return [];
+    }
+    const cancelled = job.cancel.signal.aborted;
+    const deadlineMs = cancelled
+        ? Math.min(config.revokeTimeoutMs, CANCELLED_REVOKE_MS)
+        : config.revokeTimeoutMs;
+    job.revoking = new AbortController();
+    const results = await (0,revocation/* revokeCredentials */.v6)(issued, {
+        gateway: () => gateway,
+        deadlineMs,
+        log,
+        signal: job.revoking.signal,
+    });
+    job.revoking = undefined;
+    record.revocations = [...unconfirmed, ...results];
+    const failed = (0,revocation/* failedRevocations */.Vo)(results);
+    const done = new Set(results.filter((r) => r.result !== 'failed').map((r) => r.name));
+    saved.credentials = issued.filter((c) => !done.has(c.name));
+    saved.revoked = results
+        .filter((r) => r.result === 'revoked')
+        .map((r) => ({ name: r.name, at: r.at }));
+    // Reported here, in the audit record; post need not report them again.
+    saved.unconfirmed = [];
+    saveState(job);
+    if (failed.length > 0) {
+        const one = failed.length === 1;
+        log.error(`${failed.length} credential${one ? ' outlives' : 's outlive'} the step (${failed.join(', ')}): ${one ? 'it stays' : 'they stay'} valid until ${one ? 'it expires' : 'they expire'} unless revoked later, so the step fails`);
+    }
+    return failed;
+}
+/** The audit file, rewritten at each stage so a cancelled job still leaves one. */
+async function writeAudit(job) {
+    const text = job.masker.maskText(`${JSON.stringify(job.record, null, 2)}\n`);
+    await (0,promises_.mkdir)(job.host.tempDir, { recursive: true });
+    await (0,promises_.writeFile)(job.saved.auditFile, text, { mode: 0o600 });
+}
+async function finish(job) {
+    job.record.finishedAt = new Date().toISOString();
+    try {
+        await writeAudit(job);
+        await job.host.appendSummary({
+            markdown: job.masker.maskText((0,audit_record/* renderSummary */.Br)(job.record)),
+            text: job.masker.maskText((0,audit_text/* renderSummaryText */.q)(job.record)),
+        });
+    }
+    catch (err) {
+        job.log.warning(`could not write the audit record: ${(0,errors/* describeError */.Uc)(err)}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 8281:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Z5: () => (/* binding */ cleanupSignal),
+/* harmony export */   e$: () => (/* binding */ requireEnvFields),
+/* harmony export */   jE: () => (/* binding */ CONNECTION_FIELDS),
+/* harmony export */   mP: () => (/* binding */ handleOf),
+/* harmony export */   mm: () => (/* binding */ isPending)
+/* harmony export */ });
+/* unused harmony export CLEANUP_BUDGET_MS */
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/**
+ * The contract every gateway (token-exchange, vault, hoop) implements. A
+ * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
+ * with the same status lines as comment approvals. Gateways never import a CI
+ * platform: they receive the identity token, a logger and `registerSecret`.
+ */
+
+/**
+ * Connection details gateways return beside a secret (hoop's credentials,
+ * a token-exchange server's extra members): not secret, and masking a host
+ * name or a port everywhere would mangle the job's output.
+ */
+const CONNECTION_FIELDS = new Set([
+    'host',
+    'hostname',
+    'port',
+    'database',
+    'database_name',
+    'endpoint_url',
+]);
+/**
+ * Every field `env` names must be in `values`. The error lists the fields
+ * that are there, by name only: a value never goes into a message.
+ */
+function requireEnvFields(request, values, where) {
+    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
+    if (missing.length === 0)
+        return;
+    const names = Object.keys(values).sort();
+    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
+    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
+}
+/**
+ * The handle, narrowed to `provider`'s own kind. Another provider's handle
+ * reaching a gateway is a bug (state from a different configuration), not a
+ * user error, so it fails as INTERNAL.
+ */
+function handleOf(handle, provider, gatewayName = provider) {
+    if (handle.provider !== provider) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
+    }
+    return handle;
+}
+/**
+ * The budget of a gateway's own clean-up (revoking a Vault login token whose
+ * read failed, an exchanged hoop token): a fresh deadline, because the
+ * caller's signal may be the very cancel that made the clean-up necessary.
+ */
+const CLEANUP_BUDGET_MS = 5_000;
+function cleanupSignal() {
+    return AbortSignal.timeout(CLEANUP_BUDGET_MS);
+}
+function isPending(result) {
+    return result.kind === 'pending';
+}
+
+
+/***/ }),
+
+/***/ 8044:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   _I: () => (/* binding */ scrub),
+/* harmony export */   bD: () => (/* binding */ messageOf)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/**
+ * Turning what a gateway answered into one line of an error message, with the
+ * secrets the gateway might echo (the identity token, a Vault token, an API
+ * key) cut out first.
+ */
+
+/** Replaces each secret, and each long dot-separated piece of it, with `***`. */
+function scrub(text, secrets) {
+    let out = text;
+    for (const secret of secrets) {
+        // A JWT's signature (or payload) echoed alone is as bad as the whole token.
+        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
+            if (piece.length >= 8)
+                out = out.split(piece).join('***');
+        }
+    }
+    return out;
+}
+/** Control characters and runs of white space folded, at most `max` characters (scrub first). */
+function oneLine(text, max = 300) {
+    // eslint-disable-next-line no-control-regex
+    const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+/** The message without its hint: several go into one line. */
+function messageOf(err) {
+    return err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 ? err.message : (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=268.index.js.map

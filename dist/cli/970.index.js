@@ -1,0 +1,243 @@
+export const id = 970;
+export const ids = [970];
+export const modules = {
+
+/***/ 1970:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  revoke: () => (/* binding */ revoke)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/cli/io.ts
+var cli_io = __webpack_require__(1604);
+// EXTERNAL MODULE: ./src/cli/options.ts
+var options = __webpack_require__(776);
+// EXTERNAL MODULE: ./src/audit/record.ts
+var record = __webpack_require__(7114);
+// EXTERNAL MODULE: ./src/audit/text.ts
+var audit_text = __webpack_require__(5564);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __webpack_require__(1922);
+// EXTERNAL MODULE: ./src/gateways/index.ts
+var gateways = __webpack_require__(9939);
+// EXTERNAL MODULE: ./src/flow/revocation.ts
+var revocation = __webpack_require__(1414);
+// EXTERNAL MODULE: ./src/config/config.ts + 7 modules
+var config = __webpack_require__(6354);
+// EXTERNAL MODULE: ./src/config/defaults.ts
+var defaults = __webpack_require__(1954);
+// EXTERNAL MODULE: ./src/flow/state.ts
+var state = __webpack_require__(7573);
+;// CONCATENATED MODULE: ./src/flow/post.ts
+/**
+ * The action's post step (`post-if: always()`): the safety net. It revokes
+ * what main left in its state: everything when `export: env` handed the
+ * credentials to later steps, else only what main could not revoke at the
+ * step's end (killed, or its revocation failed); and it reports requests main
+ * sent but never heard back from. A credential that cannot be revoked fails
+ * the step, as it fails main: it outlives the job, and someone must act.
+ */
+
+
+
+
+
+
+
+
+
+/** 0, or 1 when a credential could not be revoked. */
+async function run(runtime) {
+    try {
+        const results = await revokeSaved(runtime);
+        return failedRevocations(results ?? []).length > 0 ? 1 : 0;
+    }
+    catch (err) {
+        runtime.host.log.error(`gatepass post: ${describeError(err)}`);
+        return 1;
+    }
+}
+/**
+ * Revokes what the state holds and reports it; the results, or undefined when
+ * there was nothing usable to revoke.
+ */
+async function revokeSaved(runtime) {
+    const saved = readState(runtime.host);
+    if (saved === undefined)
+        return undefined;
+    const results = [
+        ...(0,revocation/* reportUnconfirmed */.d6)(saved.unconfirmed ?? [], prefixed(runtime.host.log)),
+        ...(await revokeAll(saved, runtime)),
+    ];
+    await report(runtime.host, saved, results);
+    return results;
+}
+function readState(host) {
+    const raw = host.state.load();
+    if (raw === '') {
+        host.log.info('gatepass: nothing to revoke (the main step issued no credentials)');
+        return undefined;
+    }
+    const saved = (0,state/* parseState */.B)(raw);
+    if (typeof saved === 'string') {
+        host.log.warning(`gatepass: ${saved}; nothing was revoked`);
+        return undefined;
+    }
+    return saved;
+}
+async function revokeAll(saved, runtime) {
+    const { host } = runtime;
+    if (!saved.revoke) {
+        host.log.info('gatepass: `revoke: false`: the credentials stay valid until they expire');
+        return saved.credentials.map((c) => ({
+            name: c.name,
+            result: 'skipped',
+            detail: `revoke: false; expires ${c.expiresAt ?? 'unknown'}`,
+            at: new Date().toISOString(),
+        }));
+    }
+    if (saved.credentials.length === 0) {
+        const revoked = saved.revoked ?? [];
+        host.log.info(revoked.length === 0
+            ? 'gatepass: nothing to revoke (no credential was issued)'
+            : `gatepass: nothing left to revoke: the main step revoked ${revoked
+                .map((r) => `"${r.name}"`)
+                .sort()
+                .join(', ')} when it ended`);
+        return [];
+    }
+    const deadlineMs = saved.revokeTimeoutMs ?? defaults/* DEFAULT_REVOKE_TIMEOUT_MS */._;
+    let gateway;
+    return (0,revocation/* revokeCredentials */.v6)(saved.credentials, {
+        // Built once, and only if some credential has a handle.
+        gateway: () => (gateway ??= (runtime.createGateway ?? gateways/* createGateway */.j)({
+            ...saved.settings,
+            provider: (0,config/* providerWithSecrets */.LL)(saved.settings.provider, runtime.secret),
+        }, {
+            registerSecret: (value) => {
+                host.setSecret(value);
+            },
+            logger: host.log,
+        })),
+        deadlineMs,
+        log: prefixed(host.log),
+    });
+}
+/** Post's lines are among the job's other steps: each says it is gatepass's. */
+function prefixed(log) {
+    return {
+        debug: (m) => {
+            log.debug(`gatepass: ${m}`);
+        },
+        info: (m) => {
+            log.info(`gatepass: ${m}`);
+        },
+        warning: (m) => {
+            log.warning(`gatepass: ${m}`);
+        },
+        error: (m) => {
+            log.error(`gatepass: ${m}`);
+        },
+    };
+}
+/** Appends to the job summary and the audit file; neither may fail the step. */
+async function report(host, saved, results) {
+    if (results.length === 0)
+        return;
+    try {
+        await host.appendSummary({
+            markdown: (0,record/* renderRevocations */.MY)(results),
+            text: (0,audit_text/* renderRevocationsText */.N)(results),
+        });
+    }
+    catch (err) {
+        host.log.warning(`gatepass: could not write the job summary: ${(0,errors/* describeError */.Uc)(err)}`);
+    }
+    try {
+        const record = JSON.parse(await (0,promises_.readFile)(saved.auditFile, 'utf8'));
+        record.revocations = [...(record.revocations ?? []), ...results];
+        await (0,promises_.writeFile)(saved.auditFile, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+    }
+    catch (err) {
+        host.log.debug(`the audit file was not updated: ${(0,errors/* describeError */.Uc)(err)}`);
+    }
+}
+
+// EXTERNAL MODULE: ./src/platform/detect.ts
+var detect = __webpack_require__(1356);
+// EXTERNAL MODULE: ./src/platform/local.ts + 1 modules
+var local = __webpack_require__(5164);
+// EXTERNAL MODULE: ./src/config/settings.ts
+var settings = __webpack_require__(4661);
+;// CONCATENATED MODULE: ./src/cli/revoke.ts
+/**
+ * `gatepass revoke`: revokes what a crashed or killed `gatepass run` left in
+ * its state files.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Revokes every state file's credentials at the same time (each file under its
+ * own `revoke-timeout`, all running in parallel); exits 125 when any could not
+ * be revoked, so the operator sees it and can retry.
+ */
+async function revoke(args, io) {
+    const values = (0,options/* parseOptions */.A)(args, { state: { type: 'string' } });
+    const files = values.state === undefined ? await stateFiles(io) : [(0,external_node_path_.resolve)(io.cwd, values.state)];
+    const outcomes = await Promise.all(files.map((file) => revokeFile(file, io)));
+    return outcomes.includes('failed') ? cli_io/* EXIT_FAILURE */.w5 : 0;
+}
+async function revokeFile(file, io) {
+    const host = await (0,local/* stateFileHost */.S$)(file, io);
+    if (host === undefined) {
+        // A job that issued nothing, or whose run already revoked, leaves no state: not an error.
+        io.stderr.write(`gatepass: nothing to revoke: ${file} does not exist\n`);
+        return 'done';
+    }
+    const results = await revokeSaved({
+        host,
+        // Read again as `gatepass run` read them: GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY.
+        secret: (input) => io.env[(0,settings/* envName */.pD)(input)]?.trim() ?? '',
+    });
+    if ((0,revocation/* failedRevocations */.Vo)(results ?? []).length > 0) {
+        io.stderr.write(`gatepass: ${file} is kept: run \`gatepass revoke --state ${file}\` again\n`);
+        return 'failed';
+    }
+    // Done with: an after_script, or a second revoke, must not try again.
+    await (0,promises_.rm)(file, { force: true });
+    return 'done';
+}
+/** The state files `gatepass run` left in this job's state directory. */
+async function stateFiles(io) {
+    const dir = (0,detect/* stateDir */.Pn)((0,detect/* detectPlatform */.li)(io.env), io.env);
+    const names = await (0,promises_.readdir)(dir).catch(() => []);
+    if (names.length > 0)
+        (0,local/* preparePrivateDir */.wA)(dir);
+    const files = names.filter((n) => /^state-.*\.json$/.test(n)).map((n) => (0,external_node_path_.join)(dir, n));
+    if (files.length === 0)
+        io.stderr.write(`gatepass: nothing to revoke (no state files in ${dir})\n`);
+    return files;
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=970.index.js.map
