@@ -19,6 +19,7 @@ import {
   type HttpPolicy,
 } from '../../src/common/http.js';
 import { bypasses, proxyFor } from '../../src/common/proxy.js';
+import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import { VERSION } from '../../src/common/version.js';
 import { makeCa, startProxy, type Ca } from '../helpers/proxy.js';
 
@@ -353,5 +354,76 @@ describe('proxy choice (@actions/http-client rules)', () => {
     expect(bypasses(new URL('http://localhost:8200'), {})).toBe(true);
     expect(bypasses(new URL('http://127.0.0.1:8200'), {})).toBe(true);
     expect(bypasses(new URL('http://[::1]:8200'), {})).toBe(true);
+  });
+});
+
+/**
+ * The runner's ID-token request goes through @actions/http-client
+ * (`core.getIDToken`), gatepass's own requests through proxy.ts: both must
+ * choose the same way, or a NO_PROXY entry sends one through the proxy and
+ * the other around it. http-client reads process.env, so each case sets it.
+ */
+describe('the same choice as @actions/http-client, case by case', () => {
+  const PROXY = 'http://proxy.corp:3128/';
+  const cases: Array<[url: string, env: Record<string, string>]> = [
+    // Suffixes: the host itself, its subdomains, a leading dot, never a bare suffix.
+    ['https://vault.corp.example', { NO_PROXY: 'corp.example' }],
+    ['https://corp.example', { NO_PROXY: 'corp.example' }],
+    ['https://vault.corp.example', { NO_PROXY: '.corp.example' }],
+    ['https://corp.example', { NO_PROXY: '.corp.example' }],
+    ['https://notcorp.example', { NO_PROXY: 'corp.example' }],
+    ['https://a.b.corp.example:8200', { NO_PROXY: 'corp.example' }],
+    ['https://vault.corp.example', { NO_PROXY: '*.corp.example' }],
+    ['https://vault.corp.example', { NO_PROXY: 'vault.corp.example.' }],
+    // Ports: explicit, the scheme's default, another one; a suffix with a port.
+    ['https://vault.corp:8200', { NO_PROXY: 'vault.corp:8200' }],
+    ['https://vault.corp', { NO_PROXY: 'vault.corp:8200' }],
+    ['https://vault.corp', { NO_PROXY: 'vault.corp:443' }],
+    ['http://vault.corp', { NO_PROXY: 'vault.corp:80' }],
+    ['http://vault.corp', { NO_PROXY: 'vault.corp:443' }],
+    ['https://vault.corp:8200', { NO_PROXY: 'vault.corp:8201' }],
+    ['https://vault.corp:8200', { NO_PROXY: 'corp:8200' }],
+    ['https://vault.corp:8200', { NO_PROXY: '.corp:8200' }],
+    // Lists, case, blanks, `*`.
+    ['https://vault.corp', { NO_PROXY: ' other , VAULT.CORP ' }],
+    ['https://VAULT.corp', { NO_PROXY: 'vault.CORP' }],
+    ['https://vault.corp', { NO_PROXY: ',,' }],
+    ['https://vault.corp', { NO_PROXY: '*' }],
+    ['https://vault.corp', { NO_PROXY: 'other,*' }],
+    ['https://vault.corp', { NO_PROXY: '*.' }],
+    // Lower case first; an empty lower-case variable defers to the upper-case one.
+    ['https://vault.corp', { no_proxy: 'vault.corp', NO_PROXY: 'other' }],
+    ['https://vault.corp', { no_proxy: 'other', NO_PROXY: 'vault.corp' }],
+    ['https://vault.corp', { no_proxy: '', NO_PROXY: 'vault.corp' }],
+    ['https://vault.corp', { https_proxy: 'http://lower:1', HTTPS_PROXY: PROXY }],
+    ['https://vault.corp', { https_proxy: '', HTTPS_PROXY: PROXY }],
+    ['http://vault.corp', { http_proxy: 'http://lower:1', HTTP_PROXY: PROXY }],
+    // The proxy by scheme: none for http when only HTTPS_PROXY is set.
+    ['http://vault.corp', { HTTPS_PROXY: PROXY }],
+    ['https://vault.corp', { HTTP_PROXY: PROXY }],
+    // IP addresses, loopback.
+    ['https://10.1.2.3:8200', { NO_PROXY: '10.1.2.3' }],
+    ['https://10.1.2.3:8200', { NO_PROXY: '2.3' }],
+    ['https://[fd00::1]:8200', { NO_PROXY: '[fd00::1]' }],
+    ['https://[fd00::1]:8200', { NO_PROXY: 'fd00::1' }],
+    ['https://[fd00::1]:8200', { NO_PROXY: '[fd00::1]:8200' }],
+    ['http://localhost:8200', {}],
+    ['http://LOCALHOST:8200', {}],
+    ['http://127.0.0.1:8200', {}],
+    ['http://127.9.9.9:8200', {}],
+    ['http://[::1]:8200', {}],
+    ['http://[0:0:0:0:0:0:0:1]:8200', {}],
+    ['http://localhost.corp:8200', {}],
+  ];
+
+  it.each(cases)('%s with %j', (url, extra) => {
+    const env: Record<string, string> = { HTTPS_PROXY: PROXY, HTTP_PROXY: PROXY, ...extra };
+    for (const k of ENV) {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- http-client reads process.env
+      delete process.env[k];
+    }
+    Object.assign(process.env, env);
+    const theirs = getProxyUrl(new URL(url));
+    expect(proxyFor(new URL(url), env)?.href).toBe(theirs?.href);
   });
 });

@@ -77,9 +77,15 @@ export function proxyFor(url: URL, env: Environment = process.env): URL | undefi
   }
 }
 
-/** NO_PROXY's rules, as @actions/http-client's `checkBypass` applies them. */
+/**
+ * NO_PROXY's rules, exactly as @actions/http-client's `checkBypass` applies
+ * them (the runner's ID-token request follows those): the same entry must
+ * send both that request and gatepass's own the same way. So `*.corp` is no
+ * wildcard (only `*` alone is), and an IPv6 host is written in brackets.
+ */
 export function bypasses(url: URL, env: Environment = process.env): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toUpperCase();
+  // `[::1]` as URL.hostname writes it: brackets kept, as http-client compares it.
+  const host = url.hostname.toUpperCase();
   if (isLoopback(host)) return true;
   const noProxy = nonEmpty(env.no_proxy) ?? nonEmpty(env.NO_PROXY);
   if (noProxy === undefined) return false;
@@ -87,12 +93,7 @@ export function bypasses(url: URL, env: Environment = process.env): boolean {
   const candidates = [host, `${host}:${port}`];
   return noProxy
     .split(',')
-    .map((item) =>
-      item
-        .trim()
-        .toUpperCase()
-        .replace(/^\*(?=\.)/, ''),
-    )
+    .map((item) => item.trim().toUpperCase())
     .filter((item) => item !== '')
     .some(
       (item) =>
@@ -104,7 +105,7 @@ export function bypasses(url: URL, env: Environment = process.env): boolean {
 }
 
 function isLoopback(host: string): boolean {
-  return host === 'LOCALHOST' || host.startsWith('127.') || host === '::1';
+  return host === 'LOCALHOST' || host.startsWith('127.') || host === '[::1]';
 }
 
 /** NODE_EXTRA_CA_CERTS and `ca-certificate`, when a custom CA list must be built. */
