@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Server } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { GatepassError } from '../../src/common/errors.js';
 import {
   RedirectRefusedError,
@@ -226,6 +227,67 @@ describe('faults', () => {
     );
     expect(USER_AGENT).toBe(`gatepass/${VERSION}`);
     expect(server.hits[0]?.headers['user-agent']).toBe(USER_AGENT);
+  });
+});
+
+/**
+ * Straight requests go through node:http, not fetch (direct.ts): what fetch
+ * did without being asked must still happen.
+ */
+describe('what fetch did implicitly, done by the direct route', () => {
+  const policy = fast;
+
+  it('gives a form, a text and a bodiless POST the headers fetch gave them', async () => {
+    const bodies: string[] = [];
+    const server = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.end();
+      });
+    });
+    const url = `${server.url}/x`;
+    await request({ method: 'POST', url, body: new URLSearchParams({ a: '1 2' }) }, policy);
+    await request({ method: 'POST', url, body: 'plain' }, policy);
+    await request({ method: 'POST', url }, policy);
+    await request({ method: 'GET', url, headers: { accept: 'application/json' } }, policy);
+    const [form, text, empty, get] = server.hits.map((h) => h.headers);
+    expect([form?.['content-type'], form?.['content-length'], bodies[0]]).toEqual([
+      'application/x-www-form-urlencoded;charset=UTF-8',
+      '5',
+      'a=1+2',
+    ]);
+    expect([text?.['content-type'], text?.['content-length']]).toEqual([
+      'text/plain;charset=UTF-8',
+      '5',
+    ]);
+    expect([empty?.['content-length'], empty?.['accept']]).toEqual(['0', '*/*']);
+    expect([get?.['content-length'], get?.['accept']]).toEqual([undefined, 'application/json']);
+  });
+
+  it('decodes a compressed answer, and reuses the connection for the next request', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{"ok":true}'));
+    });
+    const first = await request({ method: 'GET', url: `${server.url}/a` }, policy);
+    await request({ method: 'GET', url: `${server.url}/b` }, policy);
+    expect(first.text()).toBe('{"ok":true}');
+    expect(first.headers.get('Content-Encoding')).toBe('gzip');
+    const ports = server.hits.map((h) => h.socket.remotePort);
+    expect(ports[0]).toBe(ports[1]);
+  });
+
+  it('a connection dropped mid-answer is a network failure, retried', async () => {
+    const server = await serve((_req, res, n) => {
+      if (n === 1) {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+        setTimeout(() => res.socket?.destroy(), 20);
+      } else res.end('whole');
+    });
+    const answer = await request({ method: 'GET', url: `${server.url}/x` }, policy);
+    expect([answer.text(), server.hits.length]).toEqual(['whole', 2]);
   });
 });
 

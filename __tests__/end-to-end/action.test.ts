@@ -481,6 +481,33 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     expect(vault.violations).toEqual([]);
   });
 
+  it("provider vault: main never loads Node's fetch (its own undici: tens of ms of start-up)", async () => {
+    const s = step(
+      {
+        provider: 'vault',
+        gateway: vault.url,
+        audience: VAULT_AUDIENCE,
+        'vault-role': 'ci',
+        credentials: '- name: db\n  path: database/creds/migrator',
+        run: 'true',
+      },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: vaultTokenUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x' },
+    );
+    // Preloaded into main: at its exit, the built-in modules it loaded.
+    const preload = join(s.dir, 'modules.mjs');
+    const loaded = join(s.dir, 'modules.txt');
+    writeFileSync(
+      preload,
+      `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join('\\n')));\n`,
+    );
+    const main = await launch(MAIN, { ...s.env, NODE_OPTIONS: `--import=${preload}` }).result;
+    expect(main.code).toBe(0);
+    const modules = readFileSync(loaded, 'utf8').split('\n');
+    expect(modules).toContain('NativeModule http');
+    expect(modules.filter((m) => m.includes('undici'))).toEqual([]);
+    expect((await runPost(s)).code).toBe(0);
+  });
+
   it('provider vault: a cancel during the read leaves no token or lease live', async () => {
     const s = step(
       {

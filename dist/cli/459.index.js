@@ -16,7 +16,7 @@ export const modules = {
 /* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
 /* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9353);
 /* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
-/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2299);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7858);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
 /* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9304);
 /**

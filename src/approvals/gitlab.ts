@@ -73,7 +73,7 @@ interface RawNote {
 
 interface Response<T> {
   data: T;
-  headers: Headers;
+  headers: HttpAnswer['headers'];
 }
 
 export class GitLabApprovals implements ApprovalSource {
@@ -387,7 +387,7 @@ function gitlabMessage(text: string): string {
  * on the last page), else a `Link` rel="next" (GitLab omits the totals past
  * 10,000 records, never these).
  */
-export function nextPage(headers: Headers): number | undefined {
+export function nextPage(headers: Pick<Headers, 'get'>): number | undefined {
   const next = headers.get('x-next-page');
   if (next !== null && next.trim() !== '') return Number(next);
   const link = /<([^>]+)>;\s*rel="next"/.exec(headers.get('link') ?? '')?.[1];
