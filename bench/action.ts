@@ -3,7 +3,7 @@
  * side with hashicorp/vault-action (median of --runs interleaved rounds,
  * default 20):
  *
- *   npm run build && node bench/action.ts [--runs 20] [--anchor DIR]
+ *   npm run build && node bench/action.ts [--runs 20] [--anchor DIR] [--baseline DIR]
  *
  * Everything runs on loopback, on the Node that runs this script, against
  * one Vault double (__tests__/doubles/vault.ts) and one ID-token endpoint
@@ -34,6 +34,9 @@
  *   bench/plain-vault.mjs (the same three requests with fetch, then the same
  *   command; no checks, masking, audit or revocation).
  * - gatepass, token-exchange, against the reference gateway.
+ * - With `--baseline DIR`: another build of gatepass (DIR holding its
+ *   main/ and post/ bundles, a copy of an earlier dist/), as one more vault
+ *   case, so a change is measured before and after in the same rounds.
  *
  * A round runs each case once, starting at a different case each round, so
  * a busy moment of a shared machine slows all of them alike. Each gatepass
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
       '../shared/anchors/vault-action-3.4.0',
   );
   const vaultAction = join(anchor, 'dist', 'index.js');
+  const baseline = option('--baseline');
   const haveAnchor = existsSync(vaultAction) && existsSync(join(anchor, 'action.yml'));
 
   const { startGateway } = await import('../examples/gateway/index.js');
@@ -200,10 +204,28 @@ async function main(): Promise<void> {
           inputs: vaultInputs,
           tokenUrl,
           recorder,
-          post: true,
+          post: join(REPO, 'dist/post/index.js'),
           check: (out) => out.includes(' credentials'),
         }),
     },
+    ...(baseline === undefined
+      ? []
+      : [
+          {
+            key: 'baseline',
+            name: `gatepass, vault, baseline build (${baseline})`,
+            run: (dir: string) =>
+              action(dir, {
+                name: 'baseline',
+                script: resolve(baseline, 'main/index.js'),
+                inputs: vaultInputs,
+                tokenUrl,
+                recorder,
+                post: resolve(baseline, 'post/index.js'),
+                check: (out) => out.includes(' credentials'),
+              }),
+          },
+        ]),
     ...(haveAnchor
       ? [
           {
@@ -235,7 +257,7 @@ async function main(): Promise<void> {
           tokenUrl: gw.idTokenRequestUrl,
           tokenSecret: gw.idTokenRequestToken,
           recorder,
-          post: true,
+          post: join(REPO, 'dist/post/index.js'),
         }),
     },
   ];
@@ -280,6 +302,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `  ratio gatepass, vault / vault-action + bash start: ${ratio.toFixed(2)} (target ≤ 0.8)\n`,
     );
+    if (baseline !== undefined) {
+      const before = median(totals('baseline')) / median(anchorSide);
+      process.stdout.write(`  ratio of the baseline build, same rounds: ${before.toFixed(2)}\n`);
+    }
   }
   process.stdout.write(
     `floors: node -e 0 ${median(totals('node'))} ms, plain fetch script ${median(totals('plain'))} ms\n`,
@@ -287,7 +313,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     'where the time goes (ms from the spawn, medians: ID token, login, read, end):\n',
   );
-  for (const key of ['plain', 'gatepass-vault', 'vault-action']) {
+  for (const key of ['plain', 'gatepass-vault', 'baseline', 'vault-action']) {
     const list = samples.get(key);
     if (list === undefined || list.length === 0) continue;
     const mark = (name: 'token' | 'login' | 'read'): string =>
@@ -331,8 +357,8 @@ interface ActionRun {
   tokenUrl: string;
   tokenSecret?: string;
   recorder: Recorder;
-  /** Run dist/post afterwards (revokes what the run got), untimed. */
-  post?: boolean;
+  /** A post bundle to run afterwards (revokes what the run got), untimed. */
+  post?: string;
   /** Time to the process's exit instead of the script's start; the action must succeed. */
   untilExit?: boolean;
   /** What the script's output must show. */
@@ -392,10 +418,10 @@ async function action(dir: string, a: ActionRun): Promise<Sample> {
   if (a.check !== undefined && !a.check(out)) {
     throw new Error(`${a.name}: the command did not get the credentials:\n${out}`);
   }
-  if (a.post === true) {
+  if (a.post !== undefined) {
     // Post revokes, so runs do not pile up live credentials.
     const saved = /^gatepass<<(.+)\n([\s\S]*?)\n\1$/m.exec(readFileSync(state, 'utf8'));
-    await exec(process.execPath, [join(REPO, 'dist/post/index.js')], {
+    await exec(process.execPath, [a.post], {
       ...env,
       STATE_gatepass: saved?.[2] ?? '',
     });
