@@ -135,8 +135,8 @@ function classifyCoreError(err) {
     return { retry: err instanceof errors/* GatepassError */.J9 && err.code === 'IDENTITY' };
 }
 
-// EXTERNAL MODULE: ./src/flow/job.ts + 1 modules
-var job = __webpack_require__(799);
+// EXTERNAL MODULE: ./src/flow/job.ts + 2 modules
+var job = __webpack_require__(232);
 // EXTERNAL MODULE: ./src/config/config.ts
 var config = __webpack_require__(1122);
 // EXTERNAL MODULE: ./src/platform/detect.ts

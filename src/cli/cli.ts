@@ -10,7 +10,6 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { GatepassError, describeError, errorCodeOf } from '../common/errors.js';
 import { EXIT_FAILURE, type CliIo } from './io.js';
 import { runCommand } from './run.js';
-import { createMasker } from '../masking/masker.js';
 import { detectPlatform, stateDir } from '../platform/detect.js';
 import { preparePrivateDir, stateFileHost } from '../platform/local.js';
 import { revokeSaved } from '../flow/post.js';
@@ -92,6 +91,8 @@ async function mask(args: readonly string[], io: CliIo): Promise<number> {
       hint: 'Pass --secrets-file FILE or set GATEPASS_MASK_SECRETS, or drop --no-detectors',
     });
   }
+  // Loaded here: `gatepass run` loads the masking engine only once its command runs.
+  const { createMasker } = await import('../masking/masker.js');
   const masker = createMasker({
     secrets,
     detectors,

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Readable, Transform, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Transform, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { defaultPrefix, envNameProblem, type ShellCommand } from '../config/config.js';
 import { GatepassError } from '../common/errors.js';
@@ -23,6 +23,12 @@ import type { CredentialRequest, Issued } from '../gateways/gateway.js';
 import type { Logger } from '../common/logger.js';
 
 export type Command = { script: string; shell: ShellCommand } | { argv: readonly string[] };
+
+/** A masking stream for each of the command's two outputs. */
+export interface Masks {
+  stdout: Transform;
+  stderr: Transform;
+}
 
 export interface ExecOptions {
   command: Command;
@@ -34,11 +40,11 @@ export interface ExecOptions {
   stdout: Writable;
   stderr: Writable;
   /**
-   * The masking of the command's two streams (`masker.mergedStreams`): one
-   * scanner sees stdout and stderr in the order their bytes arrive, as the
-   * CI log merges them, so a secret split between the two is still caught.
+   * The masking of the command's two streams, asked for once the command is
+   * spawned (its output waits in the pipes meanwhile), so that loading the
+   * masker does not delay the command.
    */
-  mask: () => { stdout: Transform; stderr: Transform };
+  mask: () => Masks | Promise<Masks>;
   /** `ignore` for CI steps (they have no stdin), `inherit` for a terminal. Default ignore. */
   stdin?: 'ignore' | 'inherit';
   /** Grace between forwarding a signal and SIGKILL. Default 10 s. */
@@ -235,16 +241,20 @@ async function supervise(
   options: ExecOptions,
   started: number,
 ): Promise<ExecResult> {
-  const masks = options.mask();
-  const pumps = [
-    pump(child.stdout, masks.stdout, options.stdout),
-    pump(child.stderr, masks.stderr, options.stderr),
-  ];
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => {
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) => {
     child.once('exit', (c, s) => {
       done([c, s]);
     });
   });
+  // Read from the spawn on: when a child exits, Node drains whatever output
+  // nobody reads yet, and a quick command can end before its masks exist.
+  const outputs = [hold(child.stdout), hold(child.stderr)] as const;
+  const masks = await masksFor(child, options);
+  const pumps = [
+    pump(outputs[0], masks.stdout, options.stdout),
+    pump(outputs[1], masks.stderr, options.stderr),
+  ];
+  const [code, signal] = await exited;
   // A background job can keep the pipes open forever: flush what the masker
   // holds and stop reading after a grace period instead of hanging the step.
   const grace = setTimeout(() => {
@@ -259,20 +269,46 @@ async function supervise(
   };
 }
 
+/** The masks; without them nothing may be printed, so the command is ended. */
+async function masksFor(child: ChildProcess, options: ExecOptions): Promise<Masks> {
+  try {
+    return await options.mask();
+  } catch (err) {
+    try {
+      if (child.pid !== undefined) signalTree(child.pid, 'SIGKILL');
+    } catch {
+      // ESRCH: the group is gone already.
+    }
+    throw err;
+  }
+}
+
+/** A command's output stream, and where it is held until its mask takes it. */
+interface Held {
+  source: Readable;
+  held: PassThrough;
+}
+
+function hold(source: Readable | null): Held | undefined {
+  return source === null ? undefined : { source, held: source.pipe(new PassThrough()) };
+}
+
 function pump(
-  source: Readable | null,
+  output: Held | undefined,
   mask: Transform,
   destination: Writable,
 ): { done: Promise<void>; stop(): void } {
-  if (source === null) return { done: Promise.resolve(), stop: () => undefined };
-  source.pipe(mask);
+  if (output === undefined) return { done: Promise.resolve(), stop: () => undefined };
+  const { source, held } = output;
+  held.pipe(mask);
   // The destination is shared (process.stdout): never end it.
   mask.pipe(destination, { end: false });
   return {
     done: finished(mask).catch(() => undefined),
     stop() {
-      source.unpipe(mask);
+      source.unpipe(held);
       source.destroy();
+      held.unpipe(mask);
       mask.end();
     },
   };

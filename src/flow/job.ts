@@ -25,7 +25,6 @@ import {
   type AuditRecord,
   type CredentialRecord,
 } from '../audit/record.js';
-import { renderSummaryText } from '../audit/text.js';
 import { awaitGatewayApproval, type GatewayApproval } from '../approvals/gate.js';
 import {
   CANCEL_GRACE_MS,
@@ -54,7 +53,7 @@ import { createGateway } from '../gateways/index.js';
 import type { IdentitySource } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
 import { scrub } from '../gateways/text.js';
-import { createMasker, type Masker } from '../masking/masker.js';
+import { deferredMasker, type DeferredMasker } from '../masking/deferred.js';
 import type { ActionHost, ApprovalGate, ForwardedSignal, HostLogger } from './host.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { STATE_KEY, type SavedState } from './state.js';
@@ -97,7 +96,8 @@ const CANCELLED_REVOKE_MS = 5_000;
 interface Job {
   config: RunConfig;
   host: ActionHost;
-  masker: Masker;
+  /** Its engine loads when first needed: once the command runs, or for the audit record. */
+  masker: DeferredMasker;
   /**
    * The host's log without the secrets: a gateway's error can quote what it
    * was sent, and on GitLab or a terminal no one else masks gatepass's lines.
@@ -163,7 +163,7 @@ async function issueAndDeliver(
 
 function startJob(config: RunConfig, runtime: MainRuntime): Job {
   const host = runtime.host;
-  const masker = createMasker({
+  const masker = deferredMasker({
     detectors: config.maskDetectors,
     onWarning: (message) => {
       host.log.warning(message);
@@ -577,7 +577,11 @@ async function runCommand(
     // Two maskers, one per stream. masker.mergedStreams() would reassemble a
     // secret split between them, but it lost a stream's text around a masked
     // secret in gatepass run's own test (notes: to fix before wiring it).
-    mask: () => ({ stdout: job.masker.stream(), stderr: job.masker.stream() }),
+    // Loaded once the command is spawned: its output waits in the pipes.
+    mask: async () => {
+      const masker = await job.masker.load();
+      return { stdout: masker.stream(), stderr: masker.stream() };
+    },
     ...(runtime.killAfterMs === undefined ? {} : { killAfterMs: runtime.killAfterMs }),
   });
   // Written once the command runs: masking the record builds the automaton
@@ -658,7 +662,8 @@ async function revokeAtStepEnd(job: Job): Promise<string[]> {
 
 /** The audit file, rewritten at each stage so a cancelled job still leaves one. */
 async function writeAudit(job: Job): Promise<void> {
-  const text = job.masker.maskText(`${JSON.stringify(job.record, null, 2)}\n`);
+  const masker = await job.masker.load();
+  const text = masker.maskText(`${JSON.stringify(job.record, null, 2)}\n`);
   await mkdir(job.host.tempDir, { recursive: true });
   await writeFile(job.saved.auditFile, text, { mode: 0o600 });
 }
@@ -667,9 +672,13 @@ async function finish(job: Job): Promise<void> {
   job.record.finishedAt = new Date().toISOString();
   try {
     await writeAudit(job);
+    const [masker, { renderSummaryText }] = await Promise.all([
+      job.masker.load(),
+      import('../audit/text.js'),
+    ]);
     await job.host.appendSummary({
-      markdown: job.masker.maskText(renderSummary(job.record)),
-      text: job.masker.maskText(renderSummaryText(job.record)),
+      markdown: masker.maskText(renderSummary(job.record)),
+      text: masker.maskText(renderSummaryText(job.record)),
     });
   } catch (err) {
     job.log.warning(`could not write the audit record: ${describeError(err)}`);
