@@ -11,6 +11,10 @@
 //   own) the first time one of its functions or classes is used. CommonJS, so
 //   that both `import` (named exports found by Node's CommonJS lexer) and
 //   `require` reach it on every Node version the CLI supports.
+// - `yaml` likewise (NAMED): config reads the plain shape most `credentials`
+//   inputs have without it (config/plain-yaml.ts), so loading it (124 KB;
+//   with its first parse a sixth of the instructions on the way to the
+//   command) waits for a text that needs it.
 // - node-vault requires axios at load time for its default HTTP layer, which
 //   gatepass replaces (its `request-promise` option, gateways/vault.ts): axios
 //   is never called, yet compiling it and its dependencies (490 KB, two thirds
@@ -33,12 +37,14 @@ import ncc from '@vercel/ncc';
 
 const entries = ['cli', 'main', 'post'];
 const UNDICI_STAND_IN = './undici.cjs';
+/** ESM-imported packages behind a stand-in that exports each function and class by name (above). */
+const NAMED = ['undici', 'yaml'];
 const require = createRequire(import.meta.url);
 /** Packages loaded on first touch (above); each only required by node-vault. */
 const LAZY = ['axios', 'mustache'];
 const requireFromVault = createRequire(require.resolve('node-vault'));
 
-let undici; // { code, licenses, standIn, names }, built when a bundle first needs it
+const named = new Map(); // name -> { code, licenses, standIn, names }, built when a bundle first needs it
 const lazy = new Map(); // name -> { code, licenses, standIn }, built when a bundle first needs it
 
 for (const name of entries) {
@@ -56,10 +62,7 @@ for (const name of entries) {
     quiet: true,
     // Type checking is `npm run lint`'s job; the bundle must not depend on unrelated files.
     transpileOnly: true,
-    externals: {
-      undici: UNDICI_STAND_IN,
-      ...Object.fromEntries(LAZY.map((name) => [name, `./${name}.cjs`])),
-    },
+    externals: Object.fromEntries([...NAMED, ...LAZY].map((name) => [name, `./${name}.cjs`])),
   });
   write(join(staging, 'index.js'), code, code.startsWith('#!') ? 0o755 : 0o644);
   if (map !== undefined && !('index.js.map' in assets)) write(join(staging, 'index.js.map'), map);
@@ -72,14 +75,16 @@ for (const name of entries) {
   if (!existsSync(`${staging}/licenses.txt`)) {
     writeFileSync(`${staging}/licenses.txt`, 'This bundle contains no third-party code.\n');
   }
-  if (outputs.some((text) => text.includes(`"${UNDICI_STAND_IN}"`))) {
-    checkUndiciImporters(stats);
-    const first = undici === undefined;
-    undici ??= await bundleUndici();
-    write(join(staging, 'undici.bundle.cjs'), undici.code);
-    write(join(staging, 'undici.cjs'), undici.standIn);
-    if (first) checkUndiciBundle(join(staging, 'undici.bundle.cjs'), undici.names);
-    appendFileSync(join(staging, 'licenses.txt'), `\n${undici.licenses}`);
+  if (outputs.some((text) => text.includes(`"${UNDICI_STAND_IN}"`))) checkUndiciImporters(stats);
+  for (const pkg of NAMED) {
+    if (!outputs.some((text) => text.includes(`"./${pkg}.cjs"`))) continue;
+    const first = !named.has(pkg);
+    if (first) named.set(pkg, await bundleNamed(pkg));
+    const { code, standIn, names, licenses } = named.get(pkg);
+    write(join(staging, `${pkg}.bundle.cjs`), code);
+    write(join(staging, `${pkg}.cjs`), standIn);
+    if (first) checkNamedBundle(join(staging, `${pkg}.bundle.cjs`), names);
+    appendFileSync(join(staging, 'licenses.txt'), `\n${licenses}`);
   }
   for (const pkg of LAZY) {
     if (!outputs.some((text) => text.includes(`"./${pkg}.cjs"`))) continue;
@@ -99,31 +104,31 @@ function write(path, content, mode = 0o644) {
   chmodSync(path, mode);
 }
 
-/** undici on its own (CommonJS), and the stand-in that loads it on first use. */
-async function bundleUndici() {
-  const entry = require.resolve('undici');
+/** One of NAMED on its own (CommonJS), and the stand-in that loads it on first use. */
+async function bundleNamed(pkg) {
+  const entry = require.resolve(pkg);
   const { code, assets } = await ncc(entry, {
     minify: true,
     license: 'licenses.txt',
     quiet: true,
   });
   const licenses = assets['licenses.txt']?.source.toString() ?? '';
-  // Every function and class undici exports, each loading undici when first
-  // called or constructed. Its plain objects (errors, util, ...) are left out:
-  // exporting them would mean loading undici at start again.
+  // Every function and class the package exports, each loading it when first
+  // called or constructed. Its plain objects (undici's errors, util, ...) are
+  // left out: exporting them would mean loading the package at start again.
   const names = Object.entries(require(entry))
     .filter(([, value]) => typeof value === 'function')
     .map(([key]) => key)
     .sort();
   const standIn = [
-    `// undici ${require('undici/package.json').version}, loaded on first use (scripts/build.mjs).`,
+    `// ${pkg} ${require(`${pkg}/package.json`).version}, loaded on first use (scripts/build.mjs).`,
     `'use strict';`,
     ``,
-    `let undici;`,
+    `let loaded;`,
     `function lazy(name) {`,
     `  return function (...args) {`,
-    `    undici ??= require('./undici.bundle.cjs');`,
-    `    const real = undici[name];`,
+    `    loaded ??= require('./${pkg}.bundle.cjs');`,
+    `    const real = loaded[name];`,
     `    return new.target === undefined ? real.apply(this, args) : Reflect.construct(real, args);`,
     `  };`,
     `}`,
@@ -178,8 +183,8 @@ async function bundleLazy(pkg) {
   return { code, licenses, standIn };
 }
 
-/** The bundled undici loads and has everything the stand-in forwards to. */
-function checkUndiciBundle(path, names) {
+/** The bundled package loads and has everything the stand-in forwards to. */
+function checkNamedBundle(path, names) {
   const bundled = require(resolve(path));
   const missing = names.filter((key) => typeof bundled[key] !== 'function');
   if (missing.length > 0) throw new Error(`${path} lacks ${missing.join(', ')}`);

@@ -18,7 +18,7 @@ export const modules = {
 /* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
 /* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7858);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
-/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9304);
+/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5711);
 /**
  * The Vault / OpenBao gateway, through node-vault. Each credential request is
  * its own JWT login (`auth/<vault-auth-path>/login {role, jwt}`) followed by

@@ -17,7 +17,7 @@ export const modules = {
 /* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7858);
 /* harmony import */ var _common_version_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9521);
 /* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8281);
-/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9304);
+/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5711);
 /**
  * The hoop.dev gateway: a small typed client for the part of hoop's REST API
  * (shared/specs/hoop-openapi-v3.json, served under `<gateway>/api`) that
