@@ -351,12 +351,17 @@ function vaultClient(address, namespace) {
         apiVersion: 'v1',
         ...(namespace === undefined ? {} : { namespace }),
         // node-vault prints request bodies (the JWT) through `debug` when
-        // DEBUG=node-vault is set; nothing of ours goes there.
+        // DEBUG=node-vault is set; nothing of ours goes there (and its own
+        // `debug` instance, made at load, is never called: scripts/build.mjs).
         debug: () => undefined,
         // node-vault's HTTP layer, replaced: see `send`. node-vault hands it its
         // defaults (`strictSSL` from VAULT_SKIP_VERIFY), which `send` ignores:
         // certificates are always verified.
         'request-promise': { defaults: () => send },
+        // No generated command methods (about a hundred per client): gatepass
+        // calls only `request`, and node-vault's table of commands is then never
+        // loaded (scripts/build.mjs).
+        commands: {},
     });
     // node-vault falls back to VAULT_TOKEN, VAULT_NAMESPACE and VAULT_PREFIX from
     // the environment; only gatepass's own inputs may decide what is sent.

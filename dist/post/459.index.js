@@ -2,23 +2,23 @@ export const id = 459;
 export const ids = [459];
 export const modules = {
 
-/***/ 1459:
+/***/ 459:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createVaultGateway: () => (/* binding */ createVaultGateway)
 /* harmony export */ });
 /* unused harmony export checkVaultRequest */
-/* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8096);
+/* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(96);
 /* harmony import */ var node_vault__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_vault__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1922);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8044);
-/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8718);
-/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9353);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
-/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7858);
-/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(8281);
-/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6894);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(922);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(44);
+/* harmony import */ var _identity_diagnostics_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(718);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(183);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(858);
+/* harmony import */ var _gateway_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(281);
+/* harmony import */ var _config_limits_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(894);
 /**
  * The Vault / OpenBao gateway, through node-vault. Each credential request is
  * its own JWT login (`auth/<vault-auth-path>/login {role, jwt}`) followed by
@@ -351,12 +351,17 @@ function vaultClient(address, namespace) {
         apiVersion: 'v1',
         ...(namespace === undefined ? {} : { namespace }),
         // node-vault prints request bodies (the JWT) through `debug` when
-        // DEBUG=node-vault is set; nothing of ours goes there.
+        // DEBUG=node-vault is set; nothing of ours goes there (and its own
+        // `debug` instance, made at load, is never called: scripts/build.mjs).
         debug: () => undefined,
         // node-vault's HTTP layer, replaced: see `send`. node-vault hands it its
         // defaults (`strictSSL` from VAULT_SKIP_VERIFY), which `send` ignores:
         // certificates are always verified.
         'request-promise': { defaults: () => send },
+        // No generated command methods (about a hundred per client): gatepass
+        // calls only `request`, and node-vault's table of commands is then never
+        // loaded (scripts/build.mjs).
+        commands: {},
     });
     // node-vault falls back to VAULT_TOKEN, VAULT_NAMESPACE and VAULT_PREFIX from
     // the environment; only gatepass's own inputs may decide what is sent.
@@ -489,7 +494,7 @@ function isObject(value) {
 
 /***/ }),
 
-/***/ 8718:
+/***/ 718:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
