@@ -31,8 +31,11 @@
  *   The ratio is median(gatepass) / median(vault-action + bash start), each
  *   median over the rounds.
  * - Floors, in the same rounds: `node -e 0` (Node's own start and exit) and
- *   bench/plain-vault.mjs (the same three requests with fetch, then the same
- *   command; no checks, masking, audit or revocation).
+ *   bench/plain-vault.mjs (the same three requests, then the same command;
+ *   no checks, masking, audit or revocation), once with node:http (what
+ *   gatepass's transport uses without a proxy: the floor for gatepass) and
+ *   once with fetch (whose first use loads Node's own undici, as gatepass
+ *   did before its transport moved to node:http).
  * - gatepass, token-exchange, against the reference gateway.
  * - With `--baseline DIR`: another build of gatepass (DIR holding its
  *   main/ and post/ bundles, a copy of an earlier dist/), as one more vault
@@ -183,6 +186,19 @@ async function main(): Promise<void> {
       },
     },
     {
+      key: 'plain-http',
+      name: 'plain script: same requests (node:http), then the command',
+      run: (dir) =>
+        action(dir, {
+          name: 'plain-http',
+          script: join(REPO, 'bench/plain-vault.mjs'),
+          args: ['http'],
+          inputs: vaultInputs,
+          tokenUrl,
+          recorder,
+        }),
+    },
+    {
       key: 'plain',
       name: 'plain script: same requests with fetch, then the command',
       run: (dir) =>
@@ -308,12 +324,12 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(
-    `floors: node -e 0 ${median(totals('node'))} ms, plain fetch script ${median(totals('plain'))} ms\n`,
+    `floors: node -e 0 ${median(totals('node'))} ms, plain node:http script ${median(totals('plain-http'))} ms, plain fetch script ${median(totals('plain'))} ms\n`,
   );
   process.stdout.write(
     'where the time goes (ms from the spawn, medians: ID token, login, read, end):\n',
   );
-  for (const key of ['plain', 'gatepass-vault', 'baseline', 'vault-action']) {
+  for (const key of ['plain-http', 'plain', 'gatepass-vault', 'baseline', 'vault-action']) {
     const list = samples.get(key);
     if (list === undefined || list.length === 0) continue;
     const mark = (name: 'token' | 'login' | 'read'): string =>
@@ -353,6 +369,8 @@ function actionDefaults(path: string): Record<string, string> {
 interface ActionRun {
   name: string;
   script: string;
+  /** Arguments after the script. */
+  args?: string[];
   inputs: Record<string, string>;
   tokenUrl: string;
   tokenSecret?: string;
@@ -393,7 +411,7 @@ async function action(dir: string, a: ActionRun): Promise<Sample> {
   }
   a.recorder.take();
   const started = Date.now();
-  const { out, code } = await exec(process.execPath, [a.script], env);
+  const { out, code } = await exec(process.execPath, [a.script, ...(a.args ?? [])], env);
   const exited = Date.now();
   const marks = a.recorder.take();
   const relative = {
