@@ -311,7 +311,7 @@ function githubApprovalGate(env, logger) {
         async wait({ id, subject, config, signal }) {
             const [{ GitHubApprovals }, { approversOf, awaitApproval }] = await Promise.all([
                 __webpack_require__.e(/* import() */ 313).then(__webpack_require__.bind(__webpack_require__, 1313)),
-                Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 4141)),
+                __webpack_require__.e(/* import() */ 141).then(__webpack_require__.bind(__webpack_require__, 4141)),
             ]);
             const { runUrl, ...where } = resolve();
             const source = new GitHubApprovals({ ...where, token: config.githubToken ?? '', logger });

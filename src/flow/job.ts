@@ -25,7 +25,7 @@ import {
   type AuditRecord,
   type CredentialRecord,
 } from '../audit/record.js';
-import { awaitGatewayApproval, type GatewayApproval } from '../approvals/gate.js';
+import type { GatewayApproval, GatewayWaitOptions } from '../approvals/gate.js';
 import {
   CANCEL_GRACE_MS,
   createCancellation,
@@ -48,6 +48,7 @@ import {
   type CredentialRequest,
   type Gateway,
   type Issued,
+  type Pending,
 } from '../gateways/gateway.js';
 import { createGateway } from '../gateways/index.js';
 import type { IdentitySource } from '../identity/source.js';
@@ -434,7 +435,7 @@ async function issueOne(
   try {
     const first = await gateway.issue(request, identity, signals.requests);
     // Gateway-side approval (authorization_pending, hoop review): the same status lines as comments.
-    const approval = await awaitGatewayApproval(gateway, first, {
+    const approval = await gatewayApproval(gateway, first, {
       identity: () => source.token(signals.requests),
       timeoutMs: job.config.approvals.timeoutMs,
       signal: signals.wait,
@@ -461,6 +462,21 @@ async function issueOne(
   // After the save: a credential issued without the review asked for is revoked at the step's end.
   requireGatewayReview(job.config, answer.held, request.name);
   return issued;
+}
+
+/**
+ * The credential, after the gateway's own approval when it held the request:
+ * the approval gate's code loads only then, not on every run's way to its
+ * command.
+ */
+async function gatewayApproval(
+  gateway: Gateway,
+  first: Issued | Pending,
+  options: GatewayWaitOptions,
+): Promise<GatewayApproval> {
+  if (!isPending(first)) return { issued: first, waitedMs: 0 };
+  const { awaitGatewayApproval } = await import('../approvals/gate.js');
+  return awaitGatewayApproval(gateway, first, options);
 }
 
 /** The request goes on record before it is sent. */
