@@ -12,7 +12,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PassThrough, type Readable, type Transform, type Writable } from 'node:stream';
@@ -103,7 +104,7 @@ export function signalTree(pid: number, sig: NodeJS.Signals, via: TreeSignalling
 
 /** Starts the command; resolves once it is running (rejects if it cannot start). */
 export async function startCommand(options: ExecOptions): Promise<RunningCommand> {
-  const { program, args, file } = await prepare(options);
+  const { program, args, file } = prepare(options);
   const started = Date.now();
   const child = spawn(program, args, {
     cwd: options.cwd,
@@ -141,9 +142,11 @@ export async function execCommand(options: ExecOptions): Promise<ExecResult> {
   return (await startCommand(options)).result;
 }
 
-async function prepare(
-  options: ExecOptions,
-): Promise<{ program: string; args: string[]; file: string | undefined }> {
+function prepare(options: ExecOptions): {
+  program: string;
+  args: string[];
+  file: string | undefined;
+} {
   const { command } = options;
   if ('argv' in command) {
     const [program, ...args] = command.argv;
@@ -159,7 +162,9 @@ async function prepare(
     options.tempDir,
     `gatepass-${randomBytes(8).toString('hex')}${command.shell.extension}`,
   );
-  await writeFile(file, command.script, { mode: 0o600 });
+  // Synchronously: the spawn that follows is too, and the thread pool's round
+  // trip took longer than the write (a script is at most 256 KiB).
+  writeFileSync(file, command.script, { mode: 0o600 });
   const args = command.shell.args.map((arg) => arg.replaceAll('{0}', file));
   return { program: command.shell.program, args, file };
 }
