@@ -21,15 +21,17 @@
 //   of the Vault client's chunk) and evaluating it (it builds a fetch Request,
 //   which loads Node's own undici) took 40-60 ms between the ID token and the
 //   Vault login. mustache likewise serves only node-vault's generated command
-//   functions, which gatepass does not call, and so does node-vault's table of
-//   those commands (`./commands.js`: gatepass passes `commands: {}`); and
-//   node-vault makes a `debug` instance at load that it never calls when given
-//   its own `debug` (gateways/vault.ts). Those two are a third of what loading
-//   node-vault costs, between the ID token and the login. Each of LAZY is left
-//   out of the bundles like undici: a bundle that requires it gets
-//   `<file>.cjs`, a Proxy that loads the real module (`<file>.bundle.cjs`,
-//   bundled on its own) the first time anything touches it; for `debug`, what
-//   a call returns is such a Proxy too, so `debug('node-vault')` loads nothing.
+//   functions, which gatepass does not call, and so does node-vault's table
+//   of those commands (`./commands.js`: gatepass passes `commands: {}`).
+//   node-vault also makes a `debug` instance at load that it never calls when
+//   given its own `debug`, and checks request options with tv4 only when given
+//   no check of its own (gateways/vault.ts, vault-check.ts): those three were
+//   two thirds of what loading node-vault cost, between the ID token and the
+//   login. Each of LAZY is left out of the bundles like undici: a bundle that
+//   requires it gets `<file>.cjs`, a Proxy that loads the real module
+//   (`<file>.bundle.cjs`, bundled on its own) the first time anything touches
+//   it; for `debug`, what a call returns is such a Proxy too, so
+//   `debug('node-vault')` loads nothing.
 // - No source-map-support register: it loads before the bundle, and the first
 //   stack trace anything formats makes it parse the bundle's source map (MBs).
 //   The maps are still written; `NODE_OPTIONS=--enable-source-maps` uses them.
@@ -54,6 +56,7 @@ const LAZY = [
   { request: 'axios', file: 'axios', pkg: 'axios' },
   { request: 'mustache', file: 'mustache', pkg: 'mustache' },
   { request: 'debug', file: 'debug', pkg: 'debug', calls: true },
+  { request: 'tv4', file: 'tv4', pkg: 'tv4' },
   { request: './commands.js', file: 'node-vault-commands', pkg: 'node-vault' },
 ];
 const requireFromVault = createRequire(require.resolve('node-vault'));

@@ -43,6 +43,7 @@ import {
   type VaultRevocation,
 } from './gateway.js';
 import { requireSafeUrl } from '../config/limits.js';
+import { requestCheck } from './vault-check.js';
 
 export interface VaultOptions {
   /** Vault's address (`VAULT_ADDR`): `https:` unless loopback. */
@@ -477,6 +478,11 @@ function vaultClient(address: URL, namespace: string | undefined): VaultClient {
     // calls only `request`, and node-vault's table of commands is then never
     // loaded (scripts/build.mjs).
     commands: {},
+    // node-vault's check of each request's options, without tv4 (vault-check.ts).
+    // Its typings call the option a function; node-vault uses `validate` and `error`.
+    tv4: requestCheck() as unknown as NonNullable<
+      NonNullable<Parameters<typeof nodeVault>[0]>['tv4']
+    >,
   });
   // node-vault falls back to VAULT_TOKEN, VAULT_NAMESPACE and VAULT_PREFIX from
   // the environment; only gatepass's own inputs may decide what is sent.
