@@ -3,7 +3,7 @@
  * side with hashicorp/vault-action (median of --runs interleaved rounds,
  * default 20):
  *
- *   npm run build && node bench/action.ts [--runs 20] [--anchor DIR]
+ *   npm run build && node bench/action.ts [--runs 20] [--anchor DIR] [--baseline DIR]
  *
  * Everything runs on loopback, on the Node that runs this script, against
  * one Vault double (__tests__/doubles/vault.ts) and one ID-token endpoint
@@ -31,9 +31,15 @@
  *   The ratio is median(gatepass) / median(vault-action + bash start), each
  *   median over the rounds.
  * - Floors, in the same rounds: `node -e 0` (Node's own start and exit) and
- *   bench/plain-vault.mjs (the same three requests with fetch, then the same
- *   command; no checks, masking, audit or revocation).
+ *   bench/plain-vault.mjs (the same three requests, then the same command;
+ *   no checks, masking, audit or revocation), once with node:http (what
+ *   gatepass's transport uses without a proxy: the floor for gatepass) and
+ *   once with fetch (whose first use loads Node's own undici, as gatepass
+ *   did before its transport moved to node:http).
  * - gatepass, token-exchange, against the reference gateway.
+ * - With `--baseline DIR`: another build of gatepass (DIR holding its
+ *   main/ and post/ bundles, a copy of an earlier dist/), as one more vault
+ *   case, so a change is measured before and after in the same rounds.
  *
  * A round runs each case once, starting at a different case each round, so
  * a busy moment of a shared machine slows all of them alike. Each gatepass
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
       '../shared/anchors/vault-action-3.4.0',
   );
   const vaultAction = join(anchor, 'dist', 'index.js');
+  const baseline = option('--baseline');
   const haveAnchor = existsSync(vaultAction) && existsSync(join(anchor, 'action.yml'));
 
   const { startGateway } = await import('../examples/gateway/index.js');
@@ -179,6 +186,19 @@ async function main(): Promise<void> {
       },
     },
     {
+      key: 'plain-http',
+      name: 'plain script: same requests (node:http), then the command',
+      run: (dir) =>
+        action(dir, {
+          name: 'plain-http',
+          script: join(REPO, 'bench/plain-vault.mjs'),
+          args: ['http'],
+          inputs: vaultInputs,
+          tokenUrl,
+          recorder,
+        }),
+    },
+    {
       key: 'plain',
       name: 'plain script: same requests with fetch, then the command',
       run: (dir) =>
@@ -200,10 +220,28 @@ async function main(): Promise<void> {
           inputs: vaultInputs,
           tokenUrl,
           recorder,
-          post: true,
+          post: join(REPO, 'dist/post/index.js'),
           check: (out) => out.includes(' credentials'),
         }),
     },
+    ...(baseline === undefined
+      ? []
+      : [
+          {
+            key: 'baseline',
+            name: `gatepass, vault, baseline build (${baseline})`,
+            run: (dir: string) =>
+              action(dir, {
+                name: 'baseline',
+                script: resolve(baseline, 'main/index.js'),
+                inputs: vaultInputs,
+                tokenUrl,
+                recorder,
+                post: resolve(baseline, 'post/index.js'),
+                check: (out) => out.includes(' credentials'),
+              }),
+          },
+        ]),
     ...(haveAnchor
       ? [
           {
@@ -235,7 +273,7 @@ async function main(): Promise<void> {
           tokenUrl: gw.idTokenRequestUrl,
           tokenSecret: gw.idTokenRequestToken,
           recorder,
-          post: true,
+          post: join(REPO, 'dist/post/index.js'),
         }),
     },
   ];
@@ -280,14 +318,18 @@ async function main(): Promise<void> {
     process.stdout.write(
       `  ratio gatepass, vault / vault-action + bash start: ${ratio.toFixed(2)} (target ≤ 0.8)\n`,
     );
+    if (baseline !== undefined) {
+      const before = median(totals('baseline')) / median(anchorSide);
+      process.stdout.write(`  ratio of the baseline build, same rounds: ${before.toFixed(2)}\n`);
+    }
   }
   process.stdout.write(
-    `floors: node -e 0 ${median(totals('node'))} ms, plain fetch script ${median(totals('plain'))} ms\n`,
+    `floors: node -e 0 ${median(totals('node'))} ms, plain node:http script ${median(totals('plain-http'))} ms, plain fetch script ${median(totals('plain'))} ms\n`,
   );
   process.stdout.write(
     'where the time goes (ms from the spawn, medians: ID token, login, read, end):\n',
   );
-  for (const key of ['plain', 'gatepass-vault', 'vault-action']) {
+  for (const key of ['plain-http', 'plain', 'gatepass-vault', 'baseline', 'vault-action']) {
     const list = samples.get(key);
     if (list === undefined || list.length === 0) continue;
     const mark = (name: 'token' | 'login' | 'read'): string =>
@@ -327,12 +369,14 @@ function actionDefaults(path: string): Record<string, string> {
 interface ActionRun {
   name: string;
   script: string;
+  /** Arguments after the script. */
+  args?: string[];
   inputs: Record<string, string>;
   tokenUrl: string;
   tokenSecret?: string;
   recorder: Recorder;
-  /** Run dist/post afterwards (revokes what the run got), untimed. */
-  post?: boolean;
+  /** A post bundle to run afterwards (revokes what the run got), untimed. */
+  post?: string;
   /** Time to the process's exit instead of the script's start; the action must succeed. */
   untilExit?: boolean;
   /** What the script's output must show. */
@@ -367,7 +411,7 @@ async function action(dir: string, a: ActionRun): Promise<Sample> {
   }
   a.recorder.take();
   const started = Date.now();
-  const { out, code } = await exec(process.execPath, [a.script], env);
+  const { out, code } = await exec(process.execPath, [a.script, ...(a.args ?? [])], env);
   const exited = Date.now();
   const marks = a.recorder.take();
   const relative = {
@@ -392,10 +436,10 @@ async function action(dir: string, a: ActionRun): Promise<Sample> {
   if (a.check !== undefined && !a.check(out)) {
     throw new Error(`${a.name}: the command did not get the credentials:\n${out}`);
   }
-  if (a.post === true) {
+  if (a.post !== undefined) {
     // Post revokes, so runs do not pile up live credentials.
     const saved = /^gatepass<<(.+)\n([\s\S]*?)\n\1$/m.exec(readFileSync(state, 'utf8'));
-    await exec(process.execPath, [join(REPO, 'dist/post/index.js')], {
+    await exec(process.execPath, [a.post], {
       ...env,
       STATE_gatepass: saved?.[2] ?? '',
     });

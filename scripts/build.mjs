@@ -11,16 +11,27 @@
 //   own) the first time one of its functions or classes is used. CommonJS, so
 //   that both `import` (named exports found by Node's CommonJS lexer) and
 //   `require` reach it on every Node version the CLI supports.
+// - `yaml` likewise (NAMED): config reads the plain shape most `credentials`
+//   inputs have without it (config/plain-yaml.ts), so loading it (124 KB;
+//   with its first parse a sixth of the instructions on the way to the
+//   command) waits for a text that needs it.
 // - node-vault requires axios at load time for its default HTTP layer, which
 //   gatepass replaces (its `request-promise` option, gateways/vault.ts): axios
 //   is never called, yet compiling it and its dependencies (490 KB, two thirds
 //   of the Vault client's chunk) and evaluating it (it builds a fetch Request,
 //   which loads Node's own undici) took 40-60 ms between the ID token and the
 //   Vault login. mustache likewise serves only node-vault's generated command
-//   functions, which gatepass does not call. Each of LAZY is left out of the
-//   bundles like undici: a bundle that requires it gets `<name>.cjs`, a Proxy
-//   that loads the real package (`<name>.bundle.cjs`, bundled on its own) the
-//   first time anything touches it.
+//   functions, which gatepass does not call, and so does node-vault's table
+//   of those commands (`./commands.js`: gatepass passes `commands: {}`).
+//   node-vault also makes a `debug` instance at load that it never calls when
+//   given its own `debug`, and checks request options with tv4 only when given
+//   no check of its own (gateways/vault.ts, vault-check.ts): those three were
+//   two thirds of what loading node-vault cost, between the ID token and the
+//   login. Each of LAZY is left out of the bundles like undici: a bundle that
+//   requires it gets `<file>.cjs`, a Proxy that loads the real module
+//   (`<file>.bundle.cjs`, bundled on its own) the first time anything touches
+//   it; for `debug`, what a call returns is such a Proxy too, so
+//   `debug('node-vault')` loads nothing.
 // - No source-map-support register: it loads before the bundle, and the first
 //   stack trace anything formats makes it parse the bundle's source map (MBs).
 //   The maps are still written; `NODE_OPTIONS=--enable-source-maps` uses them.
@@ -33,12 +44,24 @@ import ncc from '@vercel/ncc';
 
 const entries = ['cli', 'main', 'post'];
 const UNDICI_STAND_IN = './undici.cjs';
+/** ESM-imported packages behind a stand-in that exports each function and class by name (above). */
+const NAMED = ['undici', 'yaml'];
 const require = createRequire(import.meta.url);
-/** Packages loaded on first touch (above); each only required by node-vault. */
-const LAZY = ['axios', 'mustache'];
+/**
+ * What node-vault requires, loaded on first touch (above): the request it
+ * makes, the stand-in's file name, the package (for its version), and
+ * whether the results of calling it are deferred too.
+ */
+const LAZY = [
+  { request: 'axios', file: 'axios', pkg: 'axios' },
+  { request: 'mustache', file: 'mustache', pkg: 'mustache' },
+  { request: 'debug', file: 'debug', pkg: 'debug', calls: true },
+  { request: 'tv4', file: 'tv4', pkg: 'tv4' },
+  { request: './commands.js', file: 'node-vault-commands', pkg: 'node-vault' },
+];
 const requireFromVault = createRequire(require.resolve('node-vault'));
 
-let undici; // { code, licenses, standIn, names }, built when a bundle first needs it
+const named = new Map(); // name -> { code, licenses, standIn, names }, built when a bundle first needs it
 const lazy = new Map(); // name -> { code, licenses, standIn }, built when a bundle first needs it
 
 for (const name of entries) {
@@ -57,8 +80,8 @@ for (const name of entries) {
     // Type checking is `npm run lint`'s job; the bundle must not depend on unrelated files.
     transpileOnly: true,
     externals: {
-      undici: UNDICI_STAND_IN,
-      ...Object.fromEntries(LAZY.map((name) => [name, `./${name}.cjs`])),
+      ...Object.fromEntries(NAMED.map((pkg) => [pkg, `./${pkg}.cjs`])),
+      ...Object.fromEntries(LAZY.map(({ request, file }) => [request, `./${file}.cjs`])),
     },
   });
   write(join(staging, 'index.js'), code, code.startsWith('#!') ? 0o755 : 0o644);
@@ -72,21 +95,25 @@ for (const name of entries) {
   if (!existsSync(`${staging}/licenses.txt`)) {
     writeFileSync(`${staging}/licenses.txt`, 'This bundle contains no third-party code.\n');
   }
-  if (outputs.some((text) => text.includes(`"${UNDICI_STAND_IN}"`))) {
-    checkUndiciImporters(stats);
-    const first = undici === undefined;
-    undici ??= await bundleUndici();
-    write(join(staging, 'undici.bundle.cjs'), undici.code);
-    write(join(staging, 'undici.cjs'), undici.standIn);
-    if (first) checkUndiciBundle(join(staging, 'undici.bundle.cjs'), undici.names);
-    appendFileSync(join(staging, 'licenses.txt'), `\n${undici.licenses}`);
-  }
-  for (const pkg of LAZY) {
+  if (outputs.some((text) => text.includes(`"${UNDICI_STAND_IN}"`))) checkUndiciImporters(stats);
+  for (const pkg of NAMED) {
     if (!outputs.some((text) => text.includes(`"./${pkg}.cjs"`))) continue;
-    if (!lazy.has(pkg)) lazy.set(pkg, await bundleLazy(pkg));
-    const { code, standIn, licenses } = lazy.get(pkg);
+    const first = !named.has(pkg);
+    if (first) named.set(pkg, await bundleNamed(pkg));
+    const { code, standIn, names, licenses } = named.get(pkg);
     write(join(staging, `${pkg}.bundle.cjs`), code);
     write(join(staging, `${pkg}.cjs`), standIn);
+    if (first) checkNamedBundle(join(staging, `${pkg}.bundle.cjs`), names);
+    appendFileSync(join(staging, 'licenses.txt'), `\n${licenses}`);
+  }
+  checkLazyImporters(stats);
+  for (const module of LAZY) {
+    const { file } = module;
+    if (!outputs.some((text) => text.includes(`"./${file}.cjs"`))) continue;
+    if (!lazy.has(file)) lazy.set(file, await bundleLazy(module));
+    const { code, standIn, licenses } = lazy.get(file);
+    write(join(staging, `${file}.bundle.cjs`), code);
+    write(join(staging, `${file}.cjs`), standIn);
     appendFileSync(join(staging, 'licenses.txt'), `\n${licenses}`);
   }
   await rm(`dist/${name}`, { recursive: true, force: true });
@@ -99,31 +126,31 @@ function write(path, content, mode = 0o644) {
   chmodSync(path, mode);
 }
 
-/** undici on its own (CommonJS), and the stand-in that loads it on first use. */
-async function bundleUndici() {
-  const entry = require.resolve('undici');
+/** One of NAMED on its own (CommonJS), and the stand-in that loads it on first use. */
+async function bundleNamed(pkg) {
+  const entry = require.resolve(pkg);
   const { code, assets } = await ncc(entry, {
     minify: true,
     license: 'licenses.txt',
     quiet: true,
   });
   const licenses = assets['licenses.txt']?.source.toString() ?? '';
-  // Every function and class undici exports, each loading undici when first
-  // called or constructed. Its plain objects (errors, util, ...) are left out:
-  // exporting them would mean loading undici at start again.
+  // Every function and class the package exports, each loading it when first
+  // called or constructed. Its plain objects (undici's errors, util, ...) are
+  // left out: exporting them would mean loading the package at start again.
   const names = Object.entries(require(entry))
     .filter(([, value]) => typeof value === 'function')
     .map(([key]) => key)
     .sort();
   const standIn = [
-    `// undici ${require('undici/package.json').version}, loaded on first use (scripts/build.mjs).`,
+    `// ${pkg} ${require(`${pkg}/package.json`).version}, loaded on first use (scripts/build.mjs).`,
     `'use strict';`,
     ``,
-    `let undici;`,
+    `let loaded;`,
     `function lazy(name) {`,
     `  return function (...args) {`,
-    `    undici ??= require('./undici.bundle.cjs');`,
-    `    const real = undici[name];`,
+    `    loaded ??= require('./${pkg}.bundle.cjs');`,
+    `    const real = loaded[name];`,
     `    return new.target === undefined ? real.apply(this, args) : Reflect.construct(real, args);`,
     `  };`,
     `}`,
@@ -136,50 +163,77 @@ async function bundleUndici() {
 
 /**
  * One of LAZY on its own (CommonJS, node-vault's copy), and its stand-in: a
- * Proxy of the package's export that loads the package the first time it is
+ * Proxy of the module's export that loads the module the first time it is
  * read, written, called or constructed. Requiring the stand-in loads nothing.
  */
-async function bundleLazy(pkg) {
-  const entry = requireFromVault.resolve(pkg);
+async function bundleLazy({ request, file, pkg, calls = false }) {
+  const entry = requireFromVault.resolve(request);
   const { code, assets } = await ncc(entry, { minify: true, license: 'licenses.txt', quiet: true });
   const licenses = assets['licenses.txt']?.source.toString() ?? '';
-  const bundle = join(tmpdir(), `gatepass-${pkg}-${process.pid}.cjs`);
+  const bundle = join(tmpdir(), `gatepass-${file}-${process.pid}.cjs`);
   writeFileSync(bundle, code);
-  // The bundle must load and export what the package exports.
+  // The bundle must load and export what the module exports.
   const bundled = require(bundle);
   const real = require(entry);
   rmSync(bundle);
   const missing = Object.keys(real).filter((key) => typeof bundled[key] !== typeof real[key]);
   if (typeof bundled !== typeof real || missing.length > 0) {
-    throw new Error(`the bundled ${pkg} differs from ${entry}: ${missing.join(', ')}`);
+    throw new Error(`the bundled ${request} differs from ${entry}: ${missing.join(', ')}`);
   }
   const { version } = requireFromVault(`${pkg}/package.json`);
-  const target = typeof real === 'function' ? 'function () {}' : '{}';
   const standIn = [
-    `// ${pkg} ${version}, loaded when first touched (scripts/build.mjs).`,
+    `// ${request} (${pkg} ${version}), loaded when first touched (scripts/build.mjs).`,
     `'use strict';`,
     ``,
     `let real;`,
-    `const load = () => (real ??= require('./${pkg}.bundle.cjs'));`,
-    `module.exports = new Proxy(${target}, {`,
-    `  get: (_, key) => Reflect.get(load(), key),`,
-    `  set: (_, key, value) => Reflect.set(load(), key, value),`,
-    `  has: (_, key) => Reflect.has(load(), key),`,
-    `  deleteProperty: (_, key) => Reflect.deleteProperty(load(), key),`,
-    ...(typeof real === 'function'
+    `const load = () => (real ??= require('./${file}.bundle.cjs'));`,
+    ...(calls
       ? [
-          `  apply: (_, self, args) => Reflect.apply(load(), self, args),`,
-          `  construct: (_, args) => Reflect.construct(load(), args),`,
+          `// What a call returns, made when first touched: the call is made then.`,
+          `function deferred(self, args) {`,
+          `  let made;`,
+          `  return lazy(() => (made ??= Reflect.apply(load(), self, args)), function () {}, false);`,
+          `}`,
         ]
       : []),
-    `});`,
+    `// apply and construct reach the module only through a function target.`,
+    `function lazy(get, target, deferCalls) {`,
+    `  return new Proxy(target, {`,
+    `    get: (_, key) => Reflect.get(get(), key),`,
+    `    set: (_, key, value) => Reflect.set(get(), key, value),`,
+    `    has: (_, key) => Reflect.has(get(), key),`,
+    `    deleteProperty: (_, key) => Reflect.deleteProperty(get(), key),`,
+    `    apply: (_, self, args) => (deferCalls ? deferred(self, args) : Reflect.apply(get(), self, args)),`,
+    `    construct: (_, args) => Reflect.construct(get(), args),`,
+    `  });`,
+    `}`,
+    `module.exports = lazy(load, ${typeof real === 'function' ? 'function () {}' : '{}'}, ${calls});`,
     ``,
   ].join('\n');
   return { code, licenses, standIn };
 }
 
-/** The bundled undici loads and has everything the stand-in forwards to. */
-function checkUndiciBundle(path, names) {
+/**
+ * LAZY stands in for what node-vault requires: nothing else may require it
+ * and get the stand-in (`./commands.js` above all, a common name).
+ */
+function checkLazyImporters(stats) {
+  const stoodIn = new Set(LAZY.map(({ file }) => `./${file}.cjs`));
+  const { modules = [] } = stats.toJson({ all: false, modules: true, reasons: true });
+  for (const module of modules) {
+    const target = /^external [\w-]+ "(.+)"$/.exec(module.identifier ?? '')?.[1];
+    if (target === undefined || !stoodIn.has(target)) continue;
+    for (const reason of module.reasons ?? []) {
+      const from = reason.moduleIdentifier ?? '';
+      if (!from.includes('/node_modules/node-vault/')) {
+        throw new Error(`${from} requires ${target}, which stands in for node-vault's copy`);
+      }
+    }
+  }
+}
+
+/** The bundled package loads and has everything the stand-in forwards to. */
+function checkNamedBundle(path, names) {
   const bundled = require(resolve(path));
   const missing = names.filter((key) => typeof bundled[key] !== 'function');
   if (missing.length > 0) throw new Error(`${path} lacks ${missing.join(', ')}`);

@@ -1,29 +1,40 @@
 /**
  * `gatepass run` behind a corporate proxy, as the bundled CLI (run by .ci/run
- * on Node 20 too, where Node's own fetch ignores HTTPS_PROXY): Vault sits
- * behind TLS with a private CA, at a name only the proxy resolves
- * (`vault.corp.test`); the proxy wants credentials. Login, read and
- * revocation all go through the proxy; the proxy's password never shows.
+ * on Node 20 too, where Node's own fetch ignores HTTPS_PROXY): each gateway
+ * (Vault, the reference token-exchange gateway, the hoop double) sits behind
+ * TLS with a private CA, at a name only the proxy resolves
+ * (`vault.corp.test`, …); the proxy wants credentials. Every request to the
+ * gateway, revocation included, goes through the proxy; the proxy's password
+ * never shows.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startHoopDouble, type HoopDouble } from '../doubles/hoop.js';
 import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from '../doubles/vault.js';
+import { testGateway, type TestGateway } from '../helpers/gateway.js';
 import { makeCa, startProxy, tlsFront, type Ca, type Front, type Proxy } from '../helpers/proxy.js';
 import { CLI, launch } from '../helpers/runner.js';
 
 const NAME = 'vault.corp.test';
+const STS = 'sts.corp.test';
+const HOOP = 'hoop.corp.test';
 const PASSWORD = 'pr0xy-s3cret-pw';
+const HOOP_KEY = `hpk_${'pr0xy'.repeat(8)}`;
 
 let ca: Ca;
 let vault: VaultDouble;
 let front: Front;
+let sts: TestGateway;
+let stsFront: Front;
+let hoop: HoopDouble;
+let hoopFront: Front;
 let proxy: Proxy;
 let root: string;
 
 beforeAll(async () => {
-  ca = makeCa([NAME]);
+  ca = makeCa([NAME, STS, HOOP]);
   vault = await startVaultDouble({
     roles: {
       ci: {
@@ -35,8 +46,16 @@ beforeAll(async () => {
     databaseRoles: { migrator: { ttl: 600 } },
   });
   front = await tlsFront(vault.url, ca);
+  sts = await testGateway({
+    policy:
+      'rules: [{ name: r, match: { project_path: group/project }, scopes: [read], audiences: ["https://api.example.com"] }]',
+  });
+  // Its discovery document names the address it is reached at.
+  stsFront = await tlsFront(sts.url, ca, { publicName: STS });
+  hoop = await startHoopDouble({ connections: { pg: {} }, apiKeys: { [HOOP_KEY]: 'ci-bot' } });
+  hoopFront = await tlsFront(hoop.url, ca);
   proxy = await startProxy({
-    hosts: { [NAME]: '127.0.0.1' },
+    hosts: { [NAME]: '127.0.0.1', [STS]: '127.0.0.1', [HOOP]: '127.0.0.1' },
     credentials: { user: 'ci-bot', password: PASSWORD },
   });
   root = mkdtempSync(join(tmpdir(), 'gatepass-cli-proxy-'));
@@ -46,6 +65,10 @@ afterAll(async () => {
   await proxy.close();
   await front.close();
   await vault.stop();
+  await stsFront.close();
+  await sts.stop();
+  await hoopFront.close();
+  await hoop.stop();
   ca.remove();
   rmSync(root, { recursive: true, force: true });
 });
@@ -115,4 +138,73 @@ it('names the proxy, not its credentials, when it refuses them (407)', async () 
   );
   expect(result.stderr).not.toContain('wr0ng-pw-value');
   expect(result.stderr).not.toContain('ci-bot');
+});
+
+/** Per provider: its variables, and what it has issued and not revoked. */
+const others: Array<
+  [
+    string,
+    () => Promise<{ host: string; port: number; env: Record<string, string>; live: () => number }>,
+  ]
+> = [
+  [
+    'token-exchange',
+    async () => {
+      const from = sts.audit.length;
+      return {
+        host: STS,
+        port: stsFront.port,
+        env: {
+          GATEPASS_PROVIDER: 'token-exchange',
+          GATEPASS_GATEWAY: `https://${STS}:${stsFront.port}`,
+          // The subject token's audience: what the reference gateway accepts, its own address.
+          GATEPASS_AUDIENCE: sts.url,
+          GATEPASS_CREDENTIALS:
+            '- name: db\n  scope: read\n  audience: https://api.example.com\n  env: { DB_PASSWORD: access_token }',
+          GATEPASS_ID_TOKEN: await sts.mintIdToken({ platform: 'gitlab', audience: sts.url }),
+          GATEPASS_CA_CERTIFICATE: ca.caPem,
+        },
+        live: () => sts.tokens(from).live.length,
+      };
+    },
+  ],
+  [
+    'hoop',
+    () =>
+      Promise.resolve({
+        host: HOOP,
+        port: hoopFront.port,
+        env: {
+          GATEPASS_PROVIDER: 'hoop',
+          GATEPASS_GATEWAY: `https://${HOOP}:${hoopFront.port}`,
+          GATEPASS_HOOP_API_KEY: HOOP_KEY,
+          GATEPASS_CREDENTIALS: '- name: db\n  connection: pg',
+          NODE_EXTRA_CA_CERTS: ca.caFile,
+        },
+        live: () => hoop.liveCredentials().length,
+      }),
+  ],
+];
+
+describe.each(others)('%s behind a proxy', (_provider, setup) => {
+  it('issues and revokes through the proxy; its password never shows', async () => {
+    const before = proxy.connects.length;
+    const { host, port, env, live } = await setup();
+    const result = await launch(CLI, await job(env), [
+      'run',
+      '--',
+      'sh',
+      '-c',
+      'test -n "$DB_PASSWORD" && echo "got a credential"',
+    ]).result;
+    expect(result.stderr).not.toContain(PASSWORD);
+    expect(result.stdout).not.toContain(PASSWORD);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('got a credential');
+    const connects = proxy.connects.slice(before);
+    expect(connects.length).toBeGreaterThan(0);
+    expect(new Set(connects.map((c) => c.target))).toEqual(new Set([`${host}:${port}`]));
+    expect(live()).toBe(0);
+    expect(hoop.violations).toEqual([]);
+  });
 });

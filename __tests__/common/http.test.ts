@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Server } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { GatepassError } from '../../src/common/errors.js';
 import {
   RedirectRefusedError,
@@ -19,6 +20,7 @@ import {
   type HttpPolicy,
 } from '../../src/common/http.js';
 import { bypasses, proxyFor } from '../../src/common/proxy.js';
+import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import { VERSION } from '../../src/common/version.js';
 import { makeCa, startProxy, type Ca } from '../helpers/proxy.js';
 
@@ -228,6 +230,67 @@ describe('faults', () => {
   });
 });
 
+/**
+ * Straight requests go through node:http, not fetch (direct.ts): what fetch
+ * did without being asked must still happen.
+ */
+describe('what fetch did implicitly, done by the direct route', () => {
+  const policy = fast;
+
+  it('gives a form, a text and a bodiless POST the headers fetch gave them', async () => {
+    const bodies: string[] = [];
+    const server = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.end();
+      });
+    });
+    const url = `${server.url}/x`;
+    await request({ method: 'POST', url, body: new URLSearchParams({ a: '1 2' }) }, policy);
+    await request({ method: 'POST', url, body: 'plain' }, policy);
+    await request({ method: 'POST', url }, policy);
+    await request({ method: 'GET', url, headers: { accept: 'application/json' } }, policy);
+    const [form, text, empty, get] = server.hits.map((h) => h.headers);
+    expect([form?.['content-type'], form?.['content-length'], bodies[0]]).toEqual([
+      'application/x-www-form-urlencoded;charset=UTF-8',
+      '5',
+      'a=1+2',
+    ]);
+    expect([text?.['content-type'], text?.['content-length']]).toEqual([
+      'text/plain;charset=UTF-8',
+      '5',
+    ]);
+    expect([empty?.['content-length'], empty?.['accept']]).toEqual(['0', '*/*']);
+    expect([get?.['content-length'], get?.['accept']]).toEqual([undefined, 'application/json']);
+  });
+
+  it('decodes a compressed answer, and reuses the connection for the next request', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{"ok":true}'));
+    });
+    const first = await request({ method: 'GET', url: `${server.url}/a` }, policy);
+    await request({ method: 'GET', url: `${server.url}/b` }, policy);
+    expect(first.text()).toBe('{"ok":true}');
+    expect(first.headers.get('Content-Encoding')).toBe('gzip');
+    const ports = server.hits.map((h) => h.socket.remotePort);
+    expect(ports[0]).toBe(ports[1]);
+  });
+
+  it('a connection dropped mid-answer is a network failure, retried', async () => {
+    const server = await serve((_req, res, n) => {
+      if (n === 1) {
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+        setTimeout(() => res.socket?.destroy(), 20);
+      } else res.end('whole');
+    });
+    const answer = await request({ method: 'GET', url: `${server.url}/x` }, policy);
+    expect([answer.text(), server.hits.length]).toEqual(['whole', 2]);
+  });
+});
+
 describe('behind a proxy, with a private CA', () => {
   const NAME = 'vault.corp.test';
   let ca: Ca;
@@ -353,5 +416,76 @@ describe('proxy choice (@actions/http-client rules)', () => {
     expect(bypasses(new URL('http://localhost:8200'), {})).toBe(true);
     expect(bypasses(new URL('http://127.0.0.1:8200'), {})).toBe(true);
     expect(bypasses(new URL('http://[::1]:8200'), {})).toBe(true);
+  });
+});
+
+/**
+ * The runner's ID-token request goes through @actions/http-client
+ * (`core.getIDToken`), gatepass's own requests through proxy.ts: both must
+ * choose the same way, or a NO_PROXY entry sends one through the proxy and
+ * the other around it. http-client reads process.env, so each case sets it.
+ */
+describe('the same choice as @actions/http-client, case by case', () => {
+  const PROXY = 'http://proxy.corp:3128/';
+  const cases: Array<[url: string, env: Record<string, string>]> = [
+    // Suffixes: the host itself, its subdomains, a leading dot, never a bare suffix.
+    ['https://vault.corp.example', { NO_PROXY: 'corp.example' }],
+    ['https://corp.example', { NO_PROXY: 'corp.example' }],
+    ['https://vault.corp.example', { NO_PROXY: '.corp.example' }],
+    ['https://corp.example', { NO_PROXY: '.corp.example' }],
+    ['https://notcorp.example', { NO_PROXY: 'corp.example' }],
+    ['https://a.b.corp.example:8200', { NO_PROXY: 'corp.example' }],
+    ['https://vault.corp.example', { NO_PROXY: '*.corp.example' }],
+    ['https://vault.corp.example', { NO_PROXY: 'vault.corp.example.' }],
+    // Ports: explicit, the scheme's default, another one; a suffix with a port.
+    ['https://vault.corp:8200', { NO_PROXY: 'vault.corp:8200' }],
+    ['https://vault.corp', { NO_PROXY: 'vault.corp:8200' }],
+    ['https://vault.corp', { NO_PROXY: 'vault.corp:443' }],
+    ['http://vault.corp', { NO_PROXY: 'vault.corp:80' }],
+    ['http://vault.corp', { NO_PROXY: 'vault.corp:443' }],
+    ['https://vault.corp:8200', { NO_PROXY: 'vault.corp:8201' }],
+    ['https://vault.corp:8200', { NO_PROXY: 'corp:8200' }],
+    ['https://vault.corp:8200', { NO_PROXY: '.corp:8200' }],
+    // Lists, case, blanks, `*`.
+    ['https://vault.corp', { NO_PROXY: ' other , VAULT.CORP ' }],
+    ['https://VAULT.corp', { NO_PROXY: 'vault.CORP' }],
+    ['https://vault.corp', { NO_PROXY: ',,' }],
+    ['https://vault.corp', { NO_PROXY: '*' }],
+    ['https://vault.corp', { NO_PROXY: 'other,*' }],
+    ['https://vault.corp', { NO_PROXY: '*.' }],
+    // Lower case first; an empty lower-case variable defers to the upper-case one.
+    ['https://vault.corp', { no_proxy: 'vault.corp', NO_PROXY: 'other' }],
+    ['https://vault.corp', { no_proxy: 'other', NO_PROXY: 'vault.corp' }],
+    ['https://vault.corp', { no_proxy: '', NO_PROXY: 'vault.corp' }],
+    ['https://vault.corp', { https_proxy: 'http://lower:1', HTTPS_PROXY: PROXY }],
+    ['https://vault.corp', { https_proxy: '', HTTPS_PROXY: PROXY }],
+    ['http://vault.corp', { http_proxy: 'http://lower:1', HTTP_PROXY: PROXY }],
+    // The proxy by scheme: none for http when only HTTPS_PROXY is set.
+    ['http://vault.corp', { HTTPS_PROXY: PROXY }],
+    ['https://vault.corp', { HTTP_PROXY: PROXY }],
+    // IP addresses, loopback.
+    ['https://10.1.2.3:8200', { NO_PROXY: '10.1.2.3' }],
+    ['https://10.1.2.3:8200', { NO_PROXY: '2.3' }],
+    ['https://[fd00::1]:8200', { NO_PROXY: '[fd00::1]' }],
+    ['https://[fd00::1]:8200', { NO_PROXY: 'fd00::1' }],
+    ['https://[fd00::1]:8200', { NO_PROXY: '[fd00::1]:8200' }],
+    ['http://localhost:8200', {}],
+    ['http://LOCALHOST:8200', {}],
+    ['http://127.0.0.1:8200', {}],
+    ['http://127.9.9.9:8200', {}],
+    ['http://[::1]:8200', {}],
+    ['http://[0:0:0:0:0:0:0:1]:8200', {}],
+    ['http://localhost.corp:8200', {}],
+  ];
+
+  it.each(cases)('%s with %j', (url, extra) => {
+    const env: Record<string, string> = { HTTPS_PROXY: PROXY, HTTP_PROXY: PROXY, ...extra };
+    for (const k of ENV) {
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- http-client reads process.env
+      delete process.env[k];
+    }
+    Object.assign(process.env, env);
+    const theirs = getProxyUrl(new URL(url));
+    expect(proxyFor(new URL(url), env)?.href).toBe(theirs?.href);
   });
 });

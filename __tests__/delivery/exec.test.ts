@@ -143,6 +143,46 @@ describe('execCommand', () => {
   });
 });
 
+describe('masks that load after the command started', () => {
+  it('masks and keeps everything printed before the masks were ready', async () => {
+    const masker = createMasker({ secrets: [SECRET], detectors: false });
+    const { opts, out, err } = options(
+      'echo "early $DEPLOY_TOKEN"; echo "late $DEPLOY_TOKEN" >&2',
+      {
+        // The command has printed and exited before its masks exist.
+        mask: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return masker.mergedStreams();
+        },
+      },
+    );
+    const result = await execCommand(opts);
+    expect(result.exitCode).toBe(0);
+    expect(out.text()).toBe('early ***\n');
+    expect(err.text()).toBe('late ***\n');
+  });
+
+  it('ends the command when its masks cannot be made: nothing unmasked gets out', async () => {
+    const { opts, out } = options('sleep 0.3; echo "$DEPLOY_TOKEN"; sleep 30', {
+      mask: () => Promise.reject(new Error('no masker')),
+    });
+    const running = await startCommand(opts);
+    await expect(running.result).rejects.toThrow('no masker');
+    // Killed, not left to sleep 30 s: gone once reaped.
+    const alive = (): boolean => {
+      try {
+        process.kill(running.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(alive()).toBe(false);
+    expect(out.text()).toBe('');
+  });
+});
+
 describe('scriptEnvironment', () => {
   it('drops the action inputs, state and gatepass settings, and adds the credentials', () => {
     const env = scriptEnvironment(

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from '../doubles/vault.js';
+import { startHoopDouble, type HoopDouble } from '../doubles/hoop.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 import { makeCa, startProxy, tlsFront, type Ca, type Front, type Proxy } from '../helpers/proxy.js';
 import { CLI, MAIN, POST, inputEnv, launch, readCommands, type Result } from '../helpers/runner.js';
@@ -480,6 +481,39 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     expect(vault.violations).toEqual([]);
   });
 
+  it("provider vault, plain credentials: main loads neither Node's fetch nor yaml (tens of ms of start-up each)", async () => {
+    const s = step(
+      {
+        provider: 'vault',
+        gateway: vault.url,
+        audience: VAULT_AUDIENCE,
+        'vault-role': 'ci',
+        credentials: '- name: db\n  path: database/creds/migrator',
+        run: 'true',
+      },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: vaultTokenUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x' },
+    );
+    // Preloaded into main: at its exit, the built-in modules and the files it loaded.
+    const preload = join(s.dir, 'modules.mjs');
+    const loaded = join(s.dir, 'modules.txt');
+    writeFileSync(
+      preload,
+      [
+        `import { writeFileSync } from 'node:fs';`,
+        `import { Module } from 'node:module';`,
+        `process.on('exit', () => writeFileSync(${JSON.stringify(loaded)}, [...process.moduleLoadList, ...Object.keys(Module._cache)].join('\\n')));`,
+      ].join('\n'),
+    );
+    const main = await launch(MAIN, { ...s.env, NODE_OPTIONS: `--import=${preload}` }).result;
+    expect(main.code).toBe(0);
+    const modules = readFileSync(loaded, 'utf8').split('\n');
+    expect(modules).toContain('NativeModule http');
+    expect(modules).toContainEqual(expect.stringMatching(/dist\/main\/yaml\.cjs$/));
+    // The stand-ins load (scripts/build.mjs), none of what they stand in for.
+    expect(modules.filter((m) => /deps\/undici|\.bundle\.cjs$/.test(m))).toEqual([]);
+    expect((await runPost(s)).code).toBe(0);
+  });
+
   it('provider vault: a cancel during the read leaves no token or lease live', async () => {
     const s = step(
       {
@@ -538,59 +572,116 @@ async function waitFor(test: () => boolean): Promise<void> {
 }
 
 describe('behind a proxy (main and post), trusting a private CA by `ca-certificate`', () => {
-  const NAME = 'vault.corp.test';
+  const NAMES = { vault: 'vault.corp.test', sts: 'sts.corp.test', hoop: 'hoop.corp.test' };
   const PASSWORD = 'pr0xy-s3cret-pw';
+  const HOOP_KEY = `hpk_${'pr0xy'.repeat(8)}`;
   let ca: Ca;
-  let front: Front;
+  let hoop: HoopDouble;
+  let fronts: Record<keyof typeof NAMES, Front>;
   let proxy: Proxy;
 
   beforeAll(async () => {
-    ca = makeCa([NAME]);
-    front = await tlsFront(vault.url, ca);
+    ca = makeCa(Object.values(NAMES));
+    hoop = await startHoopDouble({ connections: { pg: {} }, apiKeys: { [HOOP_KEY]: 'ci-bot' } });
+    fronts = {
+      vault: await tlsFront(vault.url, ca),
+      // The reference gateway's discovery document names the address it is reached at.
+      sts: await tlsFront(gw.url, ca, { publicName: NAMES.sts }),
+      hoop: await tlsFront(hoop.url, ca),
+    };
     proxy = await startProxy({
-      hosts: { [NAME]: '127.0.0.1' },
+      hosts: Object.fromEntries(Object.values(NAMES).map((name) => [name, '127.0.0.1'])),
       credentials: { user: 'ci-bot', password: PASSWORD },
     });
   });
   afterAll(async () => {
     await proxy.close();
-    await front.close();
+    for (const front of Object.values(fronts)) await front.close();
+    await hoop.stop();
     ca.remove();
   });
 
-  it('main issues through the proxy, post revokes through it; the password never shows', async () => {
-    const s = step(
-      {
-        provider: 'vault',
-        gateway: `https://${NAME}:${front.port}`,
-        audience: VAULT_AUDIENCE,
-        'vault-role': 'ci',
-        'ca-certificate': ca.caPem,
-        export: 'env',
-        credentials: '- name: db\n  path: database/creds/migrator',
+  const at = (key: keyof typeof NAMES): string => `https://${NAMES[key]}:${fronts[key].port}`;
+
+  /** Per provider: its inputs and runner variables, and what it has issued and not revoked. */
+  const providers: Array<
+    [
+      string,
+      () => {
+        key: keyof typeof NAMES;
+        inputs: Record<string, string>;
+        extra: Record<string, string>;
+        live: () => number;
       },
-      {
-        ACTIONS_ID_TOKEN_REQUEST_URL: vaultTokenUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x',
-        https_proxy: proxy.url,
-        NO_PROXY: 'github.com',
+    ]
+  > = [
+    [
+      'vault',
+      () => ({
+        key: 'vault',
+        inputs: {
+          provider: 'vault',
+          'vault-role': 'ci',
+          audience: VAULT_AUDIENCE,
+          credentials: '- name: db\n  path: database/creds/migrator',
+        },
+        extra: { ACTIONS_ID_TOKEN_REQUEST_URL: vaultTokenUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'x' },
+        live: () => vault.liveTokens().length + vault.liveLeases().length,
+      }),
+    ],
+    [
+      'token-exchange',
+      () => {
+        const from = gw.audit.length;
+        // The subject token's audience: what the reference gateway accepts, its own address.
+        return {
+          key: 'sts',
+          inputs: { audience: gw.url },
+          extra: {},
+          live: () => gw.tokens(from).live.length,
+        };
       },
-    );
-    const main = await runMain(s);
-    expect(main.stdout).not.toContain(PASSWORD);
-    expect(main.code).toBe(0);
-    expect(vault.liveTokens()).toHaveLength(1);
-    const afterMain = proxy.connects.length;
-    expect(afterMain).toBeGreaterThan(0);
-    const post = await runPost(s);
-    expect(post.stdout).not.toContain(PASSWORD);
-    expect(post.code).toBe(0);
-    expect(post.stdout).toContain('gatepass: "db" revoked');
-    expect(proxy.connects.length).toBeGreaterThan(afterMain);
-    expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
-      new Set([`${NAME}:${front.port}`]),
-    );
-    expect(vault.liveTokens()).toEqual([]);
-    expect(vault.liveLeases()).toEqual([]);
-  });
+    ],
+    [
+      'hoop',
+      () => ({
+        key: 'hoop',
+        inputs: {
+          provider: 'hoop',
+          'hoop-api-key': HOOP_KEY,
+          credentials: '- name: pg\n  connection: pg',
+        },
+        extra: {},
+        live: () => hoop.liveCredentials().length,
+      }),
+    ],
+  ];
+
+  it.each(providers)(
+    '%s: main issues through the proxy, post revokes through it; the password never shows',
+    async (_provider, setup) => {
+      const { key, inputs, extra, live } = setup();
+      const s = step(
+        { gateway: at(key), 'ca-certificate': ca.caPem, export: 'env', ...inputs },
+        { https_proxy: proxy.url, NO_PROXY: 'github.com', ...extra },
+      );
+      const before = proxy.connects.length;
+      const main = await runMain(s);
+      expect(main.stdout).not.toContain(PASSWORD);
+      expect(main.code).toBe(0);
+      expect(live()).toBeGreaterThan(0);
+      const afterMain = proxy.connects.length;
+      expect(afterMain).toBeGreaterThan(before);
+      const post = await runPost(s);
+      expect(post.stdout).not.toContain(PASSWORD);
+      expect(post.code).toBe(0);
+      expect(post.stdout).toMatch(/gatepass: "\w+" revoked/);
+      expect(proxy.connects.length).toBeGreaterThan(afterMain);
+      expect(new Set(proxy.connects.slice(before).map((c) => c.target))).toEqual(
+        new Set([`${NAMES[key]}:${fronts[key].port}`]),
+      );
+      expect(live()).toBe(0);
+      expect(hoop.violations).toEqual([]);
+    },
+  );
 });

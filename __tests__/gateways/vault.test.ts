@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import nodeVault from 'node-vault';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { GatepassError, describeError } from '../../src/common/errors.js';
 import {
@@ -20,6 +22,7 @@ import {
   type VaultRevocation,
 } from '../../src/gateways/gateway.js';
 import { createGateway } from '../../src/gateways/index.js';
+import { requestCheck, type RequestSchema } from '../../src/gateways/vault-check.js';
 import {
   checkVaultRequest,
   createVaultGateway,
@@ -1176,5 +1179,57 @@ describe('the double', () => {
       'GET /v1/database/roles-of-nobody/x/y: no such path in the Vault API description (for the mounts of this double)',
     ]);
     vault.violations.length = 0;
+  });
+});
+
+describe("node-vault's request check, without tv4 (vault-check.ts)", () => {
+  it('answers as tv4 does, for the schema node-vault checks each request against', async () => {
+    // The schema node-vault passes: caught by a check that records it.
+    const schemas: RequestSchema[] = [];
+    const recorder = {
+      error: null,
+      validate: (_data: unknown, schema: RequestSchema) => schemas.push(schema) > 0,
+    };
+    const client = nodeVault({
+      endpoint: 'http://127.0.0.1:1',
+      debug: () => undefined,
+      commands: {},
+      tv4: recorder as unknown as NonNullable<NonNullable<Parameters<typeof nodeVault>[0]>['tv4']>,
+      'request-promise': {
+        defaults: () => () =>
+          Promise.resolve({ statusCode: 204, body: '', request: { path: '/' } }),
+      },
+    });
+    await client.request({ path: '/sys/health', method: 'GET' });
+    const schema = schemas[0];
+    if (schema === undefined) throw new Error('node-vault checked no schema');
+    const tv4 = createRequire(import.meta.url)('tv4') as {
+      validate(data: unknown, schema: unknown): boolean;
+      error: { message: string } | null;
+    };
+    const check = requestCheck();
+    const cases: unknown[] = [
+      { path: '/auth/jwt/login', method: 'POST', headers: {}, json: { role: 'ci' } },
+      { path: '/x', method: 'GET', signal: new AbortController().signal },
+      { method: 'GET' },
+      { path: '/x' },
+      { path: undefined, method: 'GET' },
+      { path: 1, method: 'GET' },
+      { path: '/x', method: null },
+      { path: '/x', method: ['GET'] },
+      {},
+      null,
+      'GET /x',
+      [],
+      7,
+    ];
+    for (const data of cases) {
+      const theirs = tv4.validate(data, schema);
+      expect([data, check.validate(data, schema), check.error?.message]).toEqual([
+        data,
+        theirs,
+        theirs ? undefined : tv4.error?.message,
+      ]);
+    }
   });
 });

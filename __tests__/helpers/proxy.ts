@@ -8,7 +8,8 @@
  * - makeCa(): a private CA and a server certificate signed by it, made with
  *   openssl, for a TLS gateway whose name only the proxy resolves;
  * - tlsFront(): TLS in front of a loopback double (the Vault or hoop double,
- *   the reference gateway), with that certificate.
+ *   the reference gateway), with that certificate; for the reference gateway,
+ *   its discovery document names the front's public address (`publicName`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -162,9 +163,24 @@ export interface Front {
   close(): Promise<void>;
 }
 
+export interface FrontOptions {
+  /**
+   * The name clients reach the front at (through the proxy). Answers that
+   * name the target's own origin, such as a discovery document's issuer and
+   * endpoints, then name https://<publicName>:<port> instead, as a server
+   * configured with its public address behind a TLS terminator does.
+   */
+  publicName?: string;
+}
+
 /** Terminates TLS with `ca`'s server certificate and forwards every request to `target` (http). */
-export async function tlsFront(target: string, ca: Pick<Ca, 'key' | 'cert'>): Promise<Front> {
+export async function tlsFront(
+  target: string,
+  ca: Pick<Ca, 'key' | 'cert'>,
+  options: FrontOptions = {},
+): Promise<Front> {
   const to = new URL(target);
+  let publicOrigin = '';
   const server = createTlsServer({ key: ca.key, cert: ca.cert }, (req, res) => {
     const upstream = request(
       {
@@ -175,16 +191,32 @@ export async function tlsFront(target: string, ca: Pick<Ca, 'key' | 'cert'>): Pr
         headers: { ...req.headers, host: to.host },
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        if (options.publicName === undefined) {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const body = Buffer.from(
+            Buffer.concat(chunks).toString('utf8').split(to.origin).join(publicOrigin),
+          );
+          const headers = { ...answer.headers, 'content-length': String(body.length) };
+          delete headers['transfer-encoding'];
+          res.writeHead(answer.statusCode ?? 502, headers);
+          res.end(body);
+        });
       },
     );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  publicOrigin = `https://${options.publicName ?? '127.0.0.1'}:${port}`;
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -2,406 +2,6 @@ export const id = 268;
 export const ids = [268];
 export const modules = {
 
-/***/ 4141:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   ApprovalDeniedError: () => (/* binding */ ApprovalDeniedError),
-/* harmony export */   ApprovalTimeoutError: () => (/* binding */ ApprovalTimeoutError),
-/* harmony export */   approvalTimeoutError: () => (/* binding */ approvalTimeoutError),
-/* harmony export */   approversOf: () => (/* binding */ approversOf),
-/* harmony export */   awaitApproval: () => (/* binding */ awaitApproval),
-/* harmony export */   awaitGatewayApproval: () => (/* binding */ awaitGatewayApproval),
-/* harmony export */   renderRequest: () => (/* binding */ renderRequest),
-/* harmony export */   statusLine: () => (/* binding */ statusLine)
-/* harmony export */ });
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/* harmony import */ var _gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8281);
-/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9353);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
-/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
-/**
- * The approval gate: post a request where humans will see it, wait until
- * enough of them approve (or one denies, or the deadline passes), and say so
- * where the request was posted. Platform-neutral: GitHub and GitLab plug in
- * as an {@link ApprovalSource}; gateway-side approval (token-exchange
- * `authorization_pending`, hoop reviews) goes through
- * {@link awaitGatewayApproval}, which prints the same status lines and times
- * out the same way.
- *
- * Nothing here issues a credential: `main` calls the gate first, and only
- * then the gateway (DESIGN.md § Data flow, rule "no credential exists before
- * the gate has passed").
- */
-
-
-
-
-
-/** The audit record's approvers; first checks that the gate posted the id the run announced. */
-function approversOf(result, announcedId) {
-    if (result.requestId !== announcedId) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `the gate posted request ${result.requestId}, not ${announcedId}`);
-    }
-    return result.approvers.map((a) => {
-        // The comment or note that approved, else the profile.
-        const url = a.url ?? a.actor.url;
-        return { login: a.actor.login, ...(url === undefined ? {} : { url }) };
-    });
-}
-const DEFAULT_POLL = { initialMs: 5_000, maxMs: 30_000, growth: 1.5 };
-/**
- * The last look starts this long before the deadline (at most a tenth of the
- * wait), so that it can finish by then: calls are cut off at the deadline.
- */
-const FINAL_LOOK_MS = 10_000;
-const MAX_TIMER_MS = 2 ** 31 - 1;
-const STATUS_EVERY_MS = 60_000;
-/** How long closing (editing the request comment) may take after the wait ended. */
-const CLOSE_BUDGET_MS = 15_000;
-/**
- * Wait for approval. Returns the approvers; throws a GatepassError with code
- * DENIED (an eligible deny), TIMEOUT (`approval-timeout` passed) or CONFIG
- * (a policy that cannot pass, an approver or team that cannot be resolved).
- * With `approvals: 0` it returns at once and posts nothing.
- */
-async function awaitApproval(options) {
-    const id = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .requestId */ .z2)(options.subject);
-    if (options.policy.required <= 0)
-        return { requestId: id, approvers: [] };
-    const run = new GateRun(options, id);
-    return run.execute();
-}
-class GateRun {
-    #options;
-    #id;
-    #clock;
-    #logger;
-    #signal;
-    #deadline;
-    #seenIgnored = new Set();
-    #markdown = '';
-    /** The last look's decision, for the timeout message. */
-    #lastDecision;
-    constructor(options, id) {
-        this.#options = options;
-        this.#id = id;
-        this.#clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
-        this.#logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q;
-        this.#signal = options.signal ?? new AbortController().signal;
-        this.#deadline = this.#clock.now() + options.policy.timeoutMs;
-    }
-    async execute() {
-        const { source } = this.#options;
-        const prepared = await this.#bounded((ctx) => source.prepare(this.#options.policy.approvers, ctx));
-        const policy = this.#policy(prepared);
-        (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .checkSatisfiable */ .wz)(policy, prepared.candidates);
-        this.#markdown = renderRequest({
-            id: this.#id,
-            subject: this.#options.subject,
-            ...(this.#options.runUrl === undefined ? {} : { runUrl: this.#options.runUrl }),
-            policy: this.#options.policy,
-            source,
-        });
-        const opened = await this.#bounded((ctx) => source.open(this.#markdown, ctx));
-        this.#logger.info(`Approval requested on ${source.where}: ${opened.url} (request ${this.#id}; ${source.howToApprove(this.#id)})`);
-        try {
-            const approvers = await this.#wait(policy, opened);
-            await this.#close({ state: 'approved', approvers });
-            return { requestId: this.#id, approvers, url: opened.url };
-        }
-        catch (err) {
-            await this.#close(outcomeOf(err));
-            throw err;
-        }
-    }
-    #policy(prepared) {
-        return {
-            required: this.#options.policy.required,
-            approverIds: prepared.approverIds,
-            allowSelfApproval: this.#options.policy.allowSelfApproval,
-            self: prepared.self,
-            syntax: this.#options.source.syntax,
-        };
-    }
-    async #wait(policy, opened) {
-        const { source } = this.#options;
-        const request = {
-            id: this.#id,
-            createdAt: opened.createdAt,
-            ...(opened.sequence === undefined ? {} : { sequence: opened.sequence }),
-            ...(opened.grantsFrom === undefined ? {} : { grantsFrom: opened.grantsFrom }),
-        };
-        const schedule = new PollSchedule(this.#options);
-        let lastStatus = this.#clock.now();
-        let lastCount = -1;
-        const lastLook = this.#deadline - Math.min(FINAL_LOOK_MS, this.#options.policy.timeoutMs / 10);
-        for (;;) {
-            const events = await this.#bounded((ctx) => source.events(ctx));
-            const users = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .usersToLookUp */ .uI)(policy, request, events);
-            const eligibility = await this.#bounded((ctx) => source.lookUp(users, ctx));
-            const decision = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .evaluate */ ._3)(policy, request, events, eligibility);
-            this.#logIgnored(decision);
-            if (decision.state === 'approved')
-                return decision.approvers;
-            if (decision.deniedBy !== undefined)
-                throw deniedError(this.#id, decision.deniedBy);
-            this.#lastDecision = decision;
-            const now = this.#clock.now();
-            if (now >= lastLook)
-                throw this.#timeout(decision);
-            const changed = lastCount !== -1 && decision.approvers.length !== lastCount;
-            if (changed || now - lastStatus >= this.#statusEvery) {
-                this.#status(decision, opened);
-                lastStatus = now;
-            }
-            // Activity (a new approval) brings the next look sooner; quiet lets it back off.
-            if (changed)
-                schedule.reset();
-            lastCount = decision.approvers.length;
-            await this.#clock.sleep(Math.min(schedule.next(), lastLook - now), this.#signal);
-        }
-    }
-    /**
-     * One call into the source, cut off at the deadline: its signal aborts
-     * then (by the wall clock; a test's virtual clock bounds the retries
-     * through `deadline`), and a call that runs out of time there ends the
-     * wait as an approval timeout, naming what was still failing.
-     */
-    async #bounded(call) {
-        const cutOff = new AbortController();
-        const passed = new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', 'the approval deadline passed');
-        const left = Math.max(0, this.#deadline - this.#clock.now());
-        // Beyond what a timer can hold (24.8 days), `deadline` alone bounds the retries.
-        const timer = left > MAX_TIMER_MS
-            ? undefined
-            : setTimeout(() => {
-                cutOff.abort(passed);
-            }, left);
-        timer?.unref();
-        const signal = AbortSignal.any([this.#signal, cutOff.signal]);
-        try {
-            return await call({ signal, deadline: this.#deadline });
-        }
-        catch (err) {
-            if (this.#signal.aborted || !(err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9) || err.code !== 'TIMEOUT') {
-                throw err;
-            }
-            throw this.#timeout(this.#lastDecision, err === passed ? undefined : err);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    get #statusEvery() {
-        return this.#options.statusEveryMs ?? STATUS_EVERY_MS;
-    }
-    #status(decision, opened) {
-        const { source, policy } = this.#options;
-        this.#logger.info(statusLine({
-            what: `request ${this.#id}`,
-            approvals: { have: decision.approvers, need: policy.required },
-            leftMs: this.#deadline - this.#clock.now(),
-            action: `${source.howToApprove(this.#id)} on ${opened.url}`,
-        }));
-    }
-    #logIgnored(decision) {
-        for (const item of decision.ignored) {
-            const key = `${item.event}:${item.reason}`;
-            if (this.#seenIgnored.has(key))
-                continue;
-            this.#seenIgnored.add(key);
-            this.#logger.debug(`approval: ignored ${item.event} by ${item.who}: ${item.reason}`);
-        }
-    }
-    #timeout(decision, failing) {
-        const { source, policy } = this.#options;
-        const have = decision?.approvers.length ?? 0;
-        const error = approvalTimeoutError(`request ${this.#id}`, policy.timeoutMs, `${source.howToApprove(this.#id)} (${have} of ${policy.required} so far)`);
-        if (failing === undefined)
-            return error;
-        return new ApprovalTimeoutError(`${error.message}; the last call was still failing: ${failing.message}`, error.hint ?? '');
-    }
-    async #close(outcome) {
-        // The job's own signal may be what ended the wait: closing gets its own short budget.
-        const signal = AbortSignal.timeout(CLOSE_BUDGET_MS);
-        const ctx = { signal, deadline: this.#clock.now() + CLOSE_BUDGET_MS };
-        try {
-            await this.#options.source.close(outcome, `${renderOutcome(outcome)}\n\n${this.#markdown}`, ctx);
-        }
-        catch (err) {
-            this.#logger.warning(`Could not record the approval outcome on ${this.#options.source.where}: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`);
-        }
-    }
-}
-/** 5 s, then ×1.5 per quiet poll up to 30 s: quick while people are acting, cheap while they are not. */
-class PollSchedule {
-    #initial;
-    #max;
-    #current;
-    constructor(options) {
-        this.#initial = options.initialPollMs ?? DEFAULT_POLL.initialMs;
-        this.#max = options.maxPollMs ?? DEFAULT_POLL.maxMs;
-        this.#current = this.#initial;
-    }
-    next() {
-        const wait = this.#current;
-        this.#current = Math.min(this.#max, this.#current * DEFAULT_POLL.growth);
-        return wait;
-    }
-    reset() {
-        this.#current = this.#initial;
-    }
-}
-function outcomeOf(err) {
-    if (err instanceof ApprovalDeniedError)
-        return { state: 'denied', by: err.by };
-    if (err instanceof ApprovalTimeoutError)
-        return { state: 'timed-out', approvers: [] };
-    return { state: 'failed', reason: (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err) };
-}
-/** DENIED, with who denied, for the outcome comment. */
-class ApprovalDeniedError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
-    by;
-    constructor(message, by, hint) {
-        super('DENIED', message, { hint });
-        this.name = 'ApprovalDeniedError';
-        this.by = by;
-    }
-}
-/** TIMEOUT of the approval wait (not of a network call). */
-class ApprovalTimeoutError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
-    constructor(message, hint) {
-        super('TIMEOUT', message, { hint });
-        this.name = 'ApprovalTimeoutError';
-    }
-}
-function deniedError(id, by) {
-    return new ApprovalDeniedError(`request ${id} was denied by ${by.actor.login}`, by, 'A deny is final; start a new run once the concern is resolved');
-}
-/** The one wording of an approval timeout, for comments and gateways alike. */
-function approvalTimeoutError(what, timeoutMs, action) {
-    return new ApprovalTimeoutError(`no approval for ${what} within ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(timeoutMs)}`, `${capitalise(action)}, then re-run the job; or raise \`approval-timeout\``);
-}
-/** The one status line: approvals so far, who, time left, what to do. */
-function statusLine(status) {
-    const left = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(Math.max(0, status.leftMs));
-    const count = status.approvals === undefined
-        ? ''
-        : ` ${status.approvals.have.length} of ${status.approvals.need} approval${status.approvals.need === 1 ? '' : 's'}${status.approvals.have.length > 0 ? ` (${status.approvals.have.map((a) => a.actor.login).join(', ')})` : ''};`;
-    return `Waiting for approval of ${status.what}:${count} ${left} left. ${capitalise(status.action)}`;
-}
-/**
- * Wait for a gateway-side approval (token-exchange `authorization_pending`,
- * hoop review) with the same status lines and timeout as comment approvals.
- * The gateway's decision is final: a refusal surfaces as the error its
- * `poll` throws. main waits this way for every credential, approvals or not.
- */
-async function awaitGatewayApproval(gateway, first, options) {
-    const clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
-    const logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q;
-    const signal = options.signal ?? new AbortController().signal;
-    const started = clock.now();
-    const deadline = started + options.timeoutMs;
-    const statusEvery = options.statusEveryMs ?? STATUS_EVERY_MS;
-    let result = first;
-    let approvalUrl;
-    let lastStatus = Number.NEGATIVE_INFINITY;
-    try {
-        while ((0,_gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__/* .isPending */ .mm)(result)) {
-            const pending = result;
-            approvalUrl = pending.approvalUrl ?? approvalUrl;
-            const action = approvalUrl === undefined
-                ? 'ask an approver to act at the gateway'
-                : `approve at ${approvalUrl}`;
-            const now = clock.now();
-            if (now - lastStatus >= statusEvery) {
-                logger.info(statusLine({ what: `"${pending.name}" at the gateway`, leftMs: deadline - now, action }));
-                lastStatus = now;
-            }
-            const waitMs = pending.intervalSeconds * 1000;
-            if (now + waitMs > deadline) {
-                throw approvalTimeoutError(`"${pending.name}" at the gateway`, options.timeoutMs, action);
-            }
-            await clock.sleep(waitMs, signal);
-            result = await gateway.poll(pending, await options.identity(), options.requestSignal ?? signal);
-        }
-    }
-    catch (err) {
-        // The wait is over without a credential: the gateway may withdraw the request.
-        if ((0,_gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__/* .isPending */ .mm)(result) && gateway.abandon !== undefined) {
-            await gateway.abandon(result, abandonReason(err, signal, options.timeoutMs));
-        }
-        throw err;
-    }
-    return {
-        issued: result,
-        waitedMs: clock.now() - started,
-        ...(approvalUrl === undefined ? {} : { approvalUrl }),
-    };
-}
-/** Why a gateway-side wait ended, in a few words for the gateway's record. */
-function abandonReason(err, signal, timeoutMs) {
-    if (err instanceof ApprovalTimeoutError) {
-        return `no approval within \`approval-timeout\` (${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(timeoutMs)})`;
-    }
-    if (signal.aborted)
-        return 'the job was cancelled';
-    return 'the job stopped waiting after an error';
-}
-/** The request comment: what, for which commit and run, who may approve, what to type. */
-function renderRequest(input) {
-    const { id, subject, policy, source } = input;
-    const rows = subject.credentials.map((c) => {
-        const scope = c.tokenExchange?.scope ??
-            c.vault?.path ??
-            (c.hoop === undefined ? '' : `connection ${c.hoop.connection}`);
-        return `| \`${c.name}\` | ${scope === '' ? '—' : `\`${scope}\``} | ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(c.ttlSeconds * 1000)} |`;
-    });
-    const who = policy.approvers.length === 0
-        ? source.defaultApprovers
-        : policy.approvers.map(mention).join(', ');
-    return [
-        `### 🔐 gatepass: approval requested (\`${id}\`)`,
-        '',
-        `This job asks for short-lived credentials. Nothing has been issued yet.`,
-        '',
-        '| credential | scope / path | TTL |',
-        '|---|---|---|',
-        ...rows,
-        '',
-        `- commit: ${source.describeCommit?.(subject.sha) ?? `\`${subject.sha}\``} in \`${subject.repository}\``,
-        `- run: ${input.runUrl ?? `${subject.runId} (attempt ${subject.runAttempt})`}`,
-        `- needs: ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${who}${policy.allowSelfApproval ? '' : ' (not the author or whoever started the run)'}`,
-        `- expires: in ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(policy.timeoutMs)}`,
-        '',
-        `To approve, ${source.howToApprove(id)}. To deny, ${source.howToDeny(id)}.`,
-        'The id binds this commit, run and these credentials; an edited comment does not count.',
-    ].join('\n');
-}
-function renderOutcome(outcome) {
-    switch (outcome.state) {
-        case 'approved':
-            return `**✅ Approved** by ${outcome.approvers.map((a) => `@${a.actor.login}`).join(', ')}.`;
-        case 'denied':
-            return `**⛔ Denied** by @${outcome.by.actor.login}.`;
-        case 'timed-out':
-            return '**⌛ Timed out**: no credentials were issued.';
-        case 'failed':
-            return `**⚠️ Stopped**: ${outcome.reason}`;
-    }
-}
-function mention(approver) {
-    return approver.startsWith('@') ? approver : `@${approver}`;
-}
-function capitalise(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-
-/***/ }),
-
 /***/ 3268:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -684,16 +284,16 @@ var external_node_path_ = __webpack_require__(6760);
 var config_config = __webpack_require__(6354);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(1922);
-// EXTERNAL MODULE: ./src/flow/job.ts + 1 modules
-var job = __webpack_require__(799);
+// EXTERNAL MODULE: ./src/flow/job.ts + 2 modules
+var job = __webpack_require__(232);
 // EXTERNAL MODULE: ./src/platform/detect.ts
 var detect = __webpack_require__(1356);
 // EXTERNAL MODULE: ./src/common/logger.ts
 var common_logger = __webpack_require__(9353);
 // EXTERNAL MODULE: ./src/identity/source.ts
 var source = __webpack_require__(8937);
-// EXTERNAL MODULE: ./src/identity/token.ts
-var identity_token = __webpack_require__(7035);
+// EXTERNAL MODULE: ./src/identity/token.ts + 5 modules
+var identity_token = __webpack_require__(6969);
 ;// CONCATENATED MODULE: ./src/identity/gitlab.ts
 /**
  * The GitLab CI ID token. GitLab puts it in the variable the job's
@@ -798,7 +398,7 @@ function gitlabApprovalGate(env, logger) {
         async wait({ id, subject, config, signal }) {
             const [{ GitLabApprovals }, { approversOf, awaitApproval }] = await Promise.all([
                 __webpack_require__.e(/* import() */ 113).then(__webpack_require__.bind(__webpack_require__, 1113)),
-                Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 4141)),
+                __webpack_require__.e(/* import() */ 141).then(__webpack_require__.bind(__webpack_require__, 4141)),
             ]);
             const where = approvalContext(env);
             const mode = config.approvals.source === 'gitlab-mr-approvals' ? 'mr-approvals' : 'notes';
@@ -1170,17 +770,21 @@ Debug lines: GATEPASS_DEBUG=1 (also CI_DEBUG_TRACE=true, RUNNER_DEBUG=1).
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6466);
-/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_5__);
-/* harmony import */ var _config_config_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6354);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1922);
-/* harmony import */ var _common_memory_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(16);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_5___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_5__);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7075);
+/* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_6___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_6__);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6466);
+/* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_7___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_7__);
+/* harmony import */ var _config_config_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(6354);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(1922);
+/* harmony import */ var _common_memory_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(16);
 /**
  * Runs the wrapped command: a script through a shell (the action's `run`) or
  * an argv (the CLI's `gatepass run -- cmd`). Platform-neutral and free of
@@ -1194,6 +798,8 @@ Debug lines: GATEPASS_DEBUG=1 (also CI_DEBUG_TRACE=true, RUNNER_DEBUG=1).
  *   SIGTERM reaches everything the script started, and whatever ignores it
  *   is killed `killAfterMs` later.
  */
+
+
 
 
 
@@ -1228,7 +834,7 @@ function signalTree(pid, sig, via = SYSTEM) {
 }
 /** Starts the command; resolves once it is running (rejects if it cannot start). */
 async function startCommand(options) {
-    const { program, args, file } = await prepare(options);
+    const { program, args, file } = prepare(options);
     const started = Date.now();
     const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(program, args, {
         cwd: options.cwd,
@@ -1238,7 +844,7 @@ async function startCommand(options) {
         detached: POSIX,
         windowsHide: true,
     });
-    const cleanup = () => file === undefined ? Promise.resolve() : (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(file, { force: true });
+    const cleanup = () => file === undefined ? Promise.resolve() : (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_3__.rm)(file, { force: true });
     try {
         await spawned(child, program);
     }
@@ -1264,25 +870,27 @@ async function startCommand(options) {
 async function execCommand(options) {
     return (await startCommand(options)).result;
 }
-async function prepare(options) {
+function prepare(options) {
     const { command } = options;
     if ('argv' in command) {
         const [program, ...args] = command.argv;
         if (program === undefined || program === '') {
-            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .GatepassError */ .J9('INPUT', 'no command to run', {
+            throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .GatepassError */ .J9('INPUT', 'no command to run', {
                 hint: 'Put the command after --, e.g. gatepass run -- ./deploy.sh',
             });
         }
         return { program, args, file: undefined };
     }
     // Like GitHub's run steps: the script goes to a file, the shell gets its path.
-    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(options.tempDir, `gatepass-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomBytes)(8).toString('hex')}${command.shell.extension}`);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)(file, command.script, { mode: 0o600 });
+    const file = (0,node_path__WEBPACK_IMPORTED_MODULE_5__.join)(options.tempDir, `gatepass-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.randomBytes)(8).toString('hex')}${command.shell.extension}`);
+    // Synchronously: the spawn that follows is too, and the thread pool's round
+    // trip took longer than the write (a script is at most 256 KiB).
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.writeFileSync)(file, command.script, { mode: 0o600 });
     const args = command.shell.args.map((arg) => arg.replaceAll('{0}', file));
     return { program: command.shell.program, args, file };
 }
 /** The command could not be started: not found (ENOENT), or not runnable (EACCES, …). */
-class CommandStartError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .GatepassError */ .J9 {
+class CommandStartError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .GatepassError */ .J9 {
     notFound;
     constructor(program, err) {
         const notFound = err.code === 'ENOENT';
@@ -1348,16 +956,20 @@ function groupKiller(child, killAfterMs) {
     };
 }
 async function supervise(child, options, started) {
-    const masks = options.mask();
-    const pumps = [
-        pump(child.stdout, masks.stdout, options.stdout),
-        pump(child.stderr, masks.stderr, options.stderr),
-    ];
-    const [code, signal] = await new Promise((done) => {
+    const exited = new Promise((done) => {
         child.once('exit', (c, s) => {
             done([c, s]);
         });
     });
+    // Read from the spawn on: when a child exits, Node drains whatever output
+    // nobody reads yet, and a quick command can end before its masks exist.
+    const outputs = [hold(child.stdout), hold(child.stderr)];
+    const masks = await masksFor(child, options);
+    const pumps = [
+        pump(outputs[0], masks.stdout, options.stdout),
+        pump(outputs[1], masks.stderr, options.stderr),
+    ];
+    const [code, signal] = await exited;
     // A background job can keep the pipes open forever: flush what the masker
     // holds and stop reading after a grace period instead of hanging the step.
     const grace = setTimeout(() => {
@@ -1367,23 +979,44 @@ async function supervise(child, options, started) {
     await Promise.all(pumps.map((p) => p.done));
     clearTimeout(grace);
     return {
-        exitCode: code ?? 128 + (signal === null ? 0 : node_os__WEBPACK_IMPORTED_MODULE_3__.constants.signals[signal]),
+        exitCode: code ?? 128 + (signal === null ? 0 : node_os__WEBPACK_IMPORTED_MODULE_4__.constants.signals[signal]),
         signal: signal ?? undefined,
         durationMs: Date.now() - started,
     };
 }
-function pump(source, mask, destination) {
-    if (source === null)
+/** The masks; without them nothing may be printed, so the command is ended. */
+async function masksFor(child, options) {
+    try {
+        return await options.mask();
+    }
+    catch (err) {
+        try {
+            if (child.pid !== undefined)
+                signalTree(child.pid, 'SIGKILL');
+        }
+        catch {
+            // ESRCH: the group is gone already.
+        }
+        throw err;
+    }
+}
+function hold(source) {
+    return source === null ? undefined : { source, held: source.pipe(new node_stream__WEBPACK_IMPORTED_MODULE_6__.PassThrough()) };
+}
+function pump(output, mask, destination) {
+    if (output === undefined)
         return { done: Promise.resolve(), stop: () => undefined };
-    (0,_common_memory_js__WEBPACK_IMPORTED_MODULE_8__/* .collectAsStreamed */ .i)(source);
-    source.pipe(mask);
+    const { source, held } = output;
+    (0,_common_memory_js__WEBPACK_IMPORTED_MODULE_10__/* .collectAsStreamed */ .i)(source);
+    held.pipe(mask);
     // The destination is shared (process.stdout): never end it.
     mask.pipe(destination, { end: false });
     return {
-        done: (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_5__.finished)(mask).catch(() => undefined),
+        done: (0,node_stream_promises__WEBPACK_IMPORTED_MODULE_7__.finished)(mask).catch(() => undefined),
         stop() {
-            source.unpipe(mask);
+            source.unpipe(held);
             source.destroy();
+            held.unpipe(mask);
             mask.end();
         },
     };
@@ -1413,10 +1046,10 @@ function isPrivate(name) {
 }
 /** The directory to run in; checked before any network call. */
 async function resolveWorkingDirectory(directory, base) {
-    const path = directory === undefined ? base : (0,node_path__WEBPACK_IMPORTED_MODULE_4__.isAbsolute)(directory) ? directory : (0,node_path__WEBPACK_IMPORTED_MODULE_4__.resolve)(base, directory);
-    const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(path).catch(() => undefined);
+    const path = directory === undefined ? base : (0,node_path__WEBPACK_IMPORTED_MODULE_5__.isAbsolute)(directory) ? directory : (0,node_path__WEBPACK_IMPORTED_MODULE_5__.resolve)(base, directory);
+    const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_3__.stat)(path).catch(() => undefined);
     if (info?.isDirectory() !== true) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .GatepassError */ .J9('INPUT', `input \`working-directory\` ${directory ?? base} is not a directory${info === undefined ? ' (it does not exist)' : ''}`, {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .GatepassError */ .J9('INPUT', `input \`working-directory\` ${directory ?? base} is not a directory${info === undefined ? ' (it does not exist)' : ''}`, {
             hint: 'Check out the repository first, or fix the path (relative to the workspace)',
         });
     }
@@ -1433,7 +1066,7 @@ function credentialVariables(request, issued, logger) {
         for (const [name, field] of Object.entries(request.env)) {
             const value = issued.values[field];
             if (value === undefined) {
-                throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .GatepassError */ .J9('GATEWAY', `credential "${request.name}" has no field "${field}" (env ${name})`, {
+                throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .GatepassError */ .J9('GATEWAY', `credential "${request.name}" has no field "${field}" (env ${name})`, {
                     hint: `The gateway returned: ${Object.keys(issued.values).join(', ') || 'no fields'}; map env to one of them`,
                 });
             }
@@ -1442,8 +1075,8 @@ function credentialVariables(request, issued, logger) {
         return variables;
     }
     for (const [field, value] of Object.entries(issued.values)) {
-        const name = `${(0,_config_config_js__WEBPACK_IMPORTED_MODULE_6__/* .defaultPrefix */ .Mq)(request.name)}_${field.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
-        const problem = (0,_config_config_js__WEBPACK_IMPORTED_MODULE_6__/* .envNameProblem */ .qd)(name);
+        const name = `${(0,_config_config_js__WEBPACK_IMPORTED_MODULE_8__/* .defaultPrefix */ .Mq)(request.name)}_${field.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+        const problem = (0,_config_config_js__WEBPACK_IMPORTED_MODULE_8__/* .envNameProblem */ .qd)(name);
         if (problem === undefined)
             variables[name] = value;
         else
@@ -1455,7 +1088,7 @@ function credentialVariables(request, issued, logger) {
 
 /***/ }),
 
-/***/ 799:
+/***/ 232:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1471,10 +1104,6 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/audit/record.ts
 var audit_record = __webpack_require__(7114);
-// EXTERNAL MODULE: ./src/audit/text.ts
-var audit_text = __webpack_require__(5564);
-// EXTERNAL MODULE: ./src/approvals/gate.ts
-var gate = __webpack_require__(4141);
 ;// CONCATENATED MODULE: ./src/flow/cancellation.ts
 /**
  * Cancelling a step in two stages. A request already on the wire may come
@@ -1535,8 +1164,44 @@ var gateways_gateway = __webpack_require__(8281);
 var gateways = __webpack_require__(9939);
 // EXTERNAL MODULE: ./src/gateways/text.ts
 var gateways_text = __webpack_require__(8044);
-// EXTERNAL MODULE: ./src/masking/masker.ts + 13 modules
-var masking_masker = __webpack_require__(3089);
+// EXTERNAL MODULE: ./src/masking/length.ts
+var masking_length = __webpack_require__(1306);
+;// CONCATENATED MODULE: ./src/masking/deferred.ts
+/**
+ * The masker a run holds from its start, without its engine: `add` records a
+ * secret (and warns about a short one at once, as the masker does), and
+ * `load()` brings in the engine (encodings, automaton, scanner, detectors:
+ * the largest part of the action's code) the first time something must
+ * actually be masked. The masker compiles nothing before then either, so a
+ * run parses the engine after its command has started, not on the way to it.
+ */
+
+function deferredMasker(options = {}) {
+    const warn = options.onWarning ?? (() => undefined);
+    const secrets = new Set();
+    let masker;
+    let loading;
+    return {
+        add(secret) {
+            if (secret.length === 0 || secrets.has(secret))
+                return;
+            secrets.add(secret);
+            const warning = (0,masking_length/* shortSecretWarning */.Hu)(secret);
+            if (warning !== undefined)
+                warn(warning);
+            masker?.add(secret);
+        },
+        load() {
+            loading ??= Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2541)).then(({ createMasker }) => {
+                // Warned about already, here.
+                masker = createMasker({ ...options, secrets, onWarning: () => undefined });
+                return masker;
+            });
+            return loading;
+        },
+    };
+}
+
 // EXTERNAL MODULE: ./src/flow/revocation.ts
 var revocation = __webpack_require__(1414);
 // EXTERNAL MODULE: ./src/common/version.ts
@@ -1558,8 +1223,6 @@ var version = __webpack_require__(9521);
  * - the credentials are revoked when the step ends, unless `export: env`
  *   hands them to later steps (then post revokes them when the job ends).
  */
-
-
 
 
 
@@ -1620,7 +1283,7 @@ async function issueAndDeliver(job, runtime) {
 }
 function startJob(config, runtime) {
     const host = runtime.host;
-    const masker = (0,masking_masker/* createMasker */.a)({
+    const masker = deferredMasker({
         detectors: config.maskDetectors,
         onWarning: (message) => {
             host.log.warning(message);
@@ -1858,7 +1521,7 @@ async function issueOne(job, gateway, source, identity, request, signals) {
     try {
         const first = await gateway.issue(request, identity, signals.requests);
         // Gateway-side approval (authorization_pending, hoop review): the same status lines as comments.
-        const approval = await (0,gate.awaitGatewayApproval)(gateway, first, {
+        const approval = await gatewayApproval(gateway, first, {
             identity: () => source.token(signals.requests),
             timeoutMs: job.config.approvals.timeoutMs,
             signal: signals.wait,
@@ -1888,6 +1551,17 @@ async function issueOne(job, gateway, source, identity, request, signals) {
     // After the save: a credential issued without the review asked for is revoked at the step's end.
     (0,policy/* requireGatewayReview */.mV)(job.config, answer.held, request.name);
     return issued;
+}
+/**
+ * The credential, after the gateway's own approval when it held the request:
+ * the approval gate's code loads only then, not on every run's way to its
+ * command.
+ */
+async function gatewayApproval(gateway, first, options) {
+    if (!(0,gateways_gateway/* isPending */.mm)(first))
+        return { issued: first, waitedMs: 0 };
+    const { awaitGatewayApproval } = await __webpack_require__.e(/* import() */ 141).then(__webpack_require__.bind(__webpack_require__, 4141));
+    return awaitGatewayApproval(gateway, first, options);
 }
 /** The request goes on record before it is sent. */
 function markSent(job, request) {
@@ -1982,8 +1656,9 @@ async function runCommand(job, runtime, cwd, command, variables) {
         stdout: runtime.stdout,
         stderr: runtime.stderr,
         // One scanner over both streams in arrival order, as the log merges
-        // them: a secret printed partly on each is still one secret.
-        mask: () => job.masker.mergedStreams(),
+        // them: a secret printed partly on each is still one secret. Loaded once
+        // the command is spawned: its output waits in the pipes meanwhile.
+        mask: async () => (await job.masker.load()).mergedStreams(),
         ...(runtime.killAfterMs === undefined ? {} : { killAfterMs: runtime.killAfterMs }),
     });
     // Written once the command runs: masking the record builds the automaton
@@ -2061,7 +1736,8 @@ async function revokeAtStepEnd(job) {
 }
 /** The audit file, rewritten at each stage so a cancelled job still leaves one. */
 async function writeAudit(job) {
-    const text = job.masker.maskText(`${JSON.stringify(job.record, null, 2)}\n`);
+    const masker = await job.masker.load();
+    const text = masker.maskText(`${JSON.stringify(job.record, null, 2)}\n`);
     await (0,promises_.mkdir)(job.host.tempDir, { recursive: true });
     await (0,promises_.writeFile)(job.saved.auditFile, text, { mode: 0o600 });
 }
@@ -2069,9 +1745,13 @@ async function finish(job) {
     job.record.finishedAt = new Date().toISOString();
     try {
         await writeAudit(job);
+        const [masker, { renderSummaryText }] = await Promise.all([
+            job.masker.load(),
+            __webpack_require__.e(/* import() */ 564).then(__webpack_require__.bind(__webpack_require__, 5564)),
+        ]);
         await job.host.appendSummary({
-            markdown: job.masker.maskText((0,audit_record/* renderSummary */.Br)(job.record)),
-            text: job.masker.maskText((0,audit_text/* renderSummaryText */.q)(job.record)),
+            markdown: masker.maskText((0,audit_record/* renderSummary */.Br)(job.record)),
+            text: masker.maskText(renderSummaryText(job.record)),
         });
     }
     catch (err) {

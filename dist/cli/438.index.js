@@ -133,10 +133,10 @@ var oauth4webapi_build = __webpack_require__(5235);
 var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/gateways/text.ts
 var gateways_text = __webpack_require__(8044);
-// EXTERNAL MODULE: ./src/config/limits.ts
-var limits = __webpack_require__(9304);
-// EXTERNAL MODULE: ./src/common/http.ts + 1 modules
-var http = __webpack_require__(9844);
+// EXTERNAL MODULE: ./src/config/limits.ts + 1 modules
+var limits = __webpack_require__(3664);
+// EXTERNAL MODULE: ./src/common/http.ts + 3 modules
+var http = __webpack_require__(7925);
 ;// CONCATENATED MODULE: ./src/gateways/google-iam.ts
 /**
  * Google Cloud's second step of workload identity federation: the federated

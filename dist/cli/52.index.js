@@ -23,8 +23,8 @@ var errors = __webpack_require__(1922);
 var common_logger = __webpack_require__(9353);
 // EXTERNAL MODULE: ./src/common/retry.ts
 var retry = __webpack_require__(9183);
-// EXTERNAL MODULE: ./src/identity/token.ts
-var token = __webpack_require__(7035);
+// EXTERNAL MODULE: ./src/identity/token.ts + 5 modules
+var token = __webpack_require__(6969);
 ;// CONCATENATED MODULE: ./src/identity/github.ts
 /**
  * The GitHub Actions ID token, from the runner's token endpoint through
@@ -135,8 +135,8 @@ function classifyCoreError(err) {
     return { retry: err instanceof errors/* GatepassError */.J9 && err.code === 'IDENTITY' };
 }
 
-// EXTERNAL MODULE: ./src/flow/job.ts + 1 modules
-var job = __webpack_require__(799);
+// EXTERNAL MODULE: ./src/flow/job.ts + 2 modules
+var job = __webpack_require__(232);
 // EXTERNAL MODULE: ./src/config/config.ts + 7 modules
 var config = __webpack_require__(6354);
 // EXTERNAL MODULE: ./src/platform/detect.ts
@@ -311,7 +311,7 @@ function githubApprovalGate(env, logger) {
         async wait({ id, subject, config, signal }) {
             const [{ GitHubApprovals }, { approversOf, awaitApproval }] = await Promise.all([
                 __webpack_require__.e(/* import() */ 313).then(__webpack_require__.bind(__webpack_require__, 1313)),
-                Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 4141)),
+                __webpack_require__.e(/* import() */ 141).then(__webpack_require__.bind(__webpack_require__, 4141)),
             ]);
             const { runUrl, ...where } = resolve();
             const source = new GitHubApprovals({ ...where, token: config.githubToken ?? '', logger });

@@ -21,10 +21,10 @@ var oauth4webapi_build = __webpack_require__(5235);
 var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/gateways/text.ts
 var gateways_text = __webpack_require__(8044);
-// EXTERNAL MODULE: ./src/config/limits.ts
-var limits = __webpack_require__(9304);
-// EXTERNAL MODULE: ./src/common/http.ts + 2 modules
-var http = __webpack_require__(2299);
+// EXTERNAL MODULE: ./src/config/limits.ts + 2 modules
+var limits = __webpack_require__(5711);
+// EXTERNAL MODULE: ./src/common/http.ts + 4 modules
+var http = __webpack_require__(7858);
 ;// CONCATENATED MODULE: ./src/gateways/google-iam.ts
 /**
  * Google Cloud's second step of workload identity federation: the federated

@@ -1,13 +1,17 @@
-// axios 1.21.1, loaded when first touched (scripts/build.mjs).
+// axios (axios 1.21.1), loaded when first touched (scripts/build.mjs).
 'use strict';
 
 let real;
 const load = () => (real ??= require('./axios.bundle.cjs'));
-module.exports = new Proxy(function () {}, {
-  get: (_, key) => Reflect.get(load(), key),
-  set: (_, key, value) => Reflect.set(load(), key, value),
-  has: (_, key) => Reflect.has(load(), key),
-  deleteProperty: (_, key) => Reflect.deleteProperty(load(), key),
-  apply: (_, self, args) => Reflect.apply(load(), self, args),
-  construct: (_, args) => Reflect.construct(load(), args),
-});
+// apply and construct reach the module only through a function target.
+function lazy(get, target, deferCalls) {
+  return new Proxy(target, {
+    get: (_, key) => Reflect.get(get(), key),
+    set: (_, key, value) => Reflect.set(get(), key, value),
+    has: (_, key) => Reflect.has(get(), key),
+    deleteProperty: (_, key) => Reflect.deleteProperty(get(), key),
+    apply: (_, self, args) => (deferCalls ? deferred(self, args) : Reflect.apply(get(), self, args)),
+    construct: (_, args) => Reflect.construct(get(), args),
+  });
+}
+module.exports = lazy(load, function () {}, false);

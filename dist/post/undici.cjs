@@ -1,11 +1,11 @@
 // undici 6.29.1, loaded on first use (scripts/build.mjs).
 'use strict';
 
-let undici;
+let loaded;
 function lazy(name) {
   return function (...args) {
-    undici ??= require('./undici.bundle.cjs');
-    const real = undici[name];
+    loaded ??= require('./undici.bundle.cjs');
+    const real = loaded[name];
     return new.target === undefined ? real.apply(this, args) : Reflect.construct(real, args);
   };
 }

@@ -118,7 +118,7 @@ const GRAPHQL_BATCH = 25;
 
 interface Response<T> {
   data: T;
-  headers: Headers;
+  headers: HttpAnswer['headers'];
 }
 
 export class GitLabApprovals implements ApprovalSource {
@@ -617,7 +617,7 @@ function gitlabMessage(text: string): string {
  * on the last page), else a `Link` rel="next" (GitLab omits the totals past
  * 10,000 records, never these).
  */
-export function nextPage(headers: Headers): number | undefined {
+export function nextPage(headers: Pick<Headers, 'get'>): number | undefined {
   const next = headers.get('x-next-page');
   if (next !== null && next.trim() !== '') return Number(next);
   const link = /<([^>]+)>;\s*rel="next"/.exec(headers.get('link') ?? '')?.[1];

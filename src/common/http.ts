@@ -16,9 +16,10 @@
  *   as @actions/http-client reads them (proxy.ts), NODE_EXTRA_CA_CERTS, and
  *   the `ca-certificate` input ({@link trustCertificate}).
  *
- * Without a proxy or an extra certificate, requests go through Node's own
- * fetch; with one, through undici's fetch and its ProxyAgent / Agent, loaded
- * only then (the bundles load undici on first use: scripts/build.mjs).
+ * Requests that go straight out use node:http / node:https (direct.ts), not
+ * fetch, whose first use costs tens of ms of start-up; behind a proxy,
+ * undici's fetch and ProxyAgent, loaded only then (the bundles load undici
+ * on first use: scripts/build.mjs).
  */
 import { GatepassError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -32,6 +33,7 @@ import {
   type RetryOptions,
 } from './retry.js';
 import { VERSION } from './version.js';
+import type { AnswerHeaders } from './wire.js';
 
 export const USER_AGENT = `gatepass/${VERSION}`;
 
@@ -59,7 +61,7 @@ export interface HttpCall {
 /** A whole answer: status, headers and the body, read. */
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  headers: AnswerHeaders;
   body: Uint8Array;
   /** The body as UTF-8. */
   text(): string;
@@ -117,27 +119,42 @@ export async function attempt(
   const label = call.label ?? labelOf(call);
   const route = await routeFor(url);
   let status: number;
-  let headers: Headers;
+  let headers: AnswerHeaders;
   let body: Uint8Array;
   try {
-    const response = await route.fetch(url, {
-      method: call.method,
-      headers: { ...withoutUserAgent(call.headers), 'user-agent': USER_AGENT },
-      ...(call.body === undefined ? {} : { body: call.body }),
-      redirect: 'manual',
-      signal,
-    });
-    status = response.status;
-    headers = new Headers(response.headers);
+    const answer = await route.send({ method: call.method, url, ...outgoing(call) }, signal);
+    status = answer.status;
+    headers = answer.headers;
     if (REDIRECTS.has(status)) {
-      void response.body?.cancel().catch(() => undefined);
+      answer.discard();
       throw redirectRefused(status, headers.get('location'), url, label, peer);
     }
-    body = new Uint8Array(await response.arrayBuffer());
+    body = await answer.read();
   } catch (err) {
     throw failure(err, { url, label, peer, route, signal });
   }
   return { status, headers, body, text: () => new TextDecoder().decode(body) };
+}
+
+/**
+ * The headers and body as fetch would send them: one `User-Agent`, and the
+ * content type fetch gives a form (URLSearchParams) or a text body when the
+ * caller names none.
+ */
+function outgoing(call: HttpCall): { headers: Record<string, string>; body?: string | Uint8Array } {
+  const headers: Record<string, string> = {
+    ...withoutUserAgent(call.headers),
+    'user-agent': USER_AGENT,
+  };
+  const named = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+  const { body } = call;
+  if (body === undefined) return { headers };
+  if (body instanceof URLSearchParams) {
+    if (!named) headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
+    return { headers, body: body.toString() };
+  }
+  if (typeof body === 'string' && !named) headers['content-type'] = 'text/plain;charset=UTF-8';
+  return { headers, body };
 }
 
 /**
@@ -169,7 +186,7 @@ export function toResponse(answer: HttpAnswer): Response {
   const empty = [101, 204, 205, 304].includes(answer.status);
   return new Response(empty ? null : answer.body, {
     status: answer.status,
-    headers: answer.headers,
+    headers: [...answer.headers],
   });
 }
 

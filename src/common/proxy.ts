@@ -13,15 +13,17 @@
  * - NODE_EXTRA_CA_CERTS and the `ca-certificate` input are trusted beside
  *   Node's bundled CAs.
  *
- * undici (its fetch, ProxyAgent and Agent) is loaded only when a proxy or an
- * extra certificate applies; otherwise Node's own fetch is used.
+ * Straight requests go through node:http / node:https (direct.ts); proxied
+ * ones through undici's fetch and ProxyAgent (CONNECT), loaded only then (the
+ * bundles load undici on first use: scripts/build.mjs).
  */
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
+import { resetDirectAgents, sendDirect } from './direct.js';
+import { AnswerHeaders, type Incoming, type Outgoing } from './wire.js';
 
 export interface Route {
-  fetch: (url: URL, init: RequestInit) => Promise<Response>;
+  send(request: Outgoing, signal: AbortSignal): Promise<Incoming>;
   /** The proxy in use: its origin only, safe to print. */
   proxy?: string;
   /** Removes the proxy's credentials from a text. */
@@ -32,7 +34,9 @@ export interface Route {
 export type Environment = Record<string, string | undefined>;
 
 let certificate: string | undefined;
-/** Dispatchers, one per proxy (and one direct), built on first use. */
+/** The CA list `certificate` asks for, built on first use. */
+let trusted: Promise<string[]> | undefined;
+/** Proxy dispatchers, one per proxy, built on first use. */
 const dispatchers = new Map<string, Dispatcher>();
 
 /** Trust `pem` (the `ca-certificate` input) for every later request; undefined or empty: none. */
@@ -40,25 +44,40 @@ export function trustCertificate(pem: string | undefined): void {
   const next = pem === undefined || pem.trim() === '' ? undefined : pem;
   if (next === certificate) return;
   certificate = next;
+  trusted = undefined;
   dispatchers.clear();
+  resetDirectAgents();
 }
 
 /** The way to `url` under `env`. */
 export async function routeFor(url: URL, env: Environment = process.env): Promise<Route> {
   const proxy = proxyFor(url, env);
-  const ca = extraCertificates(env);
-  if (proxy === undefined && ca.length === 0) {
-    return { fetch: (u, init) => fetch(u, init), scrub: (text) => text };
+  const ca = await trustedCertificates(env);
+  if (proxy === undefined) {
+    return { send: (request, signal) => sendDirect(request, signal, ca), scrub: (text) => text };
   }
   const dispatcher = await dispatcherFor(proxy, ca);
-  const { fetch: undiciFetch } = await import('undici');
+  const { fetch } = await import('undici');
   return {
-    fetch: async (u, init) =>
-      (await undiciFetch(u, {
-        ...(init as unknown as Parameters<typeof undiciFetch>[1]),
+    send: async (request, signal) => {
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        redirect: 'manual',
+        signal,
         dispatcher,
-      })) as unknown as Response,
-    ...(proxy === undefined ? {} : { proxy: proxy.origin }),
+      });
+      return {
+        status: response.status,
+        headers: new AnswerHeaders(response.headers),
+        read: async () => new Uint8Array(await response.arrayBuffer()),
+        discard: () => {
+          void response.body?.cancel().catch(() => undefined);
+        },
+      };
+    },
+    proxy: proxy.origin,
     scrub: (text) => scrubCredentials(text, proxy),
   };
 }
@@ -77,9 +96,15 @@ export function proxyFor(url: URL, env: Environment = process.env): URL | undefi
   }
 }
 
-/** NO_PROXY's rules, as @actions/http-client's `checkBypass` applies them. */
+/**
+ * NO_PROXY's rules, exactly as @actions/http-client's `checkBypass` applies
+ * them (the runner's ID-token request follows those): the same entry must
+ * send both that request and gatepass's own the same way. So `*.corp` is no
+ * wildcard (only `*` alone is), and an IPv6 host is written in brackets.
+ */
 export function bypasses(url: URL, env: Environment = process.env): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toUpperCase();
+  // `[::1]` as URL.hostname writes it: brackets kept, as http-client compares it.
+  const host = url.hostname.toUpperCase();
   if (isLoopback(host)) return true;
   const noProxy = nonEmpty(env.no_proxy) ?? nonEmpty(env.NO_PROXY);
   if (noProxy === undefined) return false;
@@ -87,12 +112,7 @@ export function bypasses(url: URL, env: Environment = process.env): boolean {
   const candidates = [host, `${host}:${port}`];
   return noProxy
     .split(',')
-    .map((item) =>
-      item
-        .trim()
-        .toUpperCase()
-        .replace(/^\*(?=\.)/, ''),
-    )
+    .map((item) => item.trim().toUpperCase())
     .filter((item) => item !== '')
     .some(
       (item) =>
@@ -104,14 +124,24 @@ export function bypasses(url: URL, env: Environment = process.env): boolean {
 }
 
 function isLoopback(host: string): boolean {
-  return host === 'LOCALHOST' || host.startsWith('127.') || host === '::1';
+  return host === 'LOCALHOST' || host.startsWith('127.') || host === '[::1]';
 }
 
-/** NODE_EXTRA_CA_CERTS and `ca-certificate`, when a custom CA list must be built. */
-function extraCertificates(env: Environment): string[] {
-  const out: string[] = [];
-  if (certificate !== undefined) out.push(certificate);
-  return out.length === 0 ? out : [...out, ...nodeExtraCertificates(env)];
+/**
+ * The CA list to trust instead of Node's store, when `ca-certificate` asks
+ * for one: Node's bundled CAs, it, and NODE_EXTRA_CA_CERTS. Undefined: Node's
+ * own store (its CAs and NODE_EXTRA_CA_CERTS) as it is.
+ */
+function trustedCertificates(env: Environment): Promise<string[] | undefined> {
+  const pem = certificate;
+  if (pem === undefined) return Promise.resolve(undefined);
+  // node:tls only now: a run over http without `ca-certificate` never loads it.
+  trusted ??= import('node:tls').then(({ rootCertificates }) => [
+    ...rootCertificates,
+    pem,
+    ...nodeExtraCertificates(env),
+  ]);
+  return trusted;
 }
 
 /**
@@ -129,17 +159,13 @@ function nodeExtraCertificates(env: Environment): string[] {
   }
 }
 
-async function dispatcherFor(proxy: URL | undefined, extra: string[]): Promise<Dispatcher> {
-  const key = proxy?.href ?? 'direct';
-  const known = dispatchers.get(key);
+async function dispatcherFor(proxy: URL, ca: string[] | undefined): Promise<Dispatcher> {
+  const known = dispatchers.get(proxy.href);
   if (known !== undefined) return known;
-  const { Agent, ProxyAgent } = await import('undici');
-  const tls = extra.length === 0 ? {} : { ca: [...rootCertificates, ...extra] };
-  const dispatcher =
-    proxy === undefined
-      ? new Agent({ connect: tls })
-      : new ProxyAgent({ uri: proxy.href, requestTls: tls, proxyTls: tls });
-  dispatchers.set(key, dispatcher);
+  const { ProxyAgent } = await import('undici');
+  const tls = ca === undefined ? {} : { ca };
+  const dispatcher = new ProxyAgent({ uri: proxy.href, requestTls: tls, proxyTls: tls });
+  dispatchers.set(proxy.href, dispatcher);
   return dispatcher;
 }
 

@@ -10,6 +10,7 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { GatepassError } from '../common/errors.js';
+import { readPlainYaml } from './plain-yaml.js';
 
 const KIB = 1024;
 
@@ -254,6 +255,9 @@ export interface YamlSource {
  * instead of the parser's "ReferenceError: Excessive alias count".
  */
 export function parseYaml(text: string, source: YamlSource): unknown {
+  // The plain shape needs no YAML parser; `yaml` loads only for anything else.
+  const plain = readPlainYaml(text);
+  if (plain !== undefined) return plain;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   const error = doc.errors[0];

@@ -13,10 +13,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Readable, Transform, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Transform, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { defaultPrefix, envNameProblem, type ShellCommand } from '../config/config.js';
 import { GatepassError } from '../common/errors.js';
@@ -25,6 +26,12 @@ import type { CredentialRequest, Issued } from '../gateways/gateway.js';
 import type { Logger } from '../common/logger.js';
 
 export type Command = { script: string; shell: ShellCommand } | { argv: readonly string[] };
+
+/** A masking stream for each of the command's two outputs. */
+export interface Masks {
+  stdout: Transform;
+  stderr: Transform;
+}
 
 export interface ExecOptions {
   command: Command;
@@ -36,11 +43,11 @@ export interface ExecOptions {
   stdout: Writable;
   stderr: Writable;
   /**
-   * The masking of the command's two streams (`masker.mergedStreams`): one
-   * scanner sees stdout and stderr in the order their bytes arrive, as the
-   * CI log merges them, so a secret split between the two is still caught.
+   * The masking of the command's two streams, asked for once the command is
+   * spawned (its output waits in the pipes meanwhile), so that loading the
+   * masker does not delay the command.
    */
-  mask: () => { stdout: Transform; stderr: Transform };
+  mask: () => Masks | Promise<Masks>;
   /** `ignore` for CI steps (they have no stdin), `inherit` for a terminal. Default ignore. */
   stdin?: 'ignore' | 'inherit';
   /** Grace between forwarding a signal and SIGKILL. Default 10 s. */
@@ -99,7 +106,7 @@ export function signalTree(pid: number, sig: NodeJS.Signals, via: TreeSignalling
 
 /** Starts the command; resolves once it is running (rejects if it cannot start). */
 export async function startCommand(options: ExecOptions): Promise<RunningCommand> {
-  const { program, args, file } = await prepare(options);
+  const { program, args, file } = prepare(options);
   const started = Date.now();
   const child = spawn(program, args, {
     cwd: options.cwd,
@@ -137,9 +144,11 @@ export async function execCommand(options: ExecOptions): Promise<ExecResult> {
   return (await startCommand(options)).result;
 }
 
-async function prepare(
-  options: ExecOptions,
-): Promise<{ program: string; args: string[]; file: string | undefined }> {
+function prepare(options: ExecOptions): {
+  program: string;
+  args: string[];
+  file: string | undefined;
+} {
   const { command } = options;
   if ('argv' in command) {
     const [program, ...args] = command.argv;
@@ -155,7 +164,9 @@ async function prepare(
     options.tempDir,
     `gatepass-${randomBytes(8).toString('hex')}${command.shell.extension}`,
   );
-  await writeFile(file, command.script, { mode: 0o600 });
+  // Synchronously: the spawn that follows is too, and the thread pool's round
+  // trip took longer than the write (a script is at most 256 KiB).
+  writeFileSync(file, command.script, { mode: 0o600 });
   const args = command.shell.args.map((arg) => arg.replaceAll('{0}', file));
   return { program: command.shell.program, args, file };
 }
@@ -237,16 +248,20 @@ async function supervise(
   options: ExecOptions,
   started: number,
 ): Promise<ExecResult> {
-  const masks = options.mask();
-  const pumps = [
-    pump(child.stdout, masks.stdout, options.stdout),
-    pump(child.stderr, masks.stderr, options.stderr),
-  ];
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => {
+  const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) => {
     child.once('exit', (c, s) => {
       done([c, s]);
     });
   });
+  // Read from the spawn on: when a child exits, Node drains whatever output
+  // nobody reads yet, and a quick command can end before its masks exist.
+  const outputs = [hold(child.stdout), hold(child.stderr)] as const;
+  const masks = await masksFor(child, options);
+  const pumps = [
+    pump(outputs[0], masks.stdout, options.stdout),
+    pump(outputs[1], masks.stderr, options.stderr),
+  ];
+  const [code, signal] = await exited;
   // A background job can keep the pipes open forever: flush what the masker
   // holds and stop reading after a grace period instead of hanging the step.
   const grace = setTimeout(() => {
@@ -261,21 +276,47 @@ async function supervise(
   };
 }
 
+/** The masks; without them nothing may be printed, so the command is ended. */
+async function masksFor(child: ChildProcess, options: ExecOptions): Promise<Masks> {
+  try {
+    return await options.mask();
+  } catch (err) {
+    try {
+      if (child.pid !== undefined) signalTree(child.pid, 'SIGKILL');
+    } catch {
+      // ESRCH: the group is gone already.
+    }
+    throw err;
+  }
+}
+
+/** A command's output stream, and where it is held until its mask takes it. */
+interface Held {
+  source: Readable;
+  held: PassThrough;
+}
+
+function hold(source: Readable | null): Held | undefined {
+  return source === null ? undefined : { source, held: source.pipe(new PassThrough()) };
+}
+
 function pump(
-  source: Readable | null,
+  output: Held | undefined,
   mask: Transform,
   destination: Writable,
 ): { done: Promise<void>; stop(): void } {
-  if (source === null) return { done: Promise.resolve(), stop: () => undefined };
+  if (output === undefined) return { done: Promise.resolve(), stop: () => undefined };
+  const { source, held } = output;
   collectAsStreamed(source);
-  source.pipe(mask);
+  held.pipe(mask);
   // The destination is shared (process.stdout): never end it.
   mask.pipe(destination, { end: false });
   return {
     done: finished(mask).catch(() => undefined),
     stop() {
-      source.unpipe(mask);
+      source.unpipe(held);
       source.destroy();
+      held.unpipe(mask);
       mask.end();
     },
   };

@@ -25,8 +25,7 @@ import {
   type AuditRecord,
   type CredentialRecord,
 } from '../audit/record.js';
-import { renderSummaryText } from '../audit/text.js';
-import { awaitGatewayApproval, type GatewayApproval } from '../approvals/gate.js';
+import type { GatewayApproval, GatewayWaitOptions } from '../approvals/gate.js';
 import {
   CANCEL_GRACE_MS,
   createCancellation,
@@ -49,12 +48,13 @@ import {
   type CredentialRequest,
   type Gateway,
   type Issued,
+  type Pending,
 } from '../gateways/gateway.js';
 import { createGateway } from '../gateways/index.js';
 import type { IdentitySource } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
 import { scrub } from '../gateways/text.js';
-import { createMasker, type Masker } from '../masking/masker.js';
+import { deferredMasker, type DeferredMasker } from '../masking/deferred.js';
 import type { ApprovalGate, ForwardedSignal, Host, HostLogger } from './host.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import type { SavedState } from './state.js';
@@ -97,7 +97,8 @@ const CANCELLED_REVOKE_MS = 5_000;
 interface Job {
   config: RunConfig;
   host: Host;
-  masker: Masker;
+  /** Its engine loads when first needed: once the command runs, or for the audit record. */
+  masker: DeferredMasker;
   /**
    * The host's log without the secrets: a gateway's error can quote what it
    * was sent, and on GitLab or a terminal no one else masks gatepass's lines.
@@ -163,7 +164,7 @@ async function issueAndDeliver(
 
 function startJob(config: RunConfig, runtime: MainRuntime): Job {
   const host = runtime.host;
-  const masker = createMasker({
+  const masker = deferredMasker({
     detectors: config.maskDetectors,
     onWarning: (message) => {
       host.log.warning(message);
@@ -436,7 +437,7 @@ async function issueOne(
   try {
     const first = await gateway.issue(request, identity, signals.requests);
     // Gateway-side approval (authorization_pending, hoop review): the same status lines as comments.
-    const approval = await awaitGatewayApproval(gateway, first, {
+    const approval = await gatewayApproval(gateway, first, {
       identity: () => source.token(signals.requests),
       timeoutMs: job.config.approvals.timeoutMs,
       signal: signals.wait,
@@ -463,6 +464,21 @@ async function issueOne(
   // After the save: a credential issued without the review asked for is revoked at the step's end.
   requireGatewayReview(job.config, answer.held, request.name);
   return issued;
+}
+
+/**
+ * The credential, after the gateway's own approval when it held the request:
+ * the approval gate's code loads only then, not on every run's way to its
+ * command.
+ */
+async function gatewayApproval(
+  gateway: Gateway,
+  first: Issued | Pending,
+  options: GatewayWaitOptions,
+): Promise<GatewayApproval> {
+  if (!isPending(first)) return { issued: first, waitedMs: 0 };
+  const { awaitGatewayApproval } = await import('../approvals/gate.js');
+  return awaitGatewayApproval(gateway, first, options);
 }
 
 /** The request goes on record before it is sent. */
@@ -577,8 +593,9 @@ async function runCommand(
     stdout: runtime.stdout,
     stderr: runtime.stderr,
     // One scanner over both streams in arrival order, as the log merges
-    // them: a secret printed partly on each is still one secret.
-    mask: () => job.masker.mergedStreams(),
+    // them: a secret printed partly on each is still one secret. Loaded once
+    // the command is spawned: its output waits in the pipes meanwhile.
+    mask: async () => (await job.masker.load()).mergedStreams(),
     ...(runtime.killAfterMs === undefined ? {} : { killAfterMs: runtime.killAfterMs }),
   });
   // Written once the command runs: masking the record builds the automaton
@@ -662,7 +679,8 @@ async function revokeAtStepEnd(job: Job): Promise<string[]> {
 
 /** The audit file, rewritten at each stage so a cancelled job still leaves one. */
 async function writeAudit(job: Job): Promise<void> {
-  const text = job.masker.maskText(`${JSON.stringify(job.record, null, 2)}\n`);
+  const masker = await job.masker.load();
+  const text = masker.maskText(`${JSON.stringify(job.record, null, 2)}\n`);
   await mkdir(job.host.tempDir, { recursive: true });
   await writeFile(job.saved.auditFile, text, { mode: 0o600 });
 }
@@ -671,9 +689,13 @@ async function finish(job: Job): Promise<void> {
   job.record.finishedAt = new Date().toISOString();
   try {
     await writeAudit(job);
+    const [masker, { renderSummaryText }] = await Promise.all([
+      job.masker.load(),
+      import('../audit/text.js'),
+    ]);
     await job.host.appendSummary({
-      markdown: job.masker.maskText(renderSummary(job.record)),
-      text: job.masker.maskText(renderSummaryText(job.record)),
+      markdown: masker.maskText(renderSummary(job.record)),
+      text: masker.maskText(renderSummaryText(job.record)),
     });
   } catch (err) {
     job.log.warning(`could not write the audit record: ${describeError(err)}`);

@@ -36,9 +36,7 @@ export async function createGateway(
   // For every later request (the gateway's, and the approval APIs').
   trustCertificate(settings.caCertificate);
   await afterRequestsSent();
-  const gateway = await loadGateway(settings, deps);
-  loadFetch();
-  return gateway;
+  return loadGateway(settings, deps);
 }
 
 async function loadGateway(settings: GatewaySettings, deps: GatewayDeps): Promise<Gateway> {
@@ -52,6 +50,7 @@ async function loadGateway(settings: GatewaySettings, deps: GatewayDeps): Promis
   switch (provider.name) {
     case 'token-exchange': {
       const { createTokenExchangeGateway } = await import('./token-exchange.js');
+      loadFetch();
       return createTokenExchangeGateway({
         ...common,
         ...clientOptions(provider.client),
@@ -98,10 +97,12 @@ async function afterRequestsSent(): Promise<void> {
 }
 
 /**
- * Node loads its fetch implementation (its own copy of undici, about 10 ms)
- * on first use of `fetch` or its classes. Every gateway calls fetch (through
- * common/http.ts) once the ID token is there; loading it now, while that
- * token is on its way, takes the load off the path to the first gateway call.
+ * Node loads its fetch implementation (its own copy of undici, tens of ms)
+ * on first use of `fetch` or its classes. The token-exchange client
+ * (openid-client) speaks in fetch's Request and Response once the ID token is
+ * there; loading it now, while that token is on its way, takes the load off
+ * the path to the first exchange. Vault and hoop never need it (the transport
+ * goes straight through node:http: common/direct.ts).
  */
 function loadFetch(): void {
   new Headers();
@@ -150,6 +151,7 @@ async function hoopAuthentication(
   if ('apiKey' in auth) return { apiKey: requireHoopApiKey(auth.apiKey) };
   const { exchange } = auth;
   const { createTokenExchangeGateway } = await import('./token-exchange.js');
+  loadFetch();
   return {
     exchange: {
       gateway: createTokenExchangeGateway({

@@ -41,6 +41,7 @@ import {
   type RetryOptions,
 } from '../common/retry.js';
 import { RedirectRefusedError, attempt } from '../common/http.js';
+import type { AnswerHeaders } from '../common/wire.js';
 import {
   handleOf,
   requireEnvFields,
@@ -54,6 +55,7 @@ import {
   type VaultRevocation,
 } from './gateway.js';
 import { requireSafeUrl } from '../config/limits.js';
+import { requestCheck } from './vault-check.js';
 
 export interface VaultOptions {
   /** Vault's address (`VAULT_ADDR`): `https:` unless loopback. */
@@ -733,7 +735,7 @@ interface VaultRequestOptions {
    * object on to its HTTP layer but keeps only status and body in the errors
    * it builds, and a 429's `Retry-After` is a header.
    */
-  seen: { headers: Headers | undefined };
+  seen: { headers: AnswerHeaders | undefined };
 }
 
 /** The part of node-vault's client gatepass uses (its own typings are `any`). */
@@ -748,12 +750,22 @@ function vaultClient(address: URL, namespace: string | undefined): VaultClient {
     apiVersion: 'v1',
     ...(namespace === undefined ? {} : { namespace }),
     // node-vault prints request bodies (the JWT) through `debug` when
-    // DEBUG=node-vault is set; nothing of ours goes there.
+    // DEBUG=node-vault is set; nothing of ours goes there (and its own
+    // `debug` instance, made at load, is never called: scripts/build.mjs).
     debug: () => undefined,
     // node-vault's HTTP layer, replaced: see `send`. node-vault hands it its
     // defaults (`strictSSL` from VAULT_SKIP_VERIFY), which `send` ignores:
     // certificates are always verified.
     'request-promise': { defaults: () => send },
+    // No generated command methods (about a hundred per client): gatepass
+    // calls only `request`, and node-vault's table of commands is then never
+    // loaded (scripts/build.mjs).
+    commands: {},
+    // node-vault's check of each request's options, without tv4 (vault-check.ts).
+    // Its typings call the option a function; node-vault uses `validate` and `error`.
+    tv4: requestCheck() as unknown as NonNullable<
+      NonNullable<Parameters<typeof nodeVault>[0]>['tv4']
+    >,
   });
   // node-vault falls back to VAULT_TOKEN, VAULT_NAMESPACE and VAULT_PREFIX from
   // the environment; only gatepass's own inputs may decide what is sent.
@@ -993,7 +1005,7 @@ function transportError(
   at: {
     label: string;
     secrets: readonly string[];
-    headers: Headers | undefined;
+    headers: AnswerHeaders | undefined;
     settings: Settings;
   },
 ): unknown {

@@ -31,8 +31,9 @@
  * MIN_PART_LENGTH (such parts hide innocent text), except a whole secret.
  */
 
-/** Parts (lines, encoded forms) shorter than this are not registered alone. */
-export const MIN_PART_LENGTH = 8;
+import { MIN_PART_LENGTH, hasMinLength } from './length.js';
+
+export { MIN_PART_LENGTH, hasMinLength };
 
 /** One byte sequence to mask. `encoding` names how it was made, for tests and debugging only. */
 export interface SecretForm {
@@ -717,12 +718,4 @@ function asciiTable(member: (char: string) => boolean): boolean[] {
 /** No letter, digit or other meaningful character: only punctuation, symbols, spaces, controls. */
 function isPunctuationOnly(text: string): boolean {
   return !/[^\p{P}\p{S}\p{Z}\p{C}]/u.test(text);
-}
-
-/** At least MIN_PART_LENGTH characters (code points, so an emoji counts once). */
-export function hasMinLength(text: string): boolean {
-  // A code point takes one or two code units: most strings are decided by their length.
-  if (text.length < MIN_PART_LENGTH) return false;
-  if (text.length >= 2 * MIN_PART_LENGTH) return true;
-  return Array.from(text).length >= MIN_PART_LENGTH;
 }

@@ -6,7 +6,8 @@ import type { Transform } from 'node:stream';
 import { buildAutomaton, type PatternInput } from './automaton.js';
 import { coverageOf } from './decode.js';
 import { DETECTORS } from './detectors.js';
-import { hasMinLength, secretForms, secretWindows, windowSources } from './encodings.js';
+import { secretForms, secretWindows, windowSources } from './encodings.js';
+import { shortSecretWarning } from './length.js';
 import { mergedStreams, type MergedStreams } from './merged.js';
 import { Scanner, type Compiled } from './scanner.js';
 import { DEFAULT_IDLE_MS, MaskingStream } from './stream.js';
@@ -60,12 +61,8 @@ export function createMasker(options: MaskerOptions = {}): Masker {
 
   const add = (secret: string): void => {
     if (secret.length === 0 || secrets.has(secret)) return;
-    if (!hasMinLength(secret)) {
-      warn(
-        `a secret of ${Array.from(secret).length} characters is masked as exact text only; ` +
-          `short values also hide innocent output that happens to contain them`,
-      );
-    }
+    const warning = shortSecretWarning(secret);
+    if (warning !== undefined) warn(warning);
     secrets.add(secret);
     compiled = undefined;
   };

@@ -1,0 +1,407 @@
+export const id = 141;
+export const ids = [141];
+export const modules = {
+
+/***/ 141:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ApprovalDeniedError: () => (/* binding */ ApprovalDeniedError),
+/* harmony export */   ApprovalTimeoutError: () => (/* binding */ ApprovalTimeoutError),
+/* harmony export */   approvalTimeoutError: () => (/* binding */ approvalTimeoutError),
+/* harmony export */   approversOf: () => (/* binding */ approversOf),
+/* harmony export */   awaitApproval: () => (/* binding */ awaitApproval),
+/* harmony export */   awaitGatewayApproval: () => (/* binding */ awaitGatewayApproval),
+/* harmony export */   renderRequest: () => (/* binding */ renderRequest),
+/* harmony export */   statusLine: () => (/* binding */ statusLine)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(922);
+/* harmony import */ var _gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(281);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(183);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(268);
+/**
+ * The approval gate: post a request where humans will see it, wait until
+ * enough of them approve (or one denies, or the deadline passes), and say so
+ * where the request was posted. Platform-neutral: GitHub and GitLab plug in
+ * as an {@link ApprovalSource}; gateway-side approval (token-exchange
+ * `authorization_pending`, hoop reviews) goes through
+ * {@link awaitGatewayApproval}, which prints the same status lines and times
+ * out the same way.
+ *
+ * Nothing here issues a credential: `main` calls the gate first, and only
+ * then the gateway (DESIGN.md § Data flow, rule "no credential exists before
+ * the gate has passed").
+ */
+
+
+
+
+
+/** The audit record's approvers; first checks that the gate posted the id the run announced. */
+function approversOf(result, announcedId) {
+    if (result.requestId !== announcedId) {
+        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `the gate posted request ${result.requestId}, not ${announcedId}`);
+    }
+    return result.approvers.map((a) => {
+        // The comment or note that approved, else the profile.
+        const url = a.url ?? a.actor.url;
+        return { login: a.actor.login, ...(url === undefined ? {} : { url }) };
+    });
+}
+const DEFAULT_POLL = { initialMs: 5_000, maxMs: 30_000, growth: 1.5 };
+/**
+ * The last look starts this long before the deadline (at most a tenth of the
+ * wait), so that it can finish by then: calls are cut off at the deadline.
+ */
+const FINAL_LOOK_MS = 10_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const STATUS_EVERY_MS = 60_000;
+/** How long closing (editing the request comment) may take after the wait ended. */
+const CLOSE_BUDGET_MS = 15_000;
+/**
+ * Wait for approval. Returns the approvers; throws a GatepassError with code
+ * DENIED (an eligible deny), TIMEOUT (`approval-timeout` passed) or CONFIG
+ * (a policy that cannot pass, an approver or team that cannot be resolved).
+ * With `approvals: 0` it returns at once and posts nothing.
+ */
+async function awaitApproval(options) {
+    const id = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .requestId */ .z2)(options.subject);
+    if (options.policy.required <= 0)
+        return { requestId: id, approvers: [] };
+    const run = new GateRun(options, id);
+    return run.execute();
+}
+class GateRun {
+    #options;
+    #id;
+    #clock;
+    #logger;
+    #signal;
+    #deadline;
+    #seenIgnored = new Set();
+    #markdown = '';
+    /** The last look's decision, for the timeout message. */
+    #lastDecision;
+    constructor(options, id) {
+        this.#options = options;
+        this.#id = id;
+        this.#clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
+        this.#logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q;
+        this.#signal = options.signal ?? new AbortController().signal;
+        this.#deadline = this.#clock.now() + options.policy.timeoutMs;
+    }
+    async execute() {
+        const { source } = this.#options;
+        const prepared = await this.#bounded((ctx) => source.prepare(this.#options.policy.approvers, ctx));
+        const policy = this.#policy(prepared);
+        (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .checkSatisfiable */ .wz)(policy, prepared.candidates);
+        this.#markdown = renderRequest({
+            id: this.#id,
+            subject: this.#options.subject,
+            ...(this.#options.runUrl === undefined ? {} : { runUrl: this.#options.runUrl }),
+            policy: this.#options.policy,
+            source,
+        });
+        const opened = await this.#bounded((ctx) => source.open(this.#markdown, ctx));
+        this.#logger.info(`Approval requested on ${source.where}: ${opened.url} (request ${this.#id}; ${source.howToApprove(this.#id)})`);
+        try {
+            const approvers = await this.#wait(policy, opened);
+            await this.#close({ state: 'approved', approvers });
+            return { requestId: this.#id, approvers, url: opened.url };
+        }
+        catch (err) {
+            await this.#close(outcomeOf(err));
+            throw err;
+        }
+    }
+    #policy(prepared) {
+        return {
+            required: this.#options.policy.required,
+            approverIds: prepared.approverIds,
+            allowSelfApproval: this.#options.policy.allowSelfApproval,
+            self: prepared.self,
+            syntax: this.#options.source.syntax,
+        };
+    }
+    async #wait(policy, opened) {
+        const { source } = this.#options;
+        const request = {
+            id: this.#id,
+            createdAt: opened.createdAt,
+            ...(opened.sequence === undefined ? {} : { sequence: opened.sequence }),
+            ...(opened.grantsFrom === undefined ? {} : { grantsFrom: opened.grantsFrom }),
+        };
+        const schedule = new PollSchedule(this.#options);
+        let lastStatus = this.#clock.now();
+        let lastCount = -1;
+        const lastLook = this.#deadline - Math.min(FINAL_LOOK_MS, this.#options.policy.timeoutMs / 10);
+        for (;;) {
+            const events = await this.#bounded((ctx) => source.events(ctx));
+            const users = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .usersToLookUp */ .uI)(policy, request, events);
+            const eligibility = await this.#bounded((ctx) => source.lookUp(users, ctx));
+            const decision = (0,_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .evaluate */ ._3)(policy, request, events, eligibility);
+            this.#logIgnored(decision);
+            if (decision.state === 'approved')
+                return decision.approvers;
+            if (decision.deniedBy !== undefined)
+                throw deniedError(this.#id, decision.deniedBy);
+            this.#lastDecision = decision;
+            const now = this.#clock.now();
+            if (now >= lastLook)
+                throw this.#timeout(decision);
+            const changed = lastCount !== -1 && decision.approvers.length !== lastCount;
+            if (changed || now - lastStatus >= this.#statusEvery) {
+                this.#status(decision, opened);
+                lastStatus = now;
+            }
+            // Activity (a new approval) brings the next look sooner; quiet lets it back off.
+            if (changed)
+                schedule.reset();
+            lastCount = decision.approvers.length;
+            await this.#clock.sleep(Math.min(schedule.next(), lastLook - now), this.#signal);
+        }
+    }
+    /**
+     * One call into the source, cut off at the deadline: its signal aborts
+     * then (by the wall clock; a test's virtual clock bounds the retries
+     * through `deadline`), and a call that runs out of time there ends the
+     * wait as an approval timeout, naming what was still failing.
+     */
+    async #bounded(call) {
+        const cutOff = new AbortController();
+        const passed = new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', 'the approval deadline passed');
+        const left = Math.max(0, this.#deadline - this.#clock.now());
+        // Beyond what a timer can hold (24.8 days), `deadline` alone bounds the retries.
+        const timer = left > MAX_TIMER_MS
+            ? undefined
+            : setTimeout(() => {
+                cutOff.abort(passed);
+            }, left);
+        timer?.unref();
+        const signal = AbortSignal.any([this.#signal, cutOff.signal]);
+        try {
+            return await call({ signal, deadline: this.#deadline });
+        }
+        catch (err) {
+            if (this.#signal.aborted || !(err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9) || err.code !== 'TIMEOUT') {
+                throw err;
+            }
+            throw this.#timeout(this.#lastDecision, err === passed ? undefined : err);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    get #statusEvery() {
+        return this.#options.statusEveryMs ?? STATUS_EVERY_MS;
+    }
+    #status(decision, opened) {
+        const { source, policy } = this.#options;
+        this.#logger.info(statusLine({
+            what: `request ${this.#id}`,
+            approvals: { have: decision.approvers, need: policy.required },
+            leftMs: this.#deadline - this.#clock.now(),
+            action: `${source.howToApprove(this.#id)} on ${opened.url}`,
+        }));
+    }
+    #logIgnored(decision) {
+        for (const item of decision.ignored) {
+            const key = `${item.event}:${item.reason}`;
+            if (this.#seenIgnored.has(key))
+                continue;
+            this.#seenIgnored.add(key);
+            this.#logger.debug(`approval: ignored ${item.event} by ${item.who}: ${item.reason}`);
+        }
+    }
+    #timeout(decision, failing) {
+        const { source, policy } = this.#options;
+        const have = decision?.approvers.length ?? 0;
+        const error = approvalTimeoutError(`request ${this.#id}`, policy.timeoutMs, `${source.howToApprove(this.#id)} (${have} of ${policy.required} so far)`);
+        if (failing === undefined)
+            return error;
+        return new ApprovalTimeoutError(`${error.message}; the last call was still failing: ${failing.message}`, error.hint ?? '');
+    }
+    async #close(outcome) {
+        // The job's own signal may be what ended the wait: closing gets its own short budget.
+        const signal = AbortSignal.timeout(CLOSE_BUDGET_MS);
+        const ctx = { signal, deadline: this.#clock.now() + CLOSE_BUDGET_MS };
+        try {
+            await this.#options.source.close(outcome, `${renderOutcome(outcome)}\n\n${this.#markdown}`, ctx);
+        }
+        catch (err) {
+            this.#logger.warning(`Could not record the approval outcome on ${this.#options.source.where}: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`);
+        }
+    }
+}
+/** 5 s, then ×1.5 per quiet poll up to 30 s: quick while people are acting, cheap while they are not. */
+class PollSchedule {
+    #initial;
+    #max;
+    #current;
+    constructor(options) {
+        this.#initial = options.initialPollMs ?? DEFAULT_POLL.initialMs;
+        this.#max = options.maxPollMs ?? DEFAULT_POLL.maxMs;
+        this.#current = this.#initial;
+    }
+    next() {
+        const wait = this.#current;
+        this.#current = Math.min(this.#max, this.#current * DEFAULT_POLL.growth);
+        return wait;
+    }
+    reset() {
+        this.#current = this.#initial;
+    }
+}
+function outcomeOf(err) {
+    if (err instanceof ApprovalDeniedError)
+        return { state: 'denied', by: err.by };
+    if (err instanceof ApprovalTimeoutError)
+        return { state: 'timed-out', approvers: [] };
+    return { state: 'failed', reason: (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err) };
+}
+/** DENIED, with who denied, for the outcome comment. */
+class ApprovalDeniedError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
+    by;
+    constructor(message, by, hint) {
+        super('DENIED', message, { hint });
+        this.name = 'ApprovalDeniedError';
+        this.by = by;
+    }
+}
+/** TIMEOUT of the approval wait (not of a network call). */
+class ApprovalTimeoutError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
+    constructor(message, hint) {
+        super('TIMEOUT', message, { hint });
+        this.name = 'ApprovalTimeoutError';
+    }
+}
+function deniedError(id, by) {
+    return new ApprovalDeniedError(`request ${id} was denied by ${by.actor.login}`, by, 'A deny is final; start a new run once the concern is resolved');
+}
+/** The one wording of an approval timeout, for comments and gateways alike. */
+function approvalTimeoutError(what, timeoutMs, action) {
+    return new ApprovalTimeoutError(`no approval for ${what} within ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(timeoutMs)}`, `${capitalise(action)}, then re-run the job; or raise \`approval-timeout\``);
+}
+/** The one status line: approvals so far, who, time left, what to do. */
+function statusLine(status) {
+    const left = (0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(Math.max(0, status.leftMs));
+    const count = status.approvals === undefined
+        ? ''
+        : ` ${status.approvals.have.length} of ${status.approvals.need} approval${status.approvals.need === 1 ? '' : 's'}${status.approvals.have.length > 0 ? ` (${status.approvals.have.map((a) => a.actor.login).join(', ')})` : ''};`;
+    return `Waiting for approval of ${status.what}:${count} ${left} left. ${capitalise(status.action)}`;
+}
+/**
+ * Wait for a gateway-side approval (token-exchange `authorization_pending`,
+ * hoop review) with the same status lines and timeout as comment approvals.
+ * The gateway's decision is final: a refusal surfaces as the error its
+ * `poll` throws. main waits this way for every credential, approvals or not.
+ */
+async function awaitGatewayApproval(gateway, first, options) {
+    const clock = options.clock ?? _common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .ml;
+    const logger = options.logger ?? _common_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .silentLogger */ .q;
+    const signal = options.signal ?? new AbortController().signal;
+    const started = clock.now();
+    const deadline = started + options.timeoutMs;
+    const statusEvery = options.statusEveryMs ?? STATUS_EVERY_MS;
+    let result = first;
+    let approvalUrl;
+    let lastStatus = Number.NEGATIVE_INFINITY;
+    try {
+        while ((0,_gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__/* .isPending */ .mm)(result)) {
+            const pending = result;
+            approvalUrl = pending.approvalUrl ?? approvalUrl;
+            const action = approvalUrl === undefined
+                ? 'ask an approver to act at the gateway'
+                : `approve at ${approvalUrl}`;
+            const now = clock.now();
+            if (now - lastStatus >= statusEvery) {
+                logger.info(statusLine({ what: `"${pending.name}" at the gateway`, leftMs: deadline - now, action }));
+                lastStatus = now;
+            }
+            const waitMs = pending.intervalSeconds * 1000;
+            if (now + waitMs > deadline) {
+                throw approvalTimeoutError(`"${pending.name}" at the gateway`, options.timeoutMs, action);
+            }
+            await clock.sleep(waitMs, signal);
+            result = await gateway.poll(pending, await options.identity(), options.requestSignal ?? signal);
+        }
+    }
+    catch (err) {
+        // The wait is over without a credential: the gateway may withdraw the request.
+        if ((0,_gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__/* .isPending */ .mm)(result) && gateway.abandon !== undefined) {
+            await gateway.abandon(result, abandonReason(err, signal, options.timeoutMs));
+        }
+        throw err;
+    }
+    return {
+        issued: result,
+        waitedMs: clock.now() - started,
+        ...(approvalUrl === undefined ? {} : { approvalUrl }),
+    };
+}
+/** Why a gateway-side wait ended, in a few words for the gateway's record. */
+function abandonReason(err, signal, timeoutMs) {
+    if (err instanceof ApprovalTimeoutError) {
+        return `no approval within \`approval-timeout\` (${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(timeoutMs)})`;
+    }
+    if (signal.aborted)
+        return 'the job was cancelled';
+    return 'the job stopped waiting after an error';
+}
+/** The request comment: what, for which commit and run, who may approve, what to type. */
+function renderRequest(input) {
+    const { id, subject, policy, source } = input;
+    const rows = subject.credentials.map((c) => {
+        const scope = c.tokenExchange?.scope ??
+            c.vault?.path ??
+            (c.hoop === undefined ? '' : `connection ${c.hoop.connection}`);
+        return `| \`${c.name}\` | ${scope === '' ? '—' : `\`${scope}\``} | ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(c.ttlSeconds * 1000)} |`;
+    });
+    const who = policy.approvers.length === 0
+        ? source.defaultApprovers
+        : policy.approvers.map(mention).join(', ');
+    return [
+        `### 🔐 gatepass: approval requested (\`${id}\`)`,
+        '',
+        `This job asks for short-lived credentials. Nothing has been issued yet.`,
+        '',
+        '| credential | scope / path | TTL |',
+        '|---|---|---|',
+        ...rows,
+        '',
+        `- commit: ${source.describeCommit?.(subject.sha) ?? `\`${subject.sha}\``} in \`${subject.repository}\``,
+        `- run: ${input.runUrl ?? `${subject.runId} (attempt ${subject.runAttempt})`}`,
+        `- needs: ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${who}${policy.allowSelfApproval ? '' : ' (not the author or whoever started the run)'}`,
+        `- expires: in ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(policy.timeoutMs)}`,
+        '',
+        `To approve, ${source.howToApprove(id)}. To deny, ${source.howToDeny(id)}.`,
+        'The id binds this commit, run and these credentials; an edited comment does not count.',
+    ].join('\n');
+}
+function renderOutcome(outcome) {
+    switch (outcome.state) {
+        case 'approved':
+            return `**✅ Approved** by ${outcome.approvers.map((a) => `@${a.actor.login}`).join(', ')}.`;
+        case 'denied':
+            return `**⛔ Denied** by @${outcome.by.actor.login}.`;
+        case 'timed-out':
+            return '**⌛ Timed out**: no credentials were issued.';
+        case 'failed':
+            return `**⚠️ Stopped**: ${outcome.reason}`;
+    }
+}
+function mention(approver) {
+    return approver.startsWith('@') ? approver : `@${approver}`;
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=141.index.js.map
