@@ -107,7 +107,7 @@ async function story(backend: Backend, work: string, options: { fail: boolean })
   say('everything below marked │ is what the job log shows');
 
   const job = runJob(project, idToken);
-  if (backend.approval !== undefined) await approveWhenAsked(backend.approval, job.done);
+  if (backend.approval !== undefined) await approveWhenAsked(backend.approval, job);
   const code = await job.done;
 
   heading('4. After the job');
@@ -122,7 +122,7 @@ async function story(backend: Backend, work: string, options: { fail: boolean })
 }
 
 /** `gatepass run` as a GitLab job runs it; its output goes to the terminal behind a bar. */
-function runJob(project: string, idToken: string): { done: Promise<number> } {
+function runJob(project: string, idToken: string): RunningJob {
   const child = spawn(
     process.execPath,
     [CLI, 'run', '--config', 'gatepass.yml', '--', 'bash', './migrate.sh'],
@@ -145,8 +145,12 @@ function runJob(project: string, idToken: string): { done: Promise<number> } {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let announced = (): void => undefined;
+  const waiting = new Promise<void>((resolve) => (announced = resolve));
   const out = bar();
-  const err = bar();
+  const err = bar((line) => {
+    if (line.includes('Waiting for approval')) announced();
+  });
   child.stdout.on('data', out.write);
   child.stderr.on('data', err.write);
   const done = new Promise<number>((resolve) => {
@@ -156,16 +160,25 @@ function runJob(project: string, idToken: string): { done: Promise<number> } {
       resolve(code ?? 1);
     });
   });
-  return { done };
+  return { done, waiting };
+}
+
+interface RunningJob {
+  done: Promise<number>;
+  /** Resolves once the job has said that it waits for an approval. */
+  waiting: Promise<void>;
 }
 
 /** Waits for the request to be pending at the gateway, pauses visibly, approves it. */
 async function approveWhenAsked(
   approval: NonNullable<Backend['approval']>,
-  done: Promise<number>,
+  job: RunningJob,
 ): Promise<void> {
   const state = { finished: false };
-  void done.then(() => (state.finished = true));
+  void job.done.then(() => (state.finished = true));
+  // The reviewer comes in after the job log says it waits, so the story reads
+  // in order however slowly the job gets there.
+  await Promise.race([job.waiting, job.done]);
   while (!state.finished) {
     await sleep(200);
     const id = await approval.pending();
@@ -217,10 +230,16 @@ function claimsOf(jwt: string): Record<string, string> {
 }
 
 /** Writes whole lines behind a bar; one per stream, so their partial lines never mix. */
-function bar(): { write: (chunk: Buffer) => void; end: () => void } {
+function bar(onLine: (line: string) => void = () => undefined): {
+  write: (chunk: Buffer) => void;
+  end: () => void;
+} {
   let partial = '';
   const show = (lines: string[]): void => {
-    for (const line of lines) process.stdout.write(`  │ ${line}\n`);
+    for (const line of lines) {
+      process.stdout.write(`  │ ${line}\n`);
+      onLine(line);
+    }
   };
   return {
     write: (chunk) => {
