@@ -44,7 +44,7 @@ export type SqlClassification =
   | { readonly ok: false; readonly error: string; readonly position?: number };
 
 interface Parser {
-  parse(query: string): Promise<unknown>;
+  readonly parse: (query: string) => Promise<unknown>;
 }
 
 let loading: Promise<Parser> | undefined;
@@ -162,7 +162,7 @@ class Walker {
 
   /** Records what `node` says and returns its children, each with its place. */
   private visit(node: unknown, place: Place): { node: unknown; place: Place }[] {
-    if (Array.isArray(node)) return node.map((child) => ({ node: child, place }));
+    if (Array.isArray(node)) return node.map((child: unknown) => ({ node: child, place }));
     const json = asJson(node);
     if (json === undefined) return [];
     const keys = Object.keys(json);
