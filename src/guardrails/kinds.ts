@@ -257,7 +257,7 @@ export function kindOf(type: string, body: Json): string {
     case 'AlterTableStmt':
       return `ALTER ${objectLabel(body['objtype'])}`;
     case 'RenameStmt':
-      return `ALTER ${objectLabel(body['renameType'])}`;
+      return `ALTER ${objectLabel(renamed(body))}`;
     case 'AlterObjectSchemaStmt':
     case 'AlterOwnerStmt':
     case 'AlterObjectDependsStmt':
@@ -284,6 +284,14 @@ export function kindOf(type: string, body: Json): string {
     default:
       return `UNKNOWN ${type}`;
   }
+}
+
+/** RENAME COLUMN / CONSTRAINT alter the relation they belong to. */
+function renamed(body: Json): unknown {
+  const type = body['renameType'];
+  if (type !== 'OBJECT_COLUMN' && type !== 'OBJECT_TABCONSTRAINT') return type;
+  const relation = body['relationType'];
+  return typeof relation === 'string' && RELATION_OBJECTS.has(relation) ? relation : 'OBJECT_TABLE';
 }
 
 function setKind(body: Json): string {

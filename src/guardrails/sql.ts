@@ -94,6 +94,7 @@ export async function classifySql(options: {
     walker.walk(asJson(raw)?.['stmt'], { statement: index, owners: [] });
   });
   await walker.bodies();
+  if (walker.hazard !== undefined) return { ok: false, error: walker.hazard };
   return { ok: true, statements: walker.entries.map(freeze) };
 }
 
@@ -137,8 +138,21 @@ const RUNS_SQL_TEXT = new Set([
   'ts_rewrite',
 ]);
 
+/**
+ * Settings that change how the server reads the statements after them, so
+ * that gatepass's parser (standard strings, UTF-8) would no longer read them
+ * the same: `'\\'; DROP …` is a whole literal with standard_conforming_strings
+ * off. Changing them makes the string unparseable for gatepass, and denied.
+ */
+const PARSE_SETTINGS: Readonly<Record<string, (value: string) => boolean>> = {
+  standard_conforming_strings: (value) => ['on', 'true', 'yes', '1'].includes(value.toLowerCase()),
+  client_encoding: (value) => ['utf8', 'utf-8', 'unicode'].includes(value.toLowerCase()),
+};
+
 class Walker {
   readonly entries: Entry[] = [];
+  /** Set when a statement changes how later ones parse (PARSE_SETTINGS). */
+  hazard: string | undefined;
   private pending: { body: string; place: Place }[] = [];
   private readonly prepared: ReadonlyMap<string, readonly SqlStatement[]>;
   private readonly parse: (query: string) => Promise<unknown>;
@@ -229,6 +243,11 @@ class Walker {
         return;
       case 'ExecuteStmt':
         this.execute(String(body['name']), entry);
+        return;
+      case 'VariableSetStmt':
+        if (body['kind'] !== 'VAR_RESET' && body['kind'] !== 'VAR_RESET_ALL') {
+          this.setting(body['name'], constantText(asArray(body['args'])[0]));
+        }
         return;
       default:
         if (entry.kind.startsWith('UNKNOWN ')) {
@@ -364,11 +383,20 @@ class Walker {
     if (bare === 'set_config') this.setConfig(node, place, owner);
   }
 
+  /** A SET of one of PARSE_SETTINGS to a value gatepass does not parse with. */
+  private setting(name: unknown, value: string | undefined): void {
+    if (typeof name !== 'string') return;
+    const safe = PARSE_SETTINGS[name.toLowerCase()];
+    if (safe === undefined || (value !== undefined && safe(value))) return;
+    this.hazard = `setting ${name.toLowerCase()} to anything but what gatepass parses with is refused`;
+  }
+
   /** `set_config('role', …)` is SET ROLE by another name. */
   private setConfig(node: Json, place: Place, owner: Entry): void {
-    const first = asJson(asJson(asArray(node['args'])[0])?.['A_Const']);
-    const setting = asJson(first?.['sval'])?.['sval'];
-    if (typeof setting !== 'string') {
+    const args = asArray(node['args']);
+    const setting = constantText(args[0]);
+    if (setting !== undefined) this.setting(setting, constantText(args[1]));
+    if (setting === undefined) {
       owner.unanalysableBecause = 'set_config with a setting name computed at run time';
       return;
     }
@@ -451,6 +479,12 @@ function asJson(value: unknown): Json | undefined {
 
 function asArray(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
+}
+
+/** A string constant's text (`'on'`), else undefined (an expression, a parameter). */
+function constantText(node: unknown): string | undefined {
+  const sval = asJson(asJson(asJson(node)?.['A_Const'])?.['sval'])?.['sval'];
+  return typeof sval === 'string' ? sval : undefined;
 }
 
 /** A `{String: {sval}}` node's text, else ''. */
