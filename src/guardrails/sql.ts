@@ -81,6 +81,8 @@ export async function classifySql(options: {
   prepared?: ReadonlyMap<string, readonly SqlStatement[]>;
 }): Promise<SqlClassification> {
   const { parse } = await parser();
+  // The parser reads a C string: it would stop at a NUL and never see what follows.
+  if (options.sql.includes('\0')) return { ok: false, error: 'the SQL holds a NUL character' };
   let tree: unknown;
   try {
     // The library refuses '' (the server answers it with EmptyQueryResponse).
