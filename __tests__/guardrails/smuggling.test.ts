@@ -146,9 +146,9 @@ describe('properties', () => {
         fc.array(gap, { minLength: statement.length, maxLength: statement.length }),
       )
       .map(([upper, gaps]) => {
-        const cased = [...statement].map((c, i) =>
-          upper[i] === true ? c.toUpperCase() : c.toLowerCase(),
-        );
+        const cased = statement
+          .split('')
+          .map((c, i) => (upper[i] === true ? c.toUpperCase() : c.toLowerCase()));
         return cased
           .join('')
           .split(' ')
