@@ -9,31 +9,32 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-/** Compiled patterns, by source: rules are few and evaluated per statement. */
+/** Compiled patterns, by flavour and pattern: rules are few and evaluated per statement. */
 const compiled = new Map<string, RegExp>();
 
-function cached(source: string, flags: string): RegExp {
-  const key = `${flags}/${source}`;
+function memo(key: string, build: () => RegExp): RegExp {
   let regex = compiled.get(key);
   if (regex === undefined) {
-    regex = new RegExp(source, flags);
+    regex = build();
     compiled.set(key, regex);
   }
   return regex;
 }
 
 function compile(pattern: string, star: string, flags: string): RegExp {
-  return cached(`^${pattern.split('*').map(escape).join(star)}$`, flags);
+  return new RegExp(`^${pattern.split('*').map(escape).join(star)}$`, flags);
 }
 
 /** A statement kind pattern (`DROP *`, `COPY TO PROGRAM`); kinds are upper case. */
 export function kindGlob(pattern: string): RegExp {
-  return compile(pattern, '.*', '');
+  return memo(`kind ${pattern}`, () => compile(pattern, '.*', ''));
 }
 
 /** One part of a name (`audit`, `user_*`); `exact: false` ignores case. */
 export function namePartGlob(pattern: string, exact: boolean): RegExp {
-  return compile(pattern, '[^.]*', exact ? '' : 'i');
+  return memo(`name ${String(exact)} ${pattern}`, () =>
+    compile(pattern, '[^.]*', exact ? '' : 'i'),
+  );
 }
 
 /**
@@ -42,13 +43,15 @@ export function namePartGlob(pattern: string, exact: boolean): RegExp {
  * under it. Paths and patterns are compared without a trailing slash.
  */
 export function pathGlob(pattern: string, exact: boolean): RegExp {
-  const segments = trimSlash(pattern).split('/').slice(1);
-  const source = segments
-    .map((segment) =>
-      segment === '**' ? '(?:/.*)?' : `/${segment.split('*').map(escape).join('[^/]*')}`,
-    )
-    .join('');
-  return cached(`^${source === '' ? '/' : source}$`, exact ? '' : 'i');
+  return memo(`path ${String(exact)} ${pattern}`, () => {
+    const segments = trimSlash(pattern).split('/').slice(1);
+    const source = segments
+      .map((segment) =>
+        segment === '**' ? '(?:/.*)?' : `/${segment.split('*').map(escape).join('[^/]*')}`,
+      )
+      .join('');
+    return new RegExp(`^${source === '' ? '/' : source}$`, exact ? '' : 'i');
+  });
 }
 
 /** `/a/b/` → `/a/b`; `/` stays. */
