@@ -148,6 +148,7 @@ describe('the built-in PostgreSQL rules', () => {
     'DELETE FROM sessions WHERE expires_at < now()',
     'CREATE TABLE t (a int)',
     'ALTER TABLE t ADD COLUMN b int',
+    'ALTER TABLE t REPLICA IDENTITY FULL',
     'CREATE INDEX CONCURRENTLY i ON t (a)',
     'BEGIN; INSERT INTO t VALUES (1); COMMIT',
     'COPY t FROM STDIN',

@@ -96,6 +96,7 @@ const TABLE: [string, string, string[]][] = [
     ['public.users'],
   ],
   ['ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;', 'ALTER TABLE', ['public.users']],
+  ['ALTER TABLE public.users REPLICA IDENTITY FULL;', 'ALTER TABLE', ['public.users']],
   // migrations
   ['BEGIN;', 'BEGIN', []],
   ['START TRANSACTION ISOLATION LEVEL SERIALIZABLE;', 'BEGIN', []],

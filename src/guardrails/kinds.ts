@@ -19,7 +19,7 @@ const OBJECT_LABELS: Readonly<Record<string, string>> = {
   OBJECT_DEFAULT: 'DEFAULT',
   OBJECT_DEFACL: 'DEFAULT PRIVILEGES',
   OBJECT_DOMAIN: 'DOMAIN',
-  OBJECT_DOMCONSTRAINT: 'DOMAIN CONSTRAINT',
+  OBJECT_DOMCONSTRAINT: 'DOMAIN', // ALTER DOMAIN … RENAME CONSTRAINT alters the domain
   OBJECT_EVENT_TRIGGER: 'EVENT TRIGGER',
   OBJECT_EXTENSION: 'EXTENSION',
   OBJECT_FDW: 'FOREIGN DATA WRAPPER',
@@ -211,12 +211,28 @@ const OTHER_KINDS = [
   ),
 ];
 
-/** Every kind the classifier can produce; rules are validated against it. */
+/** Labels that are never DROPped or ALTERed on their own (ALTER TABLE … DROP COLUMN is below). */
+const NOT_ON_THEIR_OWN = new Set([
+  'COLUMN',
+  'CONSTRAINT',
+  'DEFAULT',
+  'DEFAULT PRIVILEGES',
+  'PARAMETER',
+]);
+
+/**
+ * Every kind the classifier produces; rules are validated against it, and a
+ * statement of another kind is classified as not analysable.
+ */
 export const KNOWN_KINDS: ReadonlySet<string> = new Set([
   ...Object.values(FIXED),
   ...Object.values(TRANSACTION),
   ...OTHER_KINDS,
-  ...Object.values(OBJECT_LABELS).flatMap((label) => [`DROP ${label}`, `ALTER ${label}`]),
+  'DROP COLUMN',
+  'DROP CONSTRAINT',
+  ...Object.values(OBJECT_LABELS)
+    .filter((label) => !NOT_ON_THEIR_OWN.has(label))
+    .flatMap((label) => [`DROP ${label}`, `ALTER ${label}`]),
 ]);
 
 /**
@@ -238,6 +254,19 @@ export const KIND_ALIASES: Readonly<Record<string, readonly string[]>> = {
 };
 
 export type Json = Record<string, unknown>;
+
+/**
+ * Node types named `…Stmt` that are parts of a statement, not statements:
+ * a set operation's arms, a SQL function's RETURN, PL/pgSQL assignment, and
+ * `ALTER TABLE … REPLICA IDENTITY`'s argument.
+ */
+export const NOT_STATEMENTS: ReadonlySet<string> = new Set([
+  'RawStmt',
+  'SetOperationStmt',
+  'ReturnStmt',
+  'PLAssignStmt',
+  'ReplicaIdentityStmt',
+]);
 
 export function objectLabel(objectType: unknown): string {
   return typeof objectType === 'string' ? (OBJECT_LABELS[objectType] ?? 'OBJECT') : 'OBJECT';

@@ -10,7 +10,7 @@
  * ahead of time with `loadSqlParser()`; importing this module does nothing.
  */
 import { GatepassError } from '../common/errors.js';
-import { KNOWN_KINDS, RELATION_OBJECTS, kindOf, type Json } from './kinds.js';
+import { KNOWN_KINDS, NOT_STATEMENTS, RELATION_OBJECTS, kindOf, type Json } from './kinds.js';
 
 /** A relation a statement names: `schema` only when the SQL qualifies it. */
 export interface SqlTarget {
@@ -127,9 +127,6 @@ interface Place {
   owners: readonly Entry[];
   ctes?: ReadonlySet<string>;
 }
-
-/** Node types that are statements (their own entries), found by kindOf not knowing them. */
-const NOT_STATEMENTS = new Set(['RawStmt', 'SetOperationStmt', 'ReturnStmt', 'PLAssignStmt']);
 
 /** Functions that run SQL handed to them as text: what that text does is not seen. */
 const RUNS_SQL_TEXT = new Set([
