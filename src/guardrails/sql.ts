@@ -43,6 +43,10 @@ export type SqlClassification =
   | { readonly ok: true; readonly statements: readonly SqlStatement[] }
   | { readonly ok: false; readonly error: string; readonly position?: number };
 
+/**
+ * What is used of libpg-query: parse and loadModule only, which is what the
+ * bundles' stand-in for it forwards (scripts/build.mjs).
+ */
 interface Parser {
   readonly parse: (query: string) => Promise<unknown>;
 }
@@ -55,20 +59,20 @@ export async function loadSqlParser(): Promise<void> {
 }
 
 function parser(): Promise<Parser> {
-  loading ??= import('libpg-query').then(
-    async (lib) => {
-      await lib.loadModule();
-      return { parse: (query: string) => lib.parse(query) };
-    },
-    (err: unknown) => {
-      loading = undefined;
-      throw new GatepassError('INTERNAL', 'the SQL parser (libpg-query) could not be loaded', {
-        hint: 'Reinstall gatepass; its bundle must hold libpg-query.wasm beside libpg-query.cjs',
-        cause: err,
-      });
-    },
-  );
+  loading ??= load().catch((err: unknown) => {
+    loading = undefined; // the next statement tries again
+    throw new GatepassError('INTERNAL', 'the SQL parser (libpg-query) could not be loaded', {
+      hint: 'Reinstall gatepass: its bundle must hold libpg-query.wasm beside libpg-query.cjs',
+      cause: err,
+    });
+  });
   return loading;
+}
+
+async function load(): Promise<Parser> {
+  const lib = await import('libpg-query');
+  await lib.loadModule();
+  return { parse: (query: string) => lib.parse(query) };
 }
 
 /**
