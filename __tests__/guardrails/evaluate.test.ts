@@ -36,6 +36,16 @@ describe('the built-in PostgreSQL rules', () => {
     ],
     ['ALTER USER x SUPERUSER', 'no-role-changes', 'ALTER ROLE is denied by rule no-role-changes'],
     ['DROP USER x', 'no-role-changes', 'DROP ROLE is denied by rule no-role-changes'],
+    [
+      'REASSIGN OWNED BY a TO b',
+      'no-role-changes',
+      'REASSIGN OWNED is denied by rule no-role-changes',
+    ],
+    [
+      'MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE',
+      'no-unbounded-writes',
+      'MERGE t s without WHERE is denied by rule no-unbounded-writes',
+    ],
     ['GRANT SELECT ON t TO x', 'no-grants', 'GRANT t is denied by rule no-grants'],
     ['REVOKE admin FROM x', 'no-grants', 'REVOKE is denied by rule no-grants'],
     [
@@ -146,6 +156,7 @@ describe('the built-in PostgreSQL rules', () => {
     "INSERT INTO users (email) VALUES ('a@example.com')",
     'UPDATE users SET active = false WHERE id = 7',
     'DELETE FROM sessions WHERE expires_at < now()',
+    'MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = s.v',
     'CREATE TABLE t (a int)',
     'ALTER TABLE t ADD COLUMN b int',
     'ALTER TABLE t REPLICA IDENTITY FULL',

@@ -247,6 +247,8 @@ describe('classifySql: facts', () => {
     ["UPDATE t SET a = 1 WHERE 'x' = 'x' OR NULL IS NULL", false],
     ['UPDATE t SET a = 1 WHERE id IN (SELECT id FROM u)', true],
     ['DELETE FROM t WHERE CURRENT OF c', true],
+    ['MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE', true],
+    ['MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE', false],
   ])('%s: hasWhere %s', async (sql, hasWhere) => {
     const [first] = await statements(sql);
     expect(first?.hasWhere).toBe(hasWhere);
@@ -270,15 +272,37 @@ describe('classifySql: facts', () => {
     ]);
   });
 
-  it('does not count a function being defined or a trigger function as a call', async () => {
+  it('does not count the function being defined as a call', async () => {
     const [fn] = await statements(
       'CREATE FUNCTION pg_read_file_wrapper() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$',
     );
     expect(fn?.functions).toEqual([]);
-    const [trigger] = await statements(
-      'CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW EXECUTE FUNCTION f()',
+  });
+
+  it.each([
+    ['CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW EXECUTE FUNCTION audit.f()', 'audit.f'],
+    ['CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION f()', 'f'],
+    [
+      'CREATE OPERATOR === (leftarg = text, rightarg = text, function = pg_read_file)',
+      'pg_read_file',
+    ],
+    ['ALTER OPERATOR === (text, text) SET (restrict = pg_read_file)', 'pg_read_file'],
+    ['CREATE AGGREGATE a(text) (sfunc = lo_export, stype = text)', 'lo_export'],
+    [
+      'CREATE CAST (text AS int) WITH FUNCTION pg_catalog.pg_read_file(text)',
+      'pg_catalog.pg_read_file',
+    ],
+    ['DROP FUNCTION public.f(int)', 'public.f'],
+  ])('counts a function named for the server to call: %s', async (sql, name) => {
+    const [first] = await statements(sql);
+    expect(first?.functions).toContain(name);
+  });
+
+  it('does not take type names for functions', async () => {
+    const [first] = await statements(
+      'CREATE OPERATOR === (leftarg = text, rightarg = text, function = texteq)',
     );
-    expect(trigger?.functions).toEqual([]);
+    expect(first?.functions).toEqual(['texteq']);
   });
 
   it('leaves CTE names out of targets, in their scope only', async () => {

@@ -41,7 +41,9 @@ const deny = (name: string, rule: Omit<SqlRule, 'name' | 'action' | 'builtIn'>):
 });
 
 export const SQL_DEFAULTS: readonly SqlRule[] = [
-  deny('no-role-changes', { statements: ['CREATE ROLE', 'ALTER ROLE', 'DROP ROLE'] }),
+  deny('no-role-changes', {
+    statements: ['CREATE ROLE', 'ALTER ROLE', 'DROP ROLE', 'REASSIGN OWNED'],
+  }),
   deny('no-set-role', { statements: ['SET ROLE', 'SET SESSION AUTHORIZATION'] }),
   deny('no-drop', { statements: ['DROP *'] }),
   deny('no-truncate', { statements: ['TRUNCATE'] }),
@@ -52,7 +54,7 @@ export const SQL_DEFAULTS: readonly SqlRule[] = [
   deny('no-extensions', { statements: ['CREATE EXTENSION', 'ALTER EXTENSION'] }),
   deny('no-alter-system', { statements: ['ALTER SYSTEM'] }),
   deny('no-load', { statements: ['LOAD'] }),
-  deny('no-unbounded-writes', { statements: ['UPDATE', 'DELETE'], withoutWhere: true }),
+  deny('no-unbounded-writes', { statements: ['UPDATE', 'DELETE', 'MERGE'], withoutWhere: true }),
   deny('no-server-functions', { functions: SERVER_FUNCTIONS }),
   { name: 'review-unanalysable', action: 'review', builtIn: true, unanalysable: true },
 ];

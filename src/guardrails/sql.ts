@@ -27,9 +27,15 @@ export interface SqlStatement {
   readonly nested: boolean;
   /** Relations named anywhere in it, nested statements included; CTE names left out. */
   readonly targets: readonly SqlTarget[];
-  /** Functions called anywhere in it, as written: `pg_read_file`, `pg_catalog.pg_read_file`. */
+  /**
+   * Functions called anywhere in it, or named for the server to call (a
+   * trigger's, an operator's, a cast's), as written: `pg_catalog.pg_read_file`.
+   */
   readonly functions: readonly string[];
-  /** UPDATE and DELETE only: a WHERE that refers to a column (`WHERE true` does not count). */
+  /**
+   * UPDATE and DELETE: a WHERE that refers to a column (`WHERE true` does not
+   * count); MERGE: the same of its ON condition.
+   */
   readonly hasWhere?: boolean;
   /** False when what it does cannot be seen from its text (a DO block, CALL, an unseen EXECUTE…). */
   readonly analysable: boolean;
@@ -132,6 +138,40 @@ interface Place {
   ctes?: ReadonlySet<string>;
 }
 
+/** Options that name a function the server calls later (operators, aggregates, types, parsers). */
+const FUNCTION_OPTIONS = new Set([
+  'function',
+  'procedure',
+  'restrict',
+  'join',
+  'sfunc',
+  'finalfunc',
+  'combinefunc',
+  'serialfunc',
+  'deserialfunc',
+  'msfunc',
+  'minvfunc',
+  'mfinalfunc',
+  'input',
+  'output',
+  'receive',
+  'send',
+  'typmod_in',
+  'typmod_out',
+  'analyze',
+  'subscript',
+  'start',
+  'gettoken',
+  'end',
+  'lextypes',
+  'headline',
+  'init',
+  'lexize',
+  'handler',
+  'validator',
+  'inline',
+]);
+
 /** Functions that run SQL handed to them as text: what that text does is not seen. */
 const RUNS_SQL_TEXT = new Set([
   'query_to_xml',
@@ -196,6 +236,7 @@ class Walker {
     if (Array.isArray(json['funcname']) && typeof json['funcformat'] === 'string') {
       this.call(json, place);
     }
+    this.reference(json, place);
     return this.children(json, place);
   }
 
@@ -224,6 +265,13 @@ class Walker {
       case 'UpdateStmt':
       case 'DeleteStmt':
         entry.hasWhere = boundedWhere(body['whereClause']);
+        return;
+      case 'MergeStmt':
+        entry.hasWhere = boundedWhere(body['joinCondition']);
+        return;
+      case 'CreateTrigStmt':
+      case 'CreateEventTrigStmt':
+        this.named(asArray(body['funcname']), place);
         return;
       case 'DropStmt':
       case 'CommentStmt':
@@ -392,6 +440,30 @@ class Walker {
     const safe = PARSE_SETTINGS[name.toLowerCase()];
     if (safe === undefined || (value !== undefined && safe(value))) return;
     this.hazard = `setting ${name.toLowerCase()} to anything but what gatepass parses with is refused`;
+  }
+
+  /**
+   * A function named for the server to call later: `DROP FUNCTION f(int)`,
+   * `CREATE CAST … WITH FUNCTION f`, `CREATE OPERATOR … (function = f)`, an
+   * aggregate's `sfunc`. Recorded like a call: `SELECT 'a' === 'b'` would
+   * call it with no call in sight.
+   */
+  private reference(json: Json, place: Place): void {
+    if (Array.isArray(json['objname']) && !('relname' in json)) {
+      this.named(json['objname'] as unknown[], place);
+    }
+    const defname = json['defname'];
+    if (typeof defname === 'string' && FUNCTION_OPTIONS.has(defname.toLowerCase())) {
+      const arg = asJson(json['arg']);
+      const names = asJson(arg?.['TypeName'])?.['names'] ?? asJson(arg?.['List'])?.['items'];
+      this.named(asArray(names), place);
+    }
+  }
+
+  private named(parts: readonly unknown[], place: Place): void {
+    const name = parts.map(stringValue).join('.');
+    if (name === '') return;
+    for (const owner of place.owners) owner.functions.add(name);
   }
 
   /** `set_config('role', …)` is SET ROLE by another name. */

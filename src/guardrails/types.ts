@@ -19,7 +19,7 @@ export interface SqlRule extends RuleBase {
   readonly tables?: readonly string[];
   /** Function name globs; without a schema they match the name in any schema. */
   readonly functions?: readonly string[];
-  /** UPDATE/DELETE without a WHERE that looks at a column. */
+  /** UPDATE/DELETE without a WHERE (MERGE without an ON) that looks at a column. */
   readonly withoutWhere?: true;
   /** Statements gatepass cannot see into (DO, CALL, an unseen EXECUTE…). */
   readonly unanalysable?: true;
