@@ -74,6 +74,17 @@ describe('the built-in PostgreSQL rules', () => {
       'ALTER SYSTEM is denied by rule no-alter-system',
     ],
     ["LOAD '/tmp/x.so'", 'no-load', 'LOAD is denied by rule no-load'],
+    // Without HANDLER, the grammar makes CREATE LANGUAGE a CREATE EXTENSION.
+    [
+      'CREATE LANGUAGE plperlu',
+      'no-extensions',
+      'CREATE EXTENSION is denied by rule no-extensions',
+    ],
+    [
+      'CREATE LANGUAGE plsample HANDLER plsample_call_handler',
+      'no-extensions',
+      'CREATE LANGUAGE is denied by rule no-extensions',
+    ],
     ['SET ROLE postgres', 'no-set-role', 'SET ROLE is denied by rule no-set-role'],
     [
       'SET SESSION AUTHORIZATION postgres',
@@ -149,6 +160,16 @@ describe('the built-in PostgreSQL rules', () => {
       kinds: [expect.any(String)],
       statement: 0,
     });
+  });
+
+  it.each([
+    "CREATE FOREIGN TABLE f (line text) SERVER files OPTIONS (program 'id')",
+    'CREATE SERVER remote FOREIGN DATA WRAPPER postgres_fdw',
+    "CREATE USER MAPPING FOR CURRENT_USER SERVER remote OPTIONS (password 'x')",
+    'IMPORT FOREIGN SCHEMA public FROM SERVER remote INTO staging',
+    "CREATE SUBSCRIPTION s CONNECTION 'host=elsewhere' PUBLICATION p",
+  ])('%s is held for review: foreign data reaches outside the database', async (sql) => {
+    expect(await verdict(sql)).toMatchObject({ action: 'review', rule: 'review-foreign-data' });
   });
 
   it.each([

@@ -51,11 +51,31 @@ export const SQL_DEFAULTS: readonly SqlRule[] = [
   deny('no-server-copy', {
     statements: ['COPY FROM FILE', 'COPY TO FILE', 'COPY FROM PROGRAM', 'COPY TO PROGRAM'],
   }),
-  deny('no-extensions', { statements: ['CREATE EXTENSION', 'ALTER EXTENSION'] }),
+  deny('no-extensions', { statements: ['CREATE EXTENSION', 'ALTER EXTENSION', 'CREATE LANGUAGE'] }),
   deny('no-alter-system', { statements: ['ALTER SYSTEM'] }),
   deny('no-load', { statements: ['LOAD'] }),
   deny('no-unbounded-writes', { statements: ['UPDATE', 'DELETE', 'MERGE'], withoutWhere: true }),
   deny('no-server-functions', { functions: SERVER_FUNCTIONS }),
+  // Foreign data reaches outside the database: another server, or with
+  // file_fdw a server file or program (its `filename` and `program` options).
+  {
+    name: 'review-foreign-data',
+    action: 'review',
+    builtIn: true,
+    statements: [
+      'CREATE FOREIGN DATA WRAPPER',
+      'ALTER FOREIGN DATA WRAPPER',
+      'CREATE SERVER',
+      'ALTER SERVER',
+      'CREATE USER MAPPING',
+      'ALTER USER MAPPING',
+      'CREATE FOREIGN TABLE',
+      'ALTER FOREIGN TABLE',
+      'IMPORT FOREIGN SCHEMA',
+      'CREATE SUBSCRIPTION',
+      'ALTER SUBSCRIPTION',
+    ],
+  },
   { name: 'review-unanalysable', action: 'review', builtIn: true, unanalysable: true },
 ];
 
