@@ -473,9 +473,14 @@ describe('classifySql: what does not parse', () => {
   });
 
   it('classifies empty and comment-only strings as no statements', async () => {
-    for (const sql of ['', '   ', '-- nothing', '/* nothing */', ';;']) {
+    for (const sql of ['', '   ', '\n\t', '-- nothing', '/* nothing */', ';;']) {
       expect(await classifySql({ sql })).toEqual({ ok: true, statements: [] });
     }
+  });
+
+  it('leaves to the parser what counts as white space', async () => {
+    // JavaScript's trim() would drop a no-break space; PostgreSQL reads it as a name.
+    expect(await classifySql({ sql: '\u00a0' })).toMatchObject({ ok: false });
   });
 
   it('walks a deep tree to the bottom (the walk keeps its own stack)', async () => {

@@ -96,7 +96,7 @@ export async function classifySql(options: {
   let tree: unknown;
   try {
     // The library refuses '' (the server answers it with EmptyQueryResponse).
-    tree = options.sql.trim() === '' ? { stmts: [] } : await parse(options.sql);
+    tree = options.sql === '' ? { stmts: [] } : await parse(options.sql);
   } catch (err) {
     return parseFailure(err);
   }
