@@ -41,7 +41,7 @@ export interface SqlStatement {
   readonly analysable: boolean;
   /** Why not, when not analysable: one line, e.g. "a DO block's body is not analysed". */
   readonly unanalysableBecause?: string;
-  /** PREPARE and EXECUTE: the prepared statement's name. */
+  /** PREPARE, EXECUTE and DEALLOCATE (not DEALLOCATE ALL): the prepared statement's name. */
   readonly prepared?: string;
 }
 
@@ -291,6 +291,9 @@ class Walker {
         return;
       case 'PrepareStmt':
         entry.prepared = String(body['name']);
+        return;
+      case 'DeallocateStmt':
+        if (typeof body['name'] === 'string') entry.prepared = body['name'];
         return;
       case 'ExecuteStmt':
         this.execute(String(body['name']), entry);
