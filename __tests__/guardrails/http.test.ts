@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { normaliseHttpPath } from '../../src/guardrails/http.js';
 import { evaluateHttp } from '../../src/guardrails/evaluate.js';
 import { parseHttpGuardrails } from '../../src/guardrails/rules.js';
@@ -136,5 +137,57 @@ describe('evaluateHttp', () => {
     expect(
       evaluateHttp({ guardrails: none, request: { method: 'DELETE', path: '/v1/admin' } }).action,
     ).toBe('allow');
+  });
+});
+
+describe('normaliseHttpPath: property', () => {
+  const segment = fc.stringMatching(/^[a-z0-9_-]{1,8}$/);
+  /** One character as written in a request: itself or percent-encoded (either case). */
+  const encodeChar = (c: string) =>
+    fc.constantFrom(
+      c,
+      `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+      `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`,
+    );
+  const encoded = (text: string) =>
+    fc.tuple(...[...text].map(encodeChar)).map((parts) => parts.join(''));
+  /** A separator between segments: a slash, a backslash, %2F, doubled, with `.` or `x/..` detours. */
+  const separator = fc
+    .tuple(
+      fc.constantFrom('/', '//', '\\', '%2F', '%2f', '/./', '/%2e/', '/%2E/'),
+      fc.option(
+        segment.map((s) => `${s}/../`),
+        { nil: '' },
+      ),
+      fc.option(
+        segment.map((s) => `${s}/%2e%2e/`),
+        { nil: '' },
+      ),
+    )
+    .map(([sep, detour, encodedDetour]) => `${sep}${detour}${encodedDetour}`);
+  const parameter = fc.option(
+    segment.map((s) => `;${s}=1`),
+    { nil: '' },
+  );
+
+  it('reads any disguise of a path as the path itself', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(segment, { minLength: 1, maxLength: 5 })
+          .chain((segments) =>
+            fc.tuple(
+              fc.constant(segments),
+              fc.tuple(...segments.map((s) => fc.tuple(separator, encoded(s), parameter))),
+              fc.constantFrom('', '/', '?q=/a/../b', '#f'),
+            ),
+          ),
+        ([segments, written, tail]) => {
+          const path = `/${written.map(([sep, seg, param]) => `${sep}${seg}${param}`).join('')}${tail}`;
+          expect(normaliseHttpPath(path)).toEqual({ ok: true, path: `/${segments.join('/')}` });
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
