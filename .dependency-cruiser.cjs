@@ -3,7 +3,7 @@
  * only the folders to its right, type imports included:
  *
  *   bin → cli → platform → flow → {audit, delivery} → approvals → gateways
- *       → identity → config → {masking, common}
+ *       → identity → config → guardrails → {masking, common}
  *
  * Plus: no import cycle anywhere; `@actions/*` only in the three GitHub
  * adapters; masking/ and common/ import no other gatepass folder.
@@ -18,6 +18,7 @@ const LAYERS = [
   ['gateways'],
   ['identity'],
   ['config'],
+  ['guardrails'],
   ['masking', 'common'],
 ];
 

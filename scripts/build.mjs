@@ -32,11 +32,29 @@
 //   (`<file>.bundle.cjs`, bundled on its own) the first time anything touches
 //   it; for `debug`, what a call returns is such a Proxy too, so
 //   `debug('node-vault')` loads nothing.
+// - libpg-query (the PostgreSQL parser of src/guardrails/) is left out of the
+//   bundles too, for two reasons. Its Emscripten loader finds its 1.7 MB
+//   WebAssembly beside itself through `__dirname`, which an ESM bundle does
+//   not have, and ncc does not see the `.wasm` as an asset; and importing it
+//   starts compiling that WebAssembly (50-80 ms), which only the data-path
+//   mode needs. A bundle that imports it gets `libpg-query.cjs`, a stand-in
+//   that loads `libpg-query.bundle.cjs` (the package bundled on its own as
+//   CommonJS, so `__dirname` is its directory) on first use, and
+//   `libpg-query.wasm` beside them.
 // - No source-map-support register: it loads before the bundle, and the first
 //   stack trace anything formats makes it parse the bundle's source map (MBs).
 //   The maps are still written; `NODE_OPTIONS=--enable-source-maps` uses them.
 import { createRequire } from 'node:module';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -60,9 +78,11 @@ const LAZY = [
   { request: './commands.js', file: 'node-vault-commands', pkg: 'node-vault' },
 ];
 const requireFromVault = createRequire(require.resolve('node-vault'));
+const PARSER_STAND_IN = './libpg-query.cjs';
 
 const named = new Map(); // name -> { code, licenses, standIn, names }, built when a bundle first needs it
 const lazy = new Map(); // name -> { code, licenses, standIn }, built when a bundle first needs it
+let parser; // { code, licenses, standIn, wasm }, built when a bundle first needs it
 
 for (const name of entries) {
   const source = `src/bin/${name}.ts`;
@@ -82,6 +102,7 @@ for (const name of entries) {
     externals: {
       ...Object.fromEntries(NAMED.map((pkg) => [pkg, `./${pkg}.cjs`])),
       ...Object.fromEntries(LAZY.map(({ request, file }) => [request, `./${file}.cjs`])),
+      'libpg-query': PARSER_STAND_IN,
     },
   });
   write(join(staging, 'index.js'), code, code.startsWith('#!') ? 0o755 : 0o644);
@@ -115,6 +136,13 @@ for (const name of entries) {
     write(join(staging, `${file}.bundle.cjs`), code);
     write(join(staging, `${file}.cjs`), standIn);
     appendFileSync(join(staging, 'licenses.txt'), `\n${licenses}`);
+  }
+  if (outputs.some((text) => text.includes(`"${PARSER_STAND_IN}"`))) {
+    parser ??= await bundleParser();
+    write(join(staging, 'libpg-query.bundle.cjs'), parser.code);
+    write(join(staging, 'libpg-query.cjs'), parser.standIn);
+    write(join(staging, 'libpg-query.wasm'), parser.wasm);
+    appendFileSync(join(staging, 'licenses.txt'), `\n${parser.licenses}`);
   }
   await rm(`dist/${name}`, { recursive: true, force: true });
   await rename(staging, `dist/${name}`);
@@ -211,6 +239,41 @@ async function bundleLazy({ request, file, pkg, calls = false }) {
     ``,
   ].join('\n');
   return { code, licenses, standIn };
+}
+
+/**
+ * libpg-query on its own (CommonJS, its WebAssembly beside it), and the
+ * stand-in that loads it on first use; checked by parsing a statement with
+ * the bundle from a directory of its own.
+ */
+async function bundleParser() {
+  const entry = require.resolve('libpg-query');
+  const { code, assets } = await ncc(entry, { minify: true, license: 'licenses.txt', quiet: true });
+  const licenses = assets['licenses.txt']?.source.toString() ?? '';
+  const wasm = readFileSync(join(dirname(entry), 'libpg-query.wasm'));
+  const check = mkdtempSync(join(tmpdir(), 'gatepass-libpg-query-'));
+  try {
+    writeFileSync(join(check, 'libpg-query.bundle.cjs'), code);
+    writeFileSync(join(check, 'libpg-query.wasm'), wasm);
+    const bundled = require(join(check, 'libpg-query.bundle.cjs'));
+    const tree = await bundled.parse('SELECT 1');
+    if (tree?.stmts?.length !== 1)
+      throw new Error('the bundled libpg-query did not parse SELECT 1');
+  } finally {
+    rmSync(check, { recursive: true, force: true });
+  }
+  const { version } = require('libpg-query/package.json');
+  const standIn = [
+    `// libpg-query ${version}, loaded on first use (scripts/build.mjs).`,
+    `'use strict';`,
+    ``,
+    `let real;`,
+    `const load = () => (real ??= require('./libpg-query.bundle.cjs'));`,
+    `exports.parse = (query) => load().parse(query);`,
+    `exports.loadModule = () => load().loadModule();`,
+    ``,
+  ].join('\n');
+  return { code, licenses, standIn, wasm };
 }
 
 /**

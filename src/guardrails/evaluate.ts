@@ -1,0 +1,202 @@
+/**
+ * Rules applied to what a job sends (docs/guardrails.md § Semantics). Pure:
+ * the caller classifies (sql.ts) or normalises (http.ts) and acts on the
+ * verdict.
+ *
+ * Per statement, the first matching rule decides (the user's rules come
+ * before the built-in ones); no match allows. A string of several statements,
+ * nested ones included, gets the most restrictive verdict of its statements
+ * (deny > review > allow), and the reason names that statement and its rule.
+ *
+ * Matching is asymmetric on purpose. A deny or review rule matches what *may*
+ * be what it names: any of the statement's tables or functions, an
+ * unqualified table in whatever schema the search path picks, names and
+ * paths in any case. An allow rule matches only what *surely* is: every table
+ * and function the statement touches, in the exact case, an unqualified table
+ * only when the rule's schema is `*`. So a rule never loosens more than it says.
+ */
+import { kindGlob, namePartGlob, pathGlob } from './glob.js';
+import { normaliseHttpPath } from './http.js';
+import { targetKey, type SqlClassification, type SqlStatement, type SqlTarget } from './sql.js';
+import type {
+  GuardAction,
+  HttpGuardrails,
+  HttpRule,
+  SqlGuardrails,
+  SqlRule,
+  Verdict,
+} from './types.js';
+
+const SEVERITY: Readonly<Record<GuardAction, number>> = { allow: 0, review: 1, deny: 2 };
+const VERB: Readonly<Record<GuardAction, string>> = {
+  allow: 'is allowed by',
+  review: 'is held for review by',
+  deny: 'is denied by',
+};
+
+/** Not a rule anyone can relax: what the parser rejects is never let through. */
+export const UNPARSEABLE = 'unparseable-sql';
+export const MALFORMED_PATH = 'malformed-path';
+
+export function evaluateSql(options: {
+  guardrails: SqlGuardrails;
+  classification: SqlClassification;
+}): Verdict {
+  const { classification, guardrails } = options;
+  if (!classification.ok) {
+    const at =
+      classification.position === undefined ? '' : ` at character ${classification.position + 1}`;
+    return {
+      action: 'deny',
+      rule: UNPARSEABLE,
+      reason: `the SQL does not parse${at}, so it is denied by rule ${UNPARSEABLE}`,
+      kinds: [],
+    };
+  }
+  const { statements } = classification;
+  const kinds = [...new Set(statements.map((s) => s.kind))];
+  const tops = new Set(statements.map((s) => s.statement)).size;
+  let decided: { statement: SqlStatement; rule: SqlRule } | undefined;
+  for (const statement of statements) {
+    const rule = guardrails.rules.find((r) => sqlRuleMatches(r, statement));
+    if (rule === undefined) continue;
+    if (decided === undefined || SEVERITY[rule.action] > SEVERITY[decided.rule.action]) {
+      decided = { statement, rule };
+    }
+  }
+  if (decided === undefined) {
+    return { action: 'allow', reason: allowedReason(statements), kinds };
+  }
+  const { statement, rule } = decided;
+  const where = statementPlace(statement, tops);
+  return {
+    action: rule.action,
+    rule: rule.name,
+    reason: `${where}${describe(statement, rule)} ${VERB[rule.action]} rule ${rule.name}`,
+    kinds,
+    statement: statement.statement,
+  };
+}
+
+function allowedReason(statements: readonly SqlStatement[]): string {
+  const first = statements[0];
+  if (first === undefined) return 'an empty query is allowed';
+  if (statements.length === 1) return `${describe(first)} is allowed: no rule matched`;
+  return `${statements.length} statements are allowed: no rule matched`;
+}
+
+function statementPlace(statement: SqlStatement, tops: number): string {
+  const number = statement.statement + 1;
+  if (statement.nested) return `in statement ${number}, `;
+  return tops > 1 ? `statement ${number}: ` : '';
+}
+
+/** `DROP TABLE public.users`, `SELECT calling pg_read_file`, `DELETE t without WHERE`. */
+function describe(statement: SqlStatement, rule?: SqlRule): string {
+  const names = statement.targets.map(targetKey);
+  const shown = names.length > 3 ? [...names.slice(0, 3), '…'] : names;
+  let text = [statement.kind, ...shown].join(' ');
+  if (rule?.functions !== undefined) {
+    const called = statement.functions.filter((f) =>
+      functionMatches(f, rule.functions ?? [], false),
+    );
+    if (called.length > 0) text += ` calling ${called.slice(0, 3).join(', ')}`;
+  }
+  if (rule?.withoutWhere === true) text += ' without WHERE';
+  if (rule?.unanalysable === true && statement.unanalysableBecause !== undefined) {
+    text += ` (${statement.unanalysableBecause})`;
+  }
+  return text;
+}
+
+export function sqlRuleMatches(rule: SqlRule, statement: SqlStatement): boolean {
+  const sure = rule.action === 'allow';
+  if (
+    rule.statements !== undefined &&
+    !rule.statements.some((k) => kindGlob(k).test(statement.kind))
+  ) {
+    return false;
+  }
+  if (rule.withoutWhere === true && statement.hasWhere !== false) return false;
+  if (rule.unanalysable === true && statement.analysable) return false;
+  const { tables, functions } = rule;
+  if (tables !== undefined) {
+    const hit = (t: SqlTarget): boolean => tables.some((p) => tableMatches(t, p, sure));
+    if (sure ? !statement.targets.every(hit) : !statement.targets.some(hit)) return false;
+  }
+  if (functions !== undefined) {
+    const hit = (f: string): boolean => functionMatches(f, functions, sure);
+    if (sure ? !statement.functions.every(hit) : !statement.functions.some(hit)) return false;
+  }
+  return true;
+}
+
+/** `sure`: the table is certainly the pattern's (allow); else it may be (deny, review). */
+function tableMatches(target: SqlTarget, pattern: string, sure: boolean): boolean {
+  const [schema, name] = splitPattern(pattern);
+  if (!namePartGlob(name, sure).test(target.name)) return false;
+  if (target.schema !== undefined) return namePartGlob(schema, sure).test(target.schema);
+  // Unqualified: the search path decides the schema, so it may be any.
+  return !sure || schema === '*';
+}
+
+function functionMatches(called: string, patterns: readonly string[], sure: boolean): boolean {
+  const parts = called.split('.');
+  const name = parts.at(-1) ?? '';
+  const schema = parts.length > 1 ? parts.at(-2) : undefined;
+  return patterns.some((pattern) => {
+    const [patternSchema, patternName] = splitPattern(pattern);
+    if (!namePartGlob(patternName, sure).test(name)) return false;
+    if (schema !== undefined) return namePartGlob(patternSchema, sure).test(schema);
+    return !sure || patternSchema === '*';
+  });
+}
+
+/** `schema.name` → [schema, name]; `name` → ['*', name]. */
+function splitPattern(pattern: string): [string, string] {
+  const dot = pattern.indexOf('.');
+  return dot < 0 ? ['*', pattern] : [pattern.slice(0, dot), pattern.slice(dot + 1)];
+}
+
+/**
+ * `request.path` is the request line's target as received: raw, query
+ * included (see normaliseHttpPath).
+ * The reason names the method and the rule's pattern, not the path, which
+ * may hold identifiers or tokens.
+ */
+export function evaluateHttp(options: {
+  guardrails: HttpGuardrails;
+  request: { method: string; path: string };
+}): Verdict {
+  const method = options.request.method.toUpperCase();
+  const path = normaliseHttpPath(options.request.path);
+  if (!path.ok) {
+    return {
+      action: 'deny',
+      rule: MALFORMED_PATH,
+      reason: `${method}: ${path.problem}, so it is denied by rule ${MALFORMED_PATH}`,
+      kinds: [method],
+    };
+  }
+  const rule = options.guardrails.rules.find((r) => httpRuleMatches(r, method, path.path));
+  if (rule === undefined) {
+    return { action: 'allow', reason: `${method} is allowed: no rule matched`, kinds: [method] };
+  }
+  const pattern = rule.paths?.find((p) => pathGlob(p, rule.action === 'allow').test(path.path));
+  const on = pattern === undefined ? '' : ` on ${pattern}`;
+  return {
+    action: rule.action,
+    rule: rule.name,
+    reason: `${method}${on} ${VERB[rule.action]} rule ${rule.name}`,
+    kinds: [method],
+  };
+}
+
+export function httpRuleMatches(rule: HttpRule, method: string, path: string): boolean {
+  if (rule.methods !== undefined && !rule.methods.includes(method)) return false;
+  const exact = rule.action === 'allow';
+  if (rule.paths !== undefined && !rule.paths.some((p) => pathGlob(p, exact).test(path))) {
+    return false;
+  }
+  return true;
+}
