@@ -192,6 +192,9 @@ class PostgresProxy {
       record: this.#options.record,
       maxMessageBytes: limits.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       idleTimeoutMs: limits.idleTimeoutMs ?? 0,
+      cancelUpstream: () => {
+        sendCancel(params.target, upstream.key).catch(() => undefined);
+      },
     });
     const name = `${key.pid}:${key.secret}`;
     this.#live.set(name, { session, target: params.target, upstreamKey: upstream.key });

@@ -61,6 +61,8 @@ export interface SessionParams {
   record: PostgresProxyOptions['record'];
   maxMessageBytes: number;
   idleTimeoutMs: number;
+  /** Sends the server a CancelRequest for this session's backend. */
+  cancelUpstream: () => void;
 }
 
 type Blocked = Extract<StatementDecision, { allow: false }>;
@@ -119,6 +121,7 @@ export class Session {
     if (this.#ending) return;
     this.#ending = true;
     this.#abort.abort();
+    this.#upstream.resume();
     if (this.#client.writable) {
       this.#client.end(errorResponse({ severity: 'FATAL', code, message }));
       lingerAtMost(this.#client);
@@ -341,7 +344,9 @@ export class Session {
       out?.push(relayed);
     }
     const data = out === undefined ? framed.span : Buffer.concat(out);
-    if (data.length > 0 && !this.#client.write(data)) {
+    // After the client's end, what the server still says (a cancelled statement's error) is dropped.
+    if (data.length === 0 || !this.#client.writable) return;
+    if (!this.#client.write(data)) {
       this.#upstream.pause();
       this.#client.once('drain', () => this.#upstream.resume());
     }
@@ -361,6 +366,8 @@ export class Session {
   }
 
   #clientGone(): void {
+    // Reading on lets the upstream socket see the server's end (it may be paused for a full client).
+    this.#upstream.resume();
     this.#ending = true;
     this.#abort.abort();
     this.#endUpstream();
@@ -375,10 +382,16 @@ export class Session {
     this.#ending = true;
   }
 
-  /** Terminate, so the backend exits at once; destroyed if the server does not close its side soon. */
+  /**
+   * Terminate, so the backend exits at once; destroyed if the server does not
+   * close its side soon. A backend busy with a statement reads neither the
+   * Terminate nor the closed socket until the statement ends (pg_sleep(30)
+   * would outlive the step), so a statement in flight is cancelled first.
+   */
   #endUpstream(): void {
     const upstream = this.#upstream;
     if (upstream.destroyed) return;
+    if (!this.#tracker.idle) this.#p.cancelUpstream();
     if (upstream.writable) upstream.end(terminate());
     const timer = setTimeout(() => upstream.destroy(), 5_000);
     timer.unref();

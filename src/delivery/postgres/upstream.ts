@@ -9,7 +9,7 @@ import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls, checkServerIdentity, type ConnectionOptions } from 'node:tls';
 import { hashMd5Password } from 'pg-gateway';
 import sasl, { type SaslSession } from 'pg/lib/crypto/sasl.js';
-import { serialize } from 'pg-protocol';
+import { serialize } from 'pg-protocol/dist/serializer.js';
 import type { BackendMessage } from 'pg-protocol/dist/messages.js';
 import { Parser } from 'pg-protocol/dist/parser.js';
 import { GatepassError, errorCodeOf } from '../../common/errors.js';
