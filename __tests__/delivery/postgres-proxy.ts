@@ -4,7 +4,7 @@
  * word DROP; the real rules are the guardrails layer's), and the clients a
  * job would use: psql, pgbench, node-postgres, raw sockets.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,7 +104,9 @@ export function psql(url: string, args: string[], input?: string): Promise<Run> 
   return run('psql', ['-X', '-q', '-A', '-t', '-d', url, ...args], input);
 }
 
-export { spawn };
+export function psqlPath(): string {
+  return programPath('psql');
+}
 
 export async function client(url: string): Promise<Client> {
   const c = new Client({ connectionString: url });
