@@ -118,7 +118,7 @@ describe('psql through the proxy (simple protocol)', () => {
     }
     const raw = await rawSession(proxy);
     raw.socket.write(serialize.query("SET application_name = 'renamed'"));
-    expect(await raw.untilReady()).toEqual(['S', 'C', 'Z:I']);
+    expect(await raw.untilReady()).toEqual(['C', 'S', 'Z:I']);
     raw.socket.end(serialize.end());
   });
 });
