@@ -321,6 +321,21 @@ describe('logins', () => {
     }
   });
 
+  test('sslmode against a server without TLS: prefer falls back, require fails with 08001', async () => {
+    const attempt = async (sslmode: 'prefer' | 'require'): Promise<string> => {
+      const p = await startProxy(pg, role, {
+        upstream: () => Promise.resolve({ host: pg.host, port: pg.port, database: 'app', ...role, sslmode }),
+      });
+      try {
+        return await pg.tryConnect(p.url);
+      } finally {
+        await p.close();
+      }
+    };
+    expect(await attempt('prefer')).toBe('ok');
+    expect(await attempt('require')).toBe('08001');
+  });
+
   test('each new connection asks upstream() again: a refreshed role is used', async () => {
     const first = await createRole(pg);
     const second = await createRole(pg);
