@@ -79,7 +79,7 @@ export class Session {
   readonly #tracker: Tracker;
   readonly #clientFramer: Framer;
   readonly #serverFramer = new Framer(MAX_SERVER_MESSAGE);
-  readonly #queue: Buffer[] = [];
+  readonly #queue = new Queue();
   #queuedBytes = 0;
   #pumping = false;
   #ending = false;
@@ -360,7 +360,7 @@ export class Session {
   }
 
   #idle(): void {
-    if (this.#tracker.idle && this.#queue.length === 0 && !this.#pumping) {
+    if (this.#tracker.idle && this.#queue.empty && !this.#pumping) {
       this.terminate('57P05', 'terminating connection due to idle-session timeout');
     }
   }
@@ -449,4 +449,36 @@ function drained(socket: Socket): Promise<void> {
     socket.on('drain', done);
     socket.on('close', done);
   });
+}
+
+/**
+ * First in, first out, O(1) each way: Array#shift moves the whole array, and
+ * a COPY can queue tens of thousands of small CopyData messages behind a
+ * full upstream socket.
+ */
+class Queue {
+  #items: Buffer[] = [];
+  #head = 0;
+
+  get empty(): boolean {
+    return this.#head >= this.#items.length;
+  }
+
+  push(item: Buffer): void {
+    this.#items.push(item);
+  }
+
+  shift(): Buffer | undefined {
+    const item = this.#items[this.#head];
+    if (item === undefined) return undefined;
+    this.#head++;
+    if (this.#head === this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return item;
+  }
 }
