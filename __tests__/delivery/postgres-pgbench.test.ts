@@ -21,13 +21,15 @@ beforeAll(async () => {
   pg = await startPostgres();
   role = await createRole(pg);
   // Everything allowed: pgbench -i drops its tables first. inspect still sees every statement.
-  proxy = await startProxy(pg, role, { inspect: () => Promise.resolve({ allow: true, kinds: ['bench'] }) });
+  proxy = await startProxy(pg, role, {
+    inspect: () => Promise.resolve({ allow: true, kinds: ['bench'] }),
+  });
   direct = `postgresql://${role.user}:${role.password}@${pg.host}:${pg.port}/app?sslmode=disable`;
 }, 120_000);
 
 afterAll(async () => {
-  await proxy?.close();
-  await pg?.stop();
+  await proxy.close();
+  await pg.stop();
 });
 
 function tps(output: string): number {
@@ -61,7 +63,9 @@ describe('pgbench', () => {
       const through = await bench(proxy.url, args);
       const straight = await bench(direct, args);
       const ratio = through.tps / straight.tps;
-      ratios.push(`${mode}: ${through.tps.toFixed(0)} tps through / ${straight.tps.toFixed(0)} direct = ${ratio.toFixed(2)}`);
+      ratios.push(
+        `${mode}: ${through.tps.toFixed(0)} tps through / ${straight.tps.toFixed(0)} direct = ${ratio.toFixed(2)}`,
+      );
       expect(ratio).toBeGreaterThan(0);
     }, 60_000);
   }

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import { Client } from 'pg';
-import { findPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { findPostgres, type TestPostgres } from '../helpers/postgres.js';
 import {
   startPostgresProxy,
   type PostgresEndpoint,
@@ -27,21 +27,33 @@ export interface Role {
 }
 
 /** A LOGIN role with a password (stored as SCRAM, the server's default) that may create in `app`. */
-export async function createRole(pg: TestPostgres, user = `gp_app_${randomBytes(3).toString('hex')}`): Promise<Role> {
+export async function createRole(
+  pg: TestPostgres,
+  user = `gp_app_${randomBytes(3).toString('hex')}`,
+): Promise<Role> {
   const password = randomBytes(18).toString('base64url');
   await pg.query(`CREATE ROLE ${user} LOGIN PASSWORD '${password}'`);
   await pg.query(`GRANT ALL ON SCHEMA public TO ${user}`);
   return { user, password };
 }
 
-export function target(pg: TestPostgres, role: Role, extra: Partial<UpstreamTarget> = {}): UpstreamTarget {
+export function target(
+  pg: TestPostgres,
+  role: Role,
+  extra: Partial<UpstreamTarget> = {},
+): UpstreamTarget {
   return { host: pg.host, port: pg.port, database: 'app', ...role, sslmode: 'disable', ...extra };
 }
 
 /** Denies SQL that mentions DROP, as rule no-drop; allows the rest. */
 export function denyDrop(check: StatementCheck): Promise<StatementDecision> {
   if (/\bdrop\b/i.test(check.sql)) {
-    return Promise.resolve({ allow: false, kinds: ['drop'], rule: 'no-drop', message: 'DROP denied by rule no-drop' });
+    return Promise.resolve({
+      allow: false,
+      kinds: ['drop'],
+      rule: 'no-drop',
+      message: 'DROP denied by rule no-drop',
+    });
   }
   return Promise.resolve({ allow: true, kinds: ['other'] });
 }
@@ -84,14 +96,23 @@ function programPath(name: string): string {
 }
 
 /** Runs psql (or pgbench) with `args`; `input` goes to its stdin. */
-export function run(program: 'psql' | 'pgbench', args: string[], input?: string, timeoutMs = 60_000): Promise<Run> {
+export function run(
+  program: 'psql' | 'pgbench',
+  args: string[],
+  input?: string,
+  timeoutMs = 60_000,
+): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(
       programPath(program),
       args,
-      { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, PGCONNECT_TIMEOUT: '10', PGAPPNAME: 'gatepass-test' } },
+      {
+        encoding: 'utf8',
+        timeout: timeoutMs,
+        env: { ...process.env, PGCONNECT_TIMEOUT: '10', PGAPPNAME: 'gatepass-test' },
+      },
       (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === "number" ? err.code : null;
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
         resolve({ code, stdout, stderr });
       },
     );
@@ -127,7 +148,11 @@ export async function sqlstate(promise: Promise<unknown>): Promise<string> {
 }
 
 /** Backends of `user` other than the asking one, polled until none is left (or the time is up). */
-export async function sessionsOf(pg: TestPostgres, user: string, untilNone = true): Promise<number> {
+export async function sessionsOf(
+  pg: TestPostgres,
+  user: string,
+  untilNone = true,
+): Promise<number> {
   const deadline = Date.now() + 5_000;
   for (;;) {
     const [row] = await pg.query<{ n: string }>(

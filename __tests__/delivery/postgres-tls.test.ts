@@ -20,10 +20,23 @@ let ca: string;
 function makeCertificate(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'server.crt');
   const key = join(dir, 'server.key');
-  execFileSync('openssl', [
-    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
-    ...['-keyout', key, '-out', cert, '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'],
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1'],
+      ...[
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+    ],
+    { stdio: 'ignore' },
+  );
   const owner = statSync(dir);
   for (const file of [cert, key]) chownSync(file, owner.uid, owner.gid);
   execFileSync('chmod', ['600', key]);
@@ -41,7 +54,10 @@ beforeAll(async () => {
   // The reload is asynchronous: wait until a TLS login works.
   for (let i = 0; ; i++) {
     const c = new Client({ connectionString: pg.adminUrl, ssl: { rejectUnauthorized: false } });
-    const ok = await c.connect().then(() => true, () => false);
+    const ok = await c.connect().then(
+      () => true,
+      () => false,
+    );
     await c.end().catch(() => undefined);
     if (ok) break;
     if (i > 50) throw new Error('the server did not turn TLS on');
@@ -51,16 +67,27 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await pg?.stop();
+  await pg.stop();
 });
 
 /** What a connection through a proxy with `extra` upstream settings gives: the SSL flag or the SQLSTATE and message. */
 async function through(extra: Partial<UpstreamTarget>): Promise<string> {
   const proxy = await startProxy(pg, role, {
-    upstream: () => Promise.resolve({ host: pg.host, port: pg.port, database: 'app', ...role, sslmode: 'disable', ...extra }),
+    upstream: () =>
+      Promise.resolve({
+        host: pg.host,
+        port: pg.port,
+        database: 'app',
+        ...role,
+        sslmode: 'disable',
+        ...extra,
+      }),
   });
   try {
-    const out = await psql(proxy.url, ['-c', 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()']);
+    const out = await psql(proxy.url, [
+      '-c',
+      'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
+    ]);
     return out.code === 0 ? `ssl=${out.stdout.trim()}` : out.stderr.trim();
   } finally {
     await proxy.close();
@@ -80,13 +107,15 @@ describe('upstream TLS', () => {
     expect(await through({ sslmode: 'disable' })).toBe('ssl=f');
   });
 
-  test('verify-full with the CA and the certificate\'s host name', async () => {
+  test("verify-full with the CA and the certificate's host name", async () => {
     expect(await through({ sslmode: 'verify-full', ca, host: 'localhost' })).toBe('ssl=t');
   });
 
   test('verify-full with a host name the certificate does not name fails', async () => {
     const out = await through({ sslmode: 'verify-full', ca, host: '127.0.0.1' });
-    expect(out).toContain('gatepass: TLS with the upstream server failed (ERR_TLS_CERT_ALTNAME_INVALID)');
+    expect(out).toContain(
+      'gatepass: TLS with the upstream server failed (ERR_TLS_CERT_ALTNAME_INVALID)',
+    );
   });
 
   test('verify-ca checks the chain only: 127.0.0.1 passes', async () => {
@@ -95,15 +124,30 @@ describe('upstream TLS', () => {
 
   test('verify-full without the CA fails: a self-signed certificate is not trusted', async () => {
     const out = await through({ sslmode: 'verify-full', host: 'localhost' });
-    expect(out).toMatch(/TLS with the upstream server failed \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/);
+    expect(out).toMatch(
+      /TLS with the upstream server failed \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/,
+    );
   });
 
   test('SCRAM over TLS (the TLS socket goes to the SASL client, for channel binding)', async () => {
     const proxy = await startProxy(pg, role, {
-      upstream: () => Promise.resolve({ host: pg.host, port: pg.port, database: 'app', ...role, sslmode: 'require' }),
+      upstream: () =>
+        Promise.resolve({
+          host: pg.host,
+          port: pg.port,
+          database: 'app',
+          ...role,
+          sslmode: 'require',
+        }),
     });
     try {
-      expect(await sqlstate(psql(proxy.url, ['-c', 'SELECT 1']).then((r) => (r.code === 0 ? r : Promise.reject(new Error(r.stderr)))))).toBe('ok');
+      expect(
+        await sqlstate(
+          psql(proxy.url, ['-c', 'SELECT 1']).then((r) =>
+            r.code === 0 ? r : Promise.reject(new Error(r.stderr)),
+          ),
+        ),
+      ).toBe('ok');
     } finally {
       await proxy.close();
     }

@@ -33,8 +33,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await proxy?.close();
-  await pg?.stop();
+  await proxy.close();
+  await pg.stop();
 });
 
 describe('psql through the proxy (simple protocol)', () => {
@@ -66,8 +66,15 @@ describe('psql through the proxy (simple protocol)', () => {
     expect(out.stderr).not.toContain('CONTEXT');
     expect(out.stdout.trim()).toBe('42');
     const blocked = proxy.records.filter((r) => r.outcome === 'blocked');
-    expect(blocked.at(-1)).toMatchObject({ sql: 'DROP TABLE t_simple', rule: 'no-drop', sqlstate: '42501', protocol: 'simple' });
-    const [exists] = await pg.query<{ t: string | null }>("SELECT to_regclass('t_simple')::text AS t");
+    expect(blocked.at(-1)).toMatchObject({
+      sql: 'DROP TABLE t_simple',
+      rule: 'no-drop',
+      sqlstate: '42501',
+      protocol: 'simple',
+    });
+    const [exists] = await pg.query<{ t: string | null }>(
+      "SELECT to_regclass('t_simple')::text AS t",
+    );
     expect(exists?.t).toBe('t_simple');
   });
 
@@ -84,7 +91,12 @@ describe('psql through the proxy (simple protocol)', () => {
 
   test('a multi-statement Query with a blocked part runs none of it', async () => {
     await psql(proxy.url, ['-c', 'CREATE TABLE IF NOT EXISTS t_multi (id int)']);
-    const out = await psql(proxy.url, ['-c', 'INSERT INTO t_multi VALUES (1); DROP TABLE t_multi', '-c', 'SELECT count(*) FROM t_multi']);
+    const out = await psql(proxy.url, [
+      '-c',
+      'INSERT INTO t_multi VALUES (1); DROP TABLE t_multi',
+      '-c',
+      'SELECT count(*) FROM t_multi',
+    ]);
     expect(out.stderr).toContain('gatepass: DROP denied by rule no-drop');
     expect(out.stdout.trim()).toBe('0');
   });
@@ -94,7 +106,10 @@ describe('psql through the proxy (simple protocol)', () => {
     const rows = Array.from({ length: 5000 }, (_, i) => `${i}\tname ${i}`).join('\n') + '\n';
     const copyIn = await psql(proxy.url, ['-c', '\\copy t_copy FROM STDIN'], rows);
     expect(copyIn.stderr).toBe('');
-    const copyOut = await psql(proxy.url, ['-c', '\\copy (SELECT * FROM t_copy ORDER BY id) TO STDOUT']);
+    const copyOut = await psql(proxy.url, [
+      '-c',
+      '\\copy (SELECT * FROM t_copy ORDER BY id) TO STDOUT',
+    ]);
     expect(copyOut.stdout).toBe(rows);
     const gdesc = await psql(proxy.url, [], 'SELECT id, name FROM t_copy \\gdesc\n');
     expect(gdesc.stdout.trim().split('\n')).toEqual(['id|integer', 'name|text']);
@@ -131,7 +146,11 @@ describe('node-postgres through the proxy (extended protocol)', () => {
       const sum = await c.query<{ s: number }>('SELECT $1::int + $2::int AS s', [40, 2]);
       expect(sum.rows[0]?.s).toBe(42);
       for (const n of [1, 2, 3]) {
-        const r = await c.query<{ n: number }>({ name: 'by_name', text: 'SELECT $1::int * 10 AS n', values: [n] });
+        const r = await c.query<{ n: number }>({
+          name: 'by_name',
+          text: 'SELECT $1::int * 10 AS n',
+          values: [n],
+        });
         expect(r.rows[0]?.n).toBe(n * 10);
       }
       const rows = await c.query('SELECT generate_series(1, 7) WHERE $1::bool', [true]);
@@ -140,7 +159,9 @@ describe('node-postgres through the proxy (extended protocol)', () => {
       await c.end();
     }
     const records = proxy.records.slice(before);
-    expect(records.map((r) => [r.protocol, r.outcome, r.commandTag, r.rows, r.parameterTypes])).toEqual([
+    expect(
+      records.map((r) => [r.protocol, r.outcome, r.commandTag, r.rows, r.parameterTypes]),
+    ).toEqual([
       ['extended', 'ok', 'SELECT 1', 1, ['0', '0']],
       ['extended', 'ok', 'SELECT 1', 1, ['0']],
       ['extended', 'ok', 'SELECT 1', 1, ['0']],
@@ -157,14 +178,21 @@ describe('node-postgres through the proxy (extended protocol)', () => {
       await c.query('CREATE TABLE IF NOT EXISTS t_ext (id int)');
       await c.query('BEGIN');
       await c.query('INSERT INTO t_ext VALUES ($1)', [1]);
-      const blocked = await c.query({ name: 'dropper', text: 'DROP TABLE t_ext' }).catch((err: unknown) => err);
-      expect(blocked).toMatchObject({ code: '42501', message: 'gatepass: DROP denied by rule no-drop' });
+      const blocked = await c
+        .query({ name: 'dropper', text: 'DROP TABLE t_ext' })
+        .catch((err: unknown) => err);
+      expect(blocked).toMatchObject({
+        code: '42501',
+        message: 'gatepass: DROP denied by rule no-drop',
+      });
       expect(await sqlstate(c.query('SELECT $1::int', [1]))).toBe('25P02');
       const commit = await c.query('COMMIT');
       expect(commit.command).toBe('ROLLBACK');
       // Out of a transaction, the session goes on; the blocked name stays blocked.
       expect(await sqlstate(c.query({ name: 'dropper', text: 'DROP TABLE t_ext' }))).toBe('42501');
-      const count = await c.query<{ n: string }>('SELECT count(*) AS n FROM t_ext WHERE $1', [true]);
+      const count = await c.query<{ n: string }>('SELECT count(*) AS n FROM t_ext WHERE $1', [
+        true,
+      ]);
       expect(count.rows[0]?.n).toBe('0');
     } finally {
       await c.end();
@@ -186,7 +214,13 @@ describe('pipelining and held statements', () => {
 
   test('a pipelined batch is answered in order, the blocked one with an error, the rest unharmed', async () => {
     const raw = await rawSession(proxy);
-    raw.socket.write(Buffer.concat([...extended('SELECT 1'), ...extended('DROP TABLE t_simple'), ...extended('SELECT 2')]));
+    raw.socket.write(
+      Buffer.concat([
+        ...extended('SELECT 1'),
+        ...extended('DROP TABLE t_simple'),
+        ...extended('SELECT 2'),
+      ]),
+    );
     expect(await raw.untilReady()).toEqual(['1', '2', 'D', 'C', 'Z:I']);
     expect(await raw.untilReady()).toEqual(['1', '2', 'E:42501', 'Z:I']);
     expect(await raw.untilReady()).toEqual(['1', '2', 'D', 'C', 'Z:I']);
@@ -205,7 +239,18 @@ describe('pipelining and held statements', () => {
         serialize.sync(),
       ]),
     );
-    expect(await raw.untilReady()).toEqual(['1', '2', 'C', '1', '2', 'C', '1', '2', 'E:42501', 'Z:E']);
+    expect(await raw.untilReady()).toEqual([
+      '1',
+      '2',
+      'C',
+      '1',
+      '2',
+      'C',
+      '1',
+      '2',
+      'E:42501',
+      'Z:E',
+    ]);
     raw.socket.write(serialize.query('COMMIT'));
     expect(await raw.untilReady()).toEqual(['C', 'Z:I']);
     raw.socket.end(serialize.end());
@@ -225,7 +270,9 @@ describe('pipelining and held statements', () => {
     });
     try {
       const held = await rawSession(p);
-      held.socket.write(Buffer.concat([...extended("SELECT 'needs_approval'"), ...extended('SELECT 2')]));
+      held.socket.write(
+        Buffer.concat([...extended("SELECT 'needs_approval'"), ...extended('SELECT 2')]),
+      );
       const answers = held.untilReady();
       const other = await client(p.url);
       const quick = await other.query<{ n: number }>('SELECT 7 AS n');
@@ -237,7 +284,11 @@ describe('pipelining and held statements', () => {
       expect(await answers).toEqual(['1', '2', 'D', 'C', 'Z:I']);
       expect(await held.untilReady()).toEqual(['1', '2', 'D', 'C', 'Z:I']);
       held.socket.end(serialize.end());
-      expect(p.records.map((r) => r.sql)).toEqual(['SELECT 7 AS n', "SELECT 'needs_approval'", 'SELECT 2']);
+      expect(p.records.map((r) => r.sql)).toEqual([
+        'SELECT 7 AS n',
+        "SELECT 'needs_approval'",
+        'SELECT 2',
+      ]);
     } finally {
       await p.close();
     }
@@ -292,17 +343,32 @@ describe('logins', () => {
   test('an unreachable upstream and a wrong upstream password: SQLSTATE relayed, no secret in the message', async () => {
     const own = await createRole(pg);
     const down = await startProxy(pg, own, {
-      upstream: () => Promise.resolve({ host: '127.0.0.1', port: 1, database: 'app', ...own, sslmode: 'disable' }),
+      upstream: () =>
+        Promise.resolve({
+          host: '127.0.0.1',
+          port: 1,
+          database: 'app',
+          ...own,
+          sslmode: 'disable',
+        }),
     });
     const wrong = await startProxy(pg, own, {
-      upstream: () => Promise.resolve({ host: pg.host, port: pg.port, database: 'app', user: own.user, password: 'not-the-password', sslmode: 'disable' }),
+      upstream: () =>
+        Promise.resolve({
+          host: pg.host,
+          port: pg.port,
+          database: 'app',
+          user: own.user,
+          password: 'not-the-password',
+          sslmode: 'disable',
+        }),
     });
     try {
       const failure = async (url: string): Promise<{ code?: string; message: string }> => {
         const c = new (await import('pg')).default.Client({ connectionString: url });
         return c.connect().then(
           () => ({ message: 'connected' }),
-          (err: { code?: string; message: string }) => err,
+          (err: unknown) => err as { code?: string; message: string },
         );
       };
       const refused = await failure(down.url);
@@ -324,7 +390,8 @@ describe('logins', () => {
   test('sslmode against a server without TLS: prefer falls back, require fails with 08001', async () => {
     const attempt = async (sslmode: 'prefer' | 'require'): Promise<string> => {
       const p = await startProxy(pg, role, {
-        upstream: () => Promise.resolve({ host: pg.host, port: pg.port, database: 'app', ...role, sslmode }),
+        upstream: () =>
+          Promise.resolve({ host: pg.host, port: pg.port, database: 'app', ...role, sslmode }),
       });
       try {
         return await pg.tryConnect(p.url);
@@ -343,7 +410,13 @@ describe('logins', () => {
     const p = await startProxy(pg, first, {
       upstream: () => {
         calls++;
-        return Promise.resolve({ host: pg.host, port: pg.port, database: 'app', ...(calls === 1 ? first : second), sslmode: 'disable' });
+        return Promise.resolve({
+          host: pg.host,
+          port: pg.port,
+          database: 'app',
+          ...(calls === 1 ? first : second),
+          sslmode: 'disable',
+        });
       },
     });
     try {
@@ -385,7 +458,9 @@ describe('cancel requests', () => {
   });
 
   test('psql cancels on SIGINT', async () => {
-    const child = spawn(psqlPath(), ['-X', '-d', proxy.url, '-c', 'SELECT pg_sleep(30)'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(psqlPath(), ['-X', '-d', proxy.url, '-c', 'SELECT pg_sleep(30)'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     await new Promise((r) => setTimeout(r, 1_000));

@@ -65,7 +65,10 @@ async function firstPacket(socket: Socket): Promise<FirstPacket> {
       continue;
     }
     if (code === CANCEL_REQUEST && packet.length === 16) {
-      return { kind: 'cancel', key: { pid: packet.readInt32BE(8), secret: packet.readInt32BE(12) } };
+      return {
+        kind: 'cancel',
+        key: { pid: packet.readInt32BE(8), secret: packet.readInt32BE(12) },
+      };
     }
     return { kind: 'startup', packet };
   }
@@ -108,7 +111,9 @@ function untypedPacket(socket: Socket): Promise<Buffer | undefined> {
 
 function passwordLogin(socket: Socket, startup: Buffer, login: LocalLogin): Promise<Handshake> {
   return new Promise((resolve, reject) => {
-    const onClose = (): void => resolve({ kind: 'closed' });
+    const onClose = (): void => {
+      resolve({ kind: 'closed' });
+    };
     socket.once('close', onClose);
     const connection: PostgresConnection = new PostgresConnection(socket, {
       authMode: 'md5Password',
@@ -136,8 +141,7 @@ function passwordLogin(socket: Socket, startup: Buffer, login: LocalLogin): Prom
 }
 
 type PasswordResult =
-  | { ok: true; parameters: Record<string, string> }
-  | { ok: false; code: string; message: string };
+  { ok: true; parameters: Record<string, string> } | { ok: false; code: string; message: string };
 
 /** As PostgreSQL orders it: the password first, then whether the database exists. */
 async function checkPassword(params: {
@@ -153,9 +157,14 @@ async function checkPassword(params: {
   const sent = data.subarray(5, end);
   const user = state.clientInfo?.parameters.user ?? '';
   const expected = Buffer.from(await hashMd5Password(login.user, login.password, params.salt));
-  const valid = user === login.user && sent.length === expected.length && timingSafeEqual(sent, expected);
+  const valid =
+    user === login.user && sent.length === expected.length && timingSafeEqual(sent, expected);
   if (!valid) {
-    return { ok: false, code: '28P01', message: `password authentication failed for user "${user}"` };
+    return {
+      ok: false,
+      code: '28P01',
+      message: `password authentication failed for user "${user}"`,
+    };
   }
   const parameters = { ...state.clientInfo?.parameters };
   const database = parameters.database ?? user;
@@ -176,5 +185,7 @@ export function refuse(socket: Socket, code: string, message: string): void {
 export function lingerAtMost(socket: Socket, ms = 2_000): void {
   const timer = setTimeout(() => socket.destroy(), ms);
   timer.unref();
-  socket.once('close', () => clearTimeout(timer));
+  socket.once('close', () => {
+    clearTimeout(timer);
+  });
 }

@@ -8,7 +8,13 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describeError } from '../../common/errors.js';
 import { acceptClient, refuse, type LocalLogin } from './client.js';
-import { authenticationOk, backendKeyData, parameterStatus, readyForQuery, type BackendKey } from './messages.js';
+import {
+  authenticationOk,
+  backendKeyData,
+  parameterStatus,
+  readyForQuery,
+  type BackendKey,
+} from './messages.js';
 import { Session } from './session.js';
 import type { PostgresEndpoint, PostgresProxyOptions, UpstreamTarget } from './types.js';
 import { UpstreamError, connectUpstream, sendCancel, type UpstreamConnection } from './upstream.js';
@@ -66,7 +72,9 @@ class PostgresProxy {
   constructor(options: PostgresProxyOptions, login: LocalLogin) {
     this.#options = options;
     this.#login = login;
-    this.#server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.#accept(socket));
+    this.#server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {
+      this.#accept(socket);
+    });
   }
 
   listen(): Promise<number> {
@@ -89,7 +97,11 @@ class PostgresProxy {
   }
 
   async #shutDown(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    const stopped = new Promise<void>((resolve) =>
+      this.#server.close(() => {
+        resolve();
+      }),
+    );
     this.#stop.abort();
     const sessions = [...this.#live.values()].map((live) => {
       live.session.terminate('57P01', STEP_ENDED);
@@ -98,7 +110,14 @@ class PostgresProxy {
     // Handshakes in flight: told the same, then closed.
     for (const socket of this.#sockets) refuse(socket, '57P01', STEP_ENDED);
     const sockets = [...this.#sockets].map(
-      (socket) => new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve()))),
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.closed) resolve();
+          else
+            socket.once('close', () => {
+              resolve();
+            });
+        }),
     );
     await Promise.all([stopped, ...sessions, ...sockets]);
   }
@@ -116,12 +135,17 @@ class PostgresProxy {
       refuse(socket, '53300', 'sorry, too many clients already');
       return;
     }
-    const timer = setTimeout(() => socket.destroy(), limits.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_MS);
+    const timer = setTimeout(
+      () => socket.destroy(),
+      limits.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_MS,
+    );
     this.#handshake(socket)
       .catch((err: unknown) => {
         refuse(socket, '08P01', `gatepass: invalid startup: ${describeError(err)}`);
       })
-      .finally(() => clearTimeout(timer));
+      .finally(() => {
+        clearTimeout(timer);
+      });
   }
 
   async #handshake(socket: Socket): Promise<void> {
@@ -166,12 +190,19 @@ class PostgresProxy {
       upstream.socket.setNoDelay(true);
       return { target, upstream };
     } catch (err) {
-      return err instanceof UpstreamError ? err : new UpstreamError('08001', describeError(err), err);
+      return err instanceof UpstreamError
+        ? err
+        : new UpstreamError('08001', describeError(err), err);
     }
   }
 
   /** Finishes the client's login with the server's parameters and a key of ours, then relays. */
-  #open(params: { id: number; socket: Socket; target: UpstreamTarget; upstream: UpstreamConnection }): void {
+  #open(params: {
+    id: number;
+    socket: Socket;
+    target: UpstreamTarget;
+    upstream: UpstreamConnection;
+  }): void {
     const { socket, upstream } = params;
     const key = this.#newKey();
     socket.write(

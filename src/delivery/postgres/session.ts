@@ -94,22 +94,34 @@ export class Session {
     this.#upstream = params.upstream;
     this.#tracker = new Tracker({ session: params.id, record: params.record });
     this.#clientFramer = new Framer(params.maxMessageBytes);
-    this.closed = Promise.all([closedPromise(this.#client), closedPromise(this.#upstream)]).then(() => undefined);
+    this.closed = Promise.all([closedPromise(this.#client), closedPromise(this.#upstream)]).then(
+      () => undefined,
+    );
   }
 
   /** The client has had its ReadyForQuery: relay from now on. */
   start(): void {
     const client = this.#client;
     const upstream = this.#upstream;
-    client.on('data', (chunk: Buffer) => this.#fromClient(chunk));
-    upstream.on('data', (chunk: Buffer) => this.#fromServer(chunk));
+    client.on('data', (chunk: Buffer) => {
+      this.#fromClient(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      this.#fromServer(chunk);
+    });
     client.on('error', () => client.destroy());
     upstream.on('error', () => upstream.destroy());
-    client.on('close', () => this.#clientGone());
-    upstream.on('close', () => this.#serverGone());
+    client.on('close', () => {
+      this.#clientGone();
+    });
+    upstream.on('close', () => {
+      this.#serverGone();
+    });
     upstream.on('drain', () => (this.#upstreamFull = false));
     if (this.#p.idleTimeoutMs > 0) {
-      client.setTimeout(this.#p.idleTimeoutMs, () => this.#idle());
+      client.setTimeout(this.#p.idleTimeoutMs, () => {
+        this.#idle();
+      });
     }
     if (this.#p.upstreamRest.length > 0) this.#fromServer(this.#p.upstreamRest);
     client.resume();
@@ -257,7 +269,9 @@ export class Session {
         ? undefined
         : {
             ...prepared,
-            parameterTypes: Array.from({ length: parameters }, (_, i) => String(prepared.types[i] ?? 0)),
+            parameterTypes: Array.from({ length: parameters }, (_, i) =>
+              String(prepared.types[i] ?? 0),
+            ),
           };
     remember(this.#portals, portal, info);
     this.#tracker.sent({ kind: 'bind' });
@@ -284,18 +298,30 @@ export class Session {
       rule: 'function-call',
       message: 'the FunctionCall message is not allowed: it bypasses statement inspection',
     };
-    const info: StatementInfo = { sql: `-- FunctionCall of function OID ${oid}`, kinds: decision.kinds, protocol: 'simple' };
+    const info: StatementInfo = {
+      sql: `-- FunctionCall of function OID ${oid}`,
+      kinds: decision.kinds,
+      protocol: 'simple',
+    };
     this.#recordBlocked(info, decision, 0);
     this.#tracker.query({ ...info, blocked: { rule: decision.rule } });
     this.#send(simpleQuery(standIn(decision)));
   }
 
   /** Asks `inspect`; undefined when the session ended meanwhile. A failing inspect blocks. */
-  async #decide(sql: string, protocol: 'simple' | 'extended'): Promise<StatementDecision | undefined> {
+  async #decide(
+    sql: string,
+    protocol: 'simple' | 'extended',
+  ): Promise<StatementDecision | undefined> {
     const started = performance.now();
     let decision: StatementDecision;
     try {
-      decision = await this.#p.inspect({ sql, protocol, session: this.id, signal: this.#abort.signal });
+      decision = await this.#p.inspect({
+        sql,
+        protocol,
+        session: this.id,
+        signal: this.#abort.signal,
+      });
     } catch (err) {
       decision = {
         allow: false,
@@ -305,7 +331,12 @@ export class Session {
       };
     }
     if (this.#ending) return undefined;
-    if (!decision.allow) this.#recordBlocked({ sql, kinds: decision.kinds, protocol }, decision, performance.now() - started);
+    if (!decision.allow)
+      this.#recordBlocked(
+        { sql, kinds: decision.kinds, protocol },
+        decision,
+        performance.now() - started,
+      );
     return decision;
   }
 
@@ -377,7 +408,13 @@ export class Session {
     this.#abort.abort();
     if (!this.#ending && this.#client.writable) {
       // The server sent its own FATAL first when it meant to close; this covers a lost connection.
-      this.#client.end(errorResponse({ severity: 'FATAL', code: '08006', message: 'gatepass: the connection to the upstream server was lost' }));
+      this.#client.end(
+        errorResponse({
+          severity: 'FATAL',
+          code: '08006',
+          message: 'gatepass: the connection to the upstream server was lost',
+        }),
+      );
     } else this.#client.end();
     this.#ending = true;
   }
@@ -395,7 +432,9 @@ export class Session {
     if (upstream.writable) upstream.end(terminate());
     const timer = setTimeout(() => upstream.destroy(), 5_000);
     timer.unref();
-    upstream.once('close', () => clearTimeout(timer));
+    upstream.once('close', () => {
+      clearTimeout(timer);
+    });
   }
 }
 
@@ -408,7 +447,10 @@ export function standIn(decision: Blocked): string {
 
 /** One line that names the rule: "gatepass: DROP TABLE denied by rule no-drop". */
 export function blockMessage(decision: Blocked): string {
-  const line = decision.message.replace(/\s*[\r\n]+\s*/g, ' ').replaceAll('$', '＄').trim();
+  const line = decision.message
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replaceAll('$', '＄')
+    .trim();
   const named = line.includes(decision.rule) ? line : `${line} (rule ${decision.rule})`;
   return named.startsWith('gatepass:') ? named : `gatepass: ${named}`;
 }
@@ -436,7 +478,11 @@ function remember<V>(map: Map<string, V>, name: string, value: V): void {
 
 function closedPromise(socket: Socket): Promise<void> {
   if (socket.destroyed && socket.closed) return Promise.resolve();
-  return new Promise((resolve) => socket.once('close', () => resolve()));
+  return new Promise((resolve) =>
+    socket.once('close', () => {
+      resolve();
+    }),
+  );
 }
 
 function drained(socket: Socket): Promise<void> {

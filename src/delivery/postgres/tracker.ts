@@ -22,7 +22,14 @@ export interface StatementInfo {
 }
 
 type Pending =
-  | { kind: 'query'; info: StatementInfo; start: number; tags: string[]; rows: number; sqlstate?: string }
+  | {
+      kind: 'query';
+      info: StatementInfo;
+      start: number;
+      tags: string[];
+      rows: number;
+      sqlstate?: string;
+    }
   | { kind: 'execute'; info: StatementInfo | undefined; start: number; rows: number }
   | { kind: 'parse'; info: StatementInfo; start: number }
   | { kind: 'bind' | 'describe' | 'close' | 'sync' };
@@ -117,7 +124,11 @@ export class Tracker {
     this.#queue.shift();
     if (head.info === undefined || head.info.blocked !== undefined) return;
     const rows = tag === undefined ? head.rows : (tagRows(tag) ?? head.rows);
-    this.#emit(head.info, head.start, { outcome: 'ok', ...(tag === undefined ? {} : { commandTag: tag }), rows });
+    this.#emit(head.info, head.start, {
+      outcome: 'ok',
+      ...(tag === undefined ? {} : { commandTag: tag }),
+      rows,
+    });
   }
 
   #failed(head: Pending, sqlstate: string): void {
@@ -125,7 +136,11 @@ export class Tracker {
       head.sqlstate = sqlstate;
       return;
     }
-    if ((head.kind === 'execute' || head.kind === 'parse') && head.info !== undefined && head.info.blocked === undefined) {
+    if (
+      (head.kind === 'execute' || head.kind === 'parse') &&
+      head.info !== undefined &&
+      head.info.blocked === undefined
+    ) {
       this.#emit(head.info, head.start, { outcome: 'error', sqlstate });
     }
     // The server now skips to the next Sync: so do the expectations.

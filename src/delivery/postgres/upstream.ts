@@ -4,6 +4,7 @@
  * short-lived credential. pg-protocol frames and parses the login exchange;
  * the SCRAM arithmetic is the `pg` package's, not ours.
  */
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the types of an untyped module are a script, which only a reference reaches (and the import rule sees)
 /// <reference path="./pg-sasl.d.ts" />
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls, checkServerIdentity, type ConnectionOptions } from 'node:tls';
@@ -47,7 +48,11 @@ export async function connectUpstream(params: {
   timeoutMs: number;
 }): Promise<UpstreamConnection> {
   const { target } = params;
-  const socket = await openTransport({ target, signal: params.signal, timeoutMs: params.timeoutMs });
+  const socket = await openTransport({
+    target,
+    signal: params.signal,
+    timeoutMs: params.timeoutMs,
+  });
   try {
     const startup = new Map<string, string>();
     for (const [k, v] of Object.entries(params.clientParameters)) {
@@ -69,8 +74,12 @@ export async function sendCancel(target: UpstreamTarget, key: BackendKey): Promi
   const controller = new AbortController();
   const socket = await openTransport({ target, signal: controller.signal, timeoutMs: 10_000 });
   await new Promise<void>((resolve) => {
-    socket.on('error', () => resolve());
-    socket.on('close', () => resolve());
+    socket.on('error', () => {
+      resolve();
+    });
+    socket.on('close', () => {
+      resolve();
+    });
     // The server answers nothing: it closes the connection once it has read the request.
     socket.end(cancelRequest(key));
     setTimeout(() => socket.destroy(), 10_000).unref();
@@ -96,9 +105,13 @@ async function openTransport(params: {
     const answer = await firstByte(tcp);
     if (answer === 'N') {
       if (target.sslmode === 'prefer') return tcp;
-      throw new UpstreamError('08001', 'the upstream server does not support SSL, but SSL was required');
+      throw new UpstreamError(
+        '08001',
+        'the upstream server does not support SSL, but SSL was required',
+      );
     }
-    if (answer !== 'S') throw new UpstreamError('08P01', 'the upstream server answered the SSLRequest with an error');
+    if (answer !== 'S')
+      throw new UpstreamError('08P01', 'the upstream server answered the SSLRequest with an error');
     return await startTls(tcp, target);
   } catch (err) {
     tcp.destroy();
@@ -114,7 +127,9 @@ function guard(socket: Socket, signal: AbortSignal, timeoutMs: number): () => vo
     socket.destroy(new UpstreamError('08006', 'the upstream connection was abandoned'));
   };
   const timer = setTimeout(() => {
-    socket.destroy(new UpstreamError('08001', `the upstream server did not answer within ${timeoutMs} ms`));
+    socket.destroy(
+      new UpstreamError('08001', `the upstream server did not answer within ${timeoutMs} ms`),
+    );
   }, timeoutMs);
   signal.addEventListener('abort', abort, { once: true });
   if (signal.aborted) abort();
@@ -133,7 +148,12 @@ function firstByte(socket: Socket): Promise<string> {
     const onData = (chunk: Buffer): void => {
       cleanup();
       if (chunk.length !== 1) {
-        reject(new UpstreamError('08P01', 'the upstream server sent unexpected data after its SSL answer'));
+        reject(
+          new UpstreamError(
+            '08P01',
+            'the upstream server sent unexpected data after its SSL answer',
+          ),
+        );
         return;
       }
       socket.pause();
@@ -150,7 +170,9 @@ function firstByte(socket: Socket): Promise<string> {
     };
     socket.on('data', onData);
     socket.once('error', onEnd);
-    socket.once('close', () => onEnd());
+    socket.once('close', () => {
+      onEnd();
+    });
   });
 }
 
@@ -181,7 +203,13 @@ function startTls(tcp: Socket, target: UpstreamTarget): Promise<Socket> {
       resolve(tls);
     });
     tls.once('error', (err) => {
-      reject(new UpstreamError('08001', `TLS with the upstream server failed (${errorCodeOf(err)})`, err));
+      reject(
+        new UpstreamError(
+          '08001',
+          `TLS with the upstream server failed (${errorCodeOf(err)})`,
+          err,
+        ),
+      );
     });
     tcp.resume();
   });
@@ -214,7 +242,9 @@ async function login(params: {
           break;
         case 'authenticationMD5Password':
           socket.write(
-            serialize.password(await hashMd5Password(target.user, target.password, msg.salt as Buffer)),
+            serialize.password(
+              await hashMd5Password(target.user, target.password, msg.salt as Buffer),
+            ),
           );
           break;
         case 'authenticationSASL':
@@ -222,7 +252,8 @@ async function login(params: {
           socket.write(serialize.sendSASLInitialResponseMessage(scram.mechanism, scram.response));
           break;
         case 'authenticationSASLContinue':
-          if (scram === undefined) throw new UpstreamError('08P01', 'SCRAM continue without a start');
+          if (scram === undefined)
+            throw new UpstreamError('08P01', 'SCRAM continue without a start');
           await sasl.continueSession(scram, target.password, String(msg.data), tlsStream);
           socket.write(serialize.sendSCRAMClientFinalMessage(scram.response));
           break;
@@ -240,8 +271,8 @@ async function login(params: {
           return { socket, parameters, key, rest: inbox.detach() };
         case 'error':
           throw new UpstreamError(
-            String(msg.code ?? '08006'),
-            `the upstream server refused the login: ${String(msg.message ?? '')}`,
+            typeof msg.code === 'string' ? msg.code : '08006',
+            `the upstream server refused the login: ${typeof msg.message === 'string' ? msg.message : ''}`,
           );
         default:
           // Notices and NegotiateProtocolVersion need no answer.
@@ -271,7 +302,8 @@ class Inbox {
     this.#notify();
   };
   readonly #onEnd = (err?: Error): void => {
-    this.#failure ??= err ?? new UpstreamError('08006', 'the upstream server closed the connection');
+    this.#failure ??=
+      err ?? new UpstreamError('08006', 'the upstream server closed the connection');
     this.#notify();
   };
 
@@ -318,7 +350,8 @@ class Inbox {
     this.#raw = [];
     // The chunk ended with or after ReadyForQuery ('Z', length 5, status).
     const at = all.lastIndexOf(Buffer.from([0x5a, 0, 0, 0, 5]));
-    this.#tail = at >= 0 && at + 6 < all.length ? Buffer.from(all.subarray(at + 6)) : Buffer.alloc(0);
+    this.#tail =
+      at >= 0 && at + 6 < all.length ? Buffer.from(all.subarray(at + 6)) : Buffer.alloc(0);
   }
 
   #notify(): void {
