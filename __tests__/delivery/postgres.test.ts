@@ -471,6 +471,102 @@ describe('cancel requests', () => {
   });
 });
 
+describe('limits and startup', () => {
+  test('a message over the size limit ends that session with 08P01', async () => {
+    const own = await createRole(pg);
+    const p = await startProxy(pg, own, { limits: { maxMessageBytes: 1024 } });
+    try {
+      const c = await client(p.url);
+      expect(await sqlstate(c.query(`SELECT '${'x'.repeat(2000)}'`))).toBe('08P01');
+      await c.end().catch(() => undefined);
+      expect(await pg.tryConnect(p.url)).toBe('ok');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('beyond maxSessions: 53300', async () => {
+    const own = await createRole(pg);
+    const p = await startProxy(pg, own, { limits: { maxSessions: 1 } });
+    try {
+      const first = await client(p.url);
+      expect(await pg.tryConnect(p.url)).toBe('53300');
+      await first.end();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await pg.tryConnect(p.url)).toBe('ok');
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('an idle session ends with 57P05; one with a statement running does not', async () => {
+    const own = await createRole(pg);
+    const p = await startProxy(pg, own, { limits: { idleTimeoutMs: 300 } });
+    try {
+      const idle = await client(p.url);
+      const busy = await client(p.url);
+      const ended = new Promise<string>((resolve) =>
+        idle.on('error', (err) => resolve((err as { code?: string }).code ?? '')),
+      );
+      expect(await busy.query('SELECT pg_sleep(0.8)').then(() => 'ok')).toBe('ok');
+      expect(await ended).toBe('57P05');
+      await busy.end();
+      await idle.end().catch(() => undefined);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('SSLRequest and GSSENCRequest are answered N; a garbage startup packet gets 08P01', async () => {
+    const answer = (packet: Buffer): Promise<string> =>
+      new Promise((resolve) => {
+        const socket = connect({ host: proxy.host, port: proxy.port });
+        let got = '';
+        socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
+        socket.on('close', () => resolve(got));
+        socket.on('error', () => resolve(got));
+        socket.write(packet);
+        setTimeout(() => socket.end(), 300);
+      });
+    const request = (code: number): Buffer => {
+      const b = Buffer.alloc(8);
+      b.writeInt32BE(8, 0);
+      b.writeInt32BE(code, 4);
+      return b;
+    };
+    expect(await answer(request(80877103))).toBe('N');
+    expect(await answer(request(80877104))).toBe('N');
+    expect(await answer(Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4]))).toContain('08P01');
+    expect(await pg.tryConnect(proxy.url)).toBe('ok');
+  });
+
+  test('startup settings other than formatting do not reach the server (they would escape inspection)', async () => {
+    const url = new URL(proxy.url);
+    url.searchParams.set('options', '-c search_path=elsewhere');
+    url.searchParams.set('application_name', 'named');
+    const out = await psql(url.toString(), [
+      '-c',
+      'SELECT current_setting($$search_path$$), current_setting($$application_name$$)',
+    ]);
+    expect(out.stdout.trim()).toBe('"$user", public|named');
+  });
+
+  test('aborting the signal closes the proxy', async () => {
+    const own = await createRole(pg);
+    const controller = new AbortController();
+    const p = await startProxy(pg, own, { signal: controller.signal });
+    const c = await client(p.url);
+    const ended = new Promise<string>((resolve) =>
+      c.on('error', (err) => resolve((err as { code?: string }).code ?? '')),
+    );
+    controller.abort();
+    expect(await ended).toBe('57P01');
+    expect(await sessionsOf(pg, own.user)).toBe(0);
+    expect(await pg.tryConnect(p.url)).toMatch(/ECONNREFUSED/);
+    await c.end().catch(() => undefined);
+  });
+});
+
 describe('close()', () => {
   test('ends active sessions with FATAL 57P01 and leaves no backend behind', async () => {
     const own = await createRole(pg);

@@ -67,6 +67,7 @@ class PostgresProxy {
   readonly #live = new Map<string, Live>();
   readonly #stop = new AbortController();
   #nextSession = 1;
+  #admitted = 0;
   #closing: Promise<void> | undefined;
 
   constructor(options: PostgresProxyOptions, login: LocalLogin) {
@@ -131,10 +132,13 @@ class PostgresProxy {
     this.#sockets.add(socket);
     socket.once('close', () => this.#sockets.delete(socket));
     const limits = this.#options.limits ?? {};
-    if (this.#sockets.size > (limits.maxSessions ?? DEFAULT_MAX_SESSIONS)) {
+    // Counted: handshakes and sessions, not connections being refused (they linger up to 2 s).
+    if (this.#admitted >= (limits.maxSessions ?? DEFAULT_MAX_SESSIONS)) {
       refuse(socket, '53300', 'sorry, too many clients already');
       return;
     }
+    this.#admitted++;
+    socket.once('close', () => this.#admitted--);
     const timer = setTimeout(
       () => socket.destroy(),
       limits.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_MS,

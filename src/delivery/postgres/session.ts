@@ -92,7 +92,7 @@ export class Session {
     this.#p = params;
     this.#client = params.client;
     this.#upstream = params.upstream;
-    this.#tracker = new Tracker({ session: params.id, record: params.record });
+    this.#tracker = new Tracker({ session: params.id, record: (entry) => this.#record(entry) });
     this.#clientFramer = new Framer(params.maxMessageBytes);
     this.closed = Promise.all([closedPromise(this.#client), closedPromise(this.#upstream)]).then(
       () => undefined,
@@ -352,7 +352,16 @@ export class Session {
       sqlstate: '42501',
       rule: decision.rule,
     };
-    this.#p.record(entry);
+    this.#record(entry);
+  }
+
+  /** A throwing `record` loses its entry, not the session. */
+  #record(entry: StatementRecord): void {
+    try {
+      this.#p.record(entry);
+    } catch {
+      // The caller's audit trail is its own to keep; the relay goes on.
+    }
   }
 
   // ---- server → client -------------------------------------------------

@@ -38,8 +38,23 @@ export interface UpstreamConnection {
 }
 
 /**
- * Logs in as `target` with the client's startup parameters (minus those the
- * proxy decides: user, database, replication and protocol extensions).
+ * Startup parameters passed on from the client: formatting only. Any other
+ * parameter is a setting the server applies at login (`role`, `search_path`,
+ * `options=-c …`), which would change what statements do without a statement
+ * to inspect; a client that needs one sends SET, which is inspected.
+ */
+const FORWARDED_PARAMETERS = new Set([
+  'application_name',
+  'client_encoding',
+  'datestyle',
+  'intervalstyle',
+  'timezone',
+  'extra_float_digits',
+]);
+
+/**
+ * Logs in as `target` with the client's startup parameters (those of
+ * {@link FORWARDED_PARAMETERS}); user and database are the target's.
  */
 export async function connectUpstream(params: {
   target: UpstreamTarget;
@@ -56,8 +71,7 @@ export async function connectUpstream(params: {
   try {
     const startup = new Map<string, string>();
     for (const [k, v] of Object.entries(params.clientParameters)) {
-      if (!['user', 'database', 'replication'].includes(k) && !k.startsWith('_pq_.'))
-        startup.set(k, v);
+      if (FORWARDED_PARAMETERS.has(k.toLowerCase())) startup.set(k, v);
     }
     startup.set('user', target.user);
     startup.set('database', target.database);
