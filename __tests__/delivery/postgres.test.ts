@@ -551,6 +551,23 @@ describe('limits and startup', () => {
     expect(out.stdout.trim()).toBe('"$user", public|named');
   });
 
+  test('changing client_encoding or standard_conforming_strings ends the session (inspection reads UTF-8, standard strings)', async () => {
+    for (const set of ["SET client_encoding = 'SJIS'", 'SET standard_conforming_strings = off']) {
+      const c = await client(proxy.url);
+      expect(await sqlstate(c.query(set))).toBe('0A000');
+      expect(await sqlstate(c.query('SELECT 1'))).not.toBe('ok');
+      await c.end().catch(() => undefined);
+    }
+    const own = await createRole(pg);
+    await pg.query(`ALTER ROLE ${own.user} SET standard_conforming_strings = off`);
+    const p = await startProxy(pg, own);
+    try {
+      expect(await pg.tryConnect(p.url)).toBe('0A000');
+    } finally {
+      await p.close();
+    }
+  });
+
   test('aborting the signal closes the proxy', async () => {
     const own = await createRole(pg);
     const controller = new AbortController();

@@ -303,6 +303,11 @@ export function readExecutePortal(msg: Buffer): string {
   return new MessageReader(msg).cstring();
 }
 
+export function readParameterStatus(msg: Buffer): [string, string] {
+  const reader = new MessageReader(msg);
+  return [reader.cstring(), reader.cstring()];
+}
+
 export function readCString(msg: Buffer): string {
   return new MessageReader(msg).cstring();
 }

@@ -15,7 +15,7 @@ import {
   readyForQuery,
   type BackendKey,
 } from './messages.js';
-import { Session } from './session.js';
+import { Session, pinnedViolation } from './session.js';
 import type { PostgresEndpoint, PostgresProxyOptions, UpstreamTarget } from './types.js';
 import { UpstreamError, connectUpstream, sendCancel, type UpstreamConnection } from './upstream.js';
 
@@ -167,6 +167,12 @@ class PostgresProxy {
       return;
     }
     const { target, upstream } = connected;
+    const unpinned = upstream.parameters.map(pinnedViolation).find((v) => v !== undefined);
+    if (unpinned !== undefined) {
+      upstream.socket.destroy();
+      refuse(socket, '0A000', unpinned);
+      return;
+    }
     if (this.#closing !== undefined || socket.destroyed) {
       upstream.socket.destroy();
       refuse(socket, '57P01', STEP_ENDED);

@@ -36,6 +36,7 @@ import {
   readCString,
   readErrorFields,
   readExecutePortal,
+  readParameterStatus,
   readParse,
   readTarget,
   simpleQuery,
@@ -84,6 +85,7 @@ export class Session {
   #pumping = false;
   #ending = false;
   #upstreamFull = false;
+  #serverSaidFatal = false;
   readonly #statements = new Map<string, Prepared>();
   readonly #portals = new Map<string, StatementInfo | undefined>();
 
@@ -92,7 +94,12 @@ export class Session {
     this.#p = params;
     this.#client = params.client;
     this.#upstream = params.upstream;
-    this.#tracker = new Tracker({ session: params.id, record: (entry) => this.#record(entry) });
+    this.#tracker = new Tracker({
+      session: params.id,
+      record: (entry) => {
+        this.#record(entry);
+      },
+    });
     this.#clientFramer = new Framer(params.maxMessageBytes);
     this.closed = Promise.all([closedPromise(this.#client), closedPromise(this.#upstream)]).then(
       () => undefined,
@@ -375,8 +382,11 @@ export class Session {
       return;
     }
     let out: Buffer[] | undefined;
+    let unpinned: string | undefined;
     for (const [i, msg] of framed.messages.entries()) {
       const type = msg[0] ?? 0;
+      if (type === 0x53) unpinned ??= pinnedViolation(readParameterStatus(msg));
+      if (type === 0x45) this.#serverSaidFatal ||= isFatal(msg);
       let relayed = msg;
       if (type === 0x45 && this.#tracker.answersBlocked()) relayed = plainError(msg);
       this.#tracker.received(type, msg);
@@ -384,6 +394,10 @@ export class Session {
       out?.push(relayed);
     }
     const data = out === undefined ? framed.span : Buffer.concat(out);
+    if (unpinned !== undefined) {
+      this.terminate('0A000', unpinned);
+      return;
+    }
     // After the client's end, what the server still says (a cancelled statement's error) is dropped.
     if (data.length === 0 || !this.#client.writable) return;
     if (!this.#client.write(data)) {
@@ -415,7 +429,7 @@ export class Session {
 
   #serverGone(): void {
     this.#abort.abort();
-    if (!this.#ending && this.#client.writable) {
+    if (!this.#ending && !this.#serverSaidFatal && this.#client.writable) {
       // The server sent its own FATAL first when it meant to close; this covers a lost connection.
       this.#client.end(
         errorResponse({
@@ -445,6 +459,31 @@ export class Session {
       clearTimeout(timer);
     });
   }
+}
+
+/**
+ * Settings that change how SQL text reads. `inspect` reads statements as
+ * UTF-8 with standard-conforming strings (as libpg-query does); under another
+ * client encoding (SJIS, GBK: bytes that are quotes or backslashes inside
+ * multibyte characters) or with backslash escapes in plain strings, the
+ * server would read a different statement from the one inspected. So a
+ * session that changes either ends before its next statement.
+ */
+const PINNED_SETTINGS = new Map([
+  ['client_encoding', 'UTF8'],
+  ['standard_conforming_strings', 'on'],
+]);
+
+/** The message that ends a session whose server reports a pinned setting changed; else undefined. */
+export function pinnedViolation([name, value]: [string, string]): string | undefined {
+  const pinned = PINNED_SETTINGS.get(name);
+  if (pinned === undefined || pinned === value) return undefined;
+  return `gatepass: ${name} must stay ${pinned} (statements are inspected as read under it)`;
+}
+
+function isFatal(msg: Buffer): boolean {
+  const severity = readErrorFields(msg).get('V');
+  return severity === 'FATAL' || severity === 'PANIC';
 }
 
 /** A statement that makes the server raise the block as its own error. */

@@ -45,7 +45,6 @@ export interface UpstreamConnection {
  */
 const FORWARDED_PARAMETERS = new Set([
   'application_name',
-  'client_encoding',
   'datestyle',
   'intervalstyle',
   'timezone',
@@ -73,6 +72,8 @@ export async function connectUpstream(params: {
     for (const [k, v] of Object.entries(params.clientParameters)) {
       if (FORWARDED_PARAMETERS.has(k.toLowerCase())) startup.set(k, v);
     }
+    // Statements are inspected as UTF-8 text; see PINNED_SETTINGS in session.ts.
+    startup.set('client_encoding', 'UTF8');
     startup.set('user', target.user);
     startup.set('database', target.database);
     socket.write(startupMessage(startup));
