@@ -89,7 +89,7 @@ describe('the stand-in for a blocked statement', () => {
   });
 
   test('quotes a message with dollars and quotes safely', () => {
-    const sql = standIn({ ...decision, message: "it's $$ and $tag$ ; DROP" });
+    const sql = standIn({ message: "it's $$ and $tag$ ; DROP", sqlstate: '42501' });
     expect(sql).toMatch(
       /^DO \$gatepass_[0-9a-f]{12}\$BEGIN RAISE EXCEPTION USING ERRCODE = '42501'/,
     );

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { hashMd5Password } from 'pg-gateway';
 import { serialize } from 'pg-protocol/dist/serializer.js';
 import type { TestPostgres } from '../helpers/postgres.js';
 import { startPostgres } from '../helpers/postgres.js';
@@ -14,6 +15,7 @@ import {
   createRole,
   psql,
   psqlPath,
+  RawSession,
   rawSession,
   sessionsOf,
   sqlstate,
@@ -457,6 +459,41 @@ describe('cancel requests', () => {
     }
   });
 
+  test('a cancel while the statement waits for approval refuses it with 57014; the session goes on', async () => {
+    const own = await createRole(pg);
+    const checks: AbortSignal[] = [];
+    const p = await startProxy(pg, own, {
+      inspect: (check) => {
+        if (!check.sql.includes('wait_for_me')) return Promise.resolve({ allow: true, kinds: [] });
+        checks.push(check.signal);
+        return new Promise(() => undefined); // a human who never answers
+      },
+    });
+    try {
+      const c = await client(p.url);
+      const keys = c as unknown as { processID: number; secretKey: number };
+      const waiting = c.query("SELECT 'wait_for_me'").catch((err: unknown) => err);
+      await new Promise((r) => setTimeout(r, 200));
+      connect({ host: p.host, port: p.port })
+        .on('error', () => undefined)
+        .end(serialize.cancel(keys.processID, keys.secretKey));
+      expect(await waiting).toMatchObject({
+        code: '57014',
+        message: 'canceling statement due to user request',
+      });
+      expect(checks[0]?.aborted).toBe(true);
+      expect((await c.query<{ n: number }>('SELECT 5 AS n')).rows[0]?.n).toBe(5);
+      await c.end();
+      expect(p.records.find((r) => r.sql.includes('wait_for_me'))).toMatchObject({
+        outcome: 'blocked',
+        rule: 'cancelled',
+        sqlstate: '57014',
+      });
+    } finally {
+      await p.close();
+    }
+  });
+
   test('psql cancels on SIGINT', async () => {
     const child = spawn(psqlPath(), ['-X', '-d', proxy.url, '-c', 'SELECT pg_sleep(30)'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -614,6 +651,35 @@ describe('raw protocol', () => {
     expect(fatal.toString()).toContain('08P01');
     const out = await psql(proxy.url, ['-c', 'SELECT 1']);
     expect(out.stdout.trim()).toBe('1');
+  });
+
+  test('a client that sends its first query with its password, not waiting, is served', async () => {
+    const socket = connect({ host: proxy.host, port: proxy.port });
+    const raw = new RawSession(socket);
+    socket.write(serialize.startup({ user: proxy.user, database: proxy.database }));
+    const challenge = await raw.next('R');
+    const hash = await hashMd5Password(proxy.user, proxy.password, challenge.subarray(9, 13));
+    socket.write(Buffer.concat([serialize.password(hash), serialize.query('SELECT 1')]));
+    expect(await raw.untilReady()).toEqual([
+      'R',
+      'S',
+      'S',
+      'S',
+      'S',
+      'S',
+      'S',
+      'S',
+      'S',
+      'S',
+      'S',
+      'S',
+      'S',
+      'S',
+      'K',
+      'Z:I',
+    ]);
+    expect(await raw.untilReady()).toEqual(['T', 'D', 'C', 'Z:I']);
+    socket.end(serialize.end());
   });
 
   test('FunctionCall is refused with 42501', async () => {

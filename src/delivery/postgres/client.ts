@@ -1,13 +1,13 @@
 /**
- * The job's side: the first packet, then the startup message and the local
- * password through pg-gateway.
+ * The job's side: the first packet, the startup message, the local password.
  *
  * pg-gateway 0.2.4 parses the startup message, checks the protocol version
- * and runs the password challenge; the proxy reads the first packet itself
+ * and the user, and sends the md5 challenge with its salt; its md5 helper
+ * computes the expected answer. The proxy reads the first packet itself
  * (pg-gateway treats a CancelRequest or GSSENCRequest as a startup message)
- * and takes the socket back once the password is checked: its buffering is
- * unbounded and mis-slices several messages read at once, so it never sees
- * the relay's traffic.
+ * and takes the socket back once the startup message is parsed: pg-gateway's
+ * buffering is unbounded and mis-slices several messages read at once, so it
+ * never sees the password message or the relay's traffic.
  *
  * Authentication is md5 (pg-gateway 0.2.4 offers cleartext, md5 or none;
  * SCRAM is not among them). On loopback nobody but root can read the wire,
@@ -37,7 +37,12 @@ export interface LocalLogin {
 }
 
 export type Handshake =
-  | { kind: 'login'; parameters: Record<string, string> }
+  | {
+      kind: 'login';
+      parameters: Record<string, string>;
+      /** Bytes the client sent before its login completed (a client that does not wait), in order. */
+      early: EarlyBytes;
+    }
   | { kind: 'cancel'; key: BackendKey }
   | { kind: 'closed' };
 
@@ -109,6 +114,13 @@ function untypedPacket(socket: Socket): Promise<Buffer | undefined> {
   });
 }
 
+/**
+ * pg-gateway reads the startup message and sends the md5 challenge; the
+ * password message is read here (pg-gateway is detached once the startup is
+ * parsed): pg-gateway 0.2.4 mis-slices a second message read in the same
+ * chunk, so a client that sends its first query with its password (not
+ * waiting for ReadyForQuery) would lose it.
+ */
 function passwordLogin(socket: Socket, startup: Buffer, login: LocalLogin): Promise<Handshake> {
   return new Promise((resolve, reject) => {
     const onClose = (): void => {
@@ -117,27 +129,87 @@ function passwordLogin(socket: Socket, startup: Buffer, login: LocalLogin): Prom
     socket.once('close', onClose);
     const connection: PostgresConnection = new PostgresConnection(socket, {
       authMode: 'md5Password',
-      onMessage: (data: Uint8Array, state: State): Promise<boolean> => {
-        // Before the startup message, pg-gateway's own handling; after it only a password may come.
-        if (!state.hasStarted) return Promise.resolve(false);
-        socket.off('close', onClose);
+      onStartup: (state: State): boolean => {
         connection.detach();
-        socket.pause();
-        return checkPassword({ data: Buffer.from(data), state, login, salt: connection.md5Salt })
-          .then((result) => {
-            if (result.ok) resolve({ kind: 'login', parameters: result.parameters });
-            else refuse(socket, result.code, result.message);
-            if (!result.ok) resolve({ kind: 'closed' });
-            return true;
+        readPassword(socket)
+          .then(async ({ message, early }) => {
+            const result = await checkPassword({
+              data: message,
+              state,
+              login,
+              salt: connection.md5Salt,
+            });
+            socket.off('close', onClose);
+            if (result.ok) {
+              resolve({ kind: 'login', parameters: result.parameters, early });
+              return;
+            }
+            early.take();
+            refuse(socket, result.code, result.message);
+            resolve({ kind: 'closed' });
           })
           .catch((err: unknown) => {
             reject(err instanceof Error ? err : new Error(String(err)));
-            return true;
           });
+        return false; // pg-gateway goes on to send the md5 challenge
       },
     });
     void connection.handleData(startup);
   });
+}
+
+/** The client's password message; what follows it is held in `early`. */
+function readPassword(socket: Socket): Promise<{ message: Buffer; early: EarlyBytes }> {
+  return new Promise((resolve, reject) => {
+    let held = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      held = Buffer.concat([held, chunk]);
+      if (held.length < 5) return;
+      const total = held.readInt32BE(1) + 1;
+      if (total < 5 || total > MAX_STARTUP_BYTES) {
+        socket.off('data', onData);
+        reject(new ProtocolViolation('invalid length of password message'));
+        return;
+      }
+      if (held.length < total) return;
+      socket.off('data', onData);
+      resolve({
+        message: held.subarray(0, total),
+        early: new EarlyBytes(socket, held.subarray(total)),
+      });
+    };
+    socket.on('data', onData);
+  });
+}
+
+/**
+ * Holds the client's bytes between its password and the relay's start (a
+ * bounded amount: a client should wait for ReadyForQuery).
+ */
+export class EarlyBytes {
+  readonly #socket: Socket;
+  #chunks: Buffer[] = [];
+  #bytes = 0;
+  readonly #onData = (chunk: Buffer): void => {
+    this.#chunks.push(chunk);
+    this.#bytes += chunk.length;
+    if (this.#bytes > MAX_STARTUP_BYTES * 100) this.#socket.destroy();
+  };
+
+  constructor(socket: Socket, first: Buffer) {
+    this.#socket = socket;
+    if (first.length > 0) this.#onData(first);
+    socket.on('data', this.#onData);
+  }
+
+  /** Stops holding (the socket is paused) and returns what was held. */
+  take(): Buffer[] {
+    this.#socket.pause();
+    this.#socket.off('data', this.#onData);
+    const chunks = this.#chunks;
+    this.#chunks = [];
+    return chunks;
+  }
 }
 
 type PasswordResult =

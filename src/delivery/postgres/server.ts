@@ -162,6 +162,7 @@ class PostgresProxy {
     }
     const id = this.#nextSession++;
     const connected = await this.#connectUpstream(handshake.parameters);
+    const early = handshake.early.take();
     if (connected instanceof UpstreamError) {
       refuse(socket, connected.sqlstate, `gatepass: ${connected.message}`);
       return;
@@ -178,7 +179,7 @@ class PostgresProxy {
       refuse(socket, '57P01', STEP_ENDED);
       return;
     }
-    this.#open({ id, socket, target, upstream });
+    this.#open({ id, socket, target, upstream, early });
   }
 
   async #connectUpstream(
@@ -212,6 +213,7 @@ class PostgresProxy {
     socket: Socket;
     target: UpstreamTarget;
     upstream: UpstreamConnection;
+    early: Buffer[];
   }): void {
     const { socket, upstream } = params;
     const key = this.#newKey();
@@ -240,7 +242,7 @@ class PostgresProxy {
     const name = `${key.pid}:${key.secret}`;
     this.#live.set(name, { session, target: params.target, upstreamKey: upstream.key });
     void session.closed.then(() => this.#live.delete(name));
-    session.start();
+    session.start(params.early);
   }
 
   /** A random key, so one session cannot guess another's (PostgreSQL's keys are random too). */
@@ -251,10 +253,8 @@ class PostgresProxy {
     }
   }
 
-  /** The client's cancel, re-addressed to the backend its session talks to. Unknown keys: nothing. */
+  /** The client's cancel, re-addressed to its session (held statement or upstream backend). Unknown keys: nothing. */
   #cancel(key: BackendKey): void {
-    const live = this.#live.get(`${key.pid}:${key.secret}`);
-    if (live === undefined) return;
-    sendCancel(live.target, live.upstreamKey).catch(() => undefined);
+    this.#live.get(`${key.pid}:${key.secret}`)?.session.cancel();
   }
 }

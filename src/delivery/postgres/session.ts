@@ -67,6 +67,11 @@ export interface SessionParams {
 }
 
 type Blocked = Extract<StatementDecision, { allow: false }>;
+type Allowed = Extract<StatementDecision, { allow: true }>;
+/** A statement that will not run: the stand-in raises `message` with `sqlstate`. */
+type Refusal = Blocked & { sqlstate: '42501' | '57014' };
+
+const CANCELLED = 'canceling statement due to user request';
 type Prepared = StatementInfo & { types: number[] };
 
 export class Session {
@@ -86,6 +91,8 @@ export class Session {
   #ending = false;
   #upstreamFull = false;
   #serverSaidFatal = false;
+  /** The statement waiting for `inspect`, if any. */
+  #held: AbortController | undefined;
   readonly #statements = new Map<string, Prepared>();
   readonly #portals = new Map<string, StatementInfo | undefined>();
 
@@ -106,8 +113,8 @@ export class Session {
     );
   }
 
-  /** The client has had its ReadyForQuery: relay from now on. */
-  start(): void {
+  /** The client has had its ReadyForQuery: relay from now on, `early` bytes first. */
+  start(early: Buffer[] = []): void {
     const client = this.#client;
     const upstream = this.#upstream;
     client.on('data', (chunk: Buffer) => {
@@ -131,6 +138,7 @@ export class Session {
       });
     }
     if (this.#p.upstreamRest.length > 0) this.#fromServer(this.#p.upstreamRest);
+    for (const chunk of early) this.#fromClient(chunk);
     client.resume();
     upstream.resume();
   }
@@ -299,11 +307,13 @@ export class Session {
    */
   #functionCall(msg: Buffer): void {
     const oid = msg.length >= 9 ? msg.readUInt32BE(5) : 0;
-    const decision: Blocked = {
+    const decision: Refusal = {
       allow: false,
       kinds: ['function call'],
       rule: 'function-call',
-      message: 'the FunctionCall message is not allowed: it bypasses statement inspection',
+      message:
+        'gatepass: the FunctionCall message is not allowed: it bypasses statement inspection (rule function-call)',
+      sqlstate: '42501',
     };
     const info: StatementInfo = {
       sql: `-- FunctionCall of function OID ${oid}`,
@@ -315,39 +325,68 @@ export class Session {
     this.#send(simpleQuery(standIn(decision)));
   }
 
-  /** Asks `inspect`; undefined when the session ended meanwhile. A failing inspect blocks. */
+  /**
+   * Asks `inspect`; undefined when the session ended meanwhile. A failing
+   * inspect blocks; a CancelRequest while the statement waits refuses it with
+   * 57014, as the server would have cancelled it (the wait is given up at
+   * once, whether or not `inspect` honours its signal).
+   */
   async #decide(
     sql: string,
     protocol: 'simple' | 'extended',
-  ): Promise<StatementDecision | undefined> {
+  ): Promise<Refusal | Allowed | undefined> {
     const started = performance.now();
-    let decision: StatementDecision;
+    const held = new AbortController();
+    this.#held = held;
+    const signal = AbortSignal.any([this.#abort.signal, held.signal]);
+    let decided: Refusal | Allowed;
     try {
-      decision = await this.#p.inspect({
-        sql,
-        protocol,
-        session: this.id,
-        signal: this.#abort.signal,
-      });
+      const decision = await Promise.race([
+        this.#p.inspect({ sql, protocol, session: this.id, signal }),
+        abandoned(signal),
+      ]);
+      decided = decision.allow
+        ? decision
+        : { ...decision, message: blockMessage(decision), sqlstate: '42501' };
     } catch (err) {
-      decision = {
-        allow: false,
-        kinds: [],
-        rule: 'inspection-failed',
-        message: `the statement could not be checked: ${describeError(err)}`,
-      };
+      decided = held.signal.aborted
+        ? { allow: false, kinds: [], rule: 'cancelled', message: CANCELLED, sqlstate: '57014' }
+        : {
+            allow: false,
+            kinds: [],
+            rule: 'inspection-failed',
+            message: blockMessage({
+              allow: false,
+              kinds: [],
+              rule: 'inspection-failed',
+              message: `the statement could not be checked: ${describeError(err)}`,
+            }),
+            sqlstate: '42501',
+          };
+    } finally {
+      this.#held = undefined;
     }
     if (this.#ending) return undefined;
-    if (!decision.allow)
+    if (!decided.allow)
       this.#recordBlocked(
-        { sql, kinds: decision.kinds, protocol },
-        decision,
+        { sql, kinds: decided.kinds, protocol },
+        decided,
         performance.now() - started,
       );
-    return decision;
+    return decided;
   }
 
-  #recordBlocked(info: StatementInfo, decision: Blocked, durationMs: number): void {
+  /**
+   * The client's CancelRequest (on another connection, matched by its key): a
+   * statement held for inspection is refused, one running upstream is
+   * cancelled by the server.
+   */
+  cancel(): void {
+    this.#held?.abort();
+    if (!this.#tracker.idle) this.#p.cancelUpstream();
+  }
+
+  #recordBlocked(info: StatementInfo, decision: Refusal, durationMs: number): void {
     const entry: StatementRecord = {
       time: new Date().toISOString(),
       session: this.id,
@@ -356,7 +395,7 @@ export class Session {
       kinds: decision.kinds,
       durationMs: Math.round(durationMs * 1000) / 1000,
       outcome: 'blocked',
-      sqlstate: '42501',
+      sqlstate: decision.sqlstate,
       rule: decision.rule,
     };
     this.#record(entry);
@@ -486,11 +525,11 @@ function isFatal(msg: Buffer): boolean {
   return severity === 'FATAL' || severity === 'PANIC';
 }
 
-/** A statement that makes the server raise the block as its own error. */
-export function standIn(decision: Blocked): string {
-  const message = blockMessage(decision);
+/** A statement that makes the server raise the refusal as its own error. */
+export function standIn(refusal: { message: string; sqlstate: string }): string {
   const tag = `gatepass_${randomBytes(6).toString('hex')}`;
-  return `DO $${tag}$BEGIN RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = $${tag}m$${message}$${tag}m$; END$${tag}$`;
+  const message = refusal.message.replaceAll('$', '＄');
+  return `DO $${tag}$BEGIN RAISE EXCEPTION USING ERRCODE = '${refusal.sqlstate}', MESSAGE = $${tag}m$${message}$${tag}m$; END$${tag}$`;
 }
 
 /** One line that names the rule: "gatepass: DROP TABLE denied by rule no-drop". */
@@ -510,7 +549,8 @@ export function blockMessage(decision: Blocked): string {
  */
 function plainError(msg: Buffer): Buffer {
   const fields = readErrorFields(msg);
-  if (fields.get('C') !== '42501') return msg;
+  const code = fields.get('C');
+  if (code !== '42501' && code !== '57014') return msg;
   const kept = new Map([...fields].filter(([k]) => ['S', 'V', 'C', 'M'].includes(k)));
   return encodeErrorFields('E', kept);
 }
@@ -575,4 +615,15 @@ class Queue {
     }
     return item;
   }
+}
+
+/** Rejects when `signal` aborts: the session ended, or the client cancelled. */
+function abandoned(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    const fail = (): void => {
+      reject(new Error('abandoned'));
+    };
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
 }
