@@ -1,0 +1,169 @@
+/**
+ * The data path's HTTP proxy (docs/data-path.md § HTTP): a loopback
+ * reverse proxy to one upstream, for one job step. See types.ts for the
+ * contract, access.ts for who may use it, target.ts for paths, headers.ts
+ * for what is stripped and rewritten, upstream.ts for the way out.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { GatepassError } from '../../common/errors.js';
+import { admit, capabilityTest, newCapability } from './access.js';
+import { Exchange } from './exchange.js';
+import { relay, type Proxy } from './relay.js';
+import { replyRaw, type Refusal } from './replies.js';
+import type { HttpEndpoint, HttpProxyOptions } from './types.js';
+
+const CLOSING = new Error('the data path is closing');
+
+export async function startHttpProxy(options: HttpProxyOptions): Promise<HttpEndpoint> {
+  const upstream = checkedUpstream(options.upstream);
+  const capability = newCapability();
+  const stop = new AbortController();
+  // Held requests may wait minutes for approval and uploads may be long:
+  // node's whole-request timeout (300 s) would cut both. The head still has
+  // node's 60 s (headersTimeout).
+  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024, requestTimeout: 0 });
+  const port = await listen(server);
+  const proxy: Proxy = {
+    options,
+    upstream,
+    basePath: upstream.pathname.replace(/\/+$/, ''),
+    port,
+    local: `http://127.0.0.1:${String(port)}/${capability}`,
+    capable: capabilityTest(capability),
+    closing: stop.signal,
+    active: 0,
+    limits: {
+      headersTimeoutMs: options.upstreamTimeoutMs ?? 120_000,
+      bodyTimeoutMs: options.idleTimeoutMs ?? 300_000,
+      maxConcurrent: options.maxConcurrentRequests ?? 64,
+    },
+  };
+  const inflight = new Set<Promise<void>>();
+  const track = (work: Promise<void>): void => {
+    inflight.add(work);
+    void work.finally(() => inflight.delete(work));
+  };
+  server.on('request', (req, res) => {
+    track(relay(proxy, req, res, false));
+  });
+  server.on('checkContinue', (req, res) => {
+    track(relay(proxy, req, res, true));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    refuseUpgrade(proxy, req, socket);
+  });
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    refuseRaw(proxy, req, socket, NOT_A_FORWARD_PROXY, 'gatepass:connect');
+  });
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    unreadable(proxy, err, socket);
+  });
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => (closed ??= shutDown(server, stop, inflight));
+  options.signal?.addEventListener('abort', () => void close(), { once: true });
+  if (options.signal?.aborted === true) await close();
+  return { url: `${proxy.local}/`, close };
+}
+
+/** Stop accepting, let every request go (held ones get 503), then close every socket. */
+async function shutDown(
+  server: Server,
+  stop: AbortController,
+  inflight: Set<Promise<void>>,
+): Promise<void> {
+  const closed = new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
+  stop.abort(CLOSING);
+  await Promise.allSettled([...inflight]);
+  server.closeAllConnections();
+  await closed;
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** https, or http to loopback only (the credential must not cross a network in clear). */
+function checkedUpstream(url: URL): URL {
+  const upstream = new URL(url.href);
+  const host = upstream.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || host.startsWith('127.');
+  const problem =
+    upstream.protocol !== 'https:' && !(upstream.protocol === 'http:' && loopback)
+      ? 'must be an https URL (http only to a loopback address)'
+      : upstream.username !== '' || upstream.password !== ''
+        ? 'must not carry credentials'
+        : upstream.search !== '' || upstream.hash !== ''
+          ? 'must not have a query or fragment'
+          : undefined;
+  if (problem === undefined) return upstream;
+  throw new GatepassError('CONFIG', `The data path's upstream ${problem}`, {
+    hint: 'Set the upstream to the API base URL, e.g. https://api.github.com',
+  });
+}
+
+const NOT_A_FORWARD_PROXY: Refusal = {
+  status: 405,
+  error: 'not_origin_form',
+  message: 'gatepass is not a forward proxy: send requests to the base URL it gave, not through it',
+};
+
+/**
+ * WebSockets are refused (501): `inspect` judges one request, and after an
+ * upgrade the socket carries any number of messages no rule has seen.
+ */
+function refuseUpgrade(proxy: Proxy, req: IncomingMessage, socket: Duplex): void {
+  const method = req.method ?? 'GET';
+  const admitted = admit({ method, url: req.url ?? '', host: req.headers.host }, proxy);
+  if (!admitted.ok) {
+    refuseRaw(proxy, req, socket, admitted.refusal, admitted.refusal.rule, admitted.path);
+    return;
+  }
+  const refusal: Refusal = {
+    status: 501,
+    error: 'upgrade_not_supported',
+    rule: 'gatepass:upgrade',
+    message: 'gatepass does not relay WebSocket or other protocol upgrades: each request must be checked on its own',
+  };
+  refuseRaw(proxy, req, socket, refusal, refusal.rule, admitted.path);
+}
+
+function refuseRaw(
+  proxy: Proxy,
+  req: IncomingMessage,
+  socket: Duplex,
+  refusal: Refusal,
+  rule: string | undefined,
+  path = '',
+): void {
+  const exchange = new Exchange(req.method ?? '', proxy.options.record);
+  exchange.path = path;
+  exchange.responseBytes = replyRaw(socket, refusal);
+  exchange.finish(rule === undefined ? 'error' : 'blocked', refusal.status, rule);
+}
+
+/** A request node:http could not parse: 431 for a head too large, else 400. */
+function unreadable(proxy: Proxy, err: Error & { code?: string }, socket: Duplex): void {
+  if (typeof err.code !== 'string' || !err.code.startsWith('HPE_')) {
+    socket.destroy();
+    return;
+  }
+  const large = err.code === 'HPE_HEADER_OVERFLOW';
+  const refusal: Refusal = large
+    ? { status: 431, error: 'header_too_large', message: 'gatepass refuses request heads this large' }
+    : { status: 400, error: 'bad_request', message: 'gatepass could not parse the request' };
+  const exchange = new Exchange('', proxy.options.record);
+  exchange.responseBytes = replyRaw(socket, refusal);
+  exchange.finish('error', refusal.status);
+}
