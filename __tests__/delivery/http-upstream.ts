@@ -8,12 +8,12 @@
  *   /api/v1/link             200 with a Link header to pages under the base and elsewhere
  *   /api/v1/empty            204
  *   /api/v1/download?mb=N    N MiB, generated as it is sent (no buffering here either)
- *   /api/v1/sse              headers and one event, then holds until the client leaves
+ *   /api/v1/sse              headers only (flushed), then holds; the test writes events via `streams`
  *   /api/v1/slow             never answers
  *   anything else            200 with the request as JSON (the body counted, not echoed)
  */
 import { EventEmitter } from 'node:events';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
@@ -33,7 +33,9 @@ export interface Upstream {
   seen: Seen[];
   /** Emits `request` (with the target) as soon as a request's head arrives, before its body. */
   arrivals: EventEmitter;
-  /** Resolves when a request to /api/v1/sse has been answered with its first event, and its close. */
+  /** Open /api/v1/sse responses, for the test to write events into. */
+  streams: ServerResponse[];
+  /** Resolves when a /api/v1/sse response is closed (the client left). */
   sseClosed: Promise<void>;
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startUpstream(tls: { key: string; cert: string }): Promise
     sseClosedResolve = resolve;
   });
   const arrivals = new EventEmitter();
+  const streams: ServerResponse[] = [];
   const server = createServer(tls, (req, res) => {
     arrivals.emit('request', req.url);
     let bodyBytes = 0;
@@ -62,7 +65,7 @@ export async function startUpstream(tls: { key: string; cert: string }): Promise
         bodyBytes,
       };
       seen.push(entry);
-      answer(entry, req.url ?? '', res, sseClosedResolve);
+      answer(entry, req.url ?? '', res, { streams, sseClosed: sseClosedResolve });
     });
   });
   const sockets = new Set<Socket>();
@@ -77,6 +80,7 @@ export async function startUpstream(tls: { key: string; cert: string }): Promise
     port,
     seen,
     arrivals,
+    streams,
     sseClosed,
     close: () => closeServer(server, sockets),
   };
@@ -85,8 +89,8 @@ export async function startUpstream(tls: { key: string; cert: string }): Promise
 function answer(
   entry: Seen,
   target: string,
-  res: import('node:http').ServerResponse,
-  sseClosed: () => void,
+  res: ServerResponse,
+  sse: { streams: ServerResponse[]; sseClosed: () => void },
 ): void {
   const url = new URL(target, 'https://upstream.invalid');
   const route = url.pathname.slice(BASE_PATH.length);
@@ -103,8 +107,9 @@ function answer(
     generated(mib * 1024 * 1024).pipe(res);
   } else if (route === '/sse') {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write('data: first\n\n');
-    res.on('close', sseClosed);
+    res.flushHeaders();
+    sse.streams.push(res);
+    res.on('close', sse.sseClosed);
   } else if (route === '/slow') {
     // Never answers: the proxy's headers timeout must.
   } else {

@@ -45,6 +45,7 @@ const open: HttpEndpoint[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((e) => e.close()));
   upstream.seen.length = 0;
+  upstream.streams.length = 0;
 });
 
 async function start(extra: Partial<HttpProxyOptions> = {}): Promise<Harness> {
@@ -373,11 +374,13 @@ describe('bodies and statuses', () => {
     expect(empty.bytes).toBe(0);
   });
 
-  it('streams an event stream: the first event arrives while the response is open', async () => {
+  it('streams an event stream: its head before any event, each event as it comes', async () => {
     const { endpoint, records } = await start();
     const url = new URL(endpoint.url);
     const first = await new Promise<string>((resolve, reject) => {
       const req = request({ host: url.hostname, port: url.port, path: `${url.pathname}sse`, agent: false }, (res) => {
+        expect(res.headers['content-type']).toBe('text/event-stream');
+        upstream.streams.at(-1)?.write('data: first\n\n');
         res.once('data', (chunk: Buffer) => {
           resolve(chunk.toString());
           req.destroy();
