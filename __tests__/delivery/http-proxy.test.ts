@@ -6,7 +6,11 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { trustCertificate } from '../../src/common/proxy.js';
-import { startHttpProxy, type HttpEndpoint, type RequestRecord } from '../../src/delivery/http/index.js';
+import {
+  startHttpProxy,
+  type HttpEndpoint,
+  type RequestRecord,
+} from '../../src/delivery/http/index.js';
 import { makeCa, startProxy, type Ca, type Proxy } from '../helpers/proxy.js';
 import { send } from './http-client.js';
 import { BASE_PATH, startUpstream, type Upstream } from './http-upstream.js';
@@ -38,7 +42,9 @@ afterAll(async () => {
   ca.remove();
 });
 
-async function start(env: Record<string, string>): Promise<{ url: string; records: RequestRecord[] }> {
+async function start(
+  env: Record<string, string>,
+): Promise<{ url: string; records: RequestRecord[] }> {
   const records: RequestRecord[] = [];
   const endpoint = await startHttpProxy({
     upstream: upstream.base(NAME),

@@ -9,7 +9,11 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { trustCertificate } from '../../src/common/proxy.js';
-import { startHttpProxy, type HttpEndpoint, type RequestRecord } from '../../src/delivery/http/index.js';
+import {
+  startHttpProxy,
+  type HttpEndpoint,
+  type RequestRecord,
+} from '../../src/delivery/http/index.js';
 import { makeCa, type Ca } from '../helpers/proxy.js';
 import { send } from './http-client.js';
 import { generated, startUpstream, type Upstream } from './http-upstream.js';
@@ -64,7 +68,9 @@ it(`downloads ${String(SIZE_MB)} MiB with flat memory`, async () => {
   const { result, growth } = await peakGrowth(() =>
     send({ base: endpoint.url, path: `/download?mb=${String(SIZE_MB)}`, keep: 0 }),
   );
-  process.stdout.write(`download ${String(SIZE_MB)} MiB: peak RSS growth ${(growth / MIB).toFixed(1)} MiB\n`);
+  process.stdout.write(
+    `download ${String(SIZE_MB)} MiB: peak RSS growth ${(growth / MIB).toFixed(1)} MiB\n`,
+  );
   expect(result.status).toBe(200);
   expect(result.bytes).toBe(SIZE_MB * MIB);
   expect(growth).toBeLessThan(MAX_GROWTH);
@@ -76,17 +82,27 @@ it(`uploads ${String(SIZE_MB)} MiB (chunked) with flat memory`, async () => {
     () =>
       new Promise<number>((resolve, reject) => {
         const req = request(
-          { host: url.hostname, port: url.port, method: 'POST', path: `${url.pathname}upload`, agent: false },
+          {
+            host: url.hostname,
+            port: url.port,
+            method: 'POST',
+            path: `${url.pathname}upload`,
+            agent: false,
+          },
           (res) => {
             res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
+            res.on('end', () => {
+              resolve(res.statusCode ?? 0);
+            });
           },
         );
         req.on('error', reject);
         generated(SIZE_MB * MIB).pipe(req);
       }),
   );
-  process.stdout.write(`upload ${String(SIZE_MB)} MiB: peak RSS growth ${(growth / MIB).toFixed(1)} MiB\n`);
+  process.stdout.write(
+    `upload ${String(SIZE_MB)} MiB: peak RSS growth ${(growth / MIB).toFixed(1)} MiB\n`,
+  );
   expect(result).toBe(200);
   expect(upstream.seen.at(-1)?.bodyBytes).toBe(SIZE_MB * MIB);
   expect(records.at(-1)?.requestBytes).toBe(SIZE_MB * MIB);

@@ -129,7 +129,8 @@ describe('credential and headers', () => {
   it('asks for the credential on every request, so a refreshed token is used', async () => {
     let n = 0;
     const { endpoint } = await start({
-      credential: () => Promise.resolve({ header: 'authorization', value: `Bearer t${String(++n)}` }),
+      credential: () =>
+        Promise.resolve({ header: 'authorization', value: `Bearer t${String(++n)}` }),
     });
     const first = await send({ base: endpoint.url, path: '/a' });
     const second = await send({ base: endpoint.url, path: '/b' });
@@ -161,7 +162,12 @@ describe('who may use it', () => {
     expect(checks).toHaveLength(0);
     await recorded(records, 4);
     for (const r of records) {
-      expect(r).toMatchObject({ outcome: 'blocked', rule: 'gatepass:capability', status: 403, path: '' });
+      expect(r).toMatchObject({
+        outcome: 'blocked',
+        rule: 'gatepass:capability',
+        status: 403,
+        path: '',
+      });
     }
     expect(endpoint.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/[A-Za-z0-9_-]{43}/$`));
   });
@@ -228,7 +234,12 @@ describe('inspect', () => {
     });
     expect(upstream.seen).toHaveLength(0);
     const [record] = await recorded(records);
-    expect(record).toMatchObject({ outcome: 'blocked', rule: 'no-deletes', status: 403, path: '/repos/o/r' });
+    expect(record).toMatchObject({
+      outcome: 'blocked',
+      rule: 'no-deletes',
+      status: 403,
+      path: '/repos/o/r',
+    });
   });
 
   it('holds the request until inspect decides, then relays it', async () => {
@@ -240,7 +251,13 @@ describe('inspect', () => {
         return gate.promise;
       },
     });
-    const pending = send({ base: endpoint.url, method: 'POST', path: '/deploy', body: '{"x":1}', headers: { 'content-type': 'application/json' } });
+    const pending = send({
+      base: endpoint.url,
+      method: 'POST',
+      path: '/deploy',
+      body: '{"x":1}',
+      headers: { 'content-type': 'application/json' },
+    });
     await asked.promise;
     // Held: the upstream has seen nothing yet.
     await new Promise((r) => setTimeout(r, 50));
@@ -261,14 +278,19 @@ describe('inspect', () => {
       },
     });
     const client = new AbortController();
-    const pending = send({ base: endpoint.url, path: '/held', signal: client.signal }).catch((e: unknown) => e);
+    const pending = send({ base: endpoint.url, path: '/held', signal: client.signal }).catch(
+      (e: unknown) => e,
+    );
     const check = await asked.promise;
     expect(check.signal.aborted).toBe(false);
     client.abort();
     await pending;
     await new Promise<void>((resolve) => {
       if (check.signal.aborted) resolve();
-      else check.signal.addEventListener('abort', () => resolve());
+      else
+        check.signal.addEventListener('abort', () => {
+          resolve();
+        });
     });
     const [record] = await recorded(records);
     expect(record).toMatchObject({ outcome: 'error', status: 499, path: '/held' });
@@ -306,15 +328,18 @@ describe('paths', () => {
     ['/a\\..\\b', '/a%5C..%5Cb'],
   ];
 
-  it.each(cases)('%s: inspect sees %s, and the upstream gets exactly that', async (raw, canonical) => {
-    const { endpoint, checks, records } = await start();
-    const res = await send({ base: endpoint.url, path: `${raw}?q=1` });
-    expect(res.status).toBe(200);
-    expect(checks[0]?.path).toBe(canonical);
-    expect(echoed(res.body).url).toBe(`${BASE_PATH}${canonical}?q=1`);
-    const [record] = await recorded(records);
-    expect(record?.path).toBe(canonical);
-  });
+  it.each(cases)(
+    '%s: inspect sees %s, and the upstream gets exactly that',
+    async (raw, canonical) => {
+      const { endpoint, checks, records } = await start();
+      const res = await send({ base: endpoint.url, path: `${raw}?q=1` });
+      expect(res.status).toBe(200);
+      expect(checks[0]?.path).toBe(canonical);
+      expect(echoed(res.body).url).toBe(`${BASE_PATH}${canonical}?q=1`);
+      const [record] = await recorded(records);
+      expect(record?.path).toBe(canonical);
+    },
+  );
 
   it('refuses a malformed percent escape with 400', async () => {
     const { endpoint, checks } = await start();
@@ -333,10 +358,21 @@ describe('bodies and statuses', () => {
     const body = ['{"a":', '1,', '"b":2}'];
     const res = await new Promise<number>((resolve, reject) => {
       const url = new URL(endpoint.url);
-      const req = request({ host: url.hostname, port: url.port, method: 'PUT', path: `${url.pathname}put`, agent: false }, (r) => {
-        r.resume();
-        r.on('end', () => resolve(r.statusCode ?? 0));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'PUT',
+          path: `${url.pathname}put`,
+          agent: false,
+        },
+        (r) => {
+          r.resume();
+          r.on('end', () => {
+            resolve(r.statusCode ?? 0);
+          });
+        },
+      );
       req.on('error', reject);
       // The last part only once the upstream has the head: the body is still coming, as in a
       // real upload (given whole before the relay starts, its length would be known and sent).
@@ -352,8 +388,13 @@ describe('bodies and statuses', () => {
   });
 
   it('answers Expect: 100-continue only once inspect allowed the request', async () => {
-    const decisions: RequestDecision[] = [{ allow: false, rule: 'r', message: 'no' }, { allow: true }];
-    const { endpoint } = await start({ inspect: () => Promise.resolve(decisions.shift() ?? { allow: true }) });
+    const decisions: RequestDecision[] = [
+      { allow: false, rule: 'r', message: 'no' },
+      { allow: true },
+    ];
+    const { endpoint } = await start({
+      inspect: () => Promise.resolve(decisions.shift() ?? { allow: true }),
+    });
     const first = await expectContinue(endpoint.url);
     expect(first).toEqual({ continued: false, status: 403 });
     expect(upstream.seen).toHaveLength(0);
@@ -378,16 +419,21 @@ describe('bodies and statuses', () => {
     const { endpoint, records } = await start();
     const url = new URL(endpoint.url);
     const first = await new Promise<string>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: `${url.pathname}sse`, agent: false }, (res) => {
-        expect(res.headers['content-type']).toBe('text/event-stream');
-        upstream.streams.at(-1)?.write('data: first\n\n');
-        res.once('data', (chunk: Buffer) => {
-          resolve(chunk.toString());
-          req.destroy();
-        });
-      });
+      const req = request(
+        { host: url.hostname, port: url.port, path: `${url.pathname}sse`, agent: false },
+        (res) => {
+          expect(res.headers['content-type']).toBe('text/event-stream');
+          upstream.streams.at(-1)?.write('data: first\n\n');
+          res.once('data', (chunk: Buffer) => {
+            resolve(chunk.toString());
+            req.destroy();
+          });
+        },
+      );
       req.on('error', () => undefined);
-      req.on('close', () => reject(new Error('closed before the first event')));
+      req.on('close', () => {
+        reject(new Error('closed before the first event'));
+      });
       req.end();
     });
     expect(first).toBe('data: first\n\n');
@@ -402,11 +448,14 @@ describe('redirects', () => {
     const { endpoint } = await start();
     const origin = upstream.base().origin;
     const redirect = async (to: string): Promise<string | undefined> =>
-      (await send({ base: endpoint.url, path: `/redirect?to=${encodeURIComponent(to)}` })).headers.location;
+      (await send({ base: endpoint.url, path: `/redirect?to=${encodeURIComponent(to)}` })).headers
+        .location;
     const local = endpoint.url.replace(/\/$/, '');
     expect(await redirect(`${origin}${BASE_PATH}/repos/x?page=2`)).toBe(`${local}/repos/x?page=2`);
     expect(await redirect(`${BASE_PATH}/relative`)).toBe(`${local}/relative`);
-    expect(await redirect('https://elsewhere.test/file?sig=1')).toBe('https://elsewhere.test/file?sig=1');
+    expect(await redirect('https://elsewhere.test/file?sig=1')).toBe(
+      'https://elsewhere.test/file?sig=1',
+    );
     expect(await redirect(`${origin}/outside/base`)).toBe(`${origin}/outside/base`);
     expect(await redirect(`http://127.0.0.1:${String(upstream.port)}${BASE_PATH}/x`)).toBe(
       `http://127.0.0.1:${String(upstream.port)}${BASE_PATH}/x`,
@@ -504,12 +553,21 @@ describe('limits and closing', () => {
     });
     const url = new URL(endpoint.url);
     const streaming = new Promise<string>((resolve) => {
-      const req = request({ host: url.hostname, port: url.port, path: `${url.pathname}sse`, agent: false }, (res) => {
-        res.on('data', () => undefined);
-        res.on('close', () => resolve('closed'));
-        res.on('error', () => resolve('closed'));
+      const req = request(
+        { host: url.hostname, port: url.port, path: `${url.pathname}sse`, agent: false },
+        (res) => {
+          res.on('data', () => undefined);
+          res.on('close', () => {
+            resolve('closed');
+          });
+          res.on('error', () => {
+            resolve('closed');
+          });
+        },
+      );
+      req.on('error', () => {
+        resolve('closed');
       });
-      req.on('error', () => resolve('closed'));
       req.end();
     });
     const held = send({ base: endpoint.url, path: '/held' });
@@ -537,7 +595,9 @@ describe('limits and closing', () => {
 
   it('refuses an upstream that is not https (http only to loopback)', async () => {
     await expect(start({ upstream: new URL('http://api.example.com') })).rejects.toThrow(/https/);
-    await expect(start({ upstream: new URL('https://u:p@api.example.com') })).rejects.toThrow(/credentials/);
+    await expect(start({ upstream: new URL('https://u:p@api.example.com') })).rejects.toThrow(
+      /credentials/,
+    );
   });
 });
 
@@ -557,7 +617,9 @@ async function rawRequest(base: string, text: string): Promise<string> {
     const socket = connect(Number(url.port), url.hostname, () => socket.write(text));
     let got = '';
     socket.on('data', (chunk: Buffer) => (got += chunk.toString()));
-    socket.on('end', () => resolve(got));
+    socket.on('end', () => {
+      resolve(got);
+    });
     socket.on('error', reject);
   });
 }
@@ -582,7 +644,9 @@ function expectContinue(base: string): Promise<{ continued: boolean; status: num
       },
       (res) => {
         res.resume();
-        res.on('end', () => resolve({ continued, status: res.statusCode ?? 0 }));
+        res.on('end', () => {
+          resolve({ continued, status: res.statusCode ?? 0 });
+        });
       },
     );
     req.on('continue', () => {

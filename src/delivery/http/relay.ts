@@ -93,8 +93,14 @@ async function serve(job: Job): Promise<void> {
     proxy.options.inspect({ method, path, query, signal: job.signal }),
     job.signal,
   );
-  if (decision === ABORTED) return ended(job);
-  if (decision instanceof Error) return refuse(job, CHECK_FAILED, 'error');
+  if (decision === ABORTED) {
+    ended(job);
+    return;
+  }
+  if (decision instanceof Error) {
+    refuse(job, CHECK_FAILED, 'error');
+    return;
+  }
   if (!decision.allow) {
     const { rule, message } = decision;
     refuse(job, { status: 403, error: 'blocked_by_gatepass', rule, message }, 'blocked');
@@ -106,8 +112,14 @@ async function serve(job: Job): Promise<void> {
 async function forward(job: Job, upstreamPath: string): Promise<void> {
   const { proxy, req, res } = job;
   const credential = await held(proxy.options.credential(), job.signal);
-  if (credential === ABORTED) return ended(job);
-  if (credential instanceof Error) return refuse(job, NO_CREDENTIAL(proxy.upstream), 'error');
+  if (credential === ABORTED) {
+    ended(job);
+    return;
+  }
+  if (credential instanceof Error) {
+    refuse(job, NO_CREDENTIAL(proxy.upstream), 'error');
+    return;
+  }
   if (job.expectsContinue) res.writeContinue();
   let answer: Upstream;
   try {
@@ -123,10 +135,14 @@ async function forward(job: Job, upstreamPath: string): Promise<void> {
       env: proxy.options.env ?? process.env,
     });
   } catch (err) {
-    if (job.signal.aborted) return ended(job);
+    if (job.signal.aborted) {
+      ended(job);
+      return;
+    }
     if (!(err instanceof UpstreamError)) throw err;
     const refusal = upstreamRefusal(err, proxy.upstream, proxy.limits.headersTimeoutMs);
-    return refuse(job, refusal, 'upstream-error');
+    refuse(job, refusal, 'upstream-error');
+    return;
   }
   await answerClient(job, answer, upstreamPath);
 }
@@ -214,7 +230,11 @@ function ended(job: Job): void {
 }
 
 /** Answers with a refusal (if the client can still hear it) and records it. */
-function refuse(job: Job, refusal: Refusal, outcome?: 'blocked' | 'error' | 'upstream-error'): void {
+function refuse(
+  job: Job,
+  refusal: Refusal,
+  outcome?: 'blocked' | 'error' | 'upstream-error',
+): void {
   const { req, res, exchange } = job;
   if (!res.headersSent && res.writable) {
     const bodyUnread = !req.complete;

@@ -23,7 +23,10 @@ export async function startHttpProxy(options: HttpProxyOptions): Promise<HttpEnd
   // Held requests may wait minutes for approval and uploads may be long:
   // node's whole-request timeout (300 s) would cut both. The head still has
   // node's 60 s (headersTimeout).
-  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024, requestTimeout: 0 });
+  const server = createServer({
+    maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024,
+    requestTimeout: 0,
+  });
   const port = await listen(server);
   const proxy: Proxy = {
     options,
@@ -134,7 +137,8 @@ function refuseUpgrade(proxy: Proxy, req: IncomingMessage, socket: Duplex): void
     status: 501,
     error: 'upgrade_not_supported',
     rule: 'gatepass:upgrade',
-    message: 'gatepass does not relay WebSocket or other protocol upgrades: each request must be checked on its own',
+    message:
+      'gatepass does not relay WebSocket or other protocol upgrades: each request must be checked on its own',
   };
   refuseRaw(proxy, req, socket, refusal, refusal.rule, admitted.path);
 }
@@ -161,7 +165,11 @@ function unreadable(proxy: Proxy, err: Error & { code?: string }, socket: Duplex
   }
   const large = err.code === 'HPE_HEADER_OVERFLOW';
   const refusal: Refusal = large
-    ? { status: 431, error: 'header_too_large', message: 'gatepass refuses request heads this large' }
+    ? {
+        status: 431,
+        error: 'header_too_large',
+        message: 'gatepass refuses request heads this large',
+      }
     : { status: 400, error: 'bad_request', message: 'gatepass could not parse the request' };
   const exchange = new Exchange('', proxy.options.record);
   exchange.responseBytes = replyRaw(socket, refusal);
