@@ -310,6 +310,39 @@ describe('inspect', () => {
   });
 });
 
+describe('misbehaving hooks and clients', () => {
+  it('sends nothing when the credential is not a well-formed header', async () => {
+    for (const credential of [
+      { header: 'authorization', value: `Bearer ${TOKEN}\r\nx-injected: 1` },
+      { header: 'bad header', value: TOKEN },
+    ]) {
+      const { endpoint } = await start({ credential: () => Promise.resolve(credential) });
+      const res = await send({ base: endpoint.url, path: '/x' });
+      expect(res.status).toBe(503);
+      expect(res.body).not.toContain(TOKEN);
+    }
+    expect(upstream.seen).toHaveLength(0);
+  });
+
+  it('answers even when the record hook throws', async () => {
+    const { endpoint } = await start({
+      record: () => {
+        throw new Error('audit sink down');
+      },
+    });
+    expect((await send({ base: endpoint.url, path: '/x' })).status).toBe(200);
+  });
+
+  it('answers 417 to an Expect it does not know, and records it', async () => {
+    const { endpoint, records } = await start();
+    const res = await send({ base: endpoint.url, path: '/x', headers: { expect: 'magic' } });
+    expect(res.status).toBe(417);
+    expect(upstream.seen).toHaveLength(0);
+    const [record] = await recorded(records);
+    expect(record).toMatchObject({ status: 417, outcome: 'error' });
+  });
+});
+
 describe('paths', () => {
   const cases: Array<[string, string]> = [
     ['/a/../admin', '/admin'],

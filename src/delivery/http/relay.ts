@@ -10,7 +10,7 @@ import { Exchange } from './exchange.js';
 import { redirectRewriter, clientHeaders, upstreamHeaders } from './headers.js';
 import { reply, type Refusal } from './replies.js';
 import { queryKeys } from './target.js';
-import type { HttpProxyOptions } from './types.js';
+import type { HttpCredential, HttpProxyOptions } from './types.js';
 import { callUpstream, upstreamRefusal, UpstreamError, type Upstream } from './upstream.js';
 
 /** What every request shares: the settings, fixed once the proxy listens. */
@@ -116,7 +116,7 @@ async function forward(job: Job, upstreamPath: string): Promise<void> {
     ended(job);
     return;
   }
-  if (credential instanceof Error) {
+  if (credential instanceof Error || !wellFormed(credential)) {
     refuse(job, NO_CREDENTIAL(proxy.upstream), 'error');
     return;
   }
@@ -145,6 +145,14 @@ async function forward(job: Job, upstreamPath: string): Promise<void> {
     return;
   }
   await answerClient(job, answer, upstreamPath);
+}
+
+/** A header name (RFC 9110 token) and a value without line breaks or NUL: else nothing is sent. */
+function wellFormed(credential: HttpCredential): boolean {
+  return (
+    /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(credential.header) &&
+    !/[\r\n\0]/.test(credential.value)
+  );
 }
 
 /** The request body through a byte counter, or null when the request has none. */

@@ -43,6 +43,7 @@ const REASONS: Record<number, string> = {
   400: 'Bad Request',
   403: 'Forbidden',
   405: 'Method Not Allowed',
+  417: 'Expectation Failed',
   431: 'Request Header Fields Too Large',
   501: 'Not Implemented',
 };
@@ -56,7 +57,11 @@ export function replyRaw(socket: Duplex, refusal: Refusal): number {
     `content-length: ${String(Buffer.byteLength(text))}`,
     'connection: close',
   ];
-  if (socket.writable) socket.end(`${head.join('\r\n')}\r\n\r\n${text}`);
-  else socket.destroy();
+  // Destroyed once written: a client that never closes its side must not keep close() waiting.
+  if (socket.writable) {
+    socket.end(`${head.join('\r\n')}\r\n\r\n${text}`, () => {
+      socket.destroy();
+    });
+  } else socket.destroy();
   return Buffer.byteLength(text);
 }

@@ -4,14 +4,14 @@
  * contract, access.ts for who may use it, target.ts for paths, headers.ts
  * for what is stripped and rewritten, upstream.ts for the way out.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { GatepassError } from '../../common/errors.js';
 import { admit, capabilityTest, newCapability } from './access.js';
 import { Exchange } from './exchange.js';
 import { relay, type Proxy } from './relay.js';
-import { replyRaw, type Refusal } from './replies.js';
+import { reply, replyRaw, type Refusal } from './replies.js';
 import type { HttpEndpoint, HttpProxyOptions } from './types.js';
 
 const CLOSING = new Error('the data path is closing');
@@ -53,6 +53,11 @@ export async function startHttpProxy(options: HttpProxyOptions): Promise<HttpEnd
   });
   server.on('checkContinue', (req, res) => {
     track(relay(proxy, req, res, true));
+  });
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const exchange = new Exchange(req.method ?? '', proxy.options.record);
+    exchange.responseBytes = reply(res, UNKNOWN_EXPECTATION, true);
+    exchange.finish('error', UNKNOWN_EXPECTATION.status);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
     refuseUpgrade(proxy, req, socket);
@@ -115,6 +120,12 @@ function checkedUpstream(url: URL): URL {
     hint: 'Set the upstream to the API base URL, e.g. https://api.github.com',
   });
 }
+
+const UNKNOWN_EXPECTATION: Refusal = {
+  status: 417,
+  error: 'expectation_failed',
+  message: 'gatepass knows no Expect but 100-continue',
+};
 
 const NOT_A_FORWARD_PROXY: Refusal = {
   status: 405,
