@@ -216,6 +216,23 @@ describe('who may use it', () => {
     const [record] = await recorded(records);
     expect(record).toMatchObject({ path: '/socket', status: 501, rule: 'gatepass:upgrade' });
   });
+
+  it('ignores an h2c upgrade and answers over HTTP/1.1', async () => {
+    const { endpoint } = await start();
+    const res = await send({
+      base: endpoint.url,
+      path: '/x',
+      headers: {
+        connection: 'Upgrade, HTTP2-Settings',
+        upgrade: 'h2c',
+        'http2-settings': 'AAMAAABkAAQAAP__',
+      },
+    });
+    expect(res.status).toBe(200);
+    const seen = echoed(res.body);
+    expect(seen.headers.upgrade).toBeUndefined();
+    expect(seen.headers['http2-settings']).toBeUndefined();
+  });
 });
 
 describe('inspect', () => {

@@ -55,9 +55,9 @@ export interface Turned {
   path: string;
 }
 
-/** The proxy's own rules, in order: Host, origin-form, capability, path, method. */
+/** The proxy's own rules, in order: Host, origin-form, capability, path, method, upgrade. */
 export function admit(
-  request: { method: string; url: string; host: string | undefined },
+  request: { method: string; url: string; host: string | undefined; upgrade?: string | undefined },
   guard: { port: number; capable: (given: string) => boolean },
 ): Admitted | Turned {
   if (!hostAllowed(request.host, guard.port)) {
@@ -79,7 +79,25 @@ export function admit(
     const refused = blocked(405, 'method_not_allowed', 'gatepass:trace', NO_TRACE);
     return { ...refused, path: target.path };
   }
+  if (!upgradeIgnorable(request.upgrade)) {
+    const refused = blocked(501, 'upgrade_not_supported', 'gatepass:upgrade', NO_UPGRADE);
+    // The client may not take a 501 as the end of its handshake: close, not keep-alive.
+    const refusal = { ...refused.refusal, headers: { connection: 'close' } };
+    return { ...refused, refusal, path: target.path };
+  }
   return { ok: true, path: target.path, query: target.query };
+}
+
+/**
+ * WebSocket and other upgrades are refused: `inspect` judges one request,
+ * and an upgraded socket carries any number of messages no rule has seen.
+ * `h2c` alone is ignored instead (a server may, RFC 9110 §7.8): the request
+ * is served over HTTP/1.1, as `curl --http2` expects.
+ */
+function upgradeIgnorable(upgrade: string | undefined): boolean {
+  if (upgrade === undefined) return true;
+  const protocols = upgrade.split(',').map((p) => p.trim().toLowerCase());
+  return protocols.every((p) => p === 'h2c' || p === '');
 }
 
 const WRONG_HOST =
@@ -87,6 +105,8 @@ const WRONG_HOST =
 const NO_CAPABILITY =
   'gatepass answers only requests under the base URL it gave the job step (with its capability)';
 const NO_TRACE = 'gatepass does not relay TRACE: it would echo the credential';
+const NO_UPGRADE =
+  'gatepass does not relay WebSocket or other protocol upgrades: each request must be checked on its own';
 
 function blocked(status: number, error: string, rule: string, message: string): Turned {
   return { ok: false, refusal: { status, error, rule, message }, outcome: 'blocked', path: '' };

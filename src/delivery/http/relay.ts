@@ -76,7 +76,8 @@ export async function relay(
 async function serve(job: Job): Promise<void> {
   const { proxy, req, exchange } = job;
   const method = req.method ?? 'GET';
-  const admitted = admit({ method, url: req.url ?? '', host: req.headers.host }, proxy);
+  const { host, upgrade } = req.headers;
+  const admitted = admit({ method, url: req.url ?? '', host, upgrade }, proxy);
   if (!admitted.ok) {
     exchange.path = admitted.path;
     refuse(job, admitted.refusal, admitted.outcome);
@@ -150,8 +151,7 @@ async function forward(job: Job, upstreamPath: string): Promise<void> {
 /** A header name (RFC 9110 token) and a value without line breaks or NUL: else nothing is sent. */
 function wellFormed(credential: HttpCredential): boolean {
   return (
-    /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(credential.header) &&
-    !/[\r\n\0]/.test(credential.value)
+    /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(credential.header) && !/[\r\n\0]/.test(credential.value)
   );
 }
 

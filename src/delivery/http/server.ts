@@ -22,10 +22,13 @@ export async function startHttpProxy(options: HttpProxyOptions): Promise<HttpEnd
   const stop = new AbortController();
   // Held requests may wait minutes for approval and uploads may be long:
   // node's whole-request timeout (300 s) would cut both. The head still has
-  // node's 60 s (headersTimeout).
+  // node's 60 s (headersTimeout). Upgrade requests come as plain requests
+  // (Node ≥ 24.9), where admit() refuses or ignores them with a proper answer;
+  // older Nodes emit 'upgrade', answered below.
   const server = createServer({
     maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024,
     requestTimeout: 0,
+    shouldUpgradeCallback: () => false,
   });
   const port = await listen(server);
   const proxy: Proxy = {
@@ -133,25 +136,18 @@ const NOT_A_FORWARD_PROXY: Refusal = {
   message: 'gatepass is not a forward proxy: send requests to the base URL it gave, not through it',
 };
 
-/**
- * WebSockets are refused (501): `inspect` judges one request, and after an
- * upgrade the socket carries any number of messages no rule has seen.
- */
+/** Node < 24.9: an upgrade request never reaches 'request'; refused on its socket. */
 function refuseUpgrade(proxy: Proxy, req: IncomingMessage, socket: Duplex): void {
   const method = req.method ?? 'GET';
-  const admitted = admit({ method, url: req.url ?? '', host: req.headers.host }, proxy);
-  if (!admitted.ok) {
-    refuseRaw(proxy, req, socket, admitted.refusal, admitted.refusal.rule, admitted.path);
+  const { host } = req.headers;
+  // An ignorable upgrade (h2c) cannot be served from here either: refuse it alike.
+  const upgrade = 'websocket';
+  const admitted = admit({ method, url: req.url ?? '', host, upgrade }, proxy);
+  if (admitted.ok) {
+    socket.destroy(); // not reached: admit() refuses every upgrade but h2c
     return;
   }
-  const refusal: Refusal = {
-    status: 501,
-    error: 'upgrade_not_supported',
-    rule: 'gatepass:upgrade',
-    message:
-      'gatepass does not relay WebSocket or other protocol upgrades: each request must be checked on its own',
-  };
-  refuseRaw(proxy, req, socket, refusal, refusal.rule, admitted.path);
+  refuseRaw(proxy, req, socket, admitted.refusal, admitted.refusal.rule, admitted.path);
 }
 
 function refuseRaw(
