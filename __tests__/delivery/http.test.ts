@@ -3,7 +3,7 @@
  * plain node:http clients: what the upstream receives, what the client gets,
  * what `inspect` sees and what is recorded.
  */
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { trustCertificate } from '../../src/common/proxy.js';
 import { startHttpProxy } from '../../src/delivery/http/index.js';
@@ -632,6 +632,29 @@ describe('limits and closing', () => {
       ['/sse', 'error'],
     ]);
     await expect(send({ base: endpoint.url, path: '/after' })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('close() does not wait for idle keep-alive connections', async () => {
+    const { endpoint } = await start();
+    const agent = new Agent({ keepAlive: true });
+    const url = new URL(endpoint.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: url.hostname, port: url.port, path: `${url.pathname}x`, agent },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            resolve(res.statusCode ?? 0);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+    expect(Object.keys(agent.freeSockets)).toHaveLength(1);
+    await endpoint.close();
+    agent.destroy();
   });
 
   it('closes when its signal aborts', async () => {
