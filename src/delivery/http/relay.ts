@@ -43,10 +43,9 @@ interface Job {
 
 export async function relay(
   proxy: Proxy,
-  req: IncomingMessage,
-  res: ServerResponse,
-  expectsContinue: boolean,
+  request: { req: IncomingMessage; res: ServerResponse; expectsContinue: boolean },
 ): Promise<void> {
+  const { req, res, expectsContinue } = request;
   const exchange = new Exchange(req.method ?? 'GET', proxy.options.record);
   const controller = new AbortController();
   const onClose = (): void => {
@@ -141,7 +140,11 @@ async function forward(job: Job, upstreamPath: string): Promise<void> {
       return;
     }
     if (!(err instanceof UpstreamError)) throw err;
-    const refusal = upstreamRefusal(err, proxy.upstream, proxy.limits.headersTimeoutMs);
+    const refusal = upstreamRefusal({
+      error: err,
+      upstream: proxy.upstream,
+      timeoutMs: proxy.limits.headersTimeoutMs,
+    });
     refuse(job, refusal, 'upstream-error');
     return;
   }
@@ -246,7 +249,8 @@ function refuse(
   const { req, res, exchange } = job;
   if (!res.headersSent && res.writable) {
     const bodyUnread = !req.complete;
-    exchange.responseBytes += reply(res, refusal, bodyUnread || refusal === CLOSING);
+    const closeConnection = bodyUnread || refusal === CLOSING;
+    exchange.responseBytes += reply(res, { refusal, closeConnection });
   }
   if (outcome !== undefined) exchange.finish(outcome, refusal.status, refusal.rule);
 }

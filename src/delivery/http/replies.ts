@@ -22,17 +22,21 @@ export function body(refusal: Refusal): string {
 }
 
 /**
- * Writes `refusal` and returns its byte count. A request whose body was
- * not read is answered with `Connection: close`, so that node:http does not
- * read (say) a gigabyte of refused upload to reuse the connection.
+ * Writes `refusal` and returns its byte count. `closeConnection` for a
+ * request whose body was not read, so that node:http does not read (say) a
+ * gigabyte of refused upload to reuse the connection.
  */
-export function reply(res: ServerResponse, refusal: Refusal, bodyUnread: boolean): number {
+export function reply(
+  res: ServerResponse,
+  answer: { refusal: Refusal; closeConnection: boolean },
+): number {
+  const { refusal, closeConnection } = answer;
   const text = body(refusal);
   res.writeHead(refusal.status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(text)),
     'cache-control': 'no-store',
-    ...(bodyUnread ? { connection: 'close' } : {}),
+    ...(closeConnection ? { connection: 'close' } : {}),
     ...refusal.headers,
   });
   res.end(text);

@@ -52,21 +52,21 @@ export async function startHttpProxy(options: HttpProxyOptions): Promise<HttpEnd
     void work.finally(() => inflight.delete(work));
   };
   server.on('request', (req, res) => {
-    track(relay(proxy, req, res, false));
+    track(relay(proxy, { req, res, expectsContinue: false }));
   });
   server.on('checkContinue', (req, res) => {
-    track(relay(proxy, req, res, true));
+    track(relay(proxy, { req, res, expectsContinue: true }));
   });
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     const exchange = new Exchange(req.method ?? '', proxy.options.record);
-    exchange.responseBytes = reply(res, UNKNOWN_EXPECTATION, true);
+    exchange.responseBytes = reply(res, { refusal: UNKNOWN_EXPECTATION, closeConnection: true });
     exchange.finish('error', UNKNOWN_EXPECTATION.status);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
     refuseUpgrade(proxy, req, socket);
   });
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
-    refuseRaw(proxy, req, socket, NOT_A_FORWARD_PROXY, 'gatepass:connect');
+    refuseRaw(proxy, { req, socket, refusal: NOT_A_FORWARD_PROXY });
   });
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
     unreadable(proxy, err, socket);
@@ -133,6 +133,7 @@ const UNKNOWN_EXPECTATION: Refusal = {
 const NOT_A_FORWARD_PROXY: Refusal = {
   status: 405,
   error: 'not_origin_form',
+  rule: 'gatepass:connect',
   message: 'gatepass is not a forward proxy: send requests to the base URL it gave, not through it',
 };
 
@@ -147,21 +148,18 @@ function refuseUpgrade(proxy: Proxy, req: IncomingMessage, socket: Duplex): void
     socket.destroy(); // not reached: admit() refuses every upgrade but h2c
     return;
   }
-  refuseRaw(proxy, req, socket, admitted.refusal, admitted.refusal.rule, admitted.path);
+  refuseRaw(proxy, { req, socket, refusal: admitted.refusal, path: admitted.path });
 }
 
 function refuseRaw(
   proxy: Proxy,
-  req: IncomingMessage,
-  socket: Duplex,
-  refusal: Refusal,
-  rule: string | undefined,
-  path = '',
+  answer: { req: IncomingMessage; socket: Duplex; refusal: Refusal; path?: string },
 ): void {
+  const { req, socket, refusal } = answer;
   const exchange = new Exchange(req.method ?? '', proxy.options.record);
-  exchange.path = path;
+  exchange.path = answer.path ?? '';
   exchange.responseBytes = replyRaw(socket, refusal);
-  exchange.finish(rule === undefined ? 'error' : 'blocked', refusal.status, rule);
+  exchange.finish(refusal.rule === undefined ? 'error' : 'blocked', refusal.status, refusal.rule);
 }
 
 /** A request node:http could not parse: 431 for a head too large, else 400. */

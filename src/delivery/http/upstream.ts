@@ -77,18 +77,20 @@ const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 
  * 504 when the upstream (or the way to it) ran out of time, else 502; the
  * message names the upstream's origin and the proxy's, never a header.
  */
-export function upstreamRefusal(
-  err: UpstreamError,
-  upstream: URL,
-  headersTimeoutMs: number,
-): Refusal {
+export function upstreamRefusal(failure: {
+  error: UpstreamError;
+  upstream: URL;
+  /** The headers timeout, for the 504's message. */
+  timeoutMs: number;
+}): Refusal {
+  const { error: err, upstream, timeoutMs } = failure;
   const code = codeOf(err.cause);
   if (code !== undefined && TIMEOUTS.has(code)) {
     const via = err.proxy === undefined ? '' : ` through the proxy at ${err.proxy}`;
     return {
       status: 504,
       error: 'upstream_timeout',
-      message: `gatepass: the upstream at ${upstream.origin}${via} did not answer within ${String(Math.round(headersTimeoutMs / 1000))} s`,
+      message: `gatepass: the upstream at ${upstream.origin}${via} did not answer within ${String(Math.round(timeoutMs / 1000))} s`,
     };
   }
   const worded = connectionError(err.cause, {
