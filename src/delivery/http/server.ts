@@ -46,6 +46,16 @@ export async function startHttpProxy(options: HttpProxyOptions): Promise<HttpEnd
       maxConcurrent: options.maxConcurrentRequests ?? 64,
     },
   };
+  const inflight = serve(server, proxy);
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => (closed ??= shutDown({ server, stop, inflight }));
+  options.signal?.addEventListener('abort', () => void close(), { once: true });
+  if (options.signal?.aborted === true) await close();
+  return { url: `${proxy.local}/`, close };
+}
+
+/** Answers every event the server emits; returns the requests in progress, for close(). */
+function serve(server: Server, proxy: Proxy): Set<Promise<void>> {
   const inflight = new Set<Promise<void>>();
   const track = (work: Promise<void>): void => {
     inflight.add(work);
@@ -71,19 +81,19 @@ export async function startHttpProxy(options: HttpProxyOptions): Promise<HttpEnd
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
     unreadable(proxy, err, socket);
   });
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => (closed ??= shutDown(server, stop, inflight));
-  options.signal?.addEventListener('abort', () => void close(), { once: true });
-  if (options.signal?.aborted === true) await close();
-  return { url: `${proxy.local}/`, close };
+  // After listen, the server's own errors are failed accepts (EMFILE): transient, and
+  // without a listener they would end the process, and the job step with it.
+  server.on('error', () => undefined);
+  return inflight;
 }
 
 /** Stop accepting, let every request go (held ones get 503), then close every socket. */
-async function shutDown(
-  server: Server,
-  stop: AbortController,
-  inflight: Set<Promise<void>>,
-): Promise<void> {
+async function shutDown(parts: {
+  server: Server;
+  stop: AbortController;
+  inflight: Set<Promise<void>>;
+}): Promise<void> {
+  const { server, stop, inflight } = parts;
   const closed = new Promise<void>((resolve) => {
     server.close(() => {
       resolve();
