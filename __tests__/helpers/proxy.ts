@@ -123,8 +123,8 @@ export interface Ca {
   remove(): void;
 }
 
-/** A private CA and a server certificate for `names`, with openssl. */
-export function makeCa(names: string[]): Ca {
+/** A private CA and a server certificate for `names` (and `ips`, e.g. 127.0.0.1), with openssl. */
+export function makeCa(names: string[], ips: string[] = []): Ca {
   const dir = mkdtempSync(join(tmpdir(), 'gatepass-ca-'));
   const run = (...args: string[]): void => {
     execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
@@ -136,7 +136,7 @@ export function makeCa(names: string[]): Ca {
   );
   writeFileSync(
     join(dir, 'ext.cnf'),
-    `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\nbasicConstraints=CA:FALSE\n`,
+    `subjectAltName=${[...names.map((n) => `DNS:${n}`), ...ips.map((ip) => `IP:${ip}`)].join(',')}\nbasicConstraints=CA:FALSE\n`,
   );
   run(
     ...['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr'],

@@ -82,6 +82,31 @@ export async function routeFor(url: URL, env: Environment = process.env): Promis
   };
 }
 
+/** An undici dispatcher on the way to `url`: what {@link dispatcherTo} gives. */
+export interface Outbound {
+  dispatcher: Dispatcher;
+  /** The proxy in use: its origin only, safe to print. */
+  proxy?: string;
+  /** Removes the proxy's credentials from a text. */
+  scrub(text: string): string;
+}
+
+/**
+ * The same way to `url` as {@link routeFor}, as an undici dispatcher rather
+ * than a fetch: for callers that relay raw HTTP (the data path's proxy,
+ * delivery/http/), which must not have fetch decode bodies or rewrite
+ * headers. Always undici, even when no proxy or certificate applies.
+ */
+export async function dispatcherTo(url: URL, env: Environment = process.env): Promise<Outbound> {
+  const proxy = proxyFor(url, env);
+  const dispatcher = await dispatcherFor(proxy, extraCertificates(env));
+  return {
+    dispatcher,
+    ...(proxy === undefined ? {} : { proxy: proxy.origin }),
+    scrub: (text) => scrubCredentials(text, proxy),
+  };
+}
+
 /** The proxy for `url`, or undefined when it goes straight (none set, NO_PROXY, loopback). */
 export function proxyFor(url: URL, env: Environment = process.env): URL | undefined {
   const https = url.protocol === 'https:';
