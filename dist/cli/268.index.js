@@ -61,6 +61,7 @@ function requestId(subject) {
         job: subject.job ?? null,
         gateway: subject.gateway ?? null,
         credentials,
+        ...(subject.held === undefined ? {} : { held: { ...subject.held } }),
     });
     return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonical).digest('hex').slice(0, REQUEST_ID_LENGTH);
 }
@@ -280,12 +281,12 @@ __webpack_require__.d(__webpack_exports__, {
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/config/config.ts + 7 modules
-var config_config = __webpack_require__(6354);
+// EXTERNAL MODULE: ./src/config/config.ts + 6 modules
+var config_config = __webpack_require__(439);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(1922);
-// EXTERNAL MODULE: ./src/flow/job.ts + 2 modules
-var job = __webpack_require__(232);
+// EXTERNAL MODULE: ./src/flow/job.ts + 7 modules
+var job = __webpack_require__(7390);
 // EXTERNAL MODULE: ./src/platform/detect.ts
 var detect = __webpack_require__(1356);
 // EXTERNAL MODULE: ./src/common/logger.ts
@@ -782,7 +783,7 @@ Debug lines: GATEPASS_DEBUG=1 (also CI_DEBUG_TRACE=true, RUNNER_DEBUG=1).
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_6___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_6__);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6466);
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_7___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_7__);
-/* harmony import */ var _config_config_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(6354);
+/* harmony import */ var _config_config_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(439);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(1922);
 /* harmony import */ var _common_memory_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(16);
 /**
@@ -1088,7 +1089,7 @@ function credentialVariables(request, issued, logger) {
 
 /***/ }),
 
-/***/ 232:
+/***/ 7390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1152,8 +1153,8 @@ function wasAbandoned(err, requests) {
 
 // EXTERNAL MODULE: ./src/approvals/policy.ts
 var policy = __webpack_require__(3268);
-// EXTERNAL MODULE: ./src/config/config.ts + 7 modules
-var config_config = __webpack_require__(6354);
+// EXTERNAL MODULE: ./src/config/config.ts + 6 modules
+var config_config = __webpack_require__(439);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/delivery/exec.ts
@@ -1204,6 +1205,1059 @@ function deferredMasker(options = {}) {
 
 // EXTERNAL MODULE: ./src/flow/revocation.ts
 var revocation = __webpack_require__(1414);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __webpack_require__(8474);
+;// CONCATENATED MODULE: ./src/audit/session-log.ts
+/**
+ * The data path's session log: one JSON line per statement or request, in the
+ * order they completed, beside the audit record. Lines are appended as they
+ * come (a killed step leaves what it had), never hold parameter values or
+ * bodies, and the statement text in them has been through the masker.
+ */
+
+
+function openSessionLog(file) {
+    let stream;
+    let failed = false;
+    return {
+        file,
+        write(entry) {
+            if (failed)
+                return;
+            stream ??= (0,external_node_fs_.createWriteStream)(file, { flags: 'a', mode: 0o600 }).on('error', () => {
+                // A full disk must not stop the job's session; the audit record says the log is partial.
+                failed = true;
+            });
+            stream.write(`${JSON.stringify(entry)}\n`);
+        },
+        async close() {
+            if (stream === undefined)
+                return;
+            stream.end();
+            if (!failed)
+                await (0,external_node_events_.once)(stream, 'finish').catch(() => undefined);
+        },
+    };
+}
+
+// EXTERNAL MODULE: ./src/config/data-path.ts + 2 modules
+var data_path = __webpack_require__(7656);
+// EXTERNAL MODULE: ./src/guardrails/glob.ts
+var glob = __webpack_require__(8490);
+;// CONCATENATED MODULE: ./src/guardrails/http.ts
+/**
+ * An HTTP request's path as rules see it: decoded once and normalised, so
+ * that `..`, `.`, `//`, `%2e`, `%2F`, a backslash or a `;parameter` cannot
+ * put a request outside the rule that covers where it lands. Anything that
+ * does not decode to one unambiguous path (a bad escape, an escape that is
+ * still there after decoding, control characters, invalid UTF-8) is refused:
+ * servers disagree about those, so no rule could be sure what they reach.
+ */
+/**
+ * `target` is the request line's target: a path with an optional query
+ * (`/v1/x?y=1`), or an absolute URL (`http://host/v1/x`, as sent to a proxy).
+ */
+function normaliseHttpPath(target) {
+    const path = pathOf(target);
+    if (path === undefined)
+        return { ok: false, problem: 'the request target is not a path' };
+    const decoded = decode(path);
+    if (decoded === undefined) {
+        return { ok: false, problem: 'the path has an invalid percent-escape or is not UTF-8' };
+    }
+    if (/%[0-9a-f]{2}/i.test(decoded)) {
+        return { ok: false, problem: 'the path is percent-encoded twice' };
+    }
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused
+    if (/[\x00-\x1f\x7f]/.test(decoded)) {
+        return { ok: false, problem: 'the path holds control characters' };
+    }
+    return { ok: true, path: resolveSegments(decoded) };
+}
+function pathOf(target) {
+    let path = target;
+    const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(path);
+    if (absolute !== null)
+        path = path.slice(absolute[0].length) || '/';
+    path = path.replace(/[?#].*$/s, '');
+    return path.startsWith('/') ? path : undefined;
+}
+/** Percent-decodes once, as UTF-8; undefined when an escape or the UTF-8 is malformed. */
+function decode(path) {
+    if (/%(?![0-9a-f]{2})/i.test(path))
+        return undefined;
+    const bytes = [];
+    for (let i = 0; i < path.length;) {
+        if (path[i] === '%') {
+            bytes.push(Number.parseInt(path.slice(i + 1, i + 3), 16));
+            i += 3;
+            continue;
+        }
+        const code = path.codePointAt(i) ?? 0;
+        bytes.push(...Buffer.from(String.fromCodePoint(code), 'utf8'));
+        i += code > 0xffff ? 2 : 1;
+    }
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Backslashes count as slashes, empty and `.` segments go, `..` removes the
+ * segment before it (never above the root), and a segment's `;parameters`
+ * (which Java servers strip) are dropped. No trailing slash.
+ */
+function resolveSegments(path) {
+    const out = [];
+    for (const raw of path.replace(/\\/g, '/').split('/')) {
+        const segment = raw.replace(/;.*$/s, '');
+        if (segment === '' || segment === '.')
+            continue;
+        if (segment === '..')
+            out.pop();
+        else
+            out.push(segment);
+    }
+    return `/${out.join('/')}`;
+}
+
+// EXTERNAL MODULE: ./src/guardrails/kinds.ts
+var kinds = __webpack_require__(1361);
+;// CONCATENATED MODULE: ./src/guardrails/sql.ts
+/**
+ * What a SQL string would do, from PostgreSQL's own parser (libpg-query, the
+ * server's grammar compiled to WebAssembly): one entry per statement,
+ * including the statements nested in others (a `WITH … DELETE`, `EXPLAIN
+ * ANALYZE <stmt>`, `PREPARE x AS <stmt>`, a rule's actions, a SQL function's
+ * body), so nothing is smuggled inside something harmless. Comments, case,
+ * quoting and dollar-quoting are the parser's business, not ours.
+ *
+ * The parser loads on first use (about 1.7 MB of WebAssembly to compile), or
+ * ahead of time with `loadSqlParser()`; importing this module does nothing.
+ */
+
+
+let loading;
+/** Loads the parser now (the first classification would otherwise wait for it). */
+async function loadSqlParser() {
+    await parser();
+}
+function parser() {
+    loading ??= load().catch((err) => {
+        loading = undefined; // the next statement tries again
+        throw new errors/* GatepassError */.J9('INTERNAL', 'the SQL parser (libpg-query) could not be loaded', {
+            hint: 'Reinstall gatepass: its bundle must hold libpg-query.wasm beside libpg-query.cjs',
+            cause: err,
+        });
+    });
+    return loading;
+}
+async function load() {
+    const lib = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5964));
+    await lib.loadModule();
+    return { parse: (query) => lib.parse(query) };
+}
+/**
+ * Classifies every statement of `sql`. `prepared` holds what the session's
+ * earlier PREPAREs classified to, by name, so an EXECUTE of one is analysed.
+ * A string the parser rejects classifies as `ok: false`: callers deny it.
+ */
+async function classifySql(options) {
+    const { parse } = await parser();
+    // The parser reads a C string: it would stop at a NUL and never see what follows.
+    if (options.sql.includes('\0'))
+        return { ok: false, error: 'the SQL holds a NUL character' };
+    let tree;
+    try {
+        // The library refuses '' (the server answers it with EmptyQueryResponse).
+        tree = options.sql === '' ? { stmts: [] } : await parse(options.sql);
+    }
+    catch (err) {
+        return parseFailure(err);
+    }
+    const walker = new Walker(options.prepared ?? new Map(), parse);
+    const stmts = asArray(asJson(tree)?.['stmts']);
+    stmts.forEach((raw, index) => {
+        walker.walk(asJson(raw)?.['stmt'], { statement: index, owners: [] });
+    });
+    await walker.bodies();
+    if (walker.hazard !== undefined)
+        return { ok: false, error: walker.hazard };
+    return { ok: true, statements: walker.entries.map(freeze) };
+}
+function parseFailure(err) {
+    const message = err instanceof Error ? err.message : 'the parser failed';
+    const details = err?.sqlDetails;
+    const position = details?.cursorPosition;
+    return typeof position === 'number'
+        ? { ok: false, error: message, position }
+        : { ok: false, error: message };
+}
+/** Options that name a function the server calls later (operators, aggregates, types, parsers). */
+const FUNCTION_OPTIONS = new Set([
+    'function',
+    'procedure',
+    'restrict',
+    'join',
+    'sfunc',
+    'finalfunc',
+    'combinefunc',
+    'serialfunc',
+    'deserialfunc',
+    'msfunc',
+    'minvfunc',
+    'mfinalfunc',
+    'input',
+    'output',
+    'receive',
+    'send',
+    'typmod_in',
+    'typmod_out',
+    'analyze',
+    'subscript',
+    'start',
+    'gettoken',
+    'end',
+    'lextypes',
+    'headline',
+    'init',
+    'lexize',
+    'handler',
+    'validator',
+    'inline',
+]);
+/** Functions that run SQL handed to them as text: what that text does is not seen. */
+const RUNS_SQL_TEXT = new Set([
+    'query_to_xml',
+    'query_to_xmlschema',
+    'query_to_xml_and_xmlschema',
+    'ts_stat',
+    'ts_rewrite',
+]);
+/**
+ * Settings that change how the server reads the statements after them, so
+ * that gatepass's parser (standard strings, UTF-8) would no longer read them
+ * the same: `'\\'; DROP …` is a whole literal with standard_conforming_strings
+ * off. Changing them makes the string unparseable for gatepass, and denied.
+ */
+const PARSE_SETTINGS = {
+    standard_conforming_strings: (value) => ['on', 'true', 'yes', '1'].includes(value.toLowerCase()),
+    client_encoding: (value) => ['utf8', 'utf-8', 'unicode'].includes(value.toLowerCase()),
+};
+class Walker {
+    entries = [];
+    /** Set when a statement changes how later ones parse (PARSE_SETTINGS). */
+    hazard;
+    pending = [];
+    prepared;
+    parse;
+    constructor(prepared, parse) {
+        this.prepared = prepared;
+        this.parse = parse;
+    }
+    /** Depth-first over the tree, with an explicit stack: a deep tree must not overflow ours. */
+    walk(root, place) {
+        const stack = [{ node: root, place }];
+        for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+            const children = this.visit(item.node, item.place);
+            for (let i = children.length - 1; i >= 0; i--)
+                stack.push(children[i]);
+        }
+    }
+    /** Records what `node` says and returns its children, each with its place. */
+    visit(node, place) {
+        if (Array.isArray(node))
+            return node.map((child) => ({ node: child, place }));
+        const json = asJson(node);
+        if (json === undefined)
+            return [];
+        const keys = Object.keys(json);
+        const only = keys.length === 1 ? keys[0] : undefined;
+        if (only !== undefined && isStatementType(only)) {
+            const body = asJson(json[only]) ?? {};
+            const inner = this.statement(only, body, place);
+            return [{ node: body, place: inner }];
+        }
+        if (typeof json['relname'] === 'string' && 'relpersistence' in json) {
+            this.relation(json, place);
+            return [];
+        }
+        if (Array.isArray(json['funcname']) && typeof json['funcformat'] === 'string') {
+            this.call(json, place);
+        }
+        this.reference(json, place);
+        return this.children(json, place);
+    }
+    /** A statement node: its entry (a sub-SELECT is part of its statement, not its own). */
+    statement(type, body, place) {
+        if (type === 'SelectStmt' && place.owners.length > 0)
+            return place;
+        const entry = {
+            kind: (0,kinds/* kindOf */.I)(type, body),
+            statement: place.statement,
+            nested: place.owners.length > 0,
+            targets: new Map(),
+            functions: new Set(),
+        };
+        this.entries.push(entry);
+        const inner = { ...place, owners: [...place.owners, entry] };
+        this.facts(type, body, entry, inner);
+        return inner;
+    }
+    /** What rules need beyond the kind, per statement type. */
+    facts(type, body, entry, place) {
+        if (!entry.kind.startsWith('UNKNOWN ') && !kinds/* KNOWN_KINDS */.KO.has(entry.kind)) {
+            entry.unanalysableBecause = `${entry.kind} is not a kind gatepass knows`;
+        }
+        switch (type) {
+            case 'UpdateStmt':
+            case 'DeleteStmt':
+                entry.hasWhere = boundedWhere(body['whereClause']);
+                return;
+            case 'MergeStmt':
+                entry.hasWhere = boundedWhere(body['joinCondition']);
+                return;
+            case 'CreateTrigStmt':
+            case 'CreateEventTrigStmt':
+                this.named(asArray(body['funcname']), place);
+                return;
+            case 'DropStmt':
+            case 'CommentStmt':
+                this.namedRelations(body, place);
+                return;
+            case 'AlterTableStmt':
+                this.alterTableDrops(body, place);
+                return;
+            case 'DoStmt':
+                entry.unanalysableBecause = "a DO block's body is not analysed";
+                return;
+            case 'CallStmt':
+                entry.unanalysableBecause = "a called procedure's body is not analysed";
+                return;
+            case 'CreateFunctionStmt':
+                this.functionBody(body, entry, place);
+                return;
+            case 'PrepareStmt':
+                entry.prepared = String(body['name']);
+                return;
+            case 'DeallocateStmt':
+                if (typeof body['name'] === 'string')
+                    entry.prepared = body['name'];
+                return;
+            case 'ExecuteStmt':
+                this.execute(String(body['name']), entry);
+                return;
+            case 'VariableSetStmt':
+                if (body['kind'] !== 'VAR_RESET' && body['kind'] !== 'VAR_RESET_ALL') {
+                    this.setting(body['name'], constantText(asArray(body['args'])[0]));
+                }
+                return;
+            default:
+                if (entry.kind.startsWith('UNKNOWN ')) {
+                    entry.unanalysableBecause = `${type} is a statement gatepass does not know`;
+                }
+        }
+    }
+    /** DROP and COMMENT name relations as lists of identifiers, not as relation nodes. */
+    namedRelations(body, place) {
+        const type = body['removeType'] ?? body['objtype'];
+        if (typeof type !== 'string' || !kinds/* RELATION_OBJECTS */.Mk.has(type))
+            return;
+        const objects = 'objects' in body ? asArray(body['objects']) : [body['object']];
+        for (const object of objects) {
+            const parts = asArray(asJson(asJson(object)?.['List'])?.['items']).map(stringValue);
+            const name = parts.at(-1);
+            if (name === undefined)
+                continue;
+            const schema = parts.at(-2);
+            this.target(schema === undefined ? { name } : { schema, name }, place);
+        }
+    }
+    /** ALTER TABLE … DROP COLUMN / DROP CONSTRAINT destroys as DROP does: an entry of its own. */
+    alterTableDrops(body, place) {
+        const relation = asJson(body['relation']);
+        for (const cmd of asArray(body['cmds'])) {
+            const subtype = asJson(asJson(cmd)?.['AlterTableCmd'])?.['subtype'];
+            const kind = subtype === 'AT_DropColumn'
+                ? 'DROP COLUMN'
+                : subtype === 'AT_DropConstraint'
+                    ? 'DROP CONSTRAINT'
+                    : undefined;
+            if (kind === undefined)
+                continue;
+            const entry = this.child(kind, place);
+            if (relation !== undefined)
+                this.relation(relation, { ...place, owners: [entry] });
+        }
+    }
+    /** A function's body: SQL is parsed and walked (later: parsing is async); others are opaque. */
+    functionBody(body, entry, place) {
+        if (body['sql_body'] !== undefined)
+            return; // BEGIN ATOMIC / RETURN: already in the tree
+        const options = asArray(body['options']).map((o) => asJson(asJson(o)?.['DefElem']) ?? {});
+        const language = options.find((o) => o['defname'] === 'language');
+        const lang = stringValue(language?.['arg']).toLowerCase() || 'sql';
+        const as = options.find((o) => o['defname'] === 'as');
+        const texts = asArray(asJson(asJson(as?.['arg'])?.['List'])?.['items']).map(stringValue);
+        if (lang !== 'sql') {
+            entry.unanalysableBecause = `the body of a function in language ${lang} is not analysed`;
+            return;
+        }
+        const text = texts[0];
+        if (text !== undefined && text.trim() !== '')
+            this.pending.push({ body: text, place });
+    }
+    execute(name, entry) {
+        entry.prepared = name;
+        const seen = this.prepared.get(name);
+        if (seen === undefined) {
+            entry.unanalysableBecause = `prepared statement ${name} was not seen being prepared`;
+            return;
+        }
+        for (const statement of seen) {
+            if (statement.kind === 'PREPARE')
+                continue;
+            this.entries.push({
+                ...statement,
+                statement: entry.statement,
+                nested: true,
+                targets: new Map(statement.targets.map((t) => [targetKey(t), t])),
+                functions: new Set(statement.functions),
+            });
+            for (const t of statement.targets)
+                entry.targets.set(targetKey(t), t);
+            for (const f of statement.functions)
+                entry.functions.add(f);
+        }
+    }
+    /** Parses and walks the SQL function bodies found so far (bodies may define more). */
+    async bodies() {
+        while (this.pending.length > 0) {
+            const batch = this.pending;
+            this.pending = [];
+            for (const { body, place } of batch) {
+                let tree;
+                try {
+                    tree = await this.parse(body);
+                }
+                catch {
+                    const owner = place.owners.at(-1);
+                    if (owner !== undefined)
+                        owner.unanalysableBecause = 'its SQL body does not parse';
+                    continue;
+                }
+                for (const raw of asArray(asJson(tree)?.['stmts'])) {
+                    this.walk(asJson(raw)?.['stmt'], place);
+                }
+            }
+        }
+    }
+    /** A nested entry of the innermost statement, for facts found inside it (set_config, DROP COLUMN). */
+    child(kind, place) {
+        const entry = {
+            kind,
+            statement: place.statement,
+            nested: true,
+            targets: new Map(),
+            functions: new Set(),
+        };
+        this.entries.push(entry);
+        return entry;
+    }
+    relation(node, place) {
+        const name = String(node['relname']);
+        const schema = typeof node['schemaname'] === 'string' ? node['schemaname'] : undefined;
+        if (schema === undefined && place.ctes?.has(name) === true)
+            return; // a CTE, not a table
+        this.target(schema === undefined ? { name } : { schema, name }, place);
+    }
+    target(target, place) {
+        for (const owner of place.owners)
+            owner.targets.set(targetKey(target), target);
+    }
+    /** A function call: recorded on every enclosing statement; some calls say more. */
+    call(node, place) {
+        const parts = asArray(node['funcname']).map(stringValue);
+        const name = parts.join('.');
+        for (const owner of place.owners)
+            owner.functions.add(name);
+        const bare = parts.at(-1) ?? '';
+        const owner = place.owners.at(-1);
+        if (owner === undefined)
+            return;
+        if (RUNS_SQL_TEXT.has(bare)) {
+            owner.unanalysableBecause = `${bare} runs SQL given as text, which is not analysed`;
+        }
+        if (bare === 'set_config')
+            this.setConfig(node, place, owner);
+    }
+    /** A SET of one of PARSE_SETTINGS to a value gatepass does not parse with. */
+    setting(name, value) {
+        if (typeof name !== 'string')
+            return;
+        const safe = PARSE_SETTINGS[name.toLowerCase()];
+        if (safe === undefined || (value !== undefined && safe(value)))
+            return;
+        this.hazard = `setting ${name.toLowerCase()} to anything but what gatepass parses with is refused`;
+    }
+    /**
+     * A function named for the server to call later: `DROP FUNCTION f(int)`,
+     * `CREATE CAST … WITH FUNCTION f`, `CREATE OPERATOR … (function = f)`, an
+     * aggregate's `sfunc`. Recorded like a call: `SELECT 'a' === 'b'` would
+     * call it with no call in sight.
+     */
+    reference(json, place) {
+        if (Array.isArray(json['objname']) && !('relname' in json)) {
+            this.named(json['objname'], place);
+        }
+        const defname = json['defname'];
+        if (typeof defname === 'string' && FUNCTION_OPTIONS.has(defname.toLowerCase())) {
+            const arg = asJson(json['arg']);
+            const names = asJson(arg?.['TypeName'])?.['names'] ?? asJson(arg?.['List'])?.['items'];
+            this.named(asArray(names), place);
+        }
+    }
+    named(parts, place) {
+        const name = parts.map(stringValue).join('.');
+        if (name === '')
+            return;
+        for (const owner of place.owners)
+            owner.functions.add(name);
+    }
+    /** `set_config('role', …)` is SET ROLE by another name. */
+    setConfig(node, place, owner) {
+        const args = asArray(node['args']);
+        const setting = constantText(args[0]);
+        if (setting !== undefined)
+            this.setting(setting, constantText(args[1]));
+        if (setting === undefined) {
+            owner.unanalysableBecause = 'set_config with a setting name computed at run time';
+            return;
+        }
+        const kind = setting.toLowerCase() === 'role'
+            ? 'SET ROLE'
+            : setting.toLowerCase() === 'session_authorization'
+                ? 'SET SESSION AUTHORIZATION'
+                : undefined;
+        if (kind !== undefined)
+            this.child(kind, place);
+    }
+    /** Children of a plain node; a WITH clause puts its CTE names in scope for what can see them. */
+    children(json, place) {
+        const withClause = asJson(json['withClause']);
+        const ctes = asArray(withClause?.['ctes']).map((c) => asJson(asJson(c)?.['CommonTableExpr']));
+        if (ctes.length === 0)
+            return Object.values(json).map((node) => ({ node, place }));
+        const names = ctes.map((c) => String(c?.['ctename']));
+        const recursive = withClause?.['recursive'] === true;
+        const scope = (visible) => ({
+            ...place,
+            ctes: new Set([...(place.ctes ?? []), ...visible]),
+        });
+        const out = [];
+        // A CTE sees the ones before it (all of them, itself included, when RECURSIVE).
+        ctes.forEach((cte, i) => {
+            const visible = recursive ? names : names.slice(0, i);
+            out.push({ node: cte, place: scope(visible) });
+        });
+        for (const [key, node] of Object.entries(json)) {
+            if (key !== 'withClause')
+                out.push({ node, place: scope(names) });
+        }
+        return out;
+    }
+}
+function isStatementType(key) {
+    return key.endsWith('Stmt') && !kinds/* NOT_STATEMENTS */.VG.has(key);
+}
+/** A WHERE bounds the rows only if it looks at them: a column, or the cursor's current row. */
+function boundedWhere(where) {
+    if (where === undefined)
+        return false;
+    const stack = [where];
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+        if (Array.isArray(node))
+            stack.push(...node);
+        const json = asJson(node);
+        if (json === undefined)
+            continue;
+        if ('ColumnRef' in json || 'CurrentOfExpr' in json)
+            return true;
+        stack.push(...Object.values(json));
+    }
+    return false;
+}
+function targetKey(target) {
+    return target.schema === undefined ? target.name : `${target.schema}.${target.name}`;
+}
+function freeze(entry) {
+    return {
+        kind: entry.kind,
+        statement: entry.statement,
+        nested: entry.nested,
+        targets: [...entry.targets.values()],
+        functions: [...entry.functions],
+        analysable: entry.unanalysableBecause === undefined,
+        ...(entry.hasWhere === undefined ? {} : { hasWhere: entry.hasWhere }),
+        ...(entry.unanalysableBecause === undefined
+            ? {}
+            : { unanalysableBecause: entry.unanalysableBecause }),
+        ...(entry.prepared === undefined ? {} : { prepared: entry.prepared }),
+    };
+}
+function asJson(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function asArray(value) {
+    return Array.isArray(value) ? value : [];
+}
+/** A string constant's text (`'on'`), else undefined (an expression, a parameter). */
+function constantText(node) {
+    const sval = asJson(asJson(asJson(node)?.['A_Const'])?.['sval'])?.['sval'];
+    return typeof sval === 'string' ? sval : undefined;
+}
+/** A `{String: {sval}}` node's text, else ''. */
+function stringValue(node) {
+    const sval = asJson(asJson(node)?.['String'])?.['sval'];
+    return typeof sval === 'string' ? sval : '';
+}
+
+;// CONCATENATED MODULE: ./src/guardrails/evaluate.ts
+/**
+ * Rules applied to what a job sends (docs/guardrails.md § Semantics). Pure:
+ * the caller classifies (sql.ts) or normalises (http.ts) and acts on the
+ * verdict.
+ *
+ * Per statement, the first matching rule decides (the user's rules come
+ * before the built-in ones); no match allows. A string of several statements,
+ * nested ones included, gets the most restrictive verdict of its statements
+ * (deny > review > allow), and the reason names that statement and its rule.
+ *
+ * Matching is asymmetric on purpose. A deny or review rule matches what *may*
+ * be what it names: any of the statement's tables or functions, an
+ * unqualified table in whatever schema the search path picks, names and
+ * paths in any case. An allow rule matches only what *surely* is: every table
+ * and function the statement touches, in the exact case, an unqualified table
+ * only when the rule's schema is `*`. So a rule never loosens more than it says.
+ */
+
+
+
+const SEVERITY = { allow: 0, review: 1, deny: 2 };
+const VERB = {
+    allow: 'is allowed by',
+    review: 'is held for review by',
+    deny: 'is denied by',
+};
+/** Not a rule anyone can relax: what the parser rejects is never let through. */
+const UNPARSEABLE = 'unparseable-sql';
+const MALFORMED_PATH = 'malformed-path';
+function evaluateSql(options) {
+    const { classification, guardrails } = options;
+    if (!classification.ok) {
+        const at = classification.position === undefined ? '' : ` at character ${classification.position + 1}`;
+        return {
+            action: 'deny',
+            rule: UNPARSEABLE,
+            reason: `the SQL does not parse${at}, so it is denied by rule ${UNPARSEABLE}`,
+            kinds: [],
+        };
+    }
+    const { statements } = classification;
+    const kinds = [...new Set(statements.map((s) => s.kind))];
+    const tops = new Set(statements.map((s) => s.statement)).size;
+    let decided;
+    for (const statement of statements) {
+        const rule = guardrails.rules.find((r) => sqlRuleMatches(r, statement));
+        if (rule === undefined)
+            continue;
+        if (decided === undefined || SEVERITY[rule.action] > SEVERITY[decided.rule.action]) {
+            decided = { statement, rule };
+        }
+    }
+    if (decided === undefined) {
+        return { action: 'allow', reason: allowedReason(statements), kinds };
+    }
+    const { statement, rule } = decided;
+    const where = statementPlace(statement, tops);
+    return {
+        action: rule.action,
+        rule: rule.name,
+        reason: `${where}${describe(statement, rule)} ${VERB[rule.action]} rule ${rule.name}`,
+        kinds,
+        statement: statement.statement,
+    };
+}
+function allowedReason(statements) {
+    const first = statements[0];
+    if (first === undefined)
+        return 'an empty query is allowed';
+    if (statements.length === 1)
+        return `${describe(first)} is allowed: no rule matched`;
+    return `${statements.length} statements are allowed: no rule matched`;
+}
+function statementPlace(statement, tops) {
+    const number = statement.statement + 1;
+    if (statement.nested)
+        return `in statement ${number}, `;
+    return tops > 1 ? `statement ${number}: ` : '';
+}
+/** `DROP TABLE public.users`, `SELECT calling pg_read_file`, `DELETE t without WHERE`. */
+function describe(statement, rule) {
+    const names = statement.targets.map(targetKey);
+    const shown = names.length > 3 ? [...names.slice(0, 3), '…'] : names;
+    let text = [statement.kind, ...shown].join(' ');
+    if (rule?.functions !== undefined) {
+        const called = statement.functions.filter((f) => functionMatches(f, rule.functions ?? [], false));
+        if (called.length > 0)
+            text += ` calling ${called.slice(0, 3).join(', ')}`;
+    }
+    if (rule?.withoutWhere === true)
+        text += ' without WHERE';
+    if (rule?.unanalysable === true && statement.unanalysableBecause !== undefined) {
+        text += ` (${statement.unanalysableBecause})`;
+    }
+    return text;
+}
+function sqlRuleMatches(rule, statement) {
+    const sure = rule.action === 'allow';
+    if (rule.statements !== undefined &&
+        !rule.statements.some((k) => (0,glob/* kindGlob */.Bs)(k).test(statement.kind))) {
+        return false;
+    }
+    if (rule.withoutWhere === true && statement.hasWhere !== false)
+        return false;
+    if (rule.unanalysable === true && statement.analysable)
+        return false;
+    const { tables, functions } = rule;
+    if (tables !== undefined) {
+        const hit = (t) => tables.some((p) => tableMatches(t, p, sure));
+        if (sure ? !statement.targets.every(hit) : !statement.targets.some(hit))
+            return false;
+    }
+    if (functions !== undefined) {
+        const hit = (f) => functionMatches(f, functions, sure);
+        if (sure ? !statement.functions.every(hit) : !statement.functions.some(hit))
+            return false;
+    }
+    return true;
+}
+/** `sure`: the table is certainly the pattern's (allow); else it may be (deny, review). */
+function tableMatches(target, pattern, sure) {
+    const [schema, name] = splitPattern(pattern);
+    if (!(0,glob/* namePartGlob */.dq)(name, sure).test(target.name))
+        return false;
+    if (target.schema !== undefined)
+        return (0,glob/* namePartGlob */.dq)(schema, sure).test(target.schema);
+    // Unqualified: the search path decides the schema, so it may be any.
+    return !sure || schema === '*';
+}
+function functionMatches(called, patterns, sure) {
+    const parts = called.split('.');
+    const name = parts.at(-1) ?? '';
+    const schema = parts.length > 1 ? parts.at(-2) : undefined;
+    return patterns.some((pattern) => {
+        const [patternSchema, patternName] = splitPattern(pattern);
+        if (!(0,glob/* namePartGlob */.dq)(patternName, sure).test(name))
+            return false;
+        if (schema !== undefined)
+            return (0,glob/* namePartGlob */.dq)(patternSchema, sure).test(schema);
+        return !sure || patternSchema === '*';
+    });
+}
+/** `schema.name` → [schema, name]; `name` → ['*', name]. */
+function splitPattern(pattern) {
+    const dot = pattern.indexOf('.');
+    return dot < 0 ? ['*', pattern] : [pattern.slice(0, dot), pattern.slice(dot + 1)];
+}
+/**
+ * `request.path` is the request line's target as received: raw, query
+ * included (see normaliseHttpPath).
+ * The reason names the method and the rule's pattern, not the path, which
+ * may hold identifiers or tokens.
+ */
+function evaluateHttp(options) {
+    const method = options.request.method.toUpperCase();
+    const path = normaliseHttpPath(options.request.path);
+    if (!path.ok) {
+        return {
+            action: 'deny',
+            rule: MALFORMED_PATH,
+            reason: `${method}: ${path.problem}, so it is denied by rule ${MALFORMED_PATH}`,
+            kinds: [method],
+        };
+    }
+    const rule = options.guardrails.rules.find((r) => httpRuleMatches(r, method, path.path));
+    if (rule === undefined) {
+        return { action: 'allow', reason: `${method} is allowed: no rule matched`, kinds: [method] };
+    }
+    const pattern = rule.paths?.find((p) => (0,glob/* pathGlob */.Qh)(p, rule.action === 'allow').test(path.path));
+    const on = pattern === undefined ? '' : ` on ${pattern}`;
+    return {
+        action: rule.action,
+        rule: rule.name,
+        reason: `${method}${on} ${VERB[rule.action]} rule ${rule.name}`,
+        kinds: [method],
+    };
+}
+function httpRuleMatches(rule, method, path) {
+    if (rule.methods !== undefined && !rule.methods.includes(method))
+        return false;
+    const exact = rule.action === 'allow';
+    if (rule.paths !== undefined && !rule.paths.some((p) => (0,glob/* pathGlob */.Qh)(p, exact).test(path))) {
+        return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/flow/data-path.ts
+
+
+
+
+function isProxied(request) {
+    return request.dataPath !== undefined;
+}
+/** Refresh when a quarter of the credential's life, or a minute, is left, whichever is more. */
+function refreshDue(issued, issuedAt, now) {
+    if (issued.expiresAt === undefined)
+        return false;
+    const end = issued.expiresAt.getTime();
+    const margin = Math.max(60_000, (end - issuedAt) / 4);
+    return now >= end - margin;
+}
+/** Keeps the current upstream credential, issuing a new one when it nears expiry (one at a time). */
+class CurrentCredential {
+    options;
+    #issued;
+    #issuedAt = Date.now();
+    #refreshing;
+    refreshed = 0;
+    constructor(issued, options) {
+        this.options = options;
+        this.#issued = issued;
+    }
+    async get() {
+        if (!refreshDue(this.#issued, this.#issuedAt, Date.now()))
+            return this.#issued;
+        this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));
+        return this.#refreshing;
+    }
+    async #refresh() {
+        const name = this.options.request.name;
+        try {
+            const next = await this.options.reissue();
+            this.#issued = next;
+            this.#issuedAt = Date.now();
+            this.refreshed += 1;
+            this.options.log.info(`"${name}": upstream credential renewed${next.expiresAt === undefined ? '' : `, expires ${next.expiresAt.toISOString()}`}; new connections use it`);
+        }
+        catch (err) {
+            // The old one is still valid until it expires: keep serving with it.
+            this.options.log.warning(`"${name}": could not renew the upstream credential: ${(0,errors/* describeError */.Uc)(err)}`);
+        }
+        return this.#issued;
+    }
+}
+async function openDataPath(options) {
+    const { request } = options;
+    const path = request.dataPath;
+    const stats = newStats(path);
+    const current = new CurrentCredential(options.issued, options);
+    const opened = path.kind === 'postgres'
+        ? await openPostgres(options, path, current, stats)
+        : await openHttp(options, path, current, stats);
+    // The local secret only: registering the whole URL would also mask every
+    // 8-character window of it ("127.0.0.", the database name) in the log.
+    options.register(opened.secret);
+    stats.endpoint = opened.describe;
+    stats.upstream = opened.upstream;
+    return {
+        fields: opened.fields,
+        record: () => ({ ...stats, refreshed: current.refreshed }),
+        close: () => opened.close(),
+    };
+}
+function newStats(path) {
+    return {
+        kind: path.kind,
+        upstream: path.kind === 'http' ? path.upstream : '',
+        endpoint: '',
+        total: 0,
+        errors: 0,
+        byKind: {},
+        blocked: [],
+        held: [],
+        refreshed: 0,
+    };
+}
+/** The verdict for one item: allowed, refused with a rule, or held and then decided by humans. */
+async function decide(options, stats, verdict, text, signal) {
+    if (verdict.action === 'allow')
+        return { allow: true };
+    const rule = verdict.rule ?? 'guardrails';
+    const masked = clip(await options.mask(text));
+    if (verdict.action === 'deny') {
+        stats.blocked.push({
+            time: new Date().toISOString(),
+            kinds: [...verdict.kinds],
+            rule,
+            text: masked,
+        });
+        options.log.warning(`"${options.request.name}": blocked by rule ${rule}: ${verdict.reason}`);
+        return { allow: false, rule, message: `gatepass: ${verdict.reason}` };
+    }
+    return hold(options, stats, { verdict, rule, masked, signal });
+}
+async function hold(options, stats, held) {
+    const { verdict, rule, masked, signal } = held;
+    const reason = verdict.reason;
+    const entry = {
+        time: new Date().toISOString(),
+        kinds: [...verdict.kinds],
+        rule,
+        text: masked,
+        outcome: 'denied',
+    };
+    stats.held.push(entry);
+    if (options.review === undefined) {
+        entry.outcome = 'no-approval-source';
+        return {
+            allow: false,
+            rule,
+            message: `gatepass: ${reason}, and this step has no approval source to ask (set approval-source)`,
+        };
+    }
+    const what = options.request.dataPath.kind === 'postgres' ? 'statement' : 'request';
+    options.log.info(`"${options.request.name}": a ${what} is held for approval (rule ${rule})`);
+    let answer;
+    try {
+        answer = await options.review({ credential: options.request.name, what, text: masked, rule, reason }, signal);
+    }
+    catch (err) {
+        entry.outcome = signal.aborted ? 'abandoned' : 'failed';
+        const why = err instanceof errors/* GatepassError */.J9 ? err.message : (0,errors/* describeError */.Uc)(err);
+        return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${why}` };
+    }
+    if (answer.approved) {
+        entry.outcome = 'approved';
+        entry.approvers = answer.approvers;
+        return { allow: true };
+    }
+    return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${answer.reason}` };
+}
+const CLIP = 2_000;
+function clip(text) {
+    return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
+}
+function count(stats, kinds, failed) {
+    stats.total += 1;
+    if (failed)
+        stats.errors += 1;
+    for (const kind of kinds.length === 0 ? ['UNKNOWN'] : kinds)
+        stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
+}
+async function openPostgres(options, path, current, stats) {
+    const { startPostgresProxy } = await Promise.all(/* import() */[__webpack_require__.e(802), __webpack_require__.e(835)]).then(__webpack_require__.bind(__webpack_require__, 2835));
+    const name = options.request.name;
+    // Checked now, before the command starts: a credential without a host fails the step.
+    const first = upstreamTarget(path, options.issued.values, name);
+    const endpoint = await startPostgresProxy({
+        database: first.database,
+        upstream: async () => upstreamTarget(path, (await current.get()).values, name),
+        inspect: async (check) => {
+            const classification = await classifySql({ sql: check.sql });
+            const verdict = evaluateSql({ guardrails: path.guardrails, classification });
+            const decision = await decide(options, stats, verdict, check.sql, check.signal);
+            return { ...decision, kinds: [...verdict.kinds] };
+        },
+        record: (entry) => {
+            count(stats, entry.kinds, entry.outcome === 'error');
+            void options.mask(entry.sql).then((sql) => {
+                options.sessionLog.write({ credential: name, ...entry, sql });
+            });
+        },
+    });
+    return {
+        fields: {
+            url: endpoint.url,
+            host: endpoint.host,
+            port: String(endpoint.port),
+            database: endpoint.database,
+            username: endpoint.user,
+            password: endpoint.password,
+        },
+        secret: endpoint.password,
+        upstream: `${first.host}:${first.port}/${first.database} (sslmode ${first.sslmode})`,
+        describe: `postgresql://${endpoint.host}:${endpoint.port}/${endpoint.database}`,
+        close: () => endpoint.close(),
+    };
+}
+/** Where gatepass connects upstream: `upstream:` first, then the credential's own fields. */
+function upstreamTarget(path, values, name) {
+    const pick = (...fields) => fields.map((f) => values[f]).find((v) => v !== undefined && v !== '');
+    const host = path.upstream.host ?? pick('host', 'hostname');
+    const user = pick('username', 'user');
+    const password = pick('password');
+    const missing = [
+        host === undefined ? 'host' : '',
+        user === undefined ? 'username' : '',
+        password === undefined ? 'password' : '',
+    ].filter((m) => m !== '');
+    if (host === undefined || user === undefined || password === undefined) {
+        throw new errors/* GatepassError */.J9('GATEWAY', `credential "${name}" has no ${missing.join(', ')} for its PostgreSQL upstream`, {
+            hint: `Fields issued: ${Object.keys(values).join(', ') || 'none'}; name the server in \`upstream: postgresql://host:5432/db\``,
+        });
+    }
+    const port = path.upstream.port ?? Number(pick('port') ?? 5432);
+    const database = path.upstream.database ?? pick('database', 'dbname', 'database_name') ?? user;
+    return {
+        host,
+        port,
+        database,
+        user,
+        password,
+        sslmode: path.upstream.sslmode ?? (0,data_path/* defaultSslMode */.hl)(host),
+    };
+}
+async function openHttp(options, path, current, stats) {
+    const { startHttpProxy } = await __webpack_require__.e(/* import() */ 726).then(__webpack_require__.bind(__webpack_require__, 8726));
+    const name = options.request.name;
+    const endpoint = await startHttpProxy({
+        upstream: new URL(path.upstream),
+        credential: async () => ({
+            header: path.header.name,
+            value: (0,data_path/* fillHeader */.pK)(path.header, (await current.get()).values, name),
+        }),
+        inspect: async (check) => {
+            const verdict = evaluateHttp({
+                guardrails: path.guardrails,
+                request: { method: check.method, path: check.path },
+            });
+            return decide(options, stats, verdict, `${check.method} ${check.path}`, check.signal);
+        },
+        record: (entry) => {
+            count(stats, [entry.method], entry.outcome !== 'ok' && entry.outcome !== 'blocked');
+            options.sessionLog.write({ credential: name, ...entry });
+        },
+    });
+    // The capability is the URL's first path segment.
+    const secret = new URL(endpoint.url).pathname.split('/')[1] ?? endpoint.url;
+    return {
+        fields: { url: endpoint.url },
+        secret,
+        upstream: path.upstream,
+        describe: 'http://127.0.0.1 (loopback)',
+        close: () => endpoint.close(),
+    };
+}
+
 // EXTERNAL MODULE: ./src/common/version.ts
 var version = __webpack_require__(9521);
 ;// CONCATENATED MODULE: ./src/flow/job.ts
@@ -1237,6 +2291,8 @@ var version = __webpack_require__(9521);
 
 
 
+
+
 /**
  * A cancelled step's revocation budget: the runner kills a cancelled step
  * about 10 s after its SIGINT, and the grace for requests in flight comes first.
@@ -1256,6 +2312,7 @@ async function runJob(config, runtime) {
     });
     try {
         const result = await issueAndDeliver(job, runtime);
+        await closeDataPaths(job);
         return { ...result, unrevoked: await revokeAtStepEnd(job) };
     }
     finally {
@@ -1337,6 +2394,11 @@ function startJob(config, runtime) {
         exported: false,
         revoking: undefined,
         gatewayApprovals: new Map(),
+        identity: undefined,
+        dataPaths: new Map(),
+        sessionLog: undefined,
+        held: 0,
+        approvalGate: runtime.approvalGate,
     };
 }
 /**
@@ -1429,6 +2491,11 @@ function onSignal(job, sig) {
 /** Every local check, before the first network call. */
 async function preflight(job, runtime) {
     const { config, host } = job;
+    if (config.export === 'env' && config.credentials.some(isProxied)) {
+        throw new errors/* GatepassError */.J9('INPUT', '`export: env` cannot hand a data path (`proxy:`) to later steps', {
+            hint: 'Its endpoint closes when this step ends: run the command in this step (`run`), or drop `proxy:`',
+        });
+    }
     if (config.export === 'env' && host.exportVariable === undefined) {
         throw new errors/* GatepassError */.J9('INPUT', '`export: env` needs a platform with later steps', {
             hint: 'Only the GitHub Action exports to later steps; run the command with the credentials instead',
@@ -1473,6 +2540,7 @@ async function obtain(job, runtime, loading) {
         logger: job.log,
     });
     const [identity, gateway] = await Promise.all([source.token(cancel.signal), loading]);
+    job.identity = { source, token: identity };
     const { iss, sub, aud } = identity.claims;
     job.record.identity = {
         ...(iss === undefined ? {} : { iss }),
@@ -1596,12 +2664,16 @@ async function deliver(job, runtime, cwd, issued) {
     const now = new Date();
     const variables = {};
     for (const [request, credential] of issued) {
-        const own = (0,exec/* credentialVariables */.rt)(request, credential, job.log);
+        const own = isProxied(request)
+            ? await dataPathVariables(job, request, credential)
+            : (0,exec/* credentialVariables */.rt)(request, credential, job.log);
         Object.assign(variables, own);
         const approval = job.gatewayApprovals.get(request.name);
+        const path = job.dataPaths.get(request.name);
         record.credentials.push({
             ...(0,audit_record/* credentialRecord */.tE)(config.provider.name, request, credential, Object.keys(own), now),
             ...(approval === undefined ? {} : { gatewayApproval: approval }),
+            ...(path === undefined ? {} : { dataPath: path.record() }),
         });
         job.log.info(describeIssued(record.credentials.at(-1)));
     }
@@ -1736,6 +2808,13 @@ async function revokeAtStepEnd(job) {
 }
 /** The audit file, rewritten at each stage so a cancelled job still leaves one. */
 async function writeAudit(job) {
+    for (const credential of job.record.credentials) {
+        const path = job.dataPaths.get(credential.name);
+        const log = job.sessionLog?.file;
+        if (path !== undefined) {
+            credential.dataPath = { ...path.record(), ...(log === undefined ? {} : { sessionLog: log }) };
+        }
+    }
     const masker = await job.masker.load();
     const text = masker.maskText(`${JSON.stringify(job.record, null, 2)}\n`);
     await (0,promises_.mkdir)(job.host.tempDir, { recursive: true });
@@ -1749,6 +2828,7 @@ async function finish(job) {
             job.masker.load(),
             __webpack_require__.e(/* import() */ 564).then(__webpack_require__.bind(__webpack_require__, 5564)),
         ]);
+        await job.sessionLog?.close();
         await job.host.appendSummary({
             markdown: masker.maskText((0,audit_record/* renderSummary */.Br)(job.record)),
             text: masker.maskText(renderSummaryText(job.record)),
@@ -1757,6 +2837,99 @@ async function finish(job) {
     catch (err) {
         job.log.warning(`could not write the audit record: ${(0,errors/* describeError */.Uc)(err)}`);
     }
+}
+/**
+ * A data path's endpoint for one credential: the job's variables name the
+ * endpoint's fields (its `env`, or `<NAME>_<FIELD>`), never the credential's.
+ */
+async function dataPathVariables(job, request, issued) {
+    job.sessionLog ??= openSessionLog((0,external_node_path_.join)((0,external_node_path_.dirname)(job.saved.auditFile), (0,audit_record/* sessionLogName */.QJ)(job.record.requestId)));
+    const path = await openDataPath({
+        request,
+        issued,
+        log: job.log,
+        mask: async (text) => (await job.masker.load()).maskText(text),
+        sessionLog: job.sessionLog,
+        review: statementReview(job),
+        reissue: () => reissue(job, request),
+        register: job.register,
+    });
+    job.dataPaths.set(request.name, path);
+    const endpoint = { kind: 'issued', name: request.name, values: path.fields };
+    return (0,exec/* credentialVariables */.rt)(request, endpoint, job.log);
+}
+/** The credential issued again for a data path, its handle saved like the first one's. */
+async function reissue(job, request) {
+    const gateway = await job.gateway;
+    const identity = job.identity;
+    if (gateway === undefined || identity === undefined) {
+        throw new errors/* GatepassError */.J9('INTERNAL', 'no gateway or identity to renew the credential with');
+    }
+    const signal = job.cancel.signal;
+    const token = await identity.source.token(signal);
+    const answer = await gateway.issue(request, token, signal);
+    if ((0,gateways_gateway/* isPending */.mm)(answer)) {
+        throw new errors/* GatepassError */.J9('GATEWAY', 'the gateway wants an approval again to renew it', {
+            hint: 'Give the credential a ttl that covers the job, or let the gateway renew without review',
+        });
+    }
+    for (const [field, value] of Object.entries(answer.values)) {
+        if (answer.publicFields?.includes(field) !== true)
+            job.register(value);
+    }
+    const renewal = job.saved.credentials.filter((c) => c.name.startsWith(`${request.name}~`)).length + 1;
+    saveHandle(job, { ...answer, name: `${request.name}~${renewal}` });
+    return answer;
+}
+/**
+ * Holds a statement or request until the platform's approvers decide, through
+ * the same gate as the credentials (PR comments, GitLab notes); at least one
+ * approval, whatever `approvals` says. Undefined where no gate exists.
+ */
+function statementReview(job) {
+    const gate = job.approvalGate;
+    const identity = job.identity;
+    if (gate === undefined || identity === undefined)
+        return undefined;
+    const { approvals } = job.config;
+    const config = {
+        ...job.config,
+        approvals: {
+            ...approvals,
+            required: Math.max(1, approvals.required),
+            source: approvals.source === 'gitlab-mr-approvals' || approvals.source === 'gateway'
+                ? defaultCommentSource(job)
+                : approvals.source,
+        },
+    };
+    return async (item, signal) => {
+        job.held += 1;
+        const subject = { ...job.subject, held: { ...item, sequence: job.held } };
+        gate.check?.(config);
+        const approvers = await gate.wait({
+            id: (0,policy/* requestId */.z2)(subject),
+            subject,
+            config,
+            identity: identity.token,
+            signal: AbortSignal.any([signal, job.cancel.signal]),
+        });
+        return { approved: true, approvers: approvers.map((a) => a.login) };
+    };
+}
+/** MR approvals cannot name one statement, and a gateway knows nothing of it: comments can. */
+function defaultCommentSource(job) {
+    return job.host.context.platform === 'gitlab' ? 'gitlab-notes' : 'github-pr';
+}
+/** Closes every endpoint (its sessions end) before the credentials behind them are revoked. */
+async function closeDataPaths(job) {
+    await Promise.all([...job.dataPaths.entries()].map(async ([name, path]) => {
+        try {
+            await path.close();
+        }
+        catch (err) {
+            job.log.warning(`"${name}": could not close the data path cleanly: ${(0,errors/* describeError */.Uc)(err)}`);
+        }
+    }));
 }
 
 

@@ -10,7 +10,9 @@ export const modules = {
 /* harmony export */   Br: () => (/* binding */ renderSummary),
 /* harmony export */   Ks: () => (/* binding */ describeDelivery),
 /* harmony export */   MY: () => (/* binding */ renderRevocations),
+/* harmony export */   QJ: () => (/* binding */ sessionLogName),
 /* harmony export */   mr: () => (/* binding */ afterCommand),
+/* harmony export */   sg: () => (/* binding */ dataPathCounts),
 /* harmony export */   tE: () => (/* binding */ credentialRecord),
 /* harmony export */   tJ: () => (/* binding */ earliestExpiry)
 /* harmony export */ });
@@ -19,6 +21,10 @@ export const modules = {
 
 function auditFileName(id) {
     return `gatepass-audit-${id}.json`;
+}
+/** The data path's session log, beside the audit record. */
+function sessionLogName(id) {
+    return `gatepass-sessions-${id}.jsonl`;
 }
 function credentialRecord(provider, request, issued, env, issuedAt) {
     const expiresAt = issued.expiresAt;
@@ -83,6 +89,10 @@ function renderSummary(record) {
     if (record.credentials.length > 0) {
         lines.push('| Credential | Provider | Scope / path / connection | Granted TTL | Expires (UTC) | Approved by | Variables |', '|---|---|---|---|---|---|---|', ...record.credentials.map((c) => credentialRow(c, record.approval.approvers)), '');
     }
+    for (const c of record.credentials) {
+        if (c.dataPath !== undefined)
+            lines.push(...dataPathSection(c.name, c.dataPath), '');
+    }
     lines.push(deliveryLine(record));
     if (record.error !== undefined)
         lines.push('', `**Error:** ${cell(record.error.message)}`);
@@ -143,6 +153,33 @@ function credentialRow(c, approvers) {
     const who = people.length === 0 ? '—' : people.join(', ');
     const env = c.env.length === 0 ? '—' : c.env.map((v) => `\`${code(v)}\``).join(' ');
     return `| ${cell(c.name)} | ${c.provider} | ${cell(c.target)} | ${granted} | ${c.expiresAt ?? 'unknown'} | ${who} | ${env} |`;
+}
+/** Counts per kind, then every blocked and held statement or request. */
+function dataPathSection(name, path) {
+    const unit = path.kind === 'postgres' ? 'statement' : 'request';
+    const kinds = Object.entries(path.byKind)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([kind, n]) => `${cell(kind)} ${n}`)
+        .join(' · ');
+    const lines = [
+        `**Data path \`${code(name)}\`** (${path.kind}, upstream ${cell(path.upstream)}): ${dataPathCounts(path)}${kinds === '' ? '' : ` — ${kinds}`}`,
+    ];
+    if (path.blocked.length + path.held.length > 0) {
+        lines.push('', `| ${unit} | rule | outcome | when (UTC) |`, '|---|---|---|---|', ...path.blocked.map((b) => `| \`${code(b.text)}\` | ${cell(b.rule)} | blocked | ${b.time} |`), ...path.held.map((h) => `| \`${code(h.text)}\` | ${cell(h.rule)} | held: ${h.outcome}${h.approvers === undefined ? '' : ` by ${h.approvers.map(cell).join(', ')}`} | ${h.time} |`));
+    }
+    return lines;
+}
+/** "12 statements, 1 blocked, 1 held, 0 failed; renewed once; log: FILE" */
+function dataPathCounts(path) {
+    const unit = path.kind === 'postgres' ? 'statement' : 'request';
+    const parts = [
+        `${path.total} ${unit}${path.total === 1 ? '' : 's'}`,
+        `${path.blocked.length} blocked`,
+        `${path.held.length} held`,
+        `${path.errors} failed`,
+    ];
+    const renewed = path.refreshed === 0 ? '' : `; credential renewed ${path.refreshed}×`;
+    return `${parts.join(', ')}${renewed}${path.sessionLog === undefined ? '' : `; log ${path.sessionLog}`}`;
 }
 function deliveryLine(record) {
     return `Delivery: ${describeDelivery(record)}`;
@@ -209,29 +246,371 @@ function link(label, url, escape = true) {
 
 /***/ }),
 
-/***/ 7925:
+/***/ 5069:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CD: () => (/* binding */ attempt),
+/* harmony export */   Em: () => (/* binding */ request),
+/* harmony export */   Zr: () => (/* binding */ toResponse),
+/* harmony export */   iJ: () => (/* reexport safe */ _proxy_js__WEBPACK_IMPORTED_MODULE_3__.iJ),
+/* harmony export */   jw: () => (/* binding */ RedirectRefusedError),
+/* harmony export */   mM: () => (/* reexport safe */ _proxy_js__WEBPACK_IMPORTED_MODULE_3__.mM),
+/* harmony export */   sL: () => (/* binding */ fetchThrough)
+/* harmony export */ });
+/* unused harmony export USER_AGENT */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9353);
+/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1451);
+/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8156);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9521);
+/**
+ * The one HTTP transport: every request gatepass makes to a gateway (Vault,
+ * hoop, a token-exchange server) or an approval API (GitHub, GitLab) goes
+ * through here, so they all behave alike:
+ *
+ * - the retry policy (retry.ts): per-attempt timeout, one overall deadline,
+ *   retries on network errors, 408, 429 (after `Retry-After`) and 5xx; the
+ *   body is read inside the attempt, so a server stalling mid-answer times
+ *   out too;
+ * - redirects are refused, never followed: following one would send tokens
+ *   and the login body (the ID token) to whoever answers at `Location`;
+ * - one `User-Agent: gatepass/<version>`;
+ * - one wording of a failed connection (network.ts), naming the proxy when
+ *   one was used (its origin only: never its credentials);
+ * - enterprise networks: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case)
+ *   as @actions/http-client reads them (proxy.ts), NODE_EXTRA_CA_CERTS, and
+ *   the `ca-certificate` input ({@link trustCertificate}).
+ *
+ * Requests that go straight out use node:http / node:https (direct.ts), not
+ * fetch, whose first use costs tens of ms of start-up; behind a proxy,
+ * undici's fetch and ProxyAgent, loaded only then (the bundles load undici
+ * on first use: scripts/build.mjs).
+ */
+
+
+
+
+
+
+const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .VERSION */ .x}`;
+
+/**
+ * One request under the retry policy. Transient statuses are retried and,
+ * when retries end, thrown as {@link HttpPolicy.statusError}; every other
+ * status comes back as the answer, for the caller to read.
+ */
+function request(call, policy) {
+    const label = labelOf(call);
+    const statusError = policy.statusError ?? defaultStatusError;
+    return (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L5)(async ({ signal }) => {
+        const answer = await attempt({ ...call, label }, policy, signal);
+        if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .isRetryableStatus */ .PS)(answer.status))
+            throw statusError(answer, label);
+        return answer;
+    }, {
+        operation: label,
+        deadlineMs: Math.max(0, policy.deadlineMs),
+        attemptTimeoutMs: policy.attemptTimeoutMs ?? 30_000,
+        ...(policy.signal === undefined ? {} : { signal: policy.signal }),
+        logger: policy.logger ?? _logger_js__WEBPACK_IMPORTED_MODULE_1__/* .silentLogger */ .q,
+        ...policy.retry,
+    });
+}
+/**
+ * One attempt, no retry: for clients that retry on their own terms (Octokit
+ * under approvals/github.ts's policy). Redirects are refused, connection
+ * failures worded, and the body read before it returns.
+ */
+async function attempt(call, peer, signal) {
+    const url = new URL(call.url);
+    const label = call.label ?? labelOf(call);
+    const route = await (0,_proxy_js__WEBPACK_IMPORTED_MODULE_3__/* .routeFor */ .nR)(url);
+    let status;
+    let headers;
+    let body;
+    try {
+        const answer = await route.send({ method: call.method, url, ...outgoing(call) }, signal);
+        status = answer.status;
+        headers = answer.headers;
+        if (REDIRECTS.has(status)) {
+            answer.discard();
+            throw redirectRefused(status, headers.get('location'), url, label, peer);
+        }
+        body = await answer.read();
+    }
+    catch (err) {
+        throw failure(err, { url, label, peer, route, signal });
+    }
+    return { status, headers, body, text: () => new TextDecoder().decode(body) };
+}
+/**
+ * The headers and body as fetch would send them: one `User-Agent`, and the
+ * content type fetch gives a form (URLSearchParams) or a text body when the
+ * caller names none.
+ */
+function outgoing(call) {
+    const headers = {
+        ...withoutUserAgent(call.headers),
+        'user-agent': USER_AGENT,
+    };
+    const named = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+    const { body } = call;
+    if (body === undefined)
+        return { headers };
+    if (body instanceof URLSearchParams) {
+        if (!named)
+            headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
+        return { headers, body: body.toString() };
+    }
+    if (typeof body === 'string' && !named)
+        headers['content-type'] = 'text/plain;charset=UTF-8';
+    return { headers, body };
+}
+/**
+ * A `fetch` for libraries that take one (openid-client's `customFetch`,
+ * Octokit's `request.fetch`): one {@link attempt}, answered as a Response.
+ */
+function fetchThrough(peer) {
+    return async (url, init = {}) => {
+        const answer = await attempt({
+            method: init.method ?? 'GET',
+            url,
+            headers: headersOf(init.headers),
+            ...(init.body === undefined || init.body === null
+                ? {}
+                : { body: init.body }),
+        }, peer, init.signal ?? new AbortController().signal);
+        return toResponse(answer);
+    };
+}
+/** An answer as a Response (null body where the status allows none). */
+function toResponse(answer) {
+    const empty = [101, 204, 205, 304].includes(answer.status);
+    return new Response(empty ? null : answer.body, {
+        status: answer.status,
+        headers: [...answer.headers],
+    });
+}
+/** A refused redirect: never retried, since a setting must change. */
+class RedirectRefusedError extends _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9 {
+}
+/** The statuses that carry a `Location` to go to instead. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+function redirectRefused(status, location, from, label, peer) {
+    return new RedirectRefusedError(status, `${label} answered HTTP ${status}, ${redirectTarget(location, from)}: gatepass does not follow redirects, so what it sends goes only to \`${peer.input ?? 'gateway'}\``, {
+        hint: peer.redirectHint ??
+            `Set \`${peer.input ?? 'gateway'}\` to the address that answers without redirecting`,
+    });
+}
+/**
+ * "a redirect to https://host:port": the origin only. Its path and query are
+ * left out, since a hostile server could put what it was sent there.
+ */
+function redirectTarget(location, from) {
+    if (location === null || location.trim() === '')
+        return 'a redirect without a Location';
+    let target;
+    try {
+        target = new URL(location, from);
+    }
+    catch {
+        return 'a redirect to a Location that is not a URL';
+    }
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
+        return `a redirect to a ${short(target.protocol, 20)} URL`;
+    }
+    return `a redirect to ${short(target.origin, 200)}`;
+}
+/** What a failed attempt throws: the abort's reason, or one worded error. */
+function failure(err, at) {
+    // The attempt's own timeout or a cancel: the retry policy words those.
+    if (at.signal.aborted)
+        return at.signal.reason;
+    if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
+        return err;
+    const peer = {
+        what: at.peer.what,
+        url: at.url,
+        label: at.label,
+        ...(at.peer.input === undefined ? {} : { input: at.peer.input }),
+        ...(at.route.proxy === undefined ? {} : { proxy: at.route.proxy }),
+    };
+    const worded = (0,_network_js__WEBPACK_IMPORTED_MODULE_2__/* .connectionError */ .$)(err, peer);
+    if (worded !== undefined)
+        return worded;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${at.label} failed: ${at.route.scrub(describe(err))}`, {
+        cause: err,
+    });
+}
+function describe(err) {
+    return err instanceof Error ? `${err.name}: ${err.message}` : 'unknown failure';
+}
+function defaultStatusError(answer, label) {
+    const retryAfterMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .parseRetryAfter */ .mu)(answer.headers.get('retry-after'), Date.now());
+    return new _retry_js__WEBPACK_IMPORTED_MODULE_4__/* .HttpStatusError */ .F9(answer.status, `${label} answered HTTP ${answer.status}`, retryAfterMs === undefined ? {} : { retryAfterMs });
+}
+function labelOf(call) {
+    if (call.label !== undefined)
+        return call.label;
+    const url = new URL(call.url);
+    return `${call.method} ${url.origin}${url.pathname}`;
+}
+function withoutUserAgent(headers = {}) {
+    return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'user-agent'));
+}
+function headersOf(headers) {
+    return Object.fromEntries(new Headers(headers ?? {}).entries());
+}
+function short(text, max) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+
+/***/ }),
+
+/***/ 9353:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ silentLogger)
+/* harmony export */ });
+/** A logger that drops everything, for callers that do not want messages. */
+const silentLogger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warning: () => undefined,
+};
+
+
+/***/ }),
+
+/***/ 1451:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ connectionError)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9183);
+/**
+ * One wording for "the connection failed", whatever gatepass was talking to
+ * (a gateway, the GitHub or GitLab API): what, where (the origin, never a
+ * path or query), and the OS code. The retry policy adds whether it retries
+ * ("; retrying in 1.6 s"), and gives up with the last of these messages.
+ *
+ *     POST https://sts.example.com/token: cannot reach the token-exchange server at https://sts.example.com (ECONNREFUSED)
+ *
+ * Through a proxy, the message names it (origin only, never credentials):
+ *
+ *     GET https://vault.corp/v1/x: cannot reach Vault at https://vault.corp through the proxy at http://proxy:3128 (proxy answered 407)
+ *
+ * The transport (http.ts) turns what fetch throws into this error inside the
+ * attempt, so that the cause (and with it the retry policy's view of the
+ * failure) is kept.
+ */
+
+
+/**
+ * The connection failure behind `err`, as the one message; undefined when
+ * `err` is not one (an HTTP answer, an abort, a bug), so the caller keeps it.
+ * Retryable failures (ECONNREFUSED, ECONNRESET, …) keep `err` as the cause,
+ * which is what the retry policy looks at; DNS and TLS failures are final.
+ */
+function connectionError(err, peer) {
+    if (peer.proxy !== undefined) {
+        const refused = proxyRefusal(err, peer, peer.proxy);
+        if (refused !== undefined)
+            return refused;
+    }
+    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .networkErrorCode */ .a0)(err);
+    const detail = network ?? transportFailure(err);
+    if (detail === undefined)
+        return undefined;
+    const origin = originOf(peer.url);
+    const input = peer.input ?? 'gateway';
+    const hint = network !== undefined
+        ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
+        : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
+    const via = peer.proxy === undefined ? '' : ` through the proxy at ${peer.proxy}`;
+    const proxyHint = peer.proxy === undefined
+        ? ''
+        : `; the proxy comes from HTTPS_PROXY / HTTP_PROXY: check it, or list the host in NO_PROXY if the runner reaches it directly`;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${origin}${via} (${detail})`, { hint: `${hint}${proxyHint}`, cause: err });
+}
+/** The proxy answered its CONNECT with something else than 200 (undici's ProxyAgent says so). */
+function proxyRefusal(err, peer, proxy) {
+    let status;
+    for (let e = err, depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+        const { message, cause } = e;
+        status = /Proxy response \((\d{3})\)/.exec(typeof message === 'string' ? message : '')?.[1];
+        if (status !== undefined)
+            break;
+        e = cause;
+    }
+    if (status === undefined)
+        return undefined;
+    const hint = status === '407'
+        ? 'The proxy wants credentials: put them in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port); they are sent as Proxy-Authorization and never logged'
+        : status === '403'
+            ? `The proxy does not let the runner reach ${originOf(peer.url)}: ask its administrators to allow it, or list the host in NO_PROXY if the runner reaches it directly`
+            : `The proxy could not connect to ${originOf(peer.url)}: check the host name in \`${peer.input ?? 'gateway'}\` and that the proxy can reach it`;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${originOf(peer.url)} through the proxy at ${proxy} (proxy answered ${status})`, { hint, cause: err });
+}
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return 'an invalid URL';
+    }
+}
+/**
+ * Why the connection failed when it is not a failure worth retrying:
+ * Node's code, with OpenSSL's reason for TLS ("ENOTFOUND",
+ * "DEPTH_ZERO_SELF_SIGNED_CERT", "EPROTO: SSL wrong version number").
+ * Looks through `fetch`'s "TypeError: fetch failed" to its cause.
+ */
+function transportFailure(err) {
+    let current = err;
+    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+        // Our own errors carry codes too (TIMEOUT, GATEWAY): they are not transport failures.
+        if (current instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
+            return undefined;
+        const { code, message, cause } = current;
+        if (typeof code === 'string' && code !== 'ABORT_ERR' && !code.startsWith('OAUTH_')) {
+            const text = typeof message === 'string' ? message : '';
+            // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
+            const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
+            return ssl === undefined ? code : `${code}: SSL ${ssl}`;
+        }
+        const fetchFailed = current.name === 'TypeError' && message === 'fetch failed';
+        if (fetchFailed && (cause === undefined || cause === null))
+            return 'network error';
+        current = cause;
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 8156:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  jw: () => (/* binding */ RedirectRefusedError),
-  CD: () => (/* binding */ attempt),
-  sL: () => (/* binding */ fetchThrough),
-  iJ: () => (/* reexport */ proxyFor),
-  Em: () => (/* binding */ request),
-  Zr: () => (/* binding */ toResponse),
-  mM: () => (/* reexport */ trustCertificate)
+  ZO: () => (/* binding */ dispatcherTo),
+  iJ: () => (/* binding */ proxyFor),
+  nR: () => (/* binding */ routeFor),
+  mM: () => (/* binding */ trustCertificate)
 });
 
-// UNUSED EXPORTS: USER_AGENT
+// UNUSED EXPORTS: bypasses
 
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(1922);
-// EXTERNAL MODULE: ./src/common/logger.ts
-var logger = __webpack_require__(9353);
-// EXTERNAL MODULE: ./src/common/network.ts
-var network = __webpack_require__(1451);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:http"
@@ -462,6 +841,22 @@ async function routeFor(url, env = process.env) {
         scrub: (text) => scrubCredentials(text, proxy),
     };
 }
+/**
+ * The same way to `url` as {@link routeFor}, as an undici dispatcher rather
+ * than a fetch: for callers that relay raw HTTP (the data path's proxy,
+ * delivery/http/), which must not have fetch decode bodies or rewrite
+ * headers. Always undici, even when no proxy or certificate applies.
+ */
+async function dispatcherTo(url, env = process.env) {
+    const proxy = proxyFor(url, env);
+    const ca = await trustedCertificates(env);
+    const dispatcher = await dispatcherFor(proxy, ca);
+    return {
+        dispatcher,
+        ...(proxy === undefined ? {} : { proxy: proxy.origin }),
+        scrub: (text) => scrubCredentials(text, proxy),
+    };
+}
 /** The proxy for `url`, or undefined when it goes straight (none set, NO_PROXY, loopback). */
 function proxyFor(url, env = process.env) {
     const https = url.protocol === 'https:';
@@ -536,14 +931,18 @@ function nodeExtraCertificates(env) {
         return [];
     }
 }
+/** A proxy's dispatcher; without a proxy, undici's own (only the data path's relay asks for that). */
 async function dispatcherFor(proxy, ca) {
-    const known = dispatchers.get(proxy.href);
+    const key = proxy?.href ?? 'direct';
+    const known = dispatchers.get(key);
     if (known !== undefined)
         return known;
-    const { ProxyAgent } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5641));
+    const { Agent, ProxyAgent } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5641));
     const tls = ca === undefined ? {} : { ca };
-    const dispatcher = new ProxyAgent({ uri: proxy.href, requestTls: tls, proxyTls: tls });
-    dispatchers.set(proxy.href, dispatcher);
+    const dispatcher = proxy === undefined
+        ? new Agent({ connect: tls })
+        : new ProxyAgent({ uri: proxy.href, requestTls: tls, proxyTls: tls });
+    dispatchers.set(key, dispatcher);
     return dispatcher;
 }
 function scrubCredentials(text, proxy) {
@@ -559,340 +958,6 @@ function scrubCredentials(text, proxy) {
 }
 function nonEmpty(value) {
     return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-// EXTERNAL MODULE: ./src/common/retry.ts
-var retry = __webpack_require__(9183);
-// EXTERNAL MODULE: ./src/common/version.ts
-var version = __webpack_require__(9521);
-;// CONCATENATED MODULE: ./src/common/http.ts
-/**
- * The one HTTP transport: every request gatepass makes to a gateway (Vault,
- * hoop, a token-exchange server) or an approval API (GitHub, GitLab) goes
- * through here, so they all behave alike:
- *
- * - the retry policy (retry.ts): per-attempt timeout, one overall deadline,
- *   retries on network errors, 408, 429 (after `Retry-After`) and 5xx; the
- *   body is read inside the attempt, so a server stalling mid-answer times
- *   out too;
- * - redirects are refused, never followed: following one would send tokens
- *   and the login body (the ID token) to whoever answers at `Location`;
- * - one `User-Agent: gatepass/<version>`;
- * - one wording of a failed connection (network.ts), naming the proxy when
- *   one was used (its origin only: never its credentials);
- * - enterprise networks: HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case)
- *   as @actions/http-client reads them (proxy.ts), NODE_EXTRA_CA_CERTS, and
- *   the `ca-certificate` input ({@link trustCertificate}).
- *
- * Requests that go straight out use node:http / node:https (direct.ts), not
- * fetch, whose first use costs tens of ms of start-up; behind a proxy,
- * undici's fetch and ProxyAgent, loaded only then (the bundles load undici
- * on first use: scripts/build.mjs).
- */
-
-
-
-
-
-
-const USER_AGENT = `gatepass/${version/* VERSION */.x}`;
-
-/**
- * One request under the retry policy. Transient statuses are retried and,
- * when retries end, thrown as {@link HttpPolicy.statusError}; every other
- * status comes back as the answer, for the caller to read.
- */
-function request(call, policy) {
-    const label = labelOf(call);
-    const statusError = policy.statusError ?? defaultStatusError;
-    return (0,retry/* retry */.L5)(async ({ signal }) => {
-        const answer = await attempt({ ...call, label }, policy, signal);
-        if ((0,retry/* isRetryableStatus */.PS)(answer.status))
-            throw statusError(answer, label);
-        return answer;
-    }, {
-        operation: label,
-        deadlineMs: Math.max(0, policy.deadlineMs),
-        attemptTimeoutMs: policy.attemptTimeoutMs ?? 30_000,
-        ...(policy.signal === undefined ? {} : { signal: policy.signal }),
-        logger: policy.logger ?? logger/* silentLogger */.q,
-        ...policy.retry,
-    });
-}
-/**
- * One attempt, no retry: for clients that retry on their own terms (Octokit
- * under approvals/github.ts's policy). Redirects are refused, connection
- * failures worded, and the body read before it returns.
- */
-async function attempt(call, peer, signal) {
-    const url = new URL(call.url);
-    const label = call.label ?? labelOf(call);
-    const route = await routeFor(url);
-    let status;
-    let headers;
-    let body;
-    try {
-        const answer = await route.send({ method: call.method, url, ...outgoing(call) }, signal);
-        status = answer.status;
-        headers = answer.headers;
-        if (REDIRECTS.has(status)) {
-            answer.discard();
-            throw redirectRefused(status, headers.get('location'), url, label, peer);
-        }
-        body = await answer.read();
-    }
-    catch (err) {
-        throw failure(err, { url, label, peer, route, signal });
-    }
-    return { status, headers, body, text: () => new TextDecoder().decode(body) };
-}
-/**
- * The headers and body as fetch would send them: one `User-Agent`, and the
- * content type fetch gives a form (URLSearchParams) or a text body when the
- * caller names none.
- */
-function outgoing(call) {
-    const headers = {
-        ...withoutUserAgent(call.headers),
-        'user-agent': USER_AGENT,
-    };
-    const named = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
-    const { body } = call;
-    if (body === undefined)
-        return { headers };
-    if (body instanceof URLSearchParams) {
-        if (!named)
-            headers['content-type'] = 'application/x-www-form-urlencoded;charset=UTF-8';
-        return { headers, body: body.toString() };
-    }
-    if (typeof body === 'string' && !named)
-        headers['content-type'] = 'text/plain;charset=UTF-8';
-    return { headers, body };
-}
-/**
- * A `fetch` for libraries that take one (openid-client's `customFetch`,
- * Octokit's `request.fetch`): one {@link attempt}, answered as a Response.
- */
-function fetchThrough(peer) {
-    return async (url, init = {}) => {
-        const answer = await attempt({
-            method: init.method ?? 'GET',
-            url,
-            headers: headersOf(init.headers),
-            ...(init.body === undefined || init.body === null
-                ? {}
-                : { body: init.body }),
-        }, peer, init.signal ?? new AbortController().signal);
-        return toResponse(answer);
-    };
-}
-/** An answer as a Response (null body where the status allows none). */
-function toResponse(answer) {
-    const empty = [101, 204, 205, 304].includes(answer.status);
-    return new Response(empty ? null : answer.body, {
-        status: answer.status,
-        headers: [...answer.headers],
-    });
-}
-/** A refused redirect: never retried, since a setting must change. */
-class RedirectRefusedError extends retry/* HttpStatusError */.F9 {
-}
-/** The statuses that carry a `Location` to go to instead. */
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-function redirectRefused(status, location, from, label, peer) {
-    return new RedirectRefusedError(status, `${label} answered HTTP ${status}, ${redirectTarget(location, from)}: gatepass does not follow redirects, so what it sends goes only to \`${peer.input ?? 'gateway'}\``, {
-        hint: peer.redirectHint ??
-            `Set \`${peer.input ?? 'gateway'}\` to the address that answers without redirecting`,
-    });
-}
-/**
- * "a redirect to https://host:port": the origin only. Its path and query are
- * left out, since a hostile server could put what it was sent there.
- */
-function redirectTarget(location, from) {
-    if (location === null || location.trim() === '')
-        return 'a redirect without a Location';
-    let target;
-    try {
-        target = new URL(location, from);
-    }
-    catch {
-        return 'a redirect to a Location that is not a URL';
-    }
-    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-        return `a redirect to a ${http_short(target.protocol, 20)} URL`;
-    }
-    return `a redirect to ${http_short(target.origin, 200)}`;
-}
-/** What a failed attempt throws: the abort's reason, or one worded error. */
-function failure(err, at) {
-    // The attempt's own timeout or a cancel: the retry policy words those.
-    if (at.signal.aborted)
-        return at.signal.reason;
-    if (err instanceof errors/* GatepassError */.J9)
-        return err;
-    const peer = {
-        what: at.peer.what,
-        url: at.url,
-        label: at.label,
-        ...(at.peer.input === undefined ? {} : { input: at.peer.input }),
-        ...(at.route.proxy === undefined ? {} : { proxy: at.route.proxy }),
-    };
-    const worded = (0,network/* connectionError */.$)(err, peer);
-    if (worded !== undefined)
-        return worded;
-    return new errors/* GatepassError */.J9('GATEWAY', `${at.label} failed: ${at.route.scrub(describe(err))}`, {
-        cause: err,
-    });
-}
-function describe(err) {
-    return err instanceof Error ? `${err.name}: ${err.message}` : 'unknown failure';
-}
-function defaultStatusError(answer, label) {
-    const retryAfterMs = (0,retry/* parseRetryAfter */.mu)(answer.headers.get('retry-after'), Date.now());
-    return new retry/* HttpStatusError */.F9(answer.status, `${label} answered HTTP ${answer.status}`, retryAfterMs === undefined ? {} : { retryAfterMs });
-}
-function labelOf(call) {
-    if (call.label !== undefined)
-        return call.label;
-    const url = new URL(call.url);
-    return `${call.method} ${url.origin}${url.pathname}`;
-}
-function withoutUserAgent(headers = {}) {
-    return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'user-agent'));
-}
-function headersOf(headers) {
-    return Object.fromEntries(new Headers(headers ?? {}).entries());
-}
-function http_short(text, max) {
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max)}…` : line;
-}
-
-
-/***/ }),
-
-/***/ 9353:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ silentLogger)
-/* harmony export */ });
-/** A logger that drops everything, for callers that do not want messages. */
-const silentLogger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warning: () => undefined,
-};
-
-
-/***/ }),
-
-/***/ 1451:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ connectionError)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9183);
-/**
- * One wording for "the connection failed", whatever gatepass was talking to
- * (a gateway, the GitHub or GitLab API): what, where (the origin, never a
- * path or query), and the OS code. The retry policy adds whether it retries
- * ("; retrying in 1.6 s"), and gives up with the last of these messages.
- *
- *     POST https://sts.example.com/token: cannot reach the token-exchange server at https://sts.example.com (ECONNREFUSED)
- *
- * Through a proxy, the message names it (origin only, never credentials):
- *
- *     GET https://vault.corp/v1/x: cannot reach Vault at https://vault.corp through the proxy at http://proxy:3128 (proxy answered 407)
- *
- * The transport (http.ts) turns what fetch throws into this error inside the
- * attempt, so that the cause (and with it the retry policy's view of the
- * failure) is kept.
- */
-
-
-/**
- * The connection failure behind `err`, as the one message; undefined when
- * `err` is not one (an HTTP answer, an abort, a bug), so the caller keeps it.
- * Retryable failures (ECONNREFUSED, ECONNRESET, …) keep `err` as the cause,
- * which is what the retry policy looks at; DNS and TLS failures are final.
- */
-function connectionError(err, peer) {
-    if (peer.proxy !== undefined) {
-        const refused = proxyRefusal(err, peer, peer.proxy);
-        if (refused !== undefined)
-            return refused;
-    }
-    const network = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .networkErrorCode */ .a0)(err);
-    const detail = network ?? transportFailure(err);
-    if (detail === undefined)
-        return undefined;
-    const origin = originOf(peer.url);
-    const input = peer.input ?? 'gateway';
-    const hint = network !== undefined
-        ? `Check \`${input}\` and that ${peer.what} is up and reachable from the runner`
-        : `Not retried, as a wrong host name or an untrusted certificate stays so: check the host name in \`${input}\`, that ${peer.what} is reachable from the runner, and that the runner trusts its certificate (NODE_EXTRA_CA_CERTS)`;
-    const via = peer.proxy === undefined ? '' : ` through the proxy at ${peer.proxy}`;
-    const proxyHint = peer.proxy === undefined
-        ? ''
-        : `; the proxy comes from HTTPS_PROXY / HTTP_PROXY: check it, or list the host in NO_PROXY if the runner reaches it directly`;
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${origin}${via} (${detail})`, { hint: `${hint}${proxyHint}`, cause: err });
-}
-/** The proxy answered its CONNECT with something else than 200 (undici's ProxyAgent says so). */
-function proxyRefusal(err, peer, proxy) {
-    let status;
-    for (let e = err, depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
-        const { message, cause } = e;
-        status = /Proxy response \((\d{3})\)/.exec(typeof message === 'string' ? message : '')?.[1];
-        if (status !== undefined)
-            break;
-        e = cause;
-    }
-    if (status === undefined)
-        return undefined;
-    const hint = status === '407'
-        ? 'The proxy wants credentials: put them in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port); they are sent as Proxy-Authorization and never logged'
-        : status === '403'
-            ? `The proxy does not let the runner reach ${originOf(peer.url)}: ask its administrators to allow it, or list the host in NO_PROXY if the runner reaches it directly`
-            : `The proxy could not connect to ${originOf(peer.url)}: check the host name in \`${peer.input ?? 'gateway'}\` and that the proxy can reach it`;
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('GATEWAY', `${peer.label}: cannot reach ${peer.what} at ${originOf(peer.url)} through the proxy at ${proxy} (proxy answered ${status})`, { hint, cause: err });
-}
-function originOf(url) {
-    try {
-        return new URL(url).origin;
-    }
-    catch {
-        return 'an invalid URL';
-    }
-}
-/**
- * Why the connection failed when it is not a failure worth retrying:
- * Node's code, with OpenSSL's reason for TLS ("ENOTFOUND",
- * "DEPTH_ZERO_SELF_SIGNED_CERT", "EPROTO: SSL wrong version number").
- * Looks through `fetch`'s "TypeError: fetch failed" to its cause.
- */
-function transportFailure(err) {
-    let current = err;
-    for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-        // Our own errors carry codes too (TIMEOUT, GATEWAY): they are not transport failures.
-        if (current instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
-            return undefined;
-        const { code, message, cause } = current;
-        if (typeof code === 'string' && code !== 'ABORT_ERR' && !code.startsWith('OAUTH_')) {
-            const text = typeof message === 'string' ? message : '';
-            // OpenSSL's "write EPROTO 40CD…:error:0A00010B:SSL routines:<fn>:wrong version number:<file>".
-            const ssl = /:SSL routines:[^:]*:([^:]+):/.exec(text)?.[1];
-            return ssl === undefined ? code : `${code}: SSL ${ssl}`;
-        }
-        const fetchFailed = current.name === 'TypeError' && message === 'fetch failed';
-        if (fetchFailed && (cause === undefined || cause === null))
-            return 'network error';
-        current = cause;
-    }
-    return undefined;
 }
 
 
@@ -1195,7 +1260,7 @@ function definedOnly(options) {
 
 /***/ }),
 
-/***/ 6354:
+/***/ 439:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1219,97 +1284,8 @@ var errors = __webpack_require__(1922);
 var suggest = __webpack_require__(8687);
 // EXTERNAL MODULE: ./src/config/limits.ts + 1 modules
 var config_limits = __webpack_require__(3664);
-;// CONCATENATED MODULE: ./src/config/parse.ts
-/**
- * Parsers and error shapes shared by the common inputs (config.ts), the
- * `credentials` list (credentials.ts) and each provider's own inputs and
- * fields (providers/). Messages name the input or field and the fix, and
- * never quote more than 64 characters of a value.
- */
-
-
-function inputError(input, problem, hint) {
-    return new errors/* GatepassError */.J9('INPUT', `input \`${input}\` ${problem}`, { hint });
-}
-function credentialsError(problem, hint) {
-    return new errors/* GatepassError */.J9('INPUT', `input \`credentials\`: ${problem}`, { hint });
-}
-/** A value as quoted in a message: at most 64 characters (limits were checked first). */
-function parse_short(value) {
-    return value.length > 64 ? `${value.slice(0, 64)}…` : value;
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/**
- * An absolute https URL (http only to loopback) without credentials in it.
- * Messages never quote the URL: a query string may hold a token.
- */
-function parseUrl(value, name) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw inputError(name, 'is not an absolute URL', 'Use an absolute https URL, e.g. https://gateway.example.com');
-    }
-    const scheme = (0,config_limits/* urlSchemeProblem */.Qx)(url);
-    if (scheme !== undefined)
-        throw inputError(name, scheme, config_limits/* URL_SCHEME_HINT */.CQ);
-    if (url.username !== '' || url.password !== '') {
-        throw inputError(name, 'must not contain a user name or password', 'Remove `user:password@` from the URL; use `client-secret` for client authentication');
-    }
-    return value;
-}
-/** A field that must be a non-empty string. */
-function requiredString(raw, key, where, hint) {
-    const value = optionalString(raw, key, where);
-    if (value === undefined || value === '')
-        throw credentialsError(`${where} needs \`${key}\``, hint);
-    return value;
-}
-function optionalString(raw, key, where) {
-    const value = raw[key];
-    if (value === undefined || value === null)
-        return undefined;
-    if (typeof value !== 'string')
-        throw credentialsError(`${where}: \`${key}\` must be a string`, `Quote it: ${key}: "..."`);
-    return value;
-}
-function stringOrList(raw, key, where) {
-    const value = raw[key];
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== ''))
-        return value;
-    return optionalString(raw, key, where);
-}
-/** Raised with every problem found; `problems` holds one error per input. */
-class ConfigError extends errors/* GatepassError */.J9 {
-    problems;
-    constructor(problems) {
-        const first = problems[0];
-        const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s) above)` : '';
-        super('INPUT', `${first?.message ?? 'invalid inputs'}${more}`, {
-            ...(first?.hint === undefined ? {} : { hint: first.hint }),
-        });
-        this.name = 'ConfigError';
-        this.problems = problems;
-    }
-}
-/** `90s`, `15m`, `1h30m`, or a bare number of seconds. */
-function parseDurationMs(value, input) {
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-    if (match === null || text === '') {
-        throw inputError(input, `is "${parse_short(value)}", not a duration`, 'Use a number with h, m or s, e.g. 90s, 15m or 1h30m');
-    }
-    const [, h = '0', m = '0', s = '0'] = match;
-    return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
-}
-/** A shell variable name: what `env` keys and `id-token-variable` must be. */
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
+// EXTERNAL MODULE: ./src/config/parse.ts
+var parse = __webpack_require__(8353);
 ;// CONCATENATED MODULE: ./src/config/providers/token-exchange.ts
 /** `provider: token-exchange`: any OAuth 2.0 Token Exchange (RFC 8693) server. */
 
@@ -1416,7 +1392,7 @@ function parseTokenExchangeSettings(input) {
     const endpoints = check(() => parseEndpoints(input));
     const ttlParameter = check(() => parseTtlParameter(input('ttl-parameter')));
     if (problems.length > 0)
-        throw new ConfigError(problems);
+        throw new parse/* ConfigError */.xL(problems);
     return {
         name: 'token-exchange',
         client,
@@ -1434,20 +1410,20 @@ function parseClientAuth(input) {
         return undefined;
     const method = CLIENT_AUTH_METHODS.find((m) => m === value);
     if (method === undefined) {
-        throw inputError('client-auth', `is "${parse_short(value)}"`, `Use one of: ${CLIENT_AUTH_METHODS.join(', ')} (or leave it empty to choose from \`client-secret\`)`);
+        throw (0,parse/* inputError */.Xu)('client-auth', `is "${(0,parse/* short */.h0)(value)}"`, `Use one of: ${CLIENT_AUTH_METHODS.join(', ')} (or leave it empty to choose from \`client-secret\`)`);
     }
     const secret = input('client-secret') !== '';
     if (method === 'none') {
         if (secret) {
-            throw inputError('client-secret', 'is set, but `client-auth: none` sends no client credentials', 'Remove `client-secret`, or use `client-auth: client_secret_basic` or `client_secret_post`');
+            throw (0,parse/* inputError */.Xu)('client-secret', 'is set, but `client-auth: none` sends no client credentials', 'Remove `client-secret`, or use `client-auth: client_secret_basic` or `client_secret_post`');
         }
         const id = input('client-id');
         if (id !== '' && id !== 'gatepass') {
-            throw inputError('client-id', 'has no effect with `client-auth: none`, which sends no client_id', 'Remove `client-id`, or leave `client-auth` empty to send it as a public client');
+            throw (0,parse/* inputError */.Xu)('client-id', 'has no effect with `client-auth: none`, which sends no client_id', 'Remove `client-id`, or leave `client-auth` empty to send it as a public client');
         }
     }
     else if (!secret) {
-        throw inputError('client-secret', `is required with \`client-auth: ${method}\``, 'Pass the client secret from a secret store (GATEPASS_CLIENT_SECRET for the CLI), or leave `client-auth` empty for a public client');
+        throw (0,parse/* inputError */.Xu)('client-secret', `is required with \`client-auth: ${method}\``, 'Pass the client secret from a secret store (GATEPASS_CLIENT_SECRET for the CLI), or leave `client-auth` empty for a public client');
     }
     return method;
 }
@@ -1461,13 +1437,13 @@ function parseSubjectTokenType(value) {
     if (/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(value)) {
         return value === `${TOKEN_TYPE_PREFIX}id_token` ? undefined : value;
     }
-    throw inputError('subject-token-type', `is "${parse_short(value)}", neither a short name nor a URI`, `Use id_token (the default), jwt, access_token, or a full token type URI such as ${TOKEN_TYPE_PREFIX}jwt`);
+    throw (0,parse/* inputError */.Xu)('subject-token-type', `is "${(0,parse/* short */.h0)(value)}", neither a short name nor a URI`, `Use id_token (the default), jwt, access_token, or a full token type URI such as ${TOKEN_TYPE_PREFIX}jwt`);
 }
 function parseSubjectIssuer(value) {
     if (value === '')
         return undefined;
     if (/\s/.test(value)) {
-        throw inputError('subject-issuer', `is "${parse_short(value)}", which has a space`, "Use the identity provider's alias as the server knows it (Keycloak: Identity providers > the provider's alias), e.g. github-actions");
+        throw (0,parse/* inputError */.Xu)('subject-issuer', `is "${(0,parse/* short */.h0)(value)}", which has a space`, "Use the identity provider's alias as the server knows it (Keycloak: Identity providers > the provider's alias), e.g. github-actions");
     }
     return value;
 }
@@ -1477,14 +1453,14 @@ function parseEndpoints(input) {
     const revocation = input('revocation-endpoint');
     if (token === '') {
         if (revocation !== '') {
-            throw inputError('revocation-endpoint', 'needs `token-endpoint`', 'Set `token-endpoint` too (together they replace discovery), or remove `revocation-endpoint` to use the one discovery finds');
+            throw (0,parse/* inputError */.Xu)('revocation-endpoint', 'needs `token-endpoint`', 'Set `token-endpoint` too (together they replace discovery), or remove `revocation-endpoint` to use the one discovery finds');
         }
         return undefined;
     }
-    const endpoints = { token: parseUrl(token, 'token-endpoint') };
+    const endpoints = { token: (0,parse/* parseUrl */.Dl)(token, 'token-endpoint') };
     return revocation === ''
         ? endpoints
-        : { ...endpoints, revocation: parseUrl(revocation, 'revocation-endpoint') };
+        : { ...endpoints, revocation: (0,parse/* parseUrl */.Dl)(revocation, 'revocation-endpoint') };
 }
 /** `expires_in` (default), `none`, or the name of the server's own lifetime parameter. */
 function parseTtlParameter(value) {
@@ -1494,34 +1470,34 @@ function parseTtlParameter(value) {
         return null;
     const hint = "Use expires_in (the default), none (send no lifetime; the server's own setting decides), or the name of the server's lifetime parameter, e.g. requested_ttl";
     if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(value)) {
-        throw inputError('ttl-parameter', `is "${parse_short(value)}", not a parameter name`, hint);
+        throw (0,parse/* inputError */.Xu)('ttl-parameter', `is "${(0,parse/* short */.h0)(value)}", not a parameter name`, hint);
     }
     if (OWN_PARAMETERS.has(value)) {
-        throw inputError('ttl-parameter', `is "${value}", a parameter gatepass already sends for something else`, hint);
+        throw (0,parse/* inputError */.Xu)('ttl-parameter', `is "${value}", a parameter gatepass already sends for something else`, hint);
     }
     return value;
 }
 function parseTokenExchangeRequest(raw, where) {
     const out = {};
-    const scope = optionalString(raw, 'scope', where);
+    const scope = (0,parse/* optionalString */.sx)(raw, 'scope', where);
     if (scope !== undefined)
         out.scope = scope;
-    const audience = stringOrList(raw, 'audience', where);
+    const audience = (0,parse/* stringOrList */.rR)(raw, 'audience', where);
     if (audience !== undefined)
         out.audience = audience;
-    const resource = stringOrList(raw, 'resource', where);
+    const resource = (0,parse/* stringOrList */.rR)(raw, 'resource', where);
     if (resource !== undefined) {
         for (const r of Array.isArray(resource) ? resource : [resource]) {
             if (!/^[a-z][a-z0-9+.-]*:/i.test(r)) {
-                throw credentialsError(`${where}: \`resource\` "${parse_short(r)}" is not an absolute URI`, 'RFC 8707 resources are absolute URIs, e.g. https://api.example.com');
+                throw (0,parse/* credentialsError */.n7)(`${where}: \`resource\` "${(0,parse/* short */.h0)(r)}" is not an absolute URI`, 'RFC 8707 resources are absolute URIs, e.g. https://api.example.com');
             }
         }
         out.resource = resource;
     }
-    const type = optionalString(raw, 'requested-token-type', where);
+    const type = (0,parse/* optionalString */.sx)(raw, 'requested-token-type', where);
     if (type !== undefined)
         out.requestedTokenType = type;
-    const serviceAccount = optionalString(raw, 'service-account', where);
+    const serviceAccount = (0,parse/* optionalString */.sx)(raw, 'service-account', where);
     if (serviceAccount !== undefined)
         out.serviceAccount = parseServiceAccount(serviceAccount, where);
     return out;
@@ -1536,16 +1512,16 @@ function parseServiceAccount(value, where) {
     if (/^[^\s@/:]+@[^\s@/:]+$/.test(value))
         return value;
     if (!/^https?:\/\//i.test(value)) {
-        throw credentialsError(`${where}: \`service-account\` "${parse_short(value)}" is neither an email nor a URL`, hint);
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`service-account\` "${(0,parse/* short */.h0)(value)}" is neither an email nor a URL`, hint);
     }
     try {
-        parseUrl(value, 'credentials');
+        (0,parse/* parseUrl */.Dl)(value, 'credentials');
     }
     catch {
-        throw credentialsError(`${where}: \`service-account\` is not an https URL without user:password@ (http only to this machine)`, hint);
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`service-account\` is not an https URL without user:password@ (http only to this machine)`, hint);
     }
     if (!/\/v1\/projects\/-\/serviceAccounts\/[^/]+:generateAccessToken$/.test(new URL(value).pathname)) {
-        throw credentialsError(`${where}: \`service-account\` URL does not end in /v1/projects/-/serviceAccounts/<email>:generateAccessToken`, hint);
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`service-account\` URL does not end in /v1/projects/-/serviceAccounts/<email>:generateAccessToken`, hint);
     }
     return value;
 }
@@ -1569,7 +1545,7 @@ const hoopConfig = {
     },
     parseRequest: (raw, where) => ({
         hoop: {
-            connection: requiredString(raw, 'connection', where, 'Name the hoop connection, e.g. `connection: pg-prod`'),
+            connection: (0,parse/* requiredString */.Fk)(raw, 'connection', where, 'Name the hoop connection, e.g. `connection: pg-prod`'),
         },
     }),
     secrets: ({ auth }) => ('apiKey' in auth ? [auth.apiKey] : clientSecrets(auth.exchange.client)),
@@ -1593,16 +1569,16 @@ function parseAuth(input, gateway) {
     if (url === '') {
         for (const name of ['hoop-token-audience', 'hoop-token-scope']) {
             if (input(name) !== '') {
-                throw inputError(name, 'needs `hoop-token-exchange-url`', `Set it, or remove \`${name}\``);
+                throw (0,parse/* inputError */.Xu)(name, 'needs `hoop-token-exchange-url`', `Set it, or remove \`${name}\``);
             }
         }
         if (apiKey !== '')
             return { apiKey };
-        throw inputError('hoop-api-key', 'or `hoop-token-exchange-url` is required with `provider: hoop`', 'Pass a hoop API key (Settings > API keys) from a secret as `hoop-api-key`, or set `hoop-token-exchange-url` to the issuer URL of the IdP hoop trusts');
+        throw (0,parse/* inputError */.Xu)('hoop-api-key', 'or `hoop-token-exchange-url` is required with `provider: hoop`', 'Pass a hoop API key (Settings > API keys) from a secret as `hoop-api-key`, or set `hoop-token-exchange-url` to the issuer URL of the IdP hoop trusts');
     }
-    const exchangeUrl = parseUrl(url, 'hoop-token-exchange-url');
+    const exchangeUrl = (0,parse/* parseUrl */.Dl)(url, 'hoop-token-exchange-url');
     if (apiKey !== '') {
-        throw inputError('hoop-api-key', 'and `hoop-token-exchange-url` are both set', 'Authenticate to hoop one way: remove one of them');
+        throw (0,parse/* inputError */.Xu)('hoop-api-key', 'and `hoop-token-exchange-url` are both set', 'Authenticate to hoop one way: remove one of them');
     }
     return {
         exchange: {
@@ -1628,7 +1604,7 @@ function parseHoopHost(value) {
     const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::(\d{1,5}))?$/.exec(value);
     const port = match?.[2];
     if (match === null || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) {
-        throw inputError('hoop-host', `is not a host or host:port (got "${parse_short(value)}")`, "Set it to the address jobs reach hoop's listeners at, without a scheme or path, e.g. hoop.internal or hoop.internal:15432");
+        throw (0,parse/* inputError */.Xu)('hoop-host', `is not a host or host:port (got "${(0,parse/* short */.h0)(value)}")`, "Set it to the address jobs reach hoop's listeners at, without a scheme or path, e.g. hoop.internal or hoop.internal:15432");
     }
     const host = match[1] ?? '';
     return port === undefined ? { host } : { host, port };
@@ -1655,32 +1631,32 @@ const vaultConfig = {
 function parseRole(value) {
     if (value !== '')
         return value;
-    throw inputError('vault-role', 'is required with `provider: vault`', 'Set `vault-role` to the Vault JWT role this job logs in as');
+    throw (0,parse/* inputError */.Xu)('vault-role', 'is required with `provider: vault`', 'Set `vault-role` to the Vault JWT role this job logs in as');
 }
 function parseAuthPath(value) {
     const path = value.replace(/^\/+|\/+$/g, '');
     if (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(path)) {
-        throw inputError('vault-auth-path', `is "${parse_short(value)}"`, 'Use the mount path of the JWT auth method, e.g. jwt or gitlab-jwt');
+        throw (0,parse/* inputError */.Xu)('vault-auth-path', `is "${(0,parse/* short */.h0)(value)}"`, 'Use the mount path of the JWT auth method, e.g. jwt or gitlab-jwt');
     }
     return path;
 }
 function parseVaultRequest(raw, where) {
-    const path = requiredString(raw, 'path', where, 'Name the secret path, e.g. `path: database/creds/migrator`').replace(/^\/+/, '');
+    const path = (0,parse/* requiredString */.Fk)(raw, 'path', where, 'Name the secret path, e.g. `path: database/creds/migrator`').replace(/^\/+/, '');
     if (path.startsWith('v1/') || path.includes('..')) {
-        throw credentialsError(`${where}: \`path\` "${parse_short(path)}" must be relative to /v1/ without ..`, 'e.g. `path: database/creds/migrator` or `path: secret/data/app`');
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`path\` "${(0,parse/* short */.h0)(path)}" must be relative to /v1/ without ..`, 'e.g. `path: database/creds/migrator` or `path: secret/data/app`');
     }
-    const method = optionalString(raw, 'method', where)?.toUpperCase();
+    const method = (0,parse/* optionalString */.sx)(raw, 'method', where)?.toUpperCase();
     if (method !== undefined && method !== 'GET' && method !== 'POST') {
-        throw credentialsError(`${where}: \`method\` is "${method}"`, 'Use GET (read) or POST (write, e.g. pki/issue)');
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`method\` is "${method}"`, 'Use GET (read) or POST (write, e.g. pki/issue)');
     }
     const out = { path };
     if (method !== undefined)
         out.method = method;
     if (raw.data !== undefined) {
-        if (!isRecord(raw.data))
-            throw credentialsError(`${where}: \`data\` must be a mapping`, 'e.g. `data: { common_name: app.example.com }`');
+        if (!(0,parse/* isRecord */.u4)(raw.data))
+            throw (0,parse/* credentialsError */.n7)(`${where}: \`data\` must be a mapping`, 'e.g. `data: { common_name: app.example.com }`');
         if (method !== 'POST')
-            throw credentialsError(`${where}: \`data\` needs \`method: POST\``, 'Add `method: POST`, or remove `data`');
+            throw (0,parse/* credentialsError */.n7)(`${where}: \`data\` needs \`method: POST\``, 'Add `method: POST`, or remove `data`');
         out.data = raw.data;
     }
     return out;
@@ -1723,6 +1699,8 @@ function providerWithSecrets(settings, secret) {
 
 
 
+// EXTERNAL MODULE: ./src/config/data-path.ts + 2 modules
+var data_path = __webpack_require__(7656);
 ;// CONCATENATED MODULE: ./src/config/credentials.ts
 /**
  * The `credentials` input: a YAML list of requests, each checked for size and
@@ -1735,9 +1713,10 @@ function providerWithSecrets(settings, secret) {
 
 
 
+
 const DEFAULT_TTL_SECONDS = 15 * 60;
 const MAX_TTL_SECONDS = 24 * 3600;
-const COMMON_FIELDS = ['name', 'ttl', 'env'];
+const COMMON_FIELDS = ['name', 'ttl', 'env', ...data_path/* DATA_PATH_FIELDS */.L6];
 function parseCredentials(text, provider) {
     const items = parseYamlList(text);
     const problems = [];
@@ -1754,14 +1733,14 @@ function parseCredentials(text, provider) {
     });
     problems.push(...duplicates(requests));
     if (problems.length > 0)
-        throw new ConfigError(problems);
+        throw new parse/* ConfigError */.xL(problems);
     return requests;
 }
 /** One line, so it reads the same in a log, a terminal and a YAML file (flow style). */
 const EXAMPLE = 'e.g. `[{name: deploy, scope: deploy}]`';
 function parseYamlList(text) {
     if (text.trim() === '') {
-        throw inputError('credentials', 'is required', `Set it to a YAML list of credential requests, ${EXAMPLE}`);
+        throw (0,parse/* inputError */.Xu)('credentials', 'is required', `Set it to a YAML list of credential requests, ${EXAMPLE}`);
     }
     const value = (0,config_limits/* parseYaml */.hN)(text, {
         subject: 'input `credentials`',
@@ -1769,10 +1748,10 @@ function parseYamlList(text) {
         reason: true,
     });
     if (!Array.isArray(value) || value.length === 0) {
-        throw credentialsError('must be a non-empty YAML list (items start with "- ")', `One item per credential, ${EXAMPLE}`);
+        throw (0,parse/* credentialsError */.n7)('must be a non-empty YAML list (items start with "- ")', `One item per credential, ${EXAMPLE}`);
     }
     if (value.length > config_limits/* LIMITS */.b1.credentialsCount) {
-        throw inputError('credentials', `has ${value.length} items, over the limit of ${config_limits/* LIMITS */.b1.credentialsCount}`, 'Split the credentials over several steps');
+        throw (0,parse/* inputError */.Xu)('credentials', `has ${value.length} items, over the limit of ${config_limits/* LIMITS */.b1.credentialsCount}`, 'Split the credentials over several steps');
     }
     value.forEach(checkItemLimits);
     return value;
@@ -1784,7 +1763,7 @@ const MAX_DEPTH = 16;
  * Vault `data` values may hold line breaks and tabs: a CSR is PEM text.
  */
 function checkItemLimits(raw, index) {
-    if (!isRecord(raw))
+    if (!(0,parse/* isRecord */.u4)(raw))
         return; // parseRequest says so
     const name = raw.name;
     const label = typeof name === 'string' && NAME.test(name) ? `credential "${name}"` : `item ${index + 1}`;
@@ -1795,13 +1774,13 @@ function checkValueLimits(value, path, label, lines) {
     if (typeof value === 'string') {
         const problem = (0,config_limits/* fieldProblem */.SL)(value, { lines });
         if (problem !== undefined)
-            throw credentialsError(`${where} ${problem}`, FIELD_HINT);
+            throw (0,parse/* credentialsError */.n7)(`${where} ${problem}`, FIELD_HINT);
         return;
     }
     if (value === null || typeof value === 'number' || typeof value === 'boolean')
         return;
     if (path.split(/[.[]/).length > MAX_DEPTH) {
-        throw credentialsError(`${where} nests deeper than ${MAX_DEPTH} levels`, FIELD_HINT);
+        throw (0,parse/* credentialsError */.n7)(`${where} nests deeper than ${MAX_DEPTH} levels`, FIELD_HINT);
     }
     if (Array.isArray(value)) {
         value.forEach((item, i) => {
@@ -1809,21 +1788,21 @@ function checkValueLimits(value, path, label, lines) {
         });
         return;
     }
-    if (!isRecord(value) || Object.getPrototypeOf(value) !== Object.prototype) {
-        throw credentialsError(`${where} is not a string, number, boolean, list or mapping`, 'Remove YAML tags such as !!binary or !!set');
+    if (!(0,parse/* isRecord */.u4)(value) || Object.getPrototypeOf(value) !== Object.prototype) {
+        throw (0,parse/* credentialsError */.n7)(`${where} is not a string, number, boolean, list or mapping`, 'Remove YAML tags such as !!binary or !!set');
     }
     for (const [key, item] of Object.entries(value)) {
         const problem = (0,config_limits/* fieldProblem */.SL)(key, { max: config_limits/* LIMITS */.b1.key });
         if (problem !== undefined)
-            throw credentialsError(`${where}: a key ${problem}`, FIELD_HINT);
+            throw (0,parse/* credentialsError */.n7)(`${where}: a key ${problem}`, FIELD_HINT);
         const data = lines || (path === '' && key === 'data');
         checkValueLimits(item, path === '' ? key : `${path}.${key}`, label, data);
     }
 }
 const FIELD_HINT = 'Each value is one line of text of at most 4 KiB (Vault `data` values may span lines); README § Inputs and outputs lists the limits';
 function parseRequest(raw, index, provider) {
-    if (!isRecord(raw)) {
-        throw credentialsError(`item ${index + 1} is not a mapping`, 'Each item needs `name:` and the fields of the provider');
+    if (!(0,parse/* isRecord */.u4)(raw)) {
+        throw (0,parse/* credentialsError */.n7)(`item ${index + 1} is not a mapping`, 'Each item needs `name:` and the fields of the provider');
     }
     const name = parseName(raw.name, index);
     const where = `credential "${name}"`;
@@ -1832,8 +1811,11 @@ function parseRequest(raw, index, provider) {
         name,
         ttlSeconds: parseTtl(raw.ttl, where),
     };
+    const dataPath = (0,data_path/* parseDataPath */.$U)(raw, where, provider === 'token-exchange' ? 'access_token' : undefined);
+    if (dataPath !== undefined)
+        request.dataPath = dataPath;
     if (raw.env !== undefined)
-        request.env = parseEnv(raw.env, where, provider);
+        request.env = parseEnv(raw.env, where, provider, dataPath);
     else
         checkDefaultPrefix(name);
     Object.assign(request, PROVIDER_CONFIGS[provider].parseRequest(raw, where));
@@ -1842,10 +1824,10 @@ function parseRequest(raw, index, provider) {
 const NAME = /^[a-z0-9_-]{1,64}$/;
 function parseName(value, index) {
     if (typeof value !== 'string' || value === '') {
-        throw credentialsError(`item ${index + 1} has no \`name\``, 'Give each credential a unique name of a-z, 0-9, _ and -');
+        throw (0,parse/* credentialsError */.n7)(`item ${index + 1} has no \`name\``, 'Give each credential a unique name of a-z, 0-9, _ and -');
     }
     if (!NAME.test(value)) {
-        throw credentialsError(`item ${index + 1}: name "${parse_short(value)}" is not allowed`, 'Use 1 to 64 of a-z, 0-9, _ and - (lower case)');
+        throw (0,parse/* credentialsError */.n7)(`item ${index + 1}: name "${(0,parse/* short */.h0)(value)}" is not allowed`, 'Use 1 to 64 of a-z, 0-9, _ and - (lower case)');
     }
     return value;
 }
@@ -1856,9 +1838,9 @@ function checkKeys(raw, provider, where) {
             continue;
         const other = PROVIDERS.find((p) => PROVIDER_CONFIGS[p].fields.includes(key));
         if (other === undefined && PROVIDERS.includes(key)) {
-            throw credentialsError(`${where} has an unknown field \`${key}\``, `Put the provider's fields directly in the item, not under \`${key}:\` (e.g. \`scope: deploy\`); fields for ${provider}: ${own.join(', ')}`);
+            throw (0,parse/* credentialsError */.n7)(`${where} has an unknown field \`${key}\``, `Put the provider's fields directly in the item, not under \`${key}:\` (e.g. \`scope: deploy\`); fields for ${provider}: ${own.join(', ')}`);
         }
-        throw credentialsError(other === undefined
+        throw (0,parse/* credentialsError */.n7)(other === undefined
             ? `${where} has an unknown field \`${key}\``
             : `${where}: \`${key}\` is a field of provider ${other}, but \`provider\` is ${provider}`, other === undefined
             ? `Fields for ${provider}: ${own.join(', ')}`
@@ -1871,17 +1853,17 @@ function parseTtl(value, where) {
     const text = typeof value === 'number' ? String(value) : value;
     const hint = 'Use a duration such as 15m or 1h (at most 24h); the gateway may grant less';
     if (typeof text !== 'string')
-        throw credentialsError(`${where}: \`ttl\` is not a duration`, hint);
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`ttl\` is not a duration`, hint);
     let ms;
     try {
-        ms = parseDurationMs(text, 'ttl');
+        ms = (0,parse/* parseDurationMs */.yi)(text, 'ttl');
     }
     catch {
-        throw credentialsError(`${where}: \`ttl\` is "${parse_short(text)}", not a duration`, hint);
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`ttl\` is "${(0,parse/* short */.h0)(text)}", not a duration`, hint);
     }
     const seconds = ms / 1000;
     if (seconds < 1 || seconds > MAX_TTL_SECONDS) {
-        throw credentialsError(`${where}: \`ttl\` ${parse_short(text)} is out of range`, hint);
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`ttl\` ${(0,parse/* short */.h0)(text)} is out of range`, hint);
     }
     return seconds;
 }
@@ -1942,7 +1924,7 @@ const RESERVED_PREFIXES = [
 ];
 /** Why `name` cannot hold a credential, or undefined when it can. */
 function envNameProblem(name) {
-    if (!VARIABLE_NAME.test(name))
+    if (!parse/* VARIABLE_NAME */.nN.test(name))
         return 'is not a valid variable name (letters, digits, _; not starting with a digit)';
     // Windows compares names without case; refuse `Path` as well as `PATH`.
     const upper = name.toUpperCase();
@@ -1953,27 +1935,40 @@ function envNameProblem(name) {
         return `is reserved: names starting with ${prefix} belong to the runner or a tool`;
     return undefined;
 }
-function parseEnv(value, where, provider) {
-    if (!isRecord(value) || Object.keys(value).length === 0) {
-        throw credentialsError(`${where}: \`env\` must map variable names to fields`, 'e.g. `env: { DEPLOY_TOKEN: access_token }`');
+function parseEnv(value, where, provider, dataPath) {
+    if (!(0,parse/* isRecord */.u4)(value) || Object.keys(value).length === 0) {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`env\` must map variable names to fields`, 'e.g. `env: { DEPLOY_TOKEN: access_token }`');
     }
     const env = {};
     for (const [name, field] of Object.entries(value)) {
         const problem = envNameProblem(name);
         if (problem !== undefined) {
-            throw credentialsError(`${where}: env name ${name} ${problem}`, 'Pick another name, e.g. DEPLOY_TOKEN');
+            throw (0,parse/* credentialsError */.n7)(`${where}: env name ${name} ${problem}`, 'Pick another name, e.g. DEPLOY_TOKEN');
         }
         if (typeof field !== 'string' || field === '') {
-            throw credentialsError(`${where}: env ${name} must name a field of the credential`, 'e.g. `DEPLOY_TOKEN: access_token`');
+            throw (0,parse/* credentialsError */.n7)(`${where}: env ${name} must name a field of the credential`, 'e.g. `DEPLOY_TOKEN: access_token`');
+        }
+        if (dataPath !== undefined) {
+            checkEndpointField(field, `${where}: env ${name}`, dataPath);
+            env[name] = field;
+            continue;
         }
         const known = PROVIDER_CONFIGS[provider].credentialFields;
         const meant = misspelled(field, known);
         if (meant !== undefined) {
-            throw credentialsError(`${where}: env ${name} names field "${field}"; did you mean "${meant}"?`, `Token responses hold ${known.join(', ')}, and whatever members the server adds`);
+            throw (0,parse/* credentialsError */.n7)(`${where}: env ${name} names field "${field}"; did you mean "${meant}"?`, `Token responses hold ${known.join(', ')}, and whatever members the server adds`);
         }
         env[name] = field;
     }
     return env;
+}
+/** With `proxy:`, `env` names the endpoint's fields: the job never gets the credential's. */
+function checkEndpointField(field, where, dataPath) {
+    const fields = data_path/* ENDPOINT_FIELDS */.cv[dataPath.kind];
+    if (fields.includes(field))
+        return;
+    const meant = fields.find((f) => (0,suggest/* editDistance */.Y)(field.toLowerCase(), f) <= 2);
+    throw (0,parse/* credentialsError */.n7)(`${where} names "${field}"${meant === undefined ? '' : `; did you mean "${meant}"?`}`, `With \`proxy: ${dataPath.kind}\`, env names fields of the loopback endpoint: ${fields.join(', ')}`);
 }
 /** The standard field `field` is a typo of (1 or 2 edits away, not equal), if any. */
 function misspelled(field, known) {
@@ -1988,7 +1983,7 @@ function defaultPrefix(name) {
 function checkDefaultPrefix(name) {
     const problem = envNameProblem(`${defaultPrefix(name)}_X`);
     if (problem !== undefined) {
-        throw credentialsError(`credential "${name}" has no \`env\`, and ${defaultPrefix(name)}_<FIELD> ${problem}`, 'Add `env:` mapping variable names to fields, or rename the credential');
+        throw (0,parse/* credentialsError */.n7)(`credential "${name}" has no \`env\`, and ${defaultPrefix(name)}_<FIELD> ${problem}`, 'Add `env:` mapping variable names to fields, or rename the credential');
     }
 }
 function duplicates(requests) {
@@ -1997,13 +1992,13 @@ function duplicates(requests) {
     const variables = new Map();
     for (const request of requests) {
         if (names.has(request.name)) {
-            problems.push(credentialsError(`name "${request.name}" is used twice`, 'Give each credential a unique name'));
+            problems.push((0,parse/* credentialsError */.n7)(`name "${request.name}" is used twice`, 'Give each credential a unique name'));
         }
         names.add(request.name);
         for (const variable of Object.keys(request.env ?? {})) {
             const owner = variables.get(variable.toUpperCase());
             if (owner !== undefined) {
-                problems.push(credentialsError(`env ${variable} is set by both "${owner}" and "${request.name}"`, 'Give each variable one source'));
+                problems.push((0,parse/* credentialsError */.n7)(`env ${variable} is set by both "${owner}" and "${request.name}"`, 'Give each variable one source'));
             }
             variables.set(variable.toUpperCase(), request.name);
         }
@@ -2094,7 +2089,7 @@ function loadConfig(getInput, options, report) {
         return parseConfig(getInput, options);
     }
     catch (err) {
-        const problems = err instanceof ConfigError ? err.problems : [err];
+        const problems = err instanceof parse/* ConfigError */.xL ? err.problems : [err];
         for (const problem of problems)
             report((0,errors/* describeError */.Uc)(problem));
         return undefined;
@@ -2113,7 +2108,7 @@ function parseConfig(getInput, options = {}) {
         ...(0,config_limits/* inputLimitProblems */.Wv)((name) => options.env?.[name] ?? '', ['GATEPASS_GITLAB_TOKEN']),
     ];
     if (limits.length > 0)
-        throw new ConfigError(limits);
+        throw new parse/* ConfigError */.xL(limits);
     const platform = options.platform ?? 'github';
     const problems = [];
     const input = (name) => getInput(name).trim();
@@ -2122,7 +2117,7 @@ function parseConfig(getInput, options = {}) {
             return fn();
         }
         catch (err) {
-            if (err instanceof ConfigError)
+            if (err instanceof parse/* ConfigError */.xL)
                 problems.push(...err.problems);
             else if (err instanceof errors/* GatepassError */.J9)
                 problems.push(err);
@@ -2155,16 +2150,16 @@ function parseConfig(getInput, options = {}) {
             required: check(() => parseCount(input('approvals') || '0', 'approvals'), 0),
             approvers: splitList(getInput('approvers')),
             // Fallbacks are the defaults: an unparsable value is one problem, not two.
-            timeoutMs: check(() => parseDurationMs(input('approval-timeout') || '30m', 'approval-timeout'), 30 * 60_000),
+            timeoutMs: check(() => (0,parse/* parseDurationMs */.yi)(input('approval-timeout') || '30m', 'approval-timeout'), 30 * 60_000),
             allowSelfApproval: check(() => parseBoolean(input('allow-self-approval'), 'allow-self-approval', false), false),
             source: check(() => optionalOneOf(input('approval-source'), APPROVAL_SOURCES, 'approval-source') ??
                 DEFAULT_SOURCE[platform], DEFAULT_SOURCE[platform]),
         },
         githubToken: input('github-token') || undefined,
         gitlabToken: undefined,
-        timeoutMs: check(() => parseDurationMs(input('timeout') || '2m', 'timeout'), 2 * 60_000),
+        timeoutMs: check(() => (0,parse/* parseDurationMs */.yi)(input('timeout') || '2m', 'timeout'), 2 * 60_000),
         revoke: check(() => parseBoolean(input('revoke'), 'revoke', true), true),
-        revokeTimeoutMs: check(() => parseDurationMs(input('revoke-timeout') || '30s', 'revoke-timeout'), defaults/* DEFAULT_REVOKE_TIMEOUT_MS */._),
+        revokeTimeoutMs: check(() => (0,parse/* parseDurationMs */.yi)(input('revoke-timeout') || '30s', 'revoke-timeout'), defaults/* DEFAULT_REVOKE_TIMEOUT_MS */._),
         maskDetectors: check(() => parseBoolean(input('mask-detectors'), 'mask-detectors', true), true),
         idTokenVariable: check(() => parseVariableName(input('id-token-variable') || 'GATEPASS_ID_TOKEN'), ''),
         caCertificate: check(() => parseCertificate(input('ca-certificate')), undefined),
@@ -2179,7 +2174,7 @@ function parseConfig(getInput, options = {}) {
         approvalChecks(config, platform);
     }, undefined);
     if (problems.length > 0)
-        throw new ConfigError(problems);
+        throw new parse/* ConfigError */.xL(problems);
     return config;
 }
 /**
@@ -2193,17 +2188,17 @@ function parseProvider(name, read) {
             continue;
         const stray = PROVIDER_CONFIGS[other].ownInputs.find((input) => read.input(input) !== '');
         if (stray !== undefined) {
-            throw inputError(stray, `is only for \`provider: ${other}\``, `Remove it, or set \`provider: ${other}\``);
+            throw (0,parse/* inputError */.Xu)(stray, `is only for \`provider: ${other}\``, `Remove it, or set \`provider: ${other}\``);
         }
     }
     return PROVIDER_CONFIGS[name].parseSettings(read);
 }
 function crossChecks(config) {
     if (config.approvals.required > 0 && config.approvals.timeoutMs === 0) {
-        throw inputError('approval-timeout', 'must be longer than 0 when `approvals` is set', 'Use a duration such as `30m`');
+        throw (0,parse/* inputError */.Xu)('approval-timeout', 'must be longer than 0 when `approvals` is set', 'Use a duration such as `30m`');
     }
     if (config.timeoutMs === 0) {
-        throw inputError('timeout', 'must be longer than 0', 'Use a duration such as `2m`');
+        throw (0,parse/* inputError */.Xu)('timeout', 'must be longer than 0', 'Use a duration such as `2m`');
     }
 }
 /** The approval source must exist where the step runs, with the token it needs. */
@@ -2217,10 +2212,10 @@ function approvalChecks(config, platform) {
         return;
     const home = source === 'github-pr' ? 'github' : 'gitlab';
     if (home !== platform) {
-        throw inputError('approval-source', `\`${source}\` works only in ${home === 'github' ? 'GitHub Actions' : 'GitLab CI'}, not here (${platform})`, `Use \`${DEFAULT_SOURCE[platform]}\` (the default here) or \`gateway\``);
+        throw (0,parse/* inputError */.Xu)('approval-source', `\`${source}\` works only in ${home === 'github' ? 'GitHub Actions' : 'GitLab CI'}, not here (${platform})`, `Use \`${DEFAULT_SOURCE[platform]}\` (the default here) or \`gateway\``);
     }
     if (source === 'github-pr' && config.githubToken === undefined) {
-        throw inputError('github-token', 'is empty, and `approvals` needs it to post and read the request comment', 'Leave `github-token` at its default (`${{ github.token }}`) or pass a token that may comment');
+        throw (0,parse/* inputError */.Xu)('github-token', 'is empty, and `approvals` needs it to post and read the request comment', 'Leave `github-token` at its default (`${{ github.token }}`) or pass a token that may comment');
     }
     if (home === 'gitlab' && config.gitlabToken === undefined) {
         throw new errors/* GatepassError */.J9('INPUT', `\`approval-source: ${source}\` needs GATEPASS_GITLAB_TOKEN, which is not set`, {
@@ -2236,10 +2231,10 @@ function approvalChecks(config, platform) {
 function gatewayApprovalChecks(config) {
     const { required, approvers } = config.approvals;
     if (required > 1) {
-        throw inputError('approvals', `is ${required}, but with \`approval-source: gateway\` the gateway counts the approvers, not gatepass`, "Set `approvals: 1` and require the reviewers in the gateway's own policy (hoop review groups, the token-exchange server's rules), or count them here with `approval-source: github-pr`, `gitlab-notes` or `gitlab-mr-approvals`");
+        throw (0,parse/* inputError */.Xu)('approvals', `is ${required}, but with \`approval-source: gateway\` the gateway counts the approvers, not gatepass`, "Set `approvals: 1` and require the reviewers in the gateway's own policy (hoop review groups, the token-exchange server's rules), or count them here with `approval-source: github-pr`, `gitlab-notes` or `gitlab-mr-approvals`");
     }
     if (approvers.length > 0) {
-        throw inputError('approvers', 'has no effect with `approval-source: gateway`: the gateway decides who may approve', "Name the approvers in the gateway's policy and remove `approvers`, or use a platform approval source");
+        throw (0,parse/* inputError */.Xu)('approvers', 'has no effect with `approval-source: gateway`: the gateway decides who may approve', "Name the approvers in the gateway's policy and remove `approvers`, or use a platform approval source");
     }
 }
 /** `ca-certificate`: one or more PEM certificates, or nothing. */
@@ -2249,18 +2244,18 @@ function parseCertificate(value) {
     if (/^-----BEGIN CERTIFICATE-----\r?\n[\s\S]+?\n-----END CERTIFICATE-----/.test(value)) {
         return `${value}\n`;
     }
-    throw inputError('ca-certificate', 'is not a PEM certificate', 'Pass the CA certificate itself (-----BEGIN CERTIFICATE----- …), not a path or base64 of it');
+    throw (0,parse/* inputError */.Xu)('ca-certificate', 'is not a PEM certificate', 'Pass the CA certificate itself (-----BEGIN CERTIFICATE----- …), not a path or base64 of it');
 }
 function parseGateway(value) {
     if (value === '') {
-        throw inputError('gateway', 'is required', "Set `gateway` to the gateway's base URL, e.g. https://gateway.example.com");
+        throw (0,parse/* inputError */.Xu)('gateway', 'is required', "Set `gateway` to the gateway's base URL, e.g. https://gateway.example.com");
     }
-    return parseUrl(value, 'gateway');
+    return (0,parse/* parseUrl */.Dl)(value, 'gateway');
 }
 function oneOf(value, allowed, input) {
     if (allowed.includes(value))
         return value;
-    throw inputError(input, `is "${parse_short(value)}"`, `Use one of: ${allowed.join(', ')}`);
+    throw (0,parse/* inputError */.Xu)(input, `is "${(0,parse/* short */.h0)(value)}"`, `Use one of: ${allowed.join(', ')}`);
 }
 function optionalOneOf(value, allowed, input) {
     return value === '' ? undefined : oneOf(value, allowed, input);
@@ -2273,11 +2268,11 @@ function parseBoolean(value, input, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(value))
         return false;
-    throw inputError(input, `is "${parse_short(value)}", not a boolean`, 'Use true or false');
+    throw (0,parse/* inputError */.Xu)(input, `is "${(0,parse/* short */.h0)(value)}", not a boolean`, 'Use true or false');
 }
 function parseCount(value, input) {
     if (!/^\d{1,3}$/.test(value)) {
-        throw inputError(input, `is "${parse_short(value)}", not a whole number`, 'Use 0 (no approval) or the number of approvers needed, e.g. 1');
+        throw (0,parse/* inputError */.Xu)(input, `is "${(0,parse/* short */.h0)(value)}", not a whole number`, 'Use 0 (no approval) or the number of approvers needed, e.g. 1');
     }
     return Number(value);
 }
@@ -2321,14 +2316,562 @@ function parseShell(value) {
     const words = value.split(/\s+/).filter((w) => w !== '');
     const [program, ...args] = words;
     if (program === undefined || !args.some((arg) => arg.includes('{0}'))) {
-        throw inputError('shell', `is "${parse_short(value)}": not a known shell and has no {0}`, `Use ${Object.keys(SHELLS).join(', ')}, or a command with {0} for the script file, e.g. \`perl {0}\``);
+        throw (0,parse/* inputError */.Xu)('shell', `is "${(0,parse/* short */.h0)(value)}": not a known shell and has no {0}`, `Use ${Object.keys(SHELLS).join(', ')}, or a command with {0} for the script file, e.g. \`perl {0}\``);
     }
     return { name: value, program, args, extension: '' };
 }
 function parseVariableName(value) {
-    if (VARIABLE_NAME.test(value))
+    if (parse/* VARIABLE_NAME */.nN.test(value))
         return value;
-    throw inputError('id-token-variable', `is "${parse_short(value)}", not a variable name`, 'Use letters, digits and underscores, e.g. GATEPASS_ID_TOKEN');
+    throw (0,parse/* inputError */.Xu)('id-token-variable', `is "${(0,parse/* short */.h0)(value)}", not a variable name`, 'Use letters, digits and underscores, e.g. GATEPASS_ID_TOKEN');
+}
+
+
+/***/ }),
+
+/***/ 7656:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  L6: () => (/* binding */ DATA_PATH_FIELDS),
+  cv: () => (/* binding */ ENDPOINT_FIELDS),
+  hl: () => (/* binding */ defaultSslMode),
+  pK: () => (/* binding */ fillHeader),
+  $U: () => (/* binding */ parseDataPath)
+});
+
+// UNUSED EXPORTS: DATA_PATH_KINDS, SSL_MODES
+
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __webpack_require__(1922);
+// EXTERNAL MODULE: ./src/common/suggest.ts
+var suggest = __webpack_require__(8687);
+;// CONCATENATED MODULE: ./src/guardrails/defaults.ts
+/** Server files, server programs, other sessions and the server's own state. */
+const SERVER_FUNCTIONS = [
+    'pg_read_file',
+    'pg_read_binary_file',
+    'pg_stat_file',
+    'pg_ls_*',
+    'pg_file_*',
+    'pg_logdir_ls',
+    'lo_import',
+    'lo_export',
+    'pg_terminate_backend',
+    'pg_cancel_backend',
+    'pg_reload_conf',
+    'pg_rotate_logfile',
+    'pg_promote',
+    'pg_switch_wal',
+    'pg_create_restore_point',
+    'pg_backup_start',
+    'pg_backup_stop',
+    'pg_log_backend_memory_contexts',
+    '*replication_slot',
+    'pg_replication_origin_*',
+    'pg_wal_replay_*',
+    'dblink*',
+];
+const deny = (name, rule) => ({
+    name,
+    action: 'deny',
+    builtIn: true,
+    ...rule,
+});
+const SQL_DEFAULTS = [
+    deny('no-role-changes', {
+        statements: ['CREATE ROLE', 'ALTER ROLE', 'DROP ROLE', 'REASSIGN OWNED'],
+    }),
+    deny('no-set-role', { statements: ['SET ROLE', 'SET SESSION AUTHORIZATION'] }),
+    deny('no-drop', { statements: ['DROP *'] }),
+    deny('no-truncate', { statements: ['TRUNCATE'] }),
+    deny('no-grants', { statements: ['GRANT', 'REVOKE', 'ALTER DEFAULT PRIVILEGES'] }),
+    deny('no-server-copy', {
+        statements: ['COPY FROM FILE', 'COPY TO FILE', 'COPY FROM PROGRAM', 'COPY TO PROGRAM'],
+    }),
+    deny('no-extensions', { statements: ['CREATE EXTENSION', 'ALTER EXTENSION', 'CREATE LANGUAGE'] }),
+    deny('no-alter-system', { statements: ['ALTER SYSTEM'] }),
+    deny('no-load', { statements: ['LOAD'] }),
+    deny('no-unbounded-writes', { statements: ['UPDATE', 'DELETE', 'MERGE'], withoutWhere: true }),
+    deny('no-server-functions', { functions: SERVER_FUNCTIONS }),
+    // Foreign data reaches outside the database: another server, or with
+    // file_fdw a server file or program (its `filename` and `program` options).
+    {
+        name: 'review-foreign-data',
+        action: 'review',
+        builtIn: true,
+        statements: [
+            'CREATE FOREIGN DATA WRAPPER',
+            'ALTER FOREIGN DATA WRAPPER',
+            'CREATE SERVER',
+            'ALTER SERVER',
+            'CREATE USER MAPPING',
+            'ALTER USER MAPPING',
+            'CREATE FOREIGN TABLE',
+            'ALTER FOREIGN TABLE',
+            'IMPORT FOREIGN SCHEMA',
+            'CREATE SUBSCRIPTION',
+            'ALTER SUBSCRIPTION',
+        ],
+    },
+    { name: 'review-unanalysable', action: 'review', builtIn: true, unanalysable: true },
+];
+/**
+ * None: which endpoints of an API are dangerous is the API's business, and
+ * the credential's own scope is the first control. Users add their rules.
+ */
+const HTTP_DEFAULTS = [];
+
+// EXTERNAL MODULE: ./src/guardrails/kinds.ts
+var guardrails_kinds = __webpack_require__(1361);
+// EXTERNAL MODULE: ./src/guardrails/glob.ts
+var guardrails_glob = __webpack_require__(8490);
+;// CONCATENATED MODULE: ./src/guardrails/rules.ts
+/**
+ * The `guardrails` mapping of a credential request (docs/guardrails.md), as
+ * YAML parsed it, validated into the ordered list of rules evaluate.ts runs:
+ * the user's rules first, then the built-in ones they do not replace. Errors
+ * are one line that names the field and the fix.
+ */
+
+
+
+
+
+const ACTIONS = ['deny', 'review', 'allow'];
+const MAX_RULES = 200;
+const MAX_LIST = 100;
+const MAX_PATTERN = 256;
+const NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const SQL_CONDITIONS = ['statements', 'tables', 'functions', 'without-where', 'unanalysable'];
+const HTTP_CONDITIONS = ['methods', 'paths'];
+const HTTP_METHODS = [
+    'GET',
+    'HEAD',
+    'POST',
+    'PUT',
+    'PATCH',
+    'DELETE',
+    'OPTIONS',
+    'TRACE',
+    'CONNECT',
+    'PROPFIND',
+    'PROPPATCH',
+    'MKCOL',
+    'COPY',
+    'MOVE',
+    'LOCK',
+    'UNLOCK',
+    'SEARCH',
+    'QUERY',
+];
+function problem(field, what, hint) {
+    return new errors/* GatepassError */.J9('INPUT', `\`${field}\` ${what}`, { hint });
+}
+/** A value as quoted in a message: at most 64 characters. */
+function quote(value) {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return `"${text.length > 64 ? `${text.slice(0, 64)}…` : text}"`;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** `guardrails` of a PostgreSQL credential; `where` names it in messages. */
+function parseSqlGuardrails(options) {
+    const where = options.where ?? 'guardrails';
+    const { defaults, rules } = parseTop(options.value, where);
+    const parsed = rules.map((raw, i) => parseSqlRule(raw, `${where}.rules[${i}]`));
+    return { rules: merge(parsed, defaults ? SQL_DEFAULTS : [], SQL_DEFAULTS) };
+}
+/** `guardrails` of an HTTP credential. */
+function parseHttpGuardrails(options) {
+    const where = options.where ?? 'guardrails';
+    const { defaults, rules } = parseTop(options.value, where);
+    const parsed = rules.map((raw, i) => parseHttpRule(raw, `${where}.rules[${i}]`));
+    return { rules: merge(parsed, defaults ? HTTP_DEFAULTS : [], HTTP_DEFAULTS) };
+}
+/** The built-in rules alone: what a credential without `guardrails` gets. */
+const DEFAULT_SQL_GUARDRAILS = { rules: SQL_DEFAULTS };
+const DEFAULT_HTTP_GUARDRAILS = { rules: HTTP_DEFAULTS };
+function parseTop(value, where) {
+    if (value === undefined || value === null)
+        return { defaults: true, rules: [] };
+    if (!isRecord(value)) {
+        throw problem(where, 'must be a mapping', 'Write guardrails: { defaults: true, rules: [...] }');
+    }
+    checkKeys(value, where, ['defaults', 'rules'], []);
+    const defaults = value['defaults'] ?? true;
+    if (typeof defaults !== 'boolean') {
+        throw problem(`${where}.defaults`, `is ${quote(defaults)}, not true or false`, 'Write defaults: false to leave the built-in rules out, or remove it');
+    }
+    const rules = value['rules'] ?? [];
+    if (!Array.isArray(rules)) {
+        throw problem(`${where}.rules`, 'must be a list', 'Write rules: [{ name: ..., action: ... }]');
+    }
+    if (rules.length > MAX_RULES) {
+        throw problem(`${where}.rules`, `has ${rules.length} rules, more than ${MAX_RULES}`, 'Merge rules: one rule takes lists of statements, tables and functions');
+    }
+    const seen = new Set();
+    rules.forEach((rule, i) => {
+        const name = isRecord(rule) ? rule['name'] : undefined;
+        if (typeof name !== 'string')
+            return;
+        if (seen.has(name)) {
+            throw problem(`${where}.rules[${i}].name`, `${quote(name)} is used twice`, 'Rename one');
+        }
+        seen.add(name);
+    });
+    return { defaults, rules };
+}
+/**
+ * User rules first, in their order; then the defaults whose names no user
+ * rule took. A user rule named like a built-in one and without conditions of
+ * its own keeps the built-in's conditions: `{ name: no-truncate, action:
+ * allow }` allows TRUNCATE, not everything.
+ */
+function merge(rules, defaults, builtIns) {
+    const byName = new Map(builtIns.map((rule) => [rule.name, rule]));
+    const taken = new Set(rules.map((rule) => rule.name));
+    const own = rules.map((rule) => {
+        const builtIn = byName.get(rule.name);
+        return builtIn !== undefined && !hasConditions(rule)
+            ? { ...builtIn, action: rule.action, builtIn: false }
+            : rule;
+    });
+    return [...own, ...defaults.filter((rule) => !taken.has(rule.name))];
+}
+function hasConditions(rule) {
+    return Object.keys(rule).some((key) => !['name', 'action', 'builtIn'].includes(key));
+}
+function checkKeys(raw, where, known, otherProtocol) {
+    for (const key of Object.keys(raw)) {
+        if (known.includes(key))
+            continue;
+        if (otherProtocol.includes(key)) {
+            const sql = SQL_CONDITIONS.includes(key);
+            throw problem(`${where}.${key}`, `is for ${sql ? 'PostgreSQL' : 'HTTP'} credentials`, `Use ${known.filter((k) => k !== 'name' && k !== 'action').join(', ')} here`);
+        }
+        const guess = (0,suggest/* closest */.k)(key, known);
+        throw problem(where, `has an unknown key ${quote(key)}`, guess === undefined ? `Use ${known.join(', ')}` : `Did you mean \`${guess}\`?`);
+    }
+}
+function parseBase(raw, where, conditions, other) {
+    if (!isRecord(raw)) {
+        throw problem(where, 'must be a mapping', 'Write - { name: no-drop, action: deny, ... }');
+    }
+    checkKeys(raw, where, ['name', 'action', ...conditions], other);
+    return raw;
+}
+function parseName(raw, where) {
+    const name = raw['name'];
+    if (name === undefined || name === null) {
+        throw problem(where, 'needs a `name`', 'Add name: with a unique name, e.g. name: no-drop-users');
+    }
+    if (typeof name !== 'string' || !NAME.test(name)) {
+        throw problem(`${where}.name`, `${quote(name)} is not a rule name`, 'Use 1 to 64 lowercase letters, digits and dashes, e.g. no-drop-users');
+    }
+    return name;
+}
+function parseAction(raw, where) {
+    const action = raw['action'];
+    if (action === undefined || action === null) {
+        throw problem(where, 'needs an `action`', 'Add action: deny, review or allow');
+    }
+    const found = ACTIONS.find((a) => a === action);
+    if (found !== undefined)
+        return found;
+    const guess = typeof action === 'string' ? (0,suggest/* closest */.k)(action.toLowerCase(), ACTIONS) : undefined;
+    throw problem(`${where}.action`, `is ${quote(action)}, not deny, review or allow`, guess === undefined ? 'Use deny, review or allow' : `Did you mean ${guess}?`);
+}
+/** A list of non-empty strings (a lone string counts as a list of one). */
+function stringList(raw, key, where, example) {
+    const value = raw[key];
+    if (value === undefined || value === null)
+        return undefined;
+    const list = Array.isArray(value) ? value : [value];
+    if (list.length === 0 || !list.every((v) => typeof v === 'string' && v.trim() !== '')) {
+        throw problem(`${where}.${key}`, 'must be a list of non-empty strings', `Write ${example}`);
+    }
+    if (list.length > MAX_LIST) {
+        throw problem(`${where}.${key}`, `has more than ${MAX_LIST} entries`, 'Use globs (*)');
+    }
+    return list.map((v) => v.trim());
+}
+function trueFlag(raw, key, where) {
+    const value = raw[key];
+    if (value === undefined || value === null || value === false)
+        return undefined;
+    if (value === true)
+        return true;
+    throw problem(`${where}.${key}`, `is ${quote(value)}, not true`, `Write ${key}: true`);
+}
+function parseSqlRule(value, where) {
+    const raw = parseBase(value, where, SQL_CONDITIONS, HTTP_CONDITIONS);
+    const statements = stringList(raw, 'statements', where, 'statements: [DROP TABLE, TRUNCATE]');
+    const tables = stringList(raw, 'tables', where, 'tables: [public.users, audit.*]');
+    const functions = stringList(raw, 'functions', where, 'functions: [pg_read_file]');
+    const withoutWhere = trueFlag(raw, 'without-where', where);
+    const unanalysable = trueFlag(raw, 'unanalysable', where);
+    return {
+        name: parseName(raw, where),
+        action: parseAction(raw, where),
+        builtIn: false,
+        ...(statements === undefined ? {} : { statements: parseKinds(statements, where) }),
+        ...(tables === undefined ? {} : { tables: tables.map((t, i) => nameGlob(t, where, i)) }),
+        ...(functions === undefined
+            ? {}
+            : { functions: functions.map((f, i) => nameGlob(f, where, i, 'functions')) }),
+        ...(withoutWhere === undefined ? {} : { withoutWhere }),
+        ...(unanalysable === undefined ? {} : { unanalysable }),
+    };
+}
+/** Kinds as SQL writes them, any case and spacing; a glob must match a known kind. */
+function parseKinds(kinds, where) {
+    return kinds.flatMap((written, i) => {
+        const kind = written.toUpperCase().replace(/\s+/g, ' ');
+        const alias = guardrails_kinds/* KIND_ALIASES */.U9[kind];
+        if (alias !== undefined)
+            return [...alias];
+        const glob = (0,guardrails_glob/* kindGlob */.Bs)(kind);
+        if ([...guardrails_kinds/* KNOWN_KINDS */.KO].some((known) => glob.test(known)))
+            return [kind];
+        const guess = (0,suggest/* closest */.k)(kind, [...guardrails_kinds/* KNOWN_KINDS */.KO, ...Object.keys(guardrails_kinds/* KIND_ALIASES */.U9)]);
+        throw problem(`${where}.statements[${i}]`, `${quote(written)} is not a statement kind`, guess === undefined
+            ? 'docs/guardrails.md § Statement kinds lists them'
+            : `Did you mean ${guess}?`);
+    });
+}
+/** `schema.name`, `name`, with `*`; no spaces or quotes (names are compared as stored). */
+function nameGlob(pattern, where, i, key = 'tables') {
+    const parts = pattern.split('.');
+    if (pattern.length > MAX_PATTERN ||
+        parts.length > 2 ||
+        parts.some((part) => part === '') ||
+        /[\s"]/.test(pattern)) {
+        throw problem(`${where}.${key}[${i}]`, `${quote(pattern)} is not a name pattern`, key === 'tables'
+            ? 'Write schema.table or table, with * for any part, e.g. audit.* (no quotes)'
+            : 'Write a function name, optionally schema.name, with * for any part, e.g. lo_*');
+    }
+    return pattern;
+}
+function parseHttpRule(value, where) {
+    const raw = parseBase(value, where, HTTP_CONDITIONS, SQL_CONDITIONS);
+    const methods = stringList(raw, 'methods', where, 'methods: [DELETE, PUT]');
+    const paths = stringList(raw, 'paths', where, "paths: ['/v1/admin/**']");
+    return {
+        name: parseName(raw, where),
+        action: parseAction(raw, where),
+        builtIn: false,
+        ...(methods === undefined
+            ? {}
+            : { methods: methods.map((m, i) => parseMethod(m, `${where}.methods[${i}]`)) }),
+        ...(paths === undefined
+            ? {}
+            : { paths: paths.map((p, i) => parsePathPattern(p, `${where}.paths[${i}]`)) }),
+    };
+}
+function parseMethod(written, where) {
+    const method = written.toUpperCase();
+    if (HTTP_METHODS.includes(method))
+        return method;
+    const guess = (0,suggest/* closest */.k)(method, HTTP_METHODS);
+    throw problem(where, `${quote(written)} is not an HTTP method`, guess === undefined ? `Use one of ${HTTP_METHODS.join(', ')}` : `Did you mean ${guess}?`);
+}
+/** Decoded paths from the root: `/v1/*` one segment, `/v1/**` any depth; no query, no escapes. */
+function parsePathPattern(pattern, where) {
+    const bad = !pattern.startsWith('/') ||
+        pattern.length > MAX_PATTERN ||
+        /[?#%\\\s]/.test(pattern) ||
+        pattern.split('/').some((s) => s.includes('**') && s !== '**') ||
+        pattern.split('/').some((s) => s === '.' || s === '..');
+    if (bad) {
+        throw problem(where, `${quote(pattern)} is not a path pattern`, "Write a decoded path from /, with * inside a segment and ** as a whole segment, e.g. '/v1/admin/**'");
+    }
+    return pattern;
+}
+
+// EXTERNAL MODULE: ./src/config/parse.ts
+var parse = __webpack_require__(8353);
+// EXTERNAL MODULE: ./src/config/limits.ts + 1 modules
+var limits = __webpack_require__(3664);
+;// CONCATENATED MODULE: ./src/config/data-path.ts
+/**
+ * The data-path fields of one `credentials` item: `proxy: postgres | http`
+ * puts gatepass between the job and the upstream, so the job gets a loopback
+ * endpoint (its `env` names the endpoint's fields) and never the credential.
+ * Everything is checked here, before the first network call.
+ */
+
+
+
+
+const DATA_PATH_FIELDS = ['proxy', 'upstream', 'header', 'guardrails'];
+const DATA_PATH_KINDS = ['postgres', 'http'];
+/** libpq's `sslmode` values (allow is left out: it tries plain text first). */
+const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'];
+/** What the job's `env` may name for each kind: the endpoint's fields, not the credential's. */
+const ENDPOINT_FIELDS = {
+    postgres: ['url', 'host', 'port', 'database', 'username', 'password'],
+    http: ['url'],
+};
+/** The data-path part of one item, or undefined without `proxy`. */
+function parseDataPath(raw, where, defaultTokenField) {
+    const kind = raw.proxy;
+    if (kind === undefined || kind === null) {
+        const stray = DATA_PATH_FIELDS.find((f) => f !== 'proxy' && raw[f] !== undefined);
+        if (stray !== undefined) {
+            throw (0,parse/* credentialsError */.n7)(`${where}: \`${stray}\` is only for a data path`, 'Add `proxy: postgres` or `proxy: http`, or remove it');
+        }
+        return undefined;
+    }
+    if (typeof kind !== 'string' || !DATA_PATH_KINDS.includes(kind)) {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`proxy\` is ${typeof kind === 'string' ? `"${(0,parse/* short */.h0)(kind)}"` : 'not a name'}`, 'Use `proxy: postgres` (a loopback PostgreSQL endpoint) or `proxy: http` (a loopback API endpoint)');
+    }
+    const rules = { value: raw.guardrails, where: `${where}: \`guardrails\`` };
+    if (kind === 'postgres') {
+        if (raw.header !== undefined) {
+            throw (0,parse/* credentialsError */.n7)(`${where}: \`header\` is only for \`proxy: http\``, 'A PostgreSQL data path logs in with the credential itself; remove `header`');
+        }
+        return {
+            kind,
+            upstream: parsePostgresUpstream(raw.upstream, where),
+            guardrails: parseSqlGuardrails(rules),
+        };
+    }
+    return {
+        kind: 'http',
+        upstream: parseHttpUpstream(raw.upstream, where),
+        header: parseHeader(raw.header, where, defaultTokenField),
+        guardrails: parseHttpGuardrails(rules),
+    };
+}
+function parsePostgresUpstream(value, where) {
+    const hint = 'e.g. `upstream: postgresql://db.internal:5432/app?sslmode=verify-full` (no user or password: the credential has them)';
+    if (value === undefined || value === null)
+        return {};
+    if (typeof value !== 'string')
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`upstream\` is not a URL`, hint);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`upstream\` is not a URL`, hint);
+    }
+    if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`upstream\` must be a postgresql:// URL`, hint);
+    }
+    if (url.username !== '' || url.password !== '') {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`upstream\` must not hold a user or password`, hint);
+    }
+    const unknown = [...url.searchParams.keys()].find((k) => k !== 'sslmode');
+    if (unknown !== undefined) {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`upstream\` has the parameter \`${(0,parse/* short */.h0)(unknown)}\``, 'Only `sslmode` is read; the CA comes from `ca-certificate` or NODE_EXTRA_CA_CERTS');
+    }
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const sslmode = parseSslMode(url.searchParams.get('sslmode'), where);
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    return {
+        ...(host === '' ? {} : { host }),
+        ...(url.port === '' ? {} : { port: Number(url.port) }),
+        ...(database === '' ? {} : { database }),
+        ...(sslmode === undefined ? {} : { sslmode }),
+    };
+}
+function parseSslMode(value, where) {
+    if (value === null)
+        return undefined;
+    if (SSL_MODES.includes(value))
+        return value;
+    throw (0,parse/* credentialsError */.n7)(`${where}: \`upstream\` has sslmode "${(0,parse/* short */.h0)(value)}"`, `Use one of ${SSL_MODES.join(', ')}`);
+}
+/**
+ * Unlike libpq (`prefer`), the default verifies the server: gatepass holds
+ * the credential and carries the job's data, so it must know whom it talks
+ * to. A loopback server (a local test cluster) defaults to `prefer`.
+ */
+function defaultSslMode(host) {
+    return isLoopback(host) ? 'prefer' : 'verify-full';
+}
+function isLoopback(host) {
+    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+function parseHttpUpstream(value, where) {
+    const hint = 'e.g. `upstream: https://api.example.com/v1` (the API the job talks to)';
+    if (typeof value !== 'string' || value === '') {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`proxy: http\` needs \`upstream\``, hint);
+    }
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`upstream\` is not an absolute URL`, hint);
+    }
+    const scheme = (0,limits/* urlSchemeProblem */.Qx)(url);
+    if (scheme !== undefined)
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`upstream\` ${scheme}`, limits/* URL_SCHEME_HINT */.CQ);
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`upstream\` must be a base URL without user, password, query or fragment`, hint);
+    }
+    return url.href;
+}
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
+const FIELD_REFERENCE = /\{([A-Za-z0-9_.-]{1,64})\}/g;
+/** Headers the proxy itself owns: a template there would break the exchange with the upstream. */
+const RESERVED_HEADERS = new Set([
+    'host',
+    'connection',
+    'content-length',
+    'transfer-encoding',
+    'upgrade',
+    'te',
+    'trailer',
+    'keep-alive',
+    'proxy-authorization',
+]);
+/**
+ * `header: "Authorization: Bearer {access_token}"`: the name, and a value in
+ * which `{field}` stands for a field of the issued credential.
+ */
+function parseHeader(value, where, defaultTokenField) {
+    const hint = 'e.g. `header: "Authorization: Bearer {access_token}"` ({field} is a field of the credential)';
+    const text = value === undefined && defaultTokenField !== undefined
+        ? `Authorization: Bearer {${defaultTokenField}}`
+        : (0,parse/* optionalString */.sx)({ header: value }, 'header', where);
+    if (text === undefined || text === '') {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`proxy: http\` needs \`header\``, hint);
+    }
+    const colon = text.indexOf(':');
+    const name = text.slice(0, colon).trim();
+    const template = text.slice(colon + 1).trim();
+    if (colon < 0 || !HEADER_NAME.test(name)) {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`header\` must be "Name: value"`, hint);
+    }
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`header\` may not set ${name}`, 'Use the header the API reads the credential from');
+    }
+    const fields = [...template.matchAll(FIELD_REFERENCE)].map((m) => m[1] ?? '');
+    if (fields.length === 0) {
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`header\` names no field of the credential`, hint);
+    }
+    if (/[\r\n]/.test(template))
+        throw (0,parse/* credentialsError */.n7)(`${where}: \`header\` spans lines`, hint);
+    return { name, template, fields };
+}
+/** The header's value with the credential's fields in; throws naming a missing field. */
+function fillHeader(header, values, credential) {
+    return header.template.replace(FIELD_REFERENCE, (_, field) => {
+        const value = values[field];
+        if (value === undefined) {
+            throw new errors/* GatepassError */.J9('GATEWAY', `credential "${credential}" has no field "${field}" for its header`, {
+                hint: `Fields issued: ${Object.keys(values).join(', ') || 'none'}; fix \`header\``,
+            });
+        }
+        return value;
+    });
 }
 
 
@@ -2738,6 +3281,117 @@ function parseYaml(text, source) {
 
 /***/ }),
 
+/***/ 8353:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Dl: () => (/* binding */ parseUrl),
+/* harmony export */   Fk: () => (/* binding */ requiredString),
+/* harmony export */   Xu: () => (/* binding */ inputError),
+/* harmony export */   h0: () => (/* binding */ short),
+/* harmony export */   n7: () => (/* binding */ credentialsError),
+/* harmony export */   nN: () => (/* binding */ VARIABLE_NAME),
+/* harmony export */   rR: () => (/* binding */ stringOrList),
+/* harmony export */   sx: () => (/* binding */ optionalString),
+/* harmony export */   u4: () => (/* binding */ isRecord),
+/* harmony export */   xL: () => (/* binding */ ConfigError),
+/* harmony export */   yi: () => (/* binding */ parseDurationMs)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3664);
+/**
+ * Parsers and error shapes shared by the common inputs (config.ts), the
+ * `credentials` list (credentials.ts) and each provider's own inputs and
+ * fields (providers/). Messages name the input or field and the fix, and
+ * never quote more than 64 characters of a value.
+ */
+
+
+function inputError(input, problem, hint) {
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `input \`${input}\` ${problem}`, { hint });
+}
+function credentialsError(problem, hint) {
+    return new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', `input \`credentials\`: ${problem}`, { hint });
+}
+/** A value as quoted in a message: at most 64 characters (limits were checked first). */
+function short(value) {
+    return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/**
+ * An absolute https URL (http only to loopback) without credentials in it.
+ * Messages never quote the URL: a query string may hold a token.
+ */
+function parseUrl(value, name) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw inputError(name, 'is not an absolute URL', 'Use an absolute https URL, e.g. https://gateway.example.com');
+    }
+    const scheme = (0,_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .urlSchemeProblem */ .Qx)(url);
+    if (scheme !== undefined)
+        throw inputError(name, scheme, _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .URL_SCHEME_HINT */ .CQ);
+    if (url.username !== '' || url.password !== '') {
+        throw inputError(name, 'must not contain a user name or password', 'Remove `user:password@` from the URL; use `client-secret` for client authentication');
+    }
+    return value;
+}
+/** A field that must be a non-empty string. */
+function requiredString(raw, key, where, hint) {
+    const value = optionalString(raw, key, where);
+    if (value === undefined || value === '')
+        throw credentialsError(`${where} needs \`${key}\``, hint);
+    return value;
+}
+function optionalString(raw, key, where) {
+    const value = raw[key];
+    if (value === undefined || value === null)
+        return undefined;
+    if (typeof value !== 'string')
+        throw credentialsError(`${where}: \`${key}\` must be a string`, `Quote it: ${key}: "..."`);
+    return value;
+}
+function stringOrList(raw, key, where) {
+    const value = raw[key];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== ''))
+        return value;
+    return optionalString(raw, key, where);
+}
+/** Raised with every problem found; `problems` holds one error per input. */
+class ConfigError extends _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
+    problems;
+    constructor(problems) {
+        const first = problems[0];
+        const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s) above)` : '';
+        super('INPUT', `${first?.message ?? 'invalid inputs'}${more}`, {
+            ...(first?.hint === undefined ? {} : { hint: first.hint }),
+        });
+        this.name = 'ConfigError';
+        this.problems = problems;
+    }
+}
+/** `90s`, `15m`, `1h30m`, or a bare number of seconds. */
+function parseDurationMs(value, input) {
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+    if (match === null || text === '') {
+        throw inputError(input, `is "${short(value)}", not a duration`, 'Use a number with h, m or s, e.g. 90s, 15m or 1h30m');
+    }
+    const [, h = '0', m = '0', s = '0'] = match;
+    return ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
+}
+/** A shell variable name: what `env` keys and `id-token-variable` must be. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+
+/***/ }),
+
 /***/ 4661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2753,7 +3407,7 @@ function parseYaml(text, source) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8462);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1922);
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6354);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(439);
 /* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3664);
 /**
  * The CLI's inputs: the action's vocabulary from three places, the first
@@ -3034,7 +3688,7 @@ function parseState(raw) {
 /* harmony export */   j: () => (/* binding */ createGateway)
 /* harmony export */ });
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7925);
+/* harmony import */ var _common_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5069);
 
 
 /**
@@ -3171,6 +3825,410 @@ function requireHoopApiKey(key) {
     throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INPUT', 'input `hoop-api-key` or `hoop-token-exchange-url` is required with `provider: hoop`', {
         hint: 'Pass a hoop API key (Settings > API keys) from a secret as `hoop-api-key`, or set `hoop-token-exchange-url` to the issuer URL of the IdP hoop trusts',
     });
+}
+
+
+/***/ }),
+
+/***/ 8490:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Bs: () => (/* binding */ kindGlob),
+/* harmony export */   Qh: () => (/* binding */ pathGlob),
+/* harmony export */   dq: () => (/* binding */ namePartGlob)
+/* harmony export */ });
+/* unused harmony export trimSlash */
+/**
+ * The three globs rules use, compiled to anchored regular expressions. In
+ * each, `*` stands for any run of characters inside one part: a kind's words
+ * (`DROP *`), a name's schema or relation (`audit.*`), a path's segment
+ * (`/v1/*`/…); `**` as a whole path segment stands for any number of segments.
+ */
+function escape(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+/** Compiled patterns, by flavour and pattern: rules are few and evaluated per statement. */
+const compiled = new Map();
+function memo(key, build) {
+    let regex = compiled.get(key);
+    if (regex === undefined) {
+        regex = build();
+        compiled.set(key, regex);
+    }
+    return regex;
+}
+function compile(pattern, star, flags) {
+    return new RegExp(`^${pattern.split('*').map(escape).join(star)}$`, flags);
+}
+/** A statement kind pattern (`DROP *`, `COPY TO PROGRAM`); kinds are upper case. */
+function kindGlob(pattern) {
+    return memo(`kind ${pattern}`, () => compile(pattern, '.*', ''));
+}
+/** One part of a name (`audit`, `user_*`); `exact: false` ignores case. */
+function namePartGlob(pattern, exact) {
+    return memo(`name ${String(exact)} ${pattern}`, () => compile(pattern, '[^.]*', exact ? '' : 'i'));
+}
+/**
+ * A path pattern: `*` is any run inside one segment, `**` any number of whole
+ * segments (none included): `/v1/admin/**` matches `/v1/admin` and everything
+ * under it. Paths and patterns are compared without a trailing slash.
+ */
+function pathGlob(pattern, exact) {
+    return memo(`path ${String(exact)} ${pattern}`, () => {
+        const segments = trimSlash(pattern).split('/').slice(1);
+        const source = segments
+            .map((segment) => segment === '**' ? '(?:/.*)?' : `/${segment.split('*').map(escape).join('[^/]*')}`)
+            .join('');
+        return new RegExp(`^${source === '' ? '/' : source}$`, exact ? '' : 'i');
+    });
+}
+/** `/a/b/` → `/a/b`; `/` stays. */
+function trimSlash(path) {
+    return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+
+/***/ }),
+
+/***/ 1361:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ kindOf),
+/* harmony export */   KO: () => (/* binding */ KNOWN_KINDS),
+/* harmony export */   Mk: () => (/* binding */ RELATION_OBJECTS),
+/* harmony export */   U9: () => (/* binding */ KIND_ALIASES),
+/* harmony export */   VG: () => (/* binding */ NOT_STATEMENTS)
+/* harmony export */ });
+/* unused harmony export objectLabel */
+/**
+ * Statement kinds: the stable labels rules name (`DROP TABLE`, `COPY TO
+ * PROGRAM`), derived from PostgreSQL's parse tree (the node type and the
+ * object type it carries), never from the statement's text.
+ */
+/** An object type as the parser spells it (`OBJECT_MATVIEW`) → as SQL spells it. */
+const OBJECT_LABELS = {
+    OBJECT_ACCESS_METHOD: 'ACCESS METHOD',
+    OBJECT_AGGREGATE: 'AGGREGATE',
+    OBJECT_AMOP: 'OPERATOR FAMILY',
+    OBJECT_AMPROC: 'OPERATOR FAMILY',
+    OBJECT_ATTRIBUTE: 'TYPE',
+    OBJECT_CAST: 'CAST',
+    OBJECT_COLUMN: 'COLUMN',
+    OBJECT_COLLATION: 'COLLATION',
+    OBJECT_CONVERSION: 'CONVERSION',
+    OBJECT_DATABASE: 'DATABASE',
+    OBJECT_DEFAULT: 'DEFAULT',
+    OBJECT_DEFACL: 'DEFAULT PRIVILEGES',
+    OBJECT_DOMAIN: 'DOMAIN',
+    OBJECT_DOMCONSTRAINT: 'DOMAIN', // ALTER DOMAIN … RENAME CONSTRAINT alters the domain
+    OBJECT_EVENT_TRIGGER: 'EVENT TRIGGER',
+    OBJECT_EXTENSION: 'EXTENSION',
+    OBJECT_FDW: 'FOREIGN DATA WRAPPER',
+    OBJECT_FOREIGN_SERVER: 'SERVER',
+    OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
+    OBJECT_FUNCTION: 'FUNCTION',
+    OBJECT_INDEX: 'INDEX',
+    OBJECT_LANGUAGE: 'LANGUAGE',
+    OBJECT_LARGEOBJECT: 'LARGE OBJECT',
+    OBJECT_MATVIEW: 'MATERIALIZED VIEW',
+    OBJECT_OPCLASS: 'OPERATOR CLASS',
+    OBJECT_OPERATOR: 'OPERATOR',
+    OBJECT_OPFAMILY: 'OPERATOR FAMILY',
+    OBJECT_PARAMETER_ACL: 'PARAMETER',
+    OBJECT_POLICY: 'POLICY',
+    OBJECT_PROCEDURE: 'PROCEDURE',
+    OBJECT_PUBLICATION: 'PUBLICATION',
+    OBJECT_PUBLICATION_NAMESPACE: 'PUBLICATION',
+    OBJECT_PUBLICATION_REL: 'PUBLICATION',
+    OBJECT_ROLE: 'ROLE',
+    OBJECT_ROUTINE: 'ROUTINE',
+    OBJECT_RULE: 'RULE',
+    OBJECT_SCHEMA: 'SCHEMA',
+    OBJECT_SEQUENCE: 'SEQUENCE',
+    OBJECT_SUBSCRIPTION: 'SUBSCRIPTION',
+    OBJECT_STATISTIC_EXT: 'STATISTICS',
+    OBJECT_TABCONSTRAINT: 'CONSTRAINT',
+    OBJECT_TABLE: 'TABLE',
+    OBJECT_TABLESPACE: 'TABLESPACE',
+    OBJECT_TRANSFORM: 'TRANSFORM',
+    OBJECT_TRIGGER: 'TRIGGER',
+    OBJECT_TSCONFIGURATION: 'TEXT SEARCH CONFIGURATION',
+    OBJECT_TSDICTIONARY: 'TEXT SEARCH DICTIONARY',
+    OBJECT_TSPARSER: 'TEXT SEARCH PARSER',
+    OBJECT_TSTEMPLATE: 'TEXT SEARCH TEMPLATE',
+    OBJECT_TYPE: 'TYPE',
+    OBJECT_USER_MAPPING: 'USER MAPPING',
+    OBJECT_VIEW: 'VIEW',
+};
+/** Object types whose names are relations (`schema.name`), for `tables`. */
+const RELATION_OBJECTS = new Set([
+    'OBJECT_TABLE',
+    'OBJECT_VIEW',
+    'OBJECT_MATVIEW',
+    'OBJECT_INDEX',
+    'OBJECT_SEQUENCE',
+    'OBJECT_FOREIGN_TABLE',
+]);
+/** Statements whose kind is fixed by the node type alone. */
+const FIXED = {
+    InsertStmt: 'INSERT',
+    UpdateStmt: 'UPDATE',
+    DeleteStmt: 'DELETE',
+    MergeStmt: 'MERGE',
+    CreateStmt: 'CREATE TABLE',
+    CreateForeignTableStmt: 'CREATE FOREIGN TABLE',
+    ViewStmt: 'CREATE VIEW',
+    IndexStmt: 'CREATE INDEX',
+    CreateSchemaStmt: 'CREATE SCHEMA',
+    CreateSeqStmt: 'CREATE SEQUENCE',
+    AlterSeqStmt: 'ALTER SEQUENCE',
+    CreateDomainStmt: 'CREATE DOMAIN',
+    AlterDomainStmt: 'ALTER DOMAIN',
+    CompositeTypeStmt: 'CREATE TYPE',
+    CreateEnumStmt: 'CREATE TYPE',
+    CreateRangeStmt: 'CREATE TYPE',
+    AlterEnumStmt: 'ALTER TYPE',
+    AlterTypeStmt: 'ALTER TYPE',
+    CreateTrigStmt: 'CREATE TRIGGER',
+    CreateEventTrigStmt: 'CREATE EVENT TRIGGER',
+    AlterEventTrigStmt: 'ALTER EVENT TRIGGER',
+    RuleStmt: 'CREATE RULE',
+    CreatePolicyStmt: 'CREATE POLICY',
+    AlterPolicyStmt: 'ALTER POLICY',
+    CreateRoleStmt: 'CREATE ROLE',
+    AlterRoleStmt: 'ALTER ROLE',
+    AlterRoleSetStmt: 'ALTER ROLE',
+    DropRoleStmt: 'DROP ROLE',
+    AlterDefaultPrivilegesStmt: 'ALTER DEFAULT PRIVILEGES',
+    TruncateStmt: 'TRUNCATE',
+    CreateExtensionStmt: 'CREATE EXTENSION',
+    AlterExtensionStmt: 'ALTER EXTENSION',
+    AlterExtensionContentsStmt: 'ALTER EXTENSION',
+    AlterSystemStmt: 'ALTER SYSTEM',
+    LoadStmt: 'LOAD',
+    DoStmt: 'DO',
+    CallStmt: 'CALL',
+    VariableShowStmt: 'SHOW',
+    CommentStmt: 'COMMENT',
+    SecLabelStmt: 'SECURITY LABEL',
+    DeclareCursorStmt: 'DECLARE CURSOR',
+    ClosePortalStmt: 'CLOSE',
+    CreateStatsStmt: 'CREATE STATISTICS',
+    AlterStatsStmt: 'ALTER STATISTICS',
+    AlterCollationStmt: 'ALTER COLLATION',
+    CreatedbStmt: 'CREATE DATABASE',
+    AlterDatabaseStmt: 'ALTER DATABASE',
+    AlterDatabaseSetStmt: 'ALTER DATABASE',
+    AlterDatabaseRefreshCollStmt: 'ALTER DATABASE',
+    DropdbStmt: 'DROP DATABASE',
+    CreateTableSpaceStmt: 'CREATE TABLESPACE',
+    DropTableSpaceStmt: 'DROP TABLESPACE',
+    AlterTableSpaceOptionsStmt: 'ALTER TABLESPACE',
+    AlterTableMoveAllStmt: 'ALTER TABLESPACE',
+    CreateFdwStmt: 'CREATE FOREIGN DATA WRAPPER',
+    AlterFdwStmt: 'ALTER FOREIGN DATA WRAPPER',
+    CreateForeignServerStmt: 'CREATE SERVER',
+    AlterForeignServerStmt: 'ALTER SERVER',
+    CreateUserMappingStmt: 'CREATE USER MAPPING',
+    AlterUserMappingStmt: 'ALTER USER MAPPING',
+    DropUserMappingStmt: 'DROP USER MAPPING',
+    ImportForeignSchemaStmt: 'IMPORT FOREIGN SCHEMA',
+    CreateAmStmt: 'CREATE ACCESS METHOD',
+    CreatePLangStmt: 'CREATE LANGUAGE',
+    CreateOpClassStmt: 'CREATE OPERATOR CLASS',
+    CreateOpFamilyStmt: 'CREATE OPERATOR FAMILY',
+    AlterOpFamilyStmt: 'ALTER OPERATOR FAMILY',
+    AlterOperatorStmt: 'ALTER OPERATOR',
+    NotifyStmt: 'NOTIFY',
+    ListenStmt: 'LISTEN',
+    UnlistenStmt: 'UNLISTEN',
+    ClusterStmt: 'CLUSTER',
+    ExplainStmt: 'EXPLAIN',
+    RefreshMatViewStmt: 'REFRESH MATERIALIZED VIEW',
+    CheckPointStmt: 'CHECKPOINT',
+    DiscardStmt: 'DISCARD',
+    LockStmt: 'LOCK',
+    ConstraintsSetStmt: 'SET CONSTRAINTS',
+    ReindexStmt: 'REINDEX',
+    CreateConversionStmt: 'CREATE CONVERSION',
+    CreateCastStmt: 'CREATE CAST',
+    CreateTransformStmt: 'CREATE TRANSFORM',
+    PrepareStmt: 'PREPARE',
+    ExecuteStmt: 'EXECUTE',
+    DeallocateStmt: 'DEALLOCATE',
+    DropOwnedStmt: 'DROP OWNED',
+    ReassignOwnedStmt: 'REASSIGN OWNED',
+    AlterTSDictionaryStmt: 'ALTER TEXT SEARCH DICTIONARY',
+    AlterTSConfigurationStmt: 'ALTER TEXT SEARCH CONFIGURATION',
+    CreatePublicationStmt: 'CREATE PUBLICATION',
+    AlterPublicationStmt: 'ALTER PUBLICATION',
+    CreateSubscriptionStmt: 'CREATE SUBSCRIPTION',
+    AlterSubscriptionStmt: 'ALTER SUBSCRIPTION',
+    DropSubscriptionStmt: 'DROP SUBSCRIPTION',
+};
+const TRANSACTION = {
+    TRANS_STMT_BEGIN: 'BEGIN',
+    TRANS_STMT_START: 'BEGIN',
+    TRANS_STMT_COMMIT: 'COMMIT',
+    TRANS_STMT_ROLLBACK: 'ROLLBACK',
+    TRANS_STMT_SAVEPOINT: 'SAVEPOINT',
+    TRANS_STMT_RELEASE: 'RELEASE SAVEPOINT',
+    TRANS_STMT_ROLLBACK_TO: 'ROLLBACK',
+    TRANS_STMT_PREPARE: 'PREPARE TRANSACTION',
+    TRANS_STMT_COMMIT_PREPARED: 'COMMIT PREPARED',
+    TRANS_STMT_ROLLBACK_PREPARED: 'ROLLBACK PREPARED',
+};
+/** Kinds the statements below produce besides FIXED, TRANSACTION and DROP/ALTER <object>. */
+const OTHER_KINDS = [
+    'SELECT',
+    'CREATE TABLE AS',
+    'CREATE MATERIALIZED VIEW',
+    'GRANT',
+    'REVOKE',
+    'SET',
+    'SET ROLE',
+    'SET SESSION AUTHORIZATION',
+    'RESET',
+    'VACUUM',
+    'ANALYZE',
+    'FETCH',
+    'MOVE',
+    'CREATE FUNCTION',
+    'CREATE PROCEDURE',
+    'CREATE AGGREGATE',
+    'CREATE OPERATOR',
+    'CREATE TYPE',
+    'CREATE COLLATION',
+    'CREATE TEXT SEARCH CONFIGURATION',
+    'CREATE TEXT SEARCH DICTIONARY',
+    'CREATE TEXT SEARCH PARSER',
+    'CREATE TEXT SEARCH TEMPLATE',
+    ...['FROM STDIN', 'TO STDOUT', 'FROM FILE', 'TO FILE', 'FROM PROGRAM', 'TO PROGRAM'].map((way) => `COPY ${way}`),
+];
+/** Labels that are never DROPped or ALTERed on their own (ALTER TABLE … DROP COLUMN is below). */
+const NOT_ON_THEIR_OWN = new Set([
+    'COLUMN',
+    'CONSTRAINT',
+    'DEFAULT',
+    'DEFAULT PRIVILEGES',
+    'PARAMETER',
+]);
+/**
+ * Every kind the classifier produces; rules are validated against it, and a
+ * statement of another kind is classified as not analysable.
+ */
+const KNOWN_KINDS = new Set([
+    ...Object.values(FIXED),
+    ...Object.values(TRANSACTION),
+    ...OTHER_KINDS,
+    'DROP COLUMN',
+    'DROP CONSTRAINT',
+    ...Object.values(OBJECT_LABELS)
+        .filter((label) => !NOT_ON_THEIR_OWN.has(label))
+        .flatMap((label) => [`DROP ${label}`, `ALTER ${label}`]),
+]);
+/**
+ * Names a rule may use for one or more kinds: SQL's synonyms (`DROP USER` is
+ * `DROP ROLE` to the parser), and `COPY` for every COPY.
+ */
+const KIND_ALIASES = {
+    COPY: OTHER_KINDS.filter((kind) => kind.startsWith('COPY ')),
+    'CREATE USER': ['CREATE ROLE'],
+    'CREATE GROUP': ['CREATE ROLE'],
+    'ALTER USER': ['ALTER ROLE'],
+    'ALTER GROUP': ['ALTER ROLE'],
+    'DROP USER': ['DROP ROLE'],
+    'DROP GROUP': ['DROP ROLE'],
+    'START TRANSACTION': ['BEGIN'],
+    END: ['COMMIT'],
+    ABORT: ['ROLLBACK'],
+    'SELECT INTO': ['CREATE TABLE AS'],
+};
+/**
+ * Node types named `…Stmt` that are parts of a statement, not statements:
+ * a set operation's arms, a SQL function's RETURN, PL/pgSQL assignment, and
+ * `ALTER TABLE … REPLICA IDENTITY`'s argument.
+ */
+const NOT_STATEMENTS = new Set([
+    'RawStmt',
+    'SetOperationStmt',
+    'ReturnStmt',
+    'PLAssignStmt',
+    'ReplicaIdentityStmt',
+]);
+function objectLabel(objectType) {
+    return typeof objectType === 'string' ? (OBJECT_LABELS[objectType] ?? 'OBJECT') : 'OBJECT';
+}
+/** The kind of one statement node (`type` is its key in the tree, `body` its value). */
+function kindOf(type, body) {
+    const fixed = FIXED[type];
+    if (fixed !== undefined)
+        return fixed;
+    switch (type) {
+        case 'SelectStmt':
+            return body['intoClause'] === undefined ? 'SELECT' : 'CREATE TABLE AS';
+        case 'CreateTableAsStmt':
+            return body['objtype'] === 'OBJECT_MATVIEW' ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE AS';
+        case 'DropStmt':
+            return `DROP ${objectLabel(body['removeType'])}`;
+        case 'AlterTableStmt':
+            return `ALTER ${objectLabel(body['objtype'])}`;
+        case 'RenameStmt':
+            return `ALTER ${objectLabel(renamed(body))}`;
+        case 'AlterObjectSchemaStmt':
+        case 'AlterOwnerStmt':
+        case 'AlterObjectDependsStmt':
+            return `ALTER ${objectLabel(body['objectType'])}`;
+        case 'AlterFunctionStmt':
+            return `ALTER ${objectLabel(body['objtype'])}`;
+        case 'CreateFunctionStmt':
+            return body['is_procedure'] === true ? 'CREATE PROCEDURE' : 'CREATE FUNCTION';
+        case 'DefineStmt':
+            return `CREATE ${objectLabel(body['kind'])}`;
+        case 'GrantStmt':
+        case 'GrantRoleStmt':
+            return body['is_grant'] === true ? 'GRANT' : 'REVOKE';
+        case 'TransactionStmt':
+            return TRANSACTION[String(body['kind'])] ?? 'BEGIN';
+        case 'VacuumStmt':
+            return body['is_vacuumcmd'] === true ? 'VACUUM' : 'ANALYZE';
+        case 'FetchStmt':
+            return body['ismove'] === true ? 'MOVE' : 'FETCH';
+        case 'VariableSetStmt':
+            return setKind(body);
+        case 'CopyStmt':
+            return copyKind(body);
+        default:
+            return `UNKNOWN ${type}`;
+    }
+}
+/** RENAME COLUMN / CONSTRAINT alter the relation they belong to. */
+function renamed(body) {
+    const type = body['renameType'];
+    if (type !== 'OBJECT_COLUMN' && type !== 'OBJECT_TABCONSTRAINT')
+        return type;
+    const relation = body['relationType'];
+    return typeof relation === 'string' && RELATION_OBJECTS.has(relation) ? relation : 'OBJECT_TABLE';
+}
+function setKind(body) {
+    if (body['kind'] === 'VAR_RESET' || body['kind'] === 'VAR_RESET_ALL')
+        return 'RESET';
+    if (body['name'] === 'role')
+        return 'SET ROLE';
+    if (body['name'] === 'session_authorization')
+        return 'SET SESSION AUTHORIZATION';
+    return 'SET';
+}
+/** COPY's direction and end: the client (STDIN/STDOUT), a server file, or a server program. */
+function copyKind(body) {
+    const from = body['is_from'] === true;
+    if (body['is_program'] === true)
+        return from ? 'COPY FROM PROGRAM' : 'COPY TO PROGRAM';
+    if (typeof body['filename'] === 'string')
+        return from ? 'COPY FROM FILE' : 'COPY TO FILE';
+    return from ? 'COPY FROM STDIN' : 'COPY TO STDOUT';
 }
 
 

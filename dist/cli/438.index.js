@@ -135,8 +135,8 @@ var errors = __webpack_require__(1922);
 var gateways_text = __webpack_require__(8044);
 // EXTERNAL MODULE: ./src/config/limits.ts + 1 modules
 var limits = __webpack_require__(3664);
-// EXTERNAL MODULE: ./src/common/http.ts + 3 modules
-var http = __webpack_require__(7925);
+// EXTERNAL MODULE: ./src/common/http.ts
+var http = __webpack_require__(5069);
 ;// CONCATENATED MODULE: ./src/gateways/google-iam.ts
 /**
  * Google Cloud's second step of workload identity federation: the federated

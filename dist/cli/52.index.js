@@ -135,10 +135,10 @@ function classifyCoreError(err) {
     return { retry: err instanceof errors/* GatepassError */.J9 && err.code === 'IDENTITY' };
 }
 
-// EXTERNAL MODULE: ./src/flow/job.ts + 2 modules
-var job = __webpack_require__(232);
-// EXTERNAL MODULE: ./src/config/config.ts + 7 modules
-var config = __webpack_require__(6354);
+// EXTERNAL MODULE: ./src/flow/job.ts + 7 modules
+var job = __webpack_require__(7390);
+// EXTERNAL MODULE: ./src/config/config.ts + 6 modules
+var config = __webpack_require__(439);
 // EXTERNAL MODULE: ./src/platform/detect.ts
 var detect = __webpack_require__(1356);
 ;// CONCATENATED MODULE: ./src/platform/github.ts

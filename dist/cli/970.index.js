@@ -59,6 +59,19 @@ function renderSummaryText(record) {
             ]),
         ]));
     }
+    for (const c of record.credentials) {
+        const path = c.dataPath;
+        if (path === undefined)
+            continue;
+        const kinds = Object.entries(path.byKind).map(([kind, n]) => `${kind} ${n}`);
+        lines.push('', `data path ${c.name} (${path.kind}, upstream ${path.upstream}): ${(0,_record_js__WEBPACK_IMPORTED_MODULE_0__/* .dataPathCounts */ .sg)(path)}`);
+        if (kinds.length > 0)
+            lines.push(`  by kind: ${kinds.join(', ')}`);
+        for (const b of path.blocked)
+            lines.push(`  BLOCKED by ${b.rule}: ${statement(b.text)}`);
+        for (const h of path.held)
+            lines.push(`  held by ${h.rule}, ${h.outcome}${h.approvers === undefined ? '' : ` by ${h.approvers.join(', ')}`}: ${statement(h.text)}`);
+    }
     const revocations = record.revocations ?? [];
     if (revocations.length > 0)
         lines.push('', ...revocationLines(revocations, record.delivery.endedAt));
@@ -114,6 +127,11 @@ function table(rows) {
 function oneLine(text) {
     return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }
+/** A statement on one line of the log, cut to what a terminal shows. */
+function statement(text) {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
 
 
 /***/ }),
@@ -147,8 +165,8 @@ var errors = __webpack_require__(1922);
 var gateways = __webpack_require__(9939);
 // EXTERNAL MODULE: ./src/flow/revocation.ts
 var revocation = __webpack_require__(1414);
-// EXTERNAL MODULE: ./src/config/config.ts + 7 modules
-var config = __webpack_require__(6354);
+// EXTERNAL MODULE: ./src/config/config.ts + 6 modules
+var config = __webpack_require__(439);
 // EXTERNAL MODULE: ./src/config/defaults.ts
 var defaults = __webpack_require__(1954);
 // EXTERNAL MODULE: ./src/flow/state.ts

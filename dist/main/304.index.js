@@ -26,8 +26,8 @@ var diagnostics = __webpack_require__(8718);
 var logger = __webpack_require__(9353);
 // EXTERNAL MODULE: ./src/common/retry.ts
 var retry = __webpack_require__(9183);
-// EXTERNAL MODULE: ./src/common/http.ts + 4 modules
-var http = __webpack_require__(7858);
+// EXTERNAL MODULE: ./src/common/http.ts
+var http = __webpack_require__(5069);
 // EXTERNAL MODULE: ./src/gateways/gateway.ts
 var gateway = __webpack_require__(8281);
 // EXTERNAL MODULE: ./src/config/limits.ts + 2 modules

@@ -2,7 +2,7 @@ export const id = 129;
 export const ids = [129];
 export const modules = {
 
-/***/ 235:
+/***/ 5235:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2577,7 +2577,7 @@ const _expectedIssuer = Symbol();
 
 /***/ }),
 
-/***/ 129:
+/***/ 8129:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2592,7 +2592,7 @@ const _expectedIssuer = Symbol();
 /* harmony export */   qm: () => (/* binding */ ClientSecretPost)
 /* harmony export */ });
 /* unused harmony exports ClientSecretJwt, PrivateKeyJwt, TlsClientAuth, skipStateCheck, skipSubjectCheck, modifyAssertion, clockSkew, clockTolerance, calculatePKCECodeChallenge, randomPKCECodeVerifier, randomNonce, randomState, ClientError, randomDPoPKeyPair, dynamicClientRegistration, enableDecryptingResponses, getDPoPHandle, pollDeviceAuthorizationGrant, initiateDeviceAuthorization, initiateBackchannelAuthentication, pollBackchannelAuthenticationGrant, setJwksCache, getJwksCache, enableNonRepudiationChecks, useJwtResponseMode, enableDetachedSignatureResponseChecks, implicitAuthentication, useCodeIdTokenResponseType, useIdTokenResponseType, authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant, buildAuthorizationUrl, buildAuthorizationUrlWithJAR, buildAuthorizationUrlWithPAR, buildEndSessionUrl, fetchUserInfo, tokenIntrospection, fetchProtectedResource */
-/* harmony import */ var oauth4webapi__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(235);
+/* harmony import */ var oauth4webapi__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5235);
 
 
 

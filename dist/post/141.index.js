@@ -2,7 +2,7 @@ export const id = 141;
 export const ids = [141];
 export const modules = {
 
-/***/ 141:
+/***/ 4141:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -16,11 +16,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   renderRequest: () => (/* binding */ renderRequest),
 /* harmony export */   statusLine: () => (/* binding */ statusLine)
 /* harmony export */ });
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(922);
-/* harmony import */ var _gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(281);
-/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(353);
-/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(183);
-/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(268);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/* harmony import */ var _gateways_gateway_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8281);
+/* harmony import */ var _common_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9353);
+/* harmony import */ var _common_retry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9183);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3268);
 /**
  * The approval gate: post a request where humans will see it, wait until
  * enough of them approve (or one denies, or the deadline passes), and say so
@@ -353,6 +353,8 @@ function abandonReason(err, signal, timeoutMs) {
 /** The request comment: what, for which commit and run, who may approve, what to type. */
 function renderRequest(input) {
     const { id, subject, policy, source } = input;
+    if (subject.held !== undefined)
+        return renderHeld({ ...input, held: subject.held });
     const rows = subject.credentials.map((c) => {
         const scope = c.tokenExchange?.scope ??
             c.vault?.path ??
@@ -397,6 +399,34 @@ function mention(approver) {
 }
 function capitalise(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
+}
+/** The request for one held statement or request: what it is, the rule that held it, how to answer. */
+function renderHeld(input) {
+    const { id, subject, policy, source, held } = input;
+    const fence = '`'.repeat(Math.max(3, longestBacktickRun(held.text) + 1));
+    const who = policy.approvers.length === 0
+        ? source.defaultApprovers
+        : policy.approvers.map(mention).join(', ');
+    return [
+        `### 🛑 gatepass: a ${held.what} is held for review (\`${id}\`)`,
+        '',
+        `The job sent this ${held.what} through the data path of credential \`${held.credential}\`; rule \`${held.rule}\` holds it until someone approves. It has not run.`,
+        '',
+        `${fence}${held.what === 'statement' ? 'sql' : ''}`,
+        held.text,
+        fence,
+        '',
+        `- commit: ${source.describeCommit?.(subject.sha) ?? `\`${subject.sha}\``} in \`${subject.repository}\``,
+        `- run: ${input.runUrl ?? `${subject.runId} (attempt ${subject.runAttempt})`}`,
+        `- needs: ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${who}${policy.allowSelfApproval ? '' : ' (not the author or whoever started the run)'}`,
+        `- expires: in ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(policy.timeoutMs)}; then the ${held.what} fails`,
+        '',
+        `To let it run, ${source.howToApprove(id)}. To refuse it, ${source.howToDeny(id)}.`,
+        `The id binds this ${held.what} in this run; approving it lets nothing else through.`,
+    ].join('\n');
+}
+function longestBacktickRun(text) {
+    return Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
 }
 
 

@@ -2,7 +2,7 @@ export const id = 304;
 export const ids = [304];
 export const modules = {
 
-/***/ 304:
+/***/ 8304:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,24 +14,24 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: checkVaultRequest
 
 // EXTERNAL MODULE: ./node_modules/node-vault/src/index.js
-var src = __webpack_require__(96);
+var src = __webpack_require__(8096);
 var src_default = /*#__PURE__*/__webpack_require__.n(src);
 // EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(922);
+var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/gateways/text.ts
-var gateways_text = __webpack_require__(44);
+var gateways_text = __webpack_require__(8044);
 // EXTERNAL MODULE: ./src/identity/diagnostics.ts
-var diagnostics = __webpack_require__(718);
+var diagnostics = __webpack_require__(8718);
 // EXTERNAL MODULE: ./src/common/logger.ts
-var logger = __webpack_require__(353);
+var logger = __webpack_require__(9353);
 // EXTERNAL MODULE: ./src/common/retry.ts
-var retry = __webpack_require__(183);
-// EXTERNAL MODULE: ./src/common/http.ts + 4 modules
-var http = __webpack_require__(858);
+var retry = __webpack_require__(9183);
+// EXTERNAL MODULE: ./src/common/http.ts
+var http = __webpack_require__(5069);
 // EXTERNAL MODULE: ./src/gateways/gateway.ts
-var gateway = __webpack_require__(281);
+var gateway = __webpack_require__(8281);
 // EXTERNAL MODULE: ./src/config/limits.ts + 1 modules
-var limits = __webpack_require__(894);
+var limits = __webpack_require__(6894);
 ;// CONCATENATED MODULE: ./src/gateways/vault-check.ts
 /**
  * What node-vault asks of tv4, for the one schema it checks each request's
@@ -916,7 +916,7 @@ function isObject(value) {
 
 /***/ }),
 
-/***/ 718:
+/***/ 8718:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

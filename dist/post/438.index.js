@@ -2,7 +2,7 @@ export const id = 438;
 export const ids = [438];
 export const modules = {
 
-/***/ 438:
+/***/ 4438:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,17 +14,17 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: GRANT_TYPE, ID_TOKEN_TYPE
 
 // EXTERNAL MODULE: ./node_modules/openid-client/build/index.js
-var build = __webpack_require__(129);
+var build = __webpack_require__(8129);
 // EXTERNAL MODULE: ./node_modules/oauth4webapi/build/index.js
-var oauth4webapi_build = __webpack_require__(235);
+var oauth4webapi_build = __webpack_require__(5235);
 // EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(922);
+var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/gateways/text.ts
-var gateways_text = __webpack_require__(44);
+var gateways_text = __webpack_require__(8044);
 // EXTERNAL MODULE: ./src/config/limits.ts + 1 modules
-var limits = __webpack_require__(894);
-// EXTERNAL MODULE: ./src/common/http.ts + 4 modules
-var http = __webpack_require__(858);
+var limits = __webpack_require__(6894);
+// EXTERNAL MODULE: ./src/common/http.ts
+var http = __webpack_require__(5069);
 ;// CONCATENATED MODULE: ./src/gateways/google-iam.ts
 /**
  * Google Cloud's second step of workload identity federation: the federated
@@ -124,13 +124,13 @@ function serviceAccountOf(serviceAccount) {
 }
 
 // EXTERNAL MODULE: ./src/identity/diagnostics.ts
-var diagnostics = __webpack_require__(718);
+var diagnostics = __webpack_require__(8718);
 // EXTERNAL MODULE: ./src/common/logger.ts
-var logger = __webpack_require__(353);
+var logger = __webpack_require__(9353);
 // EXTERNAL MODULE: ./src/common/retry.ts
-var retry = __webpack_require__(183);
+var retry = __webpack_require__(9183);
 // EXTERNAL MODULE: ./src/gateways/gateway.ts
-var gateway = __webpack_require__(281);
+var gateway = __webpack_require__(8281);
 ;// CONCATENATED MODULE: ./src/gateways/token-exchange.ts
 /**
  * The token-exchange gateway: RFC 8693 through openid-client. The runner's ID
@@ -761,7 +761,7 @@ function revocationProblem(err, hint, secrets, logger) {
 
 /***/ }),
 
-/***/ 718:
+/***/ 8718:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -2,18 +2,18 @@ export const id = 96;
 export const ids = [96];
 export const modules = {
 
-/***/ 96:
+/***/ 8096:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const originalDebug = __webpack_require__(683)('node-vault');
-const originalTv4 = __webpack_require__(270);
-const originalCommands = __webpack_require__(190);
+const originalDebug = __webpack_require__(6683)('node-vault');
+const originalTv4 = __webpack_require__(4270);
+const originalCommands = __webpack_require__(1190);
 const originalMustache = __webpack_require__(258);
-const axios = __webpack_require__(889);
-const https = __webpack_require__(692);
-const EventEmitter = __webpack_require__(434);
+const axios = __webpack_require__(9270);
+const https = __webpack_require__(5692);
+const EventEmitter = __webpack_require__(4434);
 
 class VaultError extends Error {}
 

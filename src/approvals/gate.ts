@@ -30,6 +30,7 @@ import {
   type CountedApproval,
   type Decision,
   type Eligibility,
+  type HeldSubject,
   type RequestSubject,
 } from './policy.js';
 
@@ -545,6 +546,7 @@ export function renderRequest(input: {
   >;
 }): string {
   const { id, subject, policy, source } = input;
+  if (subject.held !== undefined) return renderHeld({ ...input, held: subject.held });
   const rows = subject.credentials.map((c) => {
     const scope =
       c.tokenExchange?.scope ??
@@ -594,4 +596,35 @@ function mention(approver: string): string {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The request for one held statement or request: what it is, the rule that held it, how to answer. */
+function renderHeld(input: Parameters<typeof renderRequest>[0] & { held: HeldSubject }): string {
+  const { id, subject, policy, source, held } = input;
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(held.text) + 1));
+  const who =
+    policy.approvers.length === 0
+      ? source.defaultApprovers
+      : policy.approvers.map(mention).join(', ');
+  return [
+    `### 🛑 gatepass: a ${held.what} is held for review (\`${id}\`)`,
+    '',
+    `The job sent this ${held.what} through the data path of credential \`${held.credential}\`; rule \`${held.rule}\` holds it until someone approves. It has not run.`,
+    '',
+    `${fence}${held.what === 'statement' ? 'sql' : ''}`,
+    held.text,
+    fence,
+    '',
+    `- commit: ${source.describeCommit?.(subject.sha) ?? `\`${subject.sha}\``} in \`${subject.repository}\``,
+    `- run: ${input.runUrl ?? `${subject.runId} (attempt ${subject.runAttempt})`}`,
+    `- needs: ${policy.required} approval${policy.required === 1 ? '' : 's'} from ${who}${policy.allowSelfApproval ? '' : ' (not the author or whoever started the run)'}`,
+    `- expires: in ${formatDuration(policy.timeoutMs)}; then the ${held.what} fails`,
+    '',
+    `To let it run, ${source.howToApprove(id)}. To refuse it, ${source.howToDeny(id)}.`,
+    `The id binds this ${held.what} in this run; approving it lets nothing else through.`,
+  ].join('\n');
+}
+
+function longestBacktickRun(text: string): number {
+  return Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
 }

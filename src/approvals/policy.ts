@@ -146,6 +146,21 @@ export interface RequestSubject {
   /** Gateway URL and provider: the same names elsewhere are other credentials. */
   gateway?: string;
   credentials: readonly CredentialRequest[];
+  /**
+   * A statement or request a data path holds for review (`action: review`):
+   * approving this id lets that one through, nothing else.
+   */
+  held?: HeldSubject;
+}
+
+export interface HeldSubject {
+  credential: string;
+  what: 'statement' | 'request';
+  /** Masked, at most 2,000 characters. */
+  text: string;
+  rule: string;
+  /** Counts the held items of this step, so that the same text held twice needs two approvals. */
+  sequence: number;
 }
 
 /** Hex digits of the request id. 32 bits: easy to type, and one comment names one request. */
@@ -170,6 +185,7 @@ export function requestId(subject: RequestSubject): string {
     job: subject.job ?? null,
     gateway: subject.gateway ?? null,
     credentials,
+    ...(subject.held === undefined ? {} : { held: { ...subject.held } }),
   });
   return createHash('sha256').update(canonical).digest('hex').slice(0, REQUEST_ID_LENGTH);
 }

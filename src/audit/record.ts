@@ -44,6 +44,42 @@ export interface CredentialRecord {
   revocable: boolean;
   /** Approved by the gateway's own review (it answered pending, then issued). */
   gatewayApproval?: { url?: string; waitedMs: number };
+  /** `proxy:` set: what went through the loopback endpoint (statement text masked). */
+  dataPath?: DataPathRecord;
+}
+
+/** A data path's session, counted; each statement or request is in the session log. */
+export interface DataPathRecord {
+  kind: 'postgres' | 'http';
+  /** The upstream, without credentials. */
+  upstream: string;
+  /** The loopback endpoint, without its local secret. */
+  endpoint: string;
+  /** Statements (PostgreSQL) or requests (HTTP) seen, blocked and held ones included. */
+  total: number;
+  /** Of those, how many failed upstream (an SQL error, a 5xx, no answer). */
+  errors: number;
+  /** Per statement kind (`SELECT`, `CREATE TABLE`, ...) or HTTP method. */
+  byKind: Record<string, number>;
+  blocked: BlockedRecord[];
+  held: HeldRecord[];
+  /** How often the upstream credential was issued again before it expired. */
+  refreshed: number;
+  /** The JSONL session log. */
+  sessionLog?: string;
+}
+
+export interface BlockedRecord {
+  time: string;
+  kinds: string[];
+  rule: string;
+  /** The statement or `METHOD /path`, masked, cut at 2,000 characters. */
+  text: string;
+}
+
+export interface HeldRecord extends BlockedRecord {
+  outcome: 'approved' | 'denied' | 'abandoned' | 'failed' | 'no-approval-source';
+  approvers?: string[];
 }
 
 export interface RevocationRecord {
@@ -84,6 +120,11 @@ export interface AuditRecord {
 
 export function auditFileName(id: string): string {
   return `gatepass-audit-${id}.json`;
+}
+
+/** The data path's session log, beside the audit record. */
+export function sessionLogName(id: string): string {
+  return `gatepass-sessions-${id}.jsonl`;
 }
 
 export function credentialRecord(
@@ -165,6 +206,9 @@ export function renderSummary(record: AuditRecord): string {
       '',
     );
   }
+  for (const c of record.credentials) {
+    if (c.dataPath !== undefined) lines.push(...dataPathSection(c.name, c.dataPath), '');
+  }
   lines.push(deliveryLine(record));
   if (record.error !== undefined) lines.push('', `**Error:** ${cell(record.error.message)}`);
   if (record.revocations !== undefined && record.revocations.length > 0) {
@@ -230,6 +274,44 @@ function credentialRow(c: CredentialRecord, approvers: readonly Approver[]): str
   const who = people.length === 0 ? '—' : people.join(', ');
   const env = c.env.length === 0 ? '—' : c.env.map((v) => `\`${code(v)}\``).join(' ');
   return `| ${cell(c.name)} | ${c.provider} | ${cell(c.target)} | ${granted} | ${c.expiresAt ?? 'unknown'} | ${who} | ${env} |`;
+}
+
+/** Counts per kind, then every blocked and held statement or request. */
+function dataPathSection(name: string, path: DataPathRecord): string[] {
+  const unit = path.kind === 'postgres' ? 'statement' : 'request';
+  const kinds = Object.entries(path.byKind)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, n]) => `${cell(kind)} ${n}`)
+    .join(' · ');
+  const lines = [
+    `**Data path \`${code(name)}\`** (${path.kind}, upstream ${cell(path.upstream)}): ${dataPathCounts(path)}${kinds === '' ? '' : ` — ${kinds}`}`,
+  ];
+  if (path.blocked.length + path.held.length > 0) {
+    lines.push(
+      '',
+      `| ${unit} | rule | outcome | when (UTC) |`,
+      '|---|---|---|---|',
+      ...path.blocked.map((b) => `| \`${code(b.text)}\` | ${cell(b.rule)} | blocked | ${b.time} |`),
+      ...path.held.map(
+        (h) =>
+          `| \`${code(h.text)}\` | ${cell(h.rule)} | held: ${h.outcome}${h.approvers === undefined ? '' : ` by ${h.approvers.map(cell).join(', ')}`} | ${h.time} |`,
+      ),
+    );
+  }
+  return lines;
+}
+
+/** "12 statements, 1 blocked, 1 held, 0 failed; renewed once; log: FILE" */
+export function dataPathCounts(path: DataPathRecord): string {
+  const unit = path.kind === 'postgres' ? 'statement' : 'request';
+  const parts = [
+    `${path.total} ${unit}${path.total === 1 ? '' : 's'}`,
+    `${path.blocked.length} blocked`,
+    `${path.held.length} held`,
+    `${path.errors} failed`,
+  ];
+  const renewed = path.refreshed === 0 ? '' : `; credential renewed ${path.refreshed}×`;
+  return `${parts.join(', ')}${renewed}${path.sessionLog === undefined ? '' : `; log ${path.sessionLog}`}`;
 }
 
 function deliveryLine(record: AuditRecord): string {

@@ -5,6 +5,7 @@
  */
 import {
   afterCommand,
+  dataPathCounts,
   describeDelivery,
   type AuditRecord,
   type RevocationRecord,
@@ -55,6 +56,21 @@ export function renderSummaryText(record: AuditRecord): string {
         ]),
       ]),
     );
+  }
+  for (const c of record.credentials) {
+    const path = c.dataPath;
+    if (path === undefined) continue;
+    const kinds = Object.entries(path.byKind).map(([kind, n]) => `${kind} ${n}`);
+    lines.push(
+      '',
+      `data path ${c.name} (${path.kind}, upstream ${path.upstream}): ${dataPathCounts(path)}`,
+    );
+    if (kinds.length > 0) lines.push(`  by kind: ${kinds.join(', ')}`);
+    for (const b of path.blocked) lines.push(`  BLOCKED by ${b.rule}: ${statement(b.text)}`);
+    for (const h of path.held)
+      lines.push(
+        `  held by ${h.rule}, ${h.outcome}${h.approvers === undefined ? '' : ` by ${h.approvers.join(', ')}`}: ${statement(h.text)}`,
+      );
   }
   const revocations = record.revocations ?? [];
   if (revocations.length > 0)
@@ -124,4 +140,10 @@ function table(rows: readonly string[][]): string[] {
 
 function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+/** A statement on one line of the log, cut to what a terminal shows. */
+function statement(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }

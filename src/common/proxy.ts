@@ -99,7 +99,8 @@ export interface Outbound {
  */
 export async function dispatcherTo(url: URL, env: Environment = process.env): Promise<Outbound> {
   const proxy = proxyFor(url, env);
-  const dispatcher = await dispatcherFor(proxy, extraCertificates(env));
+  const ca = await trustedCertificates(env);
+  const dispatcher = await dispatcherFor(proxy, ca);
   return {
     dispatcher,
     ...(proxy === undefined ? {} : { proxy: proxy.origin }),
@@ -184,13 +185,21 @@ function nodeExtraCertificates(env: Environment): string[] {
   }
 }
 
-async function dispatcherFor(proxy: URL, ca: string[] | undefined): Promise<Dispatcher> {
-  const known = dispatchers.get(proxy.href);
+/** A proxy's dispatcher; without a proxy, undici's own (only the data path's relay asks for that). */
+async function dispatcherFor(
+  proxy: URL | undefined,
+  ca: string[] | undefined,
+): Promise<Dispatcher> {
+  const key = proxy?.href ?? 'direct';
+  const known = dispatchers.get(key);
   if (known !== undefined) return known;
-  const { ProxyAgent } = await import('undici');
+  const { Agent, ProxyAgent } = await import('undici');
   const tls = ca === undefined ? {} : { ca };
-  const dispatcher = new ProxyAgent({ uri: proxy.href, requestTls: tls, proxyTls: tls });
-  dispatchers.set(proxy.href, dispatcher);
+  const dispatcher =
+    proxy === undefined
+      ? new Agent({ connect: tls })
+      : new ProxyAgent({ uri: proxy.href, requestTls: tls, proxyTls: tls });
+  dispatchers.set(key, dispatcher);
   return dispatcher;
 }
 

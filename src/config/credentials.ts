@@ -19,11 +19,17 @@ import {
 } from './parse.js';
 import { PROVIDERS, PROVIDER_CONFIGS, type Provider } from './providers/index.js';
 import type { CredentialRequest } from './request.js';
+import {
+  DATA_PATH_FIELDS,
+  ENDPOINT_FIELDS,
+  parseDataPath,
+  type DataPathRequest,
+} from './data-path.js';
 
 const DEFAULT_TTL_SECONDS = 15 * 60;
 const MAX_TTL_SECONDS = 24 * 3600;
 
-const COMMON_FIELDS = ['name', 'ttl', 'env'];
+const COMMON_FIELDS = ['name', 'ttl', 'env', ...DATA_PATH_FIELDS];
 export function parseCredentials(text: string, provider: Provider): CredentialRequest[] {
   const items = parseYamlList(text);
   const problems: GatepassError[] = [];
@@ -137,7 +143,13 @@ function parseRequest(raw: unknown, index: number, provider: Provider): Credenti
     name,
     ttlSeconds: parseTtl(raw.ttl, where),
   };
-  if (raw.env !== undefined) request.env = parseEnv(raw.env, where, provider);
+  const dataPath = parseDataPath(
+    raw,
+    where,
+    provider === 'token-exchange' ? 'access_token' : undefined,
+  );
+  if (dataPath !== undefined) request.dataPath = dataPath;
+  if (raw.env !== undefined) request.env = parseEnv(raw.env, where, provider, dataPath);
   else checkDefaultPrefix(name);
   Object.assign(request, PROVIDER_CONFIGS[provider].parseRequest(raw, where));
   return request;
@@ -270,7 +282,12 @@ export function envNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-function parseEnv(value: unknown, where: string, provider: Provider): Record<string, string> {
+function parseEnv(
+  value: unknown,
+  where: string,
+  provider: Provider,
+  dataPath: DataPathRequest | undefined,
+): Record<string, string> {
   if (!isRecord(value) || Object.keys(value).length === 0) {
     throw credentialsError(
       `${where}: \`env\` must map variable names to fields`,
@@ -292,6 +309,11 @@ function parseEnv(value: unknown, where: string, provider: Provider): Record<str
         'e.g. `DEPLOY_TOKEN: access_token`',
       );
     }
+    if (dataPath !== undefined) {
+      checkEndpointField(field, `${where}: env ${name}`, dataPath);
+      env[name] = field;
+      continue;
+    }
     const known = PROVIDER_CONFIGS[provider].credentialFields;
     const meant = misspelled(field, known);
     if (meant !== undefined) {
@@ -303,6 +325,17 @@ function parseEnv(value: unknown, where: string, provider: Provider): Record<str
     env[name] = field;
   }
   return env;
+}
+
+/** With `proxy:`, `env` names the endpoint's fields: the job never gets the credential's. */
+function checkEndpointField(field: string, where: string, dataPath: DataPathRequest): void {
+  const fields = ENDPOINT_FIELDS[dataPath.kind];
+  if (fields.includes(field)) return;
+  const meant = fields.find((f) => editDistance(field.toLowerCase(), f) <= 2);
+  throw credentialsError(
+    `${where} names "${field}"${meant === undefined ? '' : `; did you mean "${meant}"?`}`,
+    `With \`proxy: ${dataPath.kind}\`, env names fields of the loopback endpoint: ${fields.join(', ')}`,
+  );
 }
 
 /** The standard field `field` is a typo of (1 or 2 edits away, not equal), if any. */

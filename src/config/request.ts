@@ -2,6 +2,8 @@
  * What a step asks for: one item of the `credentials` input, as config.ts
  * validates it and every gateway receives it.
  */
+import type { DataPathRequest } from './data-path.js';
+
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -29,6 +31,8 @@ export interface CredentialRequest {
   vault?: VaultRequest;
   /** The hoop gateway's part: which connection. */
   hoop?: HoopRequest;
+  /** `proxy:`: the job gets a loopback endpoint, gatepass keeps the credential. */
+  dataPath?: DataPathRequest;
 }
 
 export interface VaultRequest {

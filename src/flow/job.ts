@@ -15,11 +15,12 @@
  *   hands them to later steps (then post revokes them when the job ends).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import {
   auditFileName,
   credentialRecord,
+  sessionLogName,
   earliestExpiry,
   renderSummary,
   type AuditRecord,
@@ -57,6 +58,15 @@ import { scrub } from '../gateways/text.js';
 import { deferredMasker, type DeferredMasker } from '../masking/deferred.js';
 import type { ApprovalGate, ForwardedSignal, Host, HostLogger } from './host.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
+import { openSessionLog, type SessionLog } from '../audit/session-log.js';
+import {
+  isProxied,
+  openDataPath,
+  type HeldItem,
+  type OpenDataPath,
+  type ProxiedRequest,
+  type ReviewAnswer,
+} from './data-path.js';
 import type { SavedState } from './state.js';
 import { VERSION } from '../common/version.js';
 
@@ -118,6 +128,14 @@ interface Job {
   revoking: AbortController | undefined;
   /** Credentials the gateway held for its own approval, by name. */
   gatewayApprovals: Map<string, NonNullable<CredentialRecord['gatewayApproval']>>;
+  /** Where the identity came from and what it was: a data path issues its credential again with them. */
+  identity: { source: IdentitySource; token: IdentityToken } | undefined;
+  /** Open loopback endpoints by credential name (`proxy:`), closed before revocation. */
+  dataPaths: Map<string, OpenDataPath>;
+  sessionLog: SessionLog | undefined;
+  /** Statements or requests held for review so far: each gets its own approval id. */
+  held: number;
+  approvalGate: ApprovalGate | undefined;
 }
 
 /** The command's code; `failure` when gatepass failed, or the command succeeded but a credential outlives it. */
@@ -134,6 +152,7 @@ export async function runJob(config: RunConfig, runtime: MainRuntime): Promise<J
   });
   try {
     const result = await issueAndDeliver(job, runtime);
+    await closeDataPaths(job);
     return { ...result, unrevoked: await revokeAtStepEnd(job) };
   } finally {
     unsubscribe();
@@ -215,6 +234,11 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
     exported: false,
     revoking: undefined,
     gatewayApprovals: new Map(),
+    identity: undefined,
+    dataPaths: new Map(),
+    sessionLog: undefined,
+    held: 0,
+    approvalGate: runtime.approvalGate,
   };
 }
 
@@ -320,6 +344,15 @@ async function preflight(
   runtime: MainRuntime,
 ): Promise<{ cwd: string; gateway: Promise<Gateway> }> {
   const { config, host } = job;
+  if (config.export === 'env' && config.credentials.some(isProxied)) {
+    throw new GatepassError(
+      'INPUT',
+      '`export: env` cannot hand a data path (`proxy:`) to later steps',
+      {
+        hint: 'Its endpoint closes when this step ends: run the command in this step (`run`), or drop `proxy:`',
+      },
+    );
+  }
   if (config.export === 'env' && host.exportVariable === undefined) {
     throw new GatepassError('INPUT', '`export: env` needs a platform with later steps', {
       hint: 'Only the GitHub Action exports to later steps; run the command with the credentials instead',
@@ -378,6 +411,7 @@ async function obtain(
     logger: job.log,
   });
   const [identity, gateway] = await Promise.all([source.token(cancel.signal), loading]);
+  job.identity = { source, token: identity };
   const { iss, sub, aud } = identity.claims;
   job.record.identity = {
     ...(iss === undefined ? {} : { iss }),
@@ -523,12 +557,16 @@ async function deliver(
   const now = new Date();
   const variables: Record<string, string> = {};
   for (const [request, credential] of issued) {
-    const own = credentialVariables(request, credential, job.log);
+    const own = isProxied(request)
+      ? await dataPathVariables(job, request, credential)
+      : credentialVariables(request, credential, job.log);
     Object.assign(variables, own);
     const approval = job.gatewayApprovals.get(request.name);
+    const path = job.dataPaths.get(request.name);
     record.credentials.push({
       ...credentialRecord(config.provider.name, request, credential, Object.keys(own), now),
       ...(approval === undefined ? {} : { gatewayApproval: approval }),
+      ...(path === undefined ? {} : { dataPath: path.record() }),
     });
     job.log.info(describeIssued(record.credentials.at(-1)));
   }
@@ -679,6 +717,13 @@ async function revokeAtStepEnd(job: Job): Promise<string[]> {
 
 /** The audit file, rewritten at each stage so a cancelled job still leaves one. */
 async function writeAudit(job: Job): Promise<void> {
+  for (const credential of job.record.credentials) {
+    const path = job.dataPaths.get(credential.name);
+    const log = job.sessionLog?.file;
+    if (path !== undefined) {
+      credential.dataPath = { ...path.record(), ...(log === undefined ? {} : { sessionLog: log }) };
+    }
+  }
   const masker = await job.masker.load();
   const text = masker.maskText(`${JSON.stringify(job.record, null, 2)}\n`);
   await mkdir(job.host.tempDir, { recursive: true });
@@ -693,6 +738,7 @@ async function finish(job: Job): Promise<void> {
       job.masker.load(),
       import('../audit/text.js'),
     ]);
+    await job.sessionLog?.close();
     await job.host.appendSummary({
       markdown: masker.maskText(renderSummary(job.record)),
       text: masker.maskText(renderSummaryText(job.record)),
@@ -700,4 +746,111 @@ async function finish(job: Job): Promise<void> {
   } catch (err) {
     job.log.warning(`could not write the audit record: ${describeError(err)}`);
   }
+}
+
+/**
+ * A data path's endpoint for one credential: the job's variables name the
+ * endpoint's fields (its `env`, or `<NAME>_<FIELD>`), never the credential's.
+ */
+async function dataPathVariables(
+  job: Job,
+  request: ProxiedRequest,
+  issued: Issued,
+): Promise<Record<string, string>> {
+  job.sessionLog ??= openSessionLog(
+    join(dirname(job.saved.auditFile), sessionLogName(job.record.requestId)),
+  );
+  const path = await openDataPath({
+    request,
+    issued,
+    log: job.log,
+    mask: async (text) => (await job.masker.load()).maskText(text),
+    sessionLog: job.sessionLog,
+    review: statementReview(job),
+    reissue: () => reissue(job, request),
+    register: job.register,
+  });
+  job.dataPaths.set(request.name, path);
+  const endpoint: Issued = { kind: 'issued', name: request.name, values: path.fields };
+  return credentialVariables(request, endpoint, job.log);
+}
+
+/** The credential issued again for a data path, its handle saved like the first one's. */
+async function reissue(job: Job, request: CredentialRequest): Promise<Issued> {
+  const gateway = await job.gateway;
+  const identity = job.identity;
+  if (gateway === undefined || identity === undefined) {
+    throw new GatepassError('INTERNAL', 'no gateway or identity to renew the credential with');
+  }
+  const signal = job.cancel.signal;
+  const token = await identity.source.token(signal);
+  const answer = await gateway.issue(request, token, signal);
+  if (isPending(answer)) {
+    throw new GatepassError('GATEWAY', 'the gateway wants an approval again to renew it', {
+      hint: 'Give the credential a ttl that covers the job, or let the gateway renew without review',
+    });
+  }
+  for (const [field, value] of Object.entries(answer.values)) {
+    if (answer.publicFields?.includes(field) !== true) job.register(value);
+  }
+  const renewal =
+    job.saved.credentials.filter((c) => c.name.startsWith(`${request.name}~`)).length + 1;
+  saveHandle(job, { ...answer, name: `${request.name}~${renewal}` });
+  return answer;
+}
+
+/**
+ * Holds a statement or request until the platform's approvers decide, through
+ * the same gate as the credentials (PR comments, GitLab notes); at least one
+ * approval, whatever `approvals` says. Undefined where no gate exists.
+ */
+function statementReview(
+  job: Job,
+): ((item: HeldItem, signal: AbortSignal) => Promise<ReviewAnswer>) | undefined {
+  const gate = job.approvalGate;
+  const identity = job.identity;
+  if (gate === undefined || identity === undefined) return undefined;
+  const { approvals } = job.config;
+  const config: RunConfig = {
+    ...job.config,
+    approvals: {
+      ...approvals,
+      required: Math.max(1, approvals.required),
+      source:
+        approvals.source === 'gitlab-mr-approvals' || approvals.source === 'gateway'
+          ? defaultCommentSource(job)
+          : approvals.source,
+    },
+  };
+  return async (item, signal) => {
+    job.held += 1;
+    const subject: RequestSubject = { ...job.subject, held: { ...item, sequence: job.held } };
+    gate.check?.(config);
+    const approvers = await gate.wait({
+      id: requestId(subject),
+      subject,
+      config,
+      identity: identity.token,
+      signal: AbortSignal.any([signal, job.cancel.signal]),
+    });
+    return { approved: true, approvers: approvers.map((a) => a.login) };
+  };
+}
+
+/** MR approvals cannot name one statement, and a gateway knows nothing of it: comments can. */
+function defaultCommentSource(job: Job): RunConfig['approvals']['source'] {
+  return job.host.context.platform === 'gitlab' ? 'gitlab-notes' : 'github-pr';
+}
+
+/** Closes every endpoint (its sessions end) before the credentials behind them are revoked. */
+async function closeDataPaths(job: Job): Promise<void> {
+  await Promise.all(
+    [...job.dataPaths.entries()].map(async ([name, path]) => {
+      try {
+        await path.close();
+      } catch (err) {
+        job.log.warning(`"${name}": could not close the data path cleanly: ${describeError(err)}`);
+      }
+    }),
+  );
 }

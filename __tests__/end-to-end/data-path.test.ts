@@ -1,0 +1,177 @@
+/**
+ * The data path through the bundled CLI, as a GitLab job runs it: the
+ * reference gateway issues a real PostgreSQL role (a throwaway cluster), and
+ * with `proxy: postgres` the job gets only a loopback endpoint and a local
+ * password. Its statements are checked against the guardrails (a DROP is
+ * refused with the rule's name and the session goes on), written to the
+ * session log and counted in the audit record; when the command ends the
+ * endpoint closes and the role is dropped.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Client } from 'pg';
+import { testGateway, type TestGateway } from '../helpers/gateway.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { CLI, launch } from '../helpers/runner.js';
+
+const POLICY = `
+max_ttl: 1h
+rules:
+  - name: migrate
+    match: { project_path: group/project }
+    scopes: ['db:migrator']
+    postgres: { grants: [migrator], database: app }
+`;
+
+let pg: TestPostgres;
+let gw: TestGateway;
+let root: string;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  gw = await testGateway({ policy: POLICY, postgres: { url: pg.adminUrl, sweepSeconds: 0.2 } });
+  root = mkdtempSync(join(tmpdir(), 'gatepass-data-path-'));
+}, 60_000);
+
+afterAll(async () => {
+  await gw.stop();
+  const left = await pg.gatewayRoles();
+  await pg.stop();
+  rmSync(root, { recursive: true, force: true });
+  expect(left).toEqual([]);
+});
+
+interface Job {
+  dir: string;
+  env: Record<string, string>;
+}
+
+async function job(credentials: string): Promise<Job> {
+  const dir = mkdtempSync(join(root, 'job-'));
+  return {
+    dir,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      TMPDIR: dir,
+      GITLAB_CI: 'true',
+      CI_PROJECT_DIR: dir,
+      CI_PROJECT_PATH: 'group/project',
+      CI_COMMIT_SHA: 'c'.repeat(40),
+      CI_PIPELINE_ID: '88',
+      CI_JOB_ID: '2001',
+      CI_JOB_NAME: 'migrate',
+      CI_SERVER_URL: 'https://gitlab.example.com',
+      GATEPASS_PROVIDER: 'token-exchange',
+      GATEPASS_GATEWAY: gw.url,
+      GATEPASS_CREDENTIALS: credentials,
+      GATEPASS_ID_TOKEN: await gw.mintIdToken({ platform: 'gitlab', audience: gw.url }),
+    },
+  };
+}
+
+const DB = [
+  '- name: db',
+  "  scope: 'db:migrator'",
+  '  proxy: postgres',
+  '  env: { PGHOST: host, PGPORT: port, PGDATABASE: database, PGUSER: username, PGPASSWORD: password, DATABASE_URL: url }',
+].join('\n');
+
+/** The script: its environment to a file (unmasked, for the test), then psql through the endpoint. */
+function migration(statements: string[]): string[] {
+  return [
+    'sh',
+    '-c',
+    [
+      'env > env.txt',
+      'psql -v ON_ERROR_STOP=1 -Atc "select current_user" > who.txt',
+      ...statements.map((sql) => `psql -Atc ${JSON.stringify(sql)} >> out.txt 2>> err.txt || true`),
+      'echo done',
+    ].join('\n'),
+  ];
+}
+
+function auditOf(dir: string): {
+  credentials: Array<{ dataPath?: Record<string, unknown> & { sessionLog?: string } }>;
+  revocations?: Array<{ result: string }>;
+} {
+  // gatepass run on GitLab keeps its files in CI_PROJECT_DIR.tmp, as the runner does.
+  const files = `${dir}.tmp`;
+  const file = readdirSync(files).find((f) => f.startsWith('gatepass-audit-'));
+  if (file === undefined) throw new Error(`no audit record in ${files}`);
+  return JSON.parse(readFileSync(join(files, file), 'utf8')) as ReturnType<typeof auditOf>;
+}
+
+describe('proxy: postgres through `gatepass run`', () => {
+  it('gives the job a loopback endpoint, refuses a DROP by rule, records the session, and closes it', async () => {
+    const j = await job(DB);
+    const run = launch(CLI, j.env, [
+      'run',
+      '--',
+      ...migration([
+        'create table widgets (id int)',
+        'insert into widgets values (1), (2)',
+        'select count(*) from widgets',
+        'drop table widgets',
+        'select count(*) from widgets',
+      ]),
+    ]);
+    const result = await run.result;
+    expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });
+    expect(result.stdout).toContain('done');
+
+    const env = Object.fromEntries(
+      readFileSync(join(j.dir, 'env.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    // The job talks to gatepass on loopback, never to the server.
+    expect(env.PGHOST).toBe('127.0.0.1');
+    expect(env.PGPORT).not.toBe(String(pg.port));
+    const role = readFileSync(join(j.dir, 'who.txt'), 'utf8').trim();
+    expect(role).toMatch(/^gp_[0-9a-f]{12}$/);
+    // No value in its environment logs in to the server as that role.
+    for (const value of new Set(Object.values(env))) {
+      if (value.length < 8) continue;
+      const url = `postgresql://${encodeURIComponent(role)}:${encodeURIComponent(value)}@127.0.0.1:${pg.port}/app`;
+      expect(await pg.tryConnect(url)).not.toBe('ok');
+    }
+
+    // The DROP never ran; the statements after it did.
+    const out = readFileSync(join(j.dir, 'out.txt'), 'utf8').split('\n');
+    expect(out.filter((line) => line === '2')).toHaveLength(2);
+    const errors = readFileSync(join(j.dir, 'err.txt'), 'utf8');
+    expect(errors).toMatch(/DROP TABLE .*denied by rule no-drop/);
+    expect(await pg.query('select count(*)::int as n from widgets')).toEqual([{ n: 2 }]);
+
+    // The session is in the audit record and the session log.
+    const audit = auditOf(j.dir);
+    const path = audit.credentials[0]?.dataPath;
+    expect(path).toMatchObject({
+      kind: 'postgres',
+      blocked: [expect.objectContaining({ rule: 'no-drop' })],
+    });
+    expect((path?.byKind as Record<string, number>)['CREATE TABLE']).toBe(1);
+    const log = readFileSync(path?.sessionLog ?? '', 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log.map((e) => e.outcome)).toEqual(expect.arrayContaining(['ok', 'blocked']));
+    expect(log.find((e) => e.outcome === 'blocked')).toMatchObject({
+      rule: 'no-drop',
+      sqlstate: '42501',
+    });
+    expect(result.stdout + result.stderr).toContain('no-drop');
+
+    // Closed and revoked when the command ended.
+    expect(await pg.gatewayRoles()).not.toContain(role);
+    const client = new Client({
+      connectionString: env.DATABASE_URL,
+      connectionTimeoutMillis: 2_000,
+    });
+    await expect(client.connect()).rejects.toThrow();
+  }, 60_000);
+});

@@ -1,0 +1,354 @@
+/**
+ * The data path: for each credential with `proxy:`, a loopback endpoint that
+ * holds the credential, so the job gets only the endpoint's address and a
+ * local secret worthless off this machine and after this step. Each statement
+ * (PostgreSQL) or request (HTTP) is checked against the guardrails before it
+ * goes upstream, held for a human when a rule says `review`, and written to
+ * the session log. The upstream credential is issued again before it expires;
+ * new upstream connections use the new one.
+ *
+ * The engines (delivery/postgres, delivery/http) load only when a step asks
+ * for a data path, so every other run pays nothing for them.
+ */
+import type { DataPathRequest, HttpDataPath, PostgresDataPath } from '../config/data-path.js';
+import { defaultSslMode, fillHeader } from '../config/data-path.js';
+import { GatepassError, describeError } from '../common/errors.js';
+import type { CredentialRequest, Issued } from '../gateways/gateway.js';
+import type { HostLogger } from './host.js';
+import type { DataPathRecord, HeldRecord } from '../audit/record.js';
+import type { SessionLog } from '../audit/session-log.js';
+import { evaluateHttp, evaluateSql } from '../guardrails/evaluate.js';
+import { classifySql } from '../guardrails/sql.js';
+import type { Verdict } from '../guardrails/types.js';
+
+/** A request whose credential goes through a data path. */
+export type ProxiedRequest = CredentialRequest & { dataPath: DataPathRequest };
+
+export function isProxied(request: CredentialRequest): request is ProxiedRequest {
+  return request.dataPath !== undefined;
+}
+
+/** A statement or request a `review` rule holds, as the approver sees it (masked). */
+export interface HeldItem {
+  credential: string;
+  /** `statement` (PostgreSQL) or `request` (HTTP). */
+  what: 'statement' | 'request';
+  /** The SQL or `METHOD /path`, masked and cut to a readable length. */
+  text: string;
+  rule: string;
+  reason: string;
+}
+
+export type ReviewAnswer =
+  { approved: true; approvers: string[] } | { approved: false; reason: string };
+
+export interface DataPathOptions {
+  request: ProxiedRequest;
+  issued: Issued;
+  log: HostLogger;
+  /** Masks text the session log and approvers see. */
+  mask: (text: string) => Promise<string>;
+  sessionLog: SessionLog;
+  /** Holds an item until humans decide; undefined when no approval source can. */
+  review: ((item: HeldItem, signal: AbortSignal) => Promise<ReviewAnswer>) | undefined;
+  /** The same request issued again (fresh identity); its secrets registered, its handle saved. */
+  reissue: () => Promise<Issued>;
+  /** Registers a secret of the endpoint (the local password, the capability URL). */
+  register: (value: string) => void;
+}
+
+export interface OpenDataPath {
+  /** Endpoint fields (url, host, ...) for the job's `env`. */
+  fields: Record<string, string>;
+  record(): DataPathRecord;
+  close(): Promise<void>;
+}
+
+/** Refresh when a quarter of the credential's life, or a minute, is left, whichever is more. */
+function refreshDue(issued: Issued, issuedAt: number, now: number): boolean {
+  if (issued.expiresAt === undefined) return false;
+  const end = issued.expiresAt.getTime();
+  const margin = Math.max(60_000, (end - issuedAt) / 4);
+  return now >= end - margin;
+}
+
+/** Keeps the current upstream credential, issuing a new one when it nears expiry (one at a time). */
+class CurrentCredential {
+  #issued: Issued;
+  #issuedAt = Date.now();
+  #refreshing: Promise<Issued> | undefined;
+  refreshed = 0;
+
+  constructor(
+    issued: Issued,
+    private readonly options: Pick<DataPathOptions, 'reissue' | 'log' | 'request'>,
+  ) {
+    this.#issued = issued;
+  }
+
+  async get(): Promise<Issued> {
+    if (!refreshDue(this.#issued, this.#issuedAt, Date.now())) return this.#issued;
+    this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));
+    return this.#refreshing;
+  }
+
+  async #refresh(): Promise<Issued> {
+    const name = this.options.request.name;
+    try {
+      const next = await this.options.reissue();
+      this.#issued = next;
+      this.#issuedAt = Date.now();
+      this.refreshed += 1;
+      this.options.log.info(
+        `"${name}": upstream credential renewed${next.expiresAt === undefined ? '' : `, expires ${next.expiresAt.toISOString()}`}; new connections use it`,
+      );
+    } catch (err) {
+      // The old one is still valid until it expires: keep serving with it.
+      this.options.log.warning(
+        `"${name}": could not renew the upstream credential: ${describeError(err)}`,
+      );
+    }
+    return this.#issued;
+  }
+}
+
+export async function openDataPath(options: DataPathOptions): Promise<OpenDataPath> {
+  const { request } = options;
+  const path = request.dataPath;
+  const stats = newStats(path);
+  const current = new CurrentCredential(options.issued, options);
+  const opened =
+    path.kind === 'postgres'
+      ? await openPostgres(options, path, current, stats)
+      : await openHttp(options, path, current, stats);
+  // The local secret only: registering the whole URL would also mask every
+  // 8-character window of it ("127.0.0.", the database name) in the log.
+  options.register(opened.secret);
+  stats.endpoint = opened.describe;
+  stats.upstream = opened.upstream;
+  return {
+    fields: opened.fields,
+    record: () => ({ ...stats, refreshed: current.refreshed }),
+    close: () => opened.close(),
+  };
+}
+
+function newStats(path: DataPathRequest): DataPathRecord {
+  return {
+    kind: path.kind,
+    upstream: path.kind === 'http' ? path.upstream : '',
+    endpoint: '',
+    total: 0,
+    errors: 0,
+    byKind: {},
+    blocked: [],
+    held: [],
+    refreshed: 0,
+  };
+}
+
+interface Opened {
+  fields: Record<string, string>;
+  /** What makes the endpoint usable: the local password, the capability. */
+  secret: string;
+  /** Where it goes, without credentials. */
+  upstream: string;
+  describe: string;
+  close(): Promise<void>;
+}
+
+/** The verdict for one item: allowed, refused with a rule, or held and then decided by humans. */
+async function decide(
+  options: DataPathOptions,
+  stats: DataPathRecord,
+  verdict: Verdict,
+  text: string,
+  signal: AbortSignal,
+): Promise<{ allow: true } | { allow: false; rule: string; message: string }> {
+  if (verdict.action === 'allow') return { allow: true };
+  const rule = verdict.rule ?? 'guardrails';
+  const masked = clip(await options.mask(text));
+  if (verdict.action === 'deny') {
+    stats.blocked.push({
+      time: new Date().toISOString(),
+      kinds: [...verdict.kinds],
+      rule,
+      text: masked,
+    });
+    options.log.warning(`"${options.request.name}": blocked by rule ${rule}: ${verdict.reason}`);
+    return { allow: false, rule, message: `gatepass: ${verdict.reason}` };
+  }
+  return hold(options, stats, { verdict, rule, masked, signal });
+}
+
+async function hold(
+  options: DataPathOptions,
+  stats: DataPathRecord,
+  held: { verdict: Verdict; rule: string; masked: string; signal: AbortSignal },
+): Promise<{ allow: true } | { allow: false; rule: string; message: string }> {
+  const { verdict, rule, masked, signal } = held;
+  const reason = verdict.reason;
+  const entry: HeldRecord = {
+    time: new Date().toISOString(),
+    kinds: [...verdict.kinds],
+    rule,
+    text: masked,
+    outcome: 'denied',
+  };
+  stats.held.push(entry);
+  if (options.review === undefined) {
+    entry.outcome = 'no-approval-source';
+    return {
+      allow: false,
+      rule,
+      message: `gatepass: ${reason}, and this step has no approval source to ask (set approval-source)`,
+    };
+  }
+  const what = options.request.dataPath.kind === 'postgres' ? 'statement' : 'request';
+  options.log.info(`"${options.request.name}": a ${what} is held for approval (rule ${rule})`);
+  let answer: ReviewAnswer;
+  try {
+    answer = await options.review(
+      { credential: options.request.name, what, text: masked, rule, reason },
+      signal,
+    );
+  } catch (err) {
+    entry.outcome = signal.aborted ? 'abandoned' : 'failed';
+    const why = err instanceof GatepassError ? err.message : describeError(err);
+    return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${why}` };
+  }
+  if (answer.approved) {
+    entry.outcome = 'approved';
+    entry.approvers = answer.approvers;
+    return { allow: true };
+  }
+  return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${answer.reason}` };
+}
+
+const CLIP = 2_000;
+function clip(text: string): string {
+  return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
+}
+
+function count(stats: DataPathRecord, kinds: readonly string[], failed: boolean): void {
+  stats.total += 1;
+  if (failed) stats.errors += 1;
+  for (const kind of kinds.length === 0 ? ['UNKNOWN'] : kinds)
+    stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
+}
+
+async function openPostgres(
+  options: DataPathOptions,
+  path: PostgresDataPath,
+  current: CurrentCredential,
+  stats: DataPathRecord,
+): Promise<Opened> {
+  const { startPostgresProxy } = await import('../delivery/postgres/server.js');
+  const name = options.request.name;
+  // Checked now, before the command starts: a credential without a host fails the step.
+  const first = upstreamTarget(path, options.issued.values, name);
+  const endpoint = await startPostgresProxy({
+    database: first.database,
+    upstream: async () => upstreamTarget(path, (await current.get()).values, name),
+    inspect: async (check) => {
+      const classification = await classifySql({ sql: check.sql });
+      const verdict = evaluateSql({ guardrails: path.guardrails, classification });
+      const decision = await decide(options, stats, verdict, check.sql, check.signal);
+      return { ...decision, kinds: [...verdict.kinds] };
+    },
+    record: (entry) => {
+      count(stats, entry.kinds, entry.outcome === 'error');
+      void options.mask(entry.sql).then((sql) => {
+        options.sessionLog.write({ credential: name, ...entry, sql });
+      });
+    },
+  });
+  return {
+    fields: {
+      url: endpoint.url,
+      host: endpoint.host,
+      port: String(endpoint.port),
+      database: endpoint.database,
+      username: endpoint.user,
+      password: endpoint.password,
+    },
+    secret: endpoint.password,
+    upstream: `${first.host}:${first.port}/${first.database} (sslmode ${first.sslmode})`,
+    describe: `postgresql://${endpoint.host}:${endpoint.port}/${endpoint.database}`,
+    close: () => endpoint.close(),
+  };
+}
+
+/** Where gatepass connects upstream: `upstream:` first, then the credential's own fields. */
+function upstreamTarget(
+  path: PostgresDataPath,
+  values: Readonly<Record<string, string>>,
+  name: string,
+): import('../delivery/postgres/server.js').UpstreamTarget {
+  const pick = (...fields: string[]): string | undefined =>
+    fields.map((f) => values[f]).find((v) => v !== undefined && v !== '');
+  const host = path.upstream.host ?? pick('host', 'hostname');
+  const user = pick('username', 'user');
+  const password = pick('password');
+  const missing = [
+    host === undefined ? 'host' : '',
+    user === undefined ? 'username' : '',
+    password === undefined ? 'password' : '',
+  ].filter((m) => m !== '');
+  if (host === undefined || user === undefined || password === undefined) {
+    throw new GatepassError(
+      'GATEWAY',
+      `credential "${name}" has no ${missing.join(', ')} for its PostgreSQL upstream`,
+      {
+        hint: `Fields issued: ${Object.keys(values).join(', ') || 'none'}; name the server in \`upstream: postgresql://host:5432/db\``,
+      },
+    );
+  }
+  const port = path.upstream.port ?? Number(pick('port') ?? 5432);
+  const database = path.upstream.database ?? pick('database', 'dbname', 'database_name') ?? user;
+  return {
+    host,
+    port,
+    database,
+    user,
+    password,
+    sslmode: path.upstream.sslmode ?? defaultSslMode(host),
+  };
+}
+
+async function openHttp(
+  options: DataPathOptions,
+  path: HttpDataPath,
+  current: CurrentCredential,
+  stats: DataPathRecord,
+): Promise<Opened> {
+  const { startHttpProxy } = await import('../delivery/http/index.js');
+  const name = options.request.name;
+  const endpoint = await startHttpProxy({
+    upstream: new URL(path.upstream),
+    credential: async () => ({
+      header: path.header.name,
+      value: fillHeader(path.header, (await current.get()).values, name),
+    }),
+    inspect: async (check) => {
+      const verdict = evaluateHttp({
+        guardrails: path.guardrails,
+        request: { method: check.method, path: check.path },
+      });
+      return decide(options, stats, verdict, `${check.method} ${check.path}`, check.signal);
+    },
+    record: (entry) => {
+      count(stats, [entry.method], entry.outcome !== 'ok' && entry.outcome !== 'blocked');
+      options.sessionLog.write({ credential: name, ...entry });
+    },
+  });
+  // The capability is the URL's first path segment.
+  const secret = new URL(endpoint.url).pathname.split('/')[1] ?? endpoint.url;
+  return {
+    fields: { url: endpoint.url },
+    secret,
+    upstream: path.upstream,
+    describe: 'http://127.0.0.1 (loopback)',
+    close: () => endpoint.close(),
+  };
+}
