@@ -19,7 +19,7 @@ import {
   trustCertificate,
   type HttpPolicy,
 } from '../../src/common/http.js';
-import { bypasses, proxyFor } from '../../src/common/proxy.js';
+import { bypasses, dispatcherTo, proxyFor } from '../../src/common/proxy.js';
 import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import { VERSION } from '../../src/common/version.js';
 import { makeCa, startProxy, type Ca } from '../helpers/proxy.js';
@@ -487,5 +487,19 @@ describe('the same choice as @actions/http-client, case by case', () => {
     Object.assign(process.env, env);
     const theirs = getProxyUrl(new URL(url));
     expect(proxyFor(new URL(url), env)?.href).toBe(theirs?.href);
+describe('dispatcherTo (the data path relay’s way out)', () => {
+  it('follows the same proxy choice, names the proxy by origin only and scrubs its password', async () => {
+    const env = { HTTPS_PROXY: 'http://ci-bot:pr0xy-pw@proxy.corp:3128', NO_PROXY: 'direct.corp' };
+    const viaProxy = await dispatcherTo(new URL('https://api.corp'), env);
+    expect(viaProxy.proxy).toBe('http://proxy.corp:3128');
+    expect(
+      viaProxy.scrub('failed at http://ci-bot:pr0xy-pw@proxy.corp:3128/ (pr0xy-pw)'),
+    ).not.toContain('pr0xy-pw');
+    const straight = await dispatcherTo(new URL('https://direct.corp'), env);
+    expect(straight.proxy).toBeUndefined();
+    expect(straight.dispatcher).not.toBe(viaProxy.dispatcher);
+    expect((await dispatcherTo(new URL('https://api.corp'), env)).dispatcher).toBe(
+      viaProxy.dispatcher,
+    );
   });
 });
