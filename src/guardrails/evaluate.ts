@@ -44,12 +44,17 @@ export function evaluateSql(options: {
 }): Verdict {
   const { classification, guardrails } = options;
   if (!classification.ok) {
+    // The parser's own message may quote the SQL: only its position is told.
     const at =
       classification.position === undefined ? '' : ` at character ${classification.position + 1}`;
+    const why =
+      classification.refused === undefined
+        ? `the SQL does not parse${at}`
+        : `the SQL cannot be checked: ${classification.refused}`;
     return {
       action: 'deny',
       rule: UNPARSEABLE,
-      reason: `the SQL does not parse${at}, so it is denied by rule ${UNPARSEABLE}`,
+      reason: `${why}, so it is denied by rule ${UNPARSEABLE}`,
       kinds: [],
     };
   }

@@ -45,9 +45,19 @@ export interface SqlStatement {
   readonly prepared?: string;
 }
 
+/**
+ * `ok: false`: the parser rejected the string (`error` is its message, which
+ * may quote the SQL; `position` is 0-based), or gatepass refused to read it
+ * (`refused` says why, in words safe for any log).
+ */
 export type SqlClassification =
   | { readonly ok: true; readonly statements: readonly SqlStatement[] }
-  | { readonly ok: false; readonly error: string; readonly position?: number };
+  | {
+      readonly ok: false;
+      readonly error: string;
+      readonly position?: number;
+      readonly refused?: string;
+    };
 
 /**
  * What is used of libpg-query: parse and loadModule only, which is what the
@@ -92,7 +102,7 @@ export async function classifySql(options: {
 }): Promise<SqlClassification> {
   const { parse } = await parser();
   // The parser reads a C string: it would stop at a NUL and never see what follows.
-  if (options.sql.includes('\0')) return { ok: false, error: 'the SQL holds a NUL character' };
+  if (options.sql.includes('\0')) return refusal('it holds a NUL character');
   let tree: unknown;
   try {
     // The library refuses '' (the server answers it with EmptyQueryResponse).
@@ -106,8 +116,12 @@ export async function classifySql(options: {
     walker.walk(asJson(raw)?.['stmt'], { statement: index, owners: [] });
   });
   await walker.bodies();
-  if (walker.hazard !== undefined) return { ok: false, error: walker.hazard };
+  if (walker.hazard !== undefined) return refusal(walker.hazard);
   return { ok: true, statements: walker.entries.map(freeze) };
+}
+
+function refusal(refused: string): SqlClassification {
+  return { ok: false, error: refused, refused };
 }
 
 function parseFailure(err: unknown): SqlClassification {
@@ -442,7 +456,7 @@ class Walker {
     if (typeof name !== 'string') return;
     const safe = PARSE_SETTINGS[name.toLowerCase()];
     if (safe === undefined || (value !== undefined && safe(value))) return;
-    this.hazard = `setting ${name.toLowerCase()} to anything but what gatepass parses with is refused`;
+    this.hazard = `it sets ${name.toLowerCase()}, which would change how later statements parse`;
   }
 
   /**
