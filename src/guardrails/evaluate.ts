@@ -15,6 +15,7 @@
  * and function the statement touches, in the exact case, an unqualified table
  * only when the rule's schema is `*`. So a rule never loosens more than it says.
  */
+import { MALFORMED_PATH, UNPARSEABLE } from './defaults.js';
 import { kindsGlob, namePartGlob, pathGlob } from './glob.js';
 import { normaliseHttpPath } from './http.js';
 import { targetKey, type SqlClassification, type SqlStatement, type SqlTarget } from './sql.js';
@@ -33,10 +34,6 @@ const VERB: Readonly<Record<GuardAction, string>> = {
   review: 'is held for review by',
   deny: 'is denied by',
 };
-
-/** Not a rule anyone can relax: what the parser rejects is never let through. */
-export const UNPARSEABLE = 'unparseable-sql';
-export const MALFORMED_PATH = 'malformed-path';
 
 export function evaluateSql(options: {
   guardrails: SqlGuardrails;
