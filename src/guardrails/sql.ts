@@ -251,6 +251,7 @@ class Walker {
       this.call(json, place);
     }
     this.reference(json, place);
+    this.variableSet(json);
     return this.children(json, place);
   }
 
@@ -311,11 +312,6 @@ class Walker {
         return;
       case 'ExecuteStmt':
         this.execute(String(body['name']), entry);
-        return;
-      case 'VariableSetStmt':
-        if (body['kind'] !== 'VAR_RESET' && body['kind'] !== 'VAR_RESET_ALL') {
-          this.setting(body['name'], constantText(asArray(body['args'])[0]));
-        }
         return;
       default:
         if (entry.kind.startsWith('UNKNOWN ')) {
@@ -449,6 +445,19 @@ class Walker {
       owner.unanalysableBecause = `${bare} runs SQL given as text, which is not analysed`;
     }
     if (bare === 'set_config') this.setConfig(node, place, owner);
+  }
+
+  /**
+   * A SET, wherever it is: a statement, or the `setstmt` of ALTER SYSTEM /
+   * ROLE / DATABASE … SET, or a function's `SET` option (each of which
+   * changes the setting for later sessions or for the function's body).
+   */
+  private variableSet(json: Json): void {
+    const kind = json['kind'];
+    if (typeof kind !== 'string' || !kind.startsWith('VAR_') || kind.startsWith('VAR_RESET')) {
+      return;
+    }
+    this.setting(json['name'], constantText(asArray(json['args'])[0]));
   }
 
   /** A SET of one of PARSE_SETTINGS to a value gatepass does not parse with. */
