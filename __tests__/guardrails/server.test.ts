@@ -6,6 +6,7 @@
  * is what "the parser sees what the server runs" means.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { classifySql } from '../../src/guardrails/sql.js';
 import { evaluateSql } from '../../src/guardrails/evaluate.js';
 import { DEFAULT_SQL_GUARDRAILS } from '../../src/guardrails/rules.js';
@@ -78,5 +79,65 @@ describe('verdicts agree with what PostgreSQL runs', () => {
       "SELECT current_setting('standard_conforming_strings') AS setting",
     );
     expect(rows[0]?.setting).toBe('on');
+  });
+});
+
+describe('verdicts agree with PostgreSQL on generated scripts', () => {
+  // None touches t: after the DROP that would fail the string, and the
+  // server would roll the DROP back with it.
+  const harmless = ['SELECT 1', 'SELECT 2 + 2 AS four', 'VALUES (1), (2)', 'SHOW search_path'];
+  /** Between two tokens: white space or a comment that cannot end early. */
+  const gap = fc.oneof(
+    fc.constantFrom(' ', '\n', '\t', '\r\n'),
+    fc.stringMatching(/^[a-z ;']{0,8}$/).map((text) => ` /*${text}*/ `),
+    fc.stringMatching(/^[a-z ;']{0,8}$/).map((text) => ` --${text}\n`),
+  );
+  const disguise = (statement: string) =>
+    fc
+      .tuple(
+        fc.array(fc.boolean(), { minLength: statement.length, maxLength: statement.length }),
+        fc.array(gap, { minLength: statement.length, maxLength: statement.length }),
+      )
+      .map(([upper, gaps]) =>
+        statement
+          .split('')
+          .map((c, i) => (upper[i] === true ? c.toUpperCase() : c.toLowerCase()))
+          .join('')
+          .split(' ')
+          .map((token, i) => (i === 0 ? token : `${gaps[i] ?? ' '}${token}`))
+          .join(''),
+      );
+  /** The DROP as a statement, or hidden where the server does not run it. */
+  const drop = fc.oneof(
+    disguise('DROP TABLE t').map((sql) => ({ sql, runs: true })),
+    fc
+      .constantFrom(
+        'SELECT 1 /* ; DROP TABLE t */',
+        'SELECT 1 -- ; DROP TABLE t\n',
+        "SELECT '; DROP TABLE t; --'",
+        'SELECT $x$; DROP TABLE t; $x$',
+        'SELECT 1 AS "; DROP TABLE t"',
+        "SELECT E'\\'; DROP TABLE t --'",
+      )
+      .map((sql) => ({ sql, runs: false })),
+  );
+  const script = fc
+    .tuple(fc.array(fc.constantFrom(...harmless).chain(disguise), { maxLength: 3 }), drop, fc.nat())
+    .map(([before, { sql, runs }, at]) => {
+      const list = [...before];
+      list.splice(at % (list.length + 1), 0, sql);
+      return { sql: list.join(';'), runs };
+    });
+
+  it('denies a script exactly when the server drops t', async () => {
+    await fc.assert(
+      fc.asyncProperty(script, async ({ sql, runs }) => {
+        await pg.query('DROP TABLE IF EXISTS t; CREATE TABLE t (a int)');
+        const dropped = await serverDropped(sql);
+        expect(dropped).toBe(runs);
+        expect(await denied(sql)).toBe(dropped);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
