@@ -241,10 +241,15 @@ export function evaluateHttp(options: {
 }
 
 export function httpRuleMatches(rule: HttpRule, method: string, path: string): boolean {
-  if (rule.methods !== undefined && !rule.methods.includes(method)) return false;
   const exact = rule.action === 'allow';
+  if (rule.methods !== undefined && !methodMatches(rule.methods, method, exact)) return false;
   if (rule.paths !== undefined && !rule.paths.some((p) => pathGlob(p, exact).test(path))) {
     return false;
   }
   return true;
+}
+
+/** HEAD is GET without the body: a deny or review rule on GET covers it too. */
+function methodMatches(methods: readonly string[], method: string, exact: boolean): boolean {
+  return methods.includes(method) || (!exact && method === 'HEAD' && methods.includes('GET'));
 }
