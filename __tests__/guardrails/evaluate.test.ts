@@ -202,7 +202,16 @@ describe('the built-in PostgreSQL rules', () => {
       reason: 'the SQL does not parse at character 1, so it is denied by rule unparseable-sql',
       kinds: [],
     });
-    expect((await verdict('SET standard_conforming_strings = off', allowAll)).action).toBe('deny');
+    expect(await verdict('SET standard_conforming_strings = off', allowAll)).toEqual({
+      action: 'deny',
+      rule: 'unparseable-sql',
+      reason:
+        'the SQL cannot be checked: it sets standard_conforming_strings, which would change how later statements parse, so it is denied by rule unparseable-sql',
+      kinds: [],
+    });
+    expect((await verdict('SELECT 1\0; DROP TABLE t', allowAll)).reason).toBe(
+      'the SQL cannot be checked: it holds a NUL character, so it is denied by rule unparseable-sql',
+    );
   });
 
   it('keeps literals out of reasons', async () => {

@@ -82,6 +82,8 @@ describe('evaluateHttp', () => {
     ['DELETE', '/v1/shop/items/3/notes', 'allow'],
     ['GET', '/v1/shop/items/3', 'allow'],
     ['GET', '/v1/administrator', 'allow'],
+    // HEAD is a GET without the body: the exact allow rule for GET does not cover it.
+    ['HEAD', '/v1/admin/health', 'deny'],
   ])('%s %s → %s', (method, path, action) => {
     expect(check(method, path).action).toBe(action);
   });
@@ -130,6 +132,19 @@ describe('evaluateHttp', () => {
     expect(action('/x/y/z')).toBe('review');
     expect(action('/x/y/y/z')).toBe('review');
     expect(action('/x/yz')).toBe('allow');
+  });
+
+  it('covers HEAD with a deny or review rule on GET', () => {
+    const g = parseHttpGuardrails({
+      value: {
+        rules: [{ name: 'no-reads', action: 'review', methods: ['GET'], paths: ['/x/**'] }],
+      },
+    });
+    const action = (method: string) =>
+      evaluateHttp({ guardrails: g, request: { method, path: '/x/1' } }).action;
+    expect(action('GET')).toBe('review');
+    expect(action('HEAD')).toBe('review');
+    expect(action('POST')).toBe('allow');
   });
 
   it('allows everything with the built-in HTTP set (it is empty)', () => {

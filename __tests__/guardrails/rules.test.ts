@@ -90,6 +90,11 @@ describe('parseSqlGuardrails: errors name the field and the fix', () => {
       `\`credentials[0].guardrails.rules[0].name\` "${'a'.repeat(64)}…" is not a rule name. Use 1 to 64 lowercase letters, digits and dashes, e.g. no-drop-users`,
     ],
     [
+      'a reserved name',
+      { rules: [{ name: 'unparseable-sql', action: 'allow' }] },
+      '`credentials[0].guardrails.rules[0].name` "unparseable-sql" is reserved. gatepass denies what it cannot read under this name; choose another',
+    ],
+    [
       'duplicate name',
       {
         rules: [

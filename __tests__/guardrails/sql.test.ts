@@ -457,6 +457,9 @@ describe('classifySql: what does not parse', () => {
     "SELECT set_config('standard_conforming_strings', 'off', false)",
     "SELECT set_config('client_encoding', current_setting('x'), false)",
     "SELECT 1; SET LOCAL standard_conforming_strings = 'off'",
+    "ALTER DATABASE app SET client_encoding = 'SJIS'",
+    'ALTER ROLE ci SET standard_conforming_strings = off',
+    "CREATE FUNCTION f() RETURNS int LANGUAGE sql SET standard_conforming_strings = off AS 'SELECT 1'",
   ])('refuses %s: later statements would no longer parse as gatepass reads them', async (sql) => {
     const result = await classifySql({ sql });
     expect(result.ok).toBe(false);
@@ -467,6 +470,8 @@ describe('classifySql: what does not parse', () => {
     "SET client_encoding = 'UTF8'",
     "SET NAMES 'utf-8'",
     'RESET client_encoding',
+    'ALTER ROLE ci RESET standard_conforming_strings',
+    'SET search_path = off',
     'RESET ALL',
   ])('accepts %s', async (sql) => {
     expect((await classifySql({ sql })).ok).toBe(true);

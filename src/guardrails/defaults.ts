@@ -7,6 +7,14 @@
  */
 import type { HttpRule, SqlRule } from './types.js';
 
+/**
+ * The names verdicts give what gatepass cannot read (SQL that does not parse,
+ * a path that does not normalise). Not rules: nobody can relax them, and no
+ * rule may take these names.
+ */
+export const UNPARSEABLE = 'unparseable-sql';
+export const MALFORMED_PATH = 'malformed-path';
+
 /** Server files, server programs, other sessions and the server's own state. */
 export const SERVER_FUNCTIONS: readonly string[] = [
   'pg_read_file',

@@ -15,7 +15,8 @@
  * and function the statement touches, in the exact case, an unqualified table
  * only when the rule's schema is `*`. So a rule never loosens more than it says.
  */
-import { kindGlob, namePartGlob, pathGlob } from './glob.js';
+import { MALFORMED_PATH, UNPARSEABLE } from './defaults.js';
+import { kindsGlob, namePartGlob, pathGlob } from './glob.js';
 import { normaliseHttpPath } from './http.js';
 import { targetKey, type SqlClassification, type SqlStatement, type SqlTarget } from './sql.js';
 import type {
@@ -34,22 +35,23 @@ const VERB: Readonly<Record<GuardAction, string>> = {
   deny: 'is denied by',
 };
 
-/** Not a rule anyone can relax: what the parser rejects is never let through. */
-export const UNPARSEABLE = 'unparseable-sql';
-export const MALFORMED_PATH = 'malformed-path';
-
 export function evaluateSql(options: {
   guardrails: SqlGuardrails;
   classification: SqlClassification;
 }): Verdict {
   const { classification, guardrails } = options;
   if (!classification.ok) {
+    // The parser's own message may quote the SQL: only its position is told.
     const at =
       classification.position === undefined ? '' : ` at character ${classification.position + 1}`;
+    const why =
+      classification.refused === undefined
+        ? `the SQL does not parse${at}`
+        : `the SQL cannot be checked: ${classification.refused}`;
     return {
       action: 'deny',
       rule: UNPARSEABLE,
-      reason: `the SQL does not parse${at}, so it is denied by rule ${UNPARSEABLE}`,
+      reason: `${why}, so it is denied by rule ${UNPARSEABLE}`,
       kinds: [],
     };
   }
@@ -97,9 +99,8 @@ function describe(statement: SqlStatement, rule?: SqlRule): string {
   const shown = names.length > 3 ? [...names.slice(0, 3), '…'] : names;
   let text = [statement.kind, ...shown].join(' ');
   if (rule?.functions !== undefined) {
-    const called = statement.functions.filter((f) =>
-      functionMatches(f, rule.functions ?? [], false),
-    );
+    const patterns = namePatterns(rule.functions, false);
+    const called = statement.functions.filter((f) => functionMatches(f, patterns, false));
     if (called.length > 0) text += ` calling ${called.slice(0, 3).join(', ')}`;
   }
   if (rule?.withoutWhere === true) text += ' without WHERE';
@@ -109,53 +110,100 @@ function describe(statement: SqlStatement, rule?: SqlRule): string {
   return text;
 }
 
+/** Each rule's kinds as one expression, compiled on first use. */
+const kindMatchers = new WeakMap<SqlRule, RegExp>();
+
+function kindMatches(rule: SqlRule, statements: readonly string[], kind: string): boolean {
+  let matcher = kindMatchers.get(rule);
+  if (matcher === undefined) {
+    matcher = kindsGlob(statements);
+    kindMatchers.set(rule, matcher);
+  }
+  return matcher.test(kind);
+}
+
 export function sqlRuleMatches(rule: SqlRule, statement: SqlStatement): boolean {
   const sure = rule.action === 'allow';
-  if (
-    rule.statements !== undefined &&
-    !rule.statements.some((k) => kindGlob(k).test(statement.kind))
-  ) {
+  if (rule.statements !== undefined && !kindMatches(rule, rule.statements, statement.kind)) {
     return false;
   }
   if (rule.withoutWhere === true && statement.hasWhere !== false) return false;
   if (rule.unanalysable === true && statement.analysable) return false;
-  const { tables, functions } = rule;
-  if (tables !== undefined) {
-    const hit = (t: SqlTarget): boolean => tables.some((p) => tableMatches(t, p, sure));
+  if (rule.tables !== undefined) {
+    const tables = namePatterns(rule.tables, sure);
+    const hit = (t: SqlTarget): boolean => tableMatches(t, tables, sure);
     if (sure ? !statement.targets.every(hit) : !statement.targets.some(hit)) return false;
   }
-  if (functions !== undefined) {
+  if (rule.functions !== undefined) {
+    const functions = namePatterns(rule.functions, sure);
     const hit = (f: string): boolean => functionMatches(f, functions, sure);
     if (sure ? !statement.functions.every(hit) : !statement.functions.some(hit)) return false;
   }
   return true;
 }
 
-/** `sure`: the table is certainly the pattern's (allow); else it may be (deny, review). */
-function tableMatches(target: SqlTarget, pattern: string, sure: boolean): boolean {
-  const [schema, name] = splitPattern(pattern);
-  if (!namePartGlob(name, sure).test(target.name)) return false;
-  if (target.schema !== undefined) return namePartGlob(schema, sure).test(target.schema);
-  // Unqualified: the search path decides the schema, so it may be any.
-  return !sure || schema === '*';
+/** A `schema.name` pattern compiled: a pattern without a schema has `*` for it. */
+interface NamePattern {
+  readonly schema: RegExp;
+  readonly anySchema: boolean;
+  readonly name: RegExp;
 }
 
-function functionMatches(called: string, patterns: readonly string[], sure: boolean): boolean {
+/** Each rule's name patterns compiled on first use, exact (allow) and ignoring case. */
+const compiledNames = new WeakMap<readonly string[], Map<boolean, readonly NamePattern[]>>();
+
+function namePatterns(patterns: readonly string[], sure: boolean): readonly NamePattern[] {
+  let byMode = compiledNames.get(patterns);
+  if (byMode === undefined) {
+    byMode = new Map();
+    compiledNames.set(patterns, byMode);
+  }
+  let compiled = byMode.get(sure);
+  if (compiled === undefined) {
+    compiled = patterns.map((pattern) => {
+      const dot = pattern.indexOf('.');
+      const [schema, name] =
+        dot < 0 ? ['*', pattern] : [pattern.slice(0, dot), pattern.slice(dot + 1)];
+      return {
+        schema: namePartGlob(schema, sure),
+        anySchema: schema === '*',
+        name: namePartGlob(name, sure),
+      };
+    });
+    byMode.set(sure, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * `sure`: the name is certainly the pattern's (allow); else it may be (deny,
+ * review). Without a schema, the search path picks one at run time: it may be
+ * any, and is surely the pattern's only when the pattern's schema is `*`.
+ */
+function nameMatches(
+  schema: string | undefined,
+  name: string,
+  patterns: readonly NamePattern[],
+  sure: boolean,
+): boolean {
+  return patterns.some(
+    (p) =>
+      p.name.test(name) && (schema === undefined ? !sure || p.anySchema : p.schema.test(schema)),
+  );
+}
+
+function tableMatches(target: SqlTarget, patterns: readonly NamePattern[], sure: boolean): boolean {
+  return nameMatches(target.schema, target.name, patterns, sure);
+}
+
+function functionMatches(called: string, patterns: readonly NamePattern[], sure: boolean): boolean {
   const parts = called.split('.');
-  const name = parts.at(-1) ?? '';
-  const schema = parts.length > 1 ? parts.at(-2) : undefined;
-  return patterns.some((pattern) => {
-    const [patternSchema, patternName] = splitPattern(pattern);
-    if (!namePartGlob(patternName, sure).test(name)) return false;
-    if (schema !== undefined) return namePartGlob(patternSchema, sure).test(schema);
-    return !sure || patternSchema === '*';
-  });
-}
-
-/** `schema.name` → [schema, name]; `name` → ['*', name]. */
-function splitPattern(pattern: string): [string, string] {
-  const dot = pattern.indexOf('.');
-  return dot < 0 ? ['*', pattern] : [pattern.slice(0, dot), pattern.slice(dot + 1)];
+  return nameMatches(
+    parts.length > 1 ? parts.at(-2) : undefined,
+    parts.at(-1) ?? '',
+    patterns,
+    sure,
+  );
 }
 
 /**
@@ -193,10 +241,15 @@ export function evaluateHttp(options: {
 }
 
 export function httpRuleMatches(rule: HttpRule, method: string, path: string): boolean {
-  if (rule.methods !== undefined && !rule.methods.includes(method)) return false;
   const exact = rule.action === 'allow';
+  if (rule.methods !== undefined && !methodMatches(rule.methods, method, exact)) return false;
   if (rule.paths !== undefined && !rule.paths.some((p) => pathGlob(p, exact).test(path))) {
     return false;
   }
   return true;
+}
+
+/** HEAD is GET without the body: a deny or review rule on GET covers it too. */
+function methodMatches(methods: readonly string[], method: string, exact: boolean): boolean {
+  return methods.includes(method) || (!exact && method === 'HEAD' && methods.includes('GET'));
 }

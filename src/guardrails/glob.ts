@@ -30,6 +30,12 @@ export function kindGlob(pattern: string): RegExp {
   return memo(`kind ${pattern}`, () => compile(pattern, '.*', ''));
 }
 
+/** Any of several kind patterns, as one expression: rules are evaluated per statement. */
+export function kindsGlob(patterns: readonly string[]): RegExp {
+  const alternatives = patterns.map((p) => p.split('*').map(escape).join('.*'));
+  return new RegExp(`^(?:${alternatives.join('|')})$`);
+}
+
 /** One part of a name (`audit`, `user_*`); `exact: false` ignores case. */
 export function namePartGlob(pattern: string, exact: boolean): RegExp {
   return memo(`name ${String(exact)} ${pattern}`, () =>

@@ -6,7 +6,7 @@
  */
 import { GatepassError } from '../common/errors.js';
 import { closest } from '../common/suggest.js';
-import { HTTP_DEFAULTS, SQL_DEFAULTS } from './defaults.js';
+import { HTTP_DEFAULTS, MALFORMED_PATH, SQL_DEFAULTS, UNPARSEABLE } from './defaults.js';
 import { KIND_ALIASES, KNOWN_KINDS } from './kinds.js';
 import { kindGlob } from './glob.js';
 import type {
@@ -182,6 +182,13 @@ function parseName(raw: Raw, where: string): string {
       where,
       'needs a `name`',
       'Add name: with a unique name, e.g. name: no-drop-users',
+    );
+  }
+  if (name === UNPARSEABLE || name === MALFORMED_PATH) {
+    throw problem(
+      `${where}.name`,
+      `${quote(name)} is reserved`,
+      'gatepass denies what it cannot read under this name; choose another',
     );
   }
   if (typeof name !== 'string' || !NAME.test(name)) {

@@ -45,9 +45,19 @@ export interface SqlStatement {
   readonly prepared?: string;
 }
 
+/**
+ * `ok: false`: the parser rejected the string (`error` is its message, which
+ * may quote the SQL; `position` is 0-based), or gatepass refused to read it
+ * (`refused` says why, in words safe for any log).
+ */
 export type SqlClassification =
   | { readonly ok: true; readonly statements: readonly SqlStatement[] }
-  | { readonly ok: false; readonly error: string; readonly position?: number };
+  | {
+      readonly ok: false;
+      readonly error: string;
+      readonly position?: number;
+      readonly refused?: string;
+    };
 
 /**
  * What is used of libpg-query: parse and loadModule only, which is what the
@@ -92,7 +102,7 @@ export async function classifySql(options: {
 }): Promise<SqlClassification> {
   const { parse } = await parser();
   // The parser reads a C string: it would stop at a NUL and never see what follows.
-  if (options.sql.includes('\0')) return { ok: false, error: 'the SQL holds a NUL character' };
+  if (options.sql.includes('\0')) return refusal('it holds a NUL character');
   let tree: unknown;
   try {
     // The library refuses '' (the server answers it with EmptyQueryResponse).
@@ -106,8 +116,12 @@ export async function classifySql(options: {
     walker.walk(asJson(raw)?.['stmt'], { statement: index, owners: [] });
   });
   await walker.bodies();
-  if (walker.hazard !== undefined) return { ok: false, error: walker.hazard };
+  if (walker.hazard !== undefined) return refusal(walker.hazard);
   return { ok: true, statements: walker.entries.map(freeze) };
+}
+
+function refusal(refused: string): SqlClassification {
+  return { ok: false, error: refused, refused };
 }
 
 function parseFailure(err: unknown): SqlClassification {
@@ -237,6 +251,7 @@ class Walker {
       this.call(json, place);
     }
     this.reference(json, place);
+    this.variableSet(json);
     return this.children(json, place);
   }
 
@@ -297,11 +312,6 @@ class Walker {
         return;
       case 'ExecuteStmt':
         this.execute(String(body['name']), entry);
-        return;
-      case 'VariableSetStmt':
-        if (body['kind'] !== 'VAR_RESET' && body['kind'] !== 'VAR_RESET_ALL') {
-          this.setting(body['name'], constantText(asArray(body['args'])[0]));
-        }
         return;
       default:
         if (entry.kind.startsWith('UNKNOWN ')) {
@@ -437,12 +447,25 @@ class Walker {
     if (bare === 'set_config') this.setConfig(node, place, owner);
   }
 
+  /**
+   * A SET, wherever it is: a statement, or the `setstmt` of ALTER SYSTEM /
+   * ROLE / DATABASE … SET, or a function's `SET` option (each of which
+   * changes the setting for later sessions or for the function's body).
+   */
+  private variableSet(json: Json): void {
+    const kind = json['kind'];
+    if (typeof kind !== 'string' || !kind.startsWith('VAR_') || kind.startsWith('VAR_RESET')) {
+      return;
+    }
+    this.setting(json['name'], constantText(asArray(json['args'])[0]));
+  }
+
   /** A SET of one of PARSE_SETTINGS to a value gatepass does not parse with. */
   private setting(name: unknown, value: string | undefined): void {
     if (typeof name !== 'string') return;
     const safe = PARSE_SETTINGS[name.toLowerCase()];
     if (safe === undefined || (value !== undefined && safe(value))) return;
-    this.hazard = `setting ${name.toLowerCase()} to anything but what gatepass parses with is refused`;
+    this.hazard = `it sets ${name.toLowerCase()}, which would change how later statements parse`;
   }
 
   /**
