@@ -140,6 +140,35 @@ describe('psql through the proxy (simple protocol)', () => {
   });
 });
 
+describe('SQL-level prepared statements and server-side endings', () => {
+  test('PREPARE is inspected with its body; EXECUTE by name runs what was allowed', async () => {
+    const out = await psql(proxy.url, [
+      ...[
+        '-c',
+        'PREPARE dropper AS DROP TABLE t_simple',
+        '-c',
+        'PREPARE adder(int) AS SELECT $1 + 1',
+      ],
+      ...['-c', 'EXECUTE adder(41)', '-c', 'EXECUTE dropper'],
+    ]);
+    expect(out.stderr).toContain('gatepass: DROP denied by rule no-drop');
+    expect(out.stderr).toContain('prepared statement "dropper" does not exist');
+    expect(out.stdout.trim()).toBe('42');
+  });
+
+  test('the server ending the session (pg_terminate_backend) reaches the client as its own FATAL', async () => {
+    const c = await client(proxy.url);
+    const [row] = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+    await pg.query('SELECT pg_terminate_backend($1)', [row?.pid]);
+    expect(await sqlstate(c.query('SELECT 1'))).not.toBe('ok');
+    await c.end().catch(() => undefined);
+    const after = await client(proxy.url);
+    const terminated = await sqlstate(after.query('SELECT pg_terminate_backend(pg_backend_pid())'));
+    expect(terminated).toBe('57P01');
+    await after.end().catch(() => undefined);
+  });
+});
+
 describe('node-postgres through the proxy (extended protocol)', () => {
   test('parameters, prepared statements by name, records with parameter types and no values', async () => {
     const c = await client(proxy.url);

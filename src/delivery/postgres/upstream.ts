@@ -89,15 +89,15 @@ export async function sendCancel(target: UpstreamTarget, key: BackendKey): Promi
   const controller = new AbortController();
   const socket = await openTransport({ target, signal: controller.signal, timeoutMs: 10_000 });
   await new Promise<void>((resolve) => {
-    socket.on('error', () => {
+    const timer = setTimeout(() => socket.destroy(), 10_000);
+    const done = (): void => {
+      clearTimeout(timer);
       resolve();
-    });
-    socket.on('close', () => {
-      resolve();
-    });
+    };
+    socket.on('error', done);
+    socket.on('close', done);
     // The server answers nothing: it closes the connection once it has read the request.
     socket.end(cancelRequest(key));
-    setTimeout(() => socket.destroy(), 10_000).unref();
   });
 }
 
