@@ -487,6 +487,9 @@ describe('the same choice as @actions/http-client, case by case', () => {
     Object.assign(process.env, env);
     const theirs = getProxyUrl(new URL(url));
     expect(proxyFor(new URL(url), env)?.href).toBe(theirs?.href);
+  });
+});
+
 describe('dispatcherTo (the data path relay’s way out)', () => {
   it('follows the same proxy choice, names the proxy by origin only and scrubs its password', async () => {
     const env = { HTTPS_PROXY: 'http://ci-bot:pr0xy-pw@proxy.corp:3128', NO_PROXY: 'direct.corp' };

@@ -285,8 +285,8 @@ var external_node_path_ = __webpack_require__(6760);
 var config_config = __webpack_require__(439);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(1922);
-// EXTERNAL MODULE: ./src/flow/job.ts + 7 modules
-var job = __webpack_require__(7390);
+// EXTERNAL MODULE: ./src/flow/job.ts + 8 modules
+var job = __webpack_require__(1958);
 // EXTERNAL MODULE: ./src/platform/detect.ts
 var detect = __webpack_require__(1356);
 // EXTERNAL MODULE: ./src/common/logger.ts
@@ -1089,7 +1089,7 @@ function credentialVariables(request, issued, logger) {
 
 /***/ }),
 
-/***/ 7390:
+/***/ 1958:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1242,8 +1242,10 @@ function openSessionLog(file) {
     };
 }
 
-// EXTERNAL MODULE: ./src/config/data-path.ts + 2 modules
-var data_path = __webpack_require__(7656);
+// EXTERNAL MODULE: ./src/config/data-path.ts + 1 modules
+var data_path = __webpack_require__(5542);
+// EXTERNAL MODULE: ./src/guardrails/defaults.ts
+var defaults = __webpack_require__(2766);
 // EXTERNAL MODULE: ./src/guardrails/glob.ts
 var glob = __webpack_require__(8490);
 ;// CONCATENATED MODULE: ./src/guardrails/http.ts
@@ -1370,7 +1372,7 @@ async function classifySql(options) {
     const { parse } = await parser();
     // The parser reads a C string: it would stop at a NUL and never see what follows.
     if (options.sql.includes('\0'))
-        return { ok: false, error: 'the SQL holds a NUL character' };
+        return refusal('it holds a NUL character');
     let tree;
     try {
         // The library refuses '' (the server answers it with EmptyQueryResponse).
@@ -1386,8 +1388,11 @@ async function classifySql(options) {
     });
     await walker.bodies();
     if (walker.hazard !== undefined)
-        return { ok: false, error: walker.hazard };
+        return refusal(walker.hazard);
     return { ok: true, statements: walker.entries.map(freeze) };
+}
+function refusal(refused) {
+    return { ok: false, error: refused, refused };
 }
 function parseFailure(err) {
     const message = err instanceof Error ? err.message : 'the parser failed';
@@ -1490,6 +1495,7 @@ class Walker {
             this.call(json, place);
         }
         this.reference(json, place);
+        this.variableSet(json);
         return this.children(json, place);
     }
     /** A statement node: its entry (a sub-SELECT is part of its statement, not its own). */
@@ -1550,11 +1556,6 @@ class Walker {
                 return;
             case 'ExecuteStmt':
                 this.execute(String(body['name']), entry);
-                return;
-            case 'VariableSetStmt':
-                if (body['kind'] !== 'VAR_RESET' && body['kind'] !== 'VAR_RESET_ALL') {
-                    this.setting(body['name'], constantText(asArray(body['args'])[0]));
-                }
                 return;
             default:
                 if (entry.kind.startsWith('UNKNOWN ')) {
@@ -1695,6 +1696,18 @@ class Walker {
         if (bare === 'set_config')
             this.setConfig(node, place, owner);
     }
+    /**
+     * A SET, wherever it is: a statement, or the `setstmt` of ALTER SYSTEM /
+     * ROLE / DATABASE … SET, or a function's `SET` option (each of which
+     * changes the setting for later sessions or for the function's body).
+     */
+    variableSet(json) {
+        const kind = json['kind'];
+        if (typeof kind !== 'string' || !kind.startsWith('VAR_') || kind.startsWith('VAR_RESET')) {
+            return;
+        }
+        this.setting(json['name'], constantText(asArray(json['args'])[0]));
+    }
     /** A SET of one of PARSE_SETTINGS to a value gatepass does not parse with. */
     setting(name, value) {
         if (typeof name !== 'string')
@@ -1702,7 +1715,7 @@ class Walker {
         const safe = PARSE_SETTINGS[name.toLowerCase()];
         if (safe === undefined || (value !== undefined && safe(value)))
             return;
-        this.hazard = `setting ${name.toLowerCase()} to anything but what gatepass parses with is refused`;
+        this.hazard = `it sets ${name.toLowerCase()}, which would change how later statements parse`;
     }
     /**
      * A function named for the server to call later: `DROP FUNCTION f(int)`,
@@ -1849,23 +1862,25 @@ function stringValue(node) {
 
 
 
+
 const SEVERITY = { allow: 0, review: 1, deny: 2 };
 const VERB = {
     allow: 'is allowed by',
     review: 'is held for review by',
     deny: 'is denied by',
 };
-/** Not a rule anyone can relax: what the parser rejects is never let through. */
-const UNPARSEABLE = 'unparseable-sql';
-const MALFORMED_PATH = 'malformed-path';
 function evaluateSql(options) {
     const { classification, guardrails } = options;
     if (!classification.ok) {
+        // The parser's own message may quote the SQL: only its position is told.
         const at = classification.position === undefined ? '' : ` at character ${classification.position + 1}`;
+        const why = classification.refused === undefined
+            ? `the SQL does not parse${at}`
+            : `the SQL cannot be checked: ${classification.refused}`;
         return {
             action: 'deny',
-            rule: UNPARSEABLE,
-            reason: `the SQL does not parse${at}, so it is denied by rule ${UNPARSEABLE}`,
+            rule: defaults/* UNPARSEABLE */.$B,
+            reason: `${why}, so it is denied by rule ${defaults/* UNPARSEABLE */.$B}`,
             kinds: [],
         };
     }
@@ -1914,7 +1929,8 @@ function describe(statement, rule) {
     const shown = names.length > 3 ? [...names.slice(0, 3), '…'] : names;
     let text = [statement.kind, ...shown].join(' ');
     if (rule?.functions !== undefined) {
-        const called = statement.functions.filter((f) => functionMatches(f, rule.functions ?? [], false));
+        const patterns = namePatterns(rule.functions, false);
+        const called = statement.functions.filter((f) => functionMatches(f, patterns, false));
         if (called.length > 0)
             text += ` calling ${called.slice(0, 3).join(', ')}`;
     }
@@ -1925,56 +1941,76 @@ function describe(statement, rule) {
     }
     return text;
 }
+/** Each rule's kinds as one expression, compiled on first use. */
+const kindMatchers = new WeakMap();
+function kindMatches(rule, statements, kind) {
+    let matcher = kindMatchers.get(rule);
+    if (matcher === undefined) {
+        matcher = (0,glob/* kindsGlob */._V)(statements);
+        kindMatchers.set(rule, matcher);
+    }
+    return matcher.test(kind);
+}
 function sqlRuleMatches(rule, statement) {
     const sure = rule.action === 'allow';
-    if (rule.statements !== undefined &&
-        !rule.statements.some((k) => (0,glob/* kindGlob */.Bs)(k).test(statement.kind))) {
+    if (rule.statements !== undefined && !kindMatches(rule, rule.statements, statement.kind)) {
         return false;
     }
     if (rule.withoutWhere === true && statement.hasWhere !== false)
         return false;
     if (rule.unanalysable === true && statement.analysable)
         return false;
-    const { tables, functions } = rule;
-    if (tables !== undefined) {
-        const hit = (t) => tables.some((p) => tableMatches(t, p, sure));
+    if (rule.tables !== undefined) {
+        const tables = namePatterns(rule.tables, sure);
+        const hit = (t) => tableMatches(t, tables, sure);
         if (sure ? !statement.targets.every(hit) : !statement.targets.some(hit))
             return false;
     }
-    if (functions !== undefined) {
+    if (rule.functions !== undefined) {
+        const functions = namePatterns(rule.functions, sure);
         const hit = (f) => functionMatches(f, functions, sure);
         if (sure ? !statement.functions.every(hit) : !statement.functions.some(hit))
             return false;
     }
     return true;
 }
-/** `sure`: the table is certainly the pattern's (allow); else it may be (deny, review). */
-function tableMatches(target, pattern, sure) {
-    const [schema, name] = splitPattern(pattern);
-    if (!(0,glob/* namePartGlob */.dq)(name, sure).test(target.name))
-        return false;
-    if (target.schema !== undefined)
-        return (0,glob/* namePartGlob */.dq)(schema, sure).test(target.schema);
-    // Unqualified: the search path decides the schema, so it may be any.
-    return !sure || schema === '*';
+/** Each rule's name patterns compiled on first use, exact (allow) and ignoring case. */
+const compiledNames = new WeakMap();
+function namePatterns(patterns, sure) {
+    let byMode = compiledNames.get(patterns);
+    if (byMode === undefined) {
+        byMode = new Map();
+        compiledNames.set(patterns, byMode);
+    }
+    let compiled = byMode.get(sure);
+    if (compiled === undefined) {
+        compiled = patterns.map((pattern) => {
+            const dot = pattern.indexOf('.');
+            const [schema, name] = dot < 0 ? ['*', pattern] : [pattern.slice(0, dot), pattern.slice(dot + 1)];
+            return {
+                schema: (0,glob/* namePartGlob */.dq)(schema, sure),
+                anySchema: schema === '*',
+                name: (0,glob/* namePartGlob */.dq)(name, sure),
+            };
+        });
+        byMode.set(sure, compiled);
+    }
+    return compiled;
+}
+/**
+ * `sure`: the name is certainly the pattern's (allow); else it may be (deny,
+ * review). Without a schema, the search path picks one at run time: it may be
+ * any, and is surely the pattern's only when the pattern's schema is `*`.
+ */
+function nameMatches(schema, name, patterns, sure) {
+    return patterns.some((p) => p.name.test(name) && (schema === undefined ? !sure || p.anySchema : p.schema.test(schema)));
+}
+function tableMatches(target, patterns, sure) {
+    return nameMatches(target.schema, target.name, patterns, sure);
 }
 function functionMatches(called, patterns, sure) {
     const parts = called.split('.');
-    const name = parts.at(-1) ?? '';
-    const schema = parts.length > 1 ? parts.at(-2) : undefined;
-    return patterns.some((pattern) => {
-        const [patternSchema, patternName] = splitPattern(pattern);
-        if (!(0,glob/* namePartGlob */.dq)(patternName, sure).test(name))
-            return false;
-        if (schema !== undefined)
-            return (0,glob/* namePartGlob */.dq)(patternSchema, sure).test(schema);
-        return !sure || patternSchema === '*';
-    });
-}
-/** `schema.name` → [schema, name]; `name` → ['*', name]. */
-function splitPattern(pattern) {
-    const dot = pattern.indexOf('.');
-    return dot < 0 ? ['*', pattern] : [pattern.slice(0, dot), pattern.slice(dot + 1)];
+    return nameMatches(parts.length > 1 ? parts.at(-2) : undefined, parts.at(-1) ?? '', patterns, sure);
 }
 /**
  * `request.path` is the request line's target as received: raw, query
@@ -1988,8 +2024,8 @@ function evaluateHttp(options) {
     if (!path.ok) {
         return {
             action: 'deny',
-            rule: MALFORMED_PATH,
-            reason: `${method}: ${path.problem}, so it is denied by rule ${MALFORMED_PATH}`,
+            rule: defaults/* MALFORMED_PATH */.iQ,
+            reason: `${method}: ${path.problem}, so it is denied by rule ${defaults/* MALFORMED_PATH */.iQ}`,
             kinds: [method],
         };
     }
@@ -2007,16 +2043,53 @@ function evaluateHttp(options) {
     };
 }
 function httpRuleMatches(rule, method, path) {
-    if (rule.methods !== undefined && !rule.methods.includes(method))
-        return false;
     const exact = rule.action === 'allow';
+    if (rule.methods !== undefined && !methodMatches(rule.methods, method, exact))
+        return false;
     if (rule.paths !== undefined && !rule.paths.some((p) => (0,glob/* pathGlob */.Qh)(p, exact).test(path))) {
         return false;
     }
     return true;
 }
+/** HEAD is GET without the body: a deny or review rule on GET covers it too. */
+function methodMatches(methods, method, exact) {
+    return methods.includes(method) || (!exact && method === 'HEAD' && methods.includes('GET'));
+}
+
+;// CONCATENATED MODULE: ./src/guardrails/prepared.ts
+/**
+ * The session's prepared statements after `classification` ran (call it only
+ * for strings that were allowed and sent): its PREPAREs added, its DEALLOCATEs
+ * removed; DEALLOCATE ALL and any DISCARD forget them all.
+ */
+function preparedAfter(options) {
+    const { classification } = options;
+    if (!classification.ok)
+        return options.prepared;
+    const next = new Map(options.prepared);
+    for (const statement of classification.statements) {
+        if (statement.nested)
+            continue;
+        if (statement.kind === 'PREPARE' && statement.prepared !== undefined) {
+            const own = classification.statements.filter((s) => s.statement === statement.statement);
+            next.set(statement.prepared, own);
+        }
+        else if (statement.kind === 'DEALLOCATE') {
+            if (statement.prepared === undefined)
+                next.clear();
+            else
+                next.delete(statement.prepared);
+        }
+        else if (statement.kind === 'DISCARD') {
+            next.clear();
+        }
+    }
+    return next;
+}
 
 ;// CONCATENATED MODULE: ./src/flow/data-path.ts
+
+
 
 
 
@@ -2166,14 +2239,14 @@ function count(stats, kinds, failed) {
 async function openPostgres(options, path, current, stats) {
     const { startPostgresProxy } = await Promise.all(/* import() */[__webpack_require__.e(802), __webpack_require__.e(835)]).then(__webpack_require__.bind(__webpack_require__, 2835));
     const name = options.request.name;
+    const sessions = new Map();
     // Checked now, before the command starts: a credential without a host fails the step.
     const first = upstreamTarget(path, options.issued.values, name);
     const endpoint = await startPostgresProxy({
         database: first.database,
         upstream: async () => upstreamTarget(path, (await current.get()).values, name),
         inspect: async (check) => {
-            const classification = await classifySql({ sql: check.sql });
-            const verdict = evaluateSql({ guardrails: path.guardrails, classification });
+            const verdict = await sqlVerdict(path, sessions, check);
             const decision = await decide(options, stats, verdict, check.sql, check.signal);
             return { ...decision, kinds: [...verdict.kinds] };
         },
@@ -2198,6 +2271,33 @@ async function openPostgres(options, path, current, stats) {
         describe: `postgresql://${endpoint.host}:${endpoint.port}/${endpoint.database}`,
         close: () => endpoint.close(),
     };
+}
+/**
+ * The guardrails' verdict on one SQL string, with what the session prepared
+ * so far (an EXECUTE is judged by its PREPARE). A classifier that fails
+ * denies: nothing unread goes upstream.
+ */
+async function sqlVerdict(path, sessions, check) {
+    const prepared = sessions.get(check.session) ?? new Map();
+    let classification;
+    try {
+        classification = await classifySql({ sql: check.sql, prepared });
+    }
+    catch (err) {
+        return {
+            action: 'deny',
+            rule: defaults/* UNPARSEABLE */.$B,
+            reason: `the SQL could not be analysed (${(0,errors/* describeError */.Uc)(err)}), so it is denied by rule ${defaults/* UNPARSEABLE */.$B}`,
+            kinds: [],
+        };
+    }
+    const verdict = evaluateSql({ guardrails: path.guardrails, classification });
+    if (verdict.action !== 'deny') {
+        // Held statements may still be refused; a PREPARE remembered for one that
+        // never ran only makes its EXECUTE be judged as what it would run.
+        sessions.set(check.session, preparedAfter({ prepared, classification }));
+    }
+    return verdict;
 }
 /** Where gatepass connects upstream: `upstream:` first, then the credential's own fields. */
 function upstreamTarget(path, values, name) {

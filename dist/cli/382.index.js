@@ -1699,8 +1699,8 @@ function providerWithSecrets(settings, secret) {
 
 
 
-// EXTERNAL MODULE: ./src/config/data-path.ts + 2 modules
-var data_path = __webpack_require__(7656);
+// EXTERNAL MODULE: ./src/config/data-path.ts + 1 modules
+var data_path = __webpack_require__(5542);
 ;// CONCATENATED MODULE: ./src/config/credentials.ts
 /**
  * The `credentials` input: a YAML list of requests, each checked for size and
@@ -2329,7 +2329,7 @@ function parseVariableName(value) {
 
 /***/ }),
 
-/***/ 7656:
+/***/ 5542:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2348,82 +2348,8 @@ __webpack_require__.d(__webpack_exports__, {
 var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/common/suggest.ts
 var suggest = __webpack_require__(8687);
-;// CONCATENATED MODULE: ./src/guardrails/defaults.ts
-/** Server files, server programs, other sessions and the server's own state. */
-const SERVER_FUNCTIONS = [
-    'pg_read_file',
-    'pg_read_binary_file',
-    'pg_stat_file',
-    'pg_ls_*',
-    'pg_file_*',
-    'pg_logdir_ls',
-    'lo_import',
-    'lo_export',
-    'pg_terminate_backend',
-    'pg_cancel_backend',
-    'pg_reload_conf',
-    'pg_rotate_logfile',
-    'pg_promote',
-    'pg_switch_wal',
-    'pg_create_restore_point',
-    'pg_backup_start',
-    'pg_backup_stop',
-    'pg_log_backend_memory_contexts',
-    '*replication_slot',
-    'pg_replication_origin_*',
-    'pg_wal_replay_*',
-    'dblink*',
-];
-const deny = (name, rule) => ({
-    name,
-    action: 'deny',
-    builtIn: true,
-    ...rule,
-});
-const SQL_DEFAULTS = [
-    deny('no-role-changes', {
-        statements: ['CREATE ROLE', 'ALTER ROLE', 'DROP ROLE', 'REASSIGN OWNED'],
-    }),
-    deny('no-set-role', { statements: ['SET ROLE', 'SET SESSION AUTHORIZATION'] }),
-    deny('no-drop', { statements: ['DROP *'] }),
-    deny('no-truncate', { statements: ['TRUNCATE'] }),
-    deny('no-grants', { statements: ['GRANT', 'REVOKE', 'ALTER DEFAULT PRIVILEGES'] }),
-    deny('no-server-copy', {
-        statements: ['COPY FROM FILE', 'COPY TO FILE', 'COPY FROM PROGRAM', 'COPY TO PROGRAM'],
-    }),
-    deny('no-extensions', { statements: ['CREATE EXTENSION', 'ALTER EXTENSION', 'CREATE LANGUAGE'] }),
-    deny('no-alter-system', { statements: ['ALTER SYSTEM'] }),
-    deny('no-load', { statements: ['LOAD'] }),
-    deny('no-unbounded-writes', { statements: ['UPDATE', 'DELETE', 'MERGE'], withoutWhere: true }),
-    deny('no-server-functions', { functions: SERVER_FUNCTIONS }),
-    // Foreign data reaches outside the database: another server, or with
-    // file_fdw a server file or program (its `filename` and `program` options).
-    {
-        name: 'review-foreign-data',
-        action: 'review',
-        builtIn: true,
-        statements: [
-            'CREATE FOREIGN DATA WRAPPER',
-            'ALTER FOREIGN DATA WRAPPER',
-            'CREATE SERVER',
-            'ALTER SERVER',
-            'CREATE USER MAPPING',
-            'ALTER USER MAPPING',
-            'CREATE FOREIGN TABLE',
-            'ALTER FOREIGN TABLE',
-            'IMPORT FOREIGN SCHEMA',
-            'CREATE SUBSCRIPTION',
-            'ALTER SUBSCRIPTION',
-        ],
-    },
-    { name: 'review-unanalysable', action: 'review', builtIn: true, unanalysable: true },
-];
-/**
- * None: which endpoints of an API are dangerous is the API's business, and
- * the credential's own scope is the first control. Users add their rules.
- */
-const HTTP_DEFAULTS = [];
-
+// EXTERNAL MODULE: ./src/guardrails/defaults.ts
+var guardrails_defaults = __webpack_require__(2766);
 // EXTERNAL MODULE: ./src/guardrails/kinds.ts
 var guardrails_kinds = __webpack_require__(1361);
 // EXTERNAL MODULE: ./src/guardrails/glob.ts
@@ -2483,18 +2409,18 @@ function parseSqlGuardrails(options) {
     const where = options.where ?? 'guardrails';
     const { defaults, rules } = parseTop(options.value, where);
     const parsed = rules.map((raw, i) => parseSqlRule(raw, `${where}.rules[${i}]`));
-    return { rules: merge(parsed, defaults ? SQL_DEFAULTS : [], SQL_DEFAULTS) };
+    return { rules: merge(parsed, defaults ? guardrails_defaults/* SQL_DEFAULTS */.e$ : [], guardrails_defaults/* SQL_DEFAULTS */.e$) };
 }
 /** `guardrails` of an HTTP credential. */
 function parseHttpGuardrails(options) {
     const where = options.where ?? 'guardrails';
     const { defaults, rules } = parseTop(options.value, where);
     const parsed = rules.map((raw, i) => parseHttpRule(raw, `${where}.rules[${i}]`));
-    return { rules: merge(parsed, defaults ? HTTP_DEFAULTS : [], HTTP_DEFAULTS) };
+    return { rules: merge(parsed, defaults ? guardrails_defaults/* HTTP_DEFAULTS */.uA : [], guardrails_defaults/* HTTP_DEFAULTS */.uA) };
 }
 /** The built-in rules alone: what a credential without `guardrails` gets. */
-const DEFAULT_SQL_GUARDRAILS = { rules: SQL_DEFAULTS };
-const DEFAULT_HTTP_GUARDRAILS = { rules: HTTP_DEFAULTS };
+const DEFAULT_SQL_GUARDRAILS = { rules: guardrails_defaults/* SQL_DEFAULTS */.e$ };
+const DEFAULT_HTTP_GUARDRAILS = { rules: guardrails_defaults/* HTTP_DEFAULTS */.uA };
 function parseTop(value, where) {
     if (value === undefined || value === null)
         return { defaults: true, rules: [] };
@@ -2568,6 +2494,9 @@ function parseName(raw, where) {
     const name = raw['name'];
     if (name === undefined || name === null) {
         throw problem(where, 'needs a `name`', 'Add name: with a unique name, e.g. name: no-drop-users');
+    }
+    if (name === guardrails_defaults/* UNPARSEABLE */.$B || name === guardrails_defaults/* MALFORMED_PATH */.iQ) {
+        throw problem(`${where}.name`, `${quote(name)} is reserved`, 'gatepass denies what it cannot read under this name; choose another');
     }
     if (typeof name !== 'string' || !NAME.test(name)) {
         throw problem(`${where}.name`, `${quote(name)} is not a rule name`, 'Use 1 to 64 lowercase letters, digits and dashes, e.g. no-drop-users');
@@ -3830,12 +3759,108 @@ function requireHoopApiKey(key) {
 
 /***/ }),
 
+/***/ 2766:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $B: () => (/* binding */ UNPARSEABLE),
+/* harmony export */   e$: () => (/* binding */ SQL_DEFAULTS),
+/* harmony export */   iQ: () => (/* binding */ MALFORMED_PATH),
+/* harmony export */   uA: () => (/* binding */ HTTP_DEFAULTS)
+/* harmony export */ });
+/* unused harmony export SERVER_FUNCTIONS */
+/**
+ * The names verdicts give what gatepass cannot read (SQL that does not parse,
+ * a path that does not normalise). Not rules: nobody can relax them, and no
+ * rule may take these names.
+ */
+const UNPARSEABLE = 'unparseable-sql';
+const MALFORMED_PATH = 'malformed-path';
+/** Server files, server programs, other sessions and the server's own state. */
+const SERVER_FUNCTIONS = [
+    'pg_read_file',
+    'pg_read_binary_file',
+    'pg_stat_file',
+    'pg_ls_*',
+    'pg_file_*',
+    'pg_logdir_ls',
+    'lo_import',
+    'lo_export',
+    'pg_terminate_backend',
+    'pg_cancel_backend',
+    'pg_reload_conf',
+    'pg_rotate_logfile',
+    'pg_promote',
+    'pg_switch_wal',
+    'pg_create_restore_point',
+    'pg_backup_start',
+    'pg_backup_stop',
+    'pg_log_backend_memory_contexts',
+    '*replication_slot',
+    'pg_replication_origin_*',
+    'pg_wal_replay_*',
+    'dblink*',
+];
+const deny = (name, rule) => ({
+    name,
+    action: 'deny',
+    builtIn: true,
+    ...rule,
+});
+const SQL_DEFAULTS = [
+    deny('no-role-changes', {
+        statements: ['CREATE ROLE', 'ALTER ROLE', 'DROP ROLE', 'REASSIGN OWNED'],
+    }),
+    deny('no-set-role', { statements: ['SET ROLE', 'SET SESSION AUTHORIZATION'] }),
+    deny('no-drop', { statements: ['DROP *'] }),
+    deny('no-truncate', { statements: ['TRUNCATE'] }),
+    deny('no-grants', { statements: ['GRANT', 'REVOKE', 'ALTER DEFAULT PRIVILEGES'] }),
+    deny('no-server-copy', {
+        statements: ['COPY FROM FILE', 'COPY TO FILE', 'COPY FROM PROGRAM', 'COPY TO PROGRAM'],
+    }),
+    deny('no-extensions', { statements: ['CREATE EXTENSION', 'ALTER EXTENSION', 'CREATE LANGUAGE'] }),
+    deny('no-alter-system', { statements: ['ALTER SYSTEM'] }),
+    deny('no-load', { statements: ['LOAD'] }),
+    deny('no-unbounded-writes', { statements: ['UPDATE', 'DELETE', 'MERGE'], withoutWhere: true }),
+    deny('no-server-functions', { functions: SERVER_FUNCTIONS }),
+    // Foreign data reaches outside the database: another server, or with
+    // file_fdw a server file or program (its `filename` and `program` options).
+    {
+        name: 'review-foreign-data',
+        action: 'review',
+        builtIn: true,
+        statements: [
+            'CREATE FOREIGN DATA WRAPPER',
+            'ALTER FOREIGN DATA WRAPPER',
+            'CREATE SERVER',
+            'ALTER SERVER',
+            'CREATE USER MAPPING',
+            'ALTER USER MAPPING',
+            'CREATE FOREIGN TABLE',
+            'ALTER FOREIGN TABLE',
+            'IMPORT FOREIGN SCHEMA',
+            'CREATE SUBSCRIPTION',
+            'ALTER SUBSCRIPTION',
+        ],
+    },
+    { name: 'review-unanalysable', action: 'review', builtIn: true, unanalysable: true },
+];
+/**
+ * None: which endpoints of an API are dangerous is the API's business, and
+ * the credential's own scope is the first control. Users add their rules.
+ */
+const HTTP_DEFAULTS = [];
+
+
+/***/ }),
+
 /***/ 8490:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Bs: () => (/* binding */ kindGlob),
 /* harmony export */   Qh: () => (/* binding */ pathGlob),
+/* harmony export */   _V: () => (/* binding */ kindsGlob),
 /* harmony export */   dq: () => (/* binding */ namePartGlob)
 /* harmony export */ });
 /* unused harmony export trimSlash */
@@ -3864,6 +3889,11 @@ function compile(pattern, star, flags) {
 /** A statement kind pattern (`DROP *`, `COPY TO PROGRAM`); kinds are upper case. */
 function kindGlob(pattern) {
     return memo(`kind ${pattern}`, () => compile(pattern, '.*', ''));
+}
+/** Any of several kind patterns, as one expression: rules are evaluated per statement. */
+function kindsGlob(patterns) {
+    const alternatives = patterns.map((p) => p.split('*').map(escape).join('.*'));
+    return new RegExp(`^(?:${alternatives.join('|')})$`);
 }
 /** One part of a name (`audit`, `user_*`); `exact: false` ignores case. */
 function namePartGlob(pattern, exact) {

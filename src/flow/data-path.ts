@@ -18,7 +18,9 @@ import type { HostLogger } from './host.js';
 import type { DataPathRecord, HeldRecord } from '../audit/record.js';
 import type { SessionLog } from '../audit/session-log.js';
 import { evaluateHttp, evaluateSql } from '../guardrails/evaluate.js';
-import { classifySql } from '../guardrails/sql.js';
+import { classifySql, type SqlClassification } from '../guardrails/sql.js';
+import { preparedAfter, type PreparedStatements } from '../guardrails/prepared.js';
+import { UNPARSEABLE } from '../guardrails/defaults.js';
 import type { Verdict } from '../guardrails/types.js';
 
 /** A request whose credential goes through a data path. */
@@ -245,14 +247,14 @@ async function openPostgres(
 ): Promise<Opened> {
   const { startPostgresProxy } = await import('../delivery/postgres/server.js');
   const name = options.request.name;
+  const sessions = new Map<number, PreparedStatements>();
   // Checked now, before the command starts: a credential without a host fails the step.
   const first = upstreamTarget(path, options.issued.values, name);
   const endpoint = await startPostgresProxy({
     database: first.database,
     upstream: async () => upstreamTarget(path, (await current.get()).values, name),
     inspect: async (check) => {
-      const classification = await classifySql({ sql: check.sql });
-      const verdict = evaluateSql({ guardrails: path.guardrails, classification });
+      const verdict = await sqlVerdict(path, sessions, check);
       const decision = await decide(options, stats, verdict, check.sql, check.signal);
       return { ...decision, kinds: [...verdict.kinds] };
     },
@@ -277,6 +279,37 @@ async function openPostgres(
     describe: `postgresql://${endpoint.host}:${endpoint.port}/${endpoint.database}`,
     close: () => endpoint.close(),
   };
+}
+
+/**
+ * The guardrails' verdict on one SQL string, with what the session prepared
+ * so far (an EXECUTE is judged by its PREPARE). A classifier that fails
+ * denies: nothing unread goes upstream.
+ */
+async function sqlVerdict(
+  path: PostgresDataPath,
+  sessions: Map<number, PreparedStatements>,
+  check: { sql: string; session: number },
+): Promise<Verdict> {
+  const prepared = sessions.get(check.session) ?? new Map<string, never>();
+  let classification: SqlClassification;
+  try {
+    classification = await classifySql({ sql: check.sql, prepared });
+  } catch (err) {
+    return {
+      action: 'deny',
+      rule: UNPARSEABLE,
+      reason: `the SQL could not be analysed (${describeError(err)}), so it is denied by rule ${UNPARSEABLE}`,
+      kinds: [],
+    };
+  }
+  const verdict = evaluateSql({ guardrails: path.guardrails, classification });
+  if (verdict.action !== 'deny') {
+    // Held statements may still be refused; a PREPARE remembered for one that
+    // never ran only makes its EXECUTE be judged as what it would run.
+    sessions.set(check.session, preparedAfter({ prepared, classification }));
+  }
+  return verdict;
 }
 
 /** Where gatepass connects upstream: `upstream:` first, then the credential's own fields. */
