@@ -85,6 +85,21 @@ describe('npm start', () => {
       '"db" revoked',
       'gatepass: succeeded',
       'no gatepass role is left',
+      // The same migration on the data path.
+      '5. The data path',
+      'proxy: postgres',
+      "(gatepass's loopback endpoint)",
+      '2 invoices',
+      'ERROR:  gatepass: DROP TABLE invoices is denied by rule no-drop',
+      'refused; the session goes on',
+      '2 invoices still there',
+      'none of the',
+      '"db" revoked',
+      'data path db (postgres',
+      'BLOCKED by no-drop: drop table invoices',
+      '6. After the data-path job',
+      'DROP TABLE     blocked by no-drop',
+      'no gatepass role is left',
     ];
     let at = 0;
     for (const marker of order) {
@@ -102,8 +117,11 @@ describe('npm start', () => {
     expect(noMarkdown(out)).toEqual([]);
     expect(out).toMatch(/│ {3}credential +target +granted TTL +expires \(UTC\) +variables\n/);
     expect(out).toMatch(/│ {3}approved by +at the gateway\n/);
+    // The job held the endpoint's address and a local secret, nothing the server accepts.
+    expect(out).toMatch(/none of the \d+ values in this job's environment logs in to the server/);
+    expect(out).not.toContain('the password leaked');
     expect(leftovers()).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 
   it('--fail --no-approval: the failed migration still revokes', async () => {
     const { code, out } = await demo(['--fail', '--no-approval']);

@@ -27,6 +27,12 @@ export interface Backend {
   postgres: boolean;
   /** What the migration says instead of querying, when there is no database. */
   noDatabase: string;
+  /**
+   * The same job on the data path (`proxy: postgres`), when a real server
+   * runs: its gatepass.yml, and the server's own port (the job tries it
+   * directly, with every value it holds, to show it cannot log in).
+   */
+  dataPath?: { config: Record<string, unknown>; serverPort: number };
   stop(): Promise<void>;
 }
 
@@ -66,6 +72,21 @@ export async function tokenExchangeBackend(options: BackendOptions): Promise<Bac
     postgres: pg !== undefined,
     noDatabase:
       '(no PostgreSQL here: a real job would present this token to a database proxy that accepts it)',
+    ...(pg === undefined
+      ? {}
+      : {
+          dataPath: {
+            config: {
+              gateway: gateway.url,
+              provider: 'token-exchange',
+              credentials: [dataPathCredential()],
+              ...(options.approval
+                ? { 'approval-source': 'gateway', 'approval-timeout': '2m' }
+                : {}),
+            },
+            serverPort: pg.port,
+          },
+        }),
     stop: async () => {
       await gateway.stop();
       await pg?.stop();
@@ -145,6 +166,27 @@ function postgresCredential(): Record<string, unknown> {
       PGUSER: 'username',
       PGPASSWORD: 'password',
       DATABASE_URL: 'url',
+    },
+  };
+}
+
+/** The same credential on the data path: the job's variables name gatepass's loopback endpoint. */
+function dataPathCredential(): Record<string, unknown> {
+  return {
+    name: 'db',
+    ttl: '15m',
+    scope: 'db:migrator',
+    audience: 'https://db.example.internal',
+    proxy: 'postgres',
+    guardrails: {
+      rules: [{ name: 'review-deletes', action: 'review', statements: ['DELETE'] }],
+    },
+    env: {
+      PGHOST: 'host',
+      PGPORT: 'port',
+      PGDATABASE: 'database',
+      PGUSER: 'username',
+      PGPASSWORD: 'password',
     },
   };
 }

@@ -9,7 +9,7 @@
  * CI job runs `gatepass run`.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,8 +106,8 @@ async function story(backend: Backend, work: string, options: { fail: boolean })
   }
   say('everything below marked │ is what the job log shows');
 
-  const job = runJob(project, idToken);
-  if (backend.approval !== undefined) await approveWhenAsked(backend.approval, job);
+  const job = runJob({ project, idToken, script: './migrate.sh' });
+  if (backend.approval !== undefined) await approveWhenAsked(backend.approval, job, '3.');
   const code = await job.done;
 
   heading('4. After the job');
@@ -118,14 +118,106 @@ async function story(backend: Backend, work: string, options: { fail: boolean })
     say(`unexpected: the job should have exited ${String(expected)}`);
     return 1;
   }
+  if (backend.dataPath === undefined || options.fail) return 0;
+  return dataPathStory(backend, backend.dataPath, project);
+}
+
+/**
+ * The same migration on the data path: the job gets gatepass's loopback
+ * endpoint, never the password; a DROP is refused by rule, the session log
+ * counts every statement, and the job cannot log in to the server itself.
+ */
+async function dataPathStory(
+  backend: Backend,
+  dataPath: NonNullable<Backend['dataPath']>,
+  project: string,
+): Promise<number> {
+  heading('5. The data path: the same job with `proxy: postgres` (gatepass holds the password)');
+  writeFileSync(join(project, 'gatepass.yml'), stringify(dataPath.config));
+  writeFileSync(join(project, 'migrate-data-path.sh'), DATA_PATH_MIGRATION, { mode: 0o755 });
+  for (const line of readFileSync(join(project, 'gatepass.yml'), 'utf8').trimEnd().split('\n')) {
+    say(`  ${line}`);
+  }
+  const job = runJob({
+    project,
+    idToken: await backend.idToken(),
+    script: './migrate-data-path.sh',
+    env: { DEMO_SERVER_PORT: String(dataPath.serverPort) },
+  });
+  if (backend.approval !== undefined) await approveWhenAsked(backend.approval, job, '5.');
+  const code = await job.done;
+
+  heading('6. After the data-path job');
+  say(`gatepass exited ${String(code)}`);
+  for (const line of sessionLogLines(project)) say(line);
+  for (const line of await backend.verifyRevoked()) say(line);
+  if (code !== 0) {
+    say('unexpected: the data-path job should have exited 0');
+    return 1;
+  }
   return 0;
 }
 
+/** The session log's lines, shortened: when, kind, outcome, rule. */
+function sessionLogLines(project: string): string[] {
+  const dir = `${project}.tmp`;
+  const file = readdirSync(dir).find((f) => f.startsWith('gatepass-sessions-'));
+  if (file === undefined) return ['no session log was written'];
+  const entries = readFileSync(join(dir, file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return [
+    `session log ${join(dir, file)} (${String(entries.length)} statements, one JSON line each):`,
+    ...entries.map((e) => {
+      const kinds = Array.isArray(e.kinds) ? e.kinds.join('+') : '';
+      const rule = typeof e.rule === 'string' ? ` by ${e.rule}` : '';
+      const tag = typeof e.commandTag === 'string' ? ` ${e.commandTag}` : '';
+      return `  ${String(e.time)}  ${kinds.padEnd(14)} ${String(e.outcome)}${rule}${tag}`;
+    }),
+  ];
+}
+
+/**
+ * Connects through the endpoint, migrates, tries a DROP (refused, the session
+ * goes on), then tries every value of its own environment as the role's
+ * password against the server's real port: none logs in.
+ */
+const DATA_PATH_MIGRATION = `#!/usr/bin/env bash
+set -uo pipefail
+echo "migration: connecting to $PGHOST:$PGPORT/$PGDATABASE as $PGUSER (gatepass's loopback endpoint)"
+role=$(psql -Atc "select current_user")
+echo "migration: the server sees the role $role"
+psql -v ON_ERROR_STOP=1 -q -c "create table if not exists invoices (id serial primary key, amount numeric not null)"
+psql -v ON_ERROR_STOP=1 -q -c "insert into invoices (amount) values (12.50), (99.00)"
+psql -Atc "select count(*) || ' invoices' from invoices"
+echo "migration: a careless cleanup step runs DROP TABLE"
+psql -c "drop table invoices" || echo "migration: refused; the session goes on"
+psql -Atc "select count(*) || ' invoices still there' from invoices"
+tried=0
+while IFS= read -r -d '' entry; do
+  value=\${entry#*=}
+  [ \${#value} -ge 8 ] || continue
+  tried=$((tried + 1))
+  if PGPASSWORD="$value" psql -h 127.0.0.1 -p "$DEMO_SERVER_PORT" -U "$role" -d app -Atc 'select 1' >/dev/null 2>&1; then
+    echo "migration: a value in this job's environment logs in to the server: the password leaked"
+    exit 1
+  fi
+done < <(env -0)
+echo "migration: none of the $tried values in this job's environment logs in to the server (port $DEMO_SERVER_PORT) as $role"
+`;
+
 /** `gatepass run` as a GitLab job runs it; its output goes to the terminal behind a bar. */
-function runJob(project: string, idToken: string): RunningJob {
+function runJob(job: {
+  project: string;
+  idToken: string;
+  script: string;
+  env?: Record<string, string>;
+}): RunningJob {
+  const { project, idToken } = job;
   const child = spawn(
     process.execPath,
-    [CLI, 'run', '--config', 'gatepass.yml', '--', 'bash', './migrate.sh'],
+    [CLI, 'run', '--config', 'gatepass.yml', '--', 'bash', job.script],
     {
       cwd: project,
       env: {
@@ -141,6 +233,7 @@ function runJob(project: string, idToken: string): RunningJob {
         CI_JOB_NAME: 'migrate',
         GITLAB_USER_LOGIN: 'contractor-bob',
         GATEPASS_ID_TOKEN: idToken,
+        ...job.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -173,6 +266,7 @@ interface RunningJob {
 async function approveWhenAsked(
   approval: NonNullable<Backend['approval']>,
   job: RunningJob,
+  step: string,
 ): Promise<void> {
   const state = { finished: false };
   void job.done.then(() => (state.finished = true));
@@ -183,7 +277,7 @@ async function approveWhenAsked(
     await sleep(200);
     const id = await approval.pending();
     if (id === undefined) continue;
-    heading(`3. Request ${id} waits at the gateway; a reviewer looks at it`);
+    heading(`${step} Request ${id} waits at the gateway; a reviewer looks at it`);
     say(`${APPROVER} approves in ${String(PAUSE_MS / 1000)} s (POST /approvals/${id})`);
     await sleep(PAUSE_MS);
     await approval.approve(id, APPROVER);
