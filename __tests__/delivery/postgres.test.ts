@@ -118,6 +118,23 @@ describe('psql through the proxy (simple protocol)', () => {
     expect(proxy.records.some((r) => r.commandTag === 'COPY 5000' && r.rows === 5000)).toBe(true);
   });
 
+  test('large COPY both ways (backpressure on each side), the data intact', async () => {
+    await psql(proxy.url, ['-c', 'CREATE TABLE IF NOT EXISTS t_big (id int, pad text)']);
+    const lines = 300_000;
+    const pad = 'x'.repeat(60);
+    const rows = Array.from({ length: lines }, (_, i) => `${i}\t${pad}`).join('\n') + '\n';
+    const copyIn = await psql(proxy.url, ['-c', '\\copy t_big FROM STDIN'], rows);
+    expect(copyIn.stderr).toBe('');
+    const copyOut = await psql(proxy.url, [
+      '-c',
+      '\\copy (SELECT * FROM t_big ORDER BY id) TO STDOUT',
+    ]);
+    expect(copyOut.stdout.length).toBe(rows.length);
+    expect(copyOut.stdout === rows).toBe(true);
+    const sum = await psql(proxy.url, ['-c', 'SELECT sum(id) FROM t_big']);
+    expect(sum.stdout.trim()).toBe(String((lines * (lines - 1)) / 2));
+  }, 60_000);
+
   test('NOTICE, NOTIFY and ParameterStatus reach the client', async () => {
     const c = await client(proxy.url);
     try {
