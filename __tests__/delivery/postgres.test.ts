@@ -589,7 +589,9 @@ describe('limits and startup', () => {
       const idle = await client(p.url);
       const busy = await client(p.url);
       const ended = new Promise<string>((resolve) =>
-        idle.on('error', (err) => resolve((err as { code?: string }).code ?? '')),
+        idle.on('error', (err) => {
+          resolve((err as { code?: string }).code ?? '');
+        }),
       );
       expect(await busy.query('SELECT pg_sleep(0.8)').then(() => 'ok')).toBe('ok');
       expect(await ended).toBe('57P05');
@@ -606,8 +608,12 @@ describe('limits and startup', () => {
         const socket = connect({ host: proxy.host, port: proxy.port });
         let got = '';
         socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
-        socket.on('close', () => resolve(got));
-        socket.on('error', () => resolve(got));
+        socket.on('close', () => {
+          resolve(got);
+        });
+        socket.on('error', () => {
+          resolve(got);
+        });
         socket.write(packet);
         setTimeout(() => socket.end(), 300);
       });
@@ -657,7 +663,9 @@ describe('limits and startup', () => {
     const p = await startProxy(pg, own, { signal: controller.signal });
     const c = await client(p.url);
     const ended = new Promise<string>((resolve) =>
-      c.on('error', (err) => resolve((err as { code?: string }).code ?? '')),
+      c.on('error', (err) => {
+        resolve((err as { code?: string }).code ?? '');
+      }),
     );
     controller.abort();
     expect(await ended).toBe('57P01');
