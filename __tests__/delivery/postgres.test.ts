@@ -91,6 +91,17 @@ describe('psql through the proxy (simple protocol)', () => {
     expect(out.stdout.trim()).toBe('0');
   });
 
+  test('ROLLBACK TO SAVEPOINT recovers from a blocked statement, as from any error', async () => {
+    await psql(proxy.url, ['-c', 'CREATE TABLE IF NOT EXISTS t_save (id int)']);
+    const out = await psql(proxy.url, [
+      ...['-c', 'BEGIN', '-c', 'INSERT INTO t_save VALUES (1)', '-c', 'SAVEPOINT s'],
+      ...['-c', 'DROP TABLE t_save', '-c', 'ROLLBACK TO SAVEPOINT s', '-c', 'COMMIT'],
+      ...['-c', 'SELECT count(*) FROM t_save'],
+    ]);
+    expect(out.stderr).toContain('gatepass: DROP denied by rule no-drop');
+    expect(out.stdout.trim()).toBe('1');
+  });
+
   test('a multi-statement Query with a blocked part runs none of it', async () => {
     await psql(proxy.url, ['-c', 'CREATE TABLE IF NOT EXISTS t_multi (id int)']);
     const out = await psql(proxy.url, [
@@ -734,6 +745,38 @@ describe('raw protocol', () => {
     ]);
     expect(await raw.untilReady()).toEqual(['T', 'D', 'C', 'Z:I']);
     socket.end(serialize.end());
+  });
+
+  test('Describe and Close of a named statement', async () => {
+    const raw = await rawSession(proxy);
+    raw.socket.write(
+      Buffer.concat([
+        serialize.parse({ name: 'named', text: 'SELECT $1::int AS n', types: [23] }),
+        serialize.describe({ type: 'S', name: 'named' }),
+        serialize.close({ type: 'S', name: 'named' }),
+        serialize.sync(),
+      ]),
+    );
+    expect(await raw.untilReady()).toEqual(['1', 't', 'T', '3', 'Z:I']);
+    raw.socket.write(
+      Buffer.concat([serialize.bind({ statement: 'named', values: ['1'] }), serialize.sync()]),
+    );
+    expect(await raw.untilReady()).toEqual(['E:26000', 'Z:I']);
+    raw.socket.end(serialize.end());
+  });
+
+  test('a client that says nothing is cut off after the handshake timeout', async () => {
+    const own = await createRole(pg);
+    const p = await startProxy(pg, own, { limits: { handshakeTimeoutMs: 200 } });
+    try {
+      const socket = connect({ host: p.host, port: p.port });
+      socket.on('error', () => undefined);
+      const started = Date.now();
+      await new Promise((resolve) => socket.on('close', resolve));
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await p.close();
+    }
   });
 
   test('FunctionCall is refused with 42501', async () => {
