@@ -247,6 +247,10 @@ describe('node-postgres through the proxy (extended protocol)', () => {
       expect(await sqlstate(c.query('SELECT $1::int', [1]))).toBe('25P02');
       const commit = await c.query('COMMIT');
       expect(commit.command).toBe('ROLLBACK');
+      // A blocked statement with parameters: its Bind loses them (the stand-in has none), the error is ours.
+      expect(await sqlstate(c.query('DELETE FROM t_ext WHERE id = $1 -- then DROP it', [1]))).toBe(
+        '42501',
+      );
       // Out of a transaction, the session goes on; the blocked name stays blocked.
       expect(await sqlstate(c.query({ name: 'dropper', text: 'DROP TABLE t_ext' }))).toBe('42501');
       const count = await c.query<{ n: string }>('SELECT count(*) AS n FROM t_ext WHERE $1', [
