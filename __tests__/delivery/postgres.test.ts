@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import fc from 'fast-check';
 import { hashMd5Password } from 'pg-gateway';
 import { serialize } from 'pg-protocol/dist/serializer.js';
 import type { TestPostgres } from '../helpers/postgres.js';
@@ -782,6 +783,34 @@ describe('raw protocol', () => {
       await p.close();
     }
   });
+
+  test('random client messages never bring the proxy down', async () => {
+    const types = ['Q', 'P', 'B', 'E', 'D', 'C', 'S', 'H', 'd', 'c', 'f', 'F', 'p', 'Z', '\0'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(...types), fc.uint8Array({ maxLength: 40 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        async (messages) => {
+          const raw = await rawSession(proxy);
+          const bytes = messages.map(([type, body]) => {
+            const header = Buffer.alloc(5);
+            header.write(type, 0, 'latin1');
+            header.writeInt32BE(body.length + 4, 1);
+            return Buffer.concat([header, Buffer.from(body)]);
+          });
+          raw.socket.write(Buffer.concat([...bytes, serialize.sync()]));
+          await new Promise((r) => setTimeout(r, 30));
+          raw.socket.destroy();
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(await pg.tryConnect(proxy.url)).toBe('ok');
+    // Every one of those sessions' backends is gone too.
+    expect(await sessionsOf(pg, role.user)).toBe(0);
+  }, 60_000);
 
   test('FunctionCall is refused with 42501', async () => {
     const raw = await rawSession(proxy);
