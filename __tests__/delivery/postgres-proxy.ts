@@ -109,6 +109,7 @@ export function run(
       {
         encoding: 'utf8',
         timeout: timeoutMs,
+        maxBuffer: 256 * 1024 * 1024,
         env: { ...process.env, PGCONNECT_TIMEOUT: '10', PGAPPNAME: 'gatepass-test' },
       },
       (err, stdout, stderr) => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import fc from 'fast-check';
 import { hashMd5Password } from 'pg-gateway';
 import { serialize } from 'pg-protocol/dist/serializer.js';
 import type { TestPostgres } from '../helpers/postgres.js';
@@ -91,6 +92,17 @@ describe('psql through the proxy (simple protocol)', () => {
     expect(out.stdout.trim()).toBe('0');
   });
 
+  test('ROLLBACK TO SAVEPOINT recovers from a blocked statement, as from any error', async () => {
+    await psql(proxy.url, ['-c', 'CREATE TABLE IF NOT EXISTS t_save (id int)']);
+    const out = await psql(proxy.url, [
+      ...['-c', 'BEGIN', '-c', 'INSERT INTO t_save VALUES (1)', '-c', 'SAVEPOINT s'],
+      ...['-c', 'DROP TABLE t_save', '-c', 'ROLLBACK TO SAVEPOINT s', '-c', 'COMMIT'],
+      ...['-c', 'SELECT count(*) FROM t_save'],
+    ]);
+    expect(out.stderr).toContain('gatepass: DROP denied by rule no-drop');
+    expect(out.stdout.trim()).toBe('1');
+  });
+
   test('a multi-statement Query with a blocked part runs none of it', async () => {
     await psql(proxy.url, ['-c', 'CREATE TABLE IF NOT EXISTS t_multi (id int)']);
     const out = await psql(proxy.url, [
@@ -117,6 +129,23 @@ describe('psql through the proxy (simple protocol)', () => {
     expect(gdesc.stdout.trim().split('\n')).toEqual(['id|integer', 'name|text']);
     expect(proxy.records.some((r) => r.commandTag === 'COPY 5000' && r.rows === 5000)).toBe(true);
   });
+
+  test('large COPY both ways (backpressure on each side), the data intact', async () => {
+    await psql(proxy.url, ['-c', 'CREATE TABLE IF NOT EXISTS t_big (id int, pad text)']);
+    const lines = 300_000;
+    const pad = 'x'.repeat(60);
+    const rows = Array.from({ length: lines }, (_, i) => `${i}\t${pad}`).join('\n') + '\n';
+    const copyIn = await psql(proxy.url, ['-c', '\\copy t_big FROM STDIN'], rows);
+    expect(copyIn.stderr).toBe('');
+    const copyOut = await psql(proxy.url, [
+      '-c',
+      '\\copy (SELECT * FROM t_big ORDER BY id) TO STDOUT',
+    ]);
+    expect(copyOut.stdout.length).toBe(rows.length);
+    expect(copyOut.stdout === rows).toBe(true);
+    const sum = await psql(proxy.url, ['-c', 'SELECT sum(id) FROM t_big']);
+    expect(sum.stdout.trim()).toBe(String((lines * (lines - 1)) / 2));
+  }, 60_000);
 
   test('NOTICE, NOTIFY and ParameterStatus reach the client', async () => {
     const c = await client(proxy.url);
@@ -219,6 +248,10 @@ describe('node-postgres through the proxy (extended protocol)', () => {
       expect(await sqlstate(c.query('SELECT $1::int', [1]))).toBe('25P02');
       const commit = await c.query('COMMIT');
       expect(commit.command).toBe('ROLLBACK');
+      // A blocked statement with parameters: its Bind loses them (the stand-in has none), the error is ours.
+      expect(await sqlstate(c.query('DELETE FROM t_ext WHERE id = $1 -- then DROP it', [1]))).toBe(
+        '42501',
+      );
       // Out of a transaction, the session goes on; the blocked name stays blocked.
       expect(await sqlstate(c.query({ name: 'dropper', text: 'DROP TABLE t_ext' }))).toBe('42501');
       const count = await c.query<{ n: string }>('SELECT count(*) AS n FROM t_ext WHERE $1', [
@@ -718,6 +751,66 @@ describe('raw protocol', () => {
     expect(await raw.untilReady()).toEqual(['T', 'D', 'C', 'Z:I']);
     socket.end(serialize.end());
   });
+
+  test('Describe and Close of a named statement', async () => {
+    const raw = await rawSession(proxy);
+    raw.socket.write(
+      Buffer.concat([
+        serialize.parse({ name: 'named', text: 'SELECT $1::int AS n', types: [23] }),
+        serialize.describe({ type: 'S', name: 'named' }),
+        serialize.close({ type: 'S', name: 'named' }),
+        serialize.sync(),
+      ]),
+    );
+    expect(await raw.untilReady()).toEqual(['1', 't', 'T', '3', 'Z:I']);
+    raw.socket.write(
+      Buffer.concat([serialize.bind({ statement: 'named', values: ['1'] }), serialize.sync()]),
+    );
+    expect(await raw.untilReady()).toEqual(['E:26000', 'Z:I']);
+    raw.socket.end(serialize.end());
+  });
+
+  test('a client that says nothing is cut off after the handshake timeout', async () => {
+    const own = await createRole(pg);
+    const p = await startProxy(pg, own, { limits: { handshakeTimeoutMs: 200 } });
+    try {
+      const socket = connect({ host: p.host, port: p.port });
+      socket.on('error', () => undefined);
+      const started = Date.now();
+      await new Promise((resolve) => socket.on('close', resolve));
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('random client messages never bring the proxy down', async () => {
+    const types = ['Q', 'P', 'B', 'E', 'D', 'C', 'S', 'H', 'd', 'c', 'f', 'F', 'p', 'Z', '\0'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(...types), fc.uint8Array({ maxLength: 40 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        async (messages) => {
+          const raw = await rawSession(proxy);
+          const bytes = messages.map(([type, body]) => {
+            const header = Buffer.alloc(5);
+            header.write(type, 0, 'latin1');
+            header.writeInt32BE(body.length + 4, 1);
+            return Buffer.concat([header, Buffer.from(body)]);
+          });
+          raw.socket.write(Buffer.concat([...bytes, serialize.sync()]));
+          await new Promise((r) => setTimeout(r, 30));
+          raw.socket.destroy();
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(await pg.tryConnect(proxy.url)).toBe('ok');
+    // Every one of those sessions' backends is gone too.
+    expect(await sessionsOf(pg, role.user)).toBe(0);
+  }, 60_000);
 
   test('FunctionCall is refused with 42501', async () => {
     const raw = await rawSession(proxy);

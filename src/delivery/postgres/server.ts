@@ -86,7 +86,7 @@ class PostgresProxy {
         const address = this.#server.address();
         resolve(typeof address === 'object' && address !== null ? address.port : 0);
         const signal = this.#options.signal;
-        signal?.addEventListener('abort', () => void this.close(), { once: true });
+        signal?.addEventListener('abort', this.#onAbort, { once: true });
         if (signal?.aborted === true) void this.close();
       });
     });
@@ -97,7 +97,13 @@ class PostgresProxy {
     return this.#closing;
   }
 
+  readonly #onAbort = (): void => {
+    void this.close();
+  };
+
   async #shutDown(): Promise<void> {
+    // A long-lived signal (the step's) must not keep this proxy reachable.
+    this.#options.signal?.removeEventListener('abort', this.#onAbort);
     const stopped = new Promise<void>((resolve) =>
       this.#server.close(() => {
         resolve();

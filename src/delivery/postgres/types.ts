@@ -21,7 +21,11 @@ export interface StatementCheck {
   protocol: 'simple' | 'extended';
   /** The session's number, as in {@link StatementRecord.session}. */
   session: number;
-  /** Aborted when the client goes away or the proxy closes: stop waiting for a human then. */
+  /**
+   * Aborted when the client goes away, cancels the statement (CancelRequest)
+   * or the proxy closes: stop waiting for a human then. The proxy stops
+   * waiting at that moment whatever `inspect` does.
+   */
   signal: AbortSignal;
 }
 
@@ -31,12 +35,16 @@ export type StatementDecision =
       allow: false;
       kinds: string[];
       rule: string;
-      /** One line for the client, e.g. "DROP TABLE denied by rule no-drop". */
+      /**
+       * One line for the client, e.g. "DROP TABLE denied by rule no-drop". The
+       * client sees it prefixed "gatepass: ", with " (rule <rule>)" added when
+       * it does not name the rule, as an ErrorResponse with SQLSTATE 42501.
+       */
       message: string;
     };
 
 export interface StatementRecord {
-  /** ISO 8601, when the statement was sent upstream (blocked: when it arrived). */
+  /** ISO 8601, when the statement was sent upstream (blocked: when it was refused). */
   time: string;
   session: number;
   protocol: 'simple' | 'extended';
@@ -68,9 +76,16 @@ export interface PostgresProxyLimits {
 export interface PostgresProxyOptions {
   /** Called for every new upstream connection, so a refreshed credential is picked up. */
   upstream: () => Promise<UpstreamTarget>;
-  /** May take minutes (a human approval): the statement and the client's later messages wait. */
+  /**
+   * May take minutes (a human approval): the statement and the client's later
+   * messages wait. A rejection blocks the statement (rule "inspection-failed").
+   */
   inspect: (check: StatementCheck) => Promise<StatementDecision>;
-  /** One call per statement execution (or blocked statement). Must not throw. */
+  /**
+   * One call per statement execution: per simple Query (at its ReadyForQuery),
+   * per Execute, per failed Parse, per refused statement (at the refusal).
+   * A throw loses that entry only.
+   */
   record: (entry: StatementRecord) => void;
   /** Aborting it closes the proxy as {@link PostgresEndpoint.close} does. */
   signal?: AbortSignal;
