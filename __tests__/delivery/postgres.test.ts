@@ -229,7 +229,9 @@ describe('node-postgres through the proxy (extended protocol)', () => {
       ['extended', 'ok', 'SELECT 7', 7, ['0']],
     ]);
     expect(records[2]?.sql).toBe('SELECT $1::int * 10 AS n');
-    expect(JSON.stringify(records)).not.toMatch(/\b40\b/);
+    // No parameter value anywhere (the clock's fields could hold "40" by chance: left out).
+    const withoutClock = records.map(({ time: _time, durationMs: _durationMs, ...rest }) => rest);
+    expect(JSON.stringify(withoutClock)).not.toMatch(/\b40\b/);
   });
 
   test('a blocked statement in a transaction fails it; COMMIT answers ROLLBACK', async () => {

@@ -1658,7 +1658,7 @@ class PostgresProxy {
                 const address = this.#server.address();
                 resolve(typeof address === 'object' && address !== null ? address.port : 0);
                 const signal = this.#options.signal;
-                signal?.addEventListener('abort', () => void this.close(), { once: true });
+                signal?.addEventListener('abort', this.#onAbort, { once: true });
                 if (signal?.aborted === true)
                     void this.close();
             });
@@ -1668,7 +1668,12 @@ class PostgresProxy {
         this.#closing ??= this.#shutDown();
         return this.#closing;
     }
+    #onAbort = () => {
+        void this.close();
+    };
     async #shutDown() {
+        // A long-lived signal (the step's) must not keep this proxy reachable.
+        this.#options.signal?.removeEventListener('abort', this.#onAbort);
         const stopped = new Promise((resolve) => this.#server.close(() => {
             resolve();
         }));
