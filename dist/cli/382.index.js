@@ -3642,7 +3642,7 @@ async function loadGateway(settings, deps) {
     };
     switch (provider.name) {
         case 'token-exchange': {
-            const { createTokenExchangeGateway } = await Promise.all(/* import() */[__webpack_require__.e(129), __webpack_require__.e(438)]).then(__webpack_require__.bind(__webpack_require__, 4438));
+            const { createTokenExchangeGateway } = await Promise.all(/* import() */[__webpack_require__.e(129), __webpack_require__.e(57)]).then(__webpack_require__.bind(__webpack_require__, 4438));
             loadFetch();
             return createTokenExchangeGateway({
                 ...common,
@@ -3731,7 +3731,7 @@ async function hoopAuthentication(auth, common) {
     if ('apiKey' in auth)
         return { apiKey: requireHoopApiKey(auth.apiKey) };
     const { exchange } = auth;
-    const { createTokenExchangeGateway } = await Promise.all(/* import() */[__webpack_require__.e(129), __webpack_require__.e(438)]).then(__webpack_require__.bind(__webpack_require__, 4438));
+    const { createTokenExchangeGateway } = await Promise.all(/* import() */[__webpack_require__.e(129), __webpack_require__.e(57)]).then(__webpack_require__.bind(__webpack_require__, 4438));
     loadFetch();
     return {
         exchange: {

@@ -2,988 +2,1128 @@ export const id = 438;
 export const ids = [438];
 export const modules = {
 
-/***/ 8281:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Z5: () => (/* binding */ cleanupSignal),
-/* harmony export */   e$: () => (/* binding */ requireEnvFields),
-/* harmony export */   jE: () => (/* binding */ CONNECTION_FIELDS),
-/* harmony export */   mP: () => (/* binding */ handleOf),
-/* harmony export */   mm: () => (/* binding */ isPending)
-/* harmony export */ });
-/* unused harmony export CLEANUP_BUDGET_MS */
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/**
- * The contract every gateway (token-exchange, vault, hoop) implements. A
- * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
- * with the same status lines as comment approvals. Gateways never import a CI
- * platform: they receive the identity token, a logger and `registerSecret`.
- */
-
-/**
- * Connection details gateways return beside a secret (hoop's credentials,
- * a token-exchange server's extra members): not secret, and masking a host
- * name or a port everywhere would mangle the job's output.
- */
-const CONNECTION_FIELDS = new Set([
-    'host',
-    'hostname',
-    'port',
-    'database',
-    'database_name',
-    'endpoint_url',
-]);
-/**
- * Every field `env` names must be in `values`. The error lists the fields
- * that are there, by name only: a value never goes into a message.
- */
-function requireEnvFields(request, values, where) {
-    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
-    if (missing.length === 0)
-        return;
-    const names = Object.keys(values).sort();
-    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
-    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
-}
-/**
- * The handle, narrowed to `provider`'s own kind. Another provider's handle
- * reaching a gateway is a bug (state from a different configuration), not a
- * user error, so it fails as INTERNAL.
- */
-function handleOf(handle, provider, gatewayName = provider) {
-    if (handle.provider !== provider) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
-    }
-    return handle;
-}
-/**
- * The budget of a gateway's own clean-up (revoking a Vault login token whose
- * read failed, an exchanged hoop token): a fresh deadline, because the
- * caller's signal may be the very cancel that made the clean-up necessary.
- */
-const CLEANUP_BUDGET_MS = 5_000;
-function cleanupSignal() {
-    return AbortSignal.timeout(CLEANUP_BUDGET_MS);
-}
-function isPending(result) {
-    return result.kind === 'pending';
-}
-
-
-/***/ }),
-
-/***/ 8044:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   TN: () => (/* binding */ oneLine),
-/* harmony export */   _I: () => (/* binding */ scrub),
-/* harmony export */   bD: () => (/* binding */ messageOf)
-/* harmony export */ });
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/**
- * Turning what a gateway answered into one line of an error message, with the
- * secrets the gateway might echo (the identity token, a Vault token, an API
- * key) cut out first.
- */
-
-/** Replaces each secret, and each long dot-separated piece of it, with `***`. */
-function scrub(text, secrets) {
-    let out = text;
-    for (const secret of secrets) {
-        // A JWT's signature (or payload) echoed alone is as bad as the whole token.
-        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
-            if (piece.length >= 8)
-                out = out.split(piece).join('***');
-        }
-    }
-    return out;
-}
-/** Control characters and runs of white space folded, at most `max` characters (scrub first). */
-function oneLine(text, max = 300) {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-/** The message without its hint: several go into one line. */
-function messageOf(err) {
-    return err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 ? err.message : (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
-}
-
-
-/***/ }),
-
-/***/ 4438:
+/***/ 1438:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  createTokenExchangeGateway: () => (/* binding */ createTokenExchangeGateway)
+  openDataPath: () => (/* binding */ openDataPath)
 });
 
-// UNUSED EXPORTS: GRANT_TYPE, ID_TOKEN_TYPE
-
-// EXTERNAL MODULE: ./node_modules/openid-client/build/index.js
-var build = __webpack_require__(8129);
-// EXTERNAL MODULE: ./node_modules/oauth4webapi/build/index.js
-var oauth4webapi_build = __webpack_require__(5235);
+// EXTERNAL MODULE: ./src/config/data-path.ts + 1 modules
+var data_path = __webpack_require__(5542);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __webpack_require__(1922);
-// EXTERNAL MODULE: ./src/gateways/text.ts
-var gateways_text = __webpack_require__(8044);
-// EXTERNAL MODULE: ./src/config/limits.ts + 1 modules
-var limits = __webpack_require__(3664);
-// EXTERNAL MODULE: ./src/common/http.ts
-var http = __webpack_require__(5069);
-;// CONCATENATED MODULE: ./src/gateways/google-iam.ts
+// EXTERNAL MODULE: ./src/guardrails/defaults.ts
+var defaults = __webpack_require__(2766);
+// EXTERNAL MODULE: ./src/guardrails/glob.ts
+var glob = __webpack_require__(8490);
+;// CONCATENATED MODULE: ./src/guardrails/http.ts
 /**
- * Google Cloud's second step of workload identity federation: the federated
- * token Security Token Service issues is traded for a service account's
- * access token at IAM Credentials `generateAccessToken` (the credential
- * request's `service-account`). Many Google APIs accept the federated token
- * itself; the ones that do not answer 401 to it, and a service account is
- * also how most projects grant roles.
- *
- * The call, as Google's API description gives it (discovery document
- * `iamcredentials:v1`): `POST https://iamcredentials.googleapis.com/v1/
- * projects/-/serviceAccounts/{email}:generateAccessToken` with
- * `Authorization: Bearer <federated token>` and a JSON body `{scope: [...],
- * lifetime: "<seconds>s"}`, answered `{accessToken, expireTime}`; errors
- * are Google's JSON error `{error: {code, message, status}}`. Neither STS
- * nor IAM Credentials has a revocation method: these tokens live until they
- * expire.
+ * An HTTP request's path as rules see it: decoded once and normalised, so
+ * that `..`, `.`, `//`, `%2e`, `%2F`, a backslash or a `;parameter` cannot
+ * put a request outside the rule that covers where it lands. Anything that
+ * does not decode to one unambiguous path (a bad escape, an escape that is
+ * still there after decoding, control characters, invalid UTF-8) is refused:
+ * servers disagree about those, so no rule could be sure what they reach.
  */
-
-
-
-
-const IAM_CREDENTIALS = 'https://iamcredentials.googleapis.com';
-/** The scope IAM Credentials requires of the caller's token (its discovery document's `scopes`). */
-const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
-/** The generateAccessToken URL of a `service-account` (an email, or that URL already). */
-function impersonationUrl(serviceAccount) {
-    if (/^https?:\/\//i.test(serviceAccount))
-        return serviceAccount;
-    // `-` is required in place of the project: the API rejects a project id there.
-    // The email goes in as Google's own clients send it, `@` and all (a path may hold one).
-    const email = encodeURIComponent(serviceAccount).replace(/%40/g, '@');
-    return `${IAM_CREDENTIALS}/v1/projects/-/serviceAccounts/${email}:generateAccessToken`;
-}
-/** One generateAccessToken call; the token is registered as a secret before it is returned. */
-async function generateAccessToken(call) {
-    const url = (0,limits/* requireSafeUrl */.GX)(impersonationUrl(call.serviceAccount), '`service-account`');
-    const answer = await (0,http/* request */.Em)({
-        method: 'POST',
-        url,
-        headers: {
-            authorization: `Bearer ${call.federatedToken}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
-        },
-        body: JSON.stringify({ scope: call.scopes, lifetime: `${call.lifetimeSeconds}s` }),
-        label: `IAM Credentials generateAccessToken for ${serviceAccountOf(call.serviceAccount)}`,
-    }, { ...call.policy, what: 'Google IAM Credentials', input: 'credentials' });
-    const body = parseJson(answer.text());
-    if (answer.status !== 200) {
-        throw refusal(call, answer.status, body, (0,gateways_text/* scrub */._I)(answer.text(), [call.federatedToken]));
+/**
+ * `target` is the request line's target: a path with an optional query
+ * (`/v1/x?y=1`), or an absolute URL (`http://host/v1/x`, as sent to a proxy).
+ */
+function normaliseHttpPath(target) {
+    const path = pathOf(target);
+    if (path === undefined)
+        return { ok: false, problem: 'the request target is not a path' };
+    const decoded = decode(path);
+    if (decoded === undefined) {
+        return { ok: false, problem: 'the path has an invalid percent-escape or is not UTF-8' };
     }
-    const accessToken = body?.accessToken;
-    const expireTime = typeof body?.expireTime === 'string' ? Date.parse(body.expireTime) : NaN;
-    if (typeof accessToken !== 'string' || accessToken === '' || Number.isNaN(expireTime)) {
-        throw new errors/* GatepassError */.J9('GATEWAY', `IAM Credentials answered "${call.name}" without an accessToken and expireTime`, {
-            hint: 'Check that `service-account` points at iamcredentials.googleapis.com (or its private endpoint)',
-        });
+    if (/%[0-9a-f]{2}/i.test(decoded)) {
+        return { ok: false, problem: 'the path is percent-encoded twice' };
     }
-    call.registerSecret(accessToken);
-    return { accessToken, expiresAt: new Date(expireTime) };
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused
+    if (/[\x00-\x1f\x7f]/.test(decoded)) {
+        return { ok: false, problem: 'the path holds control characters' };
+    }
+    return { ok: true, path: resolveSegments(decoded) };
 }
-function parseJson(text) {
+function pathOf(target) {
+    let path = target;
+    const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(path);
+    if (absolute !== null)
+        path = path.slice(absolute[0].length) || '/';
+    path = path.replace(/[?#].*$/s, '');
+    return path.startsWith('/') ? path : undefined;
+}
+/** Percent-decodes once, as UTF-8; undefined when an escape or the UTF-8 is malformed. */
+function decode(path) {
+    if (/%(?![0-9a-f]{2})/i.test(path))
+        return undefined;
+    const bytes = [];
+    for (let i = 0; i < path.length;) {
+        if (path[i] === '%') {
+            bytes.push(Number.parseInt(path.slice(i + 1, i + 3), 16));
+            i += 3;
+            continue;
+        }
+        const code = path.codePointAt(i) ?? 0;
+        bytes.push(...Buffer.from(String.fromCodePoint(code), 'utf8'));
+        i += code > 0xffff ? 2 : 1;
+    }
     try {
-        const value = JSON.parse(text);
-        return typeof value === 'object' && value !== null && !Array.isArray(value)
-            ? value
-            : undefined;
+        return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
     }
     catch {
         return undefined;
     }
 }
-/** Google's `{error: {code, message, status}}`, as one line with the fix. */
-function refusal(call, status, body, text) {
-    const error = body?.error;
-    const detail = typeof error === 'object' && error !== null
-        ? [error.status, error.message]
-            .filter((p) => typeof p === 'string')
-            .join(': ')
-        : text;
-    const who = serviceAccountOf(call.serviceAccount);
-    const code = status === 401 || status === 403 ? 'DENIED' : 'GATEWAY';
-    const hint = status === 403
-        ? `Grant roles/iam.workloadIdentityUser on ${who} to this job's principal (principalSet://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/attribute.repository/<owner>/<repo>), and check that the service account exists`
-        : status === 400
-            ? 'Check `ttl` (at most 1h unless the organization policy constraints/iam.allowServiceAccountCredentialLifetimeExtension allows up to 12h) and `scope` (Google OAuth scopes, space-separated)'
-            : status === 401
-                ? "IAM Credentials did not accept STS's token: check that the STS exchange asks for requested-token-type urn:ietf:params:oauth:token-type:access_token"
-                : 'See the message; docs/token-exchange.md#google-cloud-sts lists the set-up';
-    return new errors/* GatepassError */.J9(code, `the service account step for "${call.name}" was refused: HTTP ${status}${detail === '' ? '' : ` (${(0,gateways_text/* oneLine */.TN)((0,gateways_text/* scrub */._I)(detail, [call.federatedToken]))})`}`, { hint });
-}
-/** The email of a `service-account`, for messages. */
-function serviceAccountOf(serviceAccount) {
-    const match = /\/serviceAccounts\/([^/]+):generateAccessToken$/.exec(serviceAccount);
-    return match?.[1] === undefined ? serviceAccount : decodeURIComponent(match[1]);
+/**
+ * Backslashes count as slashes, empty and `.` segments go, `..` removes the
+ * segment before it (never above the root), and a segment's `;parameters`
+ * (which Java servers strip) are dropped. No trailing slash.
+ */
+function resolveSegments(path) {
+    const out = [];
+    for (const raw of path.replace(/\\/g, '/').split('/')) {
+        const segment = raw.replace(/;.*$/s, '');
+        if (segment === '' || segment === '.')
+            continue;
+        if (segment === '..')
+            out.pop();
+        else
+            out.push(segment);
+    }
+    return `/${out.join('/')}`;
 }
 
-// EXTERNAL MODULE: ./src/identity/diagnostics.ts
-var diagnostics = __webpack_require__(8718);
-// EXTERNAL MODULE: ./src/common/logger.ts
-var logger = __webpack_require__(9353);
-// EXTERNAL MODULE: ./src/common/retry.ts
-var retry = __webpack_require__(9183);
-// EXTERNAL MODULE: ./src/gateways/gateway.ts
-var gateway = __webpack_require__(8281);
-;// CONCATENATED MODULE: ./src/gateways/token-exchange.ts
+// EXTERNAL MODULE: ./src/guardrails/kinds.ts
+var kinds = __webpack_require__(1361);
+;// CONCATENATED MODULE: ./src/guardrails/sql.ts
 /**
- * The token-exchange gateway: RFC 8693 through openid-client. The runner's ID
- * token is the subject token; each credential request becomes one exchange
- * (scope, audience, resource, requested token type), and, for Google Cloud,
- * a second step at IAM Credentials for a service account (google-iam.ts).
- * Revocation is RFC 7009 when the server advertises it (or
- * `revocation-endpoint` names it). Pending approval follows the device-flow
- * convention (RFC 8628 §3.5): `authorization_pending`, `slow_down`,
- * `access_denied`, `expired_token`.
+ * What a SQL string would do, from PostgreSQL's own parser (libpg-query, the
+ * server's grammar compiled to WebAssembly): one entry per statement,
+ * including the statements nested in others (a `WITH … DELETE`, `EXPLAIN
+ * ANALYZE <stmt>`, `PREPARE x AS <stmt>`, a rule's actions, a SQL function's
+ * body), so nothing is smuggled inside something harmless. Comments, case,
+ * quoting and dollar-quoting are the parser's business, not ours.
  *
- * Every HTTP request goes through the retry policy inside openid-client's
- * custom fetch, so discovery, exchange and revocation share one behaviour:
- * transient failures retried with backoff, each attempt bounded, and one
- * deadline per gateway call.
+ * The parser loads on first use (about 1.7 MB of WebAssembly to compile), or
+ * ahead of time with `loadSqlParser()`; importing this module does nothing.
  */
 
 
-
-
-
-
-
-
-
-
-/** How messages name the peer. */
-const SERVER = 'the token-exchange server';
-const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
-/** RFC 8693 members of the token response that are not secret (see Issued.publicFields). */
-const PUBLIC_FIELDS = new Set([
-    'token_type',
-    'issued_token_type',
-    'scope',
-    'expires_in',
+let loading;
+/** Loads the parser now (the first classification would otherwise wait for it). */
+async function loadSqlParser() {
+    await parser();
+}
+function parser() {
+    loading ??= load().catch((err) => {
+        loading = undefined; // the next statement tries again
+        throw new errors/* GatepassError */.J9('INTERNAL', 'the SQL parser (libpg-query) could not be loaded', {
+            hint: 'Reinstall gatepass: its bundle must hold libpg-query.wasm beside libpg-query.cjs',
+            cause: err,
+        });
+    });
+    return loading;
+}
+async function load() {
+    const lib = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5964));
+    await lib.loadModule();
+    return { parse: (query) => lib.parse(query) };
+}
+/**
+ * Classifies every statement of `sql`. `prepared` holds what the session's
+ * earlier PREPAREs classified to, by name, so an EXECUTE of one is analysed.
+ * A string the parser rejects classifies as `ok: false`: callers deny it.
+ */
+async function classifySql(options) {
+    const { parse } = await parser();
+    // The parser reads a C string: it would stop at a NUL and never see what follows.
+    if (options.sql.includes('\0'))
+        return refusal('it holds a NUL character');
+    let tree;
+    try {
+        // The library refuses '' (the server answers it with EmptyQueryResponse).
+        tree = options.sql === '' ? { stmts: [] } : await parse(options.sql);
+    }
+    catch (err) {
+        return parseFailure(err);
+    }
+    const walker = new Walker(options.prepared ?? new Map(), parse);
+    const stmts = asArray(asJson(tree)?.['stmts']);
+    stmts.forEach((raw, index) => {
+        walker.walk(asJson(raw)?.['stmt'], { statement: index, owners: [] });
+    });
+    await walker.bodies();
+    if (walker.hazard !== undefined)
+        return refusal(walker.hazard);
+    return { ok: true, statements: walker.entries.map(freeze) };
+}
+function refusal(refused) {
+    return { ok: false, error: refused, refused };
+}
+function parseFailure(err) {
+    const message = err instanceof Error ? err.message : 'the parser failed';
+    const details = err?.sqlDetails;
+    const position = details?.cursorPosition;
+    return typeof position === 'number'
+        ? { ok: false, error: message, position }
+        : { ok: false, error: message };
+}
+/** Options that name a function the server calls later (operators, aggregates, types, parsers). */
+const FUNCTION_OPTIONS = new Set([
+    'function',
+    'procedure',
+    'restrict',
+    'join',
+    'sfunc',
+    'finalfunc',
+    'combinefunc',
+    'serialfunc',
+    'deserialfunc',
+    'msfunc',
+    'minvfunc',
+    'mfinalfunc',
+    'input',
+    'output',
+    'receive',
+    'send',
+    'typmod_in',
+    'typmod_out',
+    'analyze',
+    'subscript',
+    'start',
+    'gettoken',
+    'end',
+    'lextypes',
+    'headline',
+    'init',
+    'lexize',
+    'handler',
+    'validator',
+    'inline',
 ]);
-/** Validates everything it can before any network call, then returns the gateway. */
-function createTokenExchangeGateway(options) {
-    const settings = resolve(options);
-    const discovery = cachedDiscovery(settings, options);
-    let warnedNoRevocation = false;
-    const exchange = async (request, id, signal, previous) => {
-        const deadline = Date.now() + settings.timeoutMs;
-        const metadata = await discovery.get(signal, deadline);
-        const config = configuration(settings, metadata, options, signal, deadline);
-        let response;
-        try {
-            response = await build/* genericGrantRequest */.D1(config, GRANT_TYPE, exchangeParameters(settings, request, id));
-        }
-        catch (err) {
-            return handleExchangeError(err, request, id, previous, settings);
-        }
-        const serviceAccount = request.tokenExchange?.serviceAccount;
-        if (serviceAccount !== undefined) {
-            return impersonate(request, serviceAccount, response, {
-                settings,
-                options,
-                signal,
-                deadline,
-            });
-        }
-        const issued = toIssued(request, response, options.registerSecret, settings.logger);
-        if (metadata.revocation_endpoint === undefined) {
-            if (!warnedNoRevocation) {
-                warnedNoRevocation = true;
-                settings.logger.info(settings.explicitEndpoints
-                    ? 'no `revocation-endpoint` is set: credentials live until they expire'
-                    : 'the gateway advertises no revocation_endpoint: credentials live until they expire');
-            }
-            return issued;
-        }
-        return {
-            ...issued,
-            revocation: revocationHandle(metadata.revocation_endpoint, settings, response, issued),
-        };
-    };
-    return {
-        issue: (request, id, signal) => exchange(request, id, signal, undefined),
-        poll: (pending, id, signal) => exchange(pending.request, id, signal, pending),
-        revoke: (handle, signal) => revokeAll(handle, settings, options, signal),
-    };
-}
-function resolve(options) {
-    const gateway = (0,limits/* requireSafeUrl */.GX)(options.gateway, '`gateway`');
-    if (options.endpoints !== undefined) {
-        (0,limits/* requireSafeUrl */.GX)(options.endpoints.token, 'the token endpoint');
-        if (options.endpoints.revocation !== undefined) {
-            (0,limits/* requireSafeUrl */.GX)(options.endpoints.revocation, 'the revocation endpoint');
-        }
-    }
-    const secret = options.clientSecret === '' ? undefined : options.clientSecret;
-    const method = options.clientAuthMethod;
-    if (method === 'none' && secret !== undefined) {
-        throw new errors/* GatepassError */.J9('CONFIG', 'a client secret is set but client authentication is `none`', {
-            hint: 'Remove `client-secret`, or use client_secret_basic or client_secret_post',
-        });
-    }
-    if (method !== undefined && method !== 'none' && secret === undefined) {
-        throw new errors/* GatepassError */.J9('CONFIG', `client authentication ${method} needs \`client-secret\``, {
-            hint: 'Set `client-secret` (from a secret store), or use client authentication `none`',
-        });
-    }
-    return {
-        gateway,
-        clientId: options.clientId ?? 'gatepass',
-        clientSecret: secret,
-        method,
-        subjectTokenType: options.subjectTokenType ?? ID_TOKEN_TYPE,
-        subjectIssuer: options.subjectIssuer,
-        explicitEndpoints: options.endpoints !== undefined,
-        ttlParameter: options.ttlParameter === undefined ? 'expires_in' : options.ttlParameter,
-        timeoutMs: options.timeoutMs ?? 120_000,
-        attemptTimeoutMs: options.attemptTimeoutMs ?? 30_000,
-        logger: options.logger ?? logger/* silentLogger */.q,
-    };
-}
-function cachedDiscovery(settings, options) {
-    let cached;
-    return {
-        get(signal, deadline) {
-            if (options.endpoints !== undefined) {
-                const { token, revocation } = options.endpoints;
-                return Promise.resolve({
-                    issuer: settings.gateway.href,
-                    token_endpoint: token,
-                    ...(revocation === undefined ? {} : { revocation_endpoint: revocation }),
-                });
-            }
-            cached ??= discover(settings, options, signal, deadline);
-            // A failed discovery is not remembered: the next call tries again.
-            cached.catch(() => {
-                cached = undefined;
-            });
-            return cached;
-        },
-    };
-}
-/** OIDC discovery first (Keycloak, Okta, Auth0, Zitadel), RFC 8414 when that is 404. */
-async function discover(settings, options, signal, deadline) {
-    const fetcher = retryingFetch(settings, options, signal, deadline);
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- plain http only to loopback, checked by requireSafeUrl
-    const execute = settings.gateway.protocol === 'http:' ? [build/* allowInsecureRequests */.cm] : [];
-    let config;
-    try {
-        config = await build/* discovery */.HD(settings.gateway, settings.clientId, undefined, undefined, {
-            [build/* customFetch */.A6]: fetcher,
-            execute,
-        });
-    }
-    catch (first) {
-        if (httpStatusOf(first) !== 404)
-            throw discoveryError(first, settings);
-        try {
-            config = await build/* discovery */.HD(settings.gateway, settings.clientId, undefined, undefined, {
-                [build/* customFetch */.A6]: fetcher,
-                execute,
-                algorithm: 'oauth2',
-            });
-        }
-        catch (second) {
-            throw discoveryError(second, settings);
-        }
-    }
-    const metadata = config.serverMetadata();
-    if (metadata.token_endpoint === undefined) {
-        throw new errors/* GatepassError */.J9('GATEWAY', `the gateway's metadata names no token_endpoint`, {
-            hint: 'Check that `gateway` is the issuer URL of a token-exchange server',
-        });
-    }
-    (0,limits/* requireSafeUrl */.GX)(metadata.token_endpoint, 'the discovered token_endpoint');
-    if (metadata.revocation_endpoint !== undefined) {
-        (0,limits/* requireSafeUrl */.GX)(metadata.revocation_endpoint, 'the discovered revocation_endpoint');
-    }
-    return metadata;
-}
-function discoveryError(err, settings) {
-    const ours = gatepassErrorIn(err);
-    if (ours !== undefined)
-        return ours;
-    const code = err.code;
-    if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
-        const body = findCause(err, (e) => 'body' in e)
-            ?.body;
-        return new errors/* GatepassError */.J9('GATEWAY', `the gateway's discovery document names issuer ${JSON.stringify(body?.issuer ?? '?')}, not ${settings.gateway.href}`, {
-            hint: 'Set `gateway` to the issuer URL exactly as the server publishes it (scheme, host, path, no extra slash)',
-            cause: err,
-        });
-    }
-    return new errors/* GatepassError */.J9('GATEWAY', `discovery at ${settings.gateway.href} failed: ${describeOAuthFailure(err)}`, {
-        hint: 'Check `gateway`: it must be the issuer URL that serves /.well-known/openid-configuration or /.well-known/oauth-authorization-server',
-        cause: err,
-    });
-}
-function configuration(settings, metadata, options, signal, deadline) {
-    const config = new build/* Configuration */.Vk(metadata, settings.clientId, settings.clientSecret, clientAuth(settings, metadata));
-    config[build/* customFetch */.A6] = retryingFetch(settings, options, signal, deadline);
-    if ([metadata.token_endpoint, metadata.revocation_endpoint].some((u) => u?.startsWith('http:'))) {
-        // Only reachable for loopback: requireSafeUrl checked every endpoint.
-        // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
-        build/* allowInsecureRequests */.cm(config);
-    }
-    return config;
-}
-/** `client-auth: none`: nothing at all, not even `client_id` (openid-client's None() sends that). */
-const NO_CLIENT_AUTHENTICATION = () => undefined;
-function clientAuth(settings, metadata) {
-    if (settings.method === 'none')
-        return NO_CLIENT_AUTHENTICATION;
-    if (settings.clientSecret === undefined)
-        return build/* None */.NV();
-    const supported = metadata.token_endpoint_auth_methods_supported;
-    const method = settings.method ??
-        (supported !== undefined &&
-            supported.includes('client_secret_post') &&
-            !supported.includes('client_secret_basic')
-            ? 'client_secret_post'
-            : 'client_secret_basic');
-    return method === 'client_secret_post'
-        ? build/* ClientSecretPost */.qm(settings.clientSecret)
-        : build/* ClientSecretBasic */.gH(settings.clientSecret);
-}
+/** Functions that run SQL handed to them as text: what that text does is not seen. */
+const RUNS_SQL_TEXT = new Set([
+    'query_to_xml',
+    'query_to_xmlschema',
+    'query_to_xml_and_xmlschema',
+    'ts_stat',
+    'ts_rewrite',
+]);
 /**
- * openid-client's fetch: the transport (common/http.ts) under the retry
- * policy. Transient statuses are retried there; everything else (including
- * OAuth error bodies) goes back to openid-client to parse.
+ * Settings that change how the server reads the statements after them, so
+ * that gatepass's parser (standard strings, UTF-8) would no longer read them
+ * the same: `'\\'; DROP …` is a whole literal with standard_conforming_strings
+ * off. Changing them makes the string unparseable for gatepass, and denied.
  */
-function retryingFetch(settings, options, signal, deadline) {
-    return async (url, init) => {
-        const answer = await (0,http/* request */.Em)({
-            method: init.method,
-            url,
-            headers: init.headers,
-            ...(init.body === undefined || init.body === null
-                ? {}
-                : { body: init.body }),
-        }, {
-            what: SERVER,
-            deadlineMs: deadline - Date.now(),
-            attemptTimeoutMs: settings.attemptTimeoutMs,
-            signal,
-            logger: settings.logger,
-            ...(options.retry === undefined ? {} : { retry: options.retry }),
-            statusError: (failed, label) => statusError(label, failed, sentSecrets(init)),
-        });
-        return (0,http/* toResponse */.Zr)(answer);
-    };
-}
-function statusError(label, answer, secrets) {
-    // A server may echo the request: the ID token, the client secret, the token to revoke.
-    const detail = errorText((0,gateways_text/* scrub */._I)(answer.text(), secrets));
-    const retryAfterMs = (0,retry/* parseRetryAfter */.mu)(answer.headers.get('retry-after'), Date.now());
-    return new retry/* HttpStatusError */.F9(answer.status, `${label} answered HTTP ${answer.status}${detail === '' ? '' : ` (${detail})`}`, retryAfterMs === undefined ? {} : { retryAfterMs });
-}
-/** What a request carried that must not come back in a message: secret parameters, credentials. */
-function sentSecrets(init) {
-    const secrets = [];
-    if (init.body instanceof URLSearchParams) {
-        for (const name of SECRET_PARAMETERS) {
-            const value = init.body.get(name);
-            if (value !== null && value !== '')
-                secrets.push(value);
-        }
-    }
-    const authorization = Object.entries(init.headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
-    const basic = /^Basic (.+)$/i.exec(authorization ?? '')?.[1];
-    if (basic !== undefined) {
-        const [user = '', password = ''] = Buffer.from(basic, 'base64').toString('utf8').split(':');
-        secrets.push(basic, decodeURIComponent(user), decodeURIComponent(password));
-    }
-    return secrets.filter((value) => value.length >= 8);
-}
-const SECRET_PARAMETERS = [
-    'subject_token',
-    'actor_token',
-    'client_secret',
-    'client_assertion',
-    'token',
-];
-/** The `error`/`error_description` of an error body, else a short excerpt (scrub it first). */
-function errorText(text) {
-    try {
-        const json = JSON.parse(text);
-        const parts = [json.error, json.error_description].filter((p) => typeof p === 'string');
-        if (parts.length > 0)
-            return (0,gateways_text/* oneLine */.TN)(parts.join(': '));
-    }
-    catch {
-        // not JSON: fall through to an excerpt
-    }
-    return (0,gateways_text/* oneLine */.TN)(text);
-}
-function exchangeParameters(settings, request, id) {
-    const params = new URLSearchParams({
-        subject_token: id.value,
-        subject_token_type: settings.subjectTokenType,
-    });
-    if (settings.subjectIssuer !== undefined)
-        params.set('subject_issuer', settings.subjectIssuer);
-    const te = request.tokenExchange ?? {};
-    // IAM Credentials takes only a token with the cloud-platform scope; the
-    // credential's own scope is then the service account token's.
-    const scope = te.serviceAccount === undefined ? te.scope : CLOUD_PLATFORM_SCOPE;
-    if (scope !== undefined && scope !== '')
-        params.set('scope', scope);
-    for (const audience of list(te.audience))
-        params.append('audience', audience);
-    for (const resource of list(te.resource))
-        params.append('resource', resource);
-    if (te.requestedTokenType !== undefined)
-        params.set('requested_token_type', te.requestedTokenType);
-    if (settings.ttlParameter !== null)
-        params.set(settings.ttlParameter, String(request.ttlSeconds));
-    return params;
-}
-function list(value) {
-    return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-/**
- * Every member of the token response becomes a field: the RFC 8693 ones, and
- * whatever else the server adds (a database gateway's `username`, `password`,
- * `url`). Strings are secrets unless known to be public; numbers and
- * booleans are not (no credential is a bare number). Secrets are registered
- * first: nothing else may see them before the masker does.
- */
-function responseFields(response, registerSecret) {
-    const values = {};
-    const publicFields = [];
-    for (const [field, value] of Object.entries(response)) {
-        if (typeof value === 'number' || typeof value === 'boolean') {
-            values[field] = String(value);
-            publicFields.push(field);
-        }
-        else if (typeof value === 'string') {
-            if (PUBLIC_FIELDS.has(field) || gateway/* CONNECTION_FIELDS */.jE.has(field))
-                publicFields.push(field);
-            else if (value !== '')
-                registerSecret(value);
-            values[field] = value;
-        }
-    }
-    return { values, publicFields };
-}
-function toIssued(request, response, registerSecret, logger) {
-    const { values, publicFields } = responseFields(response, registerSecret);
-    const expiresIn = typeof response.expires_in === 'number' ? response.expires_in : undefined;
-    if (expiresIn !== undefined && expiresIn < request.ttlSeconds) {
-        logger.info(`the gateway granted "${request.name}" for ${(0,retry/* formatDuration */.a3)(expiresIn * 1000)} instead of ${(0,retry/* formatDuration */.a3)(request.ttlSeconds * 1000)}`);
-    }
-    return {
-        kind: 'issued',
-        name: request.name,
-        values,
-        publicFields,
-        ...(expiresIn === undefined ? {} : { expiresAt: new Date(Date.now() + expiresIn * 1000) }),
-    };
-}
-/**
- * Google Cloud: STS's federated token traded for the service account's
- * access token (google-iam.ts). The federated token is registered as a
- * secret (it is one, though never delivered); the credential's fields are
- * the service account token's. Neither token can be revoked.
- */
-async function impersonate(request, serviceAccount, response, call) {
-    const { settings, options } = call;
-    options.registerSecret(response.access_token);
-    const scopes = (request.tokenExchange?.scope ?? '').split(/\s+/).filter((s) => s !== '');
-    const token = await generateAccessToken({
-        name: request.name,
-        serviceAccount,
-        federatedToken: response.access_token,
-        scopes: scopes.length > 0 ? scopes : [CLOUD_PLATFORM_SCOPE],
-        lifetimeSeconds: request.ttlSeconds,
-        registerSecret: options.registerSecret,
-        policy: {
-            deadlineMs: call.deadline - Date.now(),
-            attemptTimeoutMs: settings.attemptTimeoutMs,
-            signal: call.signal,
-            logger: settings.logger,
-            ...(options.retry === undefined ? {} : { retry: options.retry }),
-        },
-    });
-    const expiresIn = Math.max(0, Math.round((token.expiresAt.getTime() - Date.now()) / 1000));
-    if (expiresIn < request.ttlSeconds - 5) {
-        settings.logger.info(`the service account token for "${request.name}" lives ${(0,retry/* formatDuration */.a3)(expiresIn * 1000)}, not ${(0,retry/* formatDuration */.a3)(request.ttlSeconds * 1000)}`);
-    }
-    settings.logger.info(`"${request.name}" cannot be revoked: Google's STS and IAM Credentials have no revocation; it expires at ${token.expiresAt.toISOString()}`);
-    return {
-        kind: 'issued',
-        name: request.name,
-        values: {
-            access_token: token.accessToken,
-            token_type: 'Bearer',
-            expires_in: String(expiresIn),
-        },
-        publicFields: ['token_type', 'expires_in'],
-        expiresAt: token.expiresAt,
-    };
-}
-function revocationHandle(endpoint, settings, response, issued) {
-    // The refresh token first: revoking it usually takes its access tokens along.
-    const tokens = [];
-    if (typeof response.refresh_token === 'string') {
-        tokens.push({ token: response.refresh_token, hint: 'refresh_token' });
-    }
-    tokens.push({ token: response.access_token, hint: 'access_token' });
-    return {
-        provider: 'token-exchange',
-        endpoint,
-        clientId: settings.clientId,
-        tokens,
-        ...(issued.expiresAt === undefined ? {} : { expiresAt: issued.expiresAt.toISOString() }),
-    };
-}
-/** The gateway's answer to an exchange that did not issue: pending, refused or broken. */
-function handleExchangeError(err, request, id, previous, settings) {
-    const ours = gatepassErrorIn(err);
-    if (ours !== undefined)
-        throw ours;
-    const answer = oauthAnswer(err, [id.value, settings.clientSecret ?? '']);
-    const what = `token exchange for "${request.name}"`;
-    if (answer === undefined) {
-        throw new errors/* GatepassError */.J9('GATEWAY', `${what} failed: ${describeOAuthFailure(err)}`, {
-            hint: 'The gateway answered something that is not an OAuth token response; check `gateway` and the server logs',
-            cause: err,
-        });
-    }
-    const description = answer.description === undefined ? '' : ` (${(0,gateways_text/* oneLine */.TN)(answer.description)})`;
-    switch (answer.error) {
-        case 'authorization_pending':
-            return pending(request, answer, previous?.intervalSeconds ?? 5, 0);
-        case 'slow_down':
-            return pending(request, answer, previous?.intervalSeconds ?? 5, 5);
-        case 'access_denied':
-            throw new errors/* GatepassError */.J9('DENIED', `${what} was denied${description}`, {
-                hint: serverHint(answer) ?? 'An approver or the gateway policy refused this request',
-            });
-        case 'expired_token':
-            throw new errors/* GatepassError */.J9('TIMEOUT', `${what}: the approval request expired before anyone approved it${description}`, {
-                hint: 'Run the job again and ask an approver to act sooner',
-            });
-    }
-    const refusal = [
-        'invalid_grant',
-        'invalid_client',
-        'unauthorized_client',
-        'invalid_scope',
-        'invalid_target',
-    ].includes(answer.error) ||
-        answer.status === 401 ||
-        answer.status === 403;
-    if (refusal) {
-        settings.logger.warning((0,diagnostics/* identityDiagnostics */.zx)(id, `${answer.error}${description}`));
-    }
-    const code = ['invalid_scope', 'invalid_target'].includes(answer.error) || answer.status === 403
-        ? 'DENIED'
-        : 'GATEWAY';
-    throw new errors/* GatepassError */.J9(code, `${what} was refused: HTTP ${answer.status} ${answer.error}${description}`, {
-        hint: serverHint(answer) ?? refusalHint(answer, refusal, id),
-    });
-}
-/**
- * Fixes for answers whose wording names one server's set-up step, found by
- * that wording (docs/token-exchange.md gives each step).
- */
-function serverHint(answer) {
-    const said = answer.description ?? '';
-    // Keycloak, V1TokenExchangeProvider: a non-access-token subject without
-    // subject_issuer (and a `jwt` it cannot parse) is taken as its own token.
-    if (said === 'Invalid token type, must be access token') {
-        return "Keycloak's legacy token exchange takes a CI token only as `subject-token-type: jwt` (its identity provider found by the token's `iss`) or with `subject-issuer: <identity provider alias>`: see docs/token-exchange.md#keycloak";
-    }
-    // Keycloak, AbstractTokenExchangeProvider.exchangeExternalToken.
-    if (answer.error === 'invalid_issuer') {
-        return "No identity provider of the Keycloak realm matches: give it the CI's issuer URL (`Issuer`), or set `subject-issuer` to its alias";
-    }
-    if (said === 'Client not allowed to exchange') {
-        return 'Keycloak: give `client-id` the token-exchange permission on the identity provider (and on each `audience` client): Permissions tab, token-exchange, a client policy naming it';
-    }
-    // Keycloak, OIDCIdentityProvider.validateJwt: CI ID tokens carry no `typ` claim.
-    if (said === 'token type not supported') {
-        return "Keycloak: turn on the identity provider's 'Disable type claim check' (CI ID tokens have no `typ` claim)";
-    }
-    return undefined;
-}
-function refusalHint(answer, refusal, id) {
-    const { error, status } = answer;
-    // Keycloak answers a wrong or missing secret with 401 unauthorized_client.
-    if (error === 'invalid_client' || (error === 'unauthorized_client' && status === 401)) {
-        return 'Check `client-id` and `client-secret`, and which client authentication the gateway expects (`client-auth`)';
-    }
-    if (!refusal)
-        return "The gateway rejected the request's parameters; check scope, audience, resource and requested-token-type";
-    return `The identity token's claims are in the log above. ${(0,diagnostics/* bindingHint */.jw)(id)}`;
-}
-function pending(request, answer, interval, add) {
-    const announced = typeof answer.body.interval === 'number' && answer.body.interval >= 0
-        ? answer.body.interval
-        : undefined;
-    const intervalSeconds = add > 0 ? Math.max(interval + add, announced ?? 0) : (announced ?? interval);
-    const url = answer.body.approval_url;
-    return {
-        kind: 'pending',
-        name: request.name,
-        request,
-        intervalSeconds,
-        ...(typeof url === 'string' && /^https?:\/\//.test(url) ? { approvalUrl: url } : {}),
-        ...(answer.description === undefined ? {} : { message: (0,gateways_text/* oneLine */.TN)(answer.description) }),
-    };
-}
-/** An OAuth error response, however openid-client reported it. */
-function oauthAnswer(err, secrets) {
-    const clean = (text) => text === undefined ? undefined : (0,gateways_text/* scrub */._I)(text, secrets);
-    if (err instanceof oauth4webapi_build/* ResponseBodyError */.uK) {
-        return {
-            status: err.status,
-            error: (0,gateways_text/* scrub */._I)(err.error, secrets),
-            description: clean(err.error_description),
-            body: err.cause,
-        };
-    }
-    if (err instanceof oauth4webapi_build/* WWWAuthenticateChallengeError */.m4) {
-        const params = err.cause[0]?.parameters;
-        return {
-            status: err.status,
-            error: params?.error ?? 'invalid_client',
-            description: clean(params?.error_description),
-            body: {},
-        };
-    }
-    return undefined;
-}
-function describeOAuthFailure(err) {
-    const status = httpStatusOf(err);
-    if (status !== undefined)
-        return `HTTP ${status}`;
-    const code = err.code;
-    switch (code) {
-        case 'OAUTH_PARSE_ERROR':
-            return 'the answer is not valid JSON';
-        case 'OAUTH_RESPONSE_IS_NOT_JSON':
-            return 'the answer is not JSON (wrong content-type)';
-        case 'OAUTH_INVALID_RESPONSE':
-            return 'the answer is JSON but not a valid response';
-    }
-    const fetchFailure = findCause(err, (e) => e.name === 'TypeError' && e.message === 'fetch failed');
-    if (fetchFailure !== undefined) {
-        const cause = fetchFailure.cause ?? {};
-        const detail = typeof cause.code === 'string'
-            ? cause.code
-            : typeof cause.message === 'string'
-                ? cause.message
-                : 'network error';
-        return `cannot reach the gateway (${detail})`;
-    }
-    return (0,errors/* describeError */.Uc)(err);
-}
-/** The HTTP status of an "unexpected status" failure (its cause is the Response). */
-function httpStatusOf(err) {
-    const found = findCause(err, (e) => e instanceof Response || (typeof e.status === 'number' && 'headers' in e));
-    const status = found?.status;
-    return typeof status === 'number' ? status : undefined;
-}
-/** Our own errors (deadline, timeouts, refused URLs) come back wrapped by openid-client. */
-function gatepassErrorIn(err) {
-    return findCause(err, (e) => e instanceof errors/* GatepassError */.J9);
-}
-function findCause(err, test) {
-    let current = err;
-    for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
-        const record = current;
-        if (test(record))
-            return record;
-        current = record.cause;
-    }
-    return undefined;
-}
-async function revokeAll(saved, settings, options, signal) {
-    const handle = (0,gateway/* handleOf */.mP)(saved, 'token-exchange');
-    (0,limits/* requireSafeUrl */.GX)(handle.endpoint, 'the revocation endpoint');
-    const deadline = Date.now() + settings.timeoutMs;
-    const metadata = {
-        issuer: settings.gateway.href,
-        revocation_endpoint: handle.endpoint,
-    };
-    const config = configuration({ ...settings, clientId: handle.clientId }, metadata, options, signal, deadline);
-    const expired = handle.expiresAt !== undefined && Date.parse(handle.expiresAt) <= Date.now();
-    const failures = [];
-    for (const { token, hint } of handle.tokens) {
-        try {
-            await build/* tokenRevocation */.mX(config, token, { token_type_hint: hint });
-        }
-        catch (err) {
-            const secrets = [token, settings.clientSecret ?? ''];
-            const problem = revocationProblem(err, hint, secrets, settings.logger);
-            if (problem === undefined)
-                continue;
-            // An expired credential is dead already; failing to revoke it is no news.
-            if (expired)
-                settings.logger.debug(`revoking an expired ${hint}: ${problem}`);
-            else
-                failures.push(problem);
-        }
-    }
-    if (failures.length > 0) {
-        throw new errors/* GatepassError */.J9('GATEWAY', `revocation at ${handle.endpoint} failed: ${failures.join('; ')}`, {
-            hint: 'The credential stays valid until it expires; revoke it by hand if it matters',
-        });
-    }
-}
-/** undefined when the failure means "nothing left to revoke". */
-function revocationProblem(err, hint, secrets, logger) {
-    const ours = gatepassErrorIn(err);
-    if (ours !== undefined)
-        return (0,errors/* describeError */.Uc)(ours);
-    const answer = oauthAnswer(err, secrets);
-    if (answer?.error === 'invalid_token')
-        return undefined;
-    if (answer?.error === 'unsupported_token_type') {
-        logger.warning(`the gateway cannot revoke a ${hint}; it stays valid until it expires`);
-        return undefined;
-    }
-    return answer === undefined
-        ? describeOAuthFailure(err)
-        : `HTTP ${answer.status} ${answer.error}${answer.description === undefined ? '' : ` (${(0,gateways_text/* oneLine */.TN)(answer.description)})`}`;
-}
-
-
-/***/ }),
-
-/***/ 8718:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   jw: () => (/* binding */ bindingHint),
-/* harmony export */   zx: () => (/* binding */ identityDiagnostics)
-/* harmony export */ });
-/* unused harmony exports BINDING_CLAIMS, claimLines */
-const MAX_VALUE = 200;
-/**
- * The claims a careful gateway policy binds, per platform, besides `iss`,
- * `sub` and `aud` (shown first) and `exp` (shown last).
- *
- * GitHub (docs.github.com, "About security hardening with OpenID Connect",
- * the OIDC token's claims): the repository by name and by id (`repository_id`
- * and `repository_owner_id` survive a rename and a re-registered name), the
- * ref with its type, the environment, the workflow that really runs
- * (`job_workflow_ref`/`job_workflow_sha`: a reusable workflow's own path and
- * commit, not the caller's), the event, and the runner.
- *
- * GitLab (lib/gitlab/ci/jwt.rb and jwt_v2.rb in gitlabhq, docs "OpenID Connect
- * (OIDC) authentication using ID tokens"): the project by path and id, the ref
- * with its type (`ref: main` alone also matches a tag named `main`), whether
- * it is protected, the pipeline definition that runs (`ci_config_ref_uri`),
- * and the environment.
- */
-const BINDING_CLAIMS = {
-    github: [
-        'repository',
-        'repository_id',
-        'repository_owner_id',
-        'ref',
-        'ref_type',
-        'environment',
-        'job_workflow_ref',
-        'job_workflow_sha',
-        'event_name',
-        'runner_environment',
-    ],
-    gitlab: [
-        'project_path',
-        'project_id',
-        'ref',
-        'ref_type',
-        'ref_protected',
-        'ci_config_ref_uri',
-        'environment',
-    ],
+const PARSE_SETTINGS = {
+    standard_conforming_strings: (value) => ['on', 'true', 'yes', '1'].includes(value.toLowerCase()),
+    client_encoding: (value) => ['utf8', 'utf-8', 'unicode'].includes(value.toLowerCase()),
 };
-/** The claims lines, e.g. "  sub: repo:octo/app:ref:refs/heads/main". */
-function claimLines(token, now = Date.now()) {
-    const c = token.claims;
-    const names = BINDING_CLAIMS[shape(token)];
-    const lines = [
-        ['iss', c.iss],
-        ['sub', c.sub],
-        ['aud', c.aud],
-        ...names.map((name) => [name, c[name]]),
-        ['exp', c.exp === undefined ? undefined : describeExp(c.exp, now)],
-    ];
-    return lines.map(([name, value]) => `  ${name}: ${render(value)}`);
-}
-/** Where gateway policies usually bind, and what careful ones bind besides. */
-function bindingHint(token) {
-    const common = 'Gateway policies usually bind `iss` (a trusted issuer), `aud` (must equal the audience the gateway expects; set `audience`) and `sub`';
-    switch (shape(token)) {
-        case 'github':
-            return `${common} (repo:OWNER/REPO:ref:refs/heads/BRANCH, or repo:OWNER/REPO:environment:NAME when the job has an \`environment:\`); bind also \`repository\` with \`repository_id\` and \`repository_owner_id\`, \`ref\` with \`ref_type\`, \`environment\`, \`job_workflow_ref\` (or \`job_workflow_sha\`), \`event_name\` and \`runner_environment\``;
-        case 'gitlab':
-            return `${common} (project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH); bind also \`project_path\` or \`project_id\`, \`ref\` with \`ref_type\`, \`ref_protected\`, \`ci_config_ref_uri\` and \`environment\``;
+class Walker {
+    entries = [];
+    /** Set when a statement changes how later ones parse (PARSE_SETTINGS). */
+    hazard;
+    pending = [];
+    prepared;
+    parse;
+    constructor(prepared, parse) {
+        this.prepared = prepared;
+        this.parse = parse;
+    }
+    /** Depth-first over the tree, with an explicit stack: a deep tree must not overflow ours. */
+    walk(root, place) {
+        const stack = [{ node: root, place }];
+        for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+            const children = this.visit(item.node, item.place);
+            for (let i = children.length - 1; i >= 0; i--)
+                stack.push(children[i]);
+        }
+    }
+    /** Records what `node` says and returns its children, each with its place. */
+    visit(node, place) {
+        if (Array.isArray(node))
+            return node.map((child) => ({ node: child, place }));
+        const json = asJson(node);
+        if (json === undefined)
+            return [];
+        const keys = Object.keys(json);
+        const only = keys.length === 1 ? keys[0] : undefined;
+        if (only !== undefined && isStatementType(only)) {
+            const body = asJson(json[only]) ?? {};
+            const inner = this.statement(only, body, place);
+            return [{ node: body, place: inner }];
+        }
+        if (typeof json['relname'] === 'string' && 'relpersistence' in json) {
+            this.relation(json, place);
+            return [];
+        }
+        if (Array.isArray(json['funcname']) && typeof json['funcformat'] === 'string') {
+            this.call(json, place);
+        }
+        this.reference(json, place);
+        this.variableSet(json);
+        return this.children(json, place);
+    }
+    /** A statement node: its entry (a sub-SELECT is part of its statement, not its own). */
+    statement(type, body, place) {
+        if (type === 'SelectStmt' && place.owners.length > 0)
+            return place;
+        const entry = {
+            kind: (0,kinds/* kindOf */.I)(type, body),
+            statement: place.statement,
+            nested: place.owners.length > 0,
+            targets: new Map(),
+            functions: new Set(),
+        };
+        this.entries.push(entry);
+        const inner = { ...place, owners: [...place.owners, entry] };
+        this.facts(type, body, entry, inner);
+        return inner;
+    }
+    /** What rules need beyond the kind, per statement type. */
+    facts(type, body, entry, place) {
+        if (!entry.kind.startsWith('UNKNOWN ') && !kinds/* KNOWN_KINDS */.KO.has(entry.kind)) {
+            entry.unanalysableBecause = `${entry.kind} is not a kind gatepass knows`;
+        }
+        switch (type) {
+            case 'UpdateStmt':
+            case 'DeleteStmt':
+                entry.hasWhere = boundedWhere(body['whereClause']);
+                return;
+            case 'MergeStmt':
+                entry.hasWhere = boundedWhere(body['joinCondition']);
+                return;
+            case 'CreateTrigStmt':
+            case 'CreateEventTrigStmt':
+                this.named(asArray(body['funcname']), place);
+                return;
+            case 'DropStmt':
+            case 'CommentStmt':
+                this.namedRelations(body, place);
+                return;
+            case 'AlterTableStmt':
+                this.alterTableDrops(body, place);
+                return;
+            case 'DoStmt':
+                entry.unanalysableBecause = "a DO block's body is not analysed";
+                return;
+            case 'CallStmt':
+                entry.unanalysableBecause = "a called procedure's body is not analysed";
+                return;
+            case 'CreateFunctionStmt':
+                this.functionBody(body, entry, place);
+                return;
+            case 'PrepareStmt':
+                entry.prepared = String(body['name']);
+                return;
+            case 'DeallocateStmt':
+                if (typeof body['name'] === 'string')
+                    entry.prepared = body['name'];
+                return;
+            case 'ExecuteStmt':
+                this.execute(String(body['name']), entry);
+                return;
+            default:
+                if (entry.kind.startsWith('UNKNOWN ')) {
+                    entry.unanalysableBecause = `${type} is a statement gatepass does not know`;
+                }
+        }
+    }
+    /** DROP and COMMENT name relations as lists of identifiers, not as relation nodes. */
+    namedRelations(body, place) {
+        const type = body['removeType'] ?? body['objtype'];
+        if (typeof type !== 'string' || !kinds/* RELATION_OBJECTS */.Mk.has(type))
+            return;
+        const objects = 'objects' in body ? asArray(body['objects']) : [body['object']];
+        for (const object of objects) {
+            const parts = asArray(asJson(asJson(object)?.['List'])?.['items']).map(stringValue);
+            const name = parts.at(-1);
+            if (name === undefined)
+                continue;
+            const schema = parts.at(-2);
+            this.target(schema === undefined ? { name } : { schema, name }, place);
+        }
+    }
+    /** ALTER TABLE … DROP COLUMN / DROP CONSTRAINT destroys as DROP does: an entry of its own. */
+    alterTableDrops(body, place) {
+        const relation = asJson(body['relation']);
+        for (const cmd of asArray(body['cmds'])) {
+            const subtype = asJson(asJson(cmd)?.['AlterTableCmd'])?.['subtype'];
+            const kind = subtype === 'AT_DropColumn'
+                ? 'DROP COLUMN'
+                : subtype === 'AT_DropConstraint'
+                    ? 'DROP CONSTRAINT'
+                    : undefined;
+            if (kind === undefined)
+                continue;
+            const entry = this.child(kind, place);
+            if (relation !== undefined)
+                this.relation(relation, { ...place, owners: [entry] });
+        }
+    }
+    /** A function's body: SQL is parsed and walked (later: parsing is async); others are opaque. */
+    functionBody(body, entry, place) {
+        if (body['sql_body'] !== undefined)
+            return; // BEGIN ATOMIC / RETURN: already in the tree
+        const options = asArray(body['options']).map((o) => asJson(asJson(o)?.['DefElem']) ?? {});
+        const language = options.find((o) => o['defname'] === 'language');
+        const lang = stringValue(language?.['arg']).toLowerCase() || 'sql';
+        const as = options.find((o) => o['defname'] === 'as');
+        const texts = asArray(asJson(asJson(as?.['arg'])?.['List'])?.['items']).map(stringValue);
+        if (lang !== 'sql') {
+            entry.unanalysableBecause = `the body of a function in language ${lang} is not analysed`;
+            return;
+        }
+        const text = texts[0];
+        if (text !== undefined && text.trim() !== '')
+            this.pending.push({ body: text, place });
+    }
+    execute(name, entry) {
+        entry.prepared = name;
+        const seen = this.prepared.get(name);
+        if (seen === undefined) {
+            entry.unanalysableBecause = `prepared statement ${name} was not seen being prepared`;
+            return;
+        }
+        for (const statement of seen) {
+            if (statement.kind === 'PREPARE')
+                continue;
+            this.entries.push({
+                ...statement,
+                statement: entry.statement,
+                nested: true,
+                targets: new Map(statement.targets.map((t) => [targetKey(t), t])),
+                functions: new Set(statement.functions),
+            });
+            for (const t of statement.targets)
+                entry.targets.set(targetKey(t), t);
+            for (const f of statement.functions)
+                entry.functions.add(f);
+        }
+    }
+    /** Parses and walks the SQL function bodies found so far (bodies may define more). */
+    async bodies() {
+        while (this.pending.length > 0) {
+            const batch = this.pending;
+            this.pending = [];
+            for (const { body, place } of batch) {
+                let tree;
+                try {
+                    tree = await this.parse(body);
+                }
+                catch {
+                    const owner = place.owners.at(-1);
+                    if (owner !== undefined)
+                        owner.unanalysableBecause = 'its SQL body does not parse';
+                    continue;
+                }
+                for (const raw of asArray(asJson(tree)?.['stmts'])) {
+                    this.walk(asJson(raw)?.['stmt'], place);
+                }
+            }
+        }
+    }
+    /** A nested entry of the innermost statement, for facts found inside it (set_config, DROP COLUMN). */
+    child(kind, place) {
+        const entry = {
+            kind,
+            statement: place.statement,
+            nested: true,
+            targets: new Map(),
+            functions: new Set(),
+        };
+        this.entries.push(entry);
+        return entry;
+    }
+    relation(node, place) {
+        const name = String(node['relname']);
+        const schema = typeof node['schemaname'] === 'string' ? node['schemaname'] : undefined;
+        if (schema === undefined && place.ctes?.has(name) === true)
+            return; // a CTE, not a table
+        this.target(schema === undefined ? { name } : { schema, name }, place);
+    }
+    target(target, place) {
+        for (const owner of place.owners)
+            owner.targets.set(targetKey(target), target);
+    }
+    /** A function call: recorded on every enclosing statement; some calls say more. */
+    call(node, place) {
+        const parts = asArray(node['funcname']).map(stringValue);
+        const name = parts.join('.');
+        for (const owner of place.owners)
+            owner.functions.add(name);
+        const bare = parts.at(-1) ?? '';
+        const owner = place.owners.at(-1);
+        if (owner === undefined)
+            return;
+        if (RUNS_SQL_TEXT.has(bare)) {
+            owner.unanalysableBecause = `${bare} runs SQL given as text, which is not analysed`;
+        }
+        if (bare === 'set_config')
+            this.setConfig(node, place, owner);
+    }
+    /**
+     * A SET, wherever it is: a statement, or the `setstmt` of ALTER SYSTEM /
+     * ROLE / DATABASE … SET, or a function's `SET` option (each of which
+     * changes the setting for later sessions or for the function's body).
+     */
+    variableSet(json) {
+        const kind = json['kind'];
+        if (typeof kind !== 'string' || !kind.startsWith('VAR_') || kind.startsWith('VAR_RESET')) {
+            return;
+        }
+        this.setting(json['name'], constantText(asArray(json['args'])[0]));
+    }
+    /** A SET of one of PARSE_SETTINGS to a value gatepass does not parse with. */
+    setting(name, value) {
+        if (typeof name !== 'string')
+            return;
+        const safe = PARSE_SETTINGS[name.toLowerCase()];
+        if (safe === undefined || (value !== undefined && safe(value)))
+            return;
+        this.hazard = `it sets ${name.toLowerCase()}, which would change how later statements parse`;
+    }
+    /**
+     * A function named for the server to call later: `DROP FUNCTION f(int)`,
+     * `CREATE CAST … WITH FUNCTION f`, `CREATE OPERATOR … (function = f)`, an
+     * aggregate's `sfunc`. Recorded like a call: `SELECT 'a' === 'b'` would
+     * call it with no call in sight.
+     */
+    reference(json, place) {
+        if (Array.isArray(json['objname']) && !('relname' in json)) {
+            this.named(json['objname'], place);
+        }
+        const defname = json['defname'];
+        if (typeof defname === 'string' && FUNCTION_OPTIONS.has(defname.toLowerCase())) {
+            const arg = asJson(json['arg']);
+            const names = asJson(arg?.['TypeName'])?.['names'] ?? asJson(arg?.['List'])?.['items'];
+            this.named(asArray(names), place);
+        }
+    }
+    named(parts, place) {
+        const name = parts.map(stringValue).join('.');
+        if (name === '')
+            return;
+        for (const owner of place.owners)
+            owner.functions.add(name);
+    }
+    /** `set_config('role', …)` is SET ROLE by another name. */
+    setConfig(node, place, owner) {
+        const args = asArray(node['args']);
+        const setting = constantText(args[0]);
+        if (setting !== undefined)
+            this.setting(setting, constantText(args[1]));
+        if (setting === undefined) {
+            owner.unanalysableBecause = 'set_config with a setting name computed at run time';
+            return;
+        }
+        const kind = setting.toLowerCase() === 'role'
+            ? 'SET ROLE'
+            : setting.toLowerCase() === 'session_authorization'
+                ? 'SET SESSION AUTHORIZATION'
+                : undefined;
+        if (kind !== undefined)
+            this.child(kind, place);
+    }
+    /** Children of a plain node; a WITH clause puts its CTE names in scope for what can see them. */
+    children(json, place) {
+        const withClause = asJson(json['withClause']);
+        const ctes = asArray(withClause?.['ctes']).map((c) => asJson(asJson(c)?.['CommonTableExpr']));
+        if (ctes.length === 0)
+            return Object.values(json).map((node) => ({ node, place }));
+        const names = ctes.map((c) => String(c?.['ctename']));
+        const recursive = withClause?.['recursive'] === true;
+        const scope = (visible) => ({
+            ...place,
+            ctes: new Set([...(place.ctes ?? []), ...visible]),
+        });
+        const out = [];
+        // A CTE sees the ones before it (all of them, itself included, when RECURSIVE).
+        ctes.forEach((cte, i) => {
+            const visible = recursive ? names : names.slice(0, i);
+            out.push({ node: cte, place: scope(visible) });
+        });
+        for (const [key, node] of Object.entries(json)) {
+            if (key !== 'withClause')
+                out.push({ node, place: scope(names) });
+        }
+        return out;
     }
 }
-/** Which claims to show: the platform's, or for a local token the shape its claims have. */
-function shape(token) {
-    if (token.platform === 'local')
-        return 'project_path' in token.claims ? 'gitlab' : 'github';
-    return token.platform;
+function isStatementType(key) {
+    return key.endsWith('Stmt') && !kinds/* NOT_STATEMENTS */.VG.has(key);
+}
+/** A WHERE bounds the rows only if it looks at them: a column, or the cursor's current row. */
+function boundedWhere(where) {
+    if (where === undefined)
+        return false;
+    const stack = [where];
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+        if (Array.isArray(node))
+            stack.push(...node);
+        const json = asJson(node);
+        if (json === undefined)
+            continue;
+        if ('ColumnRef' in json || 'CurrentOfExpr' in json)
+            return true;
+        stack.push(...Object.values(json));
+    }
+    return false;
+}
+function targetKey(target) {
+    return target.schema === undefined ? target.name : `${target.schema}.${target.name}`;
+}
+function freeze(entry) {
+    return {
+        kind: entry.kind,
+        statement: entry.statement,
+        nested: entry.nested,
+        targets: [...entry.targets.values()],
+        functions: [...entry.functions],
+        analysable: entry.unanalysableBecause === undefined,
+        ...(entry.hasWhere === undefined ? {} : { hasWhere: entry.hasWhere }),
+        ...(entry.unanalysableBecause === undefined
+            ? {}
+            : { unanalysableBecause: entry.unanalysableBecause }),
+        ...(entry.prepared === undefined ? {} : { prepared: entry.prepared }),
+    };
+}
+function asJson(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+function asArray(value) {
+    return Array.isArray(value) ? value : [];
+}
+/** A string constant's text (`'on'`), else undefined (an expression, a parameter). */
+function constantText(node) {
+    const sval = asJson(asJson(asJson(node)?.['A_Const'])?.['sval'])?.['sval'];
+    return typeof sval === 'string' ? sval : undefined;
+}
+/** A `{String: {sval}}` node's text, else ''. */
+function stringValue(node) {
+    const sval = asJson(asJson(node)?.['String'])?.['sval'];
+    return typeof sval === 'string' ? sval : '';
+}
+
+;// CONCATENATED MODULE: ./src/guardrails/evaluate.ts
+/**
+ * Rules applied to what a job sends (docs/guardrails.md § Semantics). Pure:
+ * the caller classifies (sql.ts) or normalises (http.ts) and acts on the
+ * verdict.
+ *
+ * Per statement, the first matching rule decides (the user's rules come
+ * before the built-in ones); no match allows. A string of several statements,
+ * nested ones included, gets the most restrictive verdict of its statements
+ * (deny > review > allow), and the reason names that statement and its rule.
+ *
+ * Matching is asymmetric on purpose. A deny or review rule matches what *may*
+ * be what it names: any of the statement's tables or functions, an
+ * unqualified table in whatever schema the search path picks, names and
+ * paths in any case. An allow rule matches only what *surely* is: every table
+ * and function the statement touches, in the exact case, an unqualified table
+ * only when the rule's schema is `*`. So a rule never loosens more than it says.
+ */
+
+
+
+
+const SEVERITY = { allow: 0, review: 1, deny: 2 };
+const VERB = {
+    allow: 'is allowed by',
+    review: 'is held for review by',
+    deny: 'is denied by',
+};
+function evaluateSql(options) {
+    const { classification, guardrails } = options;
+    if (!classification.ok) {
+        // The parser's own message may quote the SQL: only its position is told.
+        const at = classification.position === undefined ? '' : ` at character ${classification.position + 1}`;
+        const why = classification.refused === undefined
+            ? `the SQL does not parse${at}`
+            : `the SQL cannot be checked: ${classification.refused}`;
+        return {
+            action: 'deny',
+            rule: defaults/* UNPARSEABLE */.$B,
+            reason: `${why}, so it is denied by rule ${defaults/* UNPARSEABLE */.$B}`,
+            kinds: [],
+        };
+    }
+    const { statements } = classification;
+    const kinds = [...new Set(statements.map((s) => s.kind))];
+    const tops = new Set(statements.map((s) => s.statement)).size;
+    let decided;
+    for (const statement of statements) {
+        const rule = guardrails.rules.find((r) => sqlRuleMatches(r, statement));
+        if (rule === undefined)
+            continue;
+        if (decided === undefined || SEVERITY[rule.action] > SEVERITY[decided.rule.action]) {
+            decided = { statement, rule };
+        }
+    }
+    if (decided === undefined) {
+        return { action: 'allow', reason: allowedReason(statements), kinds };
+    }
+    const { statement, rule } = decided;
+    const where = statementPlace(statement, tops);
+    return {
+        action: rule.action,
+        rule: rule.name,
+        reason: `${where}${describe(statement, rule)} ${VERB[rule.action]} rule ${rule.name}`,
+        kinds,
+        statement: statement.statement,
+    };
+}
+function allowedReason(statements) {
+    const first = statements[0];
+    if (first === undefined)
+        return 'an empty query is allowed';
+    if (statements.length === 1)
+        return `${describe(first)} is allowed: no rule matched`;
+    return `${statements.length} statements are allowed: no rule matched`;
+}
+function statementPlace(statement, tops) {
+    const number = statement.statement + 1;
+    if (statement.nested)
+        return `in statement ${number}, `;
+    return tops > 1 ? `statement ${number}: ` : '';
+}
+/** `DROP TABLE public.users`, `SELECT calling pg_read_file`, `DELETE t without WHERE`. */
+function describe(statement, rule) {
+    const names = statement.targets.map(targetKey);
+    const shown = names.length > 3 ? [...names.slice(0, 3), '…'] : names;
+    let text = [statement.kind, ...shown].join(' ');
+    if (rule?.functions !== undefined) {
+        const patterns = namePatterns(rule.functions, false);
+        const called = statement.functions.filter((f) => functionMatches(f, patterns, false));
+        if (called.length > 0)
+            text += ` calling ${called.slice(0, 3).join(', ')}`;
+    }
+    if (rule?.withoutWhere === true)
+        text += ' without WHERE';
+    if (rule?.unanalysable === true && statement.unanalysableBecause !== undefined) {
+        text += ` (${statement.unanalysableBecause})`;
+    }
+    return text;
+}
+/** Each rule's kinds as one expression, compiled on first use. */
+const kindMatchers = new WeakMap();
+function kindMatches(rule, statements, kind) {
+    let matcher = kindMatchers.get(rule);
+    if (matcher === undefined) {
+        matcher = (0,glob/* kindsGlob */._V)(statements);
+        kindMatchers.set(rule, matcher);
+    }
+    return matcher.test(kind);
+}
+function sqlRuleMatches(rule, statement) {
+    const sure = rule.action === 'allow';
+    if (rule.statements !== undefined && !kindMatches(rule, rule.statements, statement.kind)) {
+        return false;
+    }
+    if (rule.withoutWhere === true && statement.hasWhere !== false)
+        return false;
+    if (rule.unanalysable === true && statement.analysable)
+        return false;
+    if (rule.tables !== undefined) {
+        const tables = namePatterns(rule.tables, sure);
+        const hit = (t) => tableMatches(t, tables, sure);
+        if (sure ? !statement.targets.every(hit) : !statement.targets.some(hit))
+            return false;
+    }
+    if (rule.functions !== undefined) {
+        const functions = namePatterns(rule.functions, sure);
+        const hit = (f) => functionMatches(f, functions, sure);
+        if (sure ? !statement.functions.every(hit) : !statement.functions.some(hit))
+            return false;
+    }
+    return true;
+}
+/** Each rule's name patterns compiled on first use, exact (allow) and ignoring case. */
+const compiledNames = new WeakMap();
+function namePatterns(patterns, sure) {
+    let byMode = compiledNames.get(patterns);
+    if (byMode === undefined) {
+        byMode = new Map();
+        compiledNames.set(patterns, byMode);
+    }
+    let compiled = byMode.get(sure);
+    if (compiled === undefined) {
+        compiled = patterns.map((pattern) => {
+            const dot = pattern.indexOf('.');
+            const [schema, name] = dot < 0 ? ['*', pattern] : [pattern.slice(0, dot), pattern.slice(dot + 1)];
+            return {
+                schema: (0,glob/* namePartGlob */.dq)(schema, sure),
+                anySchema: schema === '*',
+                name: (0,glob/* namePartGlob */.dq)(name, sure),
+            };
+        });
+        byMode.set(sure, compiled);
+    }
+    return compiled;
 }
 /**
- * The full block: a heading, the claims, the gateway's own words and the hint.
- * Multi-line on purpose: it goes to the log, not into an error message.
+ * `sure`: the name is certainly the pattern's (allow); else it may be (deny,
+ * review). Without a schema, the search path picks one at run time: it may be
+ * any, and is surely the pattern's only when the pattern's schema is `*`.
  */
-function identityDiagnostics(token, gatewayError, now = Date.now()) {
-    return [
-        `the gateway refused the identity token: ${sanitize(gatewayError)}`,
-        'claims of the identity token it was shown:',
-        ...claimLines(token, now),
-        bindingHint(token),
-    ].join('\n');
+function nameMatches(schema, name, patterns, sure) {
+    return patterns.some((p) => p.name.test(name) && (schema === undefined ? !sure || p.anySchema : p.schema.test(schema)));
 }
-function describeExp(exp, now) {
-    if (typeof exp !== 'number')
-        return render(exp);
-    const delta = Math.round(exp - now / 1000);
-    const when = delta <= 0 ? `expired ${-delta} s ago` : `expires in ${delta} s`;
-    return `${new Date(exp * 1000).toISOString()} (${when})`;
+function tableMatches(target, patterns, sure) {
+    return nameMatches(target.schema, target.name, patterns, sure);
 }
-function render(value) {
-    if (value === undefined)
-        return '(not set)';
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return sanitize(text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text);
+function functionMatches(called, patterns, sure) {
+    const parts = called.split('.');
+    return nameMatches(parts.length > 1 ? parts.at(-2) : undefined, parts.at(-1) ?? '', patterns, sure);
 }
-/** Claims and gateway text come from outside: no control characters in our log. */
-function sanitize(text) {
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-        .trim());
+/**
+ * `request.path` is the request line's target as received: raw, query
+ * included (see normaliseHttpPath).
+ * The reason names the method and the rule's pattern, not the path, which
+ * may hold identifiers or tokens.
+ */
+function evaluateHttp(options) {
+    const method = options.request.method.toUpperCase();
+    const path = normaliseHttpPath(options.request.path);
+    if (!path.ok) {
+        return {
+            action: 'deny',
+            rule: defaults/* MALFORMED_PATH */.iQ,
+            reason: `${method}: ${path.problem}, so it is denied by rule ${defaults/* MALFORMED_PATH */.iQ}`,
+            kinds: [method],
+        };
+    }
+    const rule = options.guardrails.rules.find((r) => httpRuleMatches(r, method, path.path));
+    if (rule === undefined) {
+        return { action: 'allow', reason: `${method} is allowed: no rule matched`, kinds: [method] };
+    }
+    const pattern = rule.paths?.find((p) => (0,glob/* pathGlob */.Qh)(p, rule.action === 'allow').test(path.path));
+    const on = pattern === undefined ? '' : ` on ${pattern}`;
+    return {
+        action: rule.action,
+        rule: rule.name,
+        reason: `${method}${on} ${VERB[rule.action]} rule ${rule.name}`,
+        kinds: [method],
+    };
+}
+function httpRuleMatches(rule, method, path) {
+    const exact = rule.action === 'allow';
+    if (rule.methods !== undefined && !methodMatches(rule.methods, method, exact))
+        return false;
+    if (rule.paths !== undefined && !rule.paths.some((p) => (0,glob/* pathGlob */.Qh)(p, exact).test(path))) {
+        return false;
+    }
+    return true;
+}
+/** HEAD is GET without the body: a deny or review rule on GET covers it too. */
+function methodMatches(methods, method, exact) {
+    return methods.includes(method) || (!exact && method === 'HEAD' && methods.includes('GET'));
+}
+
+;// CONCATENATED MODULE: ./src/guardrails/prepared.ts
+/**
+ * The session's prepared statements after `classification` ran (call it only
+ * for strings that were allowed and sent): its PREPAREs added, its DEALLOCATEs
+ * removed; DEALLOCATE ALL and any DISCARD forget them all.
+ */
+function preparedAfter(options) {
+    const { classification } = options;
+    if (!classification.ok)
+        return options.prepared;
+    const next = new Map(options.prepared);
+    for (const statement of classification.statements) {
+        if (statement.nested)
+            continue;
+        if (statement.kind === 'PREPARE' && statement.prepared !== undefined) {
+            const own = classification.statements.filter((s) => s.statement === statement.statement);
+            next.set(statement.prepared, own);
+        }
+        else if (statement.kind === 'DEALLOCATE') {
+            if (statement.prepared === undefined)
+                next.clear();
+            else
+                next.delete(statement.prepared);
+        }
+        else if (statement.kind === 'DISCARD') {
+            next.clear();
+        }
+    }
+    return next;
+}
+
+;// CONCATENATED MODULE: ./src/flow/data-path.ts
+
+
+
+
+
+
+/** Refresh when a quarter of the credential's life, or a minute, is left, whichever is more. */
+function refreshDue(issued, issuedAt, now) {
+    if (issued.expiresAt === undefined)
+        return false;
+    const end = issued.expiresAt.getTime();
+    const margin = Math.max(60_000, (end - issuedAt) / 4);
+    return now >= end - margin;
+}
+/** Keeps the current upstream credential, issuing a new one when it nears expiry (one at a time). */
+class CurrentCredential {
+    options;
+    #issued;
+    #issuedAt = Date.now();
+    #refreshing;
+    refreshed = 0;
+    constructor(issued, options) {
+        this.options = options;
+        this.#issued = issued;
+    }
+    async get() {
+        if (!refreshDue(this.#issued, this.#issuedAt, Date.now()))
+            return this.#issued;
+        this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));
+        return this.#refreshing;
+    }
+    async #refresh() {
+        const name = this.options.request.name;
+        try {
+            const next = await this.options.reissue();
+            this.#issued = next;
+            this.#issuedAt = Date.now();
+            this.refreshed += 1;
+            this.options.log.info(`"${name}": upstream credential renewed${next.expiresAt === undefined ? '' : `, expires ${next.expiresAt.toISOString()}`}; new connections use it`);
+        }
+        catch (err) {
+            // The old one is still valid until it expires: keep serving with it.
+            this.options.log.warning(`"${name}": could not renew the upstream credential: ${(0,errors/* describeError */.Uc)(err)}`);
+        }
+        return this.#issued;
+    }
+}
+async function openDataPath(options) {
+    const { request } = options;
+    const path = request.dataPath;
+    const stats = newStats(path);
+    const current = new CurrentCredential(options.issued, options);
+    const opened = path.kind === 'postgres'
+        ? await openPostgres(options, path, current, stats)
+        : await openHttp(options, path, current, stats);
+    // The local secret only: registering the whole URL would also mask every
+    // 8-character window of it ("127.0.0.", the database name) in the log.
+    options.register(opened.secret);
+    stats.endpoint = opened.describe;
+    stats.upstream = opened.upstream;
+    return {
+        fields: opened.fields,
+        record: () => ({ ...stats, refreshed: current.refreshed }),
+        close: () => opened.close(),
+    };
+}
+function newStats(path) {
+    return {
+        kind: path.kind,
+        upstream: path.kind === 'http' ? path.upstream : '',
+        endpoint: '',
+        total: 0,
+        errors: 0,
+        byKind: {},
+        blocked: [],
+        held: [],
+        refreshed: 0,
+    };
+}
+/** The verdict for one item: allowed, refused with a rule, or held and then decided by humans. */
+async function decide(options, stats, verdict, text, signal) {
+    if (verdict.action === 'allow')
+        return { allow: true };
+    const rule = verdict.rule ?? 'guardrails';
+    const masked = clip(await options.mask(text));
+    if (verdict.action === 'deny') {
+        stats.blocked.push({
+            time: new Date().toISOString(),
+            kinds: [...verdict.kinds],
+            rule,
+            text: masked,
+        });
+        options.log.warning(`"${options.request.name}": blocked by rule ${rule}: ${verdict.reason}`);
+        return { allow: false, rule, message: `gatepass: ${verdict.reason}` };
+    }
+    return hold(options, stats, { verdict, rule, masked, signal });
+}
+async function hold(options, stats, held) {
+    const { verdict, rule, masked, signal } = held;
+    const reason = verdict.reason;
+    const entry = {
+        time: new Date().toISOString(),
+        kinds: [...verdict.kinds],
+        rule,
+        text: masked,
+        outcome: 'denied',
+    };
+    stats.held.push(entry);
+    if (options.review === undefined) {
+        entry.outcome = 'no-approval-source';
+        return {
+            allow: false,
+            rule,
+            message: `gatepass: ${reason}, and this step has no approval source to ask (set approval-source)`,
+        };
+    }
+    const what = options.request.dataPath.kind === 'postgres' ? 'statement' : 'request';
+    options.log.info(`"${options.request.name}": a ${what} is held for approval (rule ${rule})`);
+    let answer;
+    try {
+        answer = await options.review({ credential: options.request.name, what, text: masked, rule, reason }, signal);
+    }
+    catch (err) {
+        entry.outcome = signal.aborted ? 'abandoned' : 'failed';
+        const why = err instanceof errors/* GatepassError */.J9 ? err.message : (0,errors/* describeError */.Uc)(err);
+        return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${why}` };
+    }
+    if (answer.approved) {
+        entry.outcome = 'approved';
+        entry.approvers = answer.approvers;
+        return { allow: true };
+    }
+    return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${answer.reason}` };
+}
+const CLIP = 2_000;
+function clip(text) {
+    return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
+}
+function count(stats, kinds, failed) {
+    stats.total += 1;
+    if (failed)
+        stats.errors += 1;
+    for (const kind of kinds.length === 0 ? ['UNKNOWN'] : kinds)
+        stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
+}
+async function openPostgres(options, path, current, stats) {
+    const { startPostgresProxy } = await Promise.all(/* import() */[__webpack_require__.e(802), __webpack_require__.e(835)]).then(__webpack_require__.bind(__webpack_require__, 2835));
+    const name = options.request.name;
+    const sessions = new Map();
+    // Checked now, before the command starts: a credential without a host fails the step.
+    const first = upstreamTarget(path, options.issued.values, name);
+    const endpoint = await startPostgresProxy({
+        database: first.database,
+        upstream: async () => upstreamTarget(path, (await current.get()).values, name),
+        inspect: async (check) => {
+            const verdict = await sqlVerdict(path, sessions, check);
+            const decision = await decide(options, stats, verdict, check.sql, check.signal);
+            return { ...decision, kinds: [...verdict.kinds] };
+        },
+        record: (entry) => {
+            count(stats, entry.kinds, entry.outcome === 'error');
+            void options.mask(entry.sql).then((sql) => {
+                options.sessionLog.write({ credential: name, ...entry, sql });
+            });
+        },
+    });
+    return {
+        fields: {
+            url: endpoint.url,
+            host: endpoint.host,
+            port: String(endpoint.port),
+            database: endpoint.database,
+            username: endpoint.user,
+            password: endpoint.password,
+        },
+        secret: endpoint.password,
+        upstream: `${first.host}:${first.port}/${first.database} (sslmode ${first.sslmode})`,
+        describe: `postgresql://${endpoint.host}:${endpoint.port}/${endpoint.database}`,
+        close: () => endpoint.close(),
+    };
+}
+/**
+ * The guardrails' verdict on one SQL string, with what the session prepared
+ * so far (an EXECUTE is judged by its PREPARE). A classifier that fails
+ * denies: nothing unread goes upstream.
+ */
+async function sqlVerdict(path, sessions, check) {
+    const prepared = sessions.get(check.session) ?? new Map();
+    let classification;
+    try {
+        classification = await classifySql({ sql: check.sql, prepared });
+    }
+    catch (err) {
+        return {
+            action: 'deny',
+            rule: defaults/* UNPARSEABLE */.$B,
+            reason: `the SQL could not be analysed (${(0,errors/* describeError */.Uc)(err)}), so it is denied by rule ${defaults/* UNPARSEABLE */.$B}`,
+            kinds: [],
+        };
+    }
+    const verdict = evaluateSql({ guardrails: path.guardrails, classification });
+    if (verdict.action !== 'deny') {
+        // Held statements may still be refused; a PREPARE remembered for one that
+        // never ran only makes its EXECUTE be judged as what it would run.
+        sessions.set(check.session, preparedAfter({ prepared, classification }));
+    }
+    return verdict;
+}
+/** Where gatepass connects upstream: `upstream:` first, then the credential's own fields. */
+function upstreamTarget(path, values, name) {
+    const pick = (...fields) => fields.map((f) => values[f]).find((v) => v !== undefined && v !== '');
+    const host = path.upstream.host ?? pick('host', 'hostname');
+    const user = pick('username', 'user');
+    const password = pick('password');
+    const missing = [
+        host === undefined ? 'host' : '',
+        user === undefined ? 'username' : '',
+        password === undefined ? 'password' : '',
+    ].filter((m) => m !== '');
+    if (host === undefined || user === undefined || password === undefined) {
+        throw new errors/* GatepassError */.J9('GATEWAY', `credential "${name}" has no ${missing.join(', ')} for its PostgreSQL upstream`, {
+            hint: `Fields issued: ${Object.keys(values).join(', ') || 'none'}; name the server in \`upstream: postgresql://host:5432/db\``,
+        });
+    }
+    const port = path.upstream.port ?? Number(pick('port') ?? 5432);
+    const database = path.upstream.database ?? pick('database', 'dbname', 'database_name') ?? user;
+    return {
+        host,
+        port,
+        database,
+        user,
+        password,
+        sslmode: path.upstream.sslmode ?? (0,data_path/* defaultSslMode */.hl)(host),
+    };
+}
+async function openHttp(options, path, current, stats) {
+    const { startHttpProxy } = await __webpack_require__.e(/* import() */ 726).then(__webpack_require__.bind(__webpack_require__, 8726));
+    const name = options.request.name;
+    const endpoint = await startHttpProxy({
+        upstream: new URL(path.upstream),
+        credential: async () => ({
+            header: path.header.name,
+            value: (0,data_path/* fillHeader */.pK)(path.header, (await current.get()).values, name),
+        }),
+        inspect: async (check) => {
+            const verdict = evaluateHttp({
+                guardrails: path.guardrails,
+                request: { method: check.method, path: check.path },
+            });
+            return decide(options, stats, verdict, `${check.method} ${check.path}`, check.signal);
+        },
+        record: (entry) => {
+            count(stats, [entry.method], entry.outcome !== 'ok' && entry.outcome !== 'blocked');
+            options.sessionLog.write({ credential: name, ...entry });
+        },
+    });
+    // The capability is the URL's first path segment.
+    const secret = new URL(endpoint.url).pathname.split('/')[1] ?? endpoint.url;
+    return {
+        fields: { url: endpoint.url },
+        secret,
+        upstream: path.upstream,
+        describe: 'http://127.0.0.1 (loopback)',
+        close: () => endpoint.close(),
+    };
 }
 
 

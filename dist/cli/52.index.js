@@ -135,8 +135,8 @@ function classifyCoreError(err) {
     return { retry: err instanceof errors/* GatepassError */.J9 && err.code === 'IDENTITY' };
 }
 
-// EXTERNAL MODULE: ./src/flow/job.ts + 8 modules
-var job = __webpack_require__(1958);
+// EXTERNAL MODULE: ./src/flow/job.ts + 4 modules
+var job = __webpack_require__(2678);
 // EXTERNAL MODULE: ./src/config/config.ts + 6 modules
 var config = __webpack_require__(439);
 // EXTERNAL MODULE: ./src/platform/detect.ts

@@ -48,3 +48,10 @@ export interface HoopRequest {
   /** The hoop connection's name (or id). */
   connection: string;
 }
+
+/** A request whose credential goes through a data path (`proxy:`). */
+export type ProxiedRequest = CredentialRequest & { dataPath: DataPathRequest };
+
+export function isProxied(request: CredentialRequest): request is ProxiedRequest {
+  return request.dataPath !== undefined;
+}

@@ -13,7 +13,8 @@
 import type { DataPathRequest, HttpDataPath, PostgresDataPath } from '../config/data-path.js';
 import { defaultSslMode, fillHeader } from '../config/data-path.js';
 import { GatepassError, describeError } from '../common/errors.js';
-import type { CredentialRequest, Issued } from '../gateways/gateway.js';
+import type { Issued } from '../gateways/gateway.js';
+import type { ProxiedRequest } from '../config/request.js';
 import type { HostLogger } from './host.js';
 import type { DataPathRecord, HeldRecord } from '../audit/record.js';
 import type { SessionLog } from '../audit/session-log.js';
@@ -22,13 +23,6 @@ import { classifySql, type SqlClassification } from '../guardrails/sql.js';
 import { preparedAfter, type PreparedStatements } from '../guardrails/prepared.js';
 import { UNPARSEABLE } from '../guardrails/defaults.js';
 import type { Verdict } from '../guardrails/types.js';
-
-/** A request whose credential goes through a data path. */
-export type ProxiedRequest = CredentialRequest & { dataPath: DataPathRequest };
-
-export function isProxied(request: CredentialRequest): request is ProxiedRequest {
-  return request.dataPath !== undefined;
-}
 
 /** A statement or request a `review` rule holds, as the approver sees it (masked). */
 export interface HeldItem {

@@ -59,14 +59,8 @@ import { deferredMasker, type DeferredMasker } from '../masking/deferred.js';
 import type { ApprovalGate, ForwardedSignal, Host, HostLogger } from './host.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { openSessionLog, type SessionLog } from '../audit/session-log.js';
-import {
-  isProxied,
-  openDataPath,
-  type HeldItem,
-  type OpenDataPath,
-  type ProxiedRequest,
-  type ReviewAnswer,
-} from './data-path.js';
+import type { HeldItem, OpenDataPath, ReviewAnswer } from './data-path.js';
+import { isProxied, type ProxiedRequest } from '../config/request.js';
 import type { SavedState } from './state.js';
 import { VERSION } from '../common/version.js';
 
@@ -760,6 +754,8 @@ async function dataPathVariables(
   job.sessionLog ??= openSessionLog(
     join(dirname(job.saved.auditFile), sessionLogName(job.record.requestId)),
   );
+  // Loaded only for a data path: the guardrails and the engines stay off every other run's way.
+  const { openDataPath } = await import('./data-path.js');
   const path = await openDataPath({
     request,
     issued,
