@@ -215,7 +215,7 @@ async function hold(
       signal,
     );
   } catch (err) {
-    entry.outcome = signal.aborted ? 'abandoned' : 'failed';
+    entry.outcome = heldOutcome(err, signal);
     const why = err instanceof GatepassError ? err.message : describeError(err);
     return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${why}` };
   }
@@ -225,6 +225,15 @@ async function hold(
     return { allow: true };
   }
   return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${answer.reason}` };
+}
+
+/**
+ * Why a held item was not approved, for the audit record: the gate says no by
+ * throwing DENIED, which is a decision, not a failure to get one.
+ */
+function heldOutcome(err: unknown, signal: AbortSignal): HeldRecord['outcome'] {
+  if (signal.aborted) return 'abandoned';
+  return err instanceof GatepassError && err.code === 'DENIED' ? 'denied' : 'failed';
 }
 
 const CLIP = 2_000;
