@@ -59,7 +59,11 @@ interface Step {
   dir: string;
   code: number;
   output: string;
-  audit: { requestId: string; credentials: Array<{ name: string; dataPath?: DataPathRecord }> };
+  audit: {
+    requestId: string;
+    credentials: Array<{ name: string; dataPath?: DataPathRecord }>;
+    revocations?: Array<{ name: string; result: string }>;
+  };
 }
 
 /** Main with these inputs in a fresh directory; the script runs there. */
@@ -106,7 +110,7 @@ function fakeGate(answers: Array<'approve' | 'deny'>) {
     wait: ({ id, subject }) => {
       requests.push({ id, subject });
       const answer = answers[requests.length - 1];
-      if (answer === 'approve') return Promise.resolve([{ login: 'alice' }] as never);
+      if (answer === 'approve') return Promise.resolve([{ login: 'alice' }]);
       return Promise.reject(new GatepassError('DENIED', 'bob denied it'));
     },
   };
@@ -126,10 +130,12 @@ function reviewed(table: string): Record<string, string> {
       '  guardrails: { rules: [{ name: review-deletes, action: review, statements: [DELETE] }] }',
     ].join('\n'),
     run: [
+      'env > env.txt',
       `psql -v ON_ERROR_STOP=1 -Atc "create table ${table} (id int)"`,
       `psql -v ON_ERROR_STOP=1 -Atc "insert into ${table} values (1), (2), (3)"`,
       psql(`delete from ${table} where id = 1`),
-      psql(`delete from ${table} where id = 2`),
+      // Quotes the endpoint's password (a registered secret): the approver sees it masked.
+      psql(`delete from ${table} where id = 2 and '$PGPASSWORD' <> ''`),
       psql(`select count(*) from ${table}`),
     ].join('\n'),
   };
@@ -156,13 +162,22 @@ describe('proxy: postgres with a review rule', () => {
         text: 'delete from held_rows where id = 1',
         rule: 'review-deletes',
       }),
-      expect.objectContaining({ text: 'delete from held_rows where id = 2' }),
+      expect.objectContaining({
+        text: expect.stringMatching(/^delete from held_rows where id = 2 and '\*+' <> ''$/),
+      }),
     ]);
+    const password = /^PGPASSWORD=(.+)$/m.exec(read(s.dir, 'env.txt'))?.[1] ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    expect(JSON.stringify(requests)).not.toContain(password);
     const ids = requests.map((r) => r.id);
     expect(new Set([...ids, s.audit.requestId]).size).toBe(3);
 
     expect(dataPathOf(s).held).toEqual([
-      expect.objectContaining({ rule: 'review-deletes', outcome: 'approved', approvers: ['alice'] }),
+      expect.objectContaining({
+        rule: 'review-deletes',
+        outcome: 'approved',
+        approvers: ['alice'],
+      }),
       expect.objectContaining({ rule: 'review-deletes', outcome: 'denied' }),
     ]);
   }, 60_000);
@@ -182,6 +197,7 @@ describe('proxy: postgres with a review rule', () => {
 describe('proxy: postgres with a short-lived credential', () => {
   it('issues the credential again for a new connection; the open session keeps working; every issue is revoked', async () => {
     // Within max(60 s, ttl/4) of expiry from the start: each new connection renews.
+    const from = gw.audit.length;
     const pgModule = join(process.cwd(), 'node_modules', 'pg', 'lib', 'index.js');
     const script = `
 const { Client } = require(${JSON.stringify(pgModule)});
@@ -215,7 +231,16 @@ const fs = require('node:fs');
     expect(who.b).toMatch(/^gp_[0-9a-f]{12}$/);
     expect(who.b).not.toBe(who.a);
     expect(who.again).toBe(who.a);
-    expect(dataPathOf(s).refreshed).toBeGreaterThanOrEqual(1);
+    const refreshed = dataPathOf(s).refreshed;
+    expect(refreshed).toBeGreaterThanOrEqual(1);
+    // One role per issue, the gateway says: the first, then one per renewal.
+    const roles = gw.audit
+      .slice(from)
+      .map((l) => JSON.parse(l) as { event: string; postgres_role?: string })
+      .filter((e) => e.event === 'token.issued')
+      .map((e) => e.postgres_role);
+    expect(roles).toHaveLength(1 + refreshed);
+    expect(roles).toEqual(expect.arrayContaining([who.a, who.b]));
 
     // Each renewal's handle was saved as it came, and revoked at the step's end.
     const saved = s.rec.saves.map(
@@ -223,7 +248,49 @@ const fs = require('node:fs');
     );
     const names = new Set(saved.flatMap((x) => x.credentials.map((c) => c.name)));
     expect(names).toContain('db~1');
+    expect(s.audit.revocations?.map((r) => r.result)).toEqual(
+      Array<string>(1 + refreshed).fill('revoked'),
+    );
     expect(await pg.gatewayRoles()).toEqual([]);
+  }, 60_000);
+});
+
+describe('proxy: postgres when a renewal gets no answer', () => {
+  it('keeps serving with the first credential and reports the renewal as unconfirmed', async () => {
+    // The first exchange is answered; the renewal's hangs past `timeout`, so the
+    // gateway may have issued it: it must be on record before it is sent.
+    let exchanges = 0;
+    gw.intercept = (req) => (req.path === '/token' && ++exchanges > 1 ? { hang: true } : undefined);
+    let s: Step;
+    try {
+      s = await step({
+        timeout: '1s',
+        credentials: [
+          '- name: db',
+          "  scope: 'db:migrator'",
+          '  ttl: 30s',
+          '  proxy: postgres',
+          '  env: { DATABASE_URL: url }',
+        ].join('\n'),
+        run: 'psql -v ON_ERROR_STOP=1 -Atc "select current_user" "$DATABASE_URL" > who.txt',
+      });
+    } finally {
+      gw.intercept = undefined;
+    }
+    expect({ code: s.code, output: s.output }).toMatchObject({ code: 0 });
+    expect(read(s.dir, 'who.txt').trim()).toMatch(/^gp_[0-9a-f]{12}$/);
+    expect(s.rec.lines.join('\n')).toMatch(/"db": could not renew the upstream credential/);
+    expect(dataPathOf(s).refreshed).toBe(0);
+    const sent = s.rec.saves.map(
+      (raw) => JSON.parse(raw) as { unconfirmed?: Array<{ name: string }> },
+    );
+    expect(sent.some((x) => x.unconfirmed?.some((u) => u.name === 'db~1'))).toBe(true);
+    expect(s.audit.revocations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'db', result: 'revoked' }),
+        expect.objectContaining({ name: 'db~1', result: 'unconfirmed' }),
+      ]),
+    );
   }, 60_000);
 });
 
@@ -298,4 +365,18 @@ describe('proxy: http', () => {
     const url = read(s.dir, 'url.txt').trim();
     await expect(fetch(`${url}/v1/items`)).rejects.toThrow();
   }, 60_000);
+});
+
+describe('proxy: with export: env', () => {
+  it('fails in preflight, before any ID token is asked for', async () => {
+    const s = await step({
+      export: 'env',
+      credentials: "- name: db\n  scope: 'db:migrator'\n  proxy: postgres",
+    });
+    expect(s.code).toBe(1);
+    expect(s.rec.identityCalls()).toBe(0);
+    expect(s.rec.lines).toContain(
+      'error: `export: env` cannot hand a data path (`proxy:`) to later steps. Its endpoint closes when this step ends: run the command in this step (`run`), or drop `proxy:`',
+    );
+  });
 });
