@@ -249,7 +249,7 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   [
     'unknown field',
     { credentials: '- name: a\n  scopes: x' },
-    /credential "a" has an unknown field `scopes`\. Fields for token-exchange: name, ttl, env, scope/,
+    /credential "a" has an unknown field `scopes`\. Fields for token-exchange: name, ttl, env, proxy, upstream, header, guardrails, scope/,
   ],
   [
     'field of another provider',
@@ -311,7 +311,7 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   [
     'env misspelled token field',
     { credentials: '- name: a\n  env: { TOKEN: acess_token }' },
-    /names field "acess_token"; did you mean "access_token"\?\. Token responses hold access_token/,
+    /names field "acess_token"; did you mean "access_token"\? Token responses hold access_token/,
   ],
   [
     'env set twice',
@@ -990,7 +990,7 @@ describe('parseConfig: the token-exchange server inputs', () => {
     expect(
       problemsOf({ credentials: '- name: api\n  token-exchange:\n    scope: deploy\n' }),
     ).toEqual([
-      'input `credentials`: credential "api" has an unknown field `token-exchange`. Put the provider\'s fields directly in the item, not under `token-exchange:` (e.g. `scope: deploy`); fields for token-exchange: name, ttl, env, scope, audience, resource, requested-token-type, service-account',
+      'input `credentials`: credential "api" has an unknown field `token-exchange`. Put the provider\'s fields directly in the item, not under `token-exchange:` (e.g. `scope: deploy`); fields for token-exchange: name, ttl, env, proxy, upstream, header, guardrails, scope, audience, resource, requested-token-type, service-account',
     ]);
   });
 });
