@@ -333,15 +333,23 @@ describe('proxy: http', () => {
         'echo "$API_URL" > url.txt',
         'curl -sS -o items.txt -w "%{http_code}\\n" "$API_URL/v1/items" >> codes.txt',
         'curl -sS -o deleted.txt -w "%{http_code}\\n" -X DELETE "$API_URL/v1/items/1" >> codes.txt',
+        // The endpoint's capability (a registered secret) in a path: the session log masks it.
+        'curl -sS -o /dev/null -w "%{http_code}\\n" "$API_URL/v1/items/$(basename "$API_URL")" >> codes.txt',
       ].join('\n'),
     });
     expect({ code: s.code, output: s.output }).toMatchObject({ code: 0 });
-    expect(read(s.dir, 'codes.txt').trim().split('\n')).toEqual(['200', '403']);
+    expect(read(s.dir, 'codes.txt').trim().split('\n')).toEqual(['200', '403', '200']);
     expect(read(s.dir, 'items.txt')).toBe('{"items":[1,2]}');
     expect(read(s.dir, 'deleted.txt')).toContain('no-deletes');
 
     // Upstream saw the token the gateway issued, and only the GET.
-    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /v1/items']);
+    const url = read(s.dir, 'url.txt').trim();
+    const capability = new URL(url).pathname.split('/')[1] ?? '';
+    expect(capability.length).toBeGreaterThanOrEqual(16);
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /v1/items',
+      `GET /v1/items/${capability}`,
+    ]);
     const token = (seen[0]?.authorization ?? '').replace(/^Bearer /, '');
     const jti = (
       JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { jti: string }
@@ -358,11 +366,13 @@ describe('proxy: http', () => {
     expect(log.map((e) => [e.method, e.outcome])).toEqual([
       ['GET', 'ok'],
       ['DELETE', 'blocked'],
+      ['GET', 'ok'],
     ]);
+    expect(log[2]?.path).toMatch(/^\/v1\/items\/\*+$/);
+    expect(read(dataPathOf(s).sessionLog ?? '', '')).not.toContain(capability);
     expect(dataPathOf(s).blocked).toEqual([expect.objectContaining({ rule: 'no-deletes' })]);
 
     // The endpoint is gone with the step.
-    const url = read(s.dir, 'url.txt').trim();
     await expect(fetch(`${url}/v1/items`)).rejects.toThrow();
   }, 60_000);
 });

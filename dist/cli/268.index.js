@@ -2238,6 +2238,19 @@ const CLIP = 2_000;
 function clip(text) {
     return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
 }
+/**
+ * One session-log line, `field` masked first: a statement or a path can quote
+ * a secret (the job's own, or the endpoint's), and the log is kept as an artifact.
+ */
+function writeMasked(options, entry, field, text) {
+    const write = (value) => {
+        options.sessionLog.write({ credential: options.request.name, ...entry, [field]: value });
+    };
+    // Without a masker the text stays out; the rest of the line still counts.
+    options.mask(text).then(write, () => {
+        write('(left out: masking failed)');
+    });
+}
 function count(stats, kinds, failed) {
     stats.total += 1;
     if (failed)
@@ -2261,9 +2274,7 @@ async function openPostgres(options, path, current, stats) {
         },
         record: (entry) => {
             count(stats, entry.kinds, entry.outcome === 'error');
-            void options.mask(entry.sql).then((sql) => {
-                options.sessionLog.write({ credential: name, ...entry, sql });
-            });
+            writeMasked(options, entry, 'sql', entry.sql);
         },
     });
     return {
@@ -2353,7 +2364,7 @@ async function openHttp(options, path, current, stats) {
         },
         record: (entry) => {
             count(stats, [entry.method], entry.outcome !== 'ok' && entry.outcome !== 'blocked');
-            options.sessionLog.write({ credential: name, ...entry });
+            writeMasked(options, entry, 'path', entry.path);
         },
     });
     // The capability is the URL's first path segment.

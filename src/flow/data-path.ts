@@ -241,6 +241,25 @@ function clip(text: string): string {
   return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
 }
 
+/**
+ * One session-log line, `field` masked first: a statement or a path can quote
+ * a secret (the job's own, or the endpoint's), and the log is kept as an artifact.
+ */
+function writeMasked(
+  options: DataPathOptions,
+  entry: object,
+  field: 'sql' | 'path',
+  text: string,
+): void {
+  const write = (value: string): void => {
+    options.sessionLog.write({ credential: options.request.name, ...entry, [field]: value });
+  };
+  // Without a masker the text stays out; the rest of the line still counts.
+  options.mask(text).then(write, () => {
+    write('(left out: masking failed)');
+  });
+}
+
 function count(stats: DataPathRecord, kinds: readonly string[], failed: boolean): void {
   stats.total += 1;
   if (failed) stats.errors += 1;
@@ -269,9 +288,7 @@ async function openPostgres(
     },
     record: (entry) => {
       count(stats, entry.kinds, entry.outcome === 'error');
-      void options.mask(entry.sql).then((sql) => {
-        options.sessionLog.write({ credential: name, ...entry, sql });
-      });
+      writeMasked(options, entry, 'sql', entry.sql);
     },
   });
   return {
@@ -381,7 +398,7 @@ async function openHttp(
     },
     record: (entry) => {
       count(stats, [entry.method], entry.outcome !== 'ok' && entry.outcome !== 'blocked');
-      options.sessionLog.write({ credential: name, ...entry });
+      writeMasked(options, entry, 'path', entry.path);
     },
   });
   // The capability is the URL's first path segment.
