@@ -317,6 +317,7 @@ describe('proxy: http', () => {
   });
 
   it('adds the issued token upstream, keeps it from the script, refuses a DELETE by rule, and closes', async () => {
+    seen.length = 0;
     const from = gw.audit.length;
     const s = await step({
       credentials: [
@@ -374,6 +375,35 @@ describe('proxy: http', () => {
 
     // The endpoint is gone with the step.
     await expect(fetch(`${url}/v1/items`)).rejects.toThrow();
+  }, 60_000);
+
+  it('holds a request a review rule names until the gate approves it, then relays it', async () => {
+    seen.length = 0;
+    const { gate, requests } = fakeGate(['approve']);
+    const s = await step(
+      {
+        credentials: [
+          '- name: api',
+          '  scope: read',
+          '  audience: https://api.example.com',
+          '  proxy: http',
+          `  upstream: ${base}`,
+          '  env: { API_URL: url }',
+          '  guardrails: { rules: [{ name: review-posts, action: review, methods: [POST] }] }',
+        ].join('\n'),
+        run: 'curl -sS -o /dev/null -w "%{http_code}\\n" -X POST -d "{}" "$API_URL/v1/items" > codes.txt',
+      },
+      gate,
+    );
+    expect({ code: s.code, output: s.output }).toMatchObject({ code: 0 });
+    expect(read(s.dir, 'codes.txt').trim()).toBe('200');
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /v1/items']);
+    expect(requests.map((r) => r.subject.held)).toEqual([
+      expect.objectContaining({ what: 'request', text: 'POST /v1/items', rule: 'review-posts' }),
+    ]);
+    expect(dataPathOf(s).held).toEqual([
+      expect.objectContaining({ rule: 'review-posts', outcome: 'approved', approvers: ['alice'] }),
+    ]);
   }, 60_000);
 });
 
