@@ -405,6 +405,29 @@ describe('proxy: http', () => {
       expect.objectContaining({ rule: 'review-posts', outcome: 'approved', approvers: ['alice'] }),
     ]);
   }, 60_000);
+
+  it('fails the step before the script when the header names a field the credential lacks', async () => {
+    seen.length = 0;
+    const s = await step({
+      credentials: [
+        '- name: api',
+        '  scope: read',
+        '  audience: https://api.example.com',
+        '  proxy: http',
+        `  upstream: ${base}`,
+        '  header: "X-Api-Key: {acess_token}"',
+        '  env: { API_URL: url }',
+      ].join('\n'),
+      run: 'touch ran.txt; curl -sS -o /dev/null "$API_URL/v1/items"',
+    });
+    expect(s.code).toBe(1);
+    expect(s.rec.lines.join('\n')).toContain(
+      'error: credential "api" has no field "acess_token" for its header',
+    );
+    expect(() => read(s.dir, 'ran.txt')).toThrow();
+    expect(seen).toEqual([]);
+    expect(s.audit.revocations?.map((r) => r.result)).toEqual(['revoked']);
+  }, 60_000);
 });
 
 describe('proxy: with export: env', () => {

@@ -2349,6 +2349,9 @@ function upstreamTarget(path, values, name) {
 async function openHttp(options, path, current, stats) {
     const { startHttpProxy } = await __webpack_require__.e(/* import() */ 726).then(__webpack_require__.bind(__webpack_require__, 8726));
     const name = options.request.name;
+    // Checked now, before the command starts, as the PostgreSQL upstream is: a
+    // header naming a field the credential lacks would fail every request.
+    (0,data_path/* fillHeader */.pK)(path.header, options.issued.values, name);
     const endpoint = await startHttpProxy({
         upstream: new URL(path.upstream),
         credential: async () => ({

@@ -383,6 +383,9 @@ async function openHttp(
 ): Promise<Opened> {
   const { startHttpProxy } = await import('../delivery/http/index.js');
   const name = options.request.name;
+  // Checked now, before the command starts, as the PostgreSQL upstream is: a
+  // header naming a field the credential lacks would fail every request.
+  fillHeader(path.header, options.issued.values, name);
   const endpoint = await startHttpProxy({
     upstream: new URL(path.upstream),
     credential: async () => ({
