@@ -10,6 +10,13 @@ describe('describeError', () => {
     expect(err.code).toBe('INPUT');
   });
 
+  it('adds no full stop after a message that ends a sentence', () => {
+    const err = new GatepassError('INPUT', 'names "pasword"; did you mean "password"?', {
+      hint: 'Fields: password',
+    });
+    expect(describeError(err)).toBe('names "pasword"; did you mean "password"? Fields: password');
+  });
+
   it('folds multi-line messages into one line', () => {
     expect(describeError(new GatepassError('GATEWAY', 'bad\r\n  answer\nfrom gateway'))).toBe(
       'bad answer from gateway',

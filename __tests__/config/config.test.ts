@@ -311,7 +311,7 @@ const BAD: Array<[string, Record<string, string>, RegExp]> = [
   [
     'env misspelled token field',
     { credentials: '- name: a\n  env: { TOKEN: acess_token }' },
-    /names field "acess_token"; did you mean "access_token"\?\. Token responses hold access_token/,
+    /names field "acess_token"; did you mean "access_token"\? Token responses hold access_token/,
   ],
   [
     'env set twice',

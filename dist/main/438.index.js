@@ -982,7 +982,7 @@ async function hold(options, stats, held) {
         answer = await options.review({ credential: options.request.name, what, text: masked, rule, reason }, signal);
     }
     catch (err) {
-        entry.outcome = signal.aborted ? 'abandoned' : 'failed';
+        entry.outcome = heldOutcome(err, signal);
         const why = err instanceof errors/* GatepassError */.J9 ? err.message : (0,errors/* describeError */.Uc)(err);
         return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${why}` };
     }
@@ -993,9 +993,31 @@ async function hold(options, stats, held) {
     }
     return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${answer.reason}` };
 }
+/**
+ * Why a held item was not approved, for the audit record: the gate says no by
+ * throwing DENIED, which is a decision, not a failure to get one.
+ */
+function heldOutcome(err, signal) {
+    if (signal.aborted)
+        return 'abandoned';
+    return err instanceof errors/* GatepassError */.J9 && err.code === 'DENIED' ? 'denied' : 'failed';
+}
 const CLIP = 2_000;
 function clip(text) {
     return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
+}
+/**
+ * One session-log line, `field` masked first: a statement or a path can quote
+ * a secret (the job's own, or the endpoint's), and the log is kept as an artifact.
+ */
+function writeMasked(options, entry, field, text) {
+    const write = (value) => {
+        options.sessionLog.write({ credential: options.request.name, ...entry, [field]: value });
+    };
+    // Without a masker the text stays out; the rest of the line still counts.
+    options.mask(text).then(write, () => {
+        write('(left out: masking failed)');
+    });
 }
 function count(stats, kinds, failed) {
     stats.total += 1;
@@ -1020,9 +1042,7 @@ async function openPostgres(options, path, current, stats) {
         },
         record: (entry) => {
             count(stats, entry.kinds, entry.outcome === 'error');
-            void options.mask(entry.sql).then((sql) => {
-                options.sessionLog.write({ credential: name, ...entry, sql });
-            });
+            writeMasked(options, entry, 'sql', entry.sql);
         },
     });
     return {
@@ -1097,6 +1117,9 @@ function upstreamTarget(path, values, name) {
 async function openHttp(options, path, current, stats) {
     const { startHttpProxy } = await __webpack_require__.e(/* import() */ 726).then(__webpack_require__.bind(__webpack_require__, 8726));
     const name = options.request.name;
+    // Checked now, before the command starts, as the PostgreSQL upstream is: a
+    // header naming a field the credential lacks would fail every request.
+    (0,data_path/* fillHeader */.pK)(path.header, options.issued.values, name);
     const endpoint = await startHttpProxy({
         upstream: new URL(path.upstream),
         credential: async () => ({
@@ -1112,7 +1135,7 @@ async function openHttp(options, path, current, stats) {
         },
         record: (entry) => {
             count(stats, [entry.method], entry.outcome !== 'ok' && entry.outcome !== 'blocked');
-            options.sessionLog.write({ credential: name, ...entry });
+            writeMasked(options, entry, 'path', entry.path);
         },
     });
     // The capability is the URL's first path segment.

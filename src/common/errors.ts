@@ -28,7 +28,9 @@ export class GatepassError extends Error {
 /** One line for a terminal or `::error::`: the message, then the fix. */
 export function describeError(err: unknown): string {
   if (err instanceof GatepassError) {
-    const line = err.hint === undefined ? err.message : `${err.message}. ${err.hint}`;
+    // A message that already ends a sentence ("did you mean x?") takes no extra full stop.
+    const stop = /[.?!]$/.test(err.message) ? '' : '.';
+    const line = err.hint === undefined ? err.message : `${err.message}${stop} ${err.hint}`;
     return singleLine(line);
   }
   // Unexpected errors: show the class and message only; stack traces can hold

@@ -209,7 +209,7 @@ async function hold(
       signal,
     );
   } catch (err) {
-    entry.outcome = signal.aborted ? 'abandoned' : 'failed';
+    entry.outcome = heldOutcome(err, signal);
     const why = err instanceof GatepassError ? err.message : describeError(err);
     return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${why}` };
   }
@@ -221,9 +221,37 @@ async function hold(
   return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${answer.reason}` };
 }
 
+/**
+ * Why a held item was not approved, for the audit record: the gate says no by
+ * throwing DENIED, which is a decision, not a failure to get one.
+ */
+function heldOutcome(err: unknown, signal: AbortSignal): HeldRecord['outcome'] {
+  if (signal.aborted) return 'abandoned';
+  return err instanceof GatepassError && err.code === 'DENIED' ? 'denied' : 'failed';
+}
+
 const CLIP = 2_000;
 function clip(text: string): string {
   return text.length > CLIP ? `${text.slice(0, CLIP)}…` : text;
+}
+
+/**
+ * One session-log line, `field` masked first: a statement or a path can quote
+ * a secret (the job's own, or the endpoint's), and the log is kept as an artifact.
+ */
+function writeMasked(
+  options: DataPathOptions,
+  entry: object,
+  field: 'sql' | 'path',
+  text: string,
+): void {
+  const write = (value: string): void => {
+    options.sessionLog.write({ credential: options.request.name, ...entry, [field]: value });
+  };
+  // Without a masker the text stays out; the rest of the line still counts.
+  options.mask(text).then(write, () => {
+    write('(left out: masking failed)');
+  });
 }
 
 function count(stats: DataPathRecord, kinds: readonly string[], failed: boolean): void {
@@ -254,9 +282,7 @@ async function openPostgres(
     },
     record: (entry) => {
       count(stats, entry.kinds, entry.outcome === 'error');
-      void options.mask(entry.sql).then((sql) => {
-        options.sessionLog.write({ credential: name, ...entry, sql });
-      });
+      writeMasked(options, entry, 'sql', entry.sql);
     },
   });
   return {
@@ -351,6 +377,9 @@ async function openHttp(
 ): Promise<Opened> {
   const { startHttpProxy } = await import('../delivery/http/index.js');
   const name = options.request.name;
+  // Checked now, before the command starts, as the PostgreSQL upstream is: a
+  // header naming a field the credential lacks would fail every request.
+  fillHeader(path.header, options.issued.values, name);
   const endpoint = await startHttpProxy({
     upstream: new URL(path.upstream),
     credential: async () => ({
@@ -366,7 +395,7 @@ async function openHttp(
     },
     record: (entry) => {
       count(stats, [entry.method], entry.outcome !== 'ok' && entry.outcome !== 'blocked');
-      options.sessionLog.write({ credential: name, ...entry });
+      writeMasked(options, entry, 'path', entry.path);
     },
   });
   // The capability is the URL's first path segment.

@@ -771,7 +771,12 @@ async function dataPathVariables(
   return credentialVariables(request, endpoint, job.log);
 }
 
-/** The credential issued again for a data path, its handle saved like the first one's. */
+/**
+ * The credential issued again for a data path, on record like the first one:
+ * the request in the state before it is sent (a renewal whose answer is lost
+ * may still have been issued, and is reported as unconfirmed), its handle
+ * saved as soon as it arrives.
+ */
 async function reissue(job: Job, request: CredentialRequest): Promise<Issued> {
   const gateway = await job.gateway;
   const identity = job.identity;
@@ -780,8 +785,17 @@ async function reissue(job: Job, request: CredentialRequest): Promise<Issued> {
   }
   const signal = job.cancel.signal;
   const token = await identity.source.token(signal);
-  const answer = await gateway.issue(request, token, signal);
+  const renewal = { ...request, name: renewalName(job, request.name) };
+  markSent(job, renewal);
+  let answer: Issued | Pending;
+  try {
+    answer = await gateway.issue(request, token, signal);
+  } catch (err) {
+    if (!wasAbandoned(err, signal)) markAnswered(job, renewal.name);
+    throw err;
+  }
   if (isPending(answer)) {
+    markAnswered(job, renewal.name);
     throw new GatepassError('GATEWAY', 'the gateway wants an approval again to renew it', {
       hint: 'Give the credential a ttl that covers the job, or let the gateway renew without review',
     });
@@ -789,10 +803,14 @@ async function reissue(job: Job, request: CredentialRequest): Promise<Issued> {
   for (const [field, value] of Object.entries(answer.values)) {
     if (answer.publicFields?.includes(field) !== true) job.register(value);
   }
-  const renewal =
-    job.saved.credentials.filter((c) => c.name.startsWith(`${request.name}~`)).length + 1;
-  saveHandle(job, { ...answer, name: `${request.name}~${renewal}` });
+  saveHandle(job, { ...answer, name: renewal.name });
   return answer;
+}
+
+/** `<name>~<n>`, numbered past every renewal on record, answered or not. */
+function renewalName(job: Job, name: string): string {
+  const names = [...job.saved.credentials, ...(job.saved.unconfirmed ?? [])].map((c) => c.name);
+  return `${name}~${names.filter((n) => n.startsWith(`${name}~`)).length + 1}`;
 }
 
 /**
