@@ -171,6 +171,33 @@ describe('awaitApproval', () => {
     expect(text).toContain('https://ci/run/31');
   });
 
+  it('renders a held statement: the SQL fenced (longer than any backtick run in it), its rule, and that it has not run', () => {
+    const held = {
+      credential: 'db',
+      what: 'statement' as const,
+      text: 'delete from t where note = ```x```',
+      rule: 'review-deletes',
+      sequence: 1,
+    };
+    const text = renderRequest({
+      id: ID,
+      subject: { ...subject, held },
+      policy: { ...policy, required: 1 },
+      source: new MemorySource(),
+    });
+    expect(text).toContain('a statement is held for review');
+    expect(text).toContain(
+      'rule `review-deletes` holds it until someone approves. It has not run.',
+    );
+    expect(text).toContain('````sql\ndelete from t where note = ```x```\n````');
+    expect(text).toContain(`To let it run, comment \`/approve ${ID}\``);
+    // Its own id: the same run's credentials, another held statement, another id.
+    expect(requestId({ ...subject, held })).not.toBe(requestId(subject));
+    expect(requestId({ ...subject, held: { ...held, sequence: 2 } })).not.toBe(
+      requestId({ ...subject, held }),
+    );
+  });
+
   it('has one status line format for comments and gateways', () => {
     expect(
       statusLine({

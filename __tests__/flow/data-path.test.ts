@@ -103,14 +103,17 @@ function sessionLog(s: Step): Array<Record<string, unknown>> {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** An approval gate that records each request and answers it in turn: approve, or deny. */
-function fakeGate(answers: Array<'approve' | 'deny'>) {
+/** An approval gate that records each request and answers it in turn: approve, deny, or time out. */
+function fakeGate(answers: Array<'approve' | 'deny' | 'time out'>) {
   const requests: Array<{ id: string; subject: RequestSubject }> = [];
   const gate: ApprovalGate = {
     wait: ({ id, subject }) => {
       requests.push({ id, subject });
       const answer = answers[requests.length - 1];
       if (answer === 'approve') return Promise.resolve([{ login: 'alice' }]);
+      if (answer === 'time out') {
+        return Promise.reject(new GatepassError('TIMEOUT', 'no approval within 30m'));
+      }
       return Promise.reject(new GatepassError('DENIED', 'bob denied it'));
     },
   };
@@ -180,6 +183,15 @@ describe('proxy: postgres with a review rule', () => {
       }),
       expect.objectContaining({ rule: 'review-deletes', outcome: 'denied' }),
     ]);
+  }, 60_000);
+
+  it('records a statement whose approval timed out as timed out, not failed', async () => {
+    const { gate } = fakeGate(['time out', 'approve']);
+    const s = await step(reviewed('late_rows'), gate);
+    expect({ code: s.code, output: s.output }).toMatchObject({ code: 0 });
+    expect(read(s.dir, 'err.txt')).toContain('no approval within 30m');
+    expect(await pg.query('select id from late_rows order by id')).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(dataPathOf(s).held.map((h) => h.outcome)).toEqual(['timed-out', 'approved']);
   }, 60_000);
 
   it('without an approval gate, refuses the DELETE as having no approval source', async () => {

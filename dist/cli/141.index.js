@@ -228,7 +228,7 @@ class GateRun {
         const signal = AbortSignal.timeout(CLOSE_BUDGET_MS);
         const ctx = { signal, deadline: this.#clock.now() + CLOSE_BUDGET_MS };
         try {
-            await this.#options.source.close(outcome, `${renderOutcome(outcome)}\n\n${this.#markdown}`, ctx);
+            await this.#options.source.close(outcome, `${renderOutcome(outcome, this.#options.subject.held)}\n\n${this.#markdown}`, ctx);
         }
         catch (err) {
             this.#logger.warning(`Could not record the approval outcome on ${this.#options.source.where}: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`);
@@ -382,14 +382,16 @@ function renderRequest(input) {
         'The id binds this commit, run and these credentials; an edited comment does not count.',
     ].join('\n');
 }
-function renderOutcome(outcome) {
+function renderOutcome(outcome, held) {
     switch (outcome.state) {
         case 'approved':
             return `**✅ Approved** by ${outcome.approvers.map((a) => `@${a.actor.login}`).join(', ')}.`;
         case 'denied':
             return `**⛔ Denied** by @${outcome.by.actor.login}.`;
         case 'timed-out':
-            return '**⌛ Timed out**: no credentials were issued.';
+            return held === undefined
+                ? '**⌛ Timed out**: no credentials were issued.'
+                : `**⌛ Timed out**: the ${held.what} did not run.`;
         case 'failed':
             return `**⚠️ Stopped**: ${outcome.reason}`;
     }

@@ -1915,7 +1915,9 @@ function statementReview(job) {
     };
     return async (item, signal) => {
         job.held += 1;
-        const subject = { ...job.subject, held: { ...item, sequence: job.held } };
+        const { credential, what, text, rule } = item;
+        const held = { credential, what, text, rule, sequence: job.held };
+        const subject = { ...job.subject, held };
         gate.check?.(config);
         const approvers = await gate.wait({
             id: (0,policy/* requestId */.z2)(subject),

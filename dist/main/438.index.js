@@ -1000,7 +1000,11 @@ async function hold(options, stats, held) {
 function heldOutcome(err, signal) {
     if (signal.aborted)
         return 'abandoned';
-    return err instanceof errors/* GatepassError */.J9 && err.code === 'DENIED' ? 'denied' : 'failed';
+    if (!(err instanceof errors/* GatepassError */.J9))
+        return 'failed';
+    if (err.code === 'DENIED')
+        return 'denied';
+    return err.code === 'TIMEOUT' ? 'timed-out' : 'failed';
 }
 const CLIP = 2_000;
 function clip(text) {

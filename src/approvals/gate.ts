@@ -345,7 +345,7 @@ class GateRun {
     try {
       await this.#options.source.close(
         outcome,
-        `${renderOutcome(outcome)}\n\n${this.#markdown}`,
+        `${renderOutcome(outcome, this.#options.subject.held)}\n\n${this.#markdown}`,
         ctx,
       );
     } catch (err) {
@@ -577,14 +577,16 @@ export function renderRequest(input: {
   ].join('\n');
 }
 
-function renderOutcome(outcome: Outcome): string {
+function renderOutcome(outcome: Outcome, held: HeldSubject | undefined): string {
   switch (outcome.state) {
     case 'approved':
       return `**✅ Approved** by ${outcome.approvers.map((a) => `@${a.actor.login}`).join(', ')}.`;
     case 'denied':
       return `**⛔ Denied** by @${outcome.by.actor.login}.`;
     case 'timed-out':
-      return '**⌛ Timed out**: no credentials were issued.';
+      return held === undefined
+        ? '**⌛ Timed out**: no credentials were issued.'
+        : `**⌛ Timed out**: the ${held.what} did not run.`;
     case 'failed':
       return `**⚠️ Stopped**: ${outcome.reason}`;
   }

@@ -78,7 +78,7 @@ export interface BlockedRecord {
 }
 
 export interface HeldRecord extends BlockedRecord {
-  outcome: 'approved' | 'denied' | 'abandoned' | 'failed' | 'no-approval-source';
+  outcome: 'approved' | 'denied' | 'timed-out' | 'abandoned' | 'failed' | 'no-approval-source';
   approvers?: string[];
 }
 

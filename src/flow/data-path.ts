@@ -227,7 +227,9 @@ async function hold(
  */
 function heldOutcome(err: unknown, signal: AbortSignal): HeldRecord['outcome'] {
   if (signal.aborted) return 'abandoned';
-  return err instanceof GatepassError && err.code === 'DENIED' ? 'denied' : 'failed';
+  if (!(err instanceof GatepassError)) return 'failed';
+  if (err.code === 'DENIED') return 'denied';
+  return err.code === 'TIMEOUT' ? 'timed-out' : 'failed';
 }
 
 const CLIP = 2_000;

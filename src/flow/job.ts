@@ -838,7 +838,9 @@ function statementReview(
   };
   return async (item, signal) => {
     job.held += 1;
-    const subject: RequestSubject = { ...job.subject, held: { ...item, sequence: job.held } };
+    const { credential, what, text, rule } = item;
+    const held = { credential, what, text, rule, sequence: job.held };
+    const subject: RequestSubject = { ...job.subject, held };
     gate.check?.(config);
     const approvers = await gate.wait({
       id: requestId(subject),
