@@ -14,13 +14,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { CLI, launch } from '../helpers/runner.js';
+import { CLI, MAIN, githubStep, launch, readCommands } from '../helpers/runner.js';
 
 const POLICY = `
 max_ttl: 1h
 rules:
   - name: migrate
     match: { project_path: group/project }
+    scopes: ['db:migrator']
+    postgres: { grants: [migrator], database: app }
+  - name: migrate-from-github
+    match: { repository: octo-org/app }
     scopes: ['db:migrator']
     postgres: { grants: [migrator], database: app }
 `;
@@ -173,5 +177,40 @@ describe('proxy: postgres through `gatepass run`', () => {
       connectionTimeoutMillis: 2_000,
     });
     await expect(client.connect()).rejects.toThrow();
+  }, 60_000);
+});
+
+describe('proxy: postgres in the action bundle', () => {
+  it('loads the parser from dist/main, refuses a TRUNCATE, and writes the session into the step summary', async () => {
+    const s = githubStep({
+      root,
+      inputs: {
+        gateway: gw.url,
+        credentials: DB,
+        run: [
+          'psql -v ON_ERROR_STOP=1 -qc "create table gadgets (id int)"',
+          'psql -qc "insert into gadgets values (1)"',
+          'psql -c "truncate gadgets" 2> truncate.err || true',
+          'psql -Atc "select count(*) from gadgets"',
+        ].join('\n'),
+      },
+      idToken: { url: gw.idTokenRequestUrl, token: gw.idTokenRequestToken },
+    });
+    const main = await launch(MAIN, s.env).result;
+    expect({ code: main.code, stderr: main.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(main.stdout).toMatch(/^1$/m);
+    expect(readFileSync(join(s.workspace, 'truncate.err'), 'utf8')).toMatch(
+      /ERROR: +gatepass: TRUNCATE .*denied by rule no-truncate/,
+    );
+    const summary = readFileSync(s.files.summary, 'utf8');
+    expect(summary).toContain('**Data path `db`** (postgres');
+    expect(summary).toMatch(/\| `truncate gadgets` \| no-truncate \| blocked \|/);
+    const audit = JSON.parse(
+      readFileSync(readCommands(s.files.output)['audit-file'] ?? '', 'utf8'),
+    ) as { credentials: Array<{ dataPath?: { byKind: Record<string, number> } }> };
+    expect(audit.credentials[0]?.dataPath?.byKind).toMatchObject({
+      'CREATE TABLE': 1,
+      TRUNCATE: 1,
+    });
   }, 60_000);
 });

@@ -4,15 +4,7 @@
  * runner runs it, and on the gateway's own endpoints.
  */
 import { spawn } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,7 +14,15 @@ import { Client } from 'pg';
 import { POSTGRES_URL_TOKEN_TYPE, parsePolicy } from '../../examples/gateway/index.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { MAIN, POST, inputEnv, launch, readCommands, type Result } from '../helpers/runner.js';
+import {
+  MAIN,
+  POST,
+  githubStep,
+  launch,
+  readCommands,
+  type Result,
+  type Step,
+} from '../helpers/runner.js';
 
 const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
@@ -494,68 +494,13 @@ async function waitForAsync(check: () => Promise<boolean>, timeoutMs = 10_000): 
   }
 }
 
-// ---------------------------------------------------------------------------
-// the runner's side of one step (as in __tests__/action.test.ts)
-
-interface Step {
-  dir: string;
-  workspace: string;
-  env: Record<string, string>;
-  files: { output: string; state: string; env: string; summary: string };
-}
-
-let steps = 0;
-
+/** A step of `octo-org/app` with the gateway's URL and ID-token endpoint. */
 function step(inputs: Record<string, string>): Step {
-  const dir = join(root, `step-${++steps}`);
-  const workspace = join(dir, 'workspace');
-  const temp = join(dir, 'runner-temp');
-  mkdirSync(workspace, { recursive: true });
-  mkdirSync(temp, { recursive: true });
-  const files = {
-    output: join(dir, 'output'),
-    state: join(dir, 'state'),
-    env: join(dir, 'env'),
-    summary: join(dir, 'summary.md'),
-  };
-  for (const file of Object.values(files)) writeFileSync(file, '');
-  const event = join(dir, 'event.json');
-  writeFileSync(
-    event,
-    JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'octo-org/app' } }),
-  );
-  return {
-    dir,
-    workspace,
-    files,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: dir,
-      ...inputEnv({ gateway: gw.url, ...inputs }),
-      GITHUB_ACTIONS: 'true',
-      CI: 'true',
-      GITHUB_REPOSITORY: 'octo-org/app',
-      GITHUB_REF: 'refs/heads/main',
-      GITHUB_SHA: 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
-      GITHUB_RUN_ID: '9000002',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_JOB: 'migrate',
-      GITHUB_ACTION: `gatepass-${steps}`,
-      GITHUB_ACTOR: 'octocat',
-      GITHUB_WORKFLOW: 'migrate',
-      GITHUB_EVENT_NAME: 'push',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_WORKSPACE: workspace,
-      RUNNER_TEMP: temp,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STATE: files.state,
-      GITHUB_ENV: files.env,
-      GITHUB_STEP_SUMMARY: files.summary,
-      ACTIONS_ID_TOKEN_REQUEST_URL: gw.idTokenRequestUrl,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: gw.idTokenRequestToken,
-    },
-  };
+  return githubStep({
+    root,
+    inputs: { gateway: gw.url, ...inputs },
+    idToken: { url: gw.idTokenRequestUrl, token: gw.idTokenRequestToken },
+  });
 }
 
 /** Post in a new step context, with STATE_* from what main saved, as the runner does. */

@@ -1,10 +1,12 @@
 /**
  * The runner's side of the action contract, for tests that run the bundles
  * as child processes: `INPUT_*` with action.yml's defaults, spawning an
- * entry point, and reading the file commands it wrote.
+ * entry point, a step's files and environment, and reading the file
+ * commands it wrote.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 
 export const MAIN = 'dist/main/index.js';
@@ -77,4 +79,74 @@ export function readCommands(file: string): Record<string, string> {
     values[name] = body.join('\n');
   }
   return values;
+}
+
+/** The runner's side of one action step: its files and the environment it gives main. */
+export interface Step {
+  dir: string;
+  workspace: string;
+  env: Record<string, string>;
+  files: { output: string; state: string; env: string; summary: string };
+}
+
+let steps = 0;
+
+/**
+ * A push-event step of `octo-org/app` in a fresh directory under `root`, with
+ * `inputs` (the gateway's URL among them) and the gateway's ID-token endpoint.
+ */
+export function githubStep(options: {
+  root: string;
+  inputs: Record<string, string>;
+  idToken: { url: string; token: string };
+}): Step {
+  const dir = join(options.root, `step-${++steps}`);
+  const workspace = join(dir, 'workspace');
+  const temp = join(dir, 'runner-temp');
+  mkdirSync(workspace, { recursive: true });
+  mkdirSync(temp, { recursive: true });
+  const files = {
+    output: join(dir, 'output'),
+    state: join(dir, 'state'),
+    env: join(dir, 'env'),
+    summary: join(dir, 'summary.md'),
+  };
+  for (const file of Object.values(files)) writeFileSync(file, '');
+  const event = join(dir, 'event.json');
+  writeFileSync(
+    event,
+    JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'octo-org/app' } }),
+  );
+  return {
+    dir,
+    workspace,
+    files,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      ...inputEnv(options.inputs),
+      GITHUB_ACTIONS: 'true',
+      CI: 'true',
+      GITHUB_REPOSITORY: 'octo-org/app',
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_SHA: 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
+      GITHUB_RUN_ID: '9000002',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_JOB: 'migrate',
+      GITHUB_ACTION: `gatepass-${steps}`,
+      GITHUB_ACTOR: 'octocat',
+      GITHUB_WORKFLOW: 'migrate',
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: event,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_WORKSPACE: workspace,
+      RUNNER_TEMP: temp,
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STATE: files.state,
+      GITHUB_ENV: files.env,
+      GITHUB_STEP_SUMMARY: files.summary,
+      ACTIONS_ID_TOKEN_REQUEST_URL: options.idToken.url,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: options.idToken.token,
+    },
+  };
 }
