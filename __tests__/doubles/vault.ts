@@ -88,6 +88,16 @@ export interface DatabaseRole {
    * cannot revoke their leases.
    */
   dropFails?: boolean;
+  /**
+   * A real database behind the role: Vault's database engine runs its
+   * creation statements before it answers (builtin/logical/database
+   * path_creds_create.go `pathCredsCreateRead` → the plugin's `NewUser`) and
+   * its revocation statements when the lease is revoked (`DeleteUser`).
+   */
+  database?: {
+    create(user: { username: string; password: string; expiresAt: Date }): Promise<void>;
+    drop(username: string): Promise<void>;
+  };
 }
 
 /** What to do instead of answering (tests of client resilience). */
@@ -150,6 +160,8 @@ interface LeaseEntry {
   dropFails: boolean;
   /** The database user (for the database's error text). */
   username: string;
+  /** The real database the user was created in, if any: revoking drops the user there. */
+  database?: DatabaseRole['database'];
 }
 
 /** What an administrator did to the double's namespace (`vault namespace lock`, `seal`). */
@@ -620,6 +632,7 @@ async function route(
           `failed to revoke entry: resp: (*logical.Response)(nil) err: ERROR: role "${lease.username}" cannot be dropped because some objects depend on it (SQLSTATE 2BP01)`,
         ]);
       }
+      await lease.database?.drop(lease.username);
       lease.revokedBy = 'lease';
       return { status: 204 };
     }
@@ -627,7 +640,7 @@ async function route(
     case '/{aws_mount_path}/creds/{name}':
       requireCapability(entry, method === 'GET' ? 'read' : 'update', path.slice(1));
       requireLeaseQuota(ctx, path.slice(1), true);
-      return dynamicSecret(ctx, token, template, op.params.name ?? '', body);
+      return await dynamicSecret(ctx, token, template, op.params.name ?? '', body);
     case '/{kv_v1_mount_path}/{path}': {
       requireCapability(entry, 'read', path.slice(1));
       const data = ctx.kvV1.get(op.params.path ?? '');
@@ -749,13 +762,13 @@ async function login(ctx: Context, body: Record<string, unknown>): Promise<Answe
   });
 }
 
-function dynamicSecret(
+async function dynamicSecret(
   ctx: Context,
   token: string,
   template: string,
   name: string,
   body: Record<string, unknown> | undefined,
-): Answer {
+): Promise<Answer> {
   const isAws = template.startsWith('/{aws');
   const role = isAws ? { ttl: 3600 } : ctx.options.databaseRoles?.[name];
   if (role === undefined) throw new VaultError(400, [`unknown role: ${name}`]);
@@ -769,6 +782,7 @@ function dynamicSecret(
     revokedBy: undefined,
     dropFails: !isAws && ctx.options.databaseRoles?.[name]?.dropFails === true,
     username,
+    ...(isAws || role.database === undefined ? {} : { database: role.database }),
   });
   const data = isAws
     ? {
@@ -780,6 +794,13 @@ function dynamicSecret(
         username,
         password: `A1a-${randomBytes(15).toString('base64url')}`,
       };
+  if ('password' in data && !isAws && role.database !== undefined) {
+    await role.database.create({
+      username,
+      password: data.password,
+      expiresAt: new Date(ctx.now() + ttl * 1000),
+    });
+  }
   return envelope({ lease_id: leaseId, lease_duration: ttl, renewable: true, data });
 }
 
@@ -825,6 +846,8 @@ function revokeToken(ctx: Context, token: string): void {
     // retried in the background (openbao internal/vault/expiration.go alike).
     if (lease.token === token && lease.revokedBy === undefined && !lease.dropFails) {
       lease.revokedBy = 'token';
+      // In the background, as Vault's lazy revocation runs the revocation statements.
+      void lease.database?.drop(lease.username).catch(() => undefined);
     }
   }
 }

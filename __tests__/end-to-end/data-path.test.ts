@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
+import { startVaultDouble, VAULT_AUDIENCE } from '../doubles/vault.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { CLI, MAIN, githubStep, launch, readCommands } from '../helpers/runner.js';
@@ -212,5 +213,79 @@ describe('proxy: postgres in the action bundle', () => {
       'CREATE TABLE': 1,
       TRUNCATE: 1,
     });
+  }, 60_000);
+});
+
+describe('proxy: postgres with Vault', () => {
+  it("logs in upstream with the database engine's username and password, which the job never sees", async () => {
+    // The double's database engine makes real roles, as Vault's runs its creation statements.
+    const vault = await startVaultDouble({
+      roles: {
+        ci: {
+          boundAudiences: [VAULT_AUDIENCE],
+          boundClaims: { project_path: ['group/project'] },
+          policies: [
+            { path: 'database/creds/migrator', capabilities: ['read'] },
+            { path: 'sys/leases/revoke', capabilities: ['update'] },
+          ],
+        },
+      },
+      databaseRoles: {
+        migrator: {
+          ttl: 600,
+          database: {
+            create: async ({ username, password }) => {
+              await pg.query(
+                `CREATE ROLE "${username}" LOGIN PASSWORD '${password}' IN ROLE migrator`,
+              );
+            },
+            drop: async (username) => {
+              await pg.query(`DROP ROLE IF EXISTS "${username}"`);
+            },
+          },
+        },
+      },
+    });
+    try {
+      const j = await job(
+        [
+          '- name: db',
+          '  path: database/creds/migrator',
+          '  proxy: postgres',
+          `  upstream: postgresql://127.0.0.1:${pg.port}/app`,
+          '  env: { PGHOST: host, PGPORT: port, PGDATABASE: database, PGUSER: username, PGPASSWORD: password }',
+        ].join('\n'),
+      );
+      const env = {
+        ...j.env,
+        GATEPASS_PROVIDER: 'vault',
+        GATEPASS_GATEWAY: vault.url,
+        GATEPASS_AUDIENCE: VAULT_AUDIENCE,
+        GATEPASS_VAULT_ROLE: 'ci',
+        GATEPASS_ID_TOKEN: await vault.issuer.mint({
+          platform: 'gitlab',
+          audience: VAULT_AUDIENCE,
+        }),
+      };
+      const result = await launch(CLI, env, [
+        'run',
+        '--',
+        'sh',
+        '-c',
+        'env > env.txt; psql -v ON_ERROR_STOP=1 -Atc "select current_user" > who.txt',
+      ]).result;
+      expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });
+      const role = readFileSync(join(j.dir, 'who.txt'), 'utf8').trim();
+      expect(role).toMatch(/^v-jwt-migrator-[0-9a-f]{12}$/);
+      // The job's environment holds neither the user nor its password.
+      const held = readFileSync(join(j.dir, 'env.txt'), 'utf8');
+      expect(held).not.toContain(role);
+      expect(held).toMatch(/^PGHOST=127\.0\.0\.1$/m);
+      // The lease was revoked when the command ended: the role is gone.
+      expect(await pg.query('select 1 from pg_roles where rolname = $1', [role])).toEqual([]);
+      expect(vault.liveLeases()).toEqual([]);
+    } finally {
+      await vault.stop();
+    }
   }, 60_000);
 });

@@ -35,10 +35,14 @@ const CONNECTION_FIELDS = new Set([
     'endpoint_url',
 ]);
 /**
- * Every field `env` names must be in `values`. The error lists the fields
+ * Every field `env` names must be in `values` (unless `proxy:` makes them the
+ * endpoint's fields). The error lists the fields
  * that are there, by name only: a value never goes into a message.
  */
 function requireEnvFields(request, values, where) {
+    // With a data path, `env` names the loopback endpoint's fields, which the data path checks.
+    if (request.dataPath !== undefined)
+        return;
     const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
     if (missing.length === 0)
         return;

@@ -171,7 +171,8 @@ export interface Gateway {
 }
 
 /**
- * Every field `env` names must be in `values`. The error lists the fields
+ * Every field `env` names must be in `values` (unless `proxy:` makes them the
+ * endpoint's fields). The error lists the fields
  * that are there, by name only: a value never goes into a message.
  */
 export function requireEnvFields(
@@ -179,6 +180,8 @@ export function requireEnvFields(
   values: Readonly<Record<string, string>>,
   where: string,
 ): void {
+  // With a data path, `env` names the loopback endpoint's fields, which the data path checks.
+  if (request.dataPath !== undefined) return;
   const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
   if (missing.length === 0) return;
   const names = Object.keys(values).sort();
