@@ -7,7 +7,6 @@
  */
 import {
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -24,7 +23,16 @@ import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from '../doubles/v
 import { startHoopDouble, type HoopDouble } from '../doubles/hoop.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 import { makeCa, startProxy, tlsFront, type Ca, type Front, type Proxy } from '../helpers/proxy.js';
-import { CLI, MAIN, POST, inputEnv, launch, readCommands, type Result } from '../helpers/runner.js';
+import {
+  CLI,
+  MAIN,
+  POST,
+  githubStep,
+  launch,
+  readCommands,
+  type Result,
+  type Step,
+} from '../helpers/runner.js';
 
 const CREDENTIALS = `
 - name: api
@@ -73,66 +81,14 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** One step's runner environment: files, directories and variables. */
-interface Step {
-  dir: string;
-  env: Record<string, string>;
-  files: { output: string; state: string; env: string; summary: string };
-}
-
-let counter = 0;
-
 /** The runner's contract for one step; `inputs` override action.yml's defaults. */
 function step(inputs: Record<string, string>, extra: Record<string, string> = {}): Step {
-  const dir = join(root, `step-${++counter}`);
-  const temp = join(dir, 'runner-temp');
-  const workspace = join(dir, 'workspace');
-  mkdirSync(temp, { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  const files = {
-    output: join(dir, 'output'),
-    state: join(dir, 'state'),
-    env: join(dir, 'env'),
-    summary: join(dir, 'summary.md'),
-  };
-  for (const file of Object.values(files)) writeFileSync(file, '');
-  const event = join(dir, 'event.json');
-  writeFileSync(
-    event,
-    JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'octo-org/app' } }),
-  );
-  return {
-    dir,
-    files,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: dir,
-      ...inputEnv({ gateway: gw.url, credentials: CREDENTIALS, ...inputs }),
-      GITHUB_ACTIONS: 'true',
-      CI: 'true',
-      GITHUB_REPOSITORY: 'octo-org/app',
-      GITHUB_REF: 'refs/heads/main',
-      GITHUB_SHA: 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
-      GITHUB_RUN_ID: '9000001',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_JOB: 'deploy',
-      GITHUB_ACTION: `gatepass-${counter}`,
-      GITHUB_ACTOR: 'octocat',
-      GITHUB_WORKFLOW: 'deploy',
-      GITHUB_EVENT_NAME: 'push',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_WORKSPACE: workspace,
-      RUNNER_TEMP: temp,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STATE: files.state,
-      GITHUB_ENV: files.env,
-      GITHUB_STEP_SUMMARY: files.summary,
-      ACTIONS_ID_TOKEN_REQUEST_URL: gw.idTokenRequestUrl,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: gw.idTokenRequestToken,
-      ...extra,
-    },
-  };
+  return githubStep({
+    root,
+    inputs: { gateway: gw.url, credentials: CREDENTIALS, ...inputs },
+    idToken: { url: gw.idTokenRequestUrl, token: gw.idTokenRequestToken },
+    env: { GITHUB_RUN_ID: '9000001', GITHUB_JOB: 'deploy', GITHUB_WORKFLOW: 'deploy', ...extra },
+  });
 }
 
 function runMain(s: Step): Promise<Result> {

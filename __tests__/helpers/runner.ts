@@ -93,12 +93,14 @@ let steps = 0;
 
 /**
  * A push-event step of `octo-org/app` in a fresh directory under `root`, with
- * `inputs` (the gateway's URL among them) and the gateway's ID-token endpoint.
+ * `inputs` (the gateway's URL among them) and the gateway's ID-token endpoint;
+ * `env` overrides or adds variables.
  */
 export function githubStep(options: {
   root: string;
   inputs: Record<string, string>;
   idToken: { url: string; token: string };
+  env?: Record<string, string>;
 }): Step {
   const dir = join(options.root, `step-${++steps}`);
   const workspace = join(dir, 'workspace');
@@ -147,6 +149,7 @@ export function githubStep(options: {
       GITHUB_STEP_SUMMARY: files.summary,
       ACTIONS_ID_TOKEN_REQUEST_URL: options.idToken.url,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: options.idToken.token,
+      ...options.env,
     },
   };
 }
