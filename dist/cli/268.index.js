@@ -1915,9 +1915,7 @@ function statementReview(job) {
     };
     return async (item, signal) => {
         job.held += 1;
-        const { credential, what, text, rule } = item;
-        const held = { credential, what, text, rule, sequence: job.held };
-        const subject = { ...job.subject, held };
+        const subject = { ...job.subject, held: { ...item, sequence: job.held } };
         gate.check?.(config);
         const approvers = await gate.wait({
             id: (0,policy/* requestId */.z2)(subject),
@@ -1926,7 +1924,7 @@ function statementReview(job) {
             identity: identity.token,
             signal: AbortSignal.any([signal, job.cancel.signal]),
         });
-        return { approved: true, approvers: approvers.map((a) => a.login) };
+        return approvers.map((a) => a.login);
     };
 }
 /** MR approvals cannot name one statement, and a gateway knows nothing of it: comments can. */

@@ -2722,10 +2722,8 @@ function parseSslMode(value, where) {
  * to. A loopback server (a local test cluster) defaults to `prefer`.
  */
 function defaultSslMode(host) {
-    return isLoopback(host) ? 'prefer' : 'verify-full';
-}
-function isLoopback(host) {
-    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+    const url = new URL(`postgresql://${host.includes(':') ? `[${host}]` : host}`);
+    return (0,limits/* isLoopback */.U9)(url) ? 'prefer' : 'verify-full';
 }
 function parseHttpUpstream(value, where) {
     const hint = 'e.g. `upstream: https://api.example.com/v1` (the API the job talks to)';
@@ -2838,12 +2836,13 @@ __webpack_require__.d(__webpack_exports__, {
   SL: () => (/* binding */ fieldProblem),
   z3: () => (/* binding */ formatBytes),
   Wv: () => (/* binding */ inputLimitProblems),
+  U9: () => (/* binding */ isLoopback),
   hN: () => (/* binding */ parseYaml),
   GX: () => (/* binding */ requireSafeUrl),
   Qx: () => (/* binding */ urlSchemeProblem)
 });
 
-// UNUSED EXPORTS: YAML_MAX_ALIASES, controlCharacter, inputCap, inputLimitProblem, isLoopback
+// UNUSED EXPORTS: YAML_MAX_ALIASES, controlCharacter, inputCap, inputLimitProblem
 
 // EXTERNAL MODULE: external "./yaml.cjs"
 var external_yaml_cjs_ = __webpack_require__(8462);

@@ -977,21 +977,17 @@ async function hold(options, stats, held) {
     }
     const what = options.request.dataPath.kind === 'postgres' ? 'statement' : 'request';
     options.log.info(`"${options.request.name}": a ${what} is held for approval (rule ${rule})`);
-    let answer;
     try {
-        answer = await options.review({ credential: options.request.name, what, text: masked, rule, reason }, signal);
+        const item = { credential: options.request.name, what, text: masked, rule };
+        entry.approvers = await options.review(item, signal);
+        entry.outcome = 'approved';
+        return { allow: true };
     }
     catch (err) {
         entry.outcome = heldOutcome(err, signal);
         const why = err instanceof errors/* GatepassError */.J9 ? err.message : (0,errors/* describeError */.Uc)(err);
         return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${why}` };
     }
-    if (answer.approved) {
-        entry.outcome = 'approved';
-        entry.approvers = answer.approvers;
-        return { allow: true };
-    }
-    return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${answer.reason}` };
 }
 /**
  * Why a held item was not approved, for the audit record: the gate says no by

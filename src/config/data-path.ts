@@ -8,7 +8,7 @@ import { GatepassError } from '../common/errors.js';
 import { parseHttpGuardrails, parseSqlGuardrails } from '../guardrails/rules.js';
 import type { HttpGuardrails, SqlGuardrails } from '../guardrails/types.js';
 import { credentialsError, optionalString, short, type Raw } from './parse.js';
-import { URL_SCHEME_HINT, urlSchemeProblem } from './limits.js';
+import { URL_SCHEME_HINT, isLoopback, urlSchemeProblem } from './limits.js';
 
 export const DATA_PATH_FIELDS = ['proxy', 'upstream', 'header', 'guardrails'] as const;
 export const DATA_PATH_KINDS = ['postgres', 'http'] as const;
@@ -142,11 +142,8 @@ function parseSslMode(value: string | null, where: string): SslMode | undefined 
  * to. A loopback server (a local test cluster) defaults to `prefer`.
  */
 export function defaultSslMode(host: string): SslMode {
-  return isLoopback(host) ? 'prefer' : 'verify-full';
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  const url = new URL(`postgresql://${host.includes(':') ? `[${host}]` : host}`);
+  return isLoopback(url) ? 'prefer' : 'verify-full';
 }
 
 function parseHttpUpstream(value: unknown, where: string): string {

@@ -32,11 +32,7 @@ export interface HeldItem {
   /** The SQL or `METHOD /path`, masked and cut to a readable length. */
   text: string;
   rule: string;
-  reason: string;
 }
-
-export type ReviewAnswer =
-  { approved: true; approvers: string[] } | { approved: false; reason: string };
 
 export interface DataPathOptions {
   request: ProxiedRequest;
@@ -45,8 +41,11 @@ export interface DataPathOptions {
   /** Masks text the session log and approvers see. */
   mask: (text: string) => Promise<string>;
   sessionLog: SessionLog;
-  /** Holds an item until humans decide; undefined when no approval source can. */
-  review: ((item: HeldItem, signal: AbortSignal) => Promise<ReviewAnswer>) | undefined;
+  /**
+   * Holds an item until humans decide: resolves with the approvers' logins,
+   * throws when denied or timed out. Undefined when no approval source can.
+   */
+  review: ((item: HeldItem, signal: AbortSignal) => Promise<string[]>) | undefined;
   /** The same request issued again (fresh identity); its secrets registered, its handle saved. */
   reissue: () => Promise<Issued>;
   /** Registers a secret of the endpoint (the local password, the capability URL). */
@@ -200,25 +199,19 @@ async function hold(
       message: `gatepass: ${reason}, and this step has no approval source to ask (set approval-source)`,
     };
   }
-  const what = options.request.dataPath.kind === 'postgres' ? 'statement' : 'request';
+  const what: HeldItem['what'] =
+    options.request.dataPath.kind === 'postgres' ? 'statement' : 'request';
   options.log.info(`"${options.request.name}": a ${what} is held for approval (rule ${rule})`);
-  let answer: ReviewAnswer;
   try {
-    answer = await options.review(
-      { credential: options.request.name, what, text: masked, rule, reason },
-      signal,
-    );
+    const item = { credential: options.request.name, what, text: masked, rule };
+    entry.approvers = await options.review(item, signal);
+    entry.outcome = 'approved';
+    return { allow: true };
   } catch (err) {
     entry.outcome = heldOutcome(err, signal);
     const why = err instanceof GatepassError ? err.message : describeError(err);
     return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${why}` };
   }
-  if (answer.approved) {
-    entry.outcome = 'approved';
-    entry.approvers = answer.approvers;
-    return { allow: true };
-  }
-  return { allow: false, rule, message: `gatepass: ${reason}; not approved: ${answer.reason}` };
 }
 
 /**

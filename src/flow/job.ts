@@ -59,7 +59,7 @@ import { deferredMasker, type DeferredMasker } from '../masking/deferred.js';
 import type { ApprovalGate, ForwardedSignal, Host, HostLogger } from './host.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { openSessionLog, type SessionLog } from '../audit/session-log.js';
-import type { HeldItem, OpenDataPath, ReviewAnswer } from './data-path.js';
+import type { HeldItem, OpenDataPath } from './data-path.js';
 import { isProxied, type ProxiedRequest } from '../config/request.js';
 import type { SavedState } from './state.js';
 import { VERSION } from '../common/version.js';
@@ -820,7 +820,7 @@ function renewalName(job: Job, name: string): string {
  */
 function statementReview(
   job: Job,
-): ((item: HeldItem, signal: AbortSignal) => Promise<ReviewAnswer>) | undefined {
+): ((item: HeldItem, signal: AbortSignal) => Promise<string[]>) | undefined {
   const gate = job.approvalGate;
   const identity = job.identity;
   if (gate === undefined || identity === undefined) return undefined;
@@ -838,9 +838,7 @@ function statementReview(
   };
   return async (item, signal) => {
     job.held += 1;
-    const { credential, what, text, rule } = item;
-    const held = { credential, what, text, rule, sequence: job.held };
-    const subject: RequestSubject = { ...job.subject, held };
+    const subject: RequestSubject = { ...job.subject, held: { ...item, sequence: job.held } };
     gate.check?.(config);
     const approvers = await gate.wait({
       id: requestId(subject),
@@ -849,7 +847,7 @@ function statementReview(
       identity: identity.token,
       signal: AbortSignal.any([signal, job.cancel.signal]),
     });
-    return { approved: true, approvers: approvers.map((a) => a.login) };
+    return approvers.map((a) => a.login);
   };
 }
 
