@@ -5,7 +5,7 @@
  *   bin → cli → platform → flow → {audit, delivery} → approvals → gateways
  *       → identity → config → guardrails → {masking, common}
  *
- * Plus: no import cycle anywhere; `@actions/*` only in the three GitHub
+ * Plus: no import cycle anywhere; `@actions/*` only in the two GitHub
  * adapters; masking/ and common/ import no other gatepass folder.
  */
 const LAYERS = [
@@ -54,7 +54,7 @@ module.exports = {
       severity: 'error',
       from: {
         path: '^src/',
-        pathNot: '^src/(platform/github|identity/github|approvals/github)\\.ts$',
+        pathNot: '^src/(platform/github|approvals/github)\\.ts$',
       },
       to: { path: '@actions/' },
     },

@@ -3,7 +3,7 @@
  * side with hashicorp/vault-action (median of --runs interleaved rounds,
  * default 20):
  *
- *   npm run build && node bench/action.ts [--runs 20] [--anchor DIR] [--baseline DIR]
+ *   npm run build && node bench/action.ts [--runs 20] [--tls] [--anchor DIR] [--baseline DIR] [--cpu-prof DIR]
  *
  * Everything runs on loopback, on the Node that runs this script, against
  * one Vault double (__tests__/doubles/vault.ts) and one ID-token endpoint
@@ -40,6 +40,15 @@
  * - With `--baseline DIR`: another build of gatepass (DIR holding its
  *   main/ and post/ bundles, a copy of an earlier dist/), as one more vault
  *   case, so a change is measured before and after in the same rounds.
+ *
+ * - With `--tls`: the ID-token endpoint, the Vault double and the reference
+ *   gateway are reached over HTTPS (TLS fronts on loopback with a private CA
+ *   from openssl, trusted through NODE_EXTRA_CA_CERTS by every case), as they
+ *   are on a real runner: every case then loads Node's TLS and makes the
+ *   handshakes, which on plain HTTP only vault-action (it loads https at
+ *   start whatever the URLs) pays.
+ * - With `--cpu-prof DIR`: each gatepass vault run writes a CPU profile there
+ *   (`node --cpu-prof`; it slows that case, so its times mean nothing then).
  *
  * A round runs each case once, starting at a different case each round, so
  * a busy moment of a shared machine slows all of them alike. Each gatepass
@@ -105,6 +114,8 @@ async function main(): Promise<void> {
   );
   const vaultAction = join(anchor, 'dist', 'index.js');
   const baseline = option('--baseline');
+  const tls = args.includes('--tls');
+  const cpuProfiles = option('--cpu-prof');
   const haveAnchor = existsSync(vaultAction) && existsSync(join(anchor, 'action.yml'));
 
   const { startGateway } = await import('../examples/gateway/index.js');
@@ -140,7 +151,11 @@ async function main(): Promise<void> {
     });
   });
   await new Promise<void>((done) => tokens.listen(0, '127.0.0.1', done));
-  const tokenUrl = `http://127.0.0.1:${(tokens.address() as AddressInfo).port}/t?api-version=2.0`;
+  const tokenOrigin = `http://127.0.0.1:${(tokens.address() as AddressInfo).port}`;
+  const secure = tls ? await tlsFronts([tokenOrigin, vault.url, gw.url]) : undefined;
+  const over = (origin: string): string => secure?.url(origin) ?? origin;
+  const trust = secure === undefined ? {} : { NODE_EXTRA_CA_CERTS: secure.caFile };
+  const tokenUrl = `${over(tokenOrigin)}/t?api-version=2.0`;
   const recorder: Recorder = {
     take() {
       const marks: { token?: number; login?: number; read?: number } = {};
@@ -151,7 +166,7 @@ async function main(): Promise<void> {
 
   const vaultInputs = {
     provider: 'vault',
-    gateway: vault.url,
+    gateway: over(vault.url),
     audience: VAULT_AUDIENCE,
     'vault-role': 'ci',
     credentials:
@@ -159,7 +174,7 @@ async function main(): Promise<void> {
   };
   const vaultActionInputs = {
     ...(haveAnchor ? actionDefaults(join(anchor, 'action.yml')) : {}),
-    url: vault.url,
+    url: over(vault.url),
     method: 'jwt',
     role: 'ci',
     jwtGithubAudience: VAULT_AUDIENCE,
@@ -196,6 +211,7 @@ async function main(): Promise<void> {
           inputs: vaultInputs,
           tokenUrl,
           recorder,
+          trust,
         }),
     },
     {
@@ -208,6 +224,7 @@ async function main(): Promise<void> {
           inputs: vaultInputs,
           tokenUrl,
           recorder,
+          trust,
         }),
     },
     {
@@ -220,8 +237,10 @@ async function main(): Promise<void> {
           inputs: vaultInputs,
           tokenUrl,
           recorder,
+          trust,
           post: join(REPO, 'dist/post/index.js'),
           check: (out) => out.includes(' credentials'),
+          ...(cpuProfiles === undefined ? {} : { cpuProfile: resolve(cpuProfiles) }),
         }),
     },
     ...(baseline === undefined
@@ -237,6 +256,7 @@ async function main(): Promise<void> {
                 inputs: vaultInputs,
                 tokenUrl,
                 recorder,
+                trust,
                 post: resolve(baseline, 'post/index.js'),
                 check: (out) => out.includes(' credentials'),
               }),
@@ -254,6 +274,7 @@ async function main(): Promise<void> {
                 inputs: vaultActionInputs,
                 tokenUrl,
                 recorder,
+                trust,
                 untilExit: true,
               }),
           },
@@ -267,12 +288,15 @@ async function main(): Promise<void> {
           name: 'gatepass, token-exchange',
           script: join(REPO, 'dist/main/index.js'),
           inputs: {
-            gateway: gw.url,
+            gateway: over(gw.url),
+            // The gateway accepts tokens minted for its own (HTTP) origin.
+            audience: gw.url,
             credentials: '- name: api\n  scope: read\n  audience: https://api.example.com',
           },
-          tokenUrl: gw.idTokenRequestUrl,
+          tokenUrl: gw.idTokenRequestUrl.replace(gw.url, over(gw.url)),
           tokenSecret: gw.idTokenRequestToken,
           recorder,
+          trust,
           post: join(REPO, 'dist/post/index.js'),
         }),
     },
@@ -294,6 +318,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
+    await secure?.close();
     tokens.close();
     await gw.stop();
     await vault.stop();
@@ -381,6 +406,10 @@ interface ActionRun {
   untilExit?: boolean;
   /** What the script's output must show. */
   check?: (out: string) => boolean;
+  /** NODE_EXTRA_CA_CERTS with --tls. */
+  trust: Record<string, string>;
+  /** Write a CPU profile of the run into this folder. */
+  cpuProfile?: string;
 }
 
 /** One action run, with the environment the runner gives a step. */
@@ -403,6 +432,7 @@ async function action(dir: string, a: ActionRun): Promise<Sample> {
     GITHUB_STEP_SUMMARY: summary,
     ACTIONS_ID_TOKEN_REQUEST_URL: a.tokenUrl,
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: a.tokenSecret ?? 'x',
+    ...a.trust,
   };
   if (a.untilExit !== true) env.INPUT_RUN = RUN;
   // The runner's naming: upper case, spaces to underscores.
@@ -411,7 +441,12 @@ async function action(dir: string, a: ActionRun): Promise<Sample> {
   }
   a.recorder.take();
   const started = Date.now();
-  const { out, code } = await exec(process.execPath, [a.script, ...(a.args ?? [])], env);
+  const profile = a.cpuProfile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', a.cpuProfile];
+  const { out, code } = await exec(
+    process.execPath,
+    [...profile, a.script, ...(a.args ?? [])],
+    env,
+  );
   const exited = Date.now();
   const marks = a.recorder.take();
   const relative = {
@@ -469,3 +504,33 @@ function exec(
 }
 
 void main();
+
+interface TlsFronts {
+  /** The HTTPS origin in front of an HTTP origin. */
+  url(origin: string): string;
+  caFile: string;
+  close(): Promise<void>;
+}
+
+/** An HTTPS front on loopback for each origin, certified by one private CA. */
+async function tlsFronts(origins: string[]): Promise<TlsFronts> {
+  const { makeCa, tlsFront } = await import('../__tests__/helpers/proxy.js');
+  const ca = makeCa(['localhost'], ['127.0.0.1']);
+  const fronts = new Map<string, Awaited<ReturnType<typeof tlsFront>>>();
+  // Origins in answers (a discovery document's issuer) are rewritten to the front's.
+  for (const origin of origins) {
+    fronts.set(origin, await tlsFront(origin, ca, { publicName: '127.0.0.1' }));
+  }
+  return {
+    url: (origin) => {
+      const front = fronts.get(origin);
+      if (front === undefined) throw new Error(`no TLS front for ${origin}`);
+      return `https://127.0.0.1:${front.port}`;
+    },
+    caFile: ca.caFile,
+    close: async () => {
+      await Promise.all([...fronts.values()].map((front) => front.close()));
+      ca.remove();
+    },
+  };
+}

@@ -2,8 +2,9 @@
 // makes the same three requests as `provider: vault` (the runner's ID token,
 // Vault's JWT login, one database credential), and then starts the same
 // command. It masks, records and revokes nothing. `node plain-vault.mjs http`
-// makes the requests with node:http (what gatepass's transport uses when no
-// proxy applies), without an argument with fetch (whose first use loads
+// makes the requests with node:http, or node:https for https URLs (what
+// gatepass's transport uses when no proxy applies; https loaded only then),
+// without an argument with fetch (whose first use loads
 // Node's own undici). Reads the action's own variables, so both run under one
 // environment.
 /* global fetch */
@@ -35,9 +36,10 @@ function viaFetch(target, init) {
   return fetch(target, init).then((r) => r.json());
 }
 
-function viaHttp(target, { method = 'GET', headers = {}, body } = {}) {
+async function viaHttp(target, { method = 'GET', headers = {}, body } = {}) {
+  const { request: send } = target.protocol === 'https:' ? await import('node:https') : { request };
   return new Promise((resolve, reject) => {
-    const req = request(target, { method, headers }, (res) => {
+    const req = send(target, { method, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));

@@ -15,6 +15,15 @@
 //   inputs have without it (config/plain-yaml.ts), so loading it (124 KB;
 //   with its first parse a sixth of the instructions on the way to the
 //   command) waits for a text that needs it.
+// - `@actions/http-client` and `@actions/exec` likewise (NAMED). @actions/core
+//   imports both at load, for `getIDToken` and `platform.getDetails`, neither
+//   of which gatepass calls (it asks for the ID token through its own
+//   transport: identity/github.ts); with them came @actions/io, tunnel,
+//   node:https, node:tls and node:assert, 35 KB of bundle and 6-8 ms of every
+//   action start before the first request. @actions/github (approvals) does
+//   use http-client, and loads it then. Both packages are ESM only: their
+//   bundles are made from a CommonJS entry that requires them, so that the
+//   stand-in can `require` them on every Node version.
 // - node-vault requires axios at load time for its default HTTP layer, which
 //   gatepass replaces (its `request-promise` option, gateways/vault.ts): axios
 //   is never called, yet compiling it and its dependencies (490 KB, two thirds
@@ -58,12 +67,15 @@ import {
 import { tmpdir } from 'node:os';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
 
 const entries = ['cli', 'main', 'post'];
 const UNDICI_STAND_IN = './undici.cjs';
 /** ESM-imported packages behind a stand-in that exports each function and class by name (above). */
-const NAMED = ['undici', 'yaml'];
+const NAMED = ['undici', 'yaml', '@actions/http-client', '@actions/exec'];
+/** The file a NAMED package's stand-in and bundle are named after: `@actions/exec` → `actions-exec`. */
+const fileOf = (pkg) => pkg.replace(/^@/, '').replace(/\//g, '-');
 const require = createRequire(import.meta.url);
 /**
  * What node-vault requires, loaded on first touch (above): the request it
@@ -100,7 +112,7 @@ for (const name of entries) {
     // Type checking is `npm run lint`'s job; the bundle must not depend on unrelated files.
     transpileOnly: true,
     externals: {
-      ...Object.fromEntries(NAMED.map((pkg) => [pkg, `./${pkg}.cjs`])),
+      ...Object.fromEntries(NAMED.map((pkg) => [pkg, `./${fileOf(pkg)}.cjs`])),
       ...Object.fromEntries(LAZY.map(({ request, file }) => [request, `./${file}.cjs`])),
       'libpg-query': PARSER_STAND_IN,
     },
@@ -117,15 +129,26 @@ for (const name of entries) {
     writeFileSync(`${staging}/licenses.txt`, 'This bundle contains no third-party code.\n');
   }
   if (outputs.some((text) => text.includes(`"${UNDICI_STAND_IN}"`))) checkUndiciImporters(stats);
-  for (const pkg of NAMED) {
-    if (!outputs.some((text) => text.includes(`"./${pkg}.cjs"`))) continue;
-    const first = !named.has(pkg);
-    if (first) named.set(pkg, await bundleNamed(pkg));
-    const { code, standIn, names, licenses } = named.get(pkg);
-    write(join(staging, `${pkg}.bundle.cjs`), code);
-    write(join(staging, `${pkg}.cjs`), standIn);
-    if (first) checkNamedBundle(join(staging, `${pkg}.bundle.cjs`), names);
+  // A NAMED bundle may itself use another's stand-in (http-client's undici).
+  const wanted = new Set();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const pkg of NAMED) {
+      if (wanted.has(pkg)) continue;
+      const users = [...outputs, ...[...wanted].map((p) => named.get(p).code)];
+      if (!users.some((text) => text.includes(`"./${fileOf(pkg)}.cjs"`))) continue;
+      if (!named.has(pkg)) named.set(pkg, await bundleNamed(pkg));
+      wanted.add(pkg);
+      grew = true;
+    }
+  }
+  for (const pkg of NAMED.filter((p) => wanted.has(p))) {
+    const file = fileOf(pkg);
+    const { code, standIn, names, licenses, checked } = named.get(pkg);
+    write(join(staging, `${file}.bundle.cjs`), code);
+    write(join(staging, `${file}.cjs`), standIn);
     appendFileSync(join(staging, 'licenses.txt'), `\n${licenses}`);
+    if (!checked) named.get(pkg).checked = checkNamedBundle(staging, file, names);
   }
   checkLazyImporters(stats);
   for (const module of LAZY) {
@@ -154,30 +177,46 @@ function write(path, content, mode = 0o644) {
   chmodSync(path, mode);
 }
 
-/** One of NAMED on its own (CommonJS), and the stand-in that loads it on first use. */
+/**
+ * One of NAMED on its own (CommonJS, made from an entry that requires it, so
+ * that an ESM-only package comes out CommonJS too; the other NAMED packages
+ * it uses go through their stand-ins), and the stand-in that loads it on
+ * first use.
+ */
 async function bundleNamed(pkg) {
-  const entry = require.resolve(pkg);
-  const { code, assets } = await ncc(entry, {
-    minify: true,
-    license: 'licenses.txt',
-    quiet: true,
-  });
+  const dir = mkdtempSync(join(resolve('node_modules'), '.gatepass-build-'));
+  let built;
+  try {
+    const entry = join(dir, 'entry.cjs');
+    writeFileSync(entry, `module.exports = require(${JSON.stringify(entryOf(pkg))});\n`);
+    built = await ncc(entry, {
+      minify: true,
+      license: 'licenses.txt',
+      quiet: true,
+      externals: Object.fromEntries(
+        NAMED.filter((other) => other !== pkg).map((other) => [other, `./${fileOf(other)}.cjs`]),
+      ),
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const { code, assets } = built;
   const licenses = assets['licenses.txt']?.source.toString() ?? '';
   // Every function and class the package exports, each loading it when first
   // called or constructed. Its plain objects (undici's errors, util, ...) are
   // left out: exporting them would mean loading the package at start again.
-  const names = Object.entries(require(entry))
-    .filter(([, value]) => typeof value === 'function')
+  const names = Object.entries(await import(pkg))
+    .filter(([key, value]) => key !== 'default' && typeof value === 'function')
     .map(([key]) => key)
     .sort();
   const standIn = [
-    `// ${pkg} ${require(`${pkg}/package.json`).version}, loaded on first use (scripts/build.mjs).`,
+    `// ${pkg} ${versionOf(pkg)}, loaded on first use (scripts/build.mjs).`,
     `'use strict';`,
     ``,
     `let loaded;`,
     `function lazy(name) {`,
     `  return function (...args) {`,
-    `    loaded ??= require('./${pkg}.bundle.cjs');`,
+    `    loaded ??= require('./${fileOf(pkg)}.bundle.cjs');`,
     `    const real = loaded[name];`,
     `    return new.target === undefined ? real.apply(this, args) : Reflect.construct(real, args);`,
     `  };`,
@@ -295,11 +334,34 @@ function checkLazyImporters(stats) {
   }
 }
 
-/** The bundled package loads and has everything the stand-in forwards to. */
-function checkNamedBundle(path, names) {
-  const bundled = require(resolve(path));
+/**
+ * The bundled package loads, from the bundle's own folder (beside the other
+ * stand-ins it may use), and has everything the stand-in forwards to.
+ */
+function checkNamedBundle(dir, file, names) {
+  const bundled = require(resolve(dir, `${file}.bundle.cjs`));
   const missing = names.filter((key) => typeof bundled[key] !== 'function');
-  if (missing.length > 0) throw new Error(`${path} lacks ${missing.join(', ')}`);
+  if (missing.length > 0) throw new Error(`${file}.bundle.cjs lacks ${missing.join(', ')}`);
+  return true;
+}
+
+/**
+ * The file a package's name leads to: its `require` entry, or for an
+ * ESM-only package (no `require` condition) its `import` entry, which a
+ * require by path reaches.
+ */
+function entryOf(pkg) {
+  try {
+    return require.resolve(pkg);
+  } catch (err) {
+    if (err?.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw err;
+    return fileURLToPath(import.meta.resolve(pkg));
+  }
+}
+
+/** A package's version, read from its folder (ESM-only packages export no package.json). */
+function versionOf(pkg) {
+  return JSON.parse(readFileSync(join('node_modules', pkg, 'package.json'), 'utf8')).version;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { decodeJwt } from 'jose';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from '../doubles/vault.js';
@@ -178,6 +179,16 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     const addMask = main.stdout.indexOf(`::add-mask::${token}`);
     expect(addMask).toBeGreaterThanOrEqual(0);
     expect(addMask).toBeLessThan(main.stdout.indexOf('started '));
+    // So is the runner's ID token, which gatepass asks for itself (not through core).
+    const idTokenMask = main.stdout.split('\n').findIndex((line) => {
+      if (!line.startsWith('::add-mask::')) return false;
+      try {
+        return decodeJwt(line.slice('::add-mask::'.length)).iss === gw.issuerUrl;
+      } catch {
+        return false;
+      }
+    });
+    expect(idTokenMask).toBeGreaterThanOrEqual(0);
     expect(main.stdout).toMatch(/::debug::/); // RUNNER_DEBUG=1 was honoured, and leaked nothing
 
     const started = Number(/^started (\d+)$/m.exec(main.stdout)?.[1]);
@@ -467,6 +478,9 @@ describe('gatepass action: main then post, as the runner runs them', () => {
     expect(modules).toContainEqual(expect.stringMatching(/dist\/main\/yaml\.cjs$/));
     // The stand-ins load (scripts/build.mjs), none of what they stand in for.
     expect(modules.filter((m) => /deps\/undici|\.bundle\.cjs$/.test(m))).toEqual([]);
+    expect(modules).toContainEqual(expect.stringMatching(/dist\/main\/actions-http-client\.cjs$/));
+    // Nor what @actions/core's unused HTTP client and exec brought along (tunnel, assert).
+    expect(modules.filter((m) => /^NativeModule assert$/.test(m))).toEqual([]);
     expect((await runPost(s)).code).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 /**
- * The GitHub source through the real `core.getIDToken`, against the reference
- * gateway's local issuer (ACTIONS_ID_TOKEN_REQUEST_URL points at it).
+ * The GitHub source against the reference gateway's local issuer
+ * (ACTIONS_ID_TOKEN_REQUEST_URL points at it), asked as `core.getIDToken`
+ * asks, through gatepass's transport.
  */
 import {
   afterAll,
@@ -13,6 +14,7 @@ import {
   jest,
 } from '@jest/globals';
 import { createServer, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { decodeJwt } from 'jose';
 import { GatepassError } from '../../src/common/errors.js';
 import { githubIdentity, type GithubIdentityOptions } from '../../src/identity/github.js';
@@ -38,7 +40,7 @@ beforeEach(() => {
   stdout = [];
   process.env.ACTIONS_ID_TOKEN_REQUEST_URL = gw.idTokenRequestUrl;
   process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = gw.idTokenRequestToken;
-  // core writes workflow commands (::add-mask::, ::debug::) to stdout.
+  // Workflow commands (::add-mask::, ::debug::) go to stdout: none may come from here.
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
     stdout.push(String(chunk));
     return true;
@@ -77,8 +79,8 @@ describe('githubIdentity', () => {
     });
     expect(registered).toEqual([token.value]);
     expect(token.expiresAt?.getTime()).toBeGreaterThan(Date.now());
-    // core registers it with the runner too.
-    expect(stdout.join('')).toContain(`::add-mask::${token.value}`);
+    // Registering it with the runner is the caller's (the host's setSecret): nothing printed here.
+    expect(stdout).toEqual([]);
   });
 
   it('reuses a token that is not near expiry', async () => {
@@ -191,6 +193,72 @@ describe('githubIdentity', () => {
       'GitHub ID token request failed 5 times; last error: no answer within 100 ms',
     );
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('asks as core.getIDToken does: the audience appended, the request token as bearer, JSON', async () => {
+    const seen: IncomingMessage[] = [];
+    const server = createHttpServer((req, res) => {
+      seen.push(req);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ value: 'not-a-jwt-value' }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    process.env.ACTIONS_ID_TOKEN_REQUEST_URL = `http://127.0.0.1:${port}/idtoken?api-version=2.0`;
+    process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = 'runtime-request-token';
+    try {
+      await source({ audience: 'https://vault.example/x?y=1&z' })
+        .token()
+        .catch(() => undefined);
+    } finally {
+      server.close();
+    }
+    expect(seen).toHaveLength(1);
+    const [req] = seen;
+    expect(req?.method).toBe('GET');
+    expect(req?.url).toBe(
+      `/idtoken?api-version=2.0&audience=${encodeURIComponent('https://vault.example/x?y=1&z')}`,
+    );
+    expect(req?.headers.authorization).toBe('Bearer runtime-request-token');
+    expect(req?.headers.accept).toBe('application/json');
+    expect(req?.headers['user-agent']).toMatch(/^gatepass\//);
+    registered.push('runtime-request-token');
+  });
+
+  it('refuses a redirect rather than send the request token on, and does not retry it', async () => {
+    let asked = 0;
+    const server = createHttpServer((_req, res) => {
+      asked += 1;
+      res.writeHead(302, { location: 'http://elsewhere.example/steal?token=x' });
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    process.env.ACTIONS_ID_TOKEN_REQUEST_URL = `http://127.0.0.1:${port}/idtoken?api-version=2.0`;
+    let err: GatepassError;
+    try {
+      err = (await source()
+        .token()
+        .catch((e: unknown) => e)) as GatepassError;
+    } finally {
+      server.close();
+    }
+    expect(asked).toBe(1);
+    expect(err.message).toMatch(
+      /answered HTTP 302, a redirect to http:\/\/elsewhere\.example: gatepass does not follow redirects/,
+    );
+    expect(err.message).not.toContain('steal');
+  });
+
+  it('refuses an endpoint that is not an http(s) URL, before any request', async () => {
+    process.env.ACTIONS_ID_TOKEN_REQUEST_URL = 'file:///etc/passwd';
+    const err = (await source()
+      .token()
+      .catch((e: unknown) => e)) as GatepassError;
+    expect(err).toMatchObject({
+      code: 'IDENTITY',
+      message: 'ACTIONS_ID_TOKEN_REQUEST_URL is not an http(s) URL',
+    });
   });
 
   it('registers even an answer that is not a JWT, then refuses it', async () => {

@@ -647,7 +647,7 @@ async function platformFor(name, config, flags, io, log) {
     switch (name) {
         case 'github': {
             // @actions/core loads only inside GitHub Actions.
-            const { githubCliPlatform } = await Promise.all(/* import() */[__webpack_require__.e(421), __webpack_require__.e(52)]).then(__webpack_require__.bind(__webpack_require__, 3052));
+            const { githubCliPlatform } = await __webpack_require__.e(/* import() */ 270).then(__webpack_require__.bind(__webpack_require__, 4270));
             return githubCliPlatform({ ...io.env }, io.cwd);
         }
         case 'gitlab':

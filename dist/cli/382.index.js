@@ -970,6 +970,7 @@ function nonEmpty(value) {
 /* harmony export */   F9: () => (/* binding */ HttpStatusError),
 /* harmony export */   L5: () => (/* binding */ retry),
 /* harmony export */   PS: () => (/* binding */ isRetryableStatus),
+/* harmony export */   TX: () => (/* binding */ isNetworkError),
 /* harmony export */   a0: () => (/* binding */ networkErrorCode),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   dU: () => (/* binding */ AttemptTimeoutError),
@@ -977,7 +978,7 @@ function nonEmpty(value) {
 /* harmony export */   ml: () => (/* binding */ systemClock),
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter)
 /* harmony export */ });
-/* unused harmony exports backoffMs, isNetworkError */
+/* unused harmony export backoffMs */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9353);
 /**

@@ -1027,7 +1027,7 @@ function count(stats, kinds, failed) {
         stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
 }
 async function openPostgres(options, path, current, stats) {
-    const { startPostgresProxy } = await Promise.all(/* import() */[__webpack_require__.e(802), __webpack_require__.e(835)]).then(__webpack_require__.bind(__webpack_require__, 2835));
+    const { startPostgresProxy } = await Promise.all(/* import() */[__webpack_require__.e(421), __webpack_require__.e(835)]).then(__webpack_require__.bind(__webpack_require__, 2835));
     const name = options.request.name;
     const sessions = new Map();
     // Checked now, before the command starts: a credential without a host fails the step.

@@ -8,7 +8,7 @@ export const modules = {
 
 
 const originalDebug = __webpack_require__(6683)('node-vault');
-const originalTv4 = __webpack_require__(4270);
+const originalTv4 = __webpack_require__(1889);
 const originalCommands = __webpack_require__(1190);
 const originalMustache = __webpack_require__(258);
 const axios = __webpack_require__(9270);

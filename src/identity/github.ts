@@ -1,19 +1,25 @@
 /**
- * The GitHub Actions ID token, from the runner's token endpoint through
- * `core.getIDToken`. The only identity file that imports `@actions/core`.
+ * The GitHub Actions ID token, from the runner's token endpoint
+ * (ACTIONS_ID_TOKEN_REQUEST_URL, with ACTIONS_ID_TOKEN_REQUEST_TOKEN as the
+ * bearer), asked as `core.getIDToken` asks it (the audience appended as
+ * `&audience=`, the token in the answer's `value`), but through gatepass's
+ * one transport (common/http.ts): the same proxy choice, `ca-certificate`
+ * and error wording as every other request, no redirect followed with the
+ * runner's request token, and no HTTP client loaded at start only for this.
  *
  * The endpoint is known to fail intermittently ("Failed to get ID Token"), so
  * every request goes through the retry policy: 5 attempts, jittered backoff
  * from 1 s, 10 s per attempt. The token lives a few minutes; `token()` mints a
  * new one when the cached one is within 60 s of expiry.
  */
-import * as core from '@actions/core';
 import { GatepassError } from '../common/errors.js';
+import { attempt, type HttpAnswer } from '../common/http.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import {
   AttemptTimeoutError,
   HttpStatusError,
   formatDuration,
+  isNetworkError,
   isRetryableStatus,
   retry,
   type RetryDecision,
@@ -63,14 +69,14 @@ async function mint(
   logger: Logger,
   signal: AbortSignal | undefined,
 ): Promise<IdentityToken> {
-  requireTokenEndpoint();
-  const raw = await retry(() => requestToken(options.audience), {
+  const endpoint = tokenEndpoint(options.audience);
+  const raw = await retry(({ signal: attemptSignal }) => requestToken(endpoint, attemptSignal), {
     operation: OPERATION,
     maxAttempts: 5,
     initialDelayMs: 1_000,
     attemptTimeoutMs: 10_000,
     exhaustedCode: 'IDENTITY',
-    classify: classifyCoreError,
+    classify: classifyIdentityError,
     logger,
     ...options.retry,
     ...(signal === undefined ? {} : { signal }),
@@ -80,70 +86,135 @@ async function mint(
   return parseIdentityToken(raw, 'github', 'the GitHub ID token endpoint answer');
 }
 
-function requireTokenEndpoint(): void {
-  const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
-    (name) => (process.env[name] ?? '') === '',
-  );
-  if (missing.length === 0) return;
-  throw new GatepassError(
-    'IDENTITY',
-    `GitHub gave this job no OIDC token endpoint (${missing.join(' and ')} not set)`,
-    {
-      hint: 'Add `permissions: id-token: write` to the workflow or job; pull requests from forks (and Dependabot) never get an ID token, so run such jobs without gatepass',
-    },
-  );
+interface TokenEndpoint {
+  url: string;
+  bearer: string;
 }
 
-async function requestToken(audience: string | undefined): Promise<string> {
-  try {
-    return await core.getIDToken(audience);
-  } catch (err) {
-    throw coreError(err);
-  }
-}
-
-/**
- * `core.getIDToken` reports every failure as one multi-line message with the
- * status buried inside ("Error Code : 500"). Recover the status so the retry
- * policy can tell a 503 from a 403, and keep the message to one line.
- */
-function coreError(err: unknown): GatepassError {
-  const text = err instanceof Error ? err.message : String(err);
-  const status = /Error Code\s*:\s*(\d{3})/.exec(text)?.[1];
-  const detail = /Error Message\s*:\s*(.+)/.exec(text)?.[1]?.trim() ?? text;
-  // No answer at all: http-client's "connect ECONNREFUSED 10.1.0.4:443" names the OS code.
-  const os = status === undefined ? /\b(E[A-Z][A-Z_]{2,})\b/.exec(detail)?.[1] : undefined;
-  if (os !== undefined) {
-    return new GatepassError(
+/** Where to ask, as `core.getIDToken` builds it; refuses a job without the id-token permission. */
+function tokenEndpoint(audience: string | undefined): TokenEndpoint {
+  const url = process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '';
+  const bearer = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? '';
+  const missing = [
+    ...(url === '' ? ['ACTIONS_ID_TOKEN_REQUEST_URL'] : []),
+    ...(bearer === '' ? ['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] : []),
+  ];
+  if (missing.length > 0) {
+    throw new GatepassError(
       'IDENTITY',
-      `cannot reach the GitHub ID token endpoint at ${endpointOrigin()} (${os})`,
+      `GitHub gave this job no OIDC token endpoint (${missing.join(' and ')} not set)`,
       {
-        hint: "The runner could not connect to GitHub's token service; check the runner's network and proxy settings, and https://www.githubstatus.com",
-        cause: err,
+        hint: 'Add `permissions: id-token: write` to the workflow or job; pull requests from forks (and Dependabot) never get an ID token, so run such jobs without gatepass',
       },
     );
   }
-  const answer = status === undefined ? 'failed' : `answered HTTP ${status}`;
-  const message = `the ID token endpoint ${answer}: ${detail.replace(/\s+/g, ' ')}`;
-  const hint =
-    'GitHub could not issue an ID token; check `permissions: id-token: write` and https://www.githubstatus.com';
-  if (status !== undefined) {
-    return new HttpStatusError(Number(status), message, { code: 'IDENTITY', hint, cause: err });
+  if (!/^https?:\/\/[^/]/i.test(url) || !URL.canParse(url)) {
+    throw new GatepassError('IDENTITY', 'ACTIONS_ID_TOKEN_REQUEST_URL is not an http(s) URL', {
+      hint: 'The runner sets it; run gatepass as a step of a GitHub Actions runner, not with a hand-set value',
+    });
   }
-  return new GatepassError('IDENTITY', message, { hint, cause: err });
+  // The runner's URL already has a query (`?api-version=…`): core appends, and so do we.
+  const withAudience =
+    audience === undefined || audience === ''
+      ? url
+      : `${url}&audience=${encodeURIComponent(audience)}`;
+  return { url: withAudience, bearer };
 }
 
-function endpointOrigin(): string {
+const PEER = {
+  what: 'the GitHub ID token endpoint',
+  input: 'ACTIONS_ID_TOKEN_REQUEST_URL',
+  redirectHint:
+    "The runner's token service answers directly; something in between (a proxy) redirected: check HTTPS_PROXY and NO_PROXY",
+};
+
+async function requestToken(endpoint: TokenEndpoint, signal: AbortSignal): Promise<string> {
+  let answer: HttpAnswer;
   try {
-    return new URL(process.env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '').origin;
+    answer = await attempt(
+      {
+        method: 'GET',
+        url: endpoint.url,
+        headers: { authorization: `Bearer ${endpoint.bearer}`, accept: 'application/json' },
+      },
+      PEER,
+      signal,
+    );
+  } catch (err) {
+    throw unreachable(err);
+  }
+  if (answer.status < 200 || answer.status > 299) throw refusal(answer);
+  const value = tokenValue(answer.text());
+  if (value === undefined) {
+    throw new GatepassError(
+      'IDENTITY',
+      'the ID token endpoint answered without a token (`value`)',
+      {
+        hint: "The runner's token service gave an unexpected answer; re-run the job, and check https://www.githubstatus.com",
+      },
+    );
+  }
+  return value;
+}
+
+/** `value` of a JSON answer, when it is a non-empty string. */
+function tokenValue(text: string): string | undefined {
+  try {
+    const body: unknown = JSON.parse(text);
+    const value =
+      typeof body === 'object' && body !== null ? (body as { value?: unknown }).value : undefined;
+    return typeof value === 'string' && value !== '' ? value : undefined;
   } catch {
-    return 'ACTIONS_ID_TOKEN_REQUEST_URL';
+    return undefined;
   }
 }
 
-/** Retry transient statuses, and failures without a status (network, empty answer). */
-function classifyCoreError(err: unknown): RetryDecision {
+/** An error status: its `message` (as core reports it), one line, kept short. */
+function refusal(answer: HttpAnswer): HttpStatusError {
+  let detail = `HTTP ${answer.status}`;
+  try {
+    const body: unknown = JSON.parse(answer.text());
+    const message =
+      typeof body === 'object' && body !== null
+        ? (body as { message?: unknown }).message
+        : undefined;
+    if (typeof message === 'string' && message.trim() !== '') {
+      detail = `HTTP ${answer.status}: ${oneLine(message, 200)}`;
+    }
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  return new HttpStatusError(answer.status, `the ID token endpoint answered ${detail}`, {
+    code: 'IDENTITY',
+    hint: 'GitHub could not issue an ID token; check `permissions: id-token: write` and https://www.githubstatus.com',
+  });
+}
+
+/**
+ * The transport's worded failure, as an identity error: the endpoint's
+ * origin (never its query) and the OS code, or the proxy that refused.
+ */
+function unreachable(err: unknown): unknown {
+  if (!(err instanceof GatepassError) || err.code !== 'GATEWAY') return err;
+  const reason = err.message.replace(/^[A-Z]+ \S+: /, '');
+  // Through a proxy, the transport's hint says how to check it.
+  const hint = reason.includes(' through the proxy at ')
+    ? err.hint
+    : "The runner could not connect to GitHub's token service; check the runner's network and proxy settings, and https://www.githubstatus.com";
+  return new GatepassError('IDENTITY', reason, {
+    ...(hint === undefined ? {} : { hint }),
+    cause: err,
+  });
+}
+
+function oneLine(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/** Retry timeouts, transient statuses and dropped connections; not a refusal, a wrong name or an untrusted certificate. */
+function classifyIdentityError(err: unknown): RetryDecision {
   if (err instanceof AttemptTimeoutError) return { retry: true };
   if (err instanceof HttpStatusError) return { retry: isRetryableStatus(err.status) };
-  return { retry: err instanceof GatepassError && err.code === 'IDENTITY' };
+  return { retry: isNetworkError(err) };
 }
