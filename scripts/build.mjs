@@ -40,7 +40,12 @@
 //   requires it gets `<file>.cjs`, a Proxy that loads the real module
 //   (`<file>.bundle.cjs`, bundled on its own) the first time anything touches
 //   it; for `debug`, what a call returns is such a Proxy too, so
-//   `debug('node-vault')` loads nothing.
+//   `debug('node-vault')` loads nothing. node:https is one of LAZY too (a
+//   Proxy, no bundle): node-vault requires it at load for the agents of its
+//   own HTTP layer, and loading it (with node:tls and Node's CA store) is
+//   10-15 ms that a Vault on plain HTTP (a dev server, a sidecar on
+//   loopback) never needs; gatepass's transport loads it for the first
+//   https URL (common/direct.ts).
 // - libpg-query (the PostgreSQL parser of src/guardrails/) is left out of the
 //   bundles too, for two reasons. Its Emscripten loader finds its 1.7 MB
 //   WebAssembly beside itself through `__dirname`, which an ESM bundle does
@@ -88,6 +93,7 @@ const LAZY = [
   { request: 'debug', file: 'debug', pkg: 'debug', calls: true },
   { request: 'tv4', file: 'tv4', pkg: 'tv4' },
   { request: './commands.js', file: 'node-vault-commands', pkg: 'node-vault' },
+  { request: 'https', file: 'node-https', builtin: true },
 ];
 const requireFromVault = createRequire(require.resolve('node-vault'));
 const PARSER_STAND_IN = './libpg-query.cjs';
@@ -156,7 +162,7 @@ for (const name of entries) {
     if (!outputs.some((text) => text.includes(`"./${file}.cjs"`))) continue;
     if (!lazy.has(file)) lazy.set(file, await bundleLazy(module));
     const { code, standIn, licenses } = lazy.get(file);
-    write(join(staging, `${file}.bundle.cjs`), code);
+    if (code !== undefined) write(join(staging, `${file}.bundle.cjs`), code);
     write(join(staging, `${file}.cjs`), standIn);
     appendFileSync(join(staging, 'licenses.txt'), `\n${licenses}`);
   }
@@ -233,7 +239,13 @@ async function bundleNamed(pkg) {
  * Proxy of the module's export that loads the module the first time it is
  * read, written, called or constructed. Requiring the stand-in loads nothing.
  */
-async function bundleLazy({ request, file, pkg, calls = false }) {
+async function bundleLazy({ request, file, pkg, calls = false, builtin = false }) {
+  if (builtin)
+    return {
+      code: undefined,
+      licenses: '',
+      standIn: lazyStandIn({ request, file, calls, builtin, real: require(request) }),
+    };
   const entry = requireFromVault.resolve(request);
   const { code, assets } = await ncc(entry, { minify: true, license: 'licenses.txt', quiet: true });
   const licenses = assets['licenses.txt']?.source.toString() ?? '';
@@ -248,12 +260,21 @@ async function bundleLazy({ request, file, pkg, calls = false }) {
     throw new Error(`the bundled ${request} differs from ${entry}: ${missing.join(', ')}`);
   }
   const { version } = requireFromVault(`${pkg}/package.json`);
-  const standIn = [
-    `// ${request} (${pkg} ${version}), loaded when first touched (scripts/build.mjs).`,
+  return { code, licenses, standIn: lazyStandIn({ request, file, calls, version, pkg, real }) };
+}
+
+/** The Proxy that stands in for one of LAZY: the module (a bundle, or Node's own) loads when first touched. */
+function lazyStandIn({ request, file, calls, builtin = false, version, pkg, real }) {
+  return [
+    builtin
+      ? `// node:${request}, loaded when first touched (scripts/build.mjs).`
+      : `// ${request} (${pkg} ${version}), loaded when first touched (scripts/build.mjs).`,
     `'use strict';`,
     ``,
     `let real;`,
-    `const load = () => (real ??= require('./${file}.bundle.cjs'));`,
+    builtin
+      ? `const load = () => (real ??= require('node:${request}'));`
+      : `const load = () => (real ??= require('./${file}.bundle.cjs'));`,
     ...(calls
       ? [
           `// What a call returns, made when first touched: the call is made then.`,
@@ -277,7 +298,6 @@ async function bundleLazy({ request, file, pkg, calls = false }) {
     `module.exports = lazy(load, ${typeof real === 'function' ? 'function () {}' : '{}'}, ${calls});`,
     ``,
   ].join('\n');
-  return { code, licenses, standIn };
 }
 
 /**

@@ -12,7 +12,7 @@ const originalTv4 = __webpack_require__(4270);
 const originalCommands = __webpack_require__(1190);
 const originalMustache = __webpack_require__(258);
 const axios = __webpack_require__(9270);
-const https = __webpack_require__(5692);
+const https = __webpack_require__(4808);
 const EventEmitter = __webpack_require__(4434);
 
 class VaultError extends Error {}
