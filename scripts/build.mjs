@@ -190,22 +190,20 @@ function write(path, content, mode = 0o644) {
  * first use.
  */
 async function bundleNamed(pkg) {
-  const dir = mkdtempSync(join(resolve('node_modules'), '.gatepass-build-'));
-  let built;
-  try {
-    const entry = join(dir, 'entry.cjs');
-    writeFileSync(entry, `module.exports = require(${JSON.stringify(entryOf(pkg))});\n`);
-    built = await ncc(entry, {
-      minify: true,
-      license: 'licenses.txt',
-      quiet: true,
-      externals: Object.fromEntries(
-        NAMED.filter((other) => other !== pkg).map((other) => [other, `./${fileOf(other)}.cjs`]),
-      ),
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  // A fixed path, kept: webpack names modules by path, and the bundle must
+  // come out the same on every build (CI compares dist/ with a fresh build).
+  const entry = resolve('node_modules', '.gatepass-build', `${fileOf(pkg)}.cjs`);
+  const source = `module.exports = require(${JSON.stringify(entryOf(pkg))});\n`;
+  mkdirSync(dirname(entry), { recursive: true });
+  if (!existsSync(entry) || readFileSync(entry, 'utf8') !== source) writeFileSync(entry, source);
+  const built = await ncc(entry, {
+    minify: true,
+    license: 'licenses.txt',
+    quiet: true,
+    externals: Object.fromEntries(
+      NAMED.filter((other) => other !== pkg).map((other) => [other, `./${fileOf(other)}.cjs`]),
+    ),
+  });
   const { code, assets } = built;
   const licenses = assets['licenses.txt']?.source.toString() ?? '';
   // Every function and class the package exports, each loading it when first
