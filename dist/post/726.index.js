@@ -31,7 +31,10 @@ var external_node_crypto_ = __webpack_require__(7598);
  *   an upstream could read alike are the same string;
  * - `%2F` stays encoded: decoding it would turn one segment into two, and
  *   upstreams differ on whether `%2F` separates (GitLab's project IDs
- *   `group%2Fproject` rely on it not doing so). Rules see it as `%2F`;
+ *   `group%2Fproject` rely on it not doing so). The upstream gets it as
+ *   sent; the guardrails rules do not see it as `%2F`: evaluateHttp matches
+ *   the path after guardrails/http.ts normaliseHttpPath, which decodes it to
+ *   `/` (a deny on `/v1/admin/**` covers `/v1/admin%2Fusers`);
  * - `.` and `..` (including `%2e%2e`, decoded first) are resolved, never
  *   above the base: the job cannot leave the upstream base path;
  * - empty segments (`//admin`) are dropped; a trailing `/` is kept, since
