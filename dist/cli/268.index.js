@@ -785,7 +785,7 @@ Debug lines: GATEPASS_DEBUG=1 (also CI_DEBUG_TRACE=true, RUNNER_DEBUG=1).
 /* harmony import */ var node_stream_promises__WEBPACK_IMPORTED_MODULE_7___default = /*#__PURE__*/__webpack_require__.n(node_stream_promises__WEBPACK_IMPORTED_MODULE_7__);
 /* harmony import */ var _config_config_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(439);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(1922);
-/* harmony import */ var _common_memory_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(16);
+/* harmony import */ var _common_memory_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(4726);
 /**
  * Runs the wrapped command: a script through a shell (the action's `run`) or
  * an argv (the CLI's `gatepass run -- cmd`). Platform-neutral and free of

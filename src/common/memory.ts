@@ -11,11 +11,10 @@
  * The collector is V8's `gc` function, which `--expose-gc` provides; set at
  * run time, the flag applies to contexts created after it, so one is made
  * for it. Where that fails nothing is collected early, and memory is what it
- * was without this.
+ * was without this. node:v8 and node:vm load when the first 16 MB have
+ * streamed, not at start (2-4 ms that short jobs never need).
  */
 import type { Readable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 const YOUNG_EVERY = 16 * 1024 * 1024;
 /** One collection in this many is a full one. */
@@ -23,7 +22,8 @@ const FULL_EVERY = 16;
 
 type Collect = (options: { type: 'minor' | 'major' }) => void;
 
-let collect: Collect | null | undefined;
+/** The collector: undefined until asked for, a promise while it loads, null when there is none. */
+let collect: Collect | null | Promise<void> | undefined;
 let streamed = 0;
 let collections = 0;
 
@@ -38,14 +38,22 @@ export function collectAsStreamed(stream: Readable): void {
   });
 }
 
+/** The collector once loaded; null before that (the first threshold is skipped) or without one. */
 function collector(): Collect | null {
-  if (collect !== undefined) return collect;
+  if (collect === undefined) collect = loadCollector();
+  return collect instanceof Promise ? null : collect;
+}
+
+async function loadCollector(): Promise<void> {
   try {
+    const [{ setFlagsFromString }, { runInNewContext }] = await Promise.all([
+      import('node:v8'),
+      import('node:vm'),
+    ]);
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
     collect = typeof gc === 'function' ? (gc as Collect) : null;
   } catch {
     collect = null;
   }
-  return collect;
 }
