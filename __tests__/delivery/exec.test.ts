@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -202,11 +202,19 @@ describe('scriptEnvironment', () => {
 });
 
 describe('resolveWorkingDirectory', () => {
-  it('resolves relative paths against the workspace and refuses missing ones', async () => {
-    expect(await resolveWorkingDirectory(undefined, dir)).toBe(dir);
-    expect(await resolveWorkingDirectory('.', dir)).toBe(dir);
-    await expect(resolveWorkingDirectory('missing', dir)).rejects.toThrow(
+  it('resolves relative paths against the workspace and refuses missing ones', () => {
+    expect(resolveWorkingDirectory(undefined, dir)).toBe(dir);
+    expect(resolveWorkingDirectory('.', dir)).toBe(dir);
+    expect(() => resolveWorkingDirectory('missing', dir)).toThrow(
       /input `working-directory` missing is not a directory \(it does not exist\)/,
+    );
+  });
+
+  it('refuses a file, saying it exists', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    expect(() => resolveWorkingDirectory('a-file', dir)).toThrow(
+      /^input `working-directory` a-file is not a directory$/,
     );
   });
 });

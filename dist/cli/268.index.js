@@ -1046,9 +1046,17 @@ function isPrivate(name) {
         upper === 'GITHUB_STATE');
 }
 /** The directory to run in; checked before any network call. */
-async function resolveWorkingDirectory(directory, base) {
+function resolveWorkingDirectory(directory, base) {
     const path = directory === undefined ? base : (0,node_path__WEBPACK_IMPORTED_MODULE_5__.isAbsolute)(directory) ? directory : (0,node_path__WEBPACK_IMPORTED_MODULE_5__.resolve)(base, directory);
-    const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_3__.stat)(path).catch(() => undefined);
+    // Synchronously: one stat before any network call, and the thread pool's
+    // round trip costs more than the call.
+    let info;
+    try {
+        info = (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.statSync)(path, { throwIfNoEntry: false });
+    }
+    catch {
+        info = undefined;
+    }
     if (info?.isDirectory() !== true) {
         throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .GatepassError */ .J9('INPUT', `input \`working-directory\` ${directory ?? base} is not a directory${info === undefined ? ' (it does not exist)' : ''}`, {
             hint: 'Check out the repository first, or fix the path (relative to the workspace)',
@@ -1493,7 +1501,7 @@ async function preflight(job, runtime) {
     host.preflight({ exportEnv: config.export === 'env' });
     const cwd = !wraps(config, runtime)
         ? host.workspace
-        : await (0,exec/* resolveWorkingDirectory */.dO)(config.workingDirectory, host.workspace);
+        : (0,exec/* resolveWorkingDirectory */.dO)(config.workingDirectory, host.workspace);
     if (needsGate(config)) {
         // config.ts only lets through sources this platform has: no gate is a bug, and fails closed.
         if (runtime.approvalGate === undefined) {

@@ -13,8 +13,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { statSync, writeFileSync, type Stats } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { PassThrough, type Readable, type Transform, type Writable } from 'node:stream';
@@ -353,13 +353,17 @@ function isPrivate(name: string): boolean {
 }
 
 /** The directory to run in; checked before any network call. */
-export async function resolveWorkingDirectory(
-  directory: string | undefined,
-  base: string,
-): Promise<string> {
+export function resolveWorkingDirectory(directory: string | undefined, base: string): string {
   const path =
     directory === undefined ? base : isAbsolute(directory) ? directory : resolve(base, directory);
-  const info = await stat(path).catch(() => undefined);
+  // Synchronously: one stat before any network call, and the thread pool's
+  // round trip costs more than the call.
+  let info: Stats | undefined;
+  try {
+    info = statSync(path, { throwIfNoEntry: false });
+  } catch {
+    info = undefined;
+  }
   if (info?.isDirectory() !== true) {
     throw new GatepassError(
       'INPUT',

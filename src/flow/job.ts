@@ -355,7 +355,7 @@ async function preflight(
   host.preflight({ exportEnv: config.export === 'env' });
   const cwd = !wraps(config, runtime)
     ? host.workspace
-    : await resolveWorkingDirectory(config.workingDirectory, host.workspace);
+    : resolveWorkingDirectory(config.workingDirectory, host.workspace);
   if (needsGate(config)) {
     // config.ts only lets through sources this platform has: no gate is a bug, and fails closed.
     if (runtime.approvalGate === undefined) {
