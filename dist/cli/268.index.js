@@ -1320,7 +1320,7 @@ async function runJob(config, runtime) {
 }
 async function issueAndDeliver(job, runtime) {
     try {
-        const { cwd, gateway } = await preflight(job, runtime);
+        const { cwd, gateway } = preflight(job, runtime);
         job.gateway = gateway;
         const issued = await obtain(job, runtime, gateway);
         return { ok: true, exitCode: await deliver(job, runtime, cwd, issued) };
@@ -1486,7 +1486,7 @@ function onSignal(job, sig) {
     job.cancel.cancel(new errors/* GatepassError */.J9('TIMEOUT', `the step was cancelled (${sig}) before the command started`));
 }
 /** Every local check, before the first network call. */
-async function preflight(job, runtime) {
+function preflight(job, runtime) {
     const { config, host } = job;
     if (config.export === 'env' && config.credentials.some(isProxied)) {
         throw new errors/* GatepassError */.J9('INPUT', '`export: env` cannot hand a data path (`proxy:`) to later steps', {

@@ -160,7 +160,7 @@ async function issueAndDeliver(
   runtime: MainRuntime,
 ): Promise<{ ok: true; exitCode: number } | { ok: false; error: unknown }> {
   try {
-    const { cwd, gateway } = await preflight(job, runtime);
+    const { cwd, gateway } = preflight(job, runtime);
     job.gateway = gateway;
     const issued = await obtain(job, runtime, gateway);
     return { ok: true, exitCode: await deliver(job, runtime, cwd, issued) };
@@ -333,10 +333,7 @@ function onSignal(job: Job, sig: ForwardedSignal): void {
 }
 
 /** Every local check, before the first network call. */
-async function preflight(
-  job: Job,
-  runtime: MainRuntime,
-): Promise<{ cwd: string; gateway: Promise<Gateway> }> {
+function preflight(job: Job, runtime: MainRuntime): { cwd: string; gateway: Promise<Gateway> } {
   const { config, host } = job;
   if (config.export === 'env' && config.credentials.some(isProxied)) {
     throw new GatepassError(
