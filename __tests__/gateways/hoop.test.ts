@@ -32,7 +32,12 @@ import { createTokenExchangeGateway } from '../../src/gateways/token-exchange.js
 import type { IdentityToken } from '../../src/identity/token.js';
 import { VERSION } from '../../src/common/version.js';
 import { startHoopDouble, type HoopDouble, type HoopDoubleOptions } from '../doubles/hoop.js';
-import { testGateway, type TestGateway } from '../helpers/gateway.js';
+import {
+  failure as gatepassFailure,
+  issued,
+  testGateway,
+  type TestGateway,
+} from '../helpers/gateway.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 
 const HOOP_AUDIENCE = 'https://hoop.example';
@@ -137,12 +142,6 @@ function request(connection: string, extra: Partial<CredentialRequest> = {}): Cr
   return { name: 'db', ttlSeconds: 600, hoop: { connection }, ...extra };
 }
 
-async function issued(result: Promise<Issued | Pending>): Promise<Issued> {
-  const value = await result;
-  if (isPending(value)) throw new Error('unexpectedly pending');
-  return value;
-}
-
 async function pending(result: Promise<Issued | Pending>): Promise<Pending> {
   const value = await result;
   if (!isPending(value)) throw new Error('expected pending');
@@ -156,12 +155,7 @@ function hoopHandle(result: Issued): HoopRevocation {
 }
 
 async function failure(promise: Promise<unknown>): Promise<GatepassError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof GatepassError))
-    throw new Error(`expected a GatepassError, got ${String(err)}`);
+  const err = await gatepassFailure(promise);
   errors.push(describeError(err));
   return err;
 }

@@ -8,14 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { trustCertificate } from '../../src/common/http.js';
 import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { GatepassError } from '../../src/common/errors.js';
 import { awaitGatewayApproval } from '../../src/approvals/gate.js';
-import {
-  isPending,
-  type CredentialRequest,
-  type Issued,
-  type Pending,
-} from '../../src/gateways/gateway.js';
+import { isPending, type CredentialRequest } from '../../src/gateways/gateway.js';
 import {
   createTokenExchangeGateway,
   type TokenExchangeOptions,
@@ -23,8 +17,10 @@ import {
 import type { Clock } from '../../src/common/retry.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 import {
+  failure,
   forgedToken,
   garbageToken,
+  issued,
   testGateway,
   unsignedToken,
   type TestGateway,
@@ -82,22 +78,6 @@ function request(scope: string, extra: Partial<CredentialRequest> = {}): Credent
     tokenExchange: { scope, audience: 'https://api.example.com' },
     ...extra,
   };
-}
-
-async function issued(result: Promise<Issued | Pending>): Promise<Issued> {
-  const value = await result;
-  if (isPending(value)) throw new Error('unexpectedly pending');
-  return value;
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatepassError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof GatepassError))
-    throw new Error(`expected a GatepassError, got ${String(err)}`);
-  return err;
 }
 
 describe('exchange', () => {
