@@ -5,8 +5,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { trustCertificate } from '../../src/common/http.js';
-import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
+import { throughProxy } from '../helpers/proxy.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { awaitGatewayApproval } from '../../src/approvals/gate.js';
 import { isPending, type CredentialRequest } from '../../src/gateways/gateway.js';
@@ -606,32 +605,25 @@ describe('a gateway that echoes the request', () => {
 describe('behind a proxy (the transport: __tests__/common/http.test.ts)', () => {
   it('exchanges and revokes through a CONNECT proxy, trusting a private CA', async () => {
     const name = 'sts.corp.test';
-    const ca = makeCa([name]);
-    const front = await tlsFront(gw.url, ca);
-    const proxy = await startProxy({ hosts: { [name]: '127.0.0.1' } });
-    process.env.HTTPS_PROXY = proxy.url;
-    trustCertificate(ca.caPem);
-    try {
-      const base = `https://${name}:${front.port}`;
-      const gateway = client({
-        gateway: base,
-        endpoints: { token: `${base}/token`, revocation: `${base}/revoke` },
-        attemptTimeoutMs: 5000,
-      });
-      const before = gw.requests.length;
-      const result = await issued(gateway.issue(request('read'), await identity(), signal));
-      if (result.revocation === undefined) throw new Error('no revocation handle');
-      await gateway.revoke(result.revocation, signal);
-      expect(gw.requests.slice(before)).toEqual(['POST /token', 'POST /revoke']);
-      expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
-        new Set([`${name}:${front.port}`]),
-      );
-    } finally {
-      delete process.env.HTTPS_PROXY;
-      trustCertificate(undefined);
-      await proxy.close();
-      await front.close();
-      ca.remove();
-    }
+    await throughProxy({
+      name,
+      target: gw.url,
+      body: async ({ front, proxy }) => {
+        const base = `https://${name}:${front.port}`;
+        const gateway = client({
+          gateway: base,
+          endpoints: { token: `${base}/token`, revocation: `${base}/revoke` },
+          attemptTimeoutMs: 5000,
+        });
+        const before = gw.requests.length;
+        const result = await issued(gateway.issue(request('read'), await identity(), signal));
+        if (result.revocation === undefined) throw new Error('no revocation handle');
+        await gateway.revoke(result.revocation, signal);
+        expect(gw.requests.slice(before)).toEqual(['POST /token', 'POST /revoke']);
+        expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
+          new Set([`${name}:${front.port}`]),
+        );
+      },
+    });
   });
 });
