@@ -15,7 +15,7 @@ import { startHoopDouble, type HoopDouble } from '../doubles/hoop.js';
 import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from '../doubles/vault.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 import { makeCa, startProxy, tlsFront, type Ca, type Front, type Proxy } from '../helpers/proxy.js';
-import { CLI, launch } from '../helpers/runner.js';
+import { CLI, gitlabJobEnv, launch } from '../helpers/runner.js';
 
 const NAME = 'vault.corp.test';
 const STS = 'sts.corp.test';
@@ -79,15 +79,7 @@ async function job(extra: Record<string, string>): Promise<Record<string, string
   const vaultOnly =
     (extra.GATEPASS_PROVIDER ?? 'vault') === 'vault' ? { GATEPASS_VAULT_ROLE: 'ci' } : {};
   return {
-    PATH: process.env.PATH ?? '',
-    GITLAB_CI: 'true',
-    CI_PROJECT_DIR: project,
-    CI_PROJECT_PATH: 'group/project',
-    CI_COMMIT_SHA: 'a'.repeat(40),
-    CI_PIPELINE_ID: '77',
-    CI_JOB_ID: '1001',
-    CI_JOB_NAME: 'migrate',
-    CI_SERVER_URL: 'https://gitlab.example.com',
+    ...gitlabJobEnv({ projectDir: project }),
     GATEPASS_PROVIDER: 'vault',
     GATEPASS_GATEWAY: `https://${NAME}:${front.port}`,
     GATEPASS_AUDIENCE: VAULT_AUDIENCE,

@@ -153,3 +153,25 @@ export function githubStep(options: {
     },
   };
 }
+
+/**
+ * A GitLab job's context as the CLI reads it (PATH, GITLAB_CI and CI_* of
+ * project `group/project`), checked out at `projectDir`: the CLI tests' jobs
+ * add their GATEPASS_* variables to it.
+ */
+export function gitlabJobEnv(options: {
+  projectDir: string;
+  jobName?: string;
+}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    GITLAB_CI: 'true',
+    CI_PROJECT_DIR: options.projectDir,
+    CI_PROJECT_PATH: 'group/project',
+    CI_COMMIT_SHA: 'a'.repeat(40),
+    CI_PIPELINE_ID: '77',
+    CI_JOB_ID: '1001',
+    CI_JOB_NAME: options.jobName ?? 'migrate',
+    CI_SERVER_URL: 'https://gitlab.example.com',
+  };
+}
