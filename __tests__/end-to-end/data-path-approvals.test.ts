@@ -7,13 +7,12 @@
  * DELETE waits, for a PR comment that names its own request id. The double's
  * `onRequest` hook plays the humans.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GitHubDouble, type GhUser } from '../doubles/github.js';
-import { testGateway, type TestGateway } from '../helpers/gateway.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { postgresGateway, type PostgresGateway, type TestPostgres } from '../helpers/postgres.js';
 import { MAIN, inputEnv, launch, readCommands } from '../helpers/runner.js';
 
 const POLICY = `
@@ -42,26 +41,22 @@ let actor: GhUser;
 let alice: GhUser;
 let bob: GhUser;
 let counter = 0;
+let db: PostgresGateway;
 
 beforeAll(async () => {
-  pg = await startPostgres();
-  gw = await testGateway({ policy: POLICY, postgres: { url: pg.adminUrl, sweepSeconds: 0.2 } });
+  db = await postgresGateway({ policy: POLICY, tempPrefix: 'gatepass-held-' });
+  ({ pg, gw, root } = db);
   gh = await GitHubDouble.start({ owner: 'octo-org', repo: 'app' });
   author = gh.addUser('pr-author', { permission: 'write' });
   actor = gh.addUser('octocat', { permission: 'admin' });
   alice = gh.addUser('alice', { permission: 'write' });
   bob = gh.addUser('bob', { permission: 'maintain' });
-  root = mkdtempSync(join(tmpdir(), 'gatepass-held-'));
 }, 60_000);
 
 afterAll(async () => {
-  await gw.stop();
   await gh.stop();
-  const left = await pg.gatewayRoles();
-  await pg.stop();
-  rmSync(root, { recursive: true, force: true });
   // Every role the gateway made was dropped when its step ended.
-  expect(left).toEqual([]);
+  expect(await db.stop()).toEqual([]);
 });
 
 interface PullStep {
