@@ -228,11 +228,7 @@ export async function tlsFront(
   };
 }
 
-/**
- * Runs `body` with `target` behind a private-CA TLS front at `name`, reached
- * through a CONNECT proxy this process uses and trusts until `body` ends: the
- * in-process "behind a proxy" tests share this set-up and clean-up.
- */
+/** Runs `body` with `target` behind a trusted private-CA front at `name` and a proxy: the in-process proxy tests' set-up. */
 export async function throughProxy(options: {
   name: string;
   target: string;

@@ -233,11 +233,7 @@ export function pullRequestStep(options: {
   };
 }
 
-/**
- * A GitLab job's context as the CLI reads it (PATH, GITLAB_CI and CI_* of
- * project `group/project`), checked out at `projectDir`: the CLI tests' jobs
- * add their GATEPASS_* variables to it.
- */
+/** A GitLab job's PATH and CI_* context in `projectDir`: the CLI tests add their GATEPASS_* to it. */
 export function gitlabJobEnv(options: {
   projectDir: string;
   jobName?: string;
