@@ -4,7 +4,6 @@ import { awaitApproval, type PolicyInputs } from '../../src/approvals/gate.js';
 import { GitHubApprovals, rateLimitWait } from '../../src/approvals/github.js';
 import { requestId, type RequestSubject } from '../../src/approvals/policy.js';
 import { GatepassError } from '../../src/common/errors.js';
-import { trustCertificate } from '../../src/common/http.js';
 import {
   Contract,
   GitHubDouble,
@@ -13,7 +12,7 @@ import {
   type GhUser,
 } from '../doubles/github.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
-import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
+import { throughProxy } from '../helpers/proxy.js';
 import { FakeClock } from './clock.js';
 
 const T0 = Date.parse('2025-03-01T10:00:00Z');
@@ -597,25 +596,18 @@ describe('behind a proxy (the transport: __tests__/common/http.test.ts)', () => 
   it('comments and reads through a CONNECT proxy, trusting a private CA', async () => {
     const w = await world();
     const name = 'github.corp.test';
-    const ca = makeCa([name]);
-    const front = await tlsFront(w.gh.url, ca);
-    const proxy = await startProxy({ hosts: { [name]: '127.0.0.1' } });
-    process.env.HTTPS_PROXY = proxy.url;
-    trustCertificate(ca.caPem);
-    try {
-      w.say(20_000, w.people.alice, `/approve ${ID}`);
-      const result = await w.run({}, w.source({ apiUrl: `https://${name}:${front.port}` }));
-      expect(result.approvers.map((a) => a.actor.login)).toEqual(['alice']);
-      expect(requestComment(w)).toContain(ID);
-      expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
-        new Set([`${name}:${front.port}`]),
-      );
-    } finally {
-      delete process.env.HTTPS_PROXY;
-      trustCertificate(undefined);
-      await proxy.close();
-      await front.close();
-      ca.remove();
-    }
+    await throughProxy({
+      name,
+      target: w.gh.url,
+      body: async ({ front, proxy }) => {
+        w.say(20_000, w.people.alice, `/approve ${ID}`);
+        const result = await w.run({}, w.source({ apiUrl: `https://${name}:${front.port}` }));
+        expect(result.approvers.map((a) => a.actor.login)).toEqual(['alice']);
+        expect(requestComment(w)).toContain(ID);
+        expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
+          new Set([`${name}:${front.port}`]),
+        );
+      },
+    });
   });
 });

@@ -18,8 +18,7 @@ import { parseConfig } from '../../src/config/config.js';
 import { IdentityToken } from '../../src/identity/token.js';
 import { gitlabApprovalGate } from '../../src/platform/gitlab.js';
 import { GitLabDouble, type GlNote, type GlUser } from '../doubles/gitlab.js';
-import { trustCertificate } from '../../src/common/http.js';
-import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
+import { throughProxy } from '../helpers/proxy.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 import { FakeClock } from './clock.js';
 
@@ -739,25 +738,18 @@ describe('behind a proxy (the transport: __tests__/common/http.test.ts)', () => 
   it('posts and reads through a CONNECT proxy, trusting a private CA', async () => {
     const w = await world();
     const name = 'gitlab.corp.test';
-    const ca = makeCa([name]);
-    const front = await tlsFront(new URL(w.gl.apiUrl).origin, ca);
-    const proxy = await startProxy({ hosts: { [name]: '127.0.0.1' } });
-    process.env.HTTPS_PROXY = proxy.url;
-    trustCertificate(ca.caPem);
-    try {
-      const apiUrl = `https://${name}:${front.port}${new URL(w.gl.apiUrl).pathname}`;
-      w.say(10_000, w.people.dev, `/gatepass approve ${ID}`);
-      const result = await w.run({}, w.source('notes', { apiUrl }));
-      expect(result.approvers.map((a) => a.actor.login)).toEqual(['dev']);
-      expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
-        new Set([`${name}:${front.port}`]),
-      );
-    } finally {
-      delete process.env.HTTPS_PROXY;
-      trustCertificate(undefined);
-      await proxy.close();
-      await front.close();
-      ca.remove();
-    }
+    await throughProxy({
+      name,
+      target: new URL(w.gl.apiUrl).origin,
+      body: async ({ front, proxy }) => {
+        const apiUrl = `https://${name}:${front.port}${new URL(w.gl.apiUrl).pathname}`;
+        w.say(10_000, w.people.dev, `/gatepass approve ${ID}`);
+        const result = await w.run({}, w.source('notes', { apiUrl }));
+        expect(result.approvers.map((a) => a.actor.login)).toEqual(['dev']);
+        expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
+          new Set([`${name}:${front.port}`]),
+        );
+      },
+    });
   });
 });

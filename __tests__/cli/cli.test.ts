@@ -6,8 +6,8 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../../src/cli/cli.js';
 import { VERSION } from '../../src/common/version.js';
+import { CLI } from '../helpers/runner.js';
 
-const CLI = 'dist/cli/index.js';
 const SECRET = 'Sup3r-S3cret-Passw0rd!';
 let dir: string;
 

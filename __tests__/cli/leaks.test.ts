@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CLI } from '../helpers/runner.js';
 
-const CLI = 'dist/cli/index.js';
 const MIN = 8;
 /** The size of the chunks Node reads a file or pipe in, and of the kernel's slices. */
 const KIB64 = 64 * 1024;

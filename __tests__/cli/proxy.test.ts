@@ -15,7 +15,7 @@ import { startHoopDouble, type HoopDouble } from '../doubles/hoop.js';
 import { startVaultDouble, VAULT_AUDIENCE, type VaultDouble } from '../doubles/vault.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
 import { makeCa, startProxy, tlsFront, type Ca, type Front, type Proxy } from '../helpers/proxy.js';
-import { CLI, launch } from '../helpers/runner.js';
+import { CLI, gitlabJobEnv, launch } from '../helpers/runner.js';
 
 const NAME = 'vault.corp.test';
 const STS = 'sts.corp.test';
@@ -79,15 +79,7 @@ async function job(extra: Record<string, string>): Promise<Record<string, string
   const vaultOnly =
     (extra.GATEPASS_PROVIDER ?? 'vault') === 'vault' ? { GATEPASS_VAULT_ROLE: 'ci' } : {};
   return {
-    PATH: process.env.PATH ?? '',
-    GITLAB_CI: 'true',
-    CI_PROJECT_DIR: project,
-    CI_PROJECT_PATH: 'group/project',
-    CI_COMMIT_SHA: 'a'.repeat(40),
-    CI_PIPELINE_ID: '77',
-    CI_JOB_ID: '1001',
-    CI_JOB_NAME: 'migrate',
-    CI_SERVER_URL: 'https://gitlab.example.com',
+    ...gitlabJobEnv({ projectDir: project }),
     GATEPASS_PROVIDER: 'vault',
     GATEPASS_GATEWAY: `https://${NAME}:${front.port}`,
     GATEPASS_AUDIENCE: VAULT_AUDIENCE,
@@ -100,6 +92,32 @@ async function job(extra: Record<string, string>): Promise<Record<string, string
   };
 }
 
+/**
+ * Runs a script that needs $DB_PASSWORD under `gatepass run` in `env` and
+ * checks what each provider's proxy test checks: the job got its credential,
+ * the password never showed, and every CONNECT since `before` went to `target`.
+ */
+async function expectCredentialThroughProxy(options: {
+  before: number;
+  env: Record<string, string>;
+  target: string;
+}): Promise<void> {
+  const result = await launch(CLI, options.env, [
+    'run',
+    '--',
+    'sh',
+    '-c',
+    'test -n "$DB_PASSWORD" && echo "got a credential"',
+  ]).result;
+  expect(result.stderr).not.toContain(PASSWORD);
+  expect(result.stdout).not.toContain(PASSWORD);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('got a credential');
+  const connects = proxy.connects.slice(options.before);
+  expect(connects.length).toBeGreaterThan(0);
+  expect(new Set(connects.map((c) => c.target))).toEqual(new Set([options.target]));
+}
+
 describe.each([
   ['NODE_EXTRA_CA_CERTS', (): Record<string, string> => ({ NODE_EXTRA_CA_CERTS: ca.caFile })],
   ['ca-certificate', (): Record<string, string> => ({ GATEPASS_CA_CERTIFICATE: ca.caPem })],
@@ -107,20 +125,7 @@ describe.each([
   it('logs in, reads and revokes through the proxy; its password never shows', async () => {
     const before = proxy.connects.length;
     const env = await job(trust());
-    const result = await launch(CLI, env, [
-      'run',
-      '--',
-      'sh',
-      '-c',
-      'test -n "$DB_PASSWORD" && echo "got a credential"',
-    ]).result;
-    expect(result.stderr).not.toContain(PASSWORD);
-    expect(result.stdout).not.toContain(PASSWORD);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('got a credential');
-    const connects = proxy.connects.slice(before);
-    expect(connects.length).toBeGreaterThan(0);
-    expect(new Set(connects.map((c) => c.target))).toEqual(new Set([`${NAME}:${front.port}`]));
+    await expectCredentialThroughProxy({ before, env, target: `${NAME}:${front.port}` });
     expect(vault.requests.map((r) => r.path)).toEqual(
       expect.arrayContaining(['/v1/auth/jwt/login', '/v1/auth/token/revoke-self']),
     );
@@ -193,20 +198,7 @@ describe.each(others)('%s behind a proxy', (_provider, setup) => {
   it('issues and revokes through the proxy; its password never shows', async () => {
     const before = proxy.connects.length;
     const { host, port, env, live } = await setup();
-    const result = await launch(CLI, await job(env), [
-      'run',
-      '--',
-      'sh',
-      '-c',
-      'test -n "$DB_PASSWORD" && echo "got a credential"',
-    ]).result;
-    expect(result.stderr).not.toContain(PASSWORD);
-    expect(result.stdout).not.toContain(PASSWORD);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('got a credential');
-    const connects = proxy.connects.slice(before);
-    expect(connects.length).toBeGreaterThan(0);
-    expect(new Set(connects.map((c) => c.target))).toEqual(new Set([`${host}:${port}`]));
+    await expectCredentialThroughProxy({ before, env: await job(env), target: `${host}:${port}` });
     expect(live()).toBe(0);
     expect(hoop.violations).toEqual([]);
   });

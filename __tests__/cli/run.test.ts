@@ -24,7 +24,7 @@ import { INPUT_NAMES } from '../../src/config/config.js';
 import { GitLabDouble } from '../doubles/gitlab.js';
 import { startVaultDouble, VAULT_AUDIENCE } from '../doubles/vault.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
-import { CLI, launch, type Result } from '../helpers/runner.js';
+import { CLI, gitlabJobEnv, launch, type Result } from '../helpers/runner.js';
 
 const POLICY = `
 max_ttl: 1h
@@ -67,15 +67,7 @@ async function gitlabJob(extra: Record<string, string> = {}) {
   const project = join(dir, 'project');
   mkdirSync(project);
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITLAB_CI: 'true',
-    CI_PROJECT_DIR: project,
-    CI_PROJECT_PATH: 'group/project',
-    CI_COMMIT_SHA: 'a'.repeat(40),
-    CI_PIPELINE_ID: '77',
-    CI_JOB_ID: '1001',
-    CI_JOB_NAME: 'migrate',
-    CI_SERVER_URL: 'https://gitlab.example.com',
+    ...gitlabJobEnv({ projectDir: project }),
     GATEPASS_ID_TOKEN: await gw.mintIdToken({ platform: 'gitlab' }),
     GATEPASS_GATEWAY: gw.url,
     GATEPASS_CREDENTIALS: CREDENTIALS,

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LocalIssuer } from '../../examples/gateway/issuer.js';
 import { startGoogleDouble, CLOUD_PLATFORM, type GoogleDouble } from '../doubles/google.js';
 import { startKeycloakDouble, type KeycloakDouble } from '../doubles/keycloak.js';
-import { CLI, launch } from '../helpers/runner.js';
+import { CLI, gitlabJobEnv, launch } from '../helpers/runner.js';
 
 const GITLAB = 'https://gitlab.example.com';
 const GITHUB = 'https://token.actions.githubusercontent.com';
@@ -68,15 +68,7 @@ describe('gatepass run with the token-exchange server inputs', () => {
     const result = await launch(
       CLI,
       {
-        PATH: process.env.PATH ?? '',
-        GITLAB_CI: 'true',
-        CI_PROJECT_DIR: project,
-        CI_PROJECT_PATH: 'group/project',
-        CI_COMMIT_SHA: 'a'.repeat(40),
-        CI_PIPELINE_ID: '77',
-        CI_JOB_ID: '1001',
-        CI_JOB_NAME: 'deploy',
-        CI_SERVER_URL: GITLAB,
+        ...gitlabJobEnv({ projectDir: project, jobName: 'deploy' }),
         GATEPASS_ID_TOKEN: await gitlab.mint({ platform: 'gitlab', audience: keycloak.issuer }),
         GATEPASS_GATEWAY: keycloak.issuer,
         GATEPASS_CLIENT_ID: 'gatepass-ci',

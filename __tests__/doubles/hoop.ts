@@ -635,14 +635,31 @@ function issueOrRefreshCredential(
     existing.expiresAt = expiresAt;
     return existing;
   }
-  const credential: Credential = {
-    id: randomUUID(),
+  return insertCredential(state, {
     connection,
     user: caller.id,
     key: newKey(connectionOf(state, connection)),
     sessionId,
-    createdAt: tick(state, now),
     expiresAt,
+    now,
+  });
+}
+
+/** A new credential row, stored: issueOrRefreshCredential and resume both insert one this way. */
+function insertCredential(
+  state: State,
+  row: Pick<Credential, 'connection' | 'user' | 'key' | 'sessionId' | 'expiresAt'> & {
+    now: () => number;
+  },
+): Credential {
+  const credential: Credential = {
+    id: randomUUID(),
+    connection: row.connection,
+    user: row.user,
+    key: row.key,
+    sessionId: row.sessionId,
+    createdAt: tick(state, row.now),
+    expiresAt: row.expiresAt,
     revokedAt: undefined,
   };
   state.credentials.set(credential.id, credential);
@@ -743,17 +760,14 @@ function resume(
     const prior = activeRow(state, caller.id, name);
     const key =
       prior !== undefined && !keyRevoked(state, prior.key) ? prior.key : newKey(connection);
-    credential = {
-      id: randomUUID(),
+    credential = insertCredential(state, {
       connection: name,
       user: caller.id,
       key,
       sessionId,
-      createdAt: tick(state, now),
       expiresAt: now() + review.duration * 1000,
-      revokedAt: undefined,
-    };
-    state.credentials.set(credential.id, credential);
+      now,
+    });
   }
   if (session.status === 'ready') session.status = 'open';
   setCredentialsExpireAt(state, sessionId, credential.expiresAt);

@@ -5,13 +5,20 @@
  * double's `onRequest` hook plays the humans: it comments while gatepass
  * polls, and records what the gateway had issued at that moment.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GitHubDouble, type GhUser } from '../doubles/github.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
-import { MAIN, POST, inputEnv, launch, readCommands } from '../helpers/runner.js';
+import {
+  MAIN,
+  POST,
+  launch,
+  pullRequestStep,
+  readCommands,
+  type PullStep,
+} from '../helpers/runner.js';
 
 const CREDENTIALS = `
 - name: api
@@ -28,7 +35,6 @@ let author: GhUser;
 let actor: GhUser;
 let alice: GhUser;
 let bob: GhUser;
-let counter = 0;
 
 beforeAll(async () => {
   gw = await testGateway();
@@ -45,77 +51,23 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-interface PullStep {
-  dir: string;
-  pr: number;
-  env: Record<string, string>;
-  files: { output: string; state: string; summary: string };
-}
-
 /** A `pull_request` step by octocat on a PR opened by pr-author. */
 function pullStep(inputs: Record<string, string> = {}): PullStep {
-  const pr = gh.openPull(author);
-  const dir = join(root, `step-${++counter}`);
-  const workspace = join(dir, 'workspace');
-  mkdirSync(join(dir, 'temp'), { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  const files = {
-    output: join(dir, 'output'),
-    state: join(dir, 'state'),
-    summary: join(dir, 'summary.md'),
-  };
-  for (const file of Object.values(files)) writeFileSync(file, '');
-  const event = join(dir, 'event.json');
-  const user = { id: author.id, login: author.login, type: 'User' };
-  writeFileSync(
-    event,
-    JSON.stringify({
-      action: 'opened',
-      number: pr,
-      pull_request: { number: pr, user },
-      repository: { full_name: 'octo-org/app' },
-    }),
-  );
-  return {
-    dir,
-    pr,
-    files,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: dir,
-      ...inputEnv({
-        gateway: gw.url,
-        credentials: CREDENTIALS,
-        approvals: '1',
-        'github-token': gh.token,
-        run: 'printf %s "$API_TOKEN" > seen\necho "script ran"',
-        ...inputs,
-      }),
-      GITHUB_ACTIONS: 'true',
-      GITHUB_REPOSITORY: 'octo-org/app',
-      GITHUB_REF: `refs/pull/${pr}/merge`,
-      GITHUB_SHA: 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
-      GITHUB_RUN_ID: '9100001',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_JOB: 'deploy',
-      GITHUB_ACTION: `gatepass-${counter}`,
-      GITHUB_ACTOR: actor.login,
-      GITHUB_ACTOR_ID: String(actor.id),
-      GITHUB_TRIGGERING_ACTOR: actor.login,
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_API_URL: gh.url,
-      GITHUB_WORKSPACE: workspace,
-      RUNNER_TEMP: join(dir, 'temp'),
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STATE: files.state,
-      GITHUB_ENV: join(dir, 'env'),
-      GITHUB_STEP_SUMMARY: files.summary,
-      ACTIONS_ID_TOKEN_REQUEST_URL: gw.idTokenRequestUrl,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: gw.idTokenRequestToken,
+  return pullRequestStep({
+    root,
+    inputs: {
+      gateway: gw.url,
+      credentials: CREDENTIALS,
+      approvals: '1',
+      'github-token': gh.token,
+      run: 'printf %s "$API_TOKEN" > seen\necho "script ran"',
+      ...inputs,
     },
-  };
+    idToken: { url: gw.idTokenRequestUrl, token: gw.idTokenRequestToken },
+    pull: { number: gh.openPull(author), author },
+    actor,
+    apiUrl: gh.url,
+  });
 }
 
 const exchanges = (): number => gw.requests.filter((r) => r === 'POST /token').length;

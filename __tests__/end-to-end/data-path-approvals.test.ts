@@ -7,14 +7,13 @@
  * DELETE waits, for a PR comment that names its own request id. The double's
  * `onRequest` hook plays the humans.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GitHubDouble, type GhUser } from '../doubles/github.js';
-import { testGateway, type TestGateway } from '../helpers/gateway.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { MAIN, inputEnv, launch, readCommands } from '../helpers/runner.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { postgresGateway, type PostgresGateway, type TestPostgres } from '../helpers/postgres.js';
+import { MAIN, launch, pullRequestStep, readCommands, type PullStep } from '../helpers/runner.js';
 
 const POLICY = `
 max_ttl: 1h
@@ -41,36 +40,23 @@ let author: GhUser;
 let actor: GhUser;
 let alice: GhUser;
 let bob: GhUser;
-let counter = 0;
+let db: PostgresGateway;
 
 beforeAll(async () => {
-  pg = await startPostgres();
-  gw = await testGateway({ policy: POLICY, postgres: { url: pg.adminUrl, sweepSeconds: 0.2 } });
+  db = await postgresGateway({ policy: POLICY, tempPrefix: 'gatepass-held-' });
+  ({ pg, gw, root } = db);
   gh = await GitHubDouble.start({ owner: 'octo-org', repo: 'app' });
   author = gh.addUser('pr-author', { permission: 'write' });
   actor = gh.addUser('octocat', { permission: 'admin' });
   alice = gh.addUser('alice', { permission: 'write' });
   bob = gh.addUser('bob', { permission: 'maintain' });
-  root = mkdtempSync(join(tmpdir(), 'gatepass-held-'));
 }, 60_000);
 
 afterAll(async () => {
-  await gw.stop();
   await gh.stop();
-  const left = await pg.gatewayRoles();
-  await pg.stop();
-  rmSync(root, { recursive: true, force: true });
   // Every role the gateway made was dropped when its step ended.
-  expect(left).toEqual([]);
+  expect(await db.stop()).toEqual([]);
 });
-
-interface PullStep {
-  dir: string;
-  workspace: string;
-  pr: number;
-  env: Record<string, string>;
-  files: { output: string; state: string; summary: string };
-}
 
 /** The script: a table with three rows, the DELETE a rule holds (its failure tolerated), a count. */
 function script(table: string): string {
@@ -85,70 +71,23 @@ function script(table: string): string {
 
 /** A `pull_request` step by octocat on a PR opened by pr-author, running `script(table)`. */
 function pullStep(table: string): PullStep {
-  const pr = gh.openPull(author);
-  const dir = join(root, `step-${++counter}`);
-  const workspace = join(dir, 'workspace');
-  mkdirSync(join(dir, 'temp'), { recursive: true });
-  mkdirSync(workspace, { recursive: true });
-  const files = {
-    output: join(dir, 'output'),
-    state: join(dir, 'state'),
-    summary: join(dir, 'summary.md'),
-  };
-  for (const file of Object.values(files)) writeFileSync(file, '');
-  const event = join(dir, 'event.json');
-  const user = { id: author.id, login: author.login, type: 'User' };
-  writeFileSync(
-    event,
-    JSON.stringify({
-      action: 'opened',
-      number: pr,
-      pull_request: { number: pr, user },
-      repository: { full_name: 'octo-org/app' },
-    }),
-  );
-  return {
-    dir,
-    workspace,
-    pr,
-    files,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: dir,
-      ...inputEnv({
-        gateway: gw.url,
-        credentials: CREDENTIALS,
-        approvals: '0',
-        // Bounds the wait should the humans never act: the test fails, it does not hang.
-        'approval-timeout': '45s',
-        'github-token': gh.token,
-        run: script(table),
-      }),
-      GITHUB_ACTIONS: 'true',
-      GITHUB_REPOSITORY: 'octo-org/app',
-      GITHUB_REF: `refs/pull/${pr}/merge`,
-      GITHUB_SHA: 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
-      GITHUB_RUN_ID: '9200001',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_JOB: 'migrate',
-      GITHUB_ACTION: `gatepass-${counter}`,
-      GITHUB_ACTOR: actor.login,
-      GITHUB_ACTOR_ID: String(actor.id),
-      GITHUB_TRIGGERING_ACTOR: actor.login,
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_API_URL: gh.url,
-      GITHUB_WORKSPACE: workspace,
-      RUNNER_TEMP: join(dir, 'temp'),
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STATE: files.state,
-      GITHUB_ENV: join(dir, 'env'),
-      GITHUB_STEP_SUMMARY: files.summary,
-      ACTIONS_ID_TOKEN_REQUEST_URL: gw.idTokenRequestUrl,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: gw.idTokenRequestToken,
+  return pullRequestStep({
+    root,
+    inputs: {
+      gateway: gw.url,
+      credentials: CREDENTIALS,
+      approvals: '0',
+      // Bounds the wait should the humans never act: the test fails, it does not hang.
+      'approval-timeout': '45s',
+      'github-token': gh.token,
+      run: script(table),
     },
-  };
+    idToken: { url: gw.idTokenRequestUrl, token: gw.idTokenRequestToken },
+    pull: { number: gh.openPull(author), author },
+    actor,
+    apiUrl: gh.url,
+    env: { GITHUB_RUN_ID: '9200001', GITHUB_JOB: 'migrate' },
+  });
 }
 
 const HELD = /^### 🛑 gatepass: a statement is held for review \(`([0-9a-f]{8})`\)$/m;

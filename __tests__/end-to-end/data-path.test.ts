@@ -7,14 +7,13 @@
  * session log and counted in the audit record; when the command ends the
  * endpoint closes and the role is dropped.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
 import { startVaultDouble, VAULT_AUDIENCE } from '../doubles/vault.js';
-import { testGateway, type TestGateway } from '../helpers/gateway.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { postgresGateway, type PostgresGateway, type TestPostgres } from '../helpers/postgres.js';
 import { CLI, MAIN, githubStep, launch, readCommands } from '../helpers/runner.js';
 
 const POLICY = `
@@ -33,19 +32,15 @@ rules:
 let pg: TestPostgres;
 let gw: TestGateway;
 let root: string;
+let db: PostgresGateway;
 
 beforeAll(async () => {
-  pg = await startPostgres();
-  gw = await testGateway({ policy: POLICY, postgres: { url: pg.adminUrl, sweepSeconds: 0.2 } });
-  root = mkdtempSync(join(tmpdir(), 'gatepass-data-path-'));
+  db = await postgresGateway({ policy: POLICY, tempPrefix: 'gatepass-data-path-' });
+  ({ pg, gw, root } = db);
 }, 60_000);
 
 afterAll(async () => {
-  await gw.stop();
-  const left = await pg.gatewayRoles();
-  await pg.stop();
-  rmSync(root, { recursive: true, force: true });
-  expect(left).toEqual([]);
+  expect(await db.stop()).toEqual([]);
 });
 
 interface Job {

@@ -4,8 +4,7 @@
  * runner runs it, and on the gateway's own endpoints.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -13,7 +12,7 @@ import { decodeJwt } from 'jose';
 import { Client } from 'pg';
 import { POSTGRES_URL_TOKEN_TYPE, parsePolicy } from '../../examples/gateway/index.js';
 import { testGateway, type TestGateway } from '../helpers/gateway.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { postgresGateway, type PostgresGateway, type TestPostgres } from '../helpers/postgres.js';
 import {
   MAIN,
   POST,
@@ -47,21 +46,17 @@ rules:
 let pg: TestPostgres;
 let gw: TestGateway;
 let root: string;
+let db: PostgresGateway;
 /** Every password issued here: none may show up in any log. */
 const passwords = new Set<string>();
 
 beforeAll(async () => {
-  pg = await startPostgres();
-  gw = await testGateway({ policy: POLICY, postgres: { url: pg.adminUrl, sweepSeconds: 0.2 } });
-  root = mkdtempSync(join(tmpdir(), 'gatepass-pg-action-'));
+  db = await postgresGateway({ policy: POLICY, tempPrefix: 'gatepass-pg-action-' });
+  ({ pg, gw, root } = db);
 }, 60_000);
 afterAll(async () => {
-  await gw.stop();
   // Leave nothing behind: stop() dropped every role the gateway made.
-  const left = await pg.gatewayRoles();
-  await pg.stop();
-  rmSync(root, { recursive: true, force: true });
-  expect(left).toEqual([]);
+  expect(await db.stop()).toEqual([]);
 });
 
 interface Exchanged {

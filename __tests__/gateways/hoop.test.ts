@@ -11,8 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trustCertificate } from '../../src/common/http.js';
-import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
+import { throughProxy } from '../helpers/proxy.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { GatepassError, describeError } from '../../src/common/errors.js';
 import { awaitGatewayApproval } from '../../src/approvals/gate.js';
@@ -32,7 +31,12 @@ import { createTokenExchangeGateway } from '../../src/gateways/token-exchange.js
 import type { IdentityToken } from '../../src/identity/token.js';
 import { VERSION } from '../../src/common/version.js';
 import { startHoopDouble, type HoopDouble, type HoopDoubleOptions } from '../doubles/hoop.js';
-import { testGateway, type TestGateway } from '../helpers/gateway.js';
+import {
+  failure as gatepassFailure,
+  issued,
+  testGateway,
+  type TestGateway,
+} from '../helpers/gateway.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 
 const HOOP_AUDIENCE = 'https://hoop.example';
@@ -137,12 +141,6 @@ function request(connection: string, extra: Partial<CredentialRequest> = {}): Cr
   return { name: 'db', ttlSeconds: 600, hoop: { connection }, ...extra };
 }
 
-async function issued(result: Promise<Issued | Pending>): Promise<Issued> {
-  const value = await result;
-  if (isPending(value)) throw new Error('unexpectedly pending');
-  return value;
-}
-
 async function pending(result: Promise<Issued | Pending>): Promise<Pending> {
   const value = await result;
   if (!isPending(value)) throw new Error('expected pending');
@@ -156,12 +154,7 @@ function hoopHandle(result: Issued): HoopRevocation {
 }
 
 async function failure(promise: Promise<unknown>): Promise<GatepassError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof GatepassError))
-    throw new Error(`expected a GatepassError, got ${String(err)}`);
+  const err = await gatepassFailure(promise);
   errors.push(describeError(err));
   return err;
 }
@@ -925,25 +918,21 @@ describe('the double', () => {
 describe('behind a proxy (the transport: __tests__/common/http.test.ts)', () => {
   it('issues and revokes through a CONNECT proxy, trusting a private CA', async () => {
     const name = 'hoop.corp.test';
-    const ca = makeCa([name]);
-    const front = await tlsFront(hoop.url, ca);
-    const proxy = await startProxy({ hosts: { [name]: '127.0.0.1' } });
-    process.env.HTTPS_PROXY = proxy.url;
-    trustCertificate(ca.caPem);
-    try {
-      const gateway = withKey({ gateway: `https://${name}:${front.port}`, attemptTimeoutMs: 5000 });
-      const result = await issued(gateway.issue(request('pg'), await identity(), signal));
-      await gateway.revoke(hoopHandle(result), signal);
-      expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
-        new Set([`${name}:${front.port}`]),
-      );
-      expect(hoop.liveCredentials()).not.toContain(hoopHandle(result).credentialId);
-    } finally {
-      delete process.env.HTTPS_PROXY;
-      trustCertificate(undefined);
-      await proxy.close();
-      await front.close();
-      ca.remove();
-    }
+    await throughProxy({
+      name,
+      target: hoop.url,
+      body: async ({ front, proxy }) => {
+        const gateway = withKey({
+          gateway: `https://${name}:${front.port}`,
+          attemptTimeoutMs: 5000,
+        });
+        const result = await issued(gateway.issue(request('pg'), await identity(), signal));
+        await gateway.revoke(hoopHandle(result), signal);
+        expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
+          new Set([`${name}:${front.port}`]),
+        );
+        expect(hoop.liveCredentials()).not.toContain(hoopHandle(result).credentialId);
+      },
+    });
   });
 });

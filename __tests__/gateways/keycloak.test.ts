@@ -7,13 +7,11 @@
  * them, through parseConfig and createGateway.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { GatepassError } from '../../src/common/errors.js';
-import { parseConfig } from '../../src/config/config.js';
-import { isPending, type Gateway, type Issued, type Pending } from '../../src/gateways/gateway.js';
-import { createGateway } from '../../src/gateways/index.js';
+import type { Gateway } from '../../src/gateways/gateway.js';
 import { parseIdentityToken, type IdentityToken } from '../../src/identity/token.js';
 import { LocalIssuer } from '../../examples/gateway/issuer.js';
 import { startKeycloakDouble, type KeycloakDouble } from '../doubles/keycloak.js';
+import { failure, gatewayFromInputs, issued } from '../helpers/gateway.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 
 const GITHUB = 'https://token.actions.githubusercontent.com';
@@ -77,12 +75,8 @@ function documented(realm: KeycloakDouble, inputs: Record<string, string> = {}) 
   };
 }
 
-async function gatewayFor(inputs: Record<string, string>): Promise<Gateway> {
-  const config = parseConfig((name) => inputs[name] ?? '', { platform: 'local' });
-  return createGateway(
-    { provider: config.provider, gateway: config.gateway, timeoutMs: 5000 },
-    { registerSecret: (v) => secrets.add(v), logger: log.logger },
-  );
+function gatewayFor(inputs: Record<string, string>): Promise<Gateway> {
+  return gatewayFromInputs({ inputs, registerSecret: (v) => secrets.add(v), logger: log.logger });
 }
 
 async function idToken(realm: KeycloakDouble, claims = {}): Promise<IdentityToken> {
@@ -96,22 +90,6 @@ const REQUEST = {
   ttlSeconds: 600,
   tokenExchange: { audience: 'deploy-api' },
 };
-
-async function issued(result: Promise<Issued | Pending>): Promise<Issued> {
-  const value = await result;
-  if (isPending(value)) throw new Error('unexpectedly pending');
-  return value;
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatepassError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof GatepassError))
-    throw new Error(`expected a GatepassError, got ${String(err)}`);
-  return err;
-}
 
 function lastExchange(realm: KeycloakDouble) {
   const found = realm.requests.filter((r) => r.path.endsWith('/token')).at(-1);

@@ -5,17 +5,10 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { trustCertificate } from '../../src/common/http.js';
-import { makeCa, startProxy, tlsFront } from '../helpers/proxy.js';
+import { throughProxy } from '../helpers/proxy.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { GatepassError } from '../../src/common/errors.js';
 import { awaitGatewayApproval } from '../../src/approvals/gate.js';
-import {
-  isPending,
-  type CredentialRequest,
-  type Issued,
-  type Pending,
-} from '../../src/gateways/gateway.js';
+import { isPending, type CredentialRequest } from '../../src/gateways/gateway.js';
 import {
   createTokenExchangeGateway,
   type TokenExchangeOptions,
@@ -23,8 +16,10 @@ import {
 import type { Clock } from '../../src/common/retry.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 import {
+  failure,
   forgedToken,
   garbageToken,
+  issued,
   testGateway,
   unsignedToken,
   type TestGateway,
@@ -82,22 +77,6 @@ function request(scope: string, extra: Partial<CredentialRequest> = {}): Credent
     tokenExchange: { scope, audience: 'https://api.example.com' },
     ...extra,
   };
-}
-
-async function issued(result: Promise<Issued | Pending>): Promise<Issued> {
-  const value = await result;
-  if (isPending(value)) throw new Error('unexpectedly pending');
-  return value;
-}
-
-async function failure(promise: Promise<unknown>): Promise<GatepassError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof GatepassError))
-    throw new Error(`expected a GatepassError, got ${String(err)}`);
-  return err;
 }
 
 describe('exchange', () => {
@@ -626,32 +605,25 @@ describe('a gateway that echoes the request', () => {
 describe('behind a proxy (the transport: __tests__/common/http.test.ts)', () => {
   it('exchanges and revokes through a CONNECT proxy, trusting a private CA', async () => {
     const name = 'sts.corp.test';
-    const ca = makeCa([name]);
-    const front = await tlsFront(gw.url, ca);
-    const proxy = await startProxy({ hosts: { [name]: '127.0.0.1' } });
-    process.env.HTTPS_PROXY = proxy.url;
-    trustCertificate(ca.caPem);
-    try {
-      const base = `https://${name}:${front.port}`;
-      const gateway = client({
-        gateway: base,
-        endpoints: { token: `${base}/token`, revocation: `${base}/revoke` },
-        attemptTimeoutMs: 5000,
-      });
-      const before = gw.requests.length;
-      const result = await issued(gateway.issue(request('read'), await identity(), signal));
-      if (result.revocation === undefined) throw new Error('no revocation handle');
-      await gateway.revoke(result.revocation, signal);
-      expect(gw.requests.slice(before)).toEqual(['POST /token', 'POST /revoke']);
-      expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
-        new Set([`${name}:${front.port}`]),
-      );
-    } finally {
-      delete process.env.HTTPS_PROXY;
-      trustCertificate(undefined);
-      await proxy.close();
-      await front.close();
-      ca.remove();
-    }
+    await throughProxy({
+      name,
+      target: gw.url,
+      body: async ({ front, proxy }) => {
+        const base = `https://${name}:${front.port}`;
+        const gateway = client({
+          gateway: base,
+          endpoints: { token: `${base}/token`, revocation: `${base}/revoke` },
+          attemptTimeoutMs: 5000,
+        });
+        const before = gw.requests.length;
+        const result = await issued(gateway.issue(request('read'), await identity(), signal));
+        if (result.revocation === undefined) throw new Error('no revocation handle');
+        await gateway.revoke(result.revocation, signal);
+        expect(gw.requests.slice(before)).toEqual(['POST /token', 'POST /revoke']);
+        expect(new Set(proxy.connects.map((c) => c.target))).toEqual(
+          new Set([`${name}:${front.port}`]),
+        );
+      },
+    });
   });
 });

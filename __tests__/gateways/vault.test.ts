@@ -14,10 +14,8 @@ import nodeVault from 'node-vault';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { GatepassError, describeError } from '../../src/common/errors.js';
 import {
-  isPending,
   type CredentialRequest,
   type Issued,
-  type Pending,
   type RevocationHandle,
   type VaultRevocation,
 } from '../../src/gateways/gateway.js';
@@ -36,6 +34,7 @@ import {
   type JwtRole,
   type VaultDouble,
 } from '../doubles/vault.js';
+import { failure as gatepassFailure, issued } from '../helpers/gateway.js';
 import { captureLog, type CapturedLog } from '../helpers/log.js';
 import { revokeCredentials, type RevocationLog } from '../../src/flow/revocation.js';
 import { wasAbandoned } from '../../src/flow/cancellation.js';
@@ -147,12 +146,6 @@ function request(path: string, extra: Partial<CredentialRequest> = {}): Credenti
   return { name: 'db', ttlSeconds: 600, vault: { path }, ...extra };
 }
 
-async function issued(result: Promise<Issued | Pending>): Promise<Issued> {
-  const value = await result;
-  if (isPending(value)) throw new Error('unexpectedly pending');
-  return value;
-}
-
 function vaultHandle(result: Issued): VaultRevocation {
   const handle = result.revocation;
   if (handle?.provider !== 'vault') throw new Error('expected a vault revocation handle');
@@ -168,12 +161,7 @@ function aliveSince(before: Set<string>): string[] {
 }
 
 async function failure(promise: Promise<unknown>): Promise<GatepassError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof GatepassError))
-    throw new Error(`expected a GatepassError, got ${String(err)}`);
+  const err = await gatepassFailure(promise);
   errors.push(describeError(err));
   return err;
 }

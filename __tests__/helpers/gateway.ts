@@ -5,6 +5,10 @@ import {
   type GatewayOptions,
   type RunningGateway,
 } from '../../examples/gateway/index.js';
+import { GatepassError } from '../../src/common/errors.js';
+import { parseConfig } from '../../src/config/config.js';
+import { isPending, type Gateway, type Issued, type Pending } from '../../src/gateways/gateway.js';
+import { createGateway, type GatewayDeps } from '../../src/gateways/index.js';
 import { IdentityToken, parseIdentityToken } from '../../src/identity/token.js';
 
 export const POLICY = `
@@ -124,4 +128,33 @@ export function unsignedToken(genuine: IdentityToken): IdentityToken {
 
 export function garbageToken(): IdentityToken {
   return new IdentityToken('not-a-jwt-at-all', 'local', {});
+}
+
+/** Issued credentials, or a thrown error: every gateway test awaits issue() this way. */
+export async function issued(result: Promise<Issued | Pending>): Promise<Issued> {
+  const value = await result;
+  if (isPending(value)) throw new Error('unexpectedly pending');
+  return value;
+}
+
+/** The GatepassError a promise rejects with (anything else fails the test): the gateway tests' failure check. */
+export async function failure(promise: Promise<unknown>): Promise<GatepassError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof GatepassError))
+    throw new Error(`expected a GatepassError, got ${String(err)}`);
+  return err;
+}
+
+/** A gateway made from a step's inputs as the action makes it, for the tests that drive a provider by its inputs. */
+export async function gatewayFromInputs(
+  options: { inputs: Record<string, string> } & GatewayDeps,
+): Promise<Gateway> {
+  const config = parseConfig((name) => options.inputs[name] ?? '', { platform: 'local' });
+  return createGateway(
+    { provider: config.provider, gateway: config.gateway, timeoutMs: 5000 },
+    { registerSecret: options.registerSecret, logger: options.logger },
+  );
 }

@@ -18,6 +18,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trustCertificate } from '../../src/common/http.js';
 
 export interface Proxy {
   /** http://127.0.0.1:port, with `user:password@` when it requires them. */
@@ -225,4 +226,26 @@ export async function tlsFront(
         });
       }),
   };
+}
+
+/** Runs `body` with `target` behind a trusted private-CA front at `name` and a proxy: the in-process proxy tests' set-up. */
+export async function throughProxy(options: {
+  name: string;
+  target: string;
+  body: (network: { front: Front; proxy: Proxy }) => Promise<void>;
+}): Promise<void> {
+  const ca = makeCa([options.name]);
+  const front = await tlsFront(options.target, ca);
+  const proxy = await startProxy({ hosts: { [options.name]: '127.0.0.1' } });
+  process.env.HTTPS_PROXY = proxy.url;
+  trustCertificate(ca.caPem);
+  try {
+    await options.body({ front, proxy });
+  } finally {
+    delete process.env.HTTPS_PROXY;
+    trustCertificate(undefined);
+    await proxy.close();
+    await front.close();
+    ca.remove();
+  }
 }

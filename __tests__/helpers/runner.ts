@@ -153,3 +153,100 @@ export function githubStep(options: {
     },
   };
 }
+
+/** The runner's side of a `pull_request` step; `workspace` is where its script runs. */
+export interface PullStep {
+  dir: string;
+  workspace: string;
+  pr: number;
+  env: Record<string, string>;
+  files: { output: string; state: string; summary: string };
+}
+
+/** A `pull_request` step of octo-org/app, for the approval tests: githubStep makes a push. */
+export function pullRequestStep(options: {
+  root: string;
+  inputs: Record<string, string>;
+  idToken: { url: string; token: string };
+  pull: { number: number; author: { id: number; login: string } };
+  actor: { id: number; login: string };
+  apiUrl: string;
+  env?: Record<string, string>;
+}): PullStep {
+  const { number: pr, author } = options.pull;
+  const actor = options.actor;
+  const dir = join(options.root, `step-${++steps}`);
+  const workspace = join(dir, 'workspace');
+  mkdirSync(join(dir, 'temp'), { recursive: true });
+  mkdirSync(workspace, { recursive: true });
+  const files = {
+    output: join(dir, 'output'),
+    state: join(dir, 'state'),
+    summary: join(dir, 'summary.md'),
+  };
+  for (const file of Object.values(files)) writeFileSync(file, '');
+  const event = join(dir, 'event.json');
+  const user = { id: author.id, login: author.login, type: 'User' };
+  writeFileSync(
+    event,
+    JSON.stringify({
+      action: 'opened',
+      number: pr,
+      pull_request: { number: pr, user },
+      repository: { full_name: 'octo-org/app' },
+    }),
+  );
+  return {
+    dir,
+    workspace,
+    pr,
+    files,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      ...inputEnv(options.inputs),
+      GITHUB_ACTIONS: 'true',
+      GITHUB_REPOSITORY: 'octo-org/app',
+      GITHUB_REF: `refs/pull/${pr}/merge`,
+      GITHUB_SHA: 'd6cd1e2bd19e03a81132a23b2025920577f84e37',
+      GITHUB_RUN_ID: '9100001',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_JOB: 'deploy',
+      GITHUB_ACTION: `gatepass-${steps}`,
+      GITHUB_ACTOR: actor.login,
+      GITHUB_ACTOR_ID: String(actor.id),
+      GITHUB_TRIGGERING_ACTOR: actor.login,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: event,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_API_URL: options.apiUrl,
+      GITHUB_WORKSPACE: workspace,
+      RUNNER_TEMP: join(dir, 'temp'),
+      GITHUB_OUTPUT: files.output,
+      GITHUB_STATE: files.state,
+      GITHUB_ENV: join(dir, 'env'),
+      GITHUB_STEP_SUMMARY: files.summary,
+      ACTIONS_ID_TOKEN_REQUEST_URL: options.idToken.url,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: options.idToken.token,
+      ...options.env,
+    },
+  };
+}
+
+/** A GitLab job's PATH and CI_* context in `projectDir`: the CLI tests add their GATEPASS_* to it. */
+export function gitlabJobEnv(options: {
+  projectDir: string;
+  jobName?: string;
+}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    GITLAB_CI: 'true',
+    CI_PROJECT_DIR: options.projectDir,
+    CI_PROJECT_PATH: 'group/project',
+    CI_COMMIT_SHA: 'a'.repeat(40),
+    CI_PIPELINE_ID: '77',
+    CI_JOB_ID: '1001',
+    CI_JOB_NAME: options.jobName ?? 'migrate',
+    CI_SERVER_URL: 'https://gitlab.example.com',
+  };
+}
