@@ -16,6 +16,8 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GatepassError } from '../../src/common/errors.js';
 import type { ApprovalGate } from '../../src/flow/host.js';
+import { refreshDue } from '../../src/flow/data-path.js';
+import type { Issued } from '../../src/gateways/gateway.js';
 import type { MainRuntime } from '../../src/flow/job.js';
 import type { RequestSubject } from '../../src/approvals/policy.js';
 import type { DataPathRecord } from '../../src/audit/record.js';
@@ -206,9 +208,35 @@ describe('proxy: postgres with a review rule', () => {
   }, 60_000);
 });
 
+describe('when an upstream credential is renewed', () => {
+  const at = (lifeMs: number): Issued => ({
+    kind: 'issued',
+    name: 'db',
+    values: {},
+    expiresAt: new Date(lifeMs),
+  });
+  it.each([
+    // life, time since issue: not yet due, then due
+    [15 * 60_000, 675_000 - 1, 675_000], // a quarter left: 225 s
+    [2 * 60_000, 60_000 - 1, 60_000], // a minute left, which is more than a quarter
+    [60_000, 30_000 - 1, 30_000], // at most half: not due at once
+    [30_000, 15_000 - 1, 15_000],
+    [6_000, 3_000 - 1, 3_000],
+  ])('a credential living %i ms is not renewed at %i ms, and is at %i ms', (life, before, due) => {
+    expect(refreshDue(at(life), 0, before)).toBe(false);
+    expect(refreshDue(at(life), 0, due)).toBe(true);
+  });
+
+  it('never renews a credential without an expiry', () => {
+    const forever: Issued = { kind: 'issued', name: 'db', values: {} };
+    expect(refreshDue(forever, 0, Number.MAX_SAFE_INTEGER)).toBe(false);
+  });
+});
+
 describe('proxy: postgres with a short-lived credential', () => {
   it('issues the credential again for a new connection; the open session keeps working; every issue is revoked', async () => {
-    // Within max(60 s, ttl/4) of expiry from the start: each new connection renews.
+    // A 6 s credential is renewed once half of it has passed: the first
+    // connection, at once, gets the first role; the second, 3.5 s later, a new one.
     const from = gw.audit.length;
     const pgModule = join(process.cwd(), 'node_modules', 'pg', 'lib', 'index.js');
     const script = `
@@ -219,6 +247,7 @@ const fs = require('node:fs');
   const first = new Client({ connectionString: process.env.DATABASE_URL });
   await first.connect();
   const a = await who(first);
+  await new Promise((r) => setTimeout(r, 3500));
   const second = new Client({ connectionString: process.env.DATABASE_URL });
   await second.connect();
   const b = await who(second);
@@ -231,7 +260,7 @@ const fs = require('node:fs');
       credentials: [
         '- name: db',
         "  scope: 'db:migrator'",
-        '  ttl: 30s',
+        '  ttl: 6s',
         '  proxy: postgres',
         '  env: { DATABASE_URL: url }',
       ].join('\n'),
@@ -244,7 +273,7 @@ const fs = require('node:fs');
     expect(who.b).not.toBe(who.a);
     expect(who.again).toBe(who.a);
     const refreshed = dataPathOf(s).refreshed;
-    expect(refreshed).toBeGreaterThanOrEqual(1);
+    expect(refreshed).toBe(1);
     // One role per issue, the gateway says: the first, then one per renewal.
     const roles = gw.audit
       .slice(from)
@@ -268,9 +297,11 @@ const fs = require('node:fs');
 });
 
 describe('proxy: postgres when a renewal gets no answer', () => {
-  it('keeps serving with the first credential and reports the renewal as unconfirmed', async () => {
-    // The first exchange is answered; the renewal's hangs past `timeout`, so the
-    // gateway may have issued it: it must be on record before it is sent.
+  it('keeps serving with the first credential, reports the renewal as unconfirmed, and does not try again at once', async () => {
+    // The first exchange is answered; the renewal's (due after 6 s of the
+    // 12 s) hangs past `timeout`, so the gateway may have issued it: it must
+    // be on record before it is sent. The connection right after it uses the
+    // first credential without another attempt.
     let exchanges = 0;
     gw.intercept = (req) => (req.path === '/token' && ++exchanges > 1 ? { hang: true } : undefined);
     let s: Step;
@@ -281,17 +312,25 @@ describe('proxy: postgres when a renewal gets no answer', () => {
         credentials: [
           '- name: db',
           "  scope: 'db:migrator'",
-          '  ttl: 30s',
+          '  ttl: 12s',
           '  proxy: postgres',
           '  env: { DATABASE_URL: url }',
         ].join('\n'),
-        run: 'psql -v ON_ERROR_STOP=1 -Atc "select current_user" "$DATABASE_URL" > who.txt',
+        run: [
+          'sleep 6.5',
+          'psql -v ON_ERROR_STOP=1 -Atc "select current_user" "$DATABASE_URL" > who.txt',
+          'psql -v ON_ERROR_STOP=1 -Atc "select current_user" "$DATABASE_URL" >> who.txt',
+        ].join('\n'),
       });
     } finally {
       gw.intercept = undefined;
     }
     expect({ code: s.code, output: s.output }).toMatchObject({ code: 0 });
-    expect(read(s.dir, 'who.txt').trim()).toMatch(/^gp_[0-9a-f]{12}$/);
+    const roles = read(s.dir, 'who.txt').trim().split('\n');
+    expect(roles).toHaveLength(2);
+    expect(roles[0]).toMatch(/^gp_[0-9a-f]{12}$/);
+    expect(roles[1]).toBe(roles[0]);
+    expect(exchanges).toBe(2);
     expect(s.rec.lines.join('\n')).toMatch(/"db": could not renew the upstream credential/);
     expect(dataPathOf(s).refreshed).toBe(0);
     const sent = s.rec.saves.map(

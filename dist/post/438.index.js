@@ -11,6 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   openDataPath: () => (/* binding */ openDataPath)
 });
 
+// UNUSED EXPORTS: refreshDue
+
 // EXTERNAL MODULE: ./src/config/data-path.ts + 1 modules
 var data_path = __webpack_require__(5542);
 // EXTERNAL MODULE: ./src/common/errors.ts
@@ -865,27 +867,37 @@ function preparedAfter(options) {
 
 
 
-/** Refresh when a quarter of the credential's life, or a minute, is left, whichever is more. */
+/**
+ * Refresh when a quarter of the credential's life, or a minute, is left,
+ * whichever is more, but never before half of it has passed: a credential
+ * of a minute or less would otherwise be due at once, and every new
+ * connection would issue another.
+ */
 function refreshDue(issued, issuedAt, now) {
     if (issued.expiresAt === undefined)
         return false;
     const end = issued.expiresAt.getTime();
-    const margin = Math.max(60_000, (end - issuedAt) / 4);
+    const life = end - issuedAt;
+    const margin = Math.min(Math.max(60_000, life / 4), life / 2);
     return now >= end - margin;
 }
+/** After a failed renewal, new connections use the old credential this long before one tries again. */
+const RETRY_AFTER_MS = 10_000;
 /** Keeps the current upstream credential, issuing a new one when it nears expiry (one at a time). */
 class CurrentCredential {
     options;
     #issued;
     #issuedAt = Date.now();
     #refreshing;
+    #retryAt = 0;
     refreshed = 0;
     constructor(issued, options) {
         this.options = options;
         this.#issued = issued;
     }
     async get() {
-        if (!refreshDue(this.#issued, this.#issuedAt, Date.now()))
+        const now = Date.now();
+        if (now < this.#retryAt || !refreshDue(this.#issued, this.#issuedAt, now))
             return this.#issued;
         this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));
         return this.#refreshing;
@@ -900,7 +912,9 @@ class CurrentCredential {
             this.options.log.info(`"${name}": upstream credential renewed${next.expiresAt === undefined ? '' : `, expires ${next.expiresAt.toISOString()}`}; new connections use it`);
         }
         catch (err) {
-            // The old one is still valid until it expires: keep serving with it.
+            // The old one is still valid until it expires: keep serving with it,
+            // without making every new connection wait for another failing attempt.
+            this.#retryAt = Date.now() + RETRY_AFTER_MS;
             this.options.log.warning(`"${name}": could not renew the upstream credential: ${(0,errors/* describeError */.Uc)(err)}`);
         }
         return this.#issued;

@@ -59,19 +59,29 @@ export interface OpenDataPath {
   close(): Promise<void>;
 }
 
-/** Refresh when a quarter of the credential's life, or a minute, is left, whichever is more. */
-function refreshDue(issued: Issued, issuedAt: number, now: number): boolean {
+/**
+ * Refresh when a quarter of the credential's life, or a minute, is left,
+ * whichever is more, but never before half of it has passed: a credential
+ * of a minute or less would otherwise be due at once, and every new
+ * connection would issue another.
+ */
+export function refreshDue(issued: Issued, issuedAt: number, now: number): boolean {
   if (issued.expiresAt === undefined) return false;
   const end = issued.expiresAt.getTime();
-  const margin = Math.max(60_000, (end - issuedAt) / 4);
+  const life = end - issuedAt;
+  const margin = Math.min(Math.max(60_000, life / 4), life / 2);
   return now >= end - margin;
 }
+
+/** After a failed renewal, new connections use the old credential this long before one tries again. */
+const RETRY_AFTER_MS = 10_000;
 
 /** Keeps the current upstream credential, issuing a new one when it nears expiry (one at a time). */
 class CurrentCredential {
   #issued: Issued;
   #issuedAt = Date.now();
   #refreshing: Promise<Issued> | undefined;
+  #retryAt = 0;
   refreshed = 0;
 
   constructor(
@@ -82,7 +92,8 @@ class CurrentCredential {
   }
 
   async get(): Promise<Issued> {
-    if (!refreshDue(this.#issued, this.#issuedAt, Date.now())) return this.#issued;
+    const now = Date.now();
+    if (now < this.#retryAt || !refreshDue(this.#issued, this.#issuedAt, now)) return this.#issued;
     this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));
     return this.#refreshing;
   }
@@ -98,7 +109,9 @@ class CurrentCredential {
         `"${name}": upstream credential renewed${next.expiresAt === undefined ? '' : `, expires ${next.expiresAt.toISOString()}`}; new connections use it`,
       );
     } catch (err) {
-      // The old one is still valid until it expires: keep serving with it.
+      // The old one is still valid until it expires: keep serving with it,
+      // without making every new connection wait for another failing attempt.
+      this.#retryAt = Date.now() + RETRY_AFTER_MS;
       this.options.log.warning(
         `"${name}": could not renew the upstream credential: ${describeError(err)}`,
       );
