@@ -278,6 +278,46 @@ describe('what fetch did implicitly, done by the direct route', () => {
     expect(ports[0]).toBe(ports[1]);
   });
 
+  it('stops reading an endless answer at 32 MiB, once, naming the request', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 'x');
+    let sent = 0;
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // Sends until the client goes away: 1 MiB whenever the socket drains.
+      const more = (): void => {
+        while (!res.destroyed && sent < 64) {
+          sent += 1;
+          if (!res.write(chunk)) {
+            res.once('drain', more);
+            return;
+          }
+        }
+        res.end();
+      };
+      res.on('close', () => (sent = 64));
+      more();
+    });
+    const err = await failure(request({ method: 'GET', url: `${server.url}/huge?k=v` }, policy));
+    expect(err.message).toBe(
+      `GET ${server.url}/huge: the answer is larger than 32 MiB; gatepass stopped reading it`,
+    );
+    expect(err.hint).toMatch(/check that the URL is the service's API/);
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('stops inflating a small compressed answer that would exceed 32 MiB', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' }).end(bomb);
+    });
+    const err = await failure(request({ method: 'GET', url: `${server.url}/bomb` }, policy));
+    expect(err.message).toBe(
+      `GET ${server.url}/bomb: the answer is larger than 32 MiB; gatepass stopped reading it`,
+    );
+    expect(server.hits).toHaveLength(1);
+  });
+
   it('a connection dropped mid-answer is a network failure, retried', async () => {
     const server = await serve((_req, res, n) => {
       if (n === 1) {
@@ -319,6 +359,37 @@ describe('behind a proxy, with a private CA', () => {
     expect(answer.text()).toBe('through');
     expect(proxy.connects.map((c) => c.target)).toEqual([`${NAME}:${gw.port}`]);
     await proxy.close();
+  });
+
+  it('stops reading an answer over 32 MiB through the proxy too (compressed or not)', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    const big = Buffer.alloc(33 * 1024 * 1024, 'x');
+    const gw = await serve(
+      (req, res) =>
+        req.url === '/bomb'
+          ? res.writeHead(200, { 'content-encoding': 'gzip' }).end(bomb)
+          : res.writeHead(200).end(big),
+      ca,
+    );
+    const port = new URL(gw.url).port;
+    const proxy = await startProxy({ hosts: { [NAME]: '127.0.0.1' } });
+    process.env.https_proxy = proxy.url;
+    trustCertificate(ca.caPem);
+    try {
+      for (const path of ['/big', '/bomb']) {
+        const err = await failure(
+          request({ method: 'GET', url: `https://${NAME}:${port}${path}` }, policy),
+        );
+        expect(err.message).toBe(
+          `GET https://${NAME}:${port}${path}: the answer is larger than 32 MiB; gatepass stopped reading it`,
+        );
+      }
+      // Each asked once: not retried, as the next answer would be as large.
+      expect(gw.hits.map((hit) => hit.url)).toEqual(['/big', '/bomb']);
+      expect(proxy.connects.every((c) => c.target === `${NAME}:${port}`)).toBe(true);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('without the proxy the name does not resolve (ENOTFOUND, not retried)', async () => {

@@ -262,9 +262,10 @@ function link(label, url, escape = true) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
 /* harmony import */ var _logger_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9353);
 /* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1451);
-/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8156);
+/* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8510);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9183);
-/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9521);
+/* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9521);
+/* harmony import */ var _wire_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2072);
 /**
  * The one HTTP transport: every request gatepass makes to a gateway (Vault,
  * hoop, a token-exchange server) or an approval API (GitHub, GitLab) goes
@@ -294,7 +295,8 @@ function link(label, url, escape = true) {
 
 
 
-const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_5__/* .VERSION */ .x}`;
+
+const USER_AGENT = `gatepass/${_version_js__WEBPACK_IMPORTED_MODULE_6__/* .VERSION */ .x}`;
 
 /**
  * One request under the retry policy. Transient statuses are retried and,
@@ -428,6 +430,12 @@ function failure(err, at) {
     // The attempt's own timeout or a cancel: the retry policy words those.
     if (at.signal.aborted)
         return at.signal.reason;
+    if (err instanceof _wire_js__WEBPACK_IMPORTED_MODULE_5__/* .AnswerTooLargeError */ .Oc) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9(err.code, `${at.label}: ${err.message}`, {
+            ...(err.hint === undefined ? {} : { hint: err.hint }),
+            cause: err,
+        });
+    }
     if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9)
         return err;
     const peer = {
@@ -597,7 +605,7 @@ function transportFailure(err) {
 
 /***/ }),
 
-/***/ 8156:
+/***/ 8510:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -615,34 +623,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
-;// CONCATENATED MODULE: ./src/common/wire.ts
-/**
- * One request and its answer as the transport's routes (direct.ts, proxy.ts)
- * send and receive them, whatever carries them.
- */
-/**
- * An answer's headers, read by name as `Headers` reads them (case-insensitive,
- * repeated names joined with ", "). Not the `Headers` class itself: it is
- * part of Node's fetch, which loads its own copy of undici on first use (see
- * direct.ts), and a direct request must not pay for that.
- */
-class AnswerHeaders {
-    #values = new Map();
-    constructor(pairs) {
-        for (const [name, value] of pairs) {
-            const key = name.toLowerCase();
-            const before = this.#values.get(key);
-            this.#values.set(key, before === undefined ? value : `${before}, ${value}`);
-        }
-    }
-    get(name) {
-        return this.#values.get(name.toLowerCase()) ?? null;
-    }
-    [Symbol.iterator]() {
-        return this.#values.entries();
-    }
-}
-
+// EXTERNAL MODULE: ./src/common/wire.ts
+var wire = __webpack_require__(2072);
 ;// CONCATENATED MODULE: ./src/common/direct.ts
 /**
  * Requests that go straight to the server (no proxy applies), through
@@ -695,7 +677,7 @@ async function sendDirect(request, signal, ca) {
     body.catch(() => undefined);
     return {
         status: response.statusCode ?? 0,
-        headers: new AnswerHeaders(pairs(response.rawHeaders)),
+        headers: new wire/* AnswerHeaders */.j_(pairs(response.rawHeaders)),
         read: () => body,
         discard: () => {
             response.destroy();
@@ -740,7 +722,17 @@ async function readBody(response, signal) {
             return;
         }
         signal.addEventListener('abort', stop, { once: true });
-        response.on('data', (chunk) => chunks.push(chunk));
+        let size = 0;
+        response.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > wire/* MAX_ANSWER_BYTES */.gB) {
+                signal.removeEventListener('abort', stop);
+                response.destroy();
+                reject(new wire/* AnswerTooLargeError */.Oc());
+                return;
+            }
+            chunks.push(chunk);
+        });
         response.on('error', reject);
         response.on('end', () => {
             signal.removeEventListener('abort', stop);
@@ -755,20 +747,35 @@ async function readBody(response, signal) {
     });
     return decode(Buffer.concat(chunks), response.headers['content-encoding']);
 }
-/** Servers should not compress unasked (we send no accept-encoding), but fetch decoded those that did. */
+/**
+ * Servers should not compress unasked (we send no accept-encoding), but fetch
+ * decoded those that did; never past {@link MAX_ANSWER_BYTES} of output.
+ */
 async function decode(body, encoding) {
     const coding = encoding?.trim().toLowerCase() ?? '';
     if (coding === '' || coding === 'identity' || body.length === 0)
         return body;
     const zlib = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 8522, 23));
     const { promisify } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 7975, 23));
-    if (coding === 'gzip' || coding === 'x-gzip')
-        return promisify(zlib.gunzip)(body);
-    if (coding === 'deflate')
-        return promisify(zlib.inflate)(body);
-    if (coding === 'br')
-        return promisify(zlib.brotliDecompress)(body);
-    return body;
+    const options = { maxOutputLength: wire/* MAX_ANSWER_BYTES */.gB };
+    const inflate = coding === 'gzip' || coding === 'x-gzip'
+        ? promisify(zlib.gunzip)
+        : coding === 'deflate'
+            ? promisify(zlib.inflate)
+            : coding === 'br'
+                ? promisify(zlib.brotliDecompress)
+                : undefined;
+    if (inflate === undefined)
+        return body;
+    try {
+        return await inflate(body, options);
+    }
+    catch (err) {
+        if (err.code === 'ERR_BUFFER_TOO_LARGE') {
+            throw new wire/* AnswerTooLargeError */.Oc();
+        }
+        throw err;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/common/proxy.ts
@@ -830,8 +837,8 @@ async function routeFor(url, env = process.env) {
             });
             return {
                 status: response.status,
-                headers: new AnswerHeaders(response.headers),
-                read: async () => new Uint8Array(await response.arrayBuffer()),
+                headers: new wire/* AnswerHeaders */.j_(response.headers),
+                read: () => readCapped(response),
                 discard: () => {
                     void response.body?.cancel().catch(() => undefined);
                 },
@@ -840,6 +847,25 @@ async function routeFor(url, env = process.env) {
         proxy: proxy.origin,
         scrub: (text) => scrubCredentials(text, proxy),
     };
+}
+/** A fetch answer's body (fetch decompresses it), up to {@link MAX_ANSWER_BYTES}. */
+async function readCapped(response) {
+    if (response.body === null)
+        return new Uint8Array();
+    const reader = response.body.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            return Buffer.concat(chunks);
+        size += value.length;
+        if (size > wire/* MAX_ANSWER_BYTES */.gB) {
+            await reader.cancel().catch(() => undefined);
+            throw new wire/* AnswerTooLargeError */.Oc();
+        }
+        chunks.push(value);
+    }
 }
 /**
  * The same way to `url` as {@link routeFor}, as an undici dispatcher rather
@@ -1256,6 +1282,63 @@ function definedOnly(options) {
             out[key] = value;
     }
     return out;
+}
+
+
+/***/ }),
+
+/***/ 2072:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Oc: () => (/* binding */ AnswerTooLargeError),
+/* harmony export */   gB: () => (/* binding */ MAX_ANSWER_BYTES),
+/* harmony export */   j_: () => (/* binding */ AnswerHeaders)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
+/**
+ * One request and its answer as the transport's routes (direct.ts, proxy.ts)
+ * send and receive them, whatever carries them.
+ */
+
+/**
+ * The most of an answer's body the transport reads, after decompression:
+ * far above any gateway's or approval API's answer (a page of 100 GitHub
+ * comments of 64 KB each is about 7 MB), far below what would exhaust a
+ * runner's memory when a server or something in between sends without end
+ * or a small compressed body that inflates to gigabytes.
+ */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+/** An answer over {@link MAX_ANSWER_BYTES}: reading stopped there. Not retried: the next would be as large. */
+class AnswerTooLargeError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 {
+    constructor() {
+        super('GATEWAY', `the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; gatepass stopped reading it`, {
+            hint: "No gateway or approval API answers that much: check that the URL is the service's API and what stands between the runner and it (a proxy, a captive portal)",
+        });
+        this.name = 'AnswerTooLargeError';
+    }
+}
+/**
+ * An answer's headers, read by name as `Headers` reads them (case-insensitive,
+ * repeated names joined with ", "). Not the `Headers` class itself: it is
+ * part of Node's fetch, which loads its own copy of undici on first use (see
+ * direct.ts), and a direct request must not pay for that.
+ */
+class AnswerHeaders {
+    #values = new Map();
+    constructor(pairs) {
+        for (const [name, value] of pairs) {
+            const key = name.toLowerCase();
+            const before = this.#values.get(key);
+            this.#values.set(key, before === undefined ? value : `${before}, ${value}`);
+        }
+    }
+    get(name) {
+        return this.#values.get(name.toLowerCase()) ?? null;
+    }
+    [Symbol.iterator]() {
+        return this.#values.entries();
+    }
 }
 
 

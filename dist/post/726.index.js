@@ -388,8 +388,8 @@ function replyRaw(socket, refusal) {
 
 // EXTERNAL MODULE: ./src/common/network.ts
 var network = __webpack_require__(1451);
-// EXTERNAL MODULE: ./src/common/proxy.ts + 2 modules
-var common_proxy = __webpack_require__(8156);
+// EXTERNAL MODULE: ./src/common/proxy.ts + 1 modules
+var common_proxy = __webpack_require__(8510);
 ;// CONCATENATED MODULE: ./src/delivery/http/upstream.ts
 
 

@@ -15,7 +15,13 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import { AnswerHeaders, type Incoming, type Outgoing } from './wire.js';
+import {
+  AnswerHeaders,
+  AnswerTooLargeError,
+  MAX_ANSWER_BYTES,
+  type Incoming,
+  type Outgoing,
+} from './wire.js';
 
 /** Keep-alive agents: `http:`, `https:` (Node's CA store) and `https:ca` (a CA list), built on first use. */
 const agents = new Map<string, HttpAgent | HttpsAgent>();
@@ -104,7 +110,17 @@ async function readBody(response: IncomingMessage, signal: AbortSignal): Promise
       return;
     }
     signal.addEventListener('abort', stop, { once: true });
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    response.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_ANSWER_BYTES) {
+        signal.removeEventListener('abort', stop);
+        response.destroy();
+        reject(new AnswerTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
     response.on('error', reject);
     response.on('end', () => {
       signal.removeEventListener('abort', stop);
@@ -119,14 +135,31 @@ async function readBody(response: IncomingMessage, signal: AbortSignal): Promise
   return decode(Buffer.concat(chunks), response.headers['content-encoding']);
 }
 
-/** Servers should not compress unasked (we send no accept-encoding), but fetch decoded those that did. */
+/**
+ * Servers should not compress unasked (we send no accept-encoding), but fetch
+ * decoded those that did; never past {@link MAX_ANSWER_BYTES} of output.
+ */
 async function decode(body: Buffer, encoding: string | undefined): Promise<Uint8Array> {
   const coding = encoding?.trim().toLowerCase() ?? '';
   if (coding === '' || coding === 'identity' || body.length === 0) return body;
   const zlib = await import('node:zlib');
   const { promisify } = await import('node:util');
-  if (coding === 'gzip' || coding === 'x-gzip') return promisify(zlib.gunzip)(body);
-  if (coding === 'deflate') return promisify(zlib.inflate)(body);
-  if (coding === 'br') return promisify(zlib.brotliDecompress)(body);
-  return body;
+  const options = { maxOutputLength: MAX_ANSWER_BYTES };
+  const inflate =
+    coding === 'gzip' || coding === 'x-gzip'
+      ? promisify(zlib.gunzip)
+      : coding === 'deflate'
+        ? promisify(zlib.inflate)
+        : coding === 'br'
+          ? promisify(zlib.brotliDecompress)
+          : undefined;
+  if (inflate === undefined) return body;
+  try {
+    return await inflate(body, options);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new AnswerTooLargeError();
+    }
+    throw err;
+  }
 }

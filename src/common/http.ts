@@ -33,7 +33,7 @@ import {
   type RetryOptions,
 } from './retry.js';
 import { VERSION } from './version.js';
-import type { AnswerHeaders } from './wire.js';
+import { AnswerTooLargeError, type AnswerHeaders } from './wire.js';
 
 export const USER_AGENT = `gatepass/${VERSION}`;
 
@@ -244,6 +244,12 @@ interface Failed {
 function failure(err: unknown, at: Failed): unknown {
   // The attempt's own timeout or a cancel: the retry policy words those.
   if (at.signal.aborted) return at.signal.reason as unknown;
+  if (err instanceof AnswerTooLargeError) {
+    return new GatepassError(err.code, `${at.label}: ${err.message}`, {
+      ...(err.hint === undefined ? {} : { hint: err.hint }),
+      cause: err,
+    });
+  }
   if (err instanceof GatepassError) return err;
   const peer = {
     what: at.peer.what,

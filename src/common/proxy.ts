@@ -20,7 +20,13 @@
 import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { resetDirectAgents, sendDirect } from './direct.js';
-import { AnswerHeaders, type Incoming, type Outgoing } from './wire.js';
+import {
+  AnswerHeaders,
+  AnswerTooLargeError,
+  MAX_ANSWER_BYTES,
+  type Incoming,
+  type Outgoing,
+} from './wire.js';
 
 export interface Route {
   send(request: Outgoing, signal: AbortSignal): Promise<Incoming>;
@@ -71,7 +77,7 @@ export async function routeFor(url: URL, env: Environment = process.env): Promis
       return {
         status: response.status,
         headers: new AnswerHeaders(response.headers),
-        read: async () => new Uint8Array(await response.arrayBuffer()),
+        read: () => readCapped(response),
         discard: () => {
           void response.body?.cancel().catch(() => undefined);
         },
@@ -80,6 +86,26 @@ export async function routeFor(url: URL, env: Environment = process.env): Promis
     proxy: proxy.origin,
     scrub: (text) => scrubCredentials(text, proxy),
   };
+}
+
+/** A fetch answer's body (fetch decompresses it), up to {@link MAX_ANSWER_BYTES}. */
+async function readCapped(response: {
+  body: ReadableStream<Uint8Array> | null;
+}): Promise<Uint8Array> {
+  if (response.body === null) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    size += value.length;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new AnswerTooLargeError();
+    }
+    chunks.push(value);
+  }
 }
 
 /** An undici dispatcher on the way to `url`: what {@link dispatcherTo} gives. */

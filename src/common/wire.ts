@@ -3,6 +3,31 @@
  * send and receive them, whatever carries them.
  */
 
+import { GatepassError } from './errors.js';
+
+/**
+ * The most of an answer's body the transport reads, after decompression:
+ * far above any gateway's or approval API's answer (a page of 100 GitHub
+ * comments of 64 KB each is about 7 MB), far below what would exhaust a
+ * runner's memory when a server or something in between sends without end
+ * or a small compressed body that inflates to gigabytes.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+/** An answer over {@link MAX_ANSWER_BYTES}: reading stopped there. Not retried: the next would be as large. */
+export class AnswerTooLargeError extends GatepassError {
+  constructor() {
+    super(
+      'GATEWAY',
+      `the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB; gatepass stopped reading it`,
+      {
+        hint: "No gateway or approval API answers that much: check that the URL is the service's API and what stands between the runner and it (a proxy, a captive portal)",
+      },
+    );
+    this.name = 'AnswerTooLargeError';
+  }
+}
+
 /** A request, its body already in bytes or text and its headers complete. */
 export interface Outgoing {
   method: string;
