@@ -25,9 +25,11 @@
  *   the runner starts the next step's shell. So its side is, per round,
  *   (spawn of node → its exit, the pipes closed) + (spawn of bash → the same
  *   `date +%s%3N`, the "bash start" case, measured in the same round). That
- *   is the same script gatepass starts, spawned the same way (child_process
- *   from Node), timed to the same point; what the runner itself spends
- *   between two steps is left out, which favours vault-action.
+ *   is the same script gatepass starts, started the same way (from a file,
+ *   `bash --noprofile --norc -eo pipefail FILE`, as the runner starts a
+ *   `run:` step; child_process from Node), timed to the same point; what the
+ *   runner itself spends between two steps is left out, which favours
+ *   vault-action.
  *   The ratio is median(gatepass) / median(vault-action + bash start), each
  *   median over the rounds.
  * - Floors, in the same rounds: `node -e 0` (Node's own start and exit) and
@@ -194,9 +196,15 @@ async function main(): Promise<void> {
     {
       key: 'bash',
       name: 'bash start (spawn → `date` in the script)',
-      run: async () => {
+      run: async (dir) => {
+        // As the runner starts a `run:` step (and gatepass its script): from a file.
+        mkdirSync(dir, { recursive: true });
+        const script = join(dir, 'step.sh');
+        writeFileSync(script, `${RUN}\n`);
         const started = Date.now();
-        const { out } = await exec('bash', ['-c', RUN], { PATH: process.env.PATH ?? '' });
+        const { out } = await exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+          PATH: process.env.PATH ?? '',
+        });
         return { total: startedAt(out, 'bash') - started, marks: {} };
       },
     },
