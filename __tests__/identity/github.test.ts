@@ -250,6 +250,18 @@ describe('githubIdentity', () => {
     expect(err.message).not.toContain('steal');
   });
 
+  it('never repeats the request token, even when the endpoint echoes it in its refusal', async () => {
+    const bearer = gw.idTokenRequestToken;
+    gw.intercept = (req) =>
+      req.path.endsWith('/github/token')
+        ? { status: 401, body: JSON.stringify({ message: `bad token ${bearer}` }) }
+        : undefined;
+    const err = (await source()
+      .token()
+      .catch((e: unknown) => e)) as GatepassError;
+    expect(err.message).toBe('the ID token endpoint answered HTTP 401: bad token ***');
+  });
+
   it('refuses an endpoint that is not an http(s) URL, before any request', async () => {
     process.env.ACTIONS_ID_TOKEN_REQUEST_URL = 'file:///etc/passwd';
     const err = (await source()

@@ -1147,7 +1147,7 @@ async function requestToken(endpoint, signal) {
         throw unreachable(err);
     }
     if (answer.status < 200 || answer.status > 299)
-        throw refusal(answer);
+        throw refusal(answer, endpoint.bearer);
     const value = tokenValue(answer.text());
     if (value === undefined) {
         throw new errors/* GatepassError */.J9('IDENTITY', 'the ID token endpoint answered without a token (`value`)', {
@@ -1167,8 +1167,11 @@ function tokenValue(text) {
         return undefined;
     }
 }
-/** An error status: its `message` (as core reports it), one line, kept short. */
-function refusal(answer) {
+/**
+ * An error status: its `message` (as core reports it), one line, kept short,
+ * and without the request token should something in between echo it.
+ */
+function refusal(answer, bearer) {
     let detail = `HTTP ${answer.status}`;
     try {
         const body = JSON.parse(answer.text());
@@ -1176,7 +1179,7 @@ function refusal(answer) {
             ? body.message
             : undefined;
         if (typeof message === 'string' && message.trim() !== '') {
-            detail = `HTTP ${answer.status}: ${oneLine(message, 200)}`;
+            detail = `HTTP ${answer.status}: ${oneLine(message.split(bearer).join('***'), 200)}`;
         }
     }
     catch {

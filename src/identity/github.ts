@@ -143,7 +143,7 @@ async function requestToken(endpoint: TokenEndpoint, signal: AbortSignal): Promi
   } catch (err) {
     throw unreachable(err);
   }
-  if (answer.status < 200 || answer.status > 299) throw refusal(answer);
+  if (answer.status < 200 || answer.status > 299) throw refusal(answer, endpoint.bearer);
   const value = tokenValue(answer.text());
   if (value === undefined) {
     throw new GatepassError(
@@ -169,8 +169,11 @@ function tokenValue(text: string): string | undefined {
   }
 }
 
-/** An error status: its `message` (as core reports it), one line, kept short. */
-function refusal(answer: HttpAnswer): HttpStatusError {
+/**
+ * An error status: its `message` (as core reports it), one line, kept short,
+ * and without the request token should something in between echo it.
+ */
+function refusal(answer: HttpAnswer, bearer: string): HttpStatusError {
   let detail = `HTTP ${answer.status}`;
   try {
     const body: unknown = JSON.parse(answer.text());
@@ -179,7 +182,7 @@ function refusal(answer: HttpAnswer): HttpStatusError {
         ? (body as { message?: unknown }).message
         : undefined;
     if (typeof message === 'string' && message.trim() !== '') {
-      detail = `HTTP ${answer.status}: ${oneLine(message, 200)}`;
+      detail = `HTTP ${answer.status}: ${oneLine(message.split(bearer).join('***'), 200)}`;
     }
   } catch {
     // Not JSON: the status says enough.
