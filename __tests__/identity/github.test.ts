@@ -248,6 +248,8 @@ describe('githubIdentity', () => {
       /answered HTTP 302, a redirect to http:\/\/elsewhere\.example: gatepass does not follow redirects/,
     );
     expect(err.message).not.toContain('steal');
+    expect(err).toMatchObject({ code: 'IDENTITY' });
+    expect(err.hint).toContain('check HTTPS_PROXY and NO_PROXY');
   });
 
   it('never repeats the request token, even when the endpoint echoes it in its refusal', async () => {

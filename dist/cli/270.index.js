@@ -1144,7 +1144,7 @@ async function requestToken(endpoint, signal) {
         }, PEER, signal);
     }
     catch (err) {
-        throw unreachable(err);
+        throw identityError(err);
     }
     if (answer.status < 200 || answer.status > 299)
         throw refusal(answer, endpoint.bearer);
@@ -1191,18 +1191,20 @@ function refusal(answer, bearer) {
     });
 }
 /**
- * The transport's worded failure, as an identity error: the endpoint's
- * origin (never its query) and the OS code, or the proxy that refused.
+ * The transport's failure as an identity error. A failed connection is worded
+ * with the endpoint's origin (never its query) and the OS code, and the hint
+ * points at GitHub's service (or, through a proxy, at the proxy); a refused
+ * redirect or an oversized answer keeps the transport's words and hint.
  */
-function unreachable(err) {
+function identityError(err) {
     if (!(err instanceof errors/* GatepassError */.J9) || err.code !== 'GATEWAY')
         return err;
-    const reason = err.message.replace(/^[A-Z]+ \S+: /, '');
-    // Through a proxy, the transport's hint says how to check it.
-    const hint = reason.includes(' through the proxy at ')
-        ? err.hint
-        : "The runner could not connect to GitHub's token service; check the runner's network and proxy settings, and https://www.githubstatus.com";
-    return new errors/* GatepassError */.J9('IDENTITY', reason, {
+    const connection = / cannot reach /.test(err.message);
+    const message = connection ? err.message.replace(/^[A-Z]+ \S+: /, '') : err.message;
+    const hint = connection && !message.includes(' through the proxy at ')
+        ? "The runner could not connect to GitHub's token service; check the runner's network and proxy settings, and https://www.githubstatus.com"
+        : err.hint;
+    return new errors/* GatepassError */.J9('IDENTITY', message, {
         ...(hint === undefined ? {} : { hint }),
         cause: err,
     });

@@ -141,7 +141,7 @@ async function requestToken(endpoint: TokenEndpoint, signal: AbortSignal): Promi
       signal,
     );
   } catch (err) {
-    throw unreachable(err);
+    throw identityError(err);
   }
   if (answer.status < 200 || answer.status > 299) throw refusal(answer, endpoint.bearer);
   const value = tokenValue(answer.text());
@@ -194,17 +194,20 @@ function refusal(answer: HttpAnswer, bearer: string): HttpStatusError {
 }
 
 /**
- * The transport's worded failure, as an identity error: the endpoint's
- * origin (never its query) and the OS code, or the proxy that refused.
+ * The transport's failure as an identity error. A failed connection is worded
+ * with the endpoint's origin (never its query) and the OS code, and the hint
+ * points at GitHub's service (or, through a proxy, at the proxy); a refused
+ * redirect or an oversized answer keeps the transport's words and hint.
  */
-function unreachable(err: unknown): unknown {
+function identityError(err: unknown): unknown {
   if (!(err instanceof GatepassError) || err.code !== 'GATEWAY') return err;
-  const reason = err.message.replace(/^[A-Z]+ \S+: /, '');
-  // Through a proxy, the transport's hint says how to check it.
-  const hint = reason.includes(' through the proxy at ')
-    ? err.hint
-    : "The runner could not connect to GitHub's token service; check the runner's network and proxy settings, and https://www.githubstatus.com";
-  return new GatepassError('IDENTITY', reason, {
+  const connection = / cannot reach /.test(err.message);
+  const message = connection ? err.message.replace(/^[A-Z]+ \S+: /, '') : err.message;
+  const hint =
+    connection && !message.includes(' through the proxy at ')
+      ? "The runner could not connect to GitHub's token service; check the runner's network and proxy settings, and https://www.githubstatus.com"
+      : err.hint;
+  return new GatepassError('IDENTITY', message, {
     ...(hint === undefined ? {} : { hint }),
     cause: err,
   });
