@@ -1148,7 +1148,7 @@ async function requestToken(endpoint, signal) {
     }
     if (answer.status < 200 || answer.status > 299)
         throw refusal(answer, endpoint.bearer);
-    const value = tokenValue(answer.text());
+    const value = stringMember(answer.text(), 'value');
     if (value === undefined) {
         throw new errors/* GatepassError */.J9('IDENTITY', 'the ID token endpoint answered without a token (`value`)', {
             hint: "The runner's token service gave an unexpected answer; re-run the job, and check https://www.githubstatus.com",
@@ -1156,11 +1156,13 @@ async function requestToken(endpoint, signal) {
     }
     return value;
 }
-/** `value` of a JSON answer, when it is a non-empty string. */
-function tokenValue(text) {
+/** A non-empty string member of a JSON object answer; undefined for anything else. */
+function stringMember(text, key) {
     try {
         const body = JSON.parse(text);
-        const value = typeof body === 'object' && body !== null ? body.value : undefined;
+        const value = typeof body === 'object' && body !== null
+            ? body[key]
+            : undefined;
         return typeof value === 'string' && value !== '' ? value : undefined;
     }
     catch {
@@ -1172,19 +1174,10 @@ function tokenValue(text) {
  * and without the request token should something in between echo it.
  */
 function refusal(answer, bearer) {
-    let detail = `HTTP ${answer.status}`;
-    try {
-        const body = JSON.parse(answer.text());
-        const message = typeof body === 'object' && body !== null
-            ? body.message
-            : undefined;
-        if (typeof message === 'string' && message.trim() !== '') {
-            detail = `HTTP ${answer.status}: ${oneLine(message.split(bearer).join('***'), 200)}`;
-        }
-    }
-    catch {
-        // Not JSON: the status says enough.
-    }
+    const message = stringMember(answer.text(), 'message');
+    const detail = message === undefined || message.trim() === ''
+        ? `HTTP ${answer.status}`
+        : `HTTP ${answer.status}: ${(0,errors/* oneLine */.TN)(message.split(bearer).join('***'), 200)}`;
     return new retry/* HttpStatusError */.F9(answer.status, `the ID token endpoint answered ${detail}`, {
         code: 'IDENTITY',
         hint: 'GitHub could not issue an ID token; check `permissions: id-token: write` and https://www.githubstatus.com',
@@ -1208,10 +1201,6 @@ function identityError(err) {
         ...(hint === undefined ? {} : { hint }),
         cause: err,
     });
-}
-function oneLine(text, max) {
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 /** Retry timeouts, transient statuses and dropped connections; not a refusal, a wrong name or an untrusted certificate. */
 function classifyIdentityError(err) {

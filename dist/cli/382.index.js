@@ -421,9 +421,9 @@ function redirectTarget(location, from) {
         return 'a redirect to a Location that is not a URL';
     }
     if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-        return `a redirect to a ${short(target.protocol, 20)} URL`;
+        return `a redirect to a ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(target.protocol, 20)} URL`;
     }
-    return `a redirect to ${short(target.origin, 200)}`;
+    return `a redirect to ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(target.origin, 200)}`;
 }
 /** What a failed attempt throws: the abort's reason, or one worded error. */
 function failure(err, at) {
@@ -470,10 +470,6 @@ function withoutUserAgent(headers = {}) {
 }
 function headersOf(headers) {
     return Object.fromEntries(new Headers(headers ?? {}).entries());
-}
-function short(text, max) {
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
 

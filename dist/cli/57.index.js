@@ -81,7 +81,7 @@ function isPending(result) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   TN: () => (/* reexport safe */ _common_errors_js__WEBPACK_IMPORTED_MODULE_0__.TN),
 /* harmony export */   _I: () => (/* binding */ scrub),
 /* harmony export */   bD: () => (/* binding */ messageOf)
 /* harmony export */ });
@@ -91,6 +91,7 @@ function isPending(result) {
  * secrets the gateway might echo (the identity token, a Vault token, an API
  * key) cut out first.
  */
+
 
 /** Replaces each secret, and each long dot-separated piece of it, with `***`. */
 function scrub(text, secrets) {
@@ -103,12 +104,6 @@ function scrub(text, secrets) {
         }
     }
     return out;
-}
-/** Control characters and runs of white space folded, at most `max` characters (scrub first). */
-function oneLine(text, max = 300) {
-    // eslint-disable-next-line no-control-regex
-    const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 /** The message without its hint: several go into one line. */
 function messageOf(err) {

@@ -50,3 +50,10 @@ export function errorCodeOf(err: unknown): string {
     typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : 'unreadable';
 }
+
+/** Control characters and runs of white space folded, at most `max` characters (scrub first). */
+export function oneLine(text: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}

@@ -21,7 +21,7 @@
  * undici's fetch and ProxyAgent, loaded only then (the bundles load undici
  * on first use: scripts/build.mjs).
  */
-import { GatepassError } from './errors.js';
+import { GatepassError, oneLine } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { connectionError } from './network.js';
 import { routeFor, type Route } from './proxy.js';
@@ -227,9 +227,9 @@ function redirectTarget(location: string | null, from: URL): string {
     return 'a redirect to a Location that is not a URL';
   }
   if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-    return `a redirect to a ${short(target.protocol, 20)} URL`;
+    return `a redirect to a ${oneLine(target.protocol, 20)} URL`;
   }
-  return `a redirect to ${short(target.origin, 200)}`;
+  return `a redirect to ${oneLine(target.origin, 200)}`;
 }
 
 interface Failed {
@@ -292,9 +292,4 @@ function withoutUserAgent(headers: Record<string, string> = {}): Record<string, 
 
 function headersOf(headers: RequestInit['headers']): Record<string, string> {
   return Object.fromEntries(new Headers(headers ?? {}).entries());
-}
-
-function short(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max)}…` : line;
 }

@@ -5,6 +5,8 @@
  */
 import { GatepassError, describeError } from '../common/errors.js';
 
+export { oneLine } from '../common/errors.js';
+
 /** Replaces each secret, and each long dot-separated piece of it, with `***`. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
@@ -15,13 +17,6 @@ export function scrub(text: string, secrets: readonly string[]): string {
     }
   }
   return out;
-}
-
-/** Control characters and runs of white space folded, at most `max` characters (scrub first). */
-export function oneLine(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
 /** The message without its hint: several go into one line. */

@@ -12,7 +12,7 @@
  * from 1 s, 10 s per attempt. The token lives a few minutes; `token()` mints a
  * new one when the cached one is within 60 s of expiry.
  */
-import { GatepassError } from '../common/errors.js';
+import { GatepassError, oneLine } from '../common/errors.js';
 import { attempt, type HttpAnswer } from '../common/http.js';
 import { silentLogger, type Logger } from '../common/logger.js';
 import {
@@ -144,7 +144,7 @@ async function requestToken(endpoint: TokenEndpoint, signal: AbortSignal): Promi
     throw identityError(err);
   }
   if (answer.status < 200 || answer.status > 299) throw refusal(answer, endpoint.bearer);
-  const value = tokenValue(answer.text());
+  const value = stringMember(answer.text(), 'value');
   if (value === undefined) {
     throw new GatepassError(
       'IDENTITY',
@@ -157,12 +157,14 @@ async function requestToken(endpoint: TokenEndpoint, signal: AbortSignal): Promi
   return value;
 }
 
-/** `value` of a JSON answer, when it is a non-empty string. */
-function tokenValue(text: string): string | undefined {
+/** A non-empty string member of a JSON object answer; undefined for anything else. */
+function stringMember(text: string, key: string): string | undefined {
   try {
     const body: unknown = JSON.parse(text);
     const value =
-      typeof body === 'object' && body !== null ? (body as { value?: unknown }).value : undefined;
+      typeof body === 'object' && body !== null
+        ? (body as Record<string, unknown>)[key]
+        : undefined;
     return typeof value === 'string' && value !== '' ? value : undefined;
   } catch {
     return undefined;
@@ -174,19 +176,11 @@ function tokenValue(text: string): string | undefined {
  * and without the request token should something in between echo it.
  */
 function refusal(answer: HttpAnswer, bearer: string): HttpStatusError {
-  let detail = `HTTP ${answer.status}`;
-  try {
-    const body: unknown = JSON.parse(answer.text());
-    const message =
-      typeof body === 'object' && body !== null
-        ? (body as { message?: unknown }).message
-        : undefined;
-    if (typeof message === 'string' && message.trim() !== '') {
-      detail = `HTTP ${answer.status}: ${oneLine(message.split(bearer).join('***'), 200)}`;
-    }
-  } catch {
-    // Not JSON: the status says enough.
-  }
+  const message = stringMember(answer.text(), 'message');
+  const detail =
+    message === undefined || message.trim() === ''
+      ? `HTTP ${answer.status}`
+      : `HTTP ${answer.status}: ${oneLine(message.split(bearer).join('***'), 200)}`;
   return new HttpStatusError(answer.status, `the ID token endpoint answered ${detail}`, {
     code: 'IDENTITY',
     hint: 'GitHub could not issue an ID token; check `permissions: id-token: write` and https://www.githubstatus.com',
@@ -211,11 +205,6 @@ function identityError(err: unknown): unknown {
     ...(hint === undefined ? {} : { hint }),
     cause: err,
   });
-}
-
-function oneLine(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 
 /** Retry timeouts, transient statuses and dropped connections; not a refusal, a wrong name or an untrusted certificate. */
