@@ -58,6 +58,9 @@
 // - No source-map-support register: it loads before the bundle, and the first
 //   stack trace anything formats makes it parse the bundle's source map (MBs).
 //   The maps are still written; `NODE_OPTIONS=--enable-source-maps` uses them.
+// - The stand-ins themselves load when first touched, not when the bundle
+//   starts (scripts/defer-stand-ins.mjs): the five an action start loaded
+//   cost 4-6 ms, for calls the common path never makes.
 import { createRequire } from 'node:module';
 import {
   appendFileSync,
@@ -74,6 +77,7 @@ import { rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
+import { checkChunk, deferStandIns } from './defer-stand-ins.mjs';
 
 const entries = ['cli', 'main', 'post'];
 const UNDICI_STAND_IN = './undici.cjs';
@@ -123,12 +127,17 @@ for (const name of entries) {
       'libpg-query': PARSER_STAND_IN,
     },
   });
-  write(join(staging, 'index.js'), code, code.startsWith('#!') ? 0o755 : 0o644);
-  if (map !== undefined && !('index.js.map' in assets)) write(join(staging, 'index.js.map'), map);
-  const outputs = [code];
+  const mapText = map ?? assets['index.js.map']?.source.toString();
+  const deferred = deferStandIns(code, mapText);
+  write(join(staging, 'index.js'), deferred.code, code.startsWith('#!') ? 0o755 : 0o644);
+  if (deferred.map !== undefined) write(join(staging, 'index.js.map'), deferred.map);
+  const outputs = [deferred.code];
   for (const [file, asset] of Object.entries(assets)) {
+    if (file === 'index.js.map') continue;
     write(join(staging, file), asset.source, (asset.permissions ?? 0) & 0o111 ? 0o755 : 0o644);
-    if (file.endsWith('.js')) outputs.push(asset.source.toString());
+    if (!file.endsWith('.js')) continue;
+    checkChunk(file, asset.source.toString());
+    outputs.push(asset.source.toString());
   }
   // ncc writes licenses.txt only when it bundled third-party code; say so either way.
   if (!existsSync(`${staging}/licenses.txt`)) {

@@ -1,0 +1,6 @@
+/** scripts/defer-stand-ins.mjs, typed for its tests. */
+export function deferStandIns(
+  code: string,
+  map: string | undefined,
+): { code: string; map: string | undefined };
+export function checkChunk(file: string, code: string): void;
