@@ -8,8 +8,12 @@
 // Node's own undici). Reads the action's own variables, so both run under one
 // environment.
 /* global fetch */
-import { spawn } from 'node:child_process';
-import { request } from 'node:http';
+// Built-ins through process.getBuiltinModule, not `import`: an ESM import of
+// node:http makes its namespace by reading every export, and its lazy
+// `WebSocket` getter then loads Node's own undici (60 ms on Node 24), which
+// neither gatepass's bundle (createRequire) nor vault-action (CommonJS) pays.
+const { spawn } = process.getBuiltinModule('node:child_process');
+const { request } = process.getBuiltinModule('node:http');
 
 const env = process.env;
 const send = process.argv[2] === 'http' ? viaHttp : viaFetch;
@@ -37,7 +41,7 @@ function viaFetch(target, init) {
 }
 
 async function viaHttp(target, { method = 'GET', headers = {}, body } = {}) {
-  const { request: send } = target.protocol === 'https:' ? await import('node:https') : { request };
+  const { request: send } = target.protocol === 'https:' ? process.getBuiltinModule('node:https') : { request };
   return new Promise((resolve, reject) => {
     const req = send(target, { method, headers }, (res) => {
       const chunks = [];
