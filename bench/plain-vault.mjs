@@ -41,7 +41,8 @@ function viaFetch(target, init) {
 }
 
 async function viaHttp(target, { method = 'GET', headers = {}, body } = {}) {
-  const { request: send } = target.protocol === 'https:' ? process.getBuiltinModule('node:https') : { request };
+  const { request: send } =
+    target.protocol === 'https:' ? process.getBuiltinModule('node:https') : { request };
   return new Promise((resolve, reject) => {
     const req = send(target, { method, headers }, (res) => {
       const chunks = [];

@@ -128,7 +128,9 @@ for (const name of entries) {
     },
   });
   const mapText = map ?? assets['index.js.map']?.source.toString();
-  const deferred = deferStandIns(code, mapText);
+  const deferred = deferStandIns(code, mapText, {
+    callsDeferred: LAZY.filter(({ calls }) => calls === true).map(({ file }) => `./${file}.cjs`),
+  });
   write(join(staging, 'index.js'), deferred.code, code.startsWith('#!') ? 0o755 : 0o644);
   if (deferred.map !== undefined) write(join(staging, 'index.js.map'), deferred.map);
   const outputs = [deferred.code];

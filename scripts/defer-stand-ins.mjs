@@ -27,36 +27,48 @@ const OTHER_REFERENCE = new RegExp(
   `(?:from|(?<!${HELPER.replace(/[$]/g, '\\$&')})\\()\\s*${STAND_IN}`,
 );
 
-// A namespace's `default` is the module's exports, as Node gives an ESM import
-// of CommonJS. The target is an arrow function so that calls reach the module
-// (debug's export is called at node-vault's load) while the Proxy has no
-// non-configurable property of its own to contradict the module's.
+// How a binding behaves besides loading on first touch: a namespace's
+// `default` is the module's exports, as Node gives an ESM import of CommonJS;
+// a module called at load for a value used later (node-vault's
+// `require('debug')('node-vault')`) returns that value lazily too, so that
+// the call and the load wait for the value's own first touch.
+const PLAIN = 0;
+const NAMESPACE = 1;
+const CALLS_DEFERRED = 2;
+
+// The target is an arrow function so that calls reach the module while the
+// Proxy has no non-configurable property of its own to contradict the module's.
 const PRELUDE = [
   `import{createRequire as ${HELPER}Require}from"module";`,
-  `const ${HELPER}=(file,namespace)=>{`,
+  `const ${HELPER}Lazy=(make,kind)=>{`,
   `let real;`,
-  `const load=()=>real??=${HELPER}Require(import.meta.url)(file);`,
+  `const load=()=>real??=make();`,
   `return new Proxy(()=>{},{`,
-  `get:(_,key)=>namespace&&key==="default"?load():Reflect.get(load(),key),`,
+  `get:(_,key)=>kind===${NAMESPACE}&&key==="default"?load():Reflect.get(load(),key),`,
   `has:(_,key)=>Reflect.has(load(),key),`,
   `ownKeys:()=>Reflect.ownKeys(load()),`,
   `getOwnPropertyDescriptor:(_,key)=>{const own=Reflect.getOwnPropertyDescriptor(load(),key);return own&&{...own,configurable:true}},`,
-  `apply:(_,self,args)=>Reflect.apply(load(),self,args)})};`,
+  `apply:(_,self,args)=>kind===${CALLS_DEFERRED}?${HELPER}Lazy(()=>Reflect.apply(load(),self,args),${PLAIN}):Reflect.apply(load(),self,args)})};`,
+  `const ${HELPER}=(file,kind)=>${HELPER}Lazy(()=>${HELPER}Require(import.meta.url)(file),kind);`,
 ].join('');
 
 /**
  * The entry bundle `code` (and its source map, JSON text or undefined) with
- * every stand-in bound lazily; unchanged when it uses none.
+ * every stand-in bound lazily; unchanged when it uses none. `callsDeferred`:
+ * the stand-ins (`./<file>.cjs`) whose export is called only for a value.
  */
-export function deferStandIns(code, map) {
+export function deferStandIns(code, map, { callsDeferred = [] } = {}) {
   if (!OTHER_REFERENCE.test(code)) return { code, map };
   if (code.includes(HELPER)) throw new Error(`the bundle already uses the name ${HELPER}`);
   const deferred = code
     .replace(NAMESPACE_IMPORT, (text, name, file) =>
-      padded(`const ${name}=${HELPER}("${file}",1);`, text),
+      padded(`const ${name}=${HELPER}("${file}",${NAMESPACE});`, text),
     )
     .replace(REQUIRED, (text, module, file) =>
-      padded(`${module}.exports=${HELPER}("${file}",0)`, text),
+      padded(
+        `${module}.exports=${HELPER}("${file}",${callsDeferred.includes(file) ? CALLS_DEFERRED : PLAIN})`,
+        text,
+      ),
     );
   const missed = OTHER_REFERENCE.exec(deferred);
   if (missed !== null) {

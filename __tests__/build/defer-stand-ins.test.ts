@@ -65,6 +65,33 @@ describe('deferStandIns', () => {
     expect(loads()).toEqual(['named', 'called']);
   });
 
+  it('defers a call made at load for a value (debug in node-vault) until the value is touched', async () => {
+    // Two copies: the eager bundle's require would otherwise be cached for the deferred one.
+    for (const file of ['factory.cjs', 'later.cjs']) {
+      writeFileSync(
+        join(dir, file),
+        "globalThis.standInLoads.push('factory');\nmodule.exports = (ns) => (globalThis.standInLoads.push(`call ${ns}`), { ns });\n",
+      );
+    }
+    const calledAtLoad = [
+      'import{createRequire as o}from"module";const m={};',
+      '(t=>{t.exports=o(import.meta.url)("./factory.cjs")})(m);',
+      'const log=m.exports("vault");export{log};',
+    ].join('');
+    const eager = await load(deferStandIns(calledAtLoad, undefined).code, 'plain.mjs');
+    expect(loads()).toEqual(['factory', 'call vault']);
+    expect((eager as unknown as { log: { ns: string } }).log.ns).toBe('vault');
+
+    (globalThis as { standInLoads?: string[] }).standInLoads = [];
+    const { code } = deferStandIns(calledAtLoad.replace('factory', 'later'), undefined, {
+      callsDeferred: ['./later.cjs'],
+    });
+    const deferred = (await load(code, 'deferred-call.mjs')) as unknown as { log: { ns: string } };
+    expect(loads()).toEqual([]);
+    expect(deferred.log.ns).toBe('vault');
+    expect(loads()).toEqual(['factory', 'call vault']);
+  });
+
   it('is what the bundle does without it: the namespace import loads at start', async () => {
     await load(BUNDLE, 'eager.mjs');
     expect(loads()).toEqual(['named', 'called']);
@@ -74,12 +101,15 @@ describe('deferStandIns', () => {
     const map = JSON.stringify({ version: 3, sources: ['a.ts'], names: [], mappings: 'AAAA,CAAC' });
     const { code, map: moved } = deferStandIns(BUNDLE, map);
     const [prelude, body] = code.split('\n');
-    expect(prelude).toMatch(/^import\{createRequire as \$gpRequire\}from"module";const \$gp=/);
+    expect(prelude).toMatch(/^import\{createRequire as \$gpRequire\}from"module";const \$gpLazy=/);
     expect(body).toHaveLength(BUNDLE.length);
     expect(body?.indexOf('var s={')).toBe(BUNDLE.indexOf('var s={'));
     expect(body?.indexOf('export{')).toBe(BUNDLE.indexOf('export{'));
     expect(body).toContain('const e=$gp("./named.cjs",1);');
     expect(body).toContain('t.exports=$gp("./called.cjs",0)');
+    expect(deferStandIns(BUNDLE, undefined, { callsDeferred: ['./called.cjs'] }).code).toContain(
+      't.exports=$gp("./called.cjs",2)',
+    );
     expect(JSON.parse(moved ?? '{}')).toMatchObject({ mappings: ';AAAA,CAAC' });
   });
 
