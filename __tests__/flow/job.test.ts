@@ -255,6 +255,42 @@ describe('main', () => {
     for (const token of left) expect(await gw.introspect(token)).toEqual({ active: false });
   });
 
+  it('a second signal while revoking stops the revocation, and says so, not `revoke-timeout`', async () => {
+    const rec = recordingHost({ 'revoke-timeout': '30s' });
+    let handler: ((s: ForwardedSignal) => void) | undefined;
+    const hanging = async (...args: Parameters<typeof createGateway>): Promise<Gateway> => ({
+      ...(await createGateway(...args)),
+      // The job is cancelled while the gateway keeps the revocation waiting.
+      revoke: () => {
+        handler?.('SIGTERM');
+        handler?.('SIGTERM');
+        return new Promise<void>(() => undefined);
+      },
+    });
+    const { rt } = runtime(rec.host, {
+      onSignal: (h) => {
+        handler = h;
+        return () => undefined;
+      },
+      createGateway: hanging,
+    });
+    const started = Date.now();
+    expect(await runMain(rt)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const stopped = 'revocation stopped by SIGTERM before the gateway confirmed it';
+    expect(rec.lines).toContain(`error: "api" was not revoked: ${stopped}`);
+    expect(rec.lines.join('\n')).not.toContain('revoke-timeout');
+    expect(rec.summary.join('')).toMatch(new RegExp(`\\| api \\| ❌ not revoked \\| .*${stopped}`));
+    const audit = JSON.parse(readFileSync(rec.outputs['audit-file'] ?? '', 'utf8')) as {
+      revocations: Array<{ name: string; result: string; detail?: string }>;
+    };
+    expect(audit.revocations).toEqual([
+      expect.objectContaining({ name: 'api', result: 'failed', detail: stopped }),
+    ]);
+    // Left for post, which revokes it.
+    expect(savedTokens(rec)).toHaveLength(1);
+  });
+
   it("masks gatepass's own log lines: a gateway error that quotes the ID token", async () => {
     const rec = recordingHost({ run: 'echo never' });
     let seen = '';

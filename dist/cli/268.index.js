@@ -1470,7 +1470,7 @@ function onSignal(job, sig) {
     }
     if (job.revoking !== undefined) {
         if (job.cancel.signal.aborted) {
-            job.revoking.abort(new errors/* GatepassError */.J9('TIMEOUT', `revocation stopped by ${sig}`));
+            job.revoking.abort(new errors/* GatepassError */.J9('TIMEOUT', `revocation stopped by ${sig} before the gateway confirmed it`));
             return;
         }
         job.log.warning(`received ${sig}: revoking the credentials first; send it again to stop now`);

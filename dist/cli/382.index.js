@@ -3568,7 +3568,7 @@ async function revokeCredentials(credentials, options) {
         return results;
     const deadline = deadlineSignal(options);
     const revoked = await Promise.all([...pending.values()].map(async ({ names, handle }) => {
-        const outcome = await revokeOne(options.gateway, handle, deadline.signal, options.deadlineMs);
+        const outcome = await revokeOne(options.gateway, handle, deadline);
         return names.map((name) => report(name, outcome, options.log));
     }));
     deadline.dispose();
@@ -3586,25 +3586,25 @@ function reportUnconfirmed(requests, log) {
 function failedRevocations(records) {
     return records.filter((r) => r.result === 'failed').map((r) => r.name);
 }
-async function revokeOne(gateway, handle, deadline, deadlineMs) {
+async function revokeOne(gateway, handle, deadline) {
+    const { signal } = deadline;
     let note;
     try {
         // The race is a backstop: every gateway honours the signal, but a
         // revocation must not outlive the deadline even if one did not.
         await Promise.race([
-            gateway().then((g) => g.revoke(handle, deadline, (n) => {
+            gateway().then((g) => g.revoke(handle, signal, (n) => {
                 note = n;
             })),
-            rejectOnAbort(deadline),
+            rejectOnAbort(signal),
         ]);
         return note === undefined ? { ok: true } : { ok: true, note };
     }
     catch (err) {
-        if (!deadline.aborted)
+        if (!signal.aborted)
             return { ok: false, detail: (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err) };
-        const late = `not revoked within ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(deadlineMs)} (\`revoke-timeout\`)`;
-        const cause = err === deadline.reason ? '' : `; last: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`;
-        return { ok: false, detail: `${late}${cause}` };
+        const cause = err === signal.reason ? '' : `; last: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err)}`;
+        return { ok: false, detail: `${deadline.why()}${cause}` };
     }
 }
 function report(name, outcome, log) {
@@ -3631,12 +3631,24 @@ function record(name, result, detail) {
 }
 function deadlineSignal(options) {
     const timer = new AbortController();
+    const timeout = new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', 'the revocation deadline passed');
     const handle = setTimeout(() => {
-        timer.abort(new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('TIMEOUT', 'the revocation deadline passed'));
+        timer.abort(timeout);
     }, options.deadlineMs);
     const signal = options.signal === undefined ? timer.signal : AbortSignal.any([timer.signal, options.signal]);
     return {
         signal,
+        why: () => {
+            // A second signal cut it short: blaming `revoke-timeout` would send the
+            // user to raise a timeout that never ran out.
+            const reason = signal.reason;
+            if (reason !== timeout) {
+                return reason instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9
+                    ? (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(reason)
+                    : 'the revocation was stopped';
+            }
+            return `not revoked within ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(options.deadlineMs)} (\`revoke-timeout\`)`;
+        },
         dispose: () => {
             clearTimeout(handle);
         },

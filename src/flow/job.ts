@@ -313,7 +313,12 @@ function onSignal(job: Job, sig: ForwardedSignal): void {
   }
   if (job.revoking !== undefined) {
     if (job.cancel.signal.aborted) {
-      job.revoking.abort(new GatepassError('TIMEOUT', `revocation stopped by ${sig}`));
+      job.revoking.abort(
+        new GatepassError(
+          'TIMEOUT',
+          `revocation stopped by ${sig} before the gateway confirmed it`,
+        ),
+      );
       return;
     }
     job.log.warning(`received ${sig}: revoking the credentials first; send it again to stop now`);
