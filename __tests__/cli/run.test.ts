@@ -617,6 +617,28 @@ describe('gatepass run: bad flags and bad config', () => {
     expect(result.stderr).toMatch(/the state file .*state\.json is not a file of this user/);
   });
 
+  it('revoke keeps a state file it cannot read and fails, naming the file and the fix', async () => {
+    const job = await gitlabJob();
+    const cases = [
+      ['broken.json', '{"version": 2, "credentials": [', 'not valid JSON'],
+      [
+        'older.json',
+        JSON.stringify({ version: 1, credentials: [] }),
+        'not from this gatepass version',
+      ],
+    ] as const;
+    for (const [name, text, why] of cases) {
+      const state = join(job.dir, name);
+      writeFileSync(state, text, { mode: 0o600 });
+      const result = await launch(CLI, job.env, ['revoke', '--state', state]).result;
+      expect(result.code).toBe(125);
+      expect(result.stderr).toBe(
+        `gatepass: the state file ${state} is ${why}; nothing was revoked. It is kept: revoke it with the gatepass version that wrote it (\`gatepass revoke --state ${state}\`), or revoke its credentials at the gateway by hand and delete the file\n`,
+      );
+      expect(readFileSync(state, 'utf8')).toBe(text);
+    }
+  });
+
   it('makes an existing state directory private', async () => {
     const job = await gitlabJob();
     const dir = join(`${job.project}.tmp`, 'gatepass');

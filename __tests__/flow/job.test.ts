@@ -561,12 +561,23 @@ describe('post', () => {
     expect(post.summary.join('')).toMatch(/\| db \| ⚠️ in flight, not confirmed \|/);
   });
 
-  it('ignores state it cannot read, without failing', async () => {
-    const post = recordingHost({}, { [STATE_KEY]: '{not json' });
-    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
-    expect(post.lines).toEqual([
-      'warning: gatepass: the saved state is not valid JSON; nothing was revoked',
-    ]);
+  it('fails the step on state it cannot read: its handles may be live', async () => {
+    const hint =
+      "Revoke the job's credentials at the gateway by hand (the main step's log and audit record name them); the runner drops this state when the job ends";
+    const cases = [
+      ['{not json', 'not valid JSON'],
+      [
+        JSON.stringify({ version: 1, credentials: [{ name: 'api', handle: {} }] }),
+        'not from this gatepass version',
+      ],
+    ] as const;
+    for (const [state, why] of cases) {
+      const post = recordingHost({}, { [STATE_KEY]: state });
+      expect(await runPost({ host: post.host, secret: () => '' })).toBe(1);
+      expect(post.lines).toEqual([
+        `error: gatepass post: the state the main step saved is ${why}; nothing was revoked. ${hint}`,
+      ]);
+    }
   });
 });
 

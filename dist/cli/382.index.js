@@ -3677,14 +3677,17 @@ function rejectOnAbort(signal) {
 /* harmony export */ });
 /* unused harmony export STATE_KEY */
 const STATE_KEY = 'gatepass';
-/** The saved state, or a reason it cannot be used. Never echoes the text (it holds secrets). */
+/**
+ * The saved state, or why it cannot be used, to follow "… is" (`not valid
+ * JSON`). Never echoes the text (it holds secrets).
+ */
 function parseState(raw) {
     let value;
     try {
         value = JSON.parse(raw);
     }
     catch {
-        return 'the saved state is not valid JSON';
+        return 'not valid JSON';
     }
     const state = value;
     if (state === null ||
@@ -3693,7 +3696,7 @@ function parseState(raw) {
         !Array.isArray(state.credentials) ||
         typeof state.settings !== 'object' ||
         typeof state.auditFile !== 'string') {
-        return 'the saved state is not from this gatepass version';
+        return 'not from this gatepass version';
     }
     return state;
 }
@@ -5121,7 +5124,13 @@ async function stateFileHost(path, io) {
         });
     }
     return {
-        state: { load: () => state.trim() },
+        state: {
+            load: () => state.trim(),
+            unreadable: {
+                what: `the state file ${path}`,
+                hint: `It is kept: revoke it with the gatepass version that wrote it (\`gatepass revoke --state ${path}\`), or revoke its credentials at the gateway by hand and delete the file`,
+            },
+        },
         // Nothing here prints a secret, and a terminal has no log masking to tell.
         setSecret: () => undefined,
         appendSummary: () => Promise.resolve(),

@@ -153,14 +153,14 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/cli/io.ts
 var cli_io = __webpack_require__(1604);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/cli/options.ts
 var options = __webpack_require__(776);
 // EXTERNAL MODULE: ./src/audit/record.ts
 var record = __webpack_require__(7114);
 // EXTERNAL MODULE: ./src/audit/text.ts
 var audit_text = __webpack_require__(5564);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/gateways/index.ts
 var gateways = __webpack_require__(9939);
 // EXTERNAL MODULE: ./src/flow/revocation.ts
@@ -189,7 +189,7 @@ var state = __webpack_require__(7573);
 
 
 
-/** 0, or 1 when a credential could not be revoked. */
+/** 0, or 1 when a credential could not be revoked or the state could not be read. */
 async function run(runtime) {
     try {
         const results = await revokeSaved(runtime);
@@ -202,7 +202,7 @@ async function run(runtime) {
 }
 /**
  * Revokes what the state holds and reports it; the results, or undefined when
- * there was nothing usable to revoke.
+ * nothing was saved. Throws when the state cannot be read.
  */
 async function revokeSaved(runtime) {
     const saved = readState(runtime.host);
@@ -223,11 +223,18 @@ function readState(host) {
     }
     const saved = (0,state/* parseState */.B)(raw);
     if (typeof saved === 'string') {
-        host.log.warning(`gatepass: ${saved}; nothing was revoked`);
-        return undefined;
+        // Its handles may be live credentials that nothing else knows of: a
+        // warning and exit 0 would let them live unseen to their expiry.
+        const { what, hint } = host.state.unreadable ?? ACTION_STATE;
+        throw new errors/* GatepassError */.J9('INPUT', `${what} is ${saved}; nothing was revoked`, { hint });
     }
     return saved;
 }
+/** The action's post step reads what main saved with `core.saveState`. */
+const ACTION_STATE = {
+    what: 'the state the main step saved',
+    hint: "Revoke the job's credentials at the gateway by hand (the main step's log and audit record name them); the runner drops this state when the job ends",
+};
 async function revokeAll(saved, runtime) {
     const { host } = runtime;
     if (!saved.revoke) {
@@ -326,10 +333,12 @@ var settings = __webpack_require__(4661);
 
 
 
+
 /**
  * Revokes every state file's credentials at the same time (each file under its
  * own `revoke-timeout`, all running in parallel); exits 125 when any could not
- * be revoked, so the operator sees it and can retry.
+ * be revoked, or a state file could not be read (it is kept), so the operator
+ * sees it and can retry.
  */
 async function revoke(args, io) {
     const values = (0,options/* parseOptions */.A)(args, { state: { type: 'string' } });
@@ -344,11 +353,19 @@ async function revokeFile(file, io) {
         io.stderr.write(`gatepass: nothing to revoke: ${file} does not exist\n`);
         return 'done';
     }
-    const results = await revokeSaved({
-        host,
-        // Read again as `gatepass run` read them: GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY.
-        secret: (input) => io.env[(0,settings/* envName */.pD)(input)]?.trim() ?? '',
-    });
+    let results;
+    try {
+        results = await revokeSaved({
+            host,
+            // Read again as `gatepass run` read them: GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY.
+            secret: (input) => io.env[(0,settings/* envName */.pD)(input)]?.trim() ?? '',
+        });
+    }
+    catch (err) {
+        // A state this gatepass cannot read: kept, and the other files still revoked.
+        io.stderr.write(`gatepass: ${(0,errors/* describeError */.Uc)(err)}\n`);
+        return 'failed';
+    }
     if ((0,revocation/* failedRevocations */.Vo)(results ?? []).length > 0) {
         io.stderr.write(`gatepass: ${file} is kept: run \`gatepass revoke --state ${file}\` again\n`);
         return 'failed';

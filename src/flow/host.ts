@@ -101,5 +101,11 @@ export type CliPlatform = Pick<
 
 /** What revoking needs from its host: the action's post step, or `gatepass revoke`. */
 export type PostHost = Pick<Host, 'setSecret' | 'appendSummary' | 'log'> & {
-  readonly state: Pick<StateStore, 'load'>;
+  readonly state: Pick<StateStore, 'load'> & {
+    /**
+     * For the error when this gatepass cannot read the state: what it is (`the
+     * state file X`) and what to do with it. Absent: the action's saved state.
+     */
+    readonly unreadable?: { what: string; hint: string };
+  };
 };

@@ -9,7 +9,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { renderRevocations, type AuditRecord, type RevocationRecord } from '../audit/record.js';
 import { renderRevocationsText } from '../audit/text.js';
-import { describeError } from '../common/errors.js';
+import { GatepassError, describeError } from '../common/errors.js';
 import { createGateway } from '../gateways/index.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { providerWithSecrets, type SecretInput } from '../config/config.js';
@@ -26,7 +26,7 @@ export interface PostRuntime {
   createGateway?: typeof createGateway;
 }
 
-/** 0, or 1 when a credential could not be revoked. */
+/** 0, or 1 when a credential could not be revoked or the state could not be read. */
 export async function run(runtime: PostRuntime): Promise<number> {
   try {
     const results = await revokeSaved(runtime);
@@ -39,7 +39,7 @@ export async function run(runtime: PostRuntime): Promise<number> {
 
 /**
  * Revokes what the state holds and reports it; the results, or undefined when
- * there was nothing usable to revoke.
+ * nothing was saved. Throws when the state cannot be read.
  */
 export async function revokeSaved(runtime: PostRuntime): Promise<RevocationRecord[] | undefined> {
   const saved = readState(runtime.host);
@@ -60,11 +60,19 @@ function readState(host: PostHost): SavedState | undefined {
   }
   const saved = parseState(raw);
   if (typeof saved === 'string') {
-    host.log.warning(`gatepass: ${saved}; nothing was revoked`);
-    return undefined;
+    // Its handles may be live credentials that nothing else knows of: a
+    // warning and exit 0 would let them live unseen to their expiry.
+    const { what, hint } = host.state.unreadable ?? ACTION_STATE;
+    throw new GatepassError('INPUT', `${what} is ${saved}; nothing was revoked`, { hint });
   }
   return saved;
 }
+
+/** The action's post step reads what main saved with `core.saveState`. */
+const ACTION_STATE = {
+  what: 'the state the main step saved',
+  hint: "Revoke the job's credentials at the gateway by hand (the main step's log and audit record name them); the runner drops this state when the job ends",
+};
 
 async function revokeAll(saved: SavedState, runtime: PostRuntime): Promise<RevocationRecord[]> {
   const { host } = runtime;
