@@ -521,6 +521,37 @@ describe('post', () => {
     );
   });
 
+  it("scrubs the saved handles' tokens from every line, the summary and the audit file", async () => {
+    const rec = recordingHost({ export: 'env' });
+    expect(await runMain(runtime(rec.host).rt)).toBe(0);
+    const [token] = savedTokens(rec);
+    expect(token?.length).toBeGreaterThan(20);
+    const echoing = async (...args: Parameters<typeof createGateway>): Promise<Gateway> => ({
+      ...(await createGateway(...args)),
+      // A gateway that quotes what it was sent, in its debug line and its error.
+      revoke: (h) => {
+        const sent = h.provider === 'token-exchange' ? (h.tokens[0]?.token ?? '') : '';
+        args[1].logger.debug(`POST /revoke token=${sent}`);
+        return Promise.reject(
+          new GatepassError('GATEWAY', `revocation failed: HTTP 400 (unknown token ${sent})`),
+        );
+      },
+    });
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host, secret: () => '', createGateway: echoing })).toBe(1);
+    expect(post.lines).toContain('debug: POST /revoke token=***');
+    expect(post.lines).toContain(
+      'error: gatepass: "api" was not revoked: revocation failed: HTTP 400 (unknown token ***)',
+    );
+    // Markdown escapes the stars.
+    expect(post.summary.join('')).toMatch(/\| api \| ❌ not revoked \| .*unknown token (\\\*){3}/);
+    const audit = readFileSync(rec.outputs['audit-file'] ?? '', 'utf8');
+    expect(audit).toContain('unknown token ***');
+    for (const text of [post.lines.join('\n'), post.summary.join(''), audit]) {
+      expect(text).not.toContain(token);
+    }
+  });
+
   it('with revoke: false, says what stays valid and revokes nothing, in main or post', async () => {
     const rec = recordingHost({ revoke: 'false' });
     expect(await runMain(runtime(rec.host).rt)).toBe(0);

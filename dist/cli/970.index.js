@@ -163,6 +163,10 @@ var record = __webpack_require__(7114);
 var audit_text = __webpack_require__(5564);
 // EXTERNAL MODULE: ./src/gateways/index.ts
 var gateways = __webpack_require__(9939);
+// EXTERNAL MODULE: ./src/gateways/gateway.ts
+var gateway = __webpack_require__(8281);
+// EXTERNAL MODULE: ./src/gateways/text.ts
+var gateways_text = __webpack_require__(8044);
 // EXTERNAL MODULE: ./src/flow/revocation.ts
 var revocation = __webpack_require__(1414);
 // EXTERNAL MODULE: ./src/config/config.ts + 6 modules
@@ -171,6 +175,8 @@ var config = __webpack_require__(439);
 var defaults = __webpack_require__(1954);
 // EXTERNAL MODULE: ./src/flow/state.ts
 var state = __webpack_require__(7573);
+// EXTERNAL MODULE: ./src/flow/host.ts
+var flow_host = __webpack_require__(9092);
 ;// CONCATENATED MODULE: ./src/flow/post.ts
 /**
  * The action's post step (`post-if: always()`): the safety net. It revokes
@@ -180,6 +186,9 @@ var state = __webpack_require__(7573);
  * sent but never heard back from. A credential that cannot be revoked fails
  * the step, as it fails main: it outlives the job, and someone must act.
  */
+
+
+
 
 
 
@@ -208,12 +217,30 @@ async function revokeSaved(runtime) {
     const saved = readState(runtime.host);
     if (saved === undefined)
         return undefined;
+    // A gateway's error can quote the token it was sent, and on GitLab or a
+    // terminal nothing else masks these lines (on GitHub, main's `::add-mask::`
+    // of each token lasts the whole job). Main's audit record and summary go
+    // through the masker; post's revocation details are scrubbed like its log.
+    const secrets = new Set(saved.credentials.flatMap((c) => (c.handle === undefined ? [] : (0,gateway/* revocationSecrets */.g8)(c.handle))));
+    const scrubbed = { ...runtime, host: withScrubbedLog(runtime.host, secrets) };
     const results = [
-        ...(0,revocation/* reportUnconfirmed */.d6)(saved.unconfirmed ?? [], prefixed(runtime.host.log)),
-        ...(await revokeAll(saved, runtime)),
-    ];
-    await report(runtime.host, saved, results);
+        ...(0,revocation/* reportUnconfirmed */.d6)(saved.unconfirmed ?? [], prefixed(scrubbed.host.log)),
+        ...(await revokeAll(saved, scrubbed)),
+    ].map((r) => (r.detail === undefined ? r : { ...r, detail: (0,gateways_text/* scrub */._I)(r.detail, [...secrets]) }));
+    await report(scrubbed.host, saved, results);
     return results;
+}
+/** The host, its log scrubbed of `secrets`, and of what the gateway registers while revoking. */
+function withScrubbedLog(host, secrets) {
+    return {
+        state: host.state,
+        setSecret: (value) => {
+            secrets.add(value);
+            host.setSecret(value);
+        },
+        appendSummary: (summary) => host.appendSummary(summary),
+        log: (0,flow_host/* scrubbedLog */.H)(host.log, secrets),
+    };
 }
 function readState(host) {
     const raw = host.state.load();

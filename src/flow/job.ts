@@ -54,9 +54,14 @@ import {
 import { createGateway } from '../gateways/index.js';
 import type { IdentitySource } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
-import { scrub } from '../gateways/text.js';
 import { deferredMasker, type DeferredMasker } from '../masking/deferred.js';
-import type { ApprovalGate, ForwardedSignal, Host, HostLogger } from './host.js';
+import {
+  scrubbedLog,
+  type ApprovalGate,
+  type ForwardedSignal,
+  type Host,
+  type HostLogger,
+} from './host.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { openSessionLog, type SessionLog } from '../audit/session-log.js';
 import type { HeldItem, OpenDataPath } from './data-path.js';
@@ -233,30 +238,6 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
     sessionLog: undefined,
     held: 0,
     approvalGate: runtime.approvalGate,
-  };
-}
-
-/**
- * The host's log with every secret received so far cut out, as it was
- * received (and the long pieces of a JWT): what a gateway's error quotes back.
- * Not the masker: its automaton is rebuilt after each new secret (10-50 ms),
- * which would stand between the credentials and the command's start.
- */
-function scrubbedLog(log: HostLogger, secrets: ReadonlySet<string>): HostLogger {
-  const clean = (message: string): string => scrub(message, [...secrets]);
-  return {
-    debug: (message) => {
-      log.debug(clean(message));
-    },
-    info: (message) => {
-      log.info(clean(message));
-    },
-    warning: (message) => {
-      log.warning(clean(message));
-    },
-    error: (message) => {
-      log.error(clean(message));
-    },
   };
 }
 

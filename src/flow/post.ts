@@ -11,11 +11,13 @@ import { renderRevocations, type AuditRecord, type RevocationRecord } from '../a
 import { renderRevocationsText } from '../audit/text.js';
 import { GatepassError, describeError } from '../common/errors.js';
 import { createGateway } from '../gateways/index.js';
+import { revocationSecrets } from '../gateways/gateway.js';
+import { scrub } from '../gateways/text.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { providerWithSecrets, type SecretInput } from '../config/config.js';
 import { DEFAULT_REVOKE_TIMEOUT_MS } from '../config/defaults.js';
 import { parseState, type SavedState } from './state.js';
-import type { PostHost } from './host.js';
+import { scrubbedLog, type PostHost } from './host.js';
 
 export type { PostHost } from './host.js';
 
@@ -44,12 +46,33 @@ export async function run(runtime: PostRuntime): Promise<number> {
 export async function revokeSaved(runtime: PostRuntime): Promise<RevocationRecord[] | undefined> {
   const saved = readState(runtime.host);
   if (saved === undefined) return undefined;
+  // A gateway's error can quote the token it was sent, and on GitLab or a
+  // terminal nothing else masks these lines (on GitHub, main's `::add-mask::`
+  // of each token lasts the whole job). Main's audit record and summary go
+  // through the masker; post's revocation details are scrubbed like its log.
+  const secrets = new Set(
+    saved.credentials.flatMap((c) => (c.handle === undefined ? [] : revocationSecrets(c.handle))),
+  );
+  const scrubbed = { ...runtime, host: withScrubbedLog(runtime.host, secrets) };
   const results = [
-    ...reportUnconfirmed(saved.unconfirmed ?? [], prefixed(runtime.host.log)),
-    ...(await revokeAll(saved, runtime)),
-  ];
-  await report(runtime.host, saved, results);
+    ...reportUnconfirmed(saved.unconfirmed ?? [], prefixed(scrubbed.host.log)),
+    ...(await revokeAll(saved, scrubbed)),
+  ].map((r) => (r.detail === undefined ? r : { ...r, detail: scrub(r.detail, [...secrets]) }));
+  await report(scrubbed.host, saved, results);
   return results;
+}
+
+/** The host, its log scrubbed of `secrets`, and of what the gateway registers while revoking. */
+function withScrubbedLog(host: PostHost, secrets: Set<string>): PostHost {
+  return {
+    state: host.state,
+    setSecret: (value) => {
+      secrets.add(value);
+      host.setSecret(value);
+    },
+    appendSummary: (summary) => host.appendSummary(summary),
+    log: scrubbedLog(host.log, secrets),
+  };
 }
 
 function readState(host: PostHost): SavedState | undefined {
