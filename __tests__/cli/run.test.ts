@@ -17,6 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -615,6 +616,81 @@ describe('gatepass run: bad flags and bad config', () => {
     const result = await launch(CLI, job.env, ['revoke', '--state', link]).result;
     expect(result.code).toBe(125);
     expect(result.stderr).toMatch(/the state file .*state\.json is not a file of this user/);
+  });
+
+  it('revoke keeps a state file it cannot read and fails, naming the file and the fix', async () => {
+    const job = await gitlabJob();
+    const cases = [
+      ['broken.json', '{"version": 2, "credentials": [', 'not valid JSON'],
+      [
+        'older.json',
+        JSON.stringify({ version: 1, credentials: [] }),
+        'not from this gatepass version',
+      ],
+    ] as const;
+    for (const [name, text, why] of cases) {
+      const state = join(job.dir, name);
+      writeFileSync(state, text, { mode: 0o600 });
+      const result = await launch(CLI, job.env, ['revoke', '--state', state]).result;
+      expect(result.code).toBe(125);
+      expect(result.stderr).toBe(
+        `gatepass: the state file ${state} is ${why}; nothing was revoked. It is kept: revoke it with the gatepass version that wrote it (\`gatepass revoke --state ${state}\`), or revoke its credentials at the gateway by hand and delete the file\n`,
+      );
+      expect(readFileSync(state, 'utf8')).toBe(text);
+    }
+  });
+
+  it("revoke scrubs the saved tokens from its lines (debug ones too) when the gateway's error quotes them", async () => {
+    const job = await gitlabJob({ GATEPASS_DEBUG: '1' });
+    const refresh = `rt-${randomBytes(16).toString('hex')}`;
+    const access = `at-${randomBytes(16).toString('hex')}`;
+    const state = join(job.dir, 'echo.json');
+    const saved = {
+      version: 2,
+      requestId: 'abcd1234',
+      settings: {
+        provider: { name: 'token-exchange', client: { id: 'x' } },
+        gateway: gw.url,
+        timeoutMs: 5_000,
+      },
+      revoke: true,
+      auditFile: join(job.dir, 'audit.json'),
+      credentials: [
+        {
+          name: 'api',
+          handle: {
+            provider: 'token-exchange',
+            endpoint: `${gw.url}/revoke`,
+            clientId: 'x',
+            tokens: [
+              { token: refresh, hint: 'refresh_token' },
+              { token: access, hint: 'access_token' },
+            ],
+          },
+        },
+      ],
+    };
+    writeFileSync(state, JSON.stringify(saved), { mode: 0o600 });
+    // The gateway scrubs the token it sent from its error; this answer quotes the other one too.
+    const description = `the refresh token ${refresh} is bound to the access token ${access}`;
+    gw.intercept = (req) =>
+      req.path === '/revoke'
+        ? {
+            status: 400,
+            body: JSON.stringify({ error: 'invalid_request', error_description: description }),
+          }
+        : undefined;
+    let result: Result;
+    try {
+      result = await launch(CLI, job.env, ['revoke', '--state', state]).result;
+    } finally {
+      gw.intercept = undefined;
+    }
+    expect(result.code).toBe(125);
+    expect(result.stderr).toContain('(the refresh token *** is bound to the access token ***)');
+    expect(result.stderr).not.toContain(refresh);
+    expect(result.stderr).not.toContain(access);
+    expect(existsSync(state)).toBe(true);
   });
 
   it('makes an existing state directory private', async () => {

@@ -255,6 +255,42 @@ describe('main', () => {
     for (const token of left) expect(await gw.introspect(token)).toEqual({ active: false });
   });
 
+  it('a second signal while revoking stops the revocation, and says so, not `revoke-timeout`', async () => {
+    const rec = recordingHost({ 'revoke-timeout': '30s' });
+    let handler: ((s: ForwardedSignal) => void) | undefined;
+    const hanging = async (...args: Parameters<typeof createGateway>): Promise<Gateway> => ({
+      ...(await createGateway(...args)),
+      // The job is cancelled while the gateway keeps the revocation waiting.
+      revoke: () => {
+        handler?.('SIGTERM');
+        handler?.('SIGTERM');
+        return new Promise<void>(() => undefined);
+      },
+    });
+    const { rt } = runtime(rec.host, {
+      onSignal: (h) => {
+        handler = h;
+        return () => undefined;
+      },
+      createGateway: hanging,
+    });
+    const started = Date.now();
+    expect(await runMain(rt)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const stopped = 'revocation stopped by SIGTERM before the gateway confirmed it';
+    expect(rec.lines).toContain(`error: "api" was not revoked: ${stopped}`);
+    expect(rec.lines.join('\n')).not.toContain('revoke-timeout');
+    expect(rec.summary.join('')).toMatch(new RegExp(`\\| api \\| ❌ not revoked \\| .*${stopped}`));
+    const audit = JSON.parse(readFileSync(rec.outputs['audit-file'] ?? '', 'utf8')) as {
+      revocations: Array<{ name: string; result: string; detail?: string }>;
+    };
+    expect(audit.revocations).toEqual([
+      expect.objectContaining({ name: 'api', result: 'failed', detail: stopped }),
+    ]);
+    // Left for post, which revokes it.
+    expect(savedTokens(rec)).toHaveLength(1);
+  });
+
   it("masks gatepass's own log lines: a gateway error that quotes the ID token", async () => {
     const rec = recordingHost({ run: 'echo never' });
     let seen = '';
@@ -485,6 +521,37 @@ describe('post', () => {
     );
   });
 
+  it("scrubs the saved handles' tokens from every line, the summary and the audit file", async () => {
+    const rec = recordingHost({ export: 'env' });
+    expect(await runMain(runtime(rec.host).rt)).toBe(0);
+    const [token] = savedTokens(rec);
+    expect(token?.length).toBeGreaterThan(20);
+    const echoing = async (...args: Parameters<typeof createGateway>): Promise<Gateway> => ({
+      ...(await createGateway(...args)),
+      // A gateway that quotes what it was sent, in its debug line and its error.
+      revoke: (h) => {
+        const sent = h.provider === 'token-exchange' ? (h.tokens[0]?.token ?? '') : '';
+        args[1].logger.debug(`POST /revoke token=${sent}`);
+        return Promise.reject(
+          new GatepassError('GATEWAY', `revocation failed: HTTP 400 (unknown token ${sent})`),
+        );
+      },
+    });
+    const post = recordingHost({}, { ...rec.state });
+    expect(await runPost({ host: post.host, secret: () => '', createGateway: echoing })).toBe(1);
+    expect(post.lines).toContain('debug: POST /revoke token=***');
+    expect(post.lines).toContain(
+      'error: gatepass: "api" was not revoked: revocation failed: HTTP 400 (unknown token ***)',
+    );
+    // Markdown escapes the stars.
+    expect(post.summary.join('')).toMatch(/\| api \| ❌ not revoked \| .*unknown token (\\\*){3}/);
+    const audit = readFileSync(rec.outputs['audit-file'] ?? '', 'utf8');
+    expect(audit).toContain('unknown token ***');
+    for (const text of [post.lines.join('\n'), post.summary.join(''), audit]) {
+      expect(text).not.toContain(token);
+    }
+  });
+
   it('with revoke: false, says what stays valid and revokes nothing, in main or post', async () => {
     const rec = recordingHost({ revoke: 'false' });
     expect(await runMain(runtime(rec.host).rt)).toBe(0);
@@ -525,12 +592,23 @@ describe('post', () => {
     expect(post.summary.join('')).toMatch(/\| db \| ⚠️ in flight, not confirmed \|/);
   });
 
-  it('ignores state it cannot read, without failing', async () => {
-    const post = recordingHost({}, { [STATE_KEY]: '{not json' });
-    expect(await runPost({ host: post.host, secret: () => '' })).toBe(0);
-    expect(post.lines).toEqual([
-      'warning: gatepass: the saved state is not valid JSON; nothing was revoked',
-    ]);
+  it('fails the step on state it cannot read: its handles may be live', async () => {
+    const hint =
+      "Revoke the job's credentials at the gateway by hand (the main step's log and audit record name them); the runner drops this state when the job ends";
+    const cases = [
+      ['{not json', 'not valid JSON'],
+      [
+        JSON.stringify({ version: 1, credentials: [{ name: 'api', handle: {} }] }),
+        'not from this gatepass version',
+      ],
+    ] as const;
+    for (const [state, why] of cases) {
+      const post = recordingHost({}, { [STATE_KEY]: state });
+      expect(await runPost({ host: post.host, secret: () => '' })).toBe(1);
+      expect(post.lines).toEqual([
+        `error: gatepass post: the state the main step saved is ${why}; nothing was revoked. ${hint}`,
+      ]);
+    }
   });
 });
 

@@ -677,9 +677,14 @@ async function keepStateIfNeeded(host, statePath) {
     await (0,promises_.rm)(statePath, { force: true });
 }
 /**
- * Routes SIGINT/SIGTERM: to the job while it runs (main forwards them to the
- * command), then, while revoking, the first is noted and a second one stops
- * gatepass at once (the state file stays for `gatepass revoke`).
+ * Routes SIGINT/SIGTERM. While the job is subscribed, to it (flow/job.ts
+ * onSignal): before the command they stop obtaining credentials, while it runs
+ * they go to it, and while revoking the first is noted and a second one stops
+ * the revocation; the run then ends with its usual code (the state file stays
+ * for `gatepass revoke`). The job unsubscribes once the revocation is over,
+ * before it writes the audit record and summary: only that writing is left
+ * to stop, so the first is noted and a second one ends gatepass at once
+ * with 130/143.
  */
 async function withSignals(signals, log, body) {
     let handler;
@@ -690,8 +695,9 @@ async function withSignals(signals, log, body) {
             return;
         }
         afterRun += 1;
-        if (afterRun === 1)
-            log.warning(`${sig}: revoking the credentials first; again to stop now`);
+        if (afterRun === 1) {
+            log.warning(`received ${sig}: the run is over, writing the audit record and summary; send it again to stop now`);
+        }
         else
             signals.exit(sig === 'SIGINT' ? 130 : 143);
     });
@@ -1171,8 +1177,6 @@ var exec = __webpack_require__(8251);
 var gateways_gateway = __webpack_require__(8281);
 // EXTERNAL MODULE: ./src/gateways/index.ts
 var gateways = __webpack_require__(9939);
-// EXTERNAL MODULE: ./src/gateways/text.ts
-var gateways_text = __webpack_require__(8044);
 // EXTERNAL MODULE: ./src/masking/length.ts
 var masking_length = __webpack_require__(1306);
 ;// CONCATENATED MODULE: ./src/masking/deferred.ts
@@ -1211,6 +1215,8 @@ function deferredMasker(options = {}) {
     };
 }
 
+// EXTERNAL MODULE: ./src/flow/host.ts
+var flow_host = __webpack_require__(9092);
 // EXTERNAL MODULE: ./src/flow/revocation.ts
 var revocation = __webpack_require__(1414);
 // EXTERNAL MODULE: external "node:fs"
@@ -1367,7 +1373,7 @@ function startJob(config, runtime) {
         config,
         host,
         masker,
-        log: scrubbedLog(host.log, seen),
+        log: (0,flow_host/* scrubbedLog */.H)(host.log, seen),
         register,
         subject,
         record: newRecord(config, host, id, wraps(config, runtime)),
@@ -1396,29 +1402,6 @@ function startJob(config, runtime) {
         sessionLog: undefined,
         held: 0,
         approvalGate: runtime.approvalGate,
-    };
-}
-/**
- * The host's log with every secret received so far cut out, as it was
- * received (and the long pieces of a JWT): what a gateway's error quotes back.
- * Not the masker: its automaton is rebuilt after each new secret (10-50 ms),
- * which would stand between the credentials and the command's start.
- */
-function scrubbedLog(log, secrets) {
-    const clean = (message) => (0,gateways_text/* scrub */._I)(message, [...secrets]);
-    return {
-        debug: (message) => {
-            log.debug(clean(message));
-        },
-        info: (message) => {
-            log.info(clean(message));
-        },
-        warning: (message) => {
-            log.warning(clean(message));
-        },
-        error: (message) => {
-            log.error(clean(message));
-        },
     };
 }
 /** What an approval says yes to: this commit, run, job, gateway and these credentials. */
@@ -1470,7 +1453,7 @@ function onSignal(job, sig) {
     }
     if (job.revoking !== undefined) {
         if (job.cancel.signal.aborted) {
-            job.revoking.abort(new errors/* GatepassError */.J9('TIMEOUT', `revocation stopped by ${sig}`));
+            job.revoking.abort(new errors/* GatepassError */.J9('TIMEOUT', `revocation stopped by ${sig} before the gateway confirmed it`));
             return;
         }
         job.log.warning(`received ${sig}: revoking the credentials first; send it again to stop now`);
@@ -1950,117 +1933,6 @@ async function closeDataPaths(job) {
             job.log.warning(`"${name}": could not close the data path cleanly: ${(0,errors/* describeError */.Uc)(err)}`);
         }
     }));
-}
-
-
-/***/ }),
-
-/***/ 8281:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Z5: () => (/* binding */ cleanupSignal),
-/* harmony export */   e$: () => (/* binding */ requireEnvFields),
-/* harmony export */   jE: () => (/* binding */ CONNECTION_FIELDS),
-/* harmony export */   mP: () => (/* binding */ handleOf),
-/* harmony export */   mm: () => (/* binding */ isPending)
-/* harmony export */ });
-/* unused harmony export CLEANUP_BUDGET_MS */
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/**
- * The contract every gateway (token-exchange, vault, hoop) implements. A
- * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
- * with the same status lines as comment approvals. Gateways never import a CI
- * platform: they receive the identity token, a logger and `registerSecret`.
- */
-
-/**
- * Connection details gateways return beside a secret (hoop's credentials,
- * a token-exchange server's extra members): not secret, and masking a host
- * name or a port everywhere would mangle the job's output.
- */
-const CONNECTION_FIELDS = new Set([
-    'host',
-    'hostname',
-    'port',
-    'database',
-    'database_name',
-    'endpoint_url',
-]);
-/**
- * Every field `env` names must be in `values` (unless `proxy:` makes them the
- * endpoint's fields). The error lists the fields
- * that are there, by name only: a value never goes into a message.
- */
-function requireEnvFields(request, values, where) {
-    // With a data path, `env` names the loopback endpoint's fields, which the data path checks.
-    if (request.dataPath !== undefined)
-        return;
-    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
-    if (missing.length === 0)
-        return;
-    const names = Object.keys(values).sort();
-    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
-    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
-}
-/**
- * The handle, narrowed to `provider`'s own kind. Another provider's handle
- * reaching a gateway is a bug (state from a different configuration), not a
- * user error, so it fails as INTERNAL.
- */
-function handleOf(handle, provider, gatewayName = provider) {
-    if (handle.provider !== provider) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
-    }
-    return handle;
-}
-/**
- * The budget of a gateway's own clean-up (revoking a Vault login token whose
- * read failed, an exchanged hoop token): a fresh deadline, because the
- * caller's signal may be the very cancel that made the clean-up necessary.
- */
-const CLEANUP_BUDGET_MS = 5_000;
-function cleanupSignal() {
-    return AbortSignal.timeout(CLEANUP_BUDGET_MS);
-}
-function isPending(result) {
-    return result.kind === 'pending';
-}
-
-
-/***/ }),
-
-/***/ 8044:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   TN: () => (/* reexport safe */ _common_errors_js__WEBPACK_IMPORTED_MODULE_0__.TN),
-/* harmony export */   _I: () => (/* binding */ scrub),
-/* harmony export */   bD: () => (/* binding */ messageOf)
-/* harmony export */ });
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/**
- * Turning what a gateway answered into one line of an error message, with the
- * secrets the gateway might echo (the identity token, a Vault token, an API
- * key) cut out first.
- */
-
-
-/** Replaces each secret, and each long dot-separated piece of it, with `***`. */
-function scrub(text, secrets) {
-    let out = text;
-    for (const secret of secrets) {
-        // A JWT's signature (or payload) echoed alone is as bad as the whole token.
-        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
-            if (piece.length >= 8)
-                out = out.split(piece).join('***');
-        }
-    }
-    return out;
-}
-/** The message without its hint: several go into one line. */
-function messageOf(err) {
-    return err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 ? err.message : (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
 }
 
 

@@ -2,81 +2,6 @@ export const id = 865;
 export const ids = [865];
 export const modules = {
 
-/***/ 8281:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Z5: () => (/* binding */ cleanupSignal),
-/* harmony export */   e$: () => (/* binding */ requireEnvFields),
-/* harmony export */   jE: () => (/* binding */ CONNECTION_FIELDS),
-/* harmony export */   mP: () => (/* binding */ handleOf),
-/* harmony export */   mm: () => (/* binding */ isPending)
-/* harmony export */ });
-/* unused harmony export CLEANUP_BUDGET_MS */
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/**
- * The contract every gateway (token-exchange, vault, hoop) implements. A
- * pending request is waited on by approvals/gate.ts (`awaitGatewayApproval`),
- * with the same status lines as comment approvals. Gateways never import a CI
- * platform: they receive the identity token, a logger and `registerSecret`.
- */
-
-/**
- * Connection details gateways return beside a secret (hoop's credentials,
- * a token-exchange server's extra members): not secret, and masking a host
- * name or a port everywhere would mangle the job's output.
- */
-const CONNECTION_FIELDS = new Set([
-    'host',
-    'hostname',
-    'port',
-    'database',
-    'database_name',
-    'endpoint_url',
-]);
-/**
- * Every field `env` names must be in `values` (unless `proxy:` makes them the
- * endpoint's fields). The error lists the fields
- * that are there, by name only: a value never goes into a message.
- */
-function requireEnvFields(request, values, where) {
-    // With a data path, `env` names the loopback endpoint's fields, which the data path checks.
-    if (request.dataPath !== undefined)
-        return;
-    const missing = Object.entries(request.env ?? {}).filter(([, field]) => !(field in values));
-    if (missing.length === 0)
-        return;
-    const names = Object.keys(values).sort();
-    const wanted = missing.map(([variable, field]) => `${field} (for ${variable})`).join(', ');
-    throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('CONFIG', `credential "${request.name}": ${where} has no field ${wanted}; its fields are: ${names.length === 0 ? '(none)' : names.join(', ')}`, { hint: `Map \`env\` of "${request.name}" to one of the fields listed` });
-}
-/**
- * The handle, narrowed to `provider`'s own kind. Another provider's handle
- * reaching a gateway is a bug (state from a different configuration), not a
- * user error, so it fails as INTERNAL.
- */
-function handleOf(handle, provider, gatewayName = provider) {
-    if (handle.provider !== provider) {
-        throw new _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9('INTERNAL', `a ${handle.provider} revocation handle reached the ${gatewayName} gateway`);
-    }
-    return handle;
-}
-/**
- * The budget of a gateway's own clean-up (revoking a Vault login token whose
- * read failed, an exchanged hoop token): a fresh deadline, because the
- * caller's signal may be the very cancel that made the clean-up necessary.
- */
-const CLEANUP_BUDGET_MS = 5_000;
-function cleanupSignal() {
-    return AbortSignal.timeout(CLEANUP_BUDGET_MS);
-}
-function isPending(result) {
-    return result.kind === 'pending';
-}
-
-
-/***/ }),
-
 /***/ 865:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1003,42 +928,6 @@ function preciseTime(value) {
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-
-/***/ }),
-
-/***/ 8044:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   TN: () => (/* reexport safe */ _common_errors_js__WEBPACK_IMPORTED_MODULE_0__.TN),
-/* harmony export */   _I: () => (/* binding */ scrub),
-/* harmony export */   bD: () => (/* binding */ messageOf)
-/* harmony export */ });
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1922);
-/**
- * Turning what a gateway answered into one line of an error message, with the
- * secrets the gateway might echo (the identity token, a Vault token, an API
- * key) cut out first.
- */
-
-
-/** Replaces each secret, and each long dot-separated piece of it, with `***`. */
-function scrub(text, secrets) {
-    let out = text;
-    for (const secret of secrets) {
-        // A JWT's signature (or payload) echoed alone is as bad as the whole token.
-        for (const piece of [secret, ...secret.split('.').filter((p) => p.length >= 16)]) {
-            if (piece.length >= 8)
-                out = out.split(piece).join('***');
-        }
-    }
-    return out;
-}
-/** The message without its hint: several go into one line. */
-function messageOf(err) {
-    return err instanceof _common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .GatepassError */ .J9 ? err.message : (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(err);
 }
 
 

@@ -153,16 +153,20 @@ var promises_ = __webpack_require__(1455);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/cli/io.ts
 var cli_io = __webpack_require__(1604);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/cli/options.ts
 var options = __webpack_require__(776);
 // EXTERNAL MODULE: ./src/audit/record.ts
 var record = __webpack_require__(7114);
 // EXTERNAL MODULE: ./src/audit/text.ts
 var audit_text = __webpack_require__(5564);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(1922);
 // EXTERNAL MODULE: ./src/gateways/index.ts
 var gateways = __webpack_require__(9939);
+// EXTERNAL MODULE: ./src/gateways/gateway.ts
+var gateway = __webpack_require__(8281);
+// EXTERNAL MODULE: ./src/gateways/text.ts
+var gateways_text = __webpack_require__(8044);
 // EXTERNAL MODULE: ./src/flow/revocation.ts
 var revocation = __webpack_require__(1414);
 // EXTERNAL MODULE: ./src/config/config.ts + 6 modules
@@ -171,6 +175,8 @@ var config = __webpack_require__(439);
 var defaults = __webpack_require__(1954);
 // EXTERNAL MODULE: ./src/flow/state.ts
 var state = __webpack_require__(7573);
+// EXTERNAL MODULE: ./src/flow/host.ts
+var flow_host = __webpack_require__(9092);
 ;// CONCATENATED MODULE: ./src/flow/post.ts
 /**
  * The action's post step (`post-if: always()`): the safety net. It revokes
@@ -189,7 +195,10 @@ var state = __webpack_require__(7573);
 
 
 
-/** 0, or 1 when a credential could not be revoked. */
+
+
+
+/** 0, or 1 when a credential could not be revoked or the state could not be read. */
 async function run(runtime) {
     try {
         const results = await revokeSaved(runtime);
@@ -202,18 +211,36 @@ async function run(runtime) {
 }
 /**
  * Revokes what the state holds and reports it; the results, or undefined when
- * there was nothing usable to revoke.
+ * nothing was saved. Throws when the state cannot be read.
  */
 async function revokeSaved(runtime) {
     const saved = readState(runtime.host);
     if (saved === undefined)
         return undefined;
+    // A gateway's error can quote the token it was sent, and on GitLab or a
+    // terminal nothing else masks these lines (on GitHub, main's `::add-mask::`
+    // of each token lasts the whole job). Main's audit record and summary go
+    // through the masker; post's revocation details are scrubbed like its log.
+    const secrets = new Set(saved.credentials.flatMap((c) => (c.handle === undefined ? [] : (0,gateway/* revocationSecrets */.g8)(c.handle))));
+    const scrubbed = { ...runtime, host: withScrubbedLog(runtime.host, secrets) };
     const results = [
-        ...(0,revocation/* reportUnconfirmed */.d6)(saved.unconfirmed ?? [], prefixed(runtime.host.log)),
-        ...(await revokeAll(saved, runtime)),
-    ];
-    await report(runtime.host, saved, results);
+        ...(0,revocation/* reportUnconfirmed */.d6)(saved.unconfirmed ?? [], prefixed(scrubbed.host.log)),
+        ...(await revokeAll(saved, scrubbed)),
+    ].map((r) => (r.detail === undefined ? r : { ...r, detail: (0,gateways_text/* scrub */._I)(r.detail, [...secrets]) }));
+    await report(scrubbed.host, saved, results);
     return results;
+}
+/** The host, its log scrubbed of `secrets`, and of what the gateway registers while revoking. */
+function withScrubbedLog(host, secrets) {
+    return {
+        state: host.state,
+        setSecret: (value) => {
+            secrets.add(value);
+            host.setSecret(value);
+        },
+        appendSummary: (summary) => host.appendSummary(summary),
+        log: (0,flow_host/* scrubbedLog */.H)(host.log, secrets),
+    };
 }
 function readState(host) {
     const raw = host.state.load();
@@ -223,11 +250,18 @@ function readState(host) {
     }
     const saved = (0,state/* parseState */.B)(raw);
     if (typeof saved === 'string') {
-        host.log.warning(`gatepass: ${saved}; nothing was revoked`);
-        return undefined;
+        // Its handles may be live credentials that nothing else knows of: a
+        // warning and exit 0 would let them live unseen to their expiry.
+        const { what, hint } = host.state.unreadable ?? ACTION_STATE;
+        throw new errors/* GatepassError */.J9('INPUT', `${what} is ${saved}; nothing was revoked`, { hint });
     }
     return saved;
 }
+/** The action's post step reads what main saved with `core.saveState`. */
+const ACTION_STATE = {
+    what: 'the state the main step saved',
+    hint: "Revoke the job's credentials at the gateway by hand (the main step's log and audit record name them); the runner drops this state when the job ends",
+};
 async function revokeAll(saved, runtime) {
     const { host } = runtime;
     if (!saved.revoke) {
@@ -326,10 +360,12 @@ var settings = __webpack_require__(4661);
 
 
 
+
 /**
  * Revokes every state file's credentials at the same time (each file under its
  * own `revoke-timeout`, all running in parallel); exits 125 when any could not
- * be revoked, so the operator sees it and can retry.
+ * be revoked, or a state file could not be read (it is kept), so the operator
+ * sees it and can retry.
  */
 async function revoke(args, io) {
     const values = (0,options/* parseOptions */.A)(args, { state: { type: 'string' } });
@@ -344,11 +380,19 @@ async function revokeFile(file, io) {
         io.stderr.write(`gatepass: nothing to revoke: ${file} does not exist\n`);
         return 'done';
     }
-    const results = await revokeSaved({
-        host,
-        // Read again as `gatepass run` read them: GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY.
-        secret: (input) => io.env[(0,settings/* envName */.pD)(input)]?.trim() ?? '',
-    });
+    let results;
+    try {
+        results = await revokeSaved({
+            host,
+            // Read again as `gatepass run` read them: GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY.
+            secret: (input) => io.env[(0,settings/* envName */.pD)(input)]?.trim() ?? '',
+        });
+    }
+    catch (err) {
+        // A state this gatepass cannot read: kept, and the other files still revoked.
+        io.stderr.write(`gatepass: ${(0,errors/* describeError */.Uc)(err)}\n`);
+        return 'failed';
+    }
     if ((0,revocation/* failedRevocations */.Vo)(results ?? []).length > 0) {
         io.stderr.write(`gatepass: ${file} is kept: run \`gatepass revoke --state ${file}\` again\n`);
         return 'failed';

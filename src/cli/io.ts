@@ -29,6 +29,6 @@ export interface CliIo {
 export interface SignalSource {
   /** Returns the unsubscribe. */
   subscribe(handler: (sig: 'SIGINT' | 'SIGTERM') => void): () => void;
-  /** Ends the process now (a second signal while revoking). */
+  /** Ends the process now (a second signal after the revocation, while the audit record is written). */
   exit(code: number): void;
 }

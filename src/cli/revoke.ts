@@ -5,8 +5,10 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EXIT_FAILURE, type CliIo } from './io.js';
+import { describeError } from '../common/errors.js';
 import { parseOptions } from './options.js';
 import { revokeSaved } from '../flow/post.js';
+import type { RevocationRecord } from '../audit/record.js';
 import { failedRevocations } from '../flow/revocation.js';
 import { detectPlatform, stateDir } from '../platform/detect.js';
 import { preparePrivateDir, stateFileHost } from '../platform/local.js';
@@ -15,7 +17,8 @@ import { envName } from '../config/settings.js';
 /**
  * Revokes every state file's credentials at the same time (each file under its
  * own `revoke-timeout`, all running in parallel); exits 125 when any could not
- * be revoked, so the operator sees it and can retry.
+ * be revoked, or a state file could not be read (it is kept), so the operator
+ * sees it and can retry.
  */
 export async function revoke(args: readonly string[], io: CliIo): Promise<number> {
   const values = parseOptions(args, { state: { type: 'string' } });
@@ -31,11 +34,18 @@ async function revokeFile(file: string, io: CliIo): Promise<'done' | 'failed'> {
     io.stderr.write(`gatepass: nothing to revoke: ${file} does not exist\n`);
     return 'done';
   }
-  const results = await revokeSaved({
-    host,
-    // Read again as `gatepass run` read them: GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY.
-    secret: (input) => io.env[envName(input)]?.trim() ?? '',
-  });
+  let results: RevocationRecord[] | undefined;
+  try {
+    results = await revokeSaved({
+      host,
+      // Read again as `gatepass run` read them: GATEPASS_CLIENT_SECRET, GATEPASS_HOOP_API_KEY.
+      secret: (input) => io.env[envName(input)]?.trim() ?? '',
+    });
+  } catch (err) {
+    // A state this gatepass cannot read: kept, and the other files still revoked.
+    io.stderr.write(`gatepass: ${describeError(err)}\n`);
+    return 'failed';
+  }
   if (failedRevocations(results ?? []).length > 0) {
     io.stderr.write(`gatepass: ${file} is kept: run \`gatepass revoke --state ${file}\` again\n`);
     return 'failed';

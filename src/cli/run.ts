@@ -221,9 +221,14 @@ async function keepStateIfNeeded(host: Host, statePath: string): Promise<void> {
 }
 
 /**
- * Routes SIGINT/SIGTERM: to the job while it runs (main forwards them to the
- * command), then, while revoking, the first is noted and a second one stops
- * gatepass at once (the state file stays for `gatepass revoke`).
+ * Routes SIGINT/SIGTERM. While the job is subscribed, to it (flow/job.ts
+ * onSignal): before the command they stop obtaining credentials, while it runs
+ * they go to it, and while revoking the first is noted and a second one stops
+ * the revocation; the run then ends with its usual code (the state file stays
+ * for `gatepass revoke`). The job unsubscribes once the revocation is over,
+ * before it writes the audit record and summary: only that writing is left
+ * to stop, so the first is noted and a second one ends gatepass at once
+ * with 130/143.
  */
 async function withSignals(
   signals: SignalSource | undefined,
@@ -238,8 +243,11 @@ async function withSignals(
       return;
     }
     afterRun += 1;
-    if (afterRun === 1) log.warning(`${sig}: revoking the credentials first; again to stop now`);
-    else signals.exit(sig === 'SIGINT' ? 130 : 143);
+    if (afterRun === 1) {
+      log.warning(
+        `received ${sig}: the run is over, writing the audit record and summary; send it again to stop now`,
+      );
+    } else signals.exit(sig === 'SIGINT' ? 130 : 143);
   });
   try {
     return await body((h) => {

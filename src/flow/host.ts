@@ -11,6 +11,7 @@ import type { Approver, RequestSubject } from '../approvals/policy.js';
 import type { RunContext } from '../audit/record.js';
 import type { RunConfig } from '../config/config.js';
 import type { IdentityToken } from '../identity/token.js';
+import { scrub } from '../gateways/text.js';
 
 export type { RunContext } from '../audit/record.js';
 
@@ -42,6 +43,32 @@ export interface ApprovalGate {
 export interface HostLogger extends Logger {
   /** An error annotation (`::error::`); one line, no secret. */
   error(message: string): void;
+}
+
+/**
+ * The host's log with every secret in `secrets` cut out, as it was received
+ * (and the long pieces of a JWT): what a gateway's error quotes back. The set
+ * is read at each line, so secrets added later are cut out from then on. Not
+ * the masker: its automaton is rebuilt after each new secret (10-50 ms), which
+ * would stand between the credentials and the command's start. Main's log, and
+ * that of post and `gatepass revoke` (the secrets of the saved handles).
+ */
+export function scrubbedLog(log: HostLogger, secrets: ReadonlySet<string>): HostLogger {
+  const clean = (message: string): string => scrub(message, [...secrets]);
+  return {
+    debug: (message) => {
+      log.debug(clean(message));
+    },
+    info: (message) => {
+      log.info(clean(message));
+    },
+    warning: (message) => {
+      log.warning(clean(message));
+    },
+    error: (message) => {
+      log.error(clean(message));
+    },
+  };
 }
 
 /**
@@ -101,5 +128,11 @@ export type CliPlatform = Pick<
 
 /** What revoking needs from its host: the action's post step, or `gatepass revoke`. */
 export type PostHost = Pick<Host, 'setSecret' | 'appendSummary' | 'log'> & {
-  readonly state: Pick<StateStore, 'load'>;
+  readonly state: Pick<StateStore, 'load'> & {
+    /**
+     * For the error when this gatepass cannot read the state: what it is (`the
+     * state file X`) and what to do with it. Absent: the action's saved state.
+     */
+    readonly unreadable?: { what: string; hint: string };
+  };
 };

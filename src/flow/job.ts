@@ -54,9 +54,14 @@ import {
 import { createGateway } from '../gateways/index.js';
 import type { IdentitySource } from '../identity/source.js';
 import type { IdentityToken } from '../identity/token.js';
-import { scrub } from '../gateways/text.js';
 import { deferredMasker, type DeferredMasker } from '../masking/deferred.js';
-import type { ApprovalGate, ForwardedSignal, Host, HostLogger } from './host.js';
+import {
+  scrubbedLog,
+  type ApprovalGate,
+  type ForwardedSignal,
+  type Host,
+  type HostLogger,
+} from './host.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { openSessionLog, type SessionLog } from '../audit/session-log.js';
 import type { HeldItem, OpenDataPath } from './data-path.js';
@@ -236,30 +241,6 @@ function startJob(config: RunConfig, runtime: MainRuntime): Job {
   };
 }
 
-/**
- * The host's log with every secret received so far cut out, as it was
- * received (and the long pieces of a JWT): what a gateway's error quotes back.
- * Not the masker: its automaton is rebuilt after each new secret (10-50 ms),
- * which would stand between the credentials and the command's start.
- */
-function scrubbedLog(log: HostLogger, secrets: ReadonlySet<string>): HostLogger {
-  const clean = (message: string): string => scrub(message, [...secrets]);
-  return {
-    debug: (message) => {
-      log.debug(clean(message));
-    },
-    info: (message) => {
-      log.info(clean(message));
-    },
-    warning: (message) => {
-      log.warning(clean(message));
-    },
-    error: (message) => {
-      log.error(clean(message));
-    },
-  };
-}
-
 /** What an approval says yes to: this commit, run, job, gateway and these credentials. */
 function requestSubject(config: RunConfig, host: Host): RequestSubject {
   const { repository, sha, runId, runAttempt, job } = host.context;
@@ -313,7 +294,12 @@ function onSignal(job: Job, sig: ForwardedSignal): void {
   }
   if (job.revoking !== undefined) {
     if (job.cancel.signal.aborted) {
-      job.revoking.abort(new GatepassError('TIMEOUT', `revocation stopped by ${sig}`));
+      job.revoking.abort(
+        new GatepassError(
+          'TIMEOUT',
+          `revocation stopped by ${sig} before the gateway confirmed it`,
+        ),
+      );
       return;
     }
     job.log.warning(`received ${sig}: revoking the credentials first; send it again to stop now`);

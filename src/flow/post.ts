@@ -9,13 +9,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { renderRevocations, type AuditRecord, type RevocationRecord } from '../audit/record.js';
 import { renderRevocationsText } from '../audit/text.js';
-import { describeError } from '../common/errors.js';
+import { GatepassError, describeError } from '../common/errors.js';
 import { createGateway } from '../gateways/index.js';
+import { revocationSecrets } from '../gateways/gateway.js';
+import { scrub } from '../gateways/text.js';
 import { failedRevocations, reportUnconfirmed, revokeCredentials } from './revocation.js';
 import { providerWithSecrets, type SecretInput } from '../config/config.js';
 import { DEFAULT_REVOKE_TIMEOUT_MS } from '../config/defaults.js';
 import { parseState, type SavedState } from './state.js';
-import type { PostHost } from './host.js';
+import { scrubbedLog, type PostHost } from './host.js';
 
 export type { PostHost } from './host.js';
 
@@ -26,7 +28,7 @@ export interface PostRuntime {
   createGateway?: typeof createGateway;
 }
 
-/** 0, or 1 when a credential could not be revoked. */
+/** 0, or 1 when a credential could not be revoked or the state could not be read. */
 export async function run(runtime: PostRuntime): Promise<number> {
   try {
     const results = await revokeSaved(runtime);
@@ -39,17 +41,38 @@ export async function run(runtime: PostRuntime): Promise<number> {
 
 /**
  * Revokes what the state holds and reports it; the results, or undefined when
- * there was nothing usable to revoke.
+ * nothing was saved. Throws when the state cannot be read.
  */
 export async function revokeSaved(runtime: PostRuntime): Promise<RevocationRecord[] | undefined> {
   const saved = readState(runtime.host);
   if (saved === undefined) return undefined;
+  // A gateway's error can quote the token it was sent, and on GitLab or a
+  // terminal nothing else masks these lines (on GitHub, main's `::add-mask::`
+  // of each token lasts the whole job). Main's audit record and summary go
+  // through the masker; post's revocation details are scrubbed like its log.
+  const secrets = new Set(
+    saved.credentials.flatMap((c) => (c.handle === undefined ? [] : revocationSecrets(c.handle))),
+  );
+  const scrubbed = { ...runtime, host: withScrubbedLog(runtime.host, secrets) };
   const results = [
-    ...reportUnconfirmed(saved.unconfirmed ?? [], prefixed(runtime.host.log)),
-    ...(await revokeAll(saved, runtime)),
-  ];
-  await report(runtime.host, saved, results);
+    ...reportUnconfirmed(saved.unconfirmed ?? [], prefixed(scrubbed.host.log)),
+    ...(await revokeAll(saved, scrubbed)),
+  ].map((r) => (r.detail === undefined ? r : { ...r, detail: scrub(r.detail, [...secrets]) }));
+  await report(scrubbed.host, saved, results);
   return results;
+}
+
+/** The host, its log scrubbed of `secrets`, and of what the gateway registers while revoking. */
+function withScrubbedLog(host: PostHost, secrets: Set<string>): PostHost {
+  return {
+    state: host.state,
+    setSecret: (value) => {
+      secrets.add(value);
+      host.setSecret(value);
+    },
+    appendSummary: (summary) => host.appendSummary(summary),
+    log: scrubbedLog(host.log, secrets),
+  };
 }
 
 function readState(host: PostHost): SavedState | undefined {
@@ -60,11 +83,19 @@ function readState(host: PostHost): SavedState | undefined {
   }
   const saved = parseState(raw);
   if (typeof saved === 'string') {
-    host.log.warning(`gatepass: ${saved}; nothing was revoked`);
-    return undefined;
+    // Its handles may be live credentials that nothing else knows of: a
+    // warning and exit 0 would let them live unseen to their expiry.
+    const { what, hint } = host.state.unreadable ?? ACTION_STATE;
+    throw new GatepassError('INPUT', `${what} is ${saved}; nothing was revoked`, { hint });
   }
   return saved;
 }
+
+/** The action's post step reads what main saved with `core.saveState`. */
+const ACTION_STATE = {
+  what: 'the state the main step saved',
+  hint: "Revoke the job's credentials at the gateway by hand (the main step's log and audit record name them); the runner drops this state when the job ends",
+};
 
 async function revokeAll(saved: SavedState, runtime: PostRuntime): Promise<RevocationRecord[]> {
   const { host } = runtime;

@@ -23,7 +23,11 @@ export interface RevokeOptions {
   /** One deadline for all of them, from now. */
   deadlineMs: number;
   log: RevocationLog;
-  /** Cuts the deadline short (a second signal to `gatepass run`). */
+  /**
+   * Cuts the deadline short (a second signal while revoking, flow/job.ts
+   * onSignal); its abort reason, not `revoke-timeout`, is what each credential
+   * left unrevoked is reported with.
+   */
   signal?: AbortSignal;
 }
 
@@ -50,7 +54,7 @@ export async function revokeCredentials(
   const deadline = deadlineSignal(options);
   const revoked = await Promise.all(
     [...pending.values()].map(async ({ names, handle }) => {
-      const outcome = await revokeOne(options.gateway, handle, deadline.signal, options.deadlineMs);
+      const outcome = await revokeOne(options.gateway, handle, deadline);
       return names.map((name) => report(name, outcome, options.log));
     }),
   );
@@ -80,27 +84,26 @@ type Outcome = { ok: true; note?: RevocationNote } | { ok: false; detail: string
 async function revokeOne(
   gateway: () => Promise<Gateway>,
   handle: RevocationHandle,
-  deadline: AbortSignal,
-  deadlineMs: number,
+  deadline: Deadline,
 ): Promise<Outcome> {
+  const { signal } = deadline;
   let note: RevocationNote | undefined;
   try {
     // The race is a backstop: every gateway honours the signal, but a
     // revocation must not outlive the deadline even if one did not.
     await Promise.race([
       gateway().then((g) =>
-        g.revoke(handle, deadline, (n) => {
+        g.revoke(handle, signal, (n) => {
           note = n;
         }),
       ),
-      rejectOnAbort(deadline),
+      rejectOnAbort(signal),
     ]);
     return note === undefined ? { ok: true } : { ok: true, note };
   } catch (err) {
-    if (!deadline.aborted) return { ok: false, detail: describeError(err) };
-    const late = `not revoked within ${formatDuration(deadlineMs)} (\`revoke-timeout\`)`;
-    const cause = err === deadline.reason ? '' : `; last: ${describeError(err)}`;
-    return { ok: false, detail: `${late}${cause}` };
+    if (!signal.aborted) return { ok: false, detail: describeError(err) };
+    const cause = err === signal.reason ? '' : `; last: ${describeError(err)}`;
+    return { ok: false, detail: `${deadline.why()}${cause}` };
   }
 }
 
@@ -132,15 +135,35 @@ function record(
   };
 }
 
-function deadlineSignal(options: RevokeOptions): { signal: AbortSignal; dispose: () => void } {
+interface Deadline {
+  /** Aborted by the clock (`revoke-timeout`) or by the caller's signal, whichever comes first. */
+  signal: AbortSignal;
+  /** Why the revocations still running were given up, once `signal` is aborted. */
+  why: () => string;
+  dispose: () => void;
+}
+
+function deadlineSignal(options: RevokeOptions): Deadline {
   const timer = new AbortController();
+  const timeout = new GatepassError('TIMEOUT', 'the revocation deadline passed');
   const handle = setTimeout(() => {
-    timer.abort(new GatepassError('TIMEOUT', 'the revocation deadline passed'));
+    timer.abort(timeout);
   }, options.deadlineMs);
   const signal =
     options.signal === undefined ? timer.signal : AbortSignal.any([timer.signal, options.signal]);
   return {
     signal,
+    why: () => {
+      // A second signal cut it short: blaming `revoke-timeout` would send the
+      // user to raise a timeout that never ran out.
+      const reason: unknown = signal.reason;
+      if (reason !== timeout) {
+        return reason instanceof GatepassError
+          ? describeError(reason)
+          : 'the revocation was stopped';
+      }
+      return `not revoked within ${formatDuration(options.deadlineMs)} (\`revoke-timeout\`)`;
+    },
     dispose: () => {
       clearTimeout(handle);
     },

@@ -43,13 +43,16 @@ export interface SavedCredential {
   handle?: RevocationHandle;
 }
 
-/** The saved state, or a reason it cannot be used. Never echoes the text (it holds secrets). */
+/**
+ * The saved state, or why it cannot be used, to follow "… is" (`not valid
+ * JSON`). Never echoes the text (it holds secrets).
+ */
 export function parseState(raw: string): SavedState | string {
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    return 'the saved state is not valid JSON';
+    return 'not valid JSON';
   }
   const state = value as Partial<SavedState> | null;
   if (
@@ -60,7 +63,7 @@ export function parseState(raw: string): SavedState | string {
     typeof state.settings !== 'object' ||
     typeof state.auditFile !== 'string'
   ) {
-    return 'the saved state is not from this gatepass version';
+    return 'not from this gatepass version';
   }
   return state as SavedState;
 }

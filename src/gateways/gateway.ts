@@ -136,6 +136,26 @@ export interface HoopRevocation {
 export type TokenExchangeRevocation = Extract<RevocationHandle, { provider: 'token-exchange' }>;
 
 /**
+ * The secret values a handle holds (the tokens it revokes with), for whoever
+ * revokes from saved state to scrub from its log. Not Vault's lease ids: they
+ * grant nothing without the token, and the errors name them on purpose, for
+ * `vault lease revoke <lease id>`.
+ */
+export function revocationSecrets(handle: RevocationHandle): string[] {
+  switch (handle.provider) {
+    case 'token-exchange':
+      return handle.tokens.map((t) => t.token);
+    case 'vault':
+      return [handle.token];
+    case 'hoop':
+      return [
+        ...(handle.token === undefined ? [] : [handle.token]),
+        ...(handle.auth === undefined ? [] : revocationSecrets(handle.auth)),
+      ];
+  }
+}
+
+/**
  * What `revoke` reports besides "revoked": a credential the gateway cannot
  * revoke by design (a Vault batch token), which is not a failure.
  */

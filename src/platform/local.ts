@@ -214,7 +214,13 @@ export async function stateFileHost(path: string, io: TerminalIo): Promise<PostH
     });
   }
   return {
-    state: { load: () => state.trim() },
+    state: {
+      load: () => state.trim(),
+      unreadable: {
+        what: `the state file ${path}`,
+        hint: `It is kept: revoke it with the gatepass version that wrote it (\`gatepass revoke --state ${path}\`), or revoke its credentials at the gateway by hand and delete the file`,
+      },
+    },
     // Nothing here prints a secret, and a terminal has no log masking to tell.
     setSecret: () => undefined,
     appendSummary: () => Promise.resolve(),
