@@ -139,6 +139,16 @@ describe('GitLab notes (`approval-source: gitlab-notes`)', () => {
     expect(requestNote(w)).toMatch(/^\*\*⛔ Denied\*\* by @maintainer/);
   });
 
+  it('is denied by a deny note edited before gatepass read it (an edit can only add a reason)', async () => {
+    const w = await world();
+    w.clock.after(5_000, () => {
+      const note = w.gl.note(w.people.maintainer, `/gatepass deny ${ID}`);
+      w.gl.editNote(note, `/gatepass deny ${ID}\n\nThe migration drops a table.`);
+    });
+    const err = await w.run({ timeoutMs: 2 * MINUTE }).catch((e: unknown) => e);
+    expect((err as GatepassError).code).toBe('DENIED');
+  });
+
   it('times out', async () => {
     const w = await world();
     const err = await w.run({ timeoutMs: 5 * MINUTE }).catch((e: unknown) => e);

@@ -167,11 +167,33 @@ describe('rule 3: only new, unedited comments whose first line is the command', 
     expect(d.approvers.map((a) => a.actor.login)).toEqual(['bob']);
   });
 
-  it('ignores an edited comment', () => {
+  it('ignores an edited approval', () => {
     const edited = comment(alice, `/approve ${ID}`, { createdAt: T0 + 1000, updatedAt: T0 + 5000 });
     const d = evaluate(policy(), request, [edited]);
     expect(d.state).toBe('pending');
-    expect(d.ignored[0]?.reason).toMatch(/edited/);
+    expect(d.ignored[0]?.reason).toBe('edited after it was written');
+  });
+
+  it('counts an edited deny: it can only stop the request (fails closed)', () => {
+    const approval = comment(bob, `/approve ${ID}`, { createdAt: T0 + 1000 });
+    const deny = comment(alice, `/deny ${ID}\n\nedited: the migration drops a table`, {
+      createdAt: T0 + 2000,
+      updatedAt: T0 + 9000,
+    });
+    const d = evaluate(policy(), request, [approval, deny]);
+    expect(d.state).toBe('denied');
+    expect(d.deniedBy?.actor.login).toBe('alice');
+    // An edit still does not make an earlier comment, an ineligible author or another id count.
+    const early = comment(alice, `/deny ${ID}`, { createdAt: T0 - 1000, updatedAt: T0 + 9000 });
+    const other = comment(alice, `/deny 00000000`, { createdAt: T0 + 2000, updatedAt: T0 + 9000 });
+    expect(evaluate(policy(), request, [approval, early, other]).state).toBe('approved');
+  });
+
+  it('ignores an edited comment that is no command, as edited', () => {
+    const edited = comment(alice, 'LGTM', { createdAt: T0 + 1000, updatedAt: T0 + 5000 });
+    expect(evaluate(policy(), request, [edited]).ignored[0]?.reason).toBe(
+      'edited after it was written',
+    );
   });
 
   it.each([
@@ -366,13 +388,14 @@ describe('properties', () => {
           (shape.allowSelfApproval || (a.id !== author.id && a.login.toLowerCase() !== 'author')) &&
           (shape.useDefault ? shape.eligible.includes(a.id) : shape.listed.includes(a.id));
         // Same second as the request: later sequence numbers, so they count.
-        const valid = events.filter(
-          (e) => e.createdAt >= T0 && e.updatedAt === e.createdAt && may(e.author),
-        );
+        const valid = events.filter((e) => e.createdAt >= T0 && may(e.author));
         const approvedIds = new Set(
-          // Exact: `/APPROVE <id>` is not a command.
-          valid.filter((e) => e.body === `/approve ${ID}`).map((e) => e.author.id),
+          // Exact: `/APPROVE <id>` is not a command. An edited approval never counts.
+          valid
+            .filter((e) => e.body === `/approve ${ID}` && e.updatedAt === e.createdAt)
+            .map((e) => e.author.id),
         );
+        // An edited deny does (it can only stop the request).
         const denied = valid.some((e) => e.body === `/deny ${ID}`);
         if (decision.state === 'approved') {
           expect(denied).toBe(false);

@@ -379,7 +379,7 @@ function renderRequest(input) {
         `- expires: in ${(0,_common_retry_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(policy.timeoutMs)}`,
         '',
         `To approve, ${source.howToApprove(id)}. To deny, ${source.howToDeny(id)}.`,
-        'The id binds this commit, run and these credentials; an edited comment does not count.',
+        'The id binds this commit, run and these credentials; an edited approval does not count (an edited deny does).',
     ].join('\n');
 }
 function renderOutcome(outcome, held) {

@@ -28,10 +28,13 @@ export const modules = {
  *    new approval.
  * 2. People are matched by numeric user id. Logins can be renamed and then
  *    taken by someone else; ids cannot.
- * 3. Only comments created after the request and never edited count, and only
- *    when their first line is exactly the command (see {@link parseCommand}):
- *    a quote (`> /approve x`), a code block, a sentence that mentions the
- *    command or a look-alike (a tab, an upper-case id) is not one.
+ * 3. Only comments created after the request count, and only when their
+ *    first line is exactly the command (see {@link parseCommand}): a quote
+ *    (`> /approve x`), a code block, a sentence that mentions the command or
+ *    a look-alike (a tab, an upper-case id) is not one. An edited approval
+ *    does not count (an edit could forge one, by its author or by anyone who
+ *    may edit others' comments); an edited deny does: honouring it can only
+ *    stop the request, and its author may have edited it to give a reason.
  * 4. Bots, the PR author, the actor and the triggering actor never approve
  *    their own request, unless `allow-self-approval`.
  * 5. N distinct eligible approvers; one eligible deny is final.
@@ -225,6 +228,9 @@ function classify(policy, request, event, eligibility) {
     let verb = 'approve';
     if (event.kind === 'comment') {
         const command = parseCommand(event.body, policy.syntax);
+        if (event.updatedAt !== event.createdAt && command?.verb !== 'deny') {
+            return { reason: 'edited after it was written' };
+        }
         if (command === undefined)
             return { reason: 'first line is not a command' };
         if (command.id !== request.id.toLowerCase()) {
@@ -238,8 +244,6 @@ function classify(policy, request, event, eligibility) {
 function commentTiming(request, event) {
     if (event.system === true)
         return 'system note';
-    if (event.updatedAt !== event.createdAt)
-        return 'edited after it was written';
     if (event.createdAt > request.createdAt)
         return undefined;
     const sameSecondAfter = event.createdAt === request.createdAt &&

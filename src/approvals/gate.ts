@@ -573,7 +573,7 @@ export function renderRequest(input: {
     `- expires: in ${formatDuration(policy.timeoutMs)}`,
     '',
     `To approve, ${source.howToApprove(id)}. To deny, ${source.howToDeny(id)}.`,
-    'The id binds this commit, run and these credentials; an edited comment does not count.',
+    'The id binds this commit, run and these credentials; an edited approval does not count (an edited deny does).',
   ].join('\n');
 }
 
