@@ -277,6 +277,24 @@ describe('URL secrets', () => {
     expect(masker.maskText('see hooks.example.com')).toBe('see hooks.example.com');
   });
 
+  it("leaves a database URL's database name readable: its path names a database, not a credential", () => {
+    const db =
+      'postgresql://gp_3f9a1c2b7d4e:Kx9-vQ2wLp0sXe7RkYb2@127.0.0.1:6543/migrations_prod?sslmode=disable';
+    const masker = createMasker({ secrets: [db], detectors: false });
+    expect(masker.maskText('connected to migrations_prod as ***')).toBe(
+      'connected to migrations_prod as ***',
+    );
+    expect(masker.maskText('migrations_prod=> select 1;')).toBe('migrations_prod=> select 1;');
+    expect(masker.maskText(`DATABASE_URL=${db}`)).toBe('DATABASE_URL=***');
+    expect(masker.maskText('password starts Kx9-vQ2wLp')).toBe('password starts ***');
+    // Any other scheme's path keeps its windows (the webhook case above).
+    const api = createMasker({
+      secrets: ['https://u:p@api.example.com/migrations_prod'],
+      detectors: false,
+    });
+    expect(api.maskText('<migrations_prod>')).toBe('<***>');
+  });
+
   it('windows a string that only looks like a URL as a whole', () => {
     const masker = createMasker({ secrets: ['http://[not a url-PASSWORD123'], detectors: false });
     expect(masker.maskText('<t a url-PASS>')).toBe('<***>');

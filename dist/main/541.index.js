@@ -2119,12 +2119,31 @@ function secretWindows(secret, stride = 1) {
     return [...windows.values()];
 }
 /**
+ * Schemes whose URL path names a database (a vhost for AMQP, a database
+ * number for Redis): a name people print and read, not a credential.
+ */
+const DATABASE_SCHEMES = new Set([
+    'postgres:',
+    'postgresql:',
+    'mysql:',
+    'mariadb:',
+    'mongodb:',
+    'mongodb+srv:',
+    'redis:',
+    'rediss:',
+    'amqp:',
+    'amqps:',
+    'sqlserver:',
+    'clickhouse:',
+]);
+/**
  * What a secret's windows are cut from. A URL's host and port are not
  * secret, and windows over them would mask every mention of the host (a
  * database URL's `127.0.0.1:5432`): only its user name, password, path
- * segments (webhook URLs keep their secret there), query values and fragment
- * get windows. Every other secret is windowed whole. The URL itself is still
- * masked whole, in every form.
+ * segments (webhook URLs keep their secret there; not a database URL, whose
+ * path is the database's name), query values and fragment get windows.
+ * Every other secret is windowed whole. The URL itself is still masked
+ * whole, in every form.
  */
 function windowSources(secret) {
     if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+/i.test(secret))
@@ -2147,7 +2166,9 @@ function windowSources(secret) {
     const parts = [
         decode(url.username),
         decode(url.password),
-        ...url.pathname.split('/').map(decode),
+        ...(DATABASE_SCHEMES.has(url.protocol.toLowerCase())
+            ? []
+            : url.pathname.split('/').map(decode)),
         ...[...url.searchParams.values()],
         decode(url.hash.slice(1)),
     ];
