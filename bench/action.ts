@@ -31,7 +31,9 @@
  *   runner itself spends between two steps is left out, which favours
  *   vault-action.
  *   The ratio is median(gatepass) / median(vault-action + bash start), each
- *   median over the rounds.
+ *   median over the rounds; below it, the ratio round by round (each
+ *   gatepass run over its own round's vault-action side), median and
+ *   quartiles, which a few slow rounds move less.
  * - Floors, in the same rounds: `node -e 0` (Node's own start and exit) and
  *   bench/plain-vault.mjs (the same three requests, then the same command;
  *   no checks, masking, audit or revocation), once with node:http (what
@@ -350,6 +352,16 @@ async function main(): Promise<void> {
     const ratio = gatepass / median(anchorSide);
     process.stdout.write(
       `  ratio gatepass, vault / vault-action + bash start: ${ratio.toFixed(2)} (target ≤ 0.8)\n`,
+    );
+    // Round by round as well: each gatepass run against the vault-action run
+    // of its own round, so a machine that slows for a few rounds moves both.
+    const paired = totals('gatepass-vault')
+      .map((t, i) => t / (anchorSide[i] ?? Number.NaN))
+      .sort((a, b) => a - b);
+    const quartile = (q: number): string =>
+      (paired[Math.floor((paired.length - 1) * q)] ?? 0).toFixed(2);
+    process.stdout.write(
+      `  the same round by round: median ${quartile(0.5)}, quartiles ${quartile(0.25)}–${quartile(0.75)}\n`,
     );
     if (baseline !== undefined) {
       const before = median(totals('baseline')) / median(anchorSide);
